@@ -1,0 +1,105 @@
+//! The audit log (DESIGN §3): append-only rows for every login step, enrollment, failure,
+//! throttle and staff action. Details never hold a secret, a code or a full phone number.
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::RequestContext;
+use crate::user::UserId;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Success,
+    Failure,
+    /// Refused without checking (throttled, locked, not allowed).
+    Refused,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::Failure => "failure",
+            Outcome::Refused => "refused",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEvent {
+    pub at: OffsetDateTime,
+    /// Who acted: the user's own email, a staff email, or `cli:<reason>`-style tags.
+    pub actor: Option<String>,
+    pub subject_id: Option<UserId>,
+    /// The subject's email (or the email that was typed, for unknown accounts).
+    pub subject: Option<String>,
+    pub action: String,
+    pub outcome: Outcome,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub details: serde_json::Value,
+}
+
+impl AuditEvent {
+    pub fn new(at: OffsetDateTime, action: &str, outcome: Outcome, ctx: &RequestContext) -> Self {
+        Self {
+            at,
+            actor: None,
+            subject_id: None,
+            subject: None,
+            action: action.to_owned(),
+            outcome,
+            ip: ctx.ip.clone(),
+            user_agent: ctx.user_agent.clone(),
+            details: serde_json::Value::Object(serde_json::Map::new()),
+        }
+    }
+
+    pub fn actor(mut self, actor: impl Into<String>) -> Self {
+        self.actor = Some(actor.into());
+        self
+    }
+
+    pub fn subject(mut self, id: Option<&UserId>, email: impl Into<String>) -> Self {
+        self.subject_id = id.cloned();
+        self.subject = Some(email.into());
+        self
+    }
+
+    pub fn detail(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
+        if let serde_json::Value::Object(map) = &mut self.details {
+            map.insert(key.to_owned(), value.into());
+        }
+        self
+    }
+}
+
+/// A stored event with its sequence number.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditRecord {
+    pub seq: i64,
+    #[serde(flatten)]
+    pub event: AuditEvent,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub subject_id: Option<UserId>,
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub outcome: Option<Outcome>,
+    pub from: Option<OffsetDateTime>,
+    pub until: Option<OffsetDateTime>,
+    pub limit: u32,
+}
+
+/// Audit action names, one place so filters and tests agree.
+pub mod action {
+    pub const LOGIN_PASSWORD: &str = "login.password";
+    pub const LOGIN_THROTTLED: &str = "login.throttled";
+    pub const LOGOUT: &str = "logout";
+    pub const PASSWORD_RESET_REQUESTED: &str = "password_reset.requested";
+    pub const PASSWORD_RESET_COMPLETED: &str = "password_reset.completed";
+    pub const USER_CREATED: &str = "user.created";
+}

@@ -1,0 +1,270 @@
+//! Sign-in use-cases shared by the HTML pages and the JSON API: accounts, password login
+//! with throttling, sessions with rotation and timeouts, sign-out, forgot/reset password.
+
+use time::{Duration, OffsetDateTime};
+use tracing::{info, warn};
+
+use crate::audit::{AuditEvent, Outcome, action};
+use crate::email::Email;
+use crate::mail::OutgoingEmail;
+use crate::password::{Password, PasswordError};
+use crate::password_reset::{PasswordReset, RESET_LINK_LIFETIME, ResetToken};
+use crate::session::{AuthLevel, Session, SessionState, SessionToken};
+use crate::store::StoreError;
+use crate::throttle::{self, ThrottleLimit};
+use crate::user::{DisplayName, Role, User, UserId};
+use crate::{InternalError, Portal, RequestContext};
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    /// Unknown email and wrong password look the same (no enumeration).
+    #[error("the email or password is not right")]
+    InvalidCredentials,
+    #[error("too many attempts; try again later")]
+    Throttled { retry_after: Duration },
+    #[error(transparent)]
+    Internal(#[from] InternalError),
+}
+
+impl From<StoreError> for LoginError {
+    fn from(e: StoreError) -> Self {
+        Self::Internal(e.into())
+    }
+}
+
+/// What the signed-in browser or client must do next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginNext {
+    Authenticated,
+}
+
+#[derive(Debug)]
+pub struct LoginSuccess {
+    pub user: User,
+    pub token: SessionToken,
+    pub session: Session,
+    pub next: LoginNext,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateUserError {
+    #[error("an account with this email already exists")]
+    Duplicate,
+    #[error(transparent)]
+    Internal(#[from] InternalError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ResetError {
+    #[error("this reset link is invalid, used or expired; ask for a new one")]
+    InvalidLink,
+    #[error(transparent)]
+    Password(#[from] PasswordError),
+    #[error(transparent)]
+    Internal(#[from] InternalError),
+}
+
+pub struct NewAccount {
+    pub email: Email,
+    pub name: DisplayName,
+    pub role: Role,
+    pub password: Password,
+    /// Keeps the creation date of an account migrated from an earlier system.
+    pub created_at: Option<OffsetDateTime>,
+}
+
+/// At most this many reset emails per address per hour, so the form cannot be used to
+/// flood someone's inbox. Requests over the limit get the same answer and send nothing.
+const RESET_EMAILS_PER_HOUR: ThrottleLimit = ThrottleLimit { max_failures: 3, window: Duration::hours(1) };
+
+impl Portal {
+    pub async fn create_account(&self, new: NewAccount, actor: &str, ctx: &RequestContext) -> Result<User, CreateUserError> {
+        let now = self.clock.now();
+        let password_hash = self.hasher.hash(new.password).await.map_err(InternalError::from)?;
+        let user = User {
+            id: UserId::generate(self.rng.as_ref()),
+            email: new.email,
+            name: new.name,
+            role: new.role,
+            password_hash,
+            created_at: new.created_at.unwrap_or(now),
+        };
+        let audit = AuditEvent::new(now, action::USER_CREATED, Outcome::Success, ctx)
+            .actor(actor)
+            .subject(Some(&user.id), user.email.as_str())
+            .detail("role", user.role.as_str());
+        match self.store.insert_user(&user, &audit).await {
+            Ok(()) => Ok(user),
+            Err(StoreError::Conflict(_)) => Err(CreateUserError::Duplicate),
+            Err(e) => Err(InternalError::from(e).into()),
+        }
+    }
+
+    /// Checks the password and opens a session. `previous` is the browser's current session,
+    /// if any: it is replaced, so a session id planted before login is worthless after it.
+    pub async fn login(
+        &self,
+        email: &Email,
+        password: Password,
+        previous: Option<&SessionToken>,
+        ctx: &RequestContext,
+    ) -> Result<LoginSuccess, LoginError> {
+        let now = self.clock.now();
+        let policy = self.settings.password_throttle;
+        let account_key = throttle::account_key(email);
+        let ip_key = ctx.ip.as_deref().map(throttle::ip_key);
+
+        let mut wait = policy.per_account.retry_after(self.store.throttle(&account_key).await?.as_ref(), now);
+        if let Some(ip_key) = &ip_key {
+            let ip_wait = policy.per_ip.retry_after(self.store.throttle(ip_key).await?.as_ref(), now);
+            wait = wait.max(ip_wait);
+        }
+        if let Some(retry_after) = wait {
+            self.audit(AuditEvent::new(now, action::LOGIN_THROTTLED, Outcome::Refused, ctx).subject(None, email.as_str()))
+                .await;
+            return Err(LoginError::Throttled { retry_after });
+        }
+
+        let user = self.store.user_by_email(email).await?;
+        let matched = self
+            .hasher
+            .verify(password, user.as_ref().map(|u| u.password_hash.clone()))
+            .await
+            .map_err(InternalError::from)?;
+
+        let Some(user) = user.filter(|_| matched) else {
+            let window = policy.per_account.window;
+            let after = self.store.throttle_failure(&account_key, now, window).await?;
+            if let Some(ip_key) = &ip_key {
+                self.store.throttle_failure(ip_key, now, policy.per_ip.window).await?;
+            }
+            self.audit(
+                AuditEvent::new(now, action::LOGIN_PASSWORD, Outcome::Failure, ctx)
+                    .subject(None, email.as_str())
+                    .detail("failures_in_window", after.failures),
+            )
+            .await;
+            return Err(LoginError::InvalidCredentials);
+        };
+
+        self.store.throttle_clear(&account_key).await?;
+        let (token, session) = Session::start(user.id.clone(), AuthLevel::Full, now, ctx, self.rng.as_ref());
+        match previous {
+            Some(old) => self.store.replace_session(&old.hash(), &session).await?,
+            None => self.store.insert_session(&session).await?,
+        }
+        self.audit(
+            AuditEvent::new(now, action::LOGIN_PASSWORD, Outcome::Success, ctx)
+                .actor(user.email.as_str())
+                .subject(Some(&user.id), user.email.as_str()),
+        )
+        .await;
+        info!(user = %user.id, "signed in");
+        Ok(LoginSuccess { user, token, session, next: LoginNext::Authenticated })
+    }
+
+    /// The live session behind `token`, with its user; expired sessions are deleted on sight.
+    pub async fn resolve_session(&self, token: &SessionToken) -> Result<Option<(Session, User)>, InternalError> {
+        let id = token.hash();
+        let Some(session) = self.store.session(&id).await? else { return Ok(None) };
+        let now = self.clock.now();
+        match self.settings.sessions.state(&session, now) {
+            SessionState::IdleExpired | SessionState::AbsoluteExpired => {
+                self.store.delete_session(&id).await?;
+                return Ok(None);
+            }
+            SessionState::Active { needs_touch: true } => self.store.touch_session(&id, now).await?,
+            SessionState::Active { needs_touch: false } => {}
+        }
+        let Some(user) = self.store.user_by_id(&session.user_id).await? else {
+            self.store.delete_session(&id).await?;
+            return Ok(None);
+        };
+        Ok(Some((session, user)))
+    }
+
+    pub async fn logout(&self, token: &SessionToken, ctx: &RequestContext) -> Result<(), InternalError> {
+        let id = token.hash();
+        if let Some(session) = self.store.session(&id).await? {
+            self.store.delete_session(&id).await?;
+            self.audit(
+                AuditEvent::new(self.clock.now(), action::LOGOUT, Outcome::Success, ctx)
+                    .subject(Some(&session.user_id), session.user_id.as_str()),
+            )
+            .await;
+        }
+        Ok(())
+    }
+
+    /// Sends a reset link when the account exists. Callers answer the same either way and
+    /// should not wait for this (so response time does not reveal the answer either).
+    pub async fn request_password_reset(&self, email: &Email, ctx: &RequestContext) -> Result<(), InternalError> {
+        let now = self.clock.now();
+        let key = format!("reset:{}", email.as_str());
+        let limited = RESET_EMAILS_PER_HOUR.retry_after(self.store.throttle(&key).await?.as_ref(), now).is_some();
+        let user = self.store.user_by_email(email).await?;
+        let event = AuditEvent::new(now, action::PASSWORD_RESET_REQUESTED, Outcome::Success, ctx)
+            .subject(user.as_ref().map(|u| &u.id), email.as_str())
+            .detail("account_exists", user.is_some());
+        if limited {
+            self.audit(AuditEvent { outcome: Outcome::Refused, ..event }).await;
+            return Ok(());
+        }
+        self.store.throttle_failure(&key, now, RESET_EMAILS_PER_HOUR.window).await?;
+        let Some(user) = user else {
+            self.audit(event).await;
+            return Ok(());
+        };
+        let token = ResetToken::generate(self.rng.as_ref());
+        self.store
+            .insert_password_reset(&PasswordReset {
+                token_hash: token.hash(),
+                user_id: user.id.clone(),
+                created_at: now,
+                expires_at: now + RESET_LINK_LIFETIME,
+            })
+            .await?;
+        let link = format!("{}/reset-password?token={}", self.settings.public_url, token.expose());
+        let message = OutgoingEmail {
+            to: user.email.clone(),
+            subject: format!("Reset your {} password", self.settings.portal_name),
+            body: format!(
+                "Hello {name},\n\nSomeone (hopefully you) asked to reset the password of your {portal} account.\n\
+                 Open this link within 30 minutes to choose a new password:\n\n{link}\n\n\
+                 The link works once. If you did not ask for this, ignore this email: your password stays as it is.\n\
+                 Your verification methods (text message, authenticator app) are not changed by a reset.\n",
+                name = user.name.as_str(),
+                portal = self.settings.portal_name,
+            ),
+        };
+        if let Err(e) = self.mailer.send(&message).await {
+            warn!(error = %e, user = %user.id, "password reset email failed");
+            self.audit(AuditEvent { outcome: Outcome::Failure, ..event }.detail("error", "mail delivery failed")).await;
+            return Ok(());
+        }
+        self.audit(event).await;
+        Ok(())
+    }
+
+    /// Sets a new password from a reset link. Ends every session of the account; signs no one in.
+    pub async fn reset_password(&self, token: &str, new_password: String, ctx: &RequestContext) -> Result<User, ResetError> {
+        let token = ResetToken::parse(token).ok_or(ResetError::InvalidLink)?;
+        let password = Password::new_checked(new_password)?;
+        let hash = self.hasher.hash(password).await.map_err(InternalError::from)?;
+        let now = self.clock.now();
+        let audit = AuditEvent::new(now, action::PASSWORD_RESET_COMPLETED, Outcome::Success, ctx);
+        self.store
+            .complete_password_reset(&token.hash(), &hash, now, audit)
+            .await
+            .map_err(InternalError::from)?
+            .ok_or(ResetError::InvalidLink)
+    }
+
+    /// Appends to the audit log. A failed audit write is logged loudly but does not undo what
+    /// the user already did; actions that must be audited atomically go through the store.
+    pub async fn audit(&self, event: AuditEvent) {
+        if let Err(e) = self.store.append_audit(&event).await {
+            warn!(error = %e, action = %event.action, "could not write audit event");
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! Domain rules and use-cases of Inventory Portal. Plain Rust: no HTTP, no SQL. Time comes from
+//! an injected [`clock::Clock`], randomness from [`random::SecureRandom`], storage through the
+//! [`store::Store`] port, mail through [`mail::Mailer`].
+
+pub mod audit;
+pub mod auth;
+pub mod clock;
+pub mod email;
+pub mod mail;
+pub mod password;
+pub mod password_reset;
+pub mod portal;
+pub mod random;
+pub mod session;
+pub mod store;
+pub mod throttle;
+pub mod user;
+
+pub use portal::{Portal, PortalSettings};
+
+/// Where a request came from, for throttles and the audit log.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestContext {
+    pub ip: Option<String>,
+    /// Truncated to 256 characters.
+    pub user_agent: Option<String>,
+}
+
+impl RequestContext {
+    pub fn new(ip: Option<String>, user_agent: Option<&str>) -> Self {
+        Self { ip, user_agent: user_agent.map(|ua| ua.chars().take(256).collect()) }
+    }
+
+    /// For commands run by an operator on the server itself.
+    pub fn cli() -> Self {
+        Self { ip: None, user_agent: Some("inventory-portal cli".to_owned()) }
+    }
+}
+
+/// Failures that are the portal's fault, not the user's; shown as a generic 500.
+#[derive(Debug, thiserror::Error)]
+pub enum InternalError {
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error(transparent)]
+    Hashing(#[from] password::HashingError),
+}

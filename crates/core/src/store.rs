@@ -1,0 +1,79 @@
+//! The storage port: every piece of state the portal keeps, as one trait. `portal-store`
+//! implements it for SQLite and PostgreSQL; each method that changes more than one row is
+//! one transaction, so a crash mid-request never leaves half an operation behind.
+
+use async_trait::async_trait;
+use time::{Duration, OffsetDateTime};
+
+use crate::audit::{AuditEvent, AuditFilter, AuditRecord};
+use crate::email::Email;
+use crate::password::PasswordHashString;
+use crate::password_reset::{PasswordReset, ResetTokenHash};
+use crate::session::{Session, SessionIdHash};
+use crate::throttle::ThrottleWindow;
+use crate::user::{User, UserId};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule was broken; the string names what (e.g. "email").
+    #[error("{0} already exists")]
+    Conflict(&'static str),
+    #[error("database error: {0}")]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// Which backend this is ("sqlite" or "postgres"), for logs and `/readyz`.
+    fn backend(&self) -> &'static str;
+
+    /// Reaches the database (for `/readyz`).
+    async fn ping(&self) -> StoreResult<()>;
+
+    /// A value from the portal's own key/value table.
+    async fn meta(&self, key: &str) -> StoreResult<Option<String>>;
+    /// Stores `value` unless `key` already has one; returns the value now stored.
+    async fn meta_init(&self, key: &str, value: &str) -> StoreResult<String>;
+
+    async fn insert_user(&self, user: &User, audit: &AuditEvent) -> StoreResult<()>;
+    async fn user_by_email(&self, email: &Email) -> StoreResult<Option<User>>;
+    async fn user_by_id(&self, id: &UserId) -> StoreResult<Option<User>>;
+    async fn count_users(&self) -> StoreResult<u64>;
+    async fn list_users(&self) -> StoreResult<Vec<User>>;
+
+    async fn insert_session(&self, session: &Session) -> StoreResult<()>;
+    /// Deletes `old` and inserts `new` atomically (session rotation).
+    async fn replace_session(&self, old: &SessionIdHash, new: &Session) -> StoreResult<()>;
+    async fn session(&self, id: &SessionIdHash) -> StoreResult<Option<Session>>;
+    async fn touch_session(&self, id: &SessionIdHash, at: OffsetDateTime) -> StoreResult<()>;
+    async fn delete_session(&self, id: &SessionIdHash) -> StoreResult<()>;
+    async fn delete_sessions_of(&self, user: &UserId) -> StoreResult<u64>;
+    async fn sessions_of(&self, user: &UserId) -> StoreResult<Vec<Session>>;
+    /// Removes sessions idle since `idle_before` or created before `created_before`.
+    async fn purge_sessions(&self, idle_before: OffsetDateTime, created_before: OffsetDateTime) -> StoreResult<u64>;
+
+    async fn throttle(&self, key: &str) -> StoreResult<Option<ThrottleWindow>>;
+    /// Counts one failure against `key` atomically: a window older than `window` restarts at `now`.
+    async fn throttle_failure(&self, key: &str, now: OffsetDateTime, window: Duration) -> StoreResult<ThrottleWindow>;
+    async fn throttle_clear(&self, key: &str) -> StoreResult<()>;
+
+    async fn insert_password_reset(&self, reset: &PasswordReset) -> StoreResult<()>;
+    /// In one transaction: marks the token used (only if unused and unexpired at `now`), sets the
+    /// new password hash, ends every session of the user and appends `audit` with its subject set.
+    /// Returns the user, or `None` when the token is unknown, used or expired.
+    async fn complete_password_reset(
+        &self,
+        token: &ResetTokenHash,
+        new_hash: &PasswordHashString,
+        now: OffsetDateTime,
+        audit: AuditEvent,
+    ) -> StoreResult<Option<User>>;
+
+    async fn append_audit(&self, event: &AuditEvent) -> StoreResult<()>;
+    /// Newest first.
+    async fn audit_events(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditRecord>>;
+}

@@ -1,0 +1,92 @@
+//! Password throttling (DESIGN §2): 5 failures for one account or 20 from one IP within
+//! 15 minutes, and further attempts are refused with a Retry-After until the window ends.
+//! Counters live in the database so every instance behind a load balancer sees them.
+
+use time::{Duration, OffsetDateTime};
+
+/// A fixed window that opens at its first failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThrottleWindow {
+    pub started_at: OffsetDateTime,
+    pub failures: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThrottleLimit {
+    pub max_failures: u32,
+    pub window: Duration,
+}
+
+impl ThrottleLimit {
+    /// How long the caller must wait, or `None` when another attempt is allowed.
+    pub fn retry_after(&self, window: Option<&ThrottleWindow>, now: OffsetDateTime) -> Option<Duration> {
+        let w = window?;
+        let ends = w.started_at + self.window;
+        (w.failures >= self.max_failures && now < ends).then(|| ends - now)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct PasswordThrottlePolicy {
+    pub per_account: ThrottleLimit,
+    pub per_ip: ThrottleLimit,
+}
+
+impl Default for PasswordThrottlePolicy {
+    fn default() -> Self {
+        let window = Duration::minutes(15);
+        Self {
+            per_account: ThrottleLimit { max_failures: 5, window },
+            per_ip: ThrottleLimit { max_failures: 20, window },
+        }
+    }
+}
+
+/// Keys of the shared counters. Accounts are keyed by the normalised email whether or not the
+/// account exists, so throttling itself reveals nothing about which emails are registered.
+pub fn account_key(email: &crate::email::Email) -> String {
+    format!("pw:acct:{}", email.as_str())
+}
+
+pub fn ip_key(ip: &str) -> String {
+    format!("pw:ip:{ip}")
+}
+
+/// Whole seconds for a `Retry-After` header, never 0 (a client would retry at once).
+pub fn retry_after_secs(d: Duration) -> u64 {
+    let secs = d.whole_seconds() + i64::from(d.subsec_nanoseconds() > 0);
+    u64::try_from(secs.max(1)).unwrap_or(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn the_fifth_failure_closes_the_account_until_the_window_ends() {
+        let p = PasswordThrottlePolicy::default().per_account;
+        let t0 = datetime!(2026-01-01 9:00 UTC);
+        let four = ThrottleWindow { started_at: t0, failures: 4 };
+        assert_eq!(p.retry_after(Some(&four), t0 + Duration::minutes(1)), None);
+        let five = ThrottleWindow { started_at: t0, failures: 5 };
+        assert_eq!(p.retry_after(Some(&five), t0 + Duration::minutes(1)), Some(Duration::minutes(14)));
+        assert_eq!(p.retry_after(Some(&five), t0 + Duration::minutes(15)), None);
+        assert_eq!(p.retry_after(None, t0), None);
+    }
+
+    #[test]
+    fn an_ip_gets_twenty_failures() {
+        let p = PasswordThrottlePolicy::default().per_ip;
+        let t0 = datetime!(2026-01-01 9:00 UTC);
+        assert_eq!(p.retry_after(Some(&ThrottleWindow { started_at: t0, failures: 19 }), t0), None);
+        assert!(p.retry_after(Some(&ThrottleWindow { started_at: t0, failures: 20 }), t0).is_some());
+    }
+
+    #[test]
+    fn retry_after_rounds_up_and_is_never_zero() {
+        assert_eq!(retry_after_secs(Duration::milliseconds(1500)), 2);
+        assert_eq!(retry_after_secs(Duration::ZERO), 1);
+        assert_eq!(retry_after_secs(Duration::minutes(14)), 840);
+    }
+}

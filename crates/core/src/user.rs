@@ -1,0 +1,181 @@
+//! Accounts: who a person is to the portal and what role they hold (DESIGN §1).
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+use time::OffsetDateTime;
+
+use crate::email::Email;
+use crate::password::PasswordHashString;
+use crate::random::{self, SecureRandom};
+
+/// A random 128-bit id in lowercase hex; random so that ids in URLs reveal nothing and
+/// cannot be guessed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UserId(String);
+
+impl UserId {
+    pub fn generate(rng: &dyn SecureRandom) -> Self {
+        Self(hex_id(rng))
+    }
+
+    /// Accepts only the shape we generate, so arbitrary text never reaches a query.
+    pub fn parse(input: &str) -> Option<Self> {
+        (input.len() == 32 && input.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+            .then(|| Self(input.to_owned()))
+    }
+
+    /// For storage adapters reading their own rows.
+    pub fn from_stored(value: String) -> Self {
+        Self(value)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for UserId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+pub(crate) fn hex_id(rng: &dyn SecureRandom) -> String {
+    hex::encode(random::bytes::<16>(rng))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Policyholder,
+    Adjuster,
+    Support,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Policyholder, Role::Adjuster, Role::Support, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Policyholder => "policyholder",
+            Role::Adjuster => "adjuster",
+            Role::Support => "support",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Staff must pass MFA at every login, with no grace period (DESIGN §1).
+    pub fn is_staff(self) -> bool {
+        !matches!(self, Role::Policyholder)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Policyholder => "Policyholder",
+            Role::Adjuster => "Adjuster",
+            Role::Support => "Support agent",
+            Role::Admin => "Administrator",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown role {0:?}: use policyholder, adjuster, support or admin")]
+pub struct UnknownRole(pub String);
+
+impl FromStr for Role {
+    type Err = UnknownRole;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| UnknownRole(s.to_owned()))
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Display names: required, trimmed, at most 100 characters, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DisplayName(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DisplayNameError {
+    #[error("enter a name")]
+    Empty,
+    #[error("a name has at most 100 characters")]
+    TooLong,
+    #[error("a name cannot contain control characters")]
+    ControlCharacters,
+}
+
+impl DisplayName {
+    pub fn parse(input: &str) -> Result<Self, DisplayNameError> {
+        let t = input.trim();
+        if t.is_empty() {
+            Err(DisplayNameError::Empty)
+        } else if t.chars().count() > 100 {
+            Err(DisplayNameError::TooLong)
+        } else if t.chars().any(char::is_control) {
+            Err(DisplayNameError::ControlCharacters)
+        } else {
+            Ok(Self(t.to_owned()))
+        }
+    }
+
+    pub fn from_stored(value: String) -> Self {
+        Self(value)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub email: Email,
+    pub name: DisplayName,
+    pub role: Role,
+    pub password_hash: PasswordHashString,
+    pub created_at: OffsetDateTime,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::random::OsRandom;
+
+    #[test]
+    fn ids_are_128_bit_hex_and_parse_back() {
+        let id = UserId::generate(&OsRandom);
+        assert_eq!(id.as_str().len(), 32);
+        assert_eq!(UserId::parse(id.as_str()), Some(id));
+        assert_eq!(UserId::parse("1"), None);
+        assert_eq!(UserId::parse("' OR 1=1 --aaaaaaaaaaaaaaaaaaaaaaa"), None);
+    }
+
+    #[test]
+    fn roles_round_trip_and_unknown_roles_are_named() {
+        for r in Role::ALL {
+            assert_eq!(r.as_str().parse::<Role>().unwrap(), r);
+        }
+        assert_eq!("root".parse::<Role>().unwrap_err().to_string(), "unknown role \"root\": use policyholder, adjuster, support or admin");
+        assert!(!Role::Policyholder.is_staff());
+        assert!(Role::Adjuster.is_staff());
+    }
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(DisplayName::parse("  Ann Lee ").unwrap().as_str(), "Ann Lee");
+        assert_eq!(DisplayName::parse(" ").unwrap_err(), DisplayNameError::Empty);
+        assert_eq!(DisplayName::parse(&"a".repeat(101)).unwrap_err(), DisplayNameError::TooLong);
+        assert_eq!(DisplayName::parse("Ann\u{7}").unwrap_err(), DisplayNameError::ControlCharacters);
+    }
+}
