@@ -11,6 +11,7 @@ pub mod password;
 pub mod password_reset;
 pub mod portal;
 pub mod random;
+pub mod secret;
 pub mod session;
 pub mod store;
 pub mod throttle;

@@ -7,6 +7,7 @@ use crate::clock::SharedClock;
 use crate::mail::Mailer;
 use crate::password::PasswordHasher;
 use crate::random::SharedRandom;
+use crate::secret::SecretKey;
 use crate::session::SessionPolicy;
 use crate::store::Store;
 use crate::throttle::PasswordThrottlePolicy;
@@ -44,5 +45,6 @@ pub struct Portal {
     pub rng: SharedRandom,
     pub hasher: PasswordHasher,
     pub mailer: Arc<dyn Mailer>,
+    pub secret_key: SecretKey,
     pub settings: Arc<PortalSettings>,
 }

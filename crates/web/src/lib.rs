@@ -1,1 +1,43 @@
-//! placeholder
+//! The HTTP face of the portal: HTML pages (askama, plain forms, no JavaScript needed), the
+//! JSON API under `/api/v1`, health checks, and the middleware every response passes through.
+//! Handlers are thin: they parse input into core types, call a `Portal` use-case, and present.
+
+mod api;
+mod cookies;
+mod error;
+mod extract;
+mod health;
+mod pages;
+mod security;
+mod state;
+
+use axum::Router;
+use axum::http::HeaderName;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+pub use state::{AppState, WebSettings};
+
+/// Request bodies above this are refused with 413 (DESIGN §7).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The whole application; `server` serves it, tests drive it on a random port.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .merge(health::routes())
+        .fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::refuse_cross_site_writes))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::security_headers))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+            let id = request.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            // The path only: query strings can carry reset tokens.
+            tracing::info_span!("request", id = %id, method = %request.method(), path = %request.uri().path())
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
+        .with_state(state)
+}

@@ -1,0 +1,71 @@
+//! Wiring: configuration in, a ready `Portal` out. Picks the storage backend, the mailer and
+//! the secret key once, at startup.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use base64::Engine as _;
+use portal_core::clock::SystemClock;
+use portal_core::mail::Mailer;
+use portal_core::password::PasswordHasher;
+use portal_core::random::{OsRandom, SecureRandom};
+use portal_core::secret::SecretKey;
+use portal_core::{Portal, PortalSettings};
+use portal_mail::{OutboxMailer, SmtpMailer};
+use portal_store::ConnectOptions;
+
+use crate::config::{Config, MailProvider};
+
+pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn portal_core::store::Store>> {
+    let options = ConnectOptions { max_connections: config.database_max_connections, postgres_schema: None };
+    portal_store::connect(&config.database_url, &options).await.context("opening the database")
+}
+
+pub async fn build(config: &Config, public_url: &str) -> anyhow::Result<Portal> {
+    let store = open_store(config).await?;
+    let clock = Arc::new(SystemClock);
+    let rng: Arc<dyn SecureRandom> = Arc::new(OsRandom);
+    let secret_key = match config.secret_key {
+        Some(bytes) => SecretKey::from_bytes(bytes),
+        None => load_or_create_key(&config.data_dir, rng.as_ref())?,
+    };
+    let mailer: Arc<dyn Mailer> = match &config.mail {
+        MailProvider::Outbox(path) => Arc::new(OutboxMailer::new(path.clone(), clock.clone())),
+        MailProvider::Smtp { url, from } => Arc::new(SmtpMailer::new(url, from).context("PORTAL_MAIL_SMTP_URL")?),
+    };
+    // One argon2id run per core at a time; more would only queue inside the CPU.
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    let hasher = PasswordHasher::new(cores, rng.clone()).context("preparing password hashing")?;
+    let settings = PortalSettings {
+        portal_name: config.portal_name.clone(),
+        public_url: public_url.trim_end_matches('/').to_owned(),
+        support_email: config.support_email.clone(),
+        support_chat_url: config.support_chat_url.clone(),
+        ..PortalSettings::default()
+    };
+    Ok(Portal { store, clock, rng, hasher, mailer, secret_key, settings: Arc::new(settings) })
+}
+
+/// The key from `<data dir>/secret.key`, created (mode 0600) on first run.
+fn load_or_create_key(data_dir: &Path, rng: &dyn SecureRandom) -> anyhow::Result<SecretKey> {
+    let path = data_dir.join("secret.key");
+    let engine = base64::engine::general_purpose::STANDARD;
+    if path.exists() {
+        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        let bytes = engine.decode(text.trim()).with_context(|| format!("{} is not base64", path.display()))?;
+        let bytes = <[u8; 32]>::try_from(bytes.as_slice())
+            .map_err(|_| anyhow::anyhow!("{} must hold 32 bytes of base64", path.display()))?;
+        return Ok(SecretKey::from_bytes(bytes));
+    }
+    std::fs::create_dir_all(data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+    let key = SecretKey::generate(rng);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&path).with_context(|| format!("creating {}", path.display()))?;
+    std::io::Write::write_all(&mut file, format!("{}\n", engine.encode(key.to_bytes())).as_bytes())?;
+    tracing::info!(path = %path.display(), "generated a new secret key; back it up with the database");
+    Ok(key)
+}

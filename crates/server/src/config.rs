@@ -1,0 +1,298 @@
+//! Configuration: built-in defaults, then `portal.toml` (from `--config` or `PORTAL_CONFIG`),
+//! then environment variables, later wins (figment, as lldap does). Every setting has an
+//! environment variable: `PORTAL_` + its upper-case key with `_` (DESIGN §6); the names of
+//! DESIGN §7 are among them. Values are checked here, once, and a bad one stops startup with
+//! a message that names it.
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use time::Date;
+use time::macros::format_description;
+
+/// Settings as written in a file or the environment, before checking.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawConfig {
+    pub database_url: String,
+    pub database_max_connections: u32,
+    pub listen: String,
+    pub public_url: String,
+    pub data_dir: String,
+    pub secret_key: String,
+    pub log_format: String,
+    pub portal_name: String,
+    pub support_email: String,
+    pub support_chat_url: String,
+    #[serde(deserialize_with = "comma_list")]
+    pub trusted_proxies: Vec<String>,
+    pub mail: RawMail,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawMail {
+    pub provider: String,
+    pub outbox: String,
+    pub smtp_url: String,
+    pub from: String,
+}
+
+impl Default for RawConfig {
+    fn default() -> Self {
+        Self {
+            database_url: "sqlite://./portal-data/portal.db".into(),
+            database_max_connections: 16,
+            listen: "127.0.0.1:8080".into(),
+            public_url: String::new(),
+            data_dir: "./portal-data".into(),
+            secret_key: String::new(),
+            log_format: "pretty".into(),
+            portal_name: "Inventory Portal".into(),
+            support_email: "support@example.com".into(),
+            support_chat_url: "https://chat.example.com/support".into(),
+            trusted_proxies: Vec::new(),
+            mail: RawMail::default(),
+        }
+    }
+}
+
+impl Default for RawMail {
+    fn default() -> Self {
+        Self { provider: "outbox".into(), outbox: String::new(), smtp_url: String::new(), from: "Inventory Portal <no-reply@example.com>".into() }
+    }
+}
+
+/// Every environment variable the portal reads, with the setting it sets.
+pub const ENV_VARS: &[(&str, &str)] = &[
+    ("PORTAL_DATABASE_URL", "database_url"),
+    ("PORTAL_DATABASE_MAX_CONNECTIONS", "database_max_connections"),
+    ("PORTAL_LISTEN", "listen"),
+    ("PORTAL_PUBLIC_URL", "public_url"),
+    ("PORTAL_DATA_DIR", "data_dir"),
+    ("PORTAL_SECRET_KEY", "secret_key"),
+    ("PORTAL_LOG_FORMAT", "log_format"),
+    ("PORTAL_PORTAL_NAME", "portal_name"),
+    ("PORTAL_SUPPORT_EMAIL", "support_email"),
+    ("PORTAL_SUPPORT_CHAT_URL", "support_chat_url"),
+    ("PORTAL_TRUSTED_PROXIES", "trusted_proxies"),
+    ("PORTAL_MAIL_PROVIDER", "mail.provider"),
+    ("PORTAL_MAIL_OUTBOX", "mail.outbox"),
+    ("PORTAL_MAIL_SMTP_URL", "mail.smtp_url"),
+    ("PORTAL_MAIL_FROM", "mail.from"),
+];
+
+/// Variables that are not settings but are ours all the same.
+const ENV_NOT_SETTINGS: &[&str] = &["PORTAL_CONFIG"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name}: {problem}")]
+    Invalid { name: String, problem: String },
+    #[error("configuration file {path}: {problem}")]
+    File { path: String, problem: String },
+}
+
+fn invalid(name: &str, problem: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid { name: name.to_owned(), problem: problem.into() }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub enum MailProvider {
+    Outbox(PathBuf),
+    Smtp { url: String, from: String },
+}
+
+/// Checked configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub database_max_connections: u32,
+    pub listen: SocketAddr,
+    /// Empty until the listener is bound; then `http://<bound address>` unless configured.
+    pub public_url: Option<String>,
+    pub data_dir: PathBuf,
+    pub secret_key: Option<[u8; 32]>,
+    pub log_format: LogFormat,
+    pub portal_name: String,
+    pub support_email: String,
+    pub support_chat_url: String,
+    pub trusted_proxies: Vec<IpAddr>,
+    pub mail: MailProvider,
+}
+
+/// Unknown `PORTAL_*` variables: probably a typo the operator wants to hear about.
+pub fn unknown_env_vars(vars: impl Iterator<Item = String>) -> Vec<String> {
+    vars.filter(|k| k.starts_with("PORTAL_") && !k.starts_with("PORTAL_TEST_"))
+        .filter(|k| !ENV_VARS.iter().any(|(name, _)| name == k) && !ENV_NOT_SETTINGS.contains(&k.as_str()))
+        .collect()
+}
+
+/// Loads defaults → file → environment. `file` is used when given or when `./portal.toml`
+/// exists... only when given: a config file is always chosen explicitly.
+pub fn load(file: Option<&std::path::Path>) -> Result<Config, ConfigError> {
+    let mut figment = Figment::from(Serialized::defaults(RawConfig::default()));
+    if let Some(path) = file {
+        if !path.exists() {
+            return Err(ConfigError::File { path: path.display().to_string(), problem: "file not found".into() });
+        }
+        figment = figment.merge(Toml::file_exact(path));
+    }
+    let table: BTreeMap<&str, &str> = ENV_VARS.iter().map(|(env, key)| (&env["PORTAL_".len()..], *key)).collect();
+    figment = figment.merge(
+        Env::prefixed("PORTAL_")
+            .filter_map(move |k| table.get(k.as_str().to_ascii_uppercase().as_str()).map(|key| (*key).into()))
+            .split("."),
+    );
+    let raw: RawConfig = figment.extract().map_err(|e| figment_error(&e, file))?;
+    check(raw)
+}
+
+fn figment_error(e: &figment::Error, file: Option<&std::path::Path>) -> ConfigError {
+    let key = e.path.join(".");
+    let from_env = e.metadata.as_ref().is_some_and(|m| m.name.contains("environment"));
+    let problem = e.kind.to_string();
+    if from_env {
+        let name = ENV_VARS.iter().find(|(_, k)| *k == key).map_or_else(|| format!("PORTAL_{}", key.to_uppercase()), |(n, _)| (*n).to_owned());
+        invalid(&name, problem)
+    } else if let Some(path) = file {
+        ConfigError::File { path: path.display().to_string(), problem: if key.is_empty() { problem } else { format!("{key}: {problem}") } }
+    } else {
+        invalid(&key, problem)
+    }
+}
+
+fn check(raw: RawConfig) -> Result<Config, ConfigError> {
+    let listen = raw
+        .listen
+        .parse::<SocketAddr>()
+        .map_err(|_| invalid("PORTAL_LISTEN", format!("{:?} is not an address like 127.0.0.1:8080", raw.listen)))?;
+    if !(raw.database_url.starts_with("sqlite:") || raw.database_url.starts_with("postgres://") || raw.database_url.starts_with("postgresql://")) {
+        return Err(invalid("PORTAL_DATABASE_URL", "use sqlite://PATH or postgres://USER@HOST/DB"));
+    }
+    if !(1..=1000).contains(&raw.database_max_connections) {
+        return Err(invalid("PORTAL_DATABASE_MAX_CONNECTIONS", "must be between 1 and 1000"));
+    }
+    let public_url = if raw.public_url.trim().is_empty() {
+        None
+    } else {
+        let parsed = url::Url::parse(raw.public_url.trim())
+            .map_err(|e| invalid("PORTAL_PUBLIC_URL", format!("{:?} is not a URL: {e}", raw.public_url)))?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+            return Err(invalid("PORTAL_PUBLIC_URL", "must be an http:// or https:// URL"));
+        }
+        Some(parsed.as_str().trim_end_matches('/').to_owned())
+    };
+    let secret_key = if raw.secret_key.is_empty() { None } else { Some(decode_key(&raw.secret_key)?) };
+    let log_format = match raw.log_format.as_str() {
+        "pretty" => LogFormat::Pretty,
+        "json" => LogFormat::Json,
+        other => return Err(invalid("PORTAL_LOG_FORMAT", format!("{other:?}: use pretty or json"))),
+    };
+    let trusted_proxies = raw
+        .trusted_proxies
+        .iter()
+        .map(|p| p.trim().parse::<IpAddr>().map_err(|_| invalid("PORTAL_TRUSTED_PROXIES", format!("{p:?} is not an IP address"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    portal_core::email::Email::parse(&raw.support_email).map_err(|e| invalid("PORTAL_SUPPORT_EMAIL", e.to_string()))?;
+    let chat = url::Url::parse(&raw.support_chat_url).map_err(|e| invalid("PORTAL_SUPPORT_CHAT_URL", e.to_string()))?;
+    if !matches!(chat.scheme(), "http" | "https") {
+        return Err(invalid("PORTAL_SUPPORT_CHAT_URL", "must be an http:// or https:// URL"));
+    }
+    if raw.portal_name.trim().is_empty() || raw.portal_name.contains(':') {
+        return Err(invalid("PORTAL_PORTAL_NAME", "must be non-empty and contain no colon (it is the authenticator-app issuer)"));
+    }
+    let data_dir = PathBuf::from(&raw.data_dir);
+    let mail = match raw.mail.provider.as_str() {
+        "outbox" => MailProvider::Outbox(if raw.mail.outbox.is_empty() { data_dir.join("mail-outbox.jsonl") } else { PathBuf::from(&raw.mail.outbox) }),
+        "smtp" => {
+            if raw.mail.smtp_url.is_empty() {
+                return Err(invalid("PORTAL_MAIL_SMTP_URL", "is required when PORTAL_MAIL_PROVIDER=smtp"));
+            }
+            MailProvider::Smtp { url: raw.mail.smtp_url.clone(), from: raw.mail.from.clone() }
+        }
+        other => return Err(invalid("PORTAL_MAIL_PROVIDER", format!("{other:?}: use outbox or smtp"))),
+    };
+    Ok(Config {
+        database_url: raw.database_url,
+        database_max_connections: raw.database_max_connections,
+        listen,
+        public_url,
+        data_dir,
+        secret_key,
+        log_format,
+        portal_name: raw.portal_name.trim().to_owned(),
+        support_email: raw.support_email,
+        support_chat_url: raw.support_chat_url,
+        trusted_proxies,
+        mail,
+    })
+}
+
+/// A list given either as a TOML/figment array or as one comma-separated string (the only
+/// convenient form in an environment variable).
+fn comma_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => s.split(',').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect(),
+        OneOrMany::Many(v) => v,
+    })
+}
+
+fn decode_key(text: &str) -> Result<[u8; 32], ConfigError> {
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .map_err(|_| invalid("PORTAL_SECRET_KEY", "is not base64"))?;
+    <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| invalid("PORTAL_SECRET_KEY", format!("must be 32 bytes (256 bits), got {}", bytes.len())))
+}
+
+/// `YYYY-MM-DD`, for CLI flags and date settings.
+pub fn parse_date(name: &str, text: &str) -> Result<Date, ConfigError> {
+    Date::parse(text.trim(), format_description!("[year]-[month]-[day]"))
+        .map_err(|_| invalid(name, format!("{text:?} is not a date like 2023-01-18")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_portal_variables_are_reported_and_ours_are_not() {
+        let vars = ["PORTAL_LISTEN", "PORTAL_LISTN", "PATH", "PORTAL_TEST_POSTGRES_URL", "PORTAL_CONFIG"].map(String::from);
+        assert_eq!(unknown_env_vars(vars.into_iter()), vec!["PORTAL_LISTN".to_owned()]);
+    }
+
+    #[test]
+    fn bad_values_name_their_setting() {
+        let mut raw = RawConfig { listen: "nowhere".into(), ..RawConfig::default() };
+        assert!(check(raw.clone()).unwrap_err().to_string().starts_with("PORTAL_LISTEN:"));
+        raw.listen = "127.0.0.1:0".into();
+        raw.secret_key = "c2hvcnQ=".into();
+        assert_eq!(check(raw.clone()).unwrap_err().to_string(), "PORTAL_SECRET_KEY: must be 32 bytes (256 bits), got 5");
+        raw.secret_key.clear();
+        raw.database_url = "mysql://x".into();
+        assert!(check(raw).unwrap_err().to_string().starts_with("PORTAL_DATABASE_URL:"));
+    }
+
+    #[test]
+    fn dates_parse_only_in_iso_form() {
+        assert_eq!(parse_date("--created", "2023-01-18").unwrap(), time::macros::date!(2023 - 01 - 18));
+        assert!(parse_date("--created", "01/18/2023").is_err());
+    }
+}

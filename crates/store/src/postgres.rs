@@ -1,0 +1,48 @@
+//! PostgreSQL: the shared database that lets several stateless instances serve one portal.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+
+use crate::{ConnectError, ConnectOptions};
+
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pub(crate) pool: PgPool,
+}
+
+impl PostgresStore {
+    pub async fn open(url: &str, options: &ConnectOptions) -> Result<Self, ConnectError> {
+        let mut connect = PgConnectOptions::from_str(url).map_err(ConnectError::Open)?;
+        if let Some(schema) = &options.postgres_schema {
+            // Create the schema with a short-lived connection, then pin every pooled
+            // connection's search_path to it.
+            let setup = PgPoolOptions::new().max_connections(1).connect_with(connect.clone()).await.map_err(ConnectError::Open)?;
+            sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS \"{}\"", schema.replace('"', "")))
+                .execute(&setup)
+                .await
+                .map_err(ConnectError::Open)?;
+            setup.close().await;
+            connect = connect.options([("search_path", schema.as_str())]);
+        }
+        let pool = PgPoolOptions::new()
+            .max_connections(options.max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(connect)
+            .await
+            .map_err(ConnectError::Open)?;
+        sqlx::migrate!("migrations/postgres").run(&pool).await.map_err(ConnectError::Migrate)?;
+        Ok(Self { pool })
+    }
+
+    /// Drops a test schema and everything in it.
+    pub async fn drop_schema(url: &str, schema: &str) -> Result<(), sqlx::Error> {
+        let pool = PgPoolOptions::new().max_connections(1).connect(url).await?;
+        sqlx::query(&format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", schema.replace('"', ""))).execute(&pool).await?;
+        pool.close().await;
+        Ok(())
+    }
+}
+
+crate::shared::sql_store!(PostgresStore, "postgres", sqlx::Postgres);

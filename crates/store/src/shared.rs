@@ -1,0 +1,349 @@
+//! The queries, written once. SQLite and PostgreSQL both accept `$1` placeholders, `ON CONFLICT`
+//! upserts and `RETURNING`, and every column type here (TEXT, 64-bit integers) means the same in
+//! both, so one body serves both backends. It is a macro rather than a generic impl because
+//! sqlx's generic-over-database bounds would drown every query in trait bounds; each backend
+//! still gets its own concrete type and its own migrations.
+//!
+//! SQLite note: transactions start with a write, so a writer takes the lock up front and waits
+//! on `busy_timeout` instead of failing with a stale-snapshot upgrade.
+
+macro_rules! sql_store {
+    ($store:ident, $backend:literal, $db:ty) => {
+        use async_trait::async_trait;
+        use portal_core::audit::{AuditEvent, AuditFilter, AuditRecord};
+        use portal_core::email::Email;
+        use portal_core::password::PasswordHashString;
+        use portal_core::password_reset::{PasswordReset, ResetTokenHash};
+        use portal_core::session::{Session, SessionIdHash};
+        use portal_core::store::{Store, StoreError, StoreResult};
+        use portal_core::throttle::ThrottleWindow;
+        use portal_core::user::{User, UserId};
+        use time::OffsetDateTime;
+
+        use crate::rows::{self, ts};
+
+        fn backend_error(e: sqlx::Error) -> StoreError {
+            StoreError::Backend(Box::new(e))
+        }
+
+        fn conflict_or_backend(e: sqlx::Error, what: &'static str) -> StoreError {
+            match &e {
+                sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(what),
+                _ => backend_error(e),
+            }
+        }
+
+        macro_rules! insert_audit {
+            ($executor:expr, $event:expr) => {{
+                let e: &AuditEvent = $event;
+                sqlx::query(
+                    "INSERT INTO audit_log (at, actor, subject_id, subject, action, outcome, ip, user_agent, details) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(ts(e.at))
+                .bind(e.actor.as_deref())
+                .bind(e.subject_id.as_ref().map(UserId::as_str))
+                .bind(e.subject.as_deref())
+                .bind(e.action.as_str())
+                .bind(e.outcome.as_str())
+                .bind(e.ip.as_deref())
+                .bind(e.user_agent.as_deref())
+                .bind(e.details.to_string())
+                .execute($executor)
+                .await
+                .map_err(backend_error)
+            }};
+        }
+
+        #[async_trait]
+        impl Store for $store {
+            fn backend(&self) -> &'static str {
+                $backend
+            }
+
+            async fn ping(&self) -> StoreResult<()> {
+                sqlx::query("SELECT 1").execute(&self.pool).await.map_err(backend_error)?;
+                Ok(())
+            }
+
+            async fn meta(&self, key: &str) -> StoreResult<Option<String>> {
+                sqlx::query_scalar("SELECT value FROM portal_meta WHERE key = $1")
+                    .bind(key)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(backend_error)
+            }
+
+            async fn meta_init(&self, key: &str, value: &str) -> StoreResult<String> {
+                sqlx::query("INSERT INTO portal_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+                    .bind(key)
+                    .bind(value)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(backend_error)?;
+                self.meta(key).await?.ok_or_else(|| StoreError::Corrupt(format!("meta {key} vanished")))
+            }
+
+            async fn insert_user(&self, user: &User, audit: &AuditEvent) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                sqlx::query(
+                    "INSERT INTO users (id, email, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(user.id.as_str())
+                .bind(user.email.as_str())
+                .bind(user.name.as_str())
+                .bind(user.role.as_str())
+                .bind(user.password_hash.0.as_str())
+                .bind(ts(user.created_at))
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| conflict_or_backend(e, "email"))?;
+                insert_audit!(&mut *tx, audit)?;
+                tx.commit().await.map_err(backend_error)
+            }
+
+            async fn user_by_email(&self, email: &Email) -> StoreResult<Option<User>> {
+                let sql = format!("SELECT {} FROM users WHERE email = $1", rows::USER_COLUMNS);
+                let row: Option<rows::UserRow> =
+                    sqlx::query_as(&sql).bind(email.as_str()).fetch_optional(&self.pool).await.map_err(backend_error)?;
+                row.map(rows::user).transpose()
+            }
+
+            async fn user_by_id(&self, id: &UserId) -> StoreResult<Option<User>> {
+                let sql = format!("SELECT {} FROM users WHERE id = $1", rows::USER_COLUMNS);
+                let row: Option<rows::UserRow> =
+                    sqlx::query_as(&sql).bind(id.as_str()).fetch_optional(&self.pool).await.map_err(backend_error)?;
+                row.map(rows::user).transpose()
+            }
+
+            async fn count_users(&self) -> StoreResult<u64> {
+                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(backend_error)?;
+                Ok(u64::try_from(n).unwrap_or(0))
+            }
+
+            async fn list_users(&self) -> StoreResult<Vec<User>> {
+                let sql = format!("SELECT {} FROM users ORDER BY email", rows::USER_COLUMNS);
+                let found: Vec<rows::UserRow> = sqlx::query_as(&sql).fetch_all(&self.pool).await.map_err(backend_error)?;
+                found.into_iter().map(rows::user).collect()
+            }
+
+            async fn insert_session(&self, s: &Session) -> StoreResult<()> {
+                insert_session(&self.pool, s).await
+            }
+
+            async fn replace_session(&self, old: &SessionIdHash, new: &Session) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                    .bind(old.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                insert_session(&mut *tx, new).await?;
+                tx.commit().await.map_err(backend_error)
+            }
+
+            async fn session(&self, id: &SessionIdHash) -> StoreResult<Option<Session>> {
+                let sql = format!("SELECT {} FROM sessions WHERE id_hash = $1", rows::SESSION_COLUMNS);
+                let row: Option<rows::SessionRow> =
+                    sqlx::query_as(&sql).bind(id.as_str()).fetch_optional(&self.pool).await.map_err(backend_error)?;
+                row.map(rows::session).transpose()
+            }
+
+            async fn touch_session(&self, id: &SessionIdHash, at: OffsetDateTime) -> StoreResult<()> {
+                sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+                    .bind(ts(at))
+                    .bind(id.as_str())
+                    .execute(&self.pool)
+                    .await
+                    .map_err(backend_error)?;
+                Ok(())
+            }
+
+            async fn delete_session(&self, id: &SessionIdHash) -> StoreResult<()> {
+                sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                    .bind(id.as_str())
+                    .execute(&self.pool)
+                    .await
+                    .map_err(backend_error)?;
+                Ok(())
+            }
+
+            async fn delete_sessions_of(&self, user: &UserId) -> StoreResult<u64> {
+                let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(user.as_str())
+                    .execute(&self.pool)
+                    .await
+                    .map_err(backend_error)?;
+                Ok(done.rows_affected())
+            }
+
+            async fn sessions_of(&self, user: &UserId) -> StoreResult<Vec<Session>> {
+                let sql = format!("SELECT {} FROM sessions WHERE user_id = $1 ORDER BY created_at", rows::SESSION_COLUMNS);
+                let found: Vec<rows::SessionRow> =
+                    sqlx::query_as(&sql).bind(user.as_str()).fetch_all(&self.pool).await.map_err(backend_error)?;
+                found.into_iter().map(rows::session).collect()
+            }
+
+            async fn purge_sessions(&self, idle_before: OffsetDateTime, created_before: OffsetDateTime) -> StoreResult<u64> {
+                let done = sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
+                    .bind(ts(idle_before))
+                    .bind(ts(created_before))
+                    .execute(&self.pool)
+                    .await
+                    .map_err(backend_error)?;
+                Ok(done.rows_affected())
+            }
+
+            async fn throttle(&self, key: &str) -> StoreResult<Option<ThrottleWindow>> {
+                let row: Option<(i64, i64)> = sqlx::query_as("SELECT started_at, failures FROM throttles WHERE key = $1")
+                    .bind(key)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(backend_error)?;
+                row.map(rows::throttle).transpose()
+            }
+
+            async fn throttle_failure(&self, key: &str, now: OffsetDateTime, window: time::Duration) -> StoreResult<ThrottleWindow> {
+                // One statement, so two instances counting at once cannot lose a failure.
+                let row: (i64, i64) = sqlx::query_as(
+                    "INSERT INTO throttles (key, started_at, failures) VALUES ($1, $2, 1) \
+                     ON CONFLICT (key) DO UPDATE SET \
+                       failures = CASE WHEN throttles.started_at <= $3 THEN 1 ELSE throttles.failures + 1 END, \
+                       started_at = CASE WHEN throttles.started_at <= $3 THEN $2 ELSE throttles.started_at END \
+                     RETURNING started_at, failures",
+                )
+                .bind(key)
+                .bind(ts(now))
+                .bind(ts(now - window))
+                .fetch_one(&self.pool)
+                .await
+                .map_err(backend_error)?;
+                rows::throttle(row)
+            }
+
+            async fn throttle_clear(&self, key: &str) -> StoreResult<()> {
+                sqlx::query("DELETE FROM throttles WHERE key = $1").bind(key).execute(&self.pool).await.map_err(backend_error)?;
+                Ok(())
+            }
+
+            async fn insert_password_reset(&self, reset: &PasswordReset) -> StoreResult<()> {
+                sqlx::query("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+                    .bind(reset.token_hash.0.as_str())
+                    .bind(reset.user_id.as_str())
+                    .bind(ts(reset.created_at))
+                    .bind(ts(reset.expires_at))
+                    .execute(&self.pool)
+                    .await
+                    .map_err(|e| conflict_or_backend(e, "reset token"))?;
+                Ok(())
+            }
+
+            async fn complete_password_reset(
+                &self,
+                token: &ResetTokenHash,
+                new_hash: &PasswordHashString,
+                now: OffsetDateTime,
+                mut audit: AuditEvent,
+            ) -> StoreResult<Option<User>> {
+                let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                let user_id: Option<String> = sqlx::query_scalar(
+                    "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
+                )
+                .bind(ts(now))
+                .bind(token.0.as_str())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(backend_error)?;
+                let Some(user_id) = user_id else {
+                    tx.rollback().await.map_err(backend_error)?;
+                    return Ok(None);
+                };
+                sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                    .bind(new_hash.0.as_str())
+                    .bind(user_id.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                // Other outstanding links die with this one: the password they were for is gone.
+                sqlx::query("UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+                    .bind(ts(now))
+                    .bind(user_id.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(user_id.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?
+                    .rows_affected();
+                let sql = format!("SELECT {} FROM users WHERE id = $1", rows::USER_COLUMNS);
+                let row: rows::UserRow = sqlx::query_as(&sql).bind(user_id.as_str()).fetch_one(&mut *tx).await.map_err(backend_error)?;
+                let user = rows::user(row)?;
+                audit = audit.actor(user.email.as_str()).subject(Some(&user.id), user.email.as_str()).detail("sessions_ended", ended);
+                insert_audit!(&mut *tx, &audit)?;
+                tx.commit().await.map_err(backend_error)?;
+                Ok(Some(user))
+            }
+
+            async fn append_audit(&self, event: &AuditEvent) -> StoreResult<()> {
+                insert_audit!(&self.pool, event)?;
+                Ok(())
+            }
+
+            async fn audit_events(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditRecord>> {
+                let mut q = sqlx::QueryBuilder::new(format!("SELECT {} FROM audit_log WHERE 1 = 1", rows::AUDIT_COLUMNS));
+                if let Some(subject) = &filter.subject_id {
+                    q.push(" AND subject_id = ").push_bind(subject.as_str().to_owned());
+                }
+                if let Some(actor) = &filter.actor {
+                    q.push(" AND actor = ").push_bind(actor.clone());
+                }
+                if let Some(action) = &filter.action {
+                    q.push(" AND action = ").push_bind(action.clone());
+                }
+                if let Some(outcome) = filter.outcome {
+                    q.push(" AND outcome = ").push_bind(outcome.as_str());
+                }
+                if let Some(from) = filter.from {
+                    q.push(" AND at >= ").push_bind(ts(from));
+                }
+                if let Some(until) = filter.until {
+                    q.push(" AND at < ").push_bind(ts(until));
+                }
+                q.push(" ORDER BY seq DESC LIMIT ").push_bind(i64::from(filter.limit.clamp(1, 10_000)));
+                let found: Vec<rows::AuditRow> = q.build_query_as().fetch_all(&self.pool).await.map_err(backend_error)?;
+                found.into_iter().map(rows::audit).collect()
+            }
+        }
+
+        async fn insert_session<'e, E>(executor: E, s: &Session) -> StoreResult<()>
+        where
+            E: sqlx::Executor<'e, Database = $db>,
+        {
+            let sql = format!(
+                "INSERT INTO sessions ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                rows::SESSION_COLUMNS
+            );
+            sqlx::query(&sql)
+                .bind(s.id.as_str())
+                .bind(s.user_id.as_str())
+                .bind(s.auth_level.as_str())
+                .bind(s.csrf_token.as_str())
+                .bind(ts(s.created_at))
+                .bind(ts(s.last_seen_at))
+                .bind(s.mfa_verified_at.map(ts))
+                .bind(s.ip.as_deref())
+                .bind(s.user_agent.as_deref())
+                .execute(executor)
+                .await
+                .map_err(|e| conflict_or_backend(e, "session"))?;
+            Ok(())
+        }
+    };
+}
+
+pub(crate) use sql_store;

@@ -1,0 +1,70 @@
+//! `POST /login`, `GET /me`, `POST /logout`.
+
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use portal_core::auth::{LoginError, LoginNext};
+use portal_core::email::Email;
+use portal_core::password::Password;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::cookies;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiUser, Client, MaybeSession};
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/login", post(login)).route("/me", get(me)).route("/logout", post(logout))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoginBody {
+    email: String,
+    password: String,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    MaybeSession(current): MaybeSession,
+    ApiJson(body): ApiJson<LoginBody>,
+) -> Result<Response, ApiError> {
+    let email = Email::parse(&body.email).map_err(|e| ApiError::field("email", e.to_string()))?;
+    let password = Password::for_login(body.password).map_err(|e| ApiError::field("password", e.to_string()))?;
+    let previous = current.as_ref().map(|s| &s.token);
+    match state.portal.login(&email, password, previous, &ctx).await {
+        Ok(success) => {
+            let body = match success.next {
+                LoginNext::Authenticated => json!({ "state": "authenticated" }),
+            };
+            Ok(([(header::SET_COOKIE, cookies::set_session(&success.token, &state.web))], Json(body)).into_response())
+        }
+        Err(LoginError::InvalidCredentials) => {
+            Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "the email or password is not right"))
+        }
+        Err(LoginError::Throttled { retry_after }) => Err(ApiError::throttled(retry_after)),
+        Err(LoginError::Internal(e)) => Err(e.into()),
+    }
+}
+
+async fn me(ApiUser(signed_in): ApiUser) -> Json<serde_json::Value> {
+    let user = &signed_in.user;
+    Json(json!({
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "role": user.role,
+        "mfa": { "methods": Vec::<String>::new() },
+    }))
+}
+
+async fn logout(State(state): State<AppState>, Client(ctx): Client, MaybeSession(current): MaybeSession) -> Result<Response, ApiError> {
+    if let Some(s) = current {
+        state.portal.logout(&s.token, &ctx).await?;
+    }
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookies::clear_session(&state.web))]).into_response())
+}

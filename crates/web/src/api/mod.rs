@@ -1,0 +1,12 @@
+//! The JSON API (DESIGN §7). It shares the cookie session with the pages and calls the same
+//! `Portal` use-cases; only the presentation differs.
+
+mod auth;
+
+use axum::Router;
+
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().merge(auth::routes())
+}

@@ -1,0 +1,57 @@
+//! Cookie names and attributes (DESIGN §3): HttpOnly, SameSite=Lax, and on https the `Secure`
+//! flag with the `__Host-` prefix, which also forbids a Domain attribute and pins Path=/.
+
+use axum::http::{HeaderMap, HeaderValue, header};
+use cookie::{Cookie, SameSite};
+use portal_core::session::SessionToken;
+
+use crate::state::WebSettings;
+
+fn session_name(web: &WebSettings) -> &'static str {
+    if web.https { "__Host-portal_session" } else { "portal_session" }
+}
+
+fn csrf_name(web: &WebSettings) -> &'static str {
+    if web.https { "__Host-portal_csrf" } else { "portal_csrf" }
+}
+
+fn find<'a>(headers: &'a HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| Cookie::split_parse(v.to_owned()).filter_map(Result::ok).collect::<Vec<_>>())
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+}
+
+pub fn session_token(headers: &HeaderMap, web: &WebSettings) -> Option<SessionToken> {
+    find(headers, session_name(web)).and_then(|v| SessionToken::from_cookie(&v))
+}
+
+/// The anonymous double-submit CSRF cookie used by the sign-in and password forms.
+pub fn csrf_cookie(headers: &HeaderMap, web: &WebSettings) -> Option<String> {
+    find(headers, csrf_name(web)).filter(|v| v.len() == 43)
+}
+
+fn build(name: &'static str, value: String, web: &WebSettings, max_age: Option<time::Duration>) -> HeaderValue {
+    let mut c = Cookie::build((name, value)).http_only(true).same_site(SameSite::Lax).path("/").secure(web.https);
+    if let Some(age) = max_age {
+        c = c.max_age(age);
+    }
+    // Cookie values are base64url, always valid header bytes.
+    HeaderValue::from_str(&c.build().to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// A session cookie without Max-Age: it ends with the browser, and the server ends it sooner.
+pub fn set_session(token: &SessionToken, web: &WebSettings) -> HeaderValue {
+    build(session_name(web), token.expose().to_owned(), web, None)
+}
+
+pub fn clear_session(web: &WebSettings) -> HeaderValue {
+    build(session_name(web), String::new(), web, Some(time::Duration::ZERO))
+}
+
+pub fn set_csrf(value: &str, web: &WebSettings) -> HeaderValue {
+    build(csrf_name(web), value.to_owned(), web, None)
+}

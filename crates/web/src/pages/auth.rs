@@ -1,0 +1,317 @@
+//! Sign-in, sign-out, forgot/reset password and the signed-in home page.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use portal_core::auth::{LoginError, LoginNext, ResetError};
+use portal_core::email::Email;
+use portal_core::password::Password;
+use portal_core::session::AuthLevel;
+use serde::Deserialize;
+
+use super::csrf;
+use super::{Layout, render};
+use crate::cookies;
+use crate::error::PageError;
+use crate::extract::{Client, MaybeSession, PageForm, PageUser};
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(login_page).post(login_submit))
+        .route("/logout", post(logout))
+        .route("/forgot-password", get(forgot_page).post(forgot_submit))
+        .route("/reset-password", get(reset_page).post(reset_submit))
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    layout: Layout,
+    name: String,
+    email: String,
+    role: &'static str,
+}
+
+async fn home(State(state): State<AppState>, PageUser(signed_in): PageUser) -> Response {
+    let user = &signed_in.user;
+    render(
+        StatusCode::OK,
+        &HomePage {
+            layout: Layout::new(&state, Some(&signed_in)),
+            name: user.name.as_str().to_owned(),
+            email: user.email.as_str().to_owned(),
+            role: user.role.label(),
+        },
+    )
+}
+
+#[derive(Template, Default)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: Layout,
+    csrf: String,
+    email: String,
+    notice: Option<&'static str>,
+    error: Option<String>,
+    email_error: Option<String>,
+    password_error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LoginNotice {
+    done: String,
+}
+
+/// Sends a response that also sets the anonymous CSRF cookie when one was minted.
+fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -> Response {
+    if let Some(c) = cookie {
+        response.headers_mut().append(header::SET_COOKIE, c);
+    }
+    response
+}
+
+fn login_form(state: &AppState, headers: &HeaderMap, status: StatusCode, page: LoginPage) -> Response {
+    let (token, cookie) = csrf::anonymous_token(headers, state);
+    let page = LoginPage { layout: Layout::new(state, None), csrf: token, ..page };
+    with_cookie(render(status, &page), cookie)
+}
+
+async fn login_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    MaybeSession(current): MaybeSession,
+    Query(notice): Query<LoginNotice>,
+) -> Response {
+    if current.is_some_and(|s| s.session.auth_level == AuthLevel::Full) {
+        return Redirect::to("/").into_response();
+    }
+    let notice = match notice.done.as_str() {
+        "signed-out" => Some("You have signed out."),
+        "password-changed" => Some("Your password was changed. Sign in with your new password."),
+        "expired" => Some("Your session ended. Please sign in again."),
+        _ => None,
+    };
+    login_form(&state, &headers, StatusCode::OK, LoginPage { notice, ..LoginPage::default() })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LoginForm {
+    csrf: String,
+    email: String,
+    password: String,
+}
+
+async fn login_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Client(ctx): Client,
+    MaybeSession(current): MaybeSession,
+    PageForm(form): PageForm<LoginForm>,
+) -> Response {
+    let retry = |status, page: LoginPage| login_form(&state, &headers, status, LoginPage { email: form.email.clone(), ..page });
+    if !csrf::anonymous_token_valid(&headers, &state, &form.csrf) {
+        return retry(
+            StatusCode::FORBIDDEN,
+            LoginPage { error: Some("This page had expired. Please sign in again.".into()), ..LoginPage::default() },
+        );
+    }
+    let email = match Email::parse(&form.email) {
+        Ok(e) => e,
+        Err(e) => return retry(StatusCode::UNPROCESSABLE_ENTITY, LoginPage { email_error: Some(capitalised(&e.to_string())), ..LoginPage::default() }),
+    };
+    if form.password.is_empty() {
+        return retry(StatusCode::UNPROCESSABLE_ENTITY, LoginPage { password_error: Some("Enter your password".into()), ..LoginPage::default() });
+    }
+    let password = match Password::for_login(form.password) {
+        Ok(p) => p,
+        Err(e) => return retry(StatusCode::UNPROCESSABLE_ENTITY, LoginPage { password_error: Some(capitalised(&e.to_string())), ..LoginPage::default() }),
+    };
+    match state.portal.login(&email, password, current.as_ref().map(|s| &s.token), &ctx).await {
+        Ok(success) => {
+            let next = match success.next {
+                LoginNext::Authenticated => "/",
+            };
+            let mut response = Redirect::to(next).into_response();
+            response.headers_mut().append(header::SET_COOKIE, cookies::set_session(&success.token, &state.web));
+            response
+        }
+        Err(LoginError::InvalidCredentials) => retry(
+            StatusCode::UNAUTHORIZED,
+            LoginPage { error: Some("The email or password is not right. Check them and try again.".into()), ..LoginPage::default() },
+        ),
+        Err(LoginError::Throttled { retry_after }) => {
+            let secs = portal_core::throttle::retry_after_secs(retry_after);
+            let minutes = secs.div_ceil(60);
+            let mut response = retry(
+                StatusCode::TOO_MANY_REQUESTS,
+                LoginPage {
+                    error: Some(format!("Too many sign-in attempts. Please wait {minutes} minute{} and try again.", if minutes == 1 { "" } else { "s" })),
+                    ..LoginPage::default()
+                },
+            );
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            response
+        }
+        Err(LoginError::Internal(e)) => PageError::from(e).into_response(),
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CsrfOnly {
+    csrf: String,
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    MaybeSession(current): MaybeSession,
+    PageForm(form): PageForm<CsrfOnly>,
+) -> Result<Response, PageError> {
+    let Some(signed_in) = current else { return Ok(Redirect::to("/login").into_response()) };
+    if !csrf::tokens_match(&signed_in.session.csrf_token, &form.csrf) {
+        return Err(PageError::new(StatusCode::FORBIDDEN, "Request refused", "This page had expired. Go back, reload it and try again."));
+    }
+    state.portal.logout(&signed_in.token, &ctx).await?;
+    let mut response = Redirect::to("/login?done=signed-out").into_response();
+    response.headers_mut().append(header::SET_COOKIE, cookies::clear_session(&state.web));
+    Ok(response)
+}
+
+#[derive(Template, Default)]
+#[template(path = "forgot.html")]
+struct ForgotPage {
+    layout: Layout,
+    csrf: String,
+    email: String,
+    sent: bool,
+    error: Option<String>,
+    email_error: Option<String>,
+}
+
+fn forgot_form(state: &AppState, headers: &HeaderMap, status: StatusCode, page: ForgotPage) -> Response {
+    let (token, cookie) = csrf::anonymous_token(headers, state);
+    with_cookie(render(status, &ForgotPage { layout: Layout::new(state, None), csrf: token, ..page }), cookie)
+}
+
+async fn forgot_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    forgot_form(&state, &headers, StatusCode::OK, ForgotPage::default())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ForgotForm {
+    csrf: String,
+    email: String,
+}
+
+async fn forgot_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Client(ctx): Client,
+    PageForm(form): PageForm<ForgotForm>,
+) -> Response {
+    if !csrf::anonymous_token_valid(&headers, &state, &form.csrf) {
+        let page = ForgotPage { email: form.email, error: Some("This page had expired. Please try again.".into()), ..ForgotPage::default() };
+        return forgot_form(&state, &headers, StatusCode::FORBIDDEN, page);
+    }
+    let email = match Email::parse(&form.email) {
+        Ok(e) => e,
+        Err(e) => {
+            let page = ForgotPage { email: form.email, email_error: Some(capitalised(&e.to_string())), ..ForgotPage::default() };
+            return forgot_form(&state, &headers, StatusCode::UNPROCESSABLE_ENTITY, page);
+        }
+    };
+    // The answer and its timing are the same whether or not the account exists: the work
+    // (lookup, token, email) happens after the response is on its way.
+    let portal = state.portal.clone();
+    tokio::spawn(async move {
+        if let Err(e) = portal.request_password_reset(&email, &ctx).await {
+            tracing::error!(error = %e, "password reset request failed");
+        }
+    });
+    forgot_form(&state, &headers, StatusCode::OK, ForgotPage { sent: true, ..ForgotPage::default() })
+}
+
+#[derive(Template, Default)]
+#[template(path = "reset.html")]
+struct ResetPage {
+    layout: Layout,
+    csrf: String,
+    token: String,
+    error: Option<String>,
+    password_error: Option<String>,
+    confirm_error: Option<String>,
+}
+
+fn reset_form(state: &AppState, headers: &HeaderMap, status: StatusCode, page: ResetPage) -> Response {
+    let (csrf_token, cookie) = csrf::anonymous_token(headers, state);
+    with_cookie(render(status, &ResetPage { layout: Layout::new(state, None), csrf: csrf_token, ..page }), cookie)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ResetQuery {
+    token: String,
+}
+
+async fn reset_page(State(state): State<AppState>, headers: HeaderMap, Query(query): Query<ResetQuery>) -> Response {
+    reset_form(&state, &headers, StatusCode::OK, ResetPage { token: query.token, ..ResetPage::default() })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ResetForm {
+    csrf: String,
+    token: String,
+    password: String,
+    confirm: String,
+}
+
+async fn reset_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Client(ctx): Client,
+    PageForm(form): PageForm<ResetForm>,
+) -> Response {
+    let again = |status, page: ResetPage| reset_form(&state, &headers, status, ResetPage { token: form.token.clone(), ..page });
+    if !csrf::anonymous_token_valid(&headers, &state, &form.csrf) {
+        return again(StatusCode::FORBIDDEN, ResetPage { error: Some("This page had expired. Please try again.".into()), ..ResetPage::default() });
+    }
+    if form.password != form.confirm {
+        return again(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ResetPage { confirm_error: Some("The two passwords are not the same".into()), ..ResetPage::default() },
+        );
+    }
+    match state.portal.reset_password(&form.token, form.password.clone(), &ctx).await {
+        Ok(_) => {
+            let mut response = Redirect::to("/login?done=password-changed").into_response();
+            // The reset ended every session of the account, including any in this browser.
+            response.headers_mut().append(header::SET_COOKIE, cookies::clear_session(&state.web));
+            response
+        }
+        Err(ResetError::Password(e)) => {
+            again(StatusCode::UNPROCESSABLE_ENTITY, ResetPage { password_error: Some(capitalised(&e.to_string())), ..ResetPage::default() })
+        }
+        Err(ResetError::InvalidLink) => PageError::new(
+            StatusCode::BAD_REQUEST,
+            "This link cannot be used",
+            "This password reset link is invalid, was already used, or has expired. Ask for a new one from the sign-in page.",
+        )
+        .into_response(),
+        Err(ResetError::Internal(e)) => PageError::from(e).into_response(),
+    }
+}

@@ -1,0 +1,32 @@
+//! What every handler can reach: the domain `Portal` and the web-only settings.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use portal_core::Portal;
+
+#[derive(Debug, Clone)]
+pub struct WebSettings {
+    /// `scheme://host[:port]` of the public URL, for Origin checks.
+    pub public_origin: String,
+    /// Cookies get `Secure` and the `__Host-` prefix when the public URL is https.
+    pub https: bool,
+    /// Peers whose `X-Forwarded-For` is believed (the load balancers); nobody else's is.
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+impl WebSettings {
+    pub fn from_public_url(public_url: &str, trusted_proxies: Vec<IpAddr>) -> Self {
+        let https = public_url.starts_with("https://");
+        let public_origin = url::Url::parse(public_url)
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_else(|_| public_url.trim_end_matches('/').to_owned());
+        Self { public_origin, https, trusted_proxies }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub portal: Portal,
+    pub web: Arc<WebSettings>,
+}
