@@ -1,1 +1,279 @@
-//! placeholder
+//! Test support shared by every crate's integration tests: a fresh database per test on
+//! SQLite or PostgreSQL, the real portal served on a random 127.0.0.1 port, a clock the test
+//! moves, a browser-like HTTP client, and readers for the mail outbox.
+//!
+//! PostgreSQL runs when `PORTAL_TEST_POSTGRES_URL` is set (`.ci/run` sets it); then it must
+//! work, and a connection failure fails the test loudly instead of skipping.
+
+#![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // test support: fail the test loudly
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use portal_core::auth::NewAccount;
+use portal_core::clock::ManualClock;
+use portal_core::email::Email;
+use portal_core::password::{Password, PasswordHasher};
+use portal_core::random::OsRandom;
+use portal_core::secret::SecretKey;
+use portal_core::store::Store;
+use portal_core::user::{DisplayName, Role, User};
+use portal_core::{Portal, PortalSettings, RequestContext};
+use portal_mail::OutboxMailer;
+use portal_store::{ConnectOptions, PostgresStore};
+use portal_web::{AppState, WebSettings};
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+pub use reqwest;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub const POSTGRES_ENV: &str = "PORTAL_TEST_POSTGRES_URL";
+
+/// SQLite always; PostgreSQL too when `PORTAL_TEST_POSTGRES_URL` is set.
+pub fn backends() -> Vec<Backend> {
+    if std::env::var(POSTGRES_ENV).is_ok_and(|v| !v.is_empty()) {
+        vec![Backend::Sqlite, Backend::Postgres]
+    } else {
+        eprintln!("note: {POSTGRES_ENV} is not set; running on SQLite only");
+        vec![Backend::Sqlite]
+    }
+}
+
+/// A database that lives as long as the test: a temporary SQLite file, or a PostgreSQL schema
+/// of its own that is dropped afterwards.
+pub struct TestDb {
+    pub store: Arc<dyn Store>,
+    pub backend: Backend,
+    /// `sqlite://…` or the PostgreSQL URL, with `schema` for the latter.
+    pub url: String,
+    pub schema: Option<String>,
+    pub dir: tempfile::TempDir,
+}
+
+static SCHEMA_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+impl TestDb {
+    pub async fn new(backend: Backend) -> TestDb {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        match backend {
+            Backend::Sqlite => {
+                let url = format!("sqlite://{}", dir.path().join("portal.db").display());
+                let store = portal_store::connect(&url, &ConnectOptions::default()).await.expect("open SQLite");
+                TestDb { store, backend, url, schema: None, dir }
+            }
+            Backend::Postgres => {
+                let url = std::env::var(POSTGRES_ENV).expect("PORTAL_TEST_POSTGRES_URL");
+                let schema = format!(
+                    "test_{}_{}_{}",
+                    std::process::id(),
+                    SCHEMA_COUNTER.fetch_add(1, Ordering::Relaxed),
+                    hex_suffix()
+                );
+                Self::postgres_with_schema(url, schema, dir).await
+            }
+        }
+    }
+
+    /// Another connection pool onto the same database (a second server instance).
+    pub async fn reopen(&self) -> Arc<dyn Store> {
+        let options = ConnectOptions { max_connections: 16, postgres_schema: self.schema.clone() };
+        portal_store::connect(&self.url, &options).await.expect("reopen the test database")
+    }
+
+    async fn postgres_with_schema(url: String, schema: String, dir: tempfile::TempDir) -> TestDb {
+        let options = ConnectOptions { max_connections: 16, postgres_schema: Some(schema.clone()) };
+        let store = portal_store::connect(&url, &options)
+            .await
+            .unwrap_or_else(|e| panic!("{POSTGRES_ENV} is set but PostgreSQL at {url} failed: {e}"));
+        TestDb { store, backend: Backend::Postgres, url, schema: Some(schema), dir }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(schema) = self.schema.take() {
+            let url = self.url.clone();
+            // Drop runs inside the test's runtime; clean up on a thread with its own.
+            let _ = std::thread::spawn(move || {
+                if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                    let _ = rt.block_on(PostgresStore::drop_schema(&url, &schema));
+                }
+            })
+            .join();
+        }
+    }
+}
+
+fn hex_suffix() -> String {
+    portal_core::random::bytes::<4>(&OsRandom).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The moment every test starts at unless it says otherwise.
+pub const TEST_START: OffsetDateTime = datetime!(2026-03-02 09:00 UTC);
+
+pub const TEST_PASSWORD: &str = "correct horse battery staple";
+
+/// A portal served over real HTTP on 127.0.0.1 with a random port.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub base_url: String,
+    pub clock: ManualClock,
+    pub portal: Portal,
+    pub mail_outbox: PathBuf,
+    pub db: TestDb,
+}
+
+pub struct AppOptions {
+    pub start: OffsetDateTime,
+    pub settings: PortalSettings,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        Self { start: TEST_START, settings: PortalSettings::default(), trusted_proxies: Vec::new() }
+    }
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, AppOptions::default()).await
+    }
+
+    pub async fn spawn_with(backend: Backend, options: AppOptions) -> TestApp {
+        let db = TestDb::new(backend).await;
+        let store = db.store.clone();
+        Self::serve(db, store, options, None).await
+    }
+
+    /// A second instance on the same database (and the same key and clock), as behind a
+    /// load balancer.
+    pub async fn second_instance(&self) -> (SocketAddr, String) {
+        let store = self.db.reopen().await;
+        let portal = Portal { store, ..self.portal.clone() };
+        let (addr, url) = serve_router(portal, Vec::new()).await;
+        (addr, url)
+    }
+
+    async fn serve(db: TestDb, store: Arc<dyn Store>, options: AppOptions, key: Option<SecretKey>) -> TestApp {
+        let clock = ManualClock::new(options.start);
+        let mail_outbox = db.dir.path().join("mail-outbox.jsonl");
+        let rng = Arc::new(OsRandom);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a test port");
+        let addr = listener.local_addr().expect("local address");
+        let base_url = format!("http://{addr}");
+        let settings = PortalSettings { public_url: base_url.clone(), ..options.settings };
+        let portal = Portal {
+            store,
+            clock: Arc::new(clock.clone()),
+            rng: rng.clone(),
+            hasher: PasswordHasher::new(2, rng.clone()).expect("password hasher"),
+            mailer: Arc::new(OutboxMailer::new(mail_outbox.clone(), Arc::new(clock.clone()))),
+            secret_key: key.unwrap_or_else(|| SecretKey::generate(rng.as_ref())),
+            settings: Arc::new(settings),
+        };
+        spawn_server(listener, portal.clone(), options.trusted_proxies);
+        TestApp { addr, base_url, clock, portal, mail_outbox, db }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
+    pub fn client(&self) -> reqwest::Client {
+        browser_client()
+    }
+
+    pub async fn create_user(&self, email: &str, role: Role) -> User {
+        self.create_user_at(email, role, None).await
+    }
+
+    pub async fn create_user_at(&self, email: &str, role: Role, created_at: Option<OffsetDateTime>) -> User {
+        let name = email.split('@').next().unwrap_or("user");
+        self.portal
+            .create_account(
+                NewAccount {
+                    email: Email::parse(email).expect("test email"),
+                    name: DisplayName::parse(name).expect("test name"),
+                    role,
+                    password: Password::new_checked(TEST_PASSWORD.to_owned()).expect("test password"),
+                    created_at,
+                },
+                "test",
+                &RequestContext::cli(),
+            )
+            .await
+            .expect("create test user")
+    }
+
+    /// Every message in the mail outbox, oldest first.
+    pub fn mails(&self) -> Vec<serde_json::Value> {
+        read_json_lines(&self.mail_outbox)
+    }
+
+    /// Waits (briefly, in real time) until the outbox holds at least `n` messages; mail is sent
+    /// after the response, so a test reading right after the request may be early.
+    pub async fn wait_for_mails(&self, n: usize) -> Vec<serde_json::Value> {
+        for _ in 0..200 {
+            let mails = self.mails();
+            if mails.len() >= n {
+                return mails;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        self.mails()
+    }
+}
+
+pub fn browser_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("HTTP client")
+}
+
+fn spawn_server(listener: tokio::net::TcpListener, portal: Portal, trusted_proxies: Vec<std::net::IpAddr>) {
+    let web = WebSettings::from_public_url(&portal.settings.public_url, trusted_proxies);
+    let router = portal_web::router(AppState { portal, web: Arc::new(web) });
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await;
+    });
+}
+
+async fn serve_router(portal: Portal, trusted_proxies: Vec<std::net::IpAddr>) -> (SocketAddr, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a test port");
+    let addr = listener.local_addr().expect("local address");
+    spawn_server(listener, portal, trusted_proxies);
+    (addr, format!("http://{addr}"))
+}
+
+pub fn read_json_lines(path: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("outbox lines are JSON"))
+        .collect()
+}
+
+/// The value of a hidden `name="csrf"` input in an HTML page.
+pub fn csrf_from(html: &str) -> String {
+    hidden_input(html, "csrf").expect("the page has a CSRF token")
+}
+
+pub fn hidden_input(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')?;
+    Some(html[start..start + end].to_owned())
+}
