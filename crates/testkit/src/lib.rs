@@ -135,11 +135,13 @@ pub struct AppOptions {
     pub start: OffsetDateTime,
     pub settings: PortalSettings,
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The public URL the portal believes it has (default: the test server's own address).
+    pub public_url: Option<String>,
 }
 
 impl Default for AppOptions {
     fn default() -> Self {
-        Self { start: TEST_START, settings: PortalSettings::default(), trusted_proxies: Vec::new() }
+        Self { start: TEST_START, settings: PortalSettings::default(), trusted_proxies: Vec::new(), public_url: None }
     }
 }
 
@@ -170,7 +172,7 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a test port");
         let addr = listener.local_addr().expect("local address");
         let base_url = format!("http://{addr}");
-        let settings = PortalSettings { public_url: base_url.clone(), ..options.settings };
+        let settings = PortalSettings { public_url: options.public_url.unwrap_or_else(|| base_url.clone()), ..options.settings };
         let portal = Portal {
             store,
             clock: Arc::new(clock.clone()),
