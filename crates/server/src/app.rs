@@ -18,8 +18,13 @@ use portal_store::ConnectOptions;
 use crate::config::{Config, MailProvider};
 
 pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn portal_core::store::Store>> {
-    let options = ConnectOptions { max_connections: config.database_max_connections, postgres_schema: None };
-    portal_store::connect(&config.database_url, &options).await.context("opening the database")
+    let options = ConnectOptions {
+        max_connections: config.database_max_connections,
+        postgres_schema: None,
+    };
+    portal_store::connect(&config.database_url, &options)
+        .await
+        .context("opening the database")
 }
 
 pub async fn build(config: &Config, public_url: &str) -> anyhow::Result<Portal> {
@@ -32,7 +37,9 @@ pub async fn build(config: &Config, public_url: &str) -> anyhow::Result<Portal> 
     };
     let mailer: Arc<dyn Mailer> = match &config.mail {
         MailProvider::Outbox(path) => Arc::new(OutboxMailer::new(path.clone(), clock.clone())),
-        MailProvider::Smtp { url, from } => Arc::new(SmtpMailer::new(url, from).context("PORTAL_MAIL_SMTP_URL")?),
+        MailProvider::Smtp { url, from } => {
+            Arc::new(SmtpMailer::new(url, from).context("PORTAL_MAIL_SMTP_URL")?)
+        }
     };
     // One argon2id run per core at a time; more would only queue inside the CPU.
     let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
@@ -44,7 +51,15 @@ pub async fn build(config: &Config, public_url: &str) -> anyhow::Result<Portal> 
         support_chat_url: config.support_chat_url.clone(),
         ..PortalSettings::default()
     };
-    Ok(Portal { store, clock, rng, hasher, mailer, secret_key, settings: Arc::new(settings) })
+    Ok(Portal {
+        store,
+        clock,
+        rng,
+        hasher,
+        mailer,
+        secret_key,
+        settings: Arc::new(settings),
+    })
 }
 
 /// The key from `<data dir>/secret.key`, created (mode 0600) on first run.
@@ -52,20 +67,29 @@ fn load_or_create_key(data_dir: &Path, rng: &dyn SecureRandom) -> anyhow::Result
     let path = data_dir.join("secret.key");
     let engine = base64::engine::general_purpose::STANDARD;
     if path.exists() {
-        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-        let bytes = engine.decode(text.trim()).with_context(|| format!("{} is not base64", path.display()))?;
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        let bytes = engine
+            .decode(text.trim())
+            .with_context(|| format!("{} is not base64", path.display()))?;
         let bytes = <[u8; 32]>::try_from(bytes.as_slice())
             .map_err(|_| anyhow::anyhow!("{} must hold 32 bytes of base64", path.display()))?;
         return Ok(SecretKey::from_bytes(bytes));
     }
-    std::fs::create_dir_all(data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating {}", data_dir.display()))?;
     let key = SecretKey::generate(rng);
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(&path).with_context(|| format!("creating {}", path.display()))?;
-    std::io::Write::write_all(&mut file, format!("{}\n", engine.encode(key.to_bytes())).as_bytes())?;
+    let mut file = options
+        .open(&path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    std::io::Write::write_all(
+        &mut file,
+        format!("{}\n", engine.encode(key.to_bytes())).as_bytes(),
+    )?;
     tracing::info!(path = %path.display(), "generated a new secret key; back it up with the database");
     Ok(key)
 }

@@ -20,7 +20,11 @@ use crate::config::{Config, LogFormat, parse_date};
 use crate::{app, demo};
 
 #[derive(Debug, Parser)]
-#[command(name = "inventory-portal", version, about = "Inventory Portal: loss inventories behind MFA-protected sign-in")]
+#[command(
+    name = "inventory-portal",
+    version,
+    about = "Inventory Portal: loss inventories behind MFA-protected sign-in"
+)]
 pub struct Cli {
     /// Configuration file (TOML); environment variables override it.
     #[arg(long, env = "PORTAL_CONFIG", global = true)]
@@ -99,10 +103,23 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("database is up to date ({})", store.backend());
             Ok(())
         }
-        Command::User(UserCommand::Add { email, password_stdin, role, name, created }) => {
+        Command::User(UserCommand::Add {
+            email,
+            password_stdin,
+            role,
+            name,
+            created,
+        }) => {
             let email = Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
             let role: Role = role.parse().map_err(|e| anyhow::anyhow!("--role: {e}"))?;
-            let name = name.unwrap_or_else(|| email.as_str().split('@').next().unwrap_or_default().to_owned());
+            let name = name.unwrap_or_else(|| {
+                email
+                    .as_str()
+                    .split('@')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            });
             let name = DisplayName::parse(&name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
             let created_at = created
                 .map(|d| parse_date("--created", &d).map(|d| d.midnight().assume_utc()))
@@ -111,17 +128,35 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 bail!("give the password on standard input with --password-stdin");
             }
             let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text).context("reading the password from standard input")?;
-            let text = text.strip_suffix('\n').map(|t| t.strip_suffix('\r').unwrap_or(t)).unwrap_or(&text).to_owned();
-            let password = Password::new_checked(text).map_err(|e| anyhow::anyhow!("password: {e}"))?;
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .context("reading the password from standard input")?;
+            let text = text
+                .strip_suffix('\n')
+                .map(|t| t.strip_suffix('\r').unwrap_or(t))
+                .unwrap_or(&text)
+                .to_owned();
+            let password =
+                Password::new_checked(text).map_err(|e| anyhow::anyhow!("password: {e}"))?;
             let portal = app::build(&config, &public_url(&config, config.listen)).await?;
-            let new = NewAccount { email: email.clone(), name, role, password, created_at };
-            match portal.create_account(new, "cli", &RequestContext::cli()).await {
+            let new = NewAccount {
+                email: email.clone(),
+                name,
+                role,
+                password,
+                created_at,
+            };
+            match portal
+                .create_account(new, "cli", &RequestContext::cli())
+                .await
+            {
                 Ok(user) => {
                     println!("created {} ({}) id {}", user.email, user.role, user.id);
                     Ok(())
                 }
-                Err(CreateUserError::Duplicate) => bail!("an account with email {email} already exists"),
+                Err(CreateUserError::Duplicate) => {
+                    bail!("an account with email {email} already exists")
+                }
                 Err(e) => Err(e.into()),
             }
         }
@@ -135,9 +170,15 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     println!("{line}");
                 }
             } else {
-                println!("{:<32}  {:<12}  {:<10}  {}", "EMAIL", "ROLE", "CREATED", "NAME");
+                println!("{:<32}  {:<12}  {:<10}  NAME", "EMAIL", "ROLE", "CREATED");
                 for u in &users {
-                    println!("{:<32}  {:<12}  {:<10}  {}", u.email.as_str(), u.role.as_str(), u.created_at.date(), u.name.as_str());
+                    println!(
+                        "{:<32}  {:<12}  {:<10}  {}",
+                        u.email.as_str(),
+                        u.role.as_str(),
+                        u.created_at.date(),
+                        u.name.as_str()
+                    );
                 }
             }
             Ok(())
@@ -146,31 +187,51 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
 }
 
 fn public_url(config: &Config, bound: SocketAddr) -> String {
-    config.public_url.clone().unwrap_or_else(|| format!("http://{bound}"))
+    config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{bound}"))
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("listening on {}", config.listen))?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("listening on {}", config.listen))?;
     let bound = listener.local_addr()?;
     let url = public_url(&config, bound);
     let portal = app::build(&config, &url).await?;
     let demo_logins = demo::seed_if_empty(&portal).await?;
     let web = WebSettings::from_public_url(&url, config.trusted_proxies.clone());
-    let router = portal_web::router(AppState { portal: portal.clone(), web: std::sync::Arc::new(web) });
+    let router = portal_web::router(AppState {
+        portal: portal.clone(),
+        web: std::sync::Arc::new(web),
+    });
     tokio::spawn(purge_expired_sessions(portal.clone()));
 
-    println!("{} is running at {url}  (database: {})", portal.settings.portal_name, portal.store.backend());
+    println!(
+        "{} is running at {url}  (database: {})",
+        portal.settings.portal_name,
+        portal.store.backend()
+    );
     if !demo_logins.is_empty() {
         println!("Demo logins (shown only this once; the database keeps only password hashes):");
         for login in &demo_logins {
-            println!("  {:<13} {:<28} password: {}", login.role.label(), login.email, login.password);
+            println!(
+                "  {:<13} {:<28} password: {}",
+                login.role.label(),
+                login.email,
+                login.password
+            );
         }
     }
     tracing::info!(%bound, "listening");
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving HTTP")
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("serving HTTP")
 }
 
 /// Sessions are checked on every use; this only keeps the table small.
@@ -180,7 +241,11 @@ async fn purge_expired_sessions(portal: Portal) {
         every.tick().await;
         let now = portal.clock.now();
         let policy = portal.settings.sessions;
-        match portal.store.purge_sessions(now - policy.idle_timeout, now - policy.absolute_timeout).await {
+        match portal
+            .store
+            .purge_sessions(now - policy.idle_timeout, now - policy.absolute_timeout)
+            .await
+        {
             Ok(n) if n > 0 => tracing::info!(removed = n, "purged expired sessions"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "could not purge expired sessions"),

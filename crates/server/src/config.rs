@@ -63,14 +63,22 @@ impl Default for RawConfig {
 
 impl Default for RawMail {
     fn default() -> Self {
-        Self { provider: "outbox".into(), outbox: String::new(), smtp_url: String::new(), from: "Inventory Portal <no-reply@example.com>".into() }
+        Self {
+            provider: "outbox".into(),
+            outbox: String::new(),
+            smtp_url: String::new(),
+            from: "Inventory Portal <no-reply@example.com>".into(),
+        }
     }
 }
 
 /// Every environment variable the portal reads, with the setting it sets.
 pub const ENV_VARS: &[(&str, &str)] = &[
     ("PORTAL_DATABASE_URL", "database_url"),
-    ("PORTAL_DATABASE_MAX_CONNECTIONS", "database_max_connections"),
+    (
+        "PORTAL_DATABASE_MAX_CONNECTIONS",
+        "database_max_connections",
+    ),
     ("PORTAL_LISTEN", "listen"),
     ("PORTAL_PUBLIC_URL", "public_url"),
     ("PORTAL_DATA_DIR", "data_dir"),
@@ -98,7 +106,10 @@ pub enum ConfigError {
 }
 
 fn invalid(name: &str, problem: impl Into<String>) -> ConfigError {
-    ConfigError::Invalid { name: name.to_owned(), problem: problem.into() }
+    ConfigError::Invalid {
+        name: name.to_owned(),
+        problem: problem.into(),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,7 +145,9 @@ pub struct Config {
 /// Unknown `PORTAL_*` variables: probably a typo the operator wants to hear about.
 pub fn unknown_env_vars(vars: impl Iterator<Item = String>) -> Vec<String> {
     vars.filter(|k| k.starts_with("PORTAL_") && !k.starts_with("PORTAL_TEST_"))
-        .filter(|k| !ENV_VARS.iter().any(|(name, _)| name == k) && !ENV_NOT_SETTINGS.contains(&k.as_str()))
+        .filter(|k| {
+            !ENV_VARS.iter().any(|(name, _)| name == k) && !ENV_NOT_SETTINGS.contains(&k.as_str())
+        })
         .collect()
 }
 
@@ -144,14 +157,24 @@ pub fn load(file: Option<&std::path::Path>) -> Result<Config, ConfigError> {
     let mut figment = Figment::from(Serialized::defaults(RawConfig::default()));
     if let Some(path) = file {
         if !path.exists() {
-            return Err(ConfigError::File { path: path.display().to_string(), problem: "file not found".into() });
+            return Err(ConfigError::File {
+                path: path.display().to_string(),
+                problem: "file not found".into(),
+            });
         }
         figment = figment.merge(Toml::file_exact(path));
     }
-    let table: BTreeMap<&str, &str> = ENV_VARS.iter().map(|(env, key)| (&env["PORTAL_".len()..], *key)).collect();
+    let table: BTreeMap<&str, &str> = ENV_VARS
+        .iter()
+        .map(|(env, key)| (&env["PORTAL_".len()..], *key))
+        .collect();
     figment = figment.merge(
         Env::prefixed("PORTAL_")
-            .filter_map(move |k| table.get(k.as_str().to_ascii_uppercase().as_str()).map(|key| (*key).into()))
+            .filter_map(move |k| {
+                table
+                    .get(k.as_str().to_ascii_uppercase().as_str())
+                    .map(|key| (*key).into())
+            })
             .split("."),
     );
     let raw: RawConfig = figment.extract().map_err(|e| figment_error(&e, file))?;
@@ -160,68 +183,138 @@ pub fn load(file: Option<&std::path::Path>) -> Result<Config, ConfigError> {
 
 fn figment_error(e: &figment::Error, file: Option<&std::path::Path>) -> ConfigError {
     let key = e.path.join(".");
-    let from_env = e.metadata.as_ref().is_some_and(|m| m.name.contains("environment"));
+    let from_env = e
+        .metadata
+        .as_ref()
+        .is_some_and(|m| m.name.contains("environment"));
     let problem = e.kind.to_string();
     if from_env {
-        let name = ENV_VARS.iter().find(|(_, k)| *k == key).map_or_else(|| format!("PORTAL_{}", key.to_uppercase()), |(n, _)| (*n).to_owned());
+        let name = ENV_VARS.iter().find(|(_, k)| *k == key).map_or_else(
+            || format!("PORTAL_{}", key.to_uppercase()),
+            |(n, _)| (*n).to_owned(),
+        );
         invalid(&name, problem)
     } else if let Some(path) = file {
-        ConfigError::File { path: path.display().to_string(), problem: if key.is_empty() { problem } else { format!("{key}: {problem}") } }
+        ConfigError::File {
+            path: path.display().to_string(),
+            problem: if key.is_empty() {
+                problem
+            } else {
+                format!("{key}: {problem}")
+            },
+        }
     } else {
         invalid(&key, problem)
     }
 }
 
 fn check(raw: RawConfig) -> Result<Config, ConfigError> {
-    let listen = raw
-        .listen
-        .parse::<SocketAddr>()
-        .map_err(|_| invalid("PORTAL_LISTEN", format!("{:?} is not an address like 127.0.0.1:8080", raw.listen)))?;
-    if !(raw.database_url.starts_with("sqlite:") || raw.database_url.starts_with("postgres://") || raw.database_url.starts_with("postgresql://")) {
-        return Err(invalid("PORTAL_DATABASE_URL", "use sqlite://PATH or postgres://USER@HOST/DB"));
+    let listen = raw.listen.parse::<SocketAddr>().map_err(|_| {
+        invalid(
+            "PORTAL_LISTEN",
+            format!("{:?} is not an address like 127.0.0.1:8080", raw.listen),
+        )
+    })?;
+    if !(raw.database_url.starts_with("sqlite:")
+        || raw.database_url.starts_with("postgres://")
+        || raw.database_url.starts_with("postgresql://"))
+    {
+        return Err(invalid(
+            "PORTAL_DATABASE_URL",
+            "use sqlite://PATH or postgres://USER@HOST/DB",
+        ));
     }
     if !(1..=1000).contains(&raw.database_max_connections) {
-        return Err(invalid("PORTAL_DATABASE_MAX_CONNECTIONS", "must be between 1 and 1000"));
+        return Err(invalid(
+            "PORTAL_DATABASE_MAX_CONNECTIONS",
+            "must be between 1 and 1000",
+        ));
     }
     let public_url = if raw.public_url.trim().is_empty() {
         None
     } else {
-        let parsed = url::Url::parse(raw.public_url.trim())
-            .map_err(|e| invalid("PORTAL_PUBLIC_URL", format!("{:?} is not a URL: {e}", raw.public_url)))?;
+        let parsed = url::Url::parse(raw.public_url.trim()).map_err(|e| {
+            invalid(
+                "PORTAL_PUBLIC_URL",
+                format!("{:?} is not a URL: {e}", raw.public_url),
+            )
+        })?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
-            return Err(invalid("PORTAL_PUBLIC_URL", "must be an http:// or https:// URL"));
+            return Err(invalid(
+                "PORTAL_PUBLIC_URL",
+                "must be an http:// or https:// URL",
+            ));
         }
         Some(parsed.as_str().trim_end_matches('/').to_owned())
     };
-    let secret_key = if raw.secret_key.is_empty() { None } else { Some(decode_key(&raw.secret_key)?) };
+    let secret_key = if raw.secret_key.is_empty() {
+        None
+    } else {
+        Some(decode_key(&raw.secret_key)?)
+    };
     let log_format = match raw.log_format.as_str() {
         "pretty" => LogFormat::Pretty,
         "json" => LogFormat::Json,
-        other => return Err(invalid("PORTAL_LOG_FORMAT", format!("{other:?}: use pretty or json"))),
+        other => {
+            return Err(invalid(
+                "PORTAL_LOG_FORMAT",
+                format!("{other:?}: use pretty or json"),
+            ));
+        }
     };
     let trusted_proxies = raw
         .trusted_proxies
         .iter()
-        .map(|p| p.trim().parse::<IpAddr>().map_err(|_| invalid("PORTAL_TRUSTED_PROXIES", format!("{p:?} is not an IP address"))))
+        .map(|p| {
+            p.trim().parse::<IpAddr>().map_err(|_| {
+                invalid(
+                    "PORTAL_TRUSTED_PROXIES",
+                    format!("{p:?} is not an IP address"),
+                )
+            })
+        })
         .collect::<Result<Vec<_>, _>>()?;
-    portal_core::email::Email::parse(&raw.support_email).map_err(|e| invalid("PORTAL_SUPPORT_EMAIL", e.to_string()))?;
-    let chat = url::Url::parse(&raw.support_chat_url).map_err(|e| invalid("PORTAL_SUPPORT_CHAT_URL", e.to_string()))?;
+    portal_core::email::Email::parse(&raw.support_email)
+        .map_err(|e| invalid("PORTAL_SUPPORT_EMAIL", e.to_string()))?;
+    let chat = url::Url::parse(&raw.support_chat_url)
+        .map_err(|e| invalid("PORTAL_SUPPORT_CHAT_URL", e.to_string()))?;
     if !matches!(chat.scheme(), "http" | "https") {
-        return Err(invalid("PORTAL_SUPPORT_CHAT_URL", "must be an http:// or https:// URL"));
+        return Err(invalid(
+            "PORTAL_SUPPORT_CHAT_URL",
+            "must be an http:// or https:// URL",
+        ));
     }
     if raw.portal_name.trim().is_empty() || raw.portal_name.contains(':') {
-        return Err(invalid("PORTAL_PORTAL_NAME", "must be non-empty and contain no colon (it is the authenticator-app issuer)"));
+        return Err(invalid(
+            "PORTAL_PORTAL_NAME",
+            "must be non-empty and contain no colon (it is the authenticator-app issuer)",
+        ));
     }
     let data_dir = PathBuf::from(&raw.data_dir);
     let mail = match raw.mail.provider.as_str() {
-        "outbox" => MailProvider::Outbox(if raw.mail.outbox.is_empty() { data_dir.join("mail-outbox.jsonl") } else { PathBuf::from(&raw.mail.outbox) }),
+        "outbox" => MailProvider::Outbox(if raw.mail.outbox.is_empty() {
+            data_dir.join("mail-outbox.jsonl")
+        } else {
+            PathBuf::from(&raw.mail.outbox)
+        }),
         "smtp" => {
             if raw.mail.smtp_url.is_empty() {
-                return Err(invalid("PORTAL_MAIL_SMTP_URL", "is required when PORTAL_MAIL_PROVIDER=smtp"));
+                return Err(invalid(
+                    "PORTAL_MAIL_SMTP_URL",
+                    "is required when PORTAL_MAIL_PROVIDER=smtp",
+                ));
             }
-            MailProvider::Smtp { url: raw.mail.smtp_url.clone(), from: raw.mail.from.clone() }
+            MailProvider::Smtp {
+                url: raw.mail.smtp_url.clone(),
+                from: raw.mail.from.clone(),
+            }
         }
-        other => return Err(invalid("PORTAL_MAIL_PROVIDER", format!("{other:?}: use outbox or smtp"))),
+        other => {
+            return Err(invalid(
+                "PORTAL_MAIL_PROVIDER",
+                format!("{other:?}: use outbox or smtp"),
+            ));
+        }
     };
     Ok(Config {
         database_url: raw.database_url,
@@ -249,7 +342,12 @@ fn comma_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::
         Many(Vec<String>),
     }
     Ok(match OneOrMany::deserialize(d)? {
-        OneOrMany::One(s) => s.split(',').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect(),
+        OneOrMany::One(s) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned)
+            .collect(),
         OneOrMany::Many(v) => v,
     })
 }
@@ -259,7 +357,12 @@ fn decode_key(text: &str) -> Result<[u8; 32], ConfigError> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(text.trim())
         .map_err(|_| invalid("PORTAL_SECRET_KEY", "is not base64"))?;
-    <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| invalid("PORTAL_SECRET_KEY", format!("must be 32 bytes (256 bits), got {}", bytes.len())))
+    <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| {
+        invalid(
+            "PORTAL_SECRET_KEY",
+            format!("must be 32 bytes (256 bits), got {}", bytes.len()),
+        )
+    })
 }
 
 /// `YYYY-MM-DD`, for CLI flags and date settings.
@@ -274,25 +377,54 @@ mod tests {
 
     #[test]
     fn unknown_portal_variables_are_reported_and_ours_are_not() {
-        let vars = ["PORTAL_LISTEN", "PORTAL_LISTN", "PATH", "PORTAL_TEST_POSTGRES_URL", "PORTAL_CONFIG"].map(String::from);
-        assert_eq!(unknown_env_vars(vars.into_iter()), vec!["PORTAL_LISTN".to_owned()]);
+        let vars = [
+            "PORTAL_LISTEN",
+            "PORTAL_LISTN",
+            "PATH",
+            "PORTAL_TEST_POSTGRES_URL",
+            "PORTAL_CONFIG",
+        ]
+        .map(String::from);
+        assert_eq!(
+            unknown_env_vars(vars.into_iter()),
+            vec!["PORTAL_LISTN".to_owned()]
+        );
     }
 
     #[test]
     fn bad_values_name_their_setting() {
-        let mut raw = RawConfig { listen: "nowhere".into(), ..RawConfig::default() };
-        assert!(check(raw.clone()).unwrap_err().to_string().starts_with("PORTAL_LISTEN:"));
+        let mut raw = RawConfig {
+            listen: "nowhere".into(),
+            ..RawConfig::default()
+        };
+        assert!(
+            check(raw.clone())
+                .unwrap_err()
+                .to_string()
+                .starts_with("PORTAL_LISTEN:")
+        );
         raw.listen = "127.0.0.1:0".into();
         raw.secret_key = "c2hvcnQ=".into();
-        assert_eq!(check(raw.clone()).unwrap_err().to_string(), "PORTAL_SECRET_KEY: must be 32 bytes (256 bits), got 5");
+        assert_eq!(
+            check(raw.clone()).unwrap_err().to_string(),
+            "PORTAL_SECRET_KEY: must be 32 bytes (256 bits), got 5"
+        );
         raw.secret_key.clear();
         raw.database_url = "mysql://x".into();
-        assert!(check(raw).unwrap_err().to_string().starts_with("PORTAL_DATABASE_URL:"));
+        assert!(
+            check(raw)
+                .unwrap_err()
+                .to_string()
+                .starts_with("PORTAL_DATABASE_URL:")
+        );
     }
 
     #[test]
     fn dates_parse_only_in_iso_form() {
-        assert_eq!(parse_date("--created", "2023-01-18").unwrap(), time::macros::date!(2023 - 01 - 18));
+        assert_eq!(
+            parse_date("--created", "2023-01-18").unwrap(),
+            time::macros::date!(2023 - 01 - 18)
+        );
         assert!(parse_date("--created", "01/18/2023").is_err());
     }
 }

@@ -40,7 +40,9 @@ async fn read_body(req: Request) -> Result<axum::body::Bytes, BodyError> {
         return Err(BodyError::TooLarge);
     }
     // The only failures here are the limit and a client that hung up mid-body.
-    axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES).await.map_err(|_| BodyError::TooLarge)
+    axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES)
+        .await
+        .map_err(|_| BodyError::TooLarge)
 }
 
 /// A JSON body: requires `Content-Type: application/json` (415), at most 1 MiB (413), UTF-8
@@ -58,20 +60,42 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 "send the body as JSON with Content-Type: application/json",
             ));
         }
-        let bytes = read_body(req).await.map_err(|BodyError::TooLarge| too_large())?;
-        let text = std::str::from_utf8(&bytes)
-            .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "the body is not valid UTF-8"))?;
-        let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("the body is not valid JSON: {e}")))?;
+        let bytes = read_body(req)
+            .await
+            .map_err(|BodyError::TooLarge| too_large())?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                "the body is not valid UTF-8",
+            )
+        })?;
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                format!("the body is not valid JSON: {e}"),
+            )
+        })?;
         if !value.is_object() {
-            return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", "the body must be a JSON object"));
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                "the body must be a JSON object",
+            ));
         }
-        serde_path_to_error::deserialize(value).map(ApiJson).map_err(|e| field_error(&e))
+        serde_path_to_error::deserialize(value)
+            .map(ApiJson)
+            .map_err(|e| field_error(&e))
     }
 }
 
 fn too_large() -> ApiError {
-    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", format!("the body is larger than {MAX_BODY_BYTES} bytes"))
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body_too_large",
+        format!("the body is larger than {MAX_BODY_BYTES} bytes"),
+    )
 }
 
 /// Names the field a deserialization error is about, including missing and unknown fields,
@@ -81,11 +105,24 @@ fn field_error(e: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     let path = e.path().to_string();
     let quoted = message.split('`').nth(1).map(str::to_owned);
     let (field, text) = if message.starts_with("missing field") {
-        (quoted.unwrap_or_else(|| path.clone()), "is required".to_owned())
+        (
+            quoted.unwrap_or_else(|| path.clone()),
+            "is required".to_owned(),
+        )
     } else if message.starts_with("unknown field") {
-        (quoted.unwrap_or_else(|| path.clone()), "is not a known field".to_owned())
+        (
+            quoted.unwrap_or_else(|| path.clone()),
+            "is not a known field".to_owned(),
+        )
     } else {
-        (path, message.split(" at line ").next().unwrap_or(&message).to_owned())
+        (
+            path,
+            message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_owned(),
+        )
     };
     ApiError::field(&field, format!("{field}: {text}"))
 }
@@ -99,25 +136,48 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
 
     async fn from_request(req: Request, _: &S) -> Result<Self, PageError> {
         if !content_type_is(req.headers(), "application/x-www-form-urlencoded") {
-            return Err(PageError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Form not understood", "Please submit the form from the portal's page."));
+            return Err(PageError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Form not understood",
+                "Please submit the form from the portal's page.",
+            ));
         }
         let bytes = read_body(req).await.map_err(|BodyError::TooLarge| {
-            PageError::new(StatusCode::PAYLOAD_TOO_LARGE, "Too much data", "The form sent more data than the portal accepts.")
+            PageError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Too much data",
+                "The form sent more data than the portal accepts.",
+            )
         })?;
         let pairs = decode_form(&bytes).ok_or_else(|| {
-            PageError::new(StatusCode::BAD_REQUEST, "Form not understood", "The form contained text that is not valid UTF-8.")
+            PageError::new(
+                StatusCode::BAD_REQUEST,
+                "Form not understood",
+                "The form contained text that is not valid UTF-8.",
+            )
         })?;
-        let de = serde::de::value::MapDeserializer::<_, serde::de::value::Error>::new(pairs.into_iter());
-        T::deserialize(de)
-            .map(PageForm)
-            .map_err(|e| PageError::new(StatusCode::BAD_REQUEST, "Form not understood", format!("The form could not be read: {e}.")))
+        let de =
+            serde::de::value::MapDeserializer::<_, serde::de::value::Error>::new(pairs.into_iter());
+        T::deserialize(de).map(PageForm).map_err(|e| {
+            PageError::new(
+                StatusCode::BAD_REQUEST,
+                "Form not understood",
+                format!("The form could not be read: {e}."),
+            )
+        })
     }
 }
 
 fn decode_form(bytes: &[u8]) -> Option<Vec<(String, String)>> {
     let decode = |s: &[u8]| -> Option<String> {
-        let plus_as_space: Vec<u8> = s.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect();
-        percent_encoding::percent_decode(&plus_as_space).decode_utf8().ok().map(|c| c.into_owned())
+        let plus_as_space: Vec<u8> = s
+            .iter()
+            .map(|&b| if b == b'+' { b' ' } else { b })
+            .collect();
+        percent_encoding::percent_decode(&plus_as_space)
+            .decode_utf8()
+            .ok()
+            .map(|c| c.into_owned())
     };
     bytes
         .split(|&b| b == b'&')
@@ -138,10 +198,19 @@ pub struct Client(pub RequestContext);
 impl FromRequestParts<AppState> for Client {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
         let ip = peer.map(|peer| client_ip(peer, &parts.headers, &state.web.trusted_proxies));
-        let ua = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
+        let ua = parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok());
         Ok(Client(RequestContext::new(ip.map(|ip| ip.to_string()), ua)))
     }
 }
@@ -159,7 +228,10 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAdd
         .flat_map(|v| v.split(','))
         .filter_map(|hop| hop.trim().parse().ok())
         .collect();
-    hops.into_iter().rev().find(|hop| !trusted.contains(hop)).unwrap_or(peer)
+    hops.into_iter()
+        .rev()
+        .find(|hop| !trusted.contains(hop))
+        .unwrap_or(peer)
 }
 
 /// A session at any level, with its cookie token.
@@ -180,9 +252,15 @@ impl FromRequestParts<AppState> for MaybeSession {
         if let Some(found) = parts.extensions.get::<SignedIn>() {
             return Ok(MaybeSession(Some(found.clone())));
         }
-        let Some(token) = cookies::session_token(&parts.headers, &state.web) else { return Ok(MaybeSession(None)) };
+        let Some(token) = cookies::session_token(&parts.headers, &state.web) else {
+            return Ok(MaybeSession(None));
+        };
         let resolved = state.portal.resolve_session(&token).await?;
-        let signed_in = resolved.map(|(session, user)| SignedIn { token, session, user });
+        let signed_in = resolved.map(|(session, user)| SignedIn {
+            token,
+            session,
+            user,
+        });
         if let Some(s) = &signed_in {
             parts.extensions.insert(s.clone());
         }
@@ -224,10 +302,15 @@ impl IntoResponse for PageRejection {
 impl FromRequestParts<AppState> for PageUser {
     type Rejection = PageRejection;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageRejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, PageRejection> {
         let found = MaybeSession::from_request_parts(parts, state)
             .await
-            .map_err(|e| PageRejection::Error(PageError::new(e.status, "Something went wrong", e.message)))?;
+            .map_err(|e| {
+                PageRejection::Error(PageError::new(e.status, "Something went wrong", e.message))
+            })?;
         match found.0 {
             Some(s) if s.session.auth_level == AuthLevel::Full => Ok(PageUser(s)),
             _ => Err(PageRejection::SignIn),
@@ -242,7 +325,13 @@ mod tests {
     #[test]
     fn forms_decode_plus_and_percent_and_refuse_broken_utf8() {
         let pairs = decode_form(b"email=ann%40example.com&password=a+b%2Bc").unwrap();
-        assert_eq!(pairs, vec![("email".into(), "ann@example.com".into()), ("password".into(), "a b+c".into())]);
+        assert_eq!(
+            pairs,
+            vec![
+                ("email".into(), "ann@example.com".into()),
+                ("password".into(), "a b+c".into())
+            ]
+        );
         assert!(decode_form(b"email=%ff%fe").is_none());
     }
 
@@ -250,10 +339,16 @@ mod tests {
     fn forwarded_addresses_count_only_from_trusted_proxies() {
         let proxy: IpAddr = "10.0.0.1".parse().unwrap();
         let mut headers = HeaderMap::new();
-        headers.insert("x-forwarded-for", "203.0.113.9, 198.51.100.7".parse().unwrap());
+        headers.insert(
+            "x-forwarded-for",
+            "203.0.113.9, 198.51.100.7".parse().unwrap(),
+        );
         let stranger: IpAddr = "192.0.2.1".parse().unwrap();
         assert_eq!(client_ip(stranger, &headers, &[proxy]), stranger);
-        assert_eq!(client_ip(proxy, &headers, &[proxy]), "198.51.100.7".parse::<IpAddr>().unwrap());
+        assert_eq!(
+            client_ip(proxy, &headers, &[proxy]),
+            "198.51.100.7".parse::<IpAddr>().unwrap()
+        );
         assert_eq!(client_ip(proxy, &HeaderMap::new(), &[proxy]), proxy);
     }
 }

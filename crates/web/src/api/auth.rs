@@ -17,7 +17,10 @@ use crate::extract::{ApiJson, ApiUser, Client, MaybeSession};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/login", post(login)).route("/me", get(me)).route("/logout", post(logout))
+    Router::new()
+        .route("/login", post(login))
+        .route("/me", get(me))
+        .route("/logout", post(logout))
 }
 
 #[derive(Deserialize)]
@@ -34,18 +37,28 @@ async fn login(
     ApiJson(body): ApiJson<LoginBody>,
 ) -> Result<Response, ApiError> {
     let email = Email::parse(&body.email).map_err(|e| ApiError::field("email", e.to_string()))?;
-    let password = Password::for_login(body.password).map_err(|e| ApiError::field("password", e.to_string()))?;
+    let password = Password::for_login(body.password)
+        .map_err(|e| ApiError::field("password", e.to_string()))?;
     let previous = current.as_ref().map(|s| &s.token);
     match state.portal.login(&email, password, previous, &ctx).await {
         Ok(success) => {
             let body = match success.next {
                 LoginNext::Authenticated => json!({ "state": "authenticated" }),
             };
-            Ok(([(header::SET_COOKIE, cookies::set_session(&success.token, &state.web))], Json(body)).into_response())
+            Ok((
+                [(
+                    header::SET_COOKIE,
+                    cookies::set_session(&success.token, &state.web),
+                )],
+                Json(body),
+            )
+                .into_response())
         }
-        Err(LoginError::InvalidCredentials) => {
-            Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "the email or password is not right"))
-        }
+        Err(LoginError::InvalidCredentials) => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+            "the email or password is not right",
+        )),
         Err(LoginError::Throttled { retry_after }) => Err(ApiError::throttled(retry_after)),
         Err(LoginError::Internal(e)) => Err(e.into()),
     }
@@ -62,9 +75,17 @@ async fn me(ApiUser(signed_in): ApiUser) -> Json<serde_json::Value> {
     }))
 }
 
-async fn logout(State(state): State<AppState>, Client(ctx): Client, MaybeSession(current): MaybeSession) -> Result<Response, ApiError> {
+async fn logout(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    MaybeSession(current): MaybeSession,
+) -> Result<Response, ApiError> {
     if let Some(s) = current {
         state.portal.logout(&s.token, &ctx).await?;
     }
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookies::clear_session(&state.web))]).into_response())
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, cookies::clear_session(&state.web))],
+    )
+        .into_response())
 }

@@ -1,11 +1,11 @@
 //! Sign-in, sign-out, forgot/reset password and the signed-in home page.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use portal_core::auth::{LoginError, LoginNext, ResetError};
 use portal_core::email::Email;
 use portal_core::password::Password;
@@ -76,9 +76,18 @@ fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -> Response 
     response
 }
 
-fn login_form(state: &AppState, headers: &HeaderMap, status: StatusCode, page: LoginPage) -> Response {
+fn login_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    page: LoginPage,
+) -> Response {
     let (token, cookie) = csrf::anonymous_token(headers, state);
-    let page = LoginPage { layout: Layout::new(state, None), csrf: token, ..page };
+    let page = LoginPage {
+        layout: Layout::new(state, None),
+        csrf: token,
+        ..page
+    };
     with_cookie(render(status, &page), cookie)
 }
 
@@ -97,7 +106,15 @@ async fn login_page(
         "expired" => Some("Your session ended. Please sign in again."),
         _ => None,
     };
-    login_form(&state, &headers, StatusCode::OK, LoginPage { notice, ..LoginPage::default() })
+    login_form(
+        &state,
+        &headers,
+        StatusCode::OK,
+        LoginPage {
+            notice,
+            ..LoginPage::default()
+        },
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -115,36 +132,81 @@ async fn login_submit(
     MaybeSession(current): MaybeSession,
     PageForm(form): PageForm<LoginForm>,
 ) -> Response {
-    let retry = |status, page: LoginPage| login_form(&state, &headers, status, LoginPage { email: form.email.clone(), ..page });
+    let retry = |status, page: LoginPage| {
+        login_form(
+            &state,
+            &headers,
+            status,
+            LoginPage {
+                email: form.email.clone(),
+                ..page
+            },
+        )
+    };
     if !csrf::anonymous_token_valid(&headers, &state, &form.csrf) {
         return retry(
             StatusCode::FORBIDDEN,
-            LoginPage { error: Some("This page had expired. Please sign in again.".into()), ..LoginPage::default() },
+            LoginPage {
+                error: Some("This page had expired. Please sign in again.".into()),
+                ..LoginPage::default()
+            },
         );
     }
     let email = match Email::parse(&form.email) {
         Ok(e) => e,
-        Err(e) => return retry(StatusCode::UNPROCESSABLE_ENTITY, LoginPage { email_error: Some(capitalised(&e.to_string())), ..LoginPage::default() }),
+        Err(e) => {
+            return retry(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                LoginPage {
+                    email_error: Some(capitalised(&e.to_string())),
+                    ..LoginPage::default()
+                },
+            );
+        }
     };
     if form.password.is_empty() {
-        return retry(StatusCode::UNPROCESSABLE_ENTITY, LoginPage { password_error: Some("Enter your password".into()), ..LoginPage::default() });
+        return retry(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            LoginPage {
+                password_error: Some("Enter your password".into()),
+                ..LoginPage::default()
+            },
+        );
     }
     let password = match Password::for_login(form.password) {
         Ok(p) => p,
-        Err(e) => return retry(StatusCode::UNPROCESSABLE_ENTITY, LoginPage { password_error: Some(capitalised(&e.to_string())), ..LoginPage::default() }),
+        Err(e) => {
+            return retry(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                LoginPage {
+                    password_error: Some(capitalised(&e.to_string())),
+                    ..LoginPage::default()
+                },
+            );
+        }
     };
-    match state.portal.login(&email, password, current.as_ref().map(|s| &s.token), &ctx).await {
+    match state
+        .portal
+        .login(&email, password, current.as_ref().map(|s| &s.token), &ctx)
+        .await
+    {
         Ok(success) => {
             let next = match success.next {
                 LoginNext::Authenticated => "/",
             };
             let mut response = Redirect::to(next).into_response();
-            response.headers_mut().append(header::SET_COOKIE, cookies::set_session(&success.token, &state.web));
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                cookies::set_session(&success.token, &state.web),
+            );
             response
         }
         Err(LoginError::InvalidCredentials) => retry(
             StatusCode::UNAUTHORIZED,
-            LoginPage { error: Some("The email or password is not right. Check them and try again.".into()), ..LoginPage::default() },
+            LoginPage {
+                error: Some("The email or password is not right. Check them and try again.".into()),
+                ..LoginPage::default()
+            },
         ),
         Err(LoginError::Throttled { retry_after }) => {
             let secs = portal_core::throttle::retry_after_secs(retry_after);
@@ -152,11 +214,16 @@ async fn login_submit(
             let mut response = retry(
                 StatusCode::TOO_MANY_REQUESTS,
                 LoginPage {
-                    error: Some(format!("Too many sign-in attempts. Please wait {minutes} minute{} and try again.", if minutes == 1 { "" } else { "s" })),
+                    error: Some(format!(
+                        "Too many sign-in attempts. Please wait {minutes} minute{} and try again.",
+                        if minutes == 1 { "" } else { "s" }
+                    )),
                     ..LoginPage::default()
                 },
             );
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
             response
         }
         Err(LoginError::Internal(e)) => PageError::from(e).into_response(),
@@ -165,7 +232,10 @@ async fn login_submit(
 
 fn capitalised(s: &str) -> String {
     let mut chars = s.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 #[derive(Deserialize, Default)]
@@ -180,13 +250,21 @@ async fn logout(
     MaybeSession(current): MaybeSession,
     PageForm(form): PageForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
-    let Some(signed_in) = current else { return Ok(Redirect::to("/login").into_response()) };
+    let Some(signed_in) = current else {
+        return Ok(Redirect::to("/login").into_response());
+    };
     if !csrf::tokens_match(&signed_in.session.csrf_token, &form.csrf) {
-        return Err(PageError::new(StatusCode::FORBIDDEN, "Request refused", "This page had expired. Go back, reload it and try again."));
+        return Err(PageError::new(
+            StatusCode::FORBIDDEN,
+            "Request refused",
+            "This page had expired. Go back, reload it and try again.",
+        ));
     }
     state.portal.logout(&signed_in.token, &ctx).await?;
     let mut response = Redirect::to("/login?done=signed-out").into_response();
-    response.headers_mut().append(header::SET_COOKIE, cookies::clear_session(&state.web));
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, cookies::clear_session(&state.web));
     Ok(response)
 }
 
@@ -201,9 +279,24 @@ struct ForgotPage {
     email_error: Option<String>,
 }
 
-fn forgot_form(state: &AppState, headers: &HeaderMap, status: StatusCode, page: ForgotPage) -> Response {
+fn forgot_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    page: ForgotPage,
+) -> Response {
     let (token, cookie) = csrf::anonymous_token(headers, state);
-    with_cookie(render(status, &ForgotPage { layout: Layout::new(state, None), csrf: token, ..page }), cookie)
+    with_cookie(
+        render(
+            status,
+            &ForgotPage {
+                layout: Layout::new(state, None),
+                csrf: token,
+                ..page
+            },
+        ),
+        cookie,
+    )
 }
 
 async fn forgot_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -224,13 +317,21 @@ async fn forgot_submit(
     PageForm(form): PageForm<ForgotForm>,
 ) -> Response {
     if !csrf::anonymous_token_valid(&headers, &state, &form.csrf) {
-        let page = ForgotPage { email: form.email, error: Some("This page had expired. Please try again.".into()), ..ForgotPage::default() };
+        let page = ForgotPage {
+            email: form.email,
+            error: Some("This page had expired. Please try again.".into()),
+            ..ForgotPage::default()
+        };
         return forgot_form(&state, &headers, StatusCode::FORBIDDEN, page);
     }
     let email = match Email::parse(&form.email) {
         Ok(e) => e,
         Err(e) => {
-            let page = ForgotPage { email: form.email, email_error: Some(capitalised(&e.to_string())), ..ForgotPage::default() };
+            let page = ForgotPage {
+                email: form.email,
+                email_error: Some(capitalised(&e.to_string())),
+                ..ForgotPage::default()
+            };
             return forgot_form(&state, &headers, StatusCode::UNPROCESSABLE_ENTITY, page);
         }
     };
@@ -242,7 +343,15 @@ async fn forgot_submit(
             tracing::error!(error = %e, "password reset request failed");
         }
     });
-    forgot_form(&state, &headers, StatusCode::OK, ForgotPage { sent: true, ..ForgotPage::default() })
+    forgot_form(
+        &state,
+        &headers,
+        StatusCode::OK,
+        ForgotPage {
+            sent: true,
+            ..ForgotPage::default()
+        },
+    )
 }
 
 #[derive(Template, Default)]
@@ -256,9 +365,24 @@ struct ResetPage {
     confirm_error: Option<String>,
 }
 
-fn reset_form(state: &AppState, headers: &HeaderMap, status: StatusCode, page: ResetPage) -> Response {
+fn reset_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    page: ResetPage,
+) -> Response {
     let (csrf_token, cookie) = csrf::anonymous_token(headers, state);
-    with_cookie(render(status, &ResetPage { layout: Layout::new(state, None), csrf: csrf_token, ..page }), cookie)
+    with_cookie(
+        render(
+            status,
+            &ResetPage {
+                layout: Layout::new(state, None),
+                csrf: csrf_token,
+                ..page
+            },
+        ),
+        cookie,
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -267,8 +391,20 @@ struct ResetQuery {
     token: String,
 }
 
-async fn reset_page(State(state): State<AppState>, headers: HeaderMap, Query(query): Query<ResetQuery>) -> Response {
-    reset_form(&state, &headers, StatusCode::OK, ResetPage { token: query.token, ..ResetPage::default() })
+async fn reset_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<ResetQuery>,
+) -> Response {
+    reset_form(
+        &state,
+        &headers,
+        StatusCode::OK,
+        ResetPage {
+            token: query.token,
+            ..ResetPage::default()
+        },
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -286,14 +422,33 @@ async fn reset_submit(
     Client(ctx): Client,
     PageForm(form): PageForm<ResetForm>,
 ) -> Response {
-    let again = |status, page: ResetPage| reset_form(&state, &headers, status, ResetPage { token: form.token.clone(), ..page });
+    let again = |status, page: ResetPage| {
+        reset_form(
+            &state,
+            &headers,
+            status,
+            ResetPage {
+                token: form.token.clone(),
+                ..page
+            },
+        )
+    };
     if !csrf::anonymous_token_valid(&headers, &state, &form.csrf) {
-        return again(StatusCode::FORBIDDEN, ResetPage { error: Some("This page had expired. Please try again.".into()), ..ResetPage::default() });
+        return again(
+            StatusCode::FORBIDDEN,
+            ResetPage {
+                error: Some("This page had expired. Please try again.".into()),
+                ..ResetPage::default()
+            },
+        );
     }
     if form.password != form.confirm {
         return again(
             StatusCode::UNPROCESSABLE_ENTITY,
-            ResetPage { confirm_error: Some("The two passwords are not the same".into()), ..ResetPage::default() },
+            ResetPage {
+                confirm_error: Some("The two passwords are not the same".into()),
+                ..ResetPage::default()
+            },
         );
     }
     match state.portal.reset_password(&form.token, form.password.clone(), &ctx).await {
