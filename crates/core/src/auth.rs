@@ -75,12 +75,24 @@ pub struct NewAccount {
 
 /// At most this many reset emails per address per hour, so the form cannot be used to
 /// flood someone's inbox. Requests over the limit get the same answer and send nothing.
-const RESET_EMAILS_PER_HOUR: ThrottleLimit = ThrottleLimit { max_failures: 3, window: Duration::hours(1) };
+const RESET_EMAILS_PER_HOUR: ThrottleLimit = ThrottleLimit {
+    max_failures: 3,
+    window: Duration::hours(1),
+};
 
 impl Portal {
-    pub async fn create_account(&self, new: NewAccount, actor: &str, ctx: &RequestContext) -> Result<User, CreateUserError> {
+    pub async fn create_account(
+        &self,
+        new: NewAccount,
+        actor: &str,
+        ctx: &RequestContext,
+    ) -> Result<User, CreateUserError> {
         let now = self.clock.now();
-        let password_hash = self.hasher.hash(new.password).await.map_err(InternalError::from)?;
+        let password_hash = self
+            .hasher
+            .hash(new.password)
+            .await
+            .map_err(InternalError::from)?;
         let user = User {
             id: UserId::generate(self.rng.as_ref()),
             email: new.email,
@@ -114,14 +126,21 @@ impl Portal {
         let account_key = throttle::account_key(email);
         let ip_key = ctx.ip.as_deref().map(throttle::ip_key);
 
-        let mut wait = policy.per_account.retry_after(self.store.throttle(&account_key).await?.as_ref(), now);
+        let mut wait = policy
+            .per_account
+            .retry_after(self.store.throttle(&account_key).await?.as_ref(), now);
         if let Some(ip_key) = &ip_key {
-            let ip_wait = policy.per_ip.retry_after(self.store.throttle(ip_key).await?.as_ref(), now);
+            let ip_wait = policy
+                .per_ip
+                .retry_after(self.store.throttle(ip_key).await?.as_ref(), now);
             wait = wait.max(ip_wait);
         }
         if let Some(retry_after) = wait {
-            self.audit(AuditEvent::new(now, action::LOGIN_THROTTLED, Outcome::Refused, ctx).subject(None, email.as_str()))
-                .await;
+            self.audit(
+                AuditEvent::new(now, action::LOGIN_THROTTLED, Outcome::Refused, ctx)
+                    .subject(None, email.as_str()),
+            )
+            .await;
             return Err(LoginError::Throttled { retry_after });
         }
 
@@ -134,9 +153,14 @@ impl Portal {
 
         let Some(user) = user.filter(|_| matched) else {
             let window = policy.per_account.window;
-            let after = self.store.throttle_failure(&account_key, now, window).await?;
+            let after = self
+                .store
+                .throttle_failure(&account_key, now, window)
+                .await?;
             if let Some(ip_key) = &ip_key {
-                self.store.throttle_failure(ip_key, now, policy.per_ip.window).await?;
+                self.store
+                    .throttle_failure(ip_key, now, policy.per_ip.window)
+                    .await?;
             }
             self.audit(
                 AuditEvent::new(now, action::LOGIN_PASSWORD, Outcome::Failure, ctx)
@@ -148,7 +172,13 @@ impl Portal {
         };
 
         self.store.throttle_clear(&account_key).await?;
-        let (token, session) = Session::start(user.id.clone(), AuthLevel::Full, now, ctx, self.rng.as_ref());
+        let (token, session) = Session::start(
+            user.id.clone(),
+            AuthLevel::Full,
+            now,
+            ctx,
+            self.rng.as_ref(),
+        );
         match previous {
             Some(old) => self.store.replace_session(&old.hash(), &session).await?,
             None => self.store.insert_session(&session).await?,
@@ -160,20 +190,32 @@ impl Portal {
         )
         .await;
         info!(user = %user.id, "signed in");
-        Ok(LoginSuccess { user, token, session, next: LoginNext::Authenticated })
+        Ok(LoginSuccess {
+            user,
+            token,
+            session,
+            next: LoginNext::Authenticated,
+        })
     }
 
     /// The live session behind `token`, with its user; expired sessions are deleted on sight.
-    pub async fn resolve_session(&self, token: &SessionToken) -> Result<Option<(Session, User)>, InternalError> {
+    pub async fn resolve_session(
+        &self,
+        token: &SessionToken,
+    ) -> Result<Option<(Session, User)>, InternalError> {
         let id = token.hash();
-        let Some(session) = self.store.session(&id).await? else { return Ok(None) };
+        let Some(session) = self.store.session(&id).await? else {
+            return Ok(None);
+        };
         let now = self.clock.now();
         match self.settings.sessions.state(&session, now) {
             SessionState::IdleExpired | SessionState::AbsoluteExpired => {
                 self.store.delete_session(&id).await?;
                 return Ok(None);
             }
-            SessionState::Active { needs_touch: true } => self.store.touch_session(&id, now).await?,
+            SessionState::Active { needs_touch: true } => {
+                self.store.touch_session(&id, now).await?
+            }
             SessionState::Active { needs_touch: false } => {}
         }
         let Some(user) = self.store.user_by_id(&session.user_id).await? else {
@@ -183,7 +225,11 @@ impl Portal {
         Ok(Some((session, user)))
     }
 
-    pub async fn logout(&self, token: &SessionToken, ctx: &RequestContext) -> Result<(), InternalError> {
+    pub async fn logout(
+        &self,
+        token: &SessionToken,
+        ctx: &RequestContext,
+    ) -> Result<(), InternalError> {
         let id = token.hash();
         if let Some(session) = self.store.session(&id).await? {
             self.store.delete_session(&id).await?;
@@ -198,19 +244,31 @@ impl Portal {
 
     /// Sends a reset link when the account exists. Callers answer the same either way and
     /// should not wait for this (so response time does not reveal the answer either).
-    pub async fn request_password_reset(&self, email: &Email, ctx: &RequestContext) -> Result<(), InternalError> {
+    pub async fn request_password_reset(
+        &self,
+        email: &Email,
+        ctx: &RequestContext,
+    ) -> Result<(), InternalError> {
         let now = self.clock.now();
         let key = format!("reset:{}", email.as_str());
-        let limited = RESET_EMAILS_PER_HOUR.retry_after(self.store.throttle(&key).await?.as_ref(), now).is_some();
+        let limited = RESET_EMAILS_PER_HOUR
+            .retry_after(self.store.throttle(&key).await?.as_ref(), now)
+            .is_some();
         let user = self.store.user_by_email(email).await?;
         let event = AuditEvent::new(now, action::PASSWORD_RESET_REQUESTED, Outcome::Success, ctx)
             .subject(user.as_ref().map(|u| &u.id), email.as_str())
             .detail("account_exists", user.is_some());
         if limited {
-            self.audit(AuditEvent { outcome: Outcome::Refused, ..event }).await;
+            self.audit(AuditEvent {
+                outcome: Outcome::Refused,
+                ..event
+            })
+            .await;
             return Ok(());
         }
-        self.store.throttle_failure(&key, now, RESET_EMAILS_PER_HOUR.window).await?;
+        self.store
+            .throttle_failure(&key, now, RESET_EMAILS_PER_HOUR.window)
+            .await?;
         let Some(user) = user else {
             self.audit(event).await;
             return Ok(());
@@ -224,7 +282,11 @@ impl Portal {
                 expires_at: now + RESET_LINK_LIFETIME,
             })
             .await?;
-        let link = format!("{}/reset-password?token={}", self.settings.public_url, token.expose());
+        let link = format!(
+            "{}/reset-password?token={}",
+            self.settings.public_url,
+            token.expose()
+        );
         let message = OutgoingEmail {
             to: user.email.clone(),
             subject: format!("Reset your {} password", self.settings.portal_name),
@@ -239,7 +301,14 @@ impl Portal {
         };
         if let Err(e) = self.mailer.send(&message).await {
             warn!(error = %e, user = %user.id, "password reset email failed");
-            self.audit(AuditEvent { outcome: Outcome::Failure, ..event }.detail("error", "mail delivery failed")).await;
+            self.audit(
+                AuditEvent {
+                    outcome: Outcome::Failure,
+                    ..event
+                }
+                .detail("error", "mail delivery failed"),
+            )
+            .await;
             return Ok(());
         }
         self.audit(event).await;
@@ -247,10 +316,19 @@ impl Portal {
     }
 
     /// Sets a new password from a reset link. Ends every session of the account; signs no one in.
-    pub async fn reset_password(&self, token: &str, new_password: String, ctx: &RequestContext) -> Result<User, ResetError> {
+    pub async fn reset_password(
+        &self,
+        token: &str,
+        new_password: String,
+        ctx: &RequestContext,
+    ) -> Result<User, ResetError> {
         let token = ResetToken::parse(token).ok_or(ResetError::InvalidLink)?;
         let password = Password::new_checked(new_password)?;
-        let hash = self.hasher.hash(password).await.map_err(InternalError::from)?;
+        let hash = self
+            .hasher
+            .hash(password)
+            .await
+            .map_err(InternalError::from)?;
         let now = self.clock.now();
         let audit = AuditEvent::new(now, action::PASSWORD_RESET_COMPLETED, Outcome::Success, ctx);
         self.store

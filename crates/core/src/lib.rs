@@ -29,12 +29,18 @@ pub struct RequestContext {
 
 impl RequestContext {
     pub fn new(ip: Option<String>, user_agent: Option<&str>) -> Self {
-        Self { ip, user_agent: user_agent.map(|ua| ua.chars().take(256).collect()) }
+        Self {
+            ip,
+            user_agent: user_agent.map(|ua| ua.chars().take(256).collect()),
+        }
     }
 
     /// For commands run by an operator on the server itself.
     pub fn cli() -> Self {
-        Self { ip: None, user_agent: Some("inventory-portal cli".to_owned()) }
+        Self {
+            ip: None,
+            user_agent: Some("inventory-portal cli".to_owned()),
+        }
     }
 }
 

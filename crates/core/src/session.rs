@@ -23,8 +23,11 @@ impl SessionToken {
 
     /// Accepts only the shape we issue (43 base64url characters).
     pub fn from_cookie(value: &str) -> Option<Self> {
-        (value.len() == 43 && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
-            .then(|| Self(value.to_owned()))
+        (value.len() == 43
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        .then(|| Self(value.to_owned()))
     }
 
     pub fn hash(&self) -> SessionIdHash {
@@ -140,7 +143,11 @@ pub struct SessionPolicy {
 
 impl Default for SessionPolicy {
     fn default() -> Self {
-        Self { idle_timeout: Duration::minutes(30), absolute_timeout: Duration::hours(12), touch_interval: Duration::seconds(60) }
+        Self {
+            idle_timeout: Duration::minutes(30),
+            absolute_timeout: Duration::hours(12),
+            touch_interval: Duration::seconds(60),
+        }
     }
 }
 
@@ -158,7 +165,9 @@ impl SessionPolicy {
         } else if now >= session.last_seen_at + self.idle_timeout {
             SessionState::IdleExpired
         } else {
-            SessionState::Active { needs_touch: now - session.last_seen_at >= self.touch_interval }
+            SessionState::Active {
+                needs_touch: now - session.last_seen_at >= self.touch_interval,
+            }
         }
     }
 }
@@ -171,15 +180,31 @@ mod tests {
     use time::macros::datetime;
 
     fn session_at(now: OffsetDateTime) -> Session {
-        Session::start(UserId::generate(&OsRandom), AuthLevel::Full, now, &RequestContext::default(), &OsRandom).1
+        Session::start(
+            UserId::generate(&OsRandom),
+            AuthLevel::Full,
+            now,
+            &RequestContext::default(),
+            &OsRandom,
+        )
+        .1
     }
 
     #[test]
     fn tokens_are_256_bit_and_only_their_hash_is_kept() {
-        let (token, session) = Session::start(UserId::generate(&OsRandom), AuthLevel::Full, datetime!(2026-01-01 0:00 UTC), &RequestContext::default(), &OsRandom);
+        let (token, session) = Session::start(
+            UserId::generate(&OsRandom),
+            AuthLevel::Full,
+            datetime!(2026-01-01 0:00 UTC),
+            &RequestContext::default(),
+            &OsRandom,
+        );
         assert_eq!(token.expose().len(), 43);
         assert_ne!(session.id.as_str(), token.expose());
-        assert_eq!(SessionToken::from_cookie(token.expose()).unwrap().hash(), session.id);
+        assert_eq!(
+            SessionToken::from_cookie(token.expose()).unwrap().hash(),
+            session.id
+        );
         assert!(SessionToken::from_cookie("short").is_none());
         assert!(!format!("{token:?}").contains(token.expose()));
     }
@@ -189,8 +214,14 @@ mod tests {
         let start = datetime!(2026-01-01 9:00 UTC);
         let s = session_at(start);
         let p = SessionPolicy::default();
-        assert!(matches!(p.state(&s, start + Duration::minutes(29)), SessionState::Active { .. }));
-        assert_eq!(p.state(&s, start + Duration::minutes(30)), SessionState::IdleExpired);
+        assert!(matches!(
+            p.state(&s, start + Duration::minutes(29)),
+            SessionState::Active { .. }
+        ));
+        assert_eq!(
+            p.state(&s, start + Duration::minutes(30)),
+            SessionState::IdleExpired
+        );
     }
 
     #[test]
@@ -199,8 +230,14 @@ mod tests {
         let mut s = session_at(start);
         s.last_seen_at = start + Duration::hours(11) + Duration::minutes(59);
         let p = SessionPolicy::default();
-        assert!(matches!(p.state(&s, start + Duration::hours(11) + Duration::minutes(59)), SessionState::Active { needs_touch: false }));
-        assert_eq!(p.state(&s, start + Duration::hours(12)), SessionState::AbsoluteExpired);
+        assert!(matches!(
+            p.state(&s, start + Duration::hours(11) + Duration::minutes(59)),
+            SessionState::Active { needs_touch: false }
+        ));
+        assert_eq!(
+            p.state(&s, start + Duration::hours(12)),
+            SessionState::AbsoluteExpired
+        );
     }
 
     #[test]
@@ -208,7 +245,13 @@ mod tests {
         let start = datetime!(2026-01-01 9:00 UTC);
         let s = session_at(start);
         let p = SessionPolicy::default();
-        assert_eq!(p.state(&s, start + Duration::seconds(59)), SessionState::Active { needs_touch: false });
-        assert_eq!(p.state(&s, start + Duration::seconds(60)), SessionState::Active { needs_touch: true });
+        assert_eq!(
+            p.state(&s, start + Duration::seconds(59)),
+            SessionState::Active { needs_touch: false }
+        );
+        assert_eq!(
+            p.state(&s, start + Duration::seconds(60)),
+            SessionState::Active { needs_touch: true }
+        );
     }
 }

@@ -54,11 +54,20 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn delete_sessions_of(&self, user: &UserId) -> StoreResult<u64>;
     async fn sessions_of(&self, user: &UserId) -> StoreResult<Vec<Session>>;
     /// Removes sessions idle since `idle_before` or created before `created_before`.
-    async fn purge_sessions(&self, idle_before: OffsetDateTime, created_before: OffsetDateTime) -> StoreResult<u64>;
+    async fn purge_sessions(
+        &self,
+        idle_before: OffsetDateTime,
+        created_before: OffsetDateTime,
+    ) -> StoreResult<u64>;
 
     async fn throttle(&self, key: &str) -> StoreResult<Option<ThrottleWindow>>;
     /// Counts one failure against `key` atomically: a window older than `window` restarts at `now`.
-    async fn throttle_failure(&self, key: &str, now: OffsetDateTime, window: Duration) -> StoreResult<ThrottleWindow>;
+    async fn throttle_failure(
+        &self,
+        key: &str,
+        now: OffsetDateTime,
+        window: Duration,
+    ) -> StoreResult<ThrottleWindow>;
     async fn throttle_clear(&self, key: &str) -> StoreResult<()>;
 
     async fn insert_password_reset(&self, reset: &PasswordReset) -> StoreResult<()>;

@@ -22,8 +22,11 @@ impl UserId {
 
     /// Accepts only the shape we generate, so arbitrary text never reaches a query.
     pub fn parse(input: &str) -> Option<Self> {
-        (input.len() == 32 && input.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
-            .then(|| Self(input.to_owned()))
+        (input.len() == 32
+            && input
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+        .then(|| Self(input.to_owned()))
     }
 
     /// For storage adapters reading their own rows.
@@ -56,7 +59,12 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Policyholder, Role::Adjuster, Role::Support, Role::Admin];
+    pub const ALL: [Role; 4] = [
+        Role::Policyholder,
+        Role::Adjuster,
+        Role::Support,
+        Role::Admin,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -89,7 +97,10 @@ pub struct UnknownRole(pub String);
 impl FromStr for Role {
     type Err = UnknownRole;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| UnknownRole(s.to_owned()))
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| UnknownRole(s.to_owned()))
     }
 }
 
@@ -166,16 +177,31 @@ mod tests {
         for r in Role::ALL {
             assert_eq!(r.as_str().parse::<Role>().unwrap(), r);
         }
-        assert_eq!("root".parse::<Role>().unwrap_err().to_string(), "unknown role \"root\": use policyholder, adjuster, support or admin");
+        assert_eq!(
+            "root".parse::<Role>().unwrap_err().to_string(),
+            "unknown role \"root\": use policyholder, adjuster, support or admin"
+        );
         assert!(!Role::Policyholder.is_staff());
         assert!(Role::Adjuster.is_staff());
     }
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(DisplayName::parse("  Ann Lee ").unwrap().as_str(), "Ann Lee");
-        assert_eq!(DisplayName::parse(" ").unwrap_err(), DisplayNameError::Empty);
-        assert_eq!(DisplayName::parse(&"a".repeat(101)).unwrap_err(), DisplayNameError::TooLong);
-        assert_eq!(DisplayName::parse("Ann\u{7}").unwrap_err(), DisplayNameError::ControlCharacters);
+        assert_eq!(
+            DisplayName::parse("  Ann Lee ").unwrap().as_str(),
+            "Ann Lee"
+        );
+        assert_eq!(
+            DisplayName::parse(" ").unwrap_err(),
+            DisplayNameError::Empty
+        );
+        assert_eq!(
+            DisplayName::parse(&"a".repeat(101)).unwrap_err(),
+            DisplayNameError::TooLong
+        );
+        assert_eq!(
+            DisplayName::parse("Ann\u{7}").unwrap_err(),
+            DisplayNameError::ControlCharacters
+        );
     }
 }

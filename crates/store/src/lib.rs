@@ -1,10 +1,10 @@
 //! The storage port of `portal-core`, implemented for SQLite (the embedded default, WAL) and
 //! PostgreSQL (several instances on one database). The backend is picked once, from the URL.
 
+mod postgres;
 mod rows;
 mod shared;
 mod sqlite;
-mod postgres;
 
 use std::sync::Arc;
 
@@ -20,7 +20,10 @@ pub enum ConnectError {
     #[error("could not open the database: {0}")]
     Open(#[source] sqlx::Error),
     #[error("could not create the data directory {path}: {source}")]
-    DataDir { path: String, source: std::io::Error },
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("database migration failed: {0}")]
     Migrate(#[source] sqlx::migrate::MigrateError),
 }
@@ -35,7 +38,10 @@ pub struct ConnectOptions {
 
 impl Default for ConnectOptions {
     fn default() -> Self {
-        Self { max_connections: 16, postgres_schema: None }
+        Self {
+            max_connections: 16,
+            postgres_schema: None,
+        }
     }
 }
 

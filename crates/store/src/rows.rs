@@ -13,20 +13,41 @@ use time::OffsetDateTime;
 pub(crate) const USER_COLUMNS: &str = "id, email, name, role, password_hash, created_at";
 pub(crate) type UserRow = (String, String, String, String, String, i64);
 
-pub(crate) const SESSION_COLUMNS: &str =
-    "id_hash, user_id, auth_level, csrf_token, created_at, last_seen_at, mfa_verified_at, ip, user_agent";
-pub(crate) type SessionRow = (String, String, String, String, i64, i64, Option<i64>, Option<String>, Option<String>);
+pub(crate) const SESSION_COLUMNS: &str = "id_hash, user_id, auth_level, csrf_token, created_at, last_seen_at, mfa_verified_at, ip, user_agent";
+pub(crate) type SessionRow = (
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+);
 
-pub(crate) const AUDIT_COLUMNS: &str = "seq, at, actor, subject_id, subject, action, outcome, ip, user_agent, details";
-pub(crate) type AuditRow =
-    (i64, i64, Option<String>, Option<String>, Option<String>, String, String, Option<String>, Option<String>, String);
+pub(crate) const AUDIT_COLUMNS: &str =
+    "seq, at, actor, subject_id, subject, action, outcome, ip, user_agent, details";
+pub(crate) type AuditRow = (
+    i64,
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+);
 
 pub(crate) fn ts(t: OffsetDateTime) -> i64 {
     t.unix_timestamp()
 }
 
 pub(crate) fn from_ts(secs: i64) -> Result<OffsetDateTime, StoreError> {
-    OffsetDateTime::from_unix_timestamp(secs).map_err(|e| StoreError::Corrupt(format!("timestamp {secs}: {e}")))
+    OffsetDateTime::from_unix_timestamp(secs)
+        .map_err(|e| StoreError::Corrupt(format!("timestamp {secs}: {e}")))
 }
 
 pub(crate) fn user(row: UserRow) -> Result<User, StoreError> {
@@ -35,18 +56,22 @@ pub(crate) fn user(row: UserRow) -> Result<User, StoreError> {
         id: UserId::from_stored(id),
         email: Email::parse(&email).map_err(|e| StoreError::Corrupt(format!("email: {e}")))?,
         name: DisplayName::from_stored(name),
-        role: role.parse::<Role>().map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        role: role
+            .parse::<Role>()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
         password_hash: PasswordHashString(password_hash),
         created_at: from_ts(created_at)?,
     })
 }
 
 pub(crate) fn session(row: SessionRow) -> Result<Session, StoreError> {
-    let (id, user_id, level, csrf_token, created_at, last_seen_at, mfa_verified_at, ip, user_agent) = row;
+    let (id, user_id, level, csrf_token, created_at, last_seen_at, mfa_verified_at, ip, user_agent) =
+        row;
     Ok(Session {
         id: SessionIdHash::from_stored(id),
         user_id: UserId::from_stored(user_id),
-        auth_level: AuthLevel::parse(&level).ok_or_else(|| StoreError::Corrupt(format!("auth level {level:?}")))?,
+        auth_level: AuthLevel::parse(&level)
+            .ok_or_else(|| StoreError::Corrupt(format!("auth level {level:?}")))?,
         csrf_token,
         created_at: from_ts(created_at)?,
         last_seen_at: from_ts(last_seen_at)?,
@@ -57,7 +82,10 @@ pub(crate) fn session(row: SessionRow) -> Result<Session, StoreError> {
 }
 
 pub(crate) fn throttle((started_at, failures): (i64, i64)) -> Result<ThrottleWindow, StoreError> {
-    Ok(ThrottleWindow { started_at: from_ts(started_at)?, failures: u32::try_from(failures).unwrap_or(u32::MAX) })
+    Ok(ThrottleWindow {
+        started_at: from_ts(started_at)?,
+        failures: u32::try_from(failures).unwrap_or(u32::MAX),
+    })
 }
 
 pub(crate) fn outcome(s: &str) -> Result<Outcome, StoreError> {
@@ -82,7 +110,8 @@ pub(crate) fn audit(row: AuditRow) -> Result<AuditRecord, StoreError> {
             outcome: outcome(&outcome_text)?,
             ip,
             user_agent,
-            details: serde_json::from_str(&details).map_err(|e| StoreError::Corrupt(format!("audit details: {e}")))?,
+            details: serde_json::from_str(&details)
+                .map_err(|e| StoreError::Corrupt(format!("audit details: {e}")))?,
         },
     })
 }

@@ -66,8 +66,16 @@ impl TestDb {
         match backend {
             Backend::Sqlite => {
                 let url = format!("sqlite://{}", dir.path().join("portal.db").display());
-                let store = portal_store::connect(&url, &ConnectOptions::default()).await.expect("open SQLite");
-                TestDb { store, backend, url, schema: None, dir }
+                let store = portal_store::connect(&url, &ConnectOptions::default())
+                    .await
+                    .expect("open SQLite");
+                TestDb {
+                    store,
+                    backend,
+                    url,
+                    schema: None,
+                    dir,
+                }
             }
             Backend::Postgres => {
                 let url = std::env::var(POSTGRES_ENV).expect("PORTAL_TEST_POSTGRES_URL");
@@ -84,16 +92,32 @@ impl TestDb {
 
     /// Another connection pool onto the same database (a second server instance).
     pub async fn reopen(&self) -> Arc<dyn Store> {
-        let options = ConnectOptions { max_connections: 16, postgres_schema: self.schema.clone() };
-        portal_store::connect(&self.url, &options).await.expect("reopen the test database")
+        let options = ConnectOptions {
+            max_connections: 16,
+            postgres_schema: self.schema.clone(),
+        };
+        portal_store::connect(&self.url, &options)
+            .await
+            .expect("reopen the test database")
     }
 
     async fn postgres_with_schema(url: String, schema: String, dir: tempfile::TempDir) -> TestDb {
-        let options = ConnectOptions { max_connections: 16, postgres_schema: Some(schema.clone()) };
+        let options = ConnectOptions {
+            max_connections: 16,
+            postgres_schema: Some(schema.clone()),
+        };
         let store = portal_store::connect(&url, &options)
             .await
-            .unwrap_or_else(|e| panic!("{POSTGRES_ENV} is set but PostgreSQL at {url} failed: {e}"));
-        TestDb { store, backend: Backend::Postgres, url, schema: Some(schema), dir }
+            .unwrap_or_else(|e| {
+                panic!("{POSTGRES_ENV} is set but PostgreSQL at {url} failed: {e}")
+            });
+        TestDb {
+            store,
+            backend: Backend::Postgres,
+            url,
+            schema: Some(schema),
+            dir,
+        }
     }
 }
 
@@ -103,7 +127,10 @@ impl Drop for TestDb {
             let url = self.url.clone();
             // Drop runs inside the test's runtime; clean up on a thread with its own.
             let _ = std::thread::spawn(move || {
-                if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
                     let _ = rt.block_on(PostgresStore::drop_schema(&url, &schema));
                 }
             })
@@ -113,7 +140,10 @@ impl Drop for TestDb {
 }
 
 fn hex_suffix() -> String {
-    portal_core::random::bytes::<4>(&OsRandom).iter().map(|b| format!("{b:02x}")).collect()
+    portal_core::random::bytes::<4>(&OsRandom)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The moment every test starts at unless it says otherwise.
@@ -141,7 +171,12 @@ pub struct AppOptions {
 
 impl Default for AppOptions {
     fn default() -> Self {
-        Self { start: TEST_START, settings: PortalSettings::default(), trusted_proxies: Vec::new(), public_url: None }
+        Self {
+            start: TEST_START,
+            settings: PortalSettings::default(),
+            trusted_proxies: Vec::new(),
+            public_url: None,
+        }
     }
 }
 
@@ -160,30 +195,53 @@ impl TestApp {
     /// load balancer.
     pub async fn second_instance(&self) -> (SocketAddr, String) {
         let store = self.db.reopen().await;
-        let portal = Portal { store, ..self.portal.clone() };
+        let portal = Portal {
+            store,
+            ..self.portal.clone()
+        };
         let (addr, url) = serve_router(portal, Vec::new()).await;
         (addr, url)
     }
 
-    async fn serve(db: TestDb, store: Arc<dyn Store>, options: AppOptions, key: Option<SecretKey>) -> TestApp {
+    async fn serve(
+        db: TestDb,
+        store: Arc<dyn Store>,
+        options: AppOptions,
+        key: Option<SecretKey>,
+    ) -> TestApp {
         let clock = ManualClock::new(options.start);
         let mail_outbox = db.dir.path().join("mail-outbox.jsonl");
         let rng = Arc::new(OsRandom);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a test port");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a test port");
         let addr = listener.local_addr().expect("local address");
         let base_url = format!("http://{addr}");
-        let settings = PortalSettings { public_url: options.public_url.unwrap_or_else(|| base_url.clone()), ..options.settings };
+        let settings = PortalSettings {
+            public_url: options.public_url.unwrap_or_else(|| base_url.clone()),
+            ..options.settings
+        };
         let portal = Portal {
             store,
             clock: Arc::new(clock.clone()),
             rng: rng.clone(),
             hasher: PasswordHasher::new(2, rng.clone()).expect("password hasher"),
-            mailer: Arc::new(OutboxMailer::new(mail_outbox.clone(), Arc::new(clock.clone()))),
+            mailer: Arc::new(OutboxMailer::new(
+                mail_outbox.clone(),
+                Arc::new(clock.clone()),
+            )),
             secret_key: key.unwrap_or_else(|| SecretKey::generate(rng.as_ref())),
             settings: Arc::new(settings),
         };
         spawn_server(listener, portal.clone(), options.trusted_proxies);
-        TestApp { addr, base_url, clock, portal, mail_outbox, db }
+        TestApp {
+            addr,
+            base_url,
+            clock,
+            portal,
+            mail_outbox,
+            db,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -199,7 +257,12 @@ impl TestApp {
         self.create_user_at(email, role, None).await
     }
 
-    pub async fn create_user_at(&self, email: &str, role: Role, created_at: Option<OffsetDateTime>) -> User {
+    pub async fn create_user_at(
+        &self,
+        email: &str,
+        role: Role,
+        created_at: Option<OffsetDateTime>,
+    ) -> User {
         let name = email.split('@').next().unwrap_or("user");
         self.portal
             .create_account(
@@ -207,7 +270,8 @@ impl TestApp {
                     email: Email::parse(email).expect("test email"),
                     name: DisplayName::parse(name).expect("test name"),
                     role,
-                    password: Password::new_checked(TEST_PASSWORD.to_owned()).expect("test password"),
+                    password: Password::new_checked(TEST_PASSWORD.to_owned())
+                        .expect("test password"),
                     created_at,
                 },
                 "test",
@@ -244,16 +308,32 @@ pub fn browser_client() -> reqwest::Client {
         .expect("HTTP client")
 }
 
-fn spawn_server(listener: tokio::net::TcpListener, portal: Portal, trusted_proxies: Vec<std::net::IpAddr>) {
+fn spawn_server(
+    listener: tokio::net::TcpListener,
+    portal: Portal,
+    trusted_proxies: Vec<std::net::IpAddr>,
+) {
     let web = WebSettings::from_public_url(&portal.settings.public_url, trusted_proxies);
-    let router = portal_web::router(AppState { portal, web: Arc::new(web) });
+    let router = portal_web::router(AppState {
+        portal,
+        web: Arc::new(web),
+    });
     tokio::spawn(async move {
-        let _ = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await;
+        let _ = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await;
     });
 }
 
-async fn serve_router(portal: Portal, trusted_proxies: Vec<std::net::IpAddr>) -> (SocketAddr, String) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a test port");
+async fn serve_router(
+    portal: Portal,
+    trusted_proxies: Vec<std::net::IpAddr>,
+) -> (SocketAddr, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a test port");
     let addr = listener.local_addr().expect("local address");
     spawn_server(listener, portal, trusted_proxies);
     (addr, format!("http://{addr}"))
