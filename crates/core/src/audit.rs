@@ -83,7 +83,7 @@ pub struct AuditRecord {
     pub event: AuditEvent,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AuditFilter {
     pub subject_id: Option<UserId>,
     pub actor: Option<String>,
@@ -91,7 +91,14 @@ pub struct AuditFilter {
     pub outcome: Option<Outcome>,
     pub from: Option<OffsetDateTime>,
     pub until: Option<OffsetDateTime>,
+    /// At most this many events, newest first (1–10 000).
     pub limit: u32,
+}
+
+impl Default for AuditFilter {
+    fn default() -> Self {
+        Self { subject_id: None, actor: None, action: None, outcome: None, from: None, until: None, limit: 100 }
+    }
 }
 
 /// Audit action names, one place so filters and tests agree.

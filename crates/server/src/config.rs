@@ -101,7 +101,7 @@ const ENV_NOT_SETTINGS: &[&str] = &["PORTAL_CONFIG"];
 pub enum ConfigError {
     #[error("{name}: {problem}")]
     Invalid { name: String, problem: String },
-    #[error("configuration file {path}: {problem}")]
+    #[error("{path}: {problem}")]
     File { path: String, problem: String },
 }
 
