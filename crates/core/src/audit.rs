@@ -109,4 +109,15 @@ pub mod action {
     pub const PASSWORD_RESET_REQUESTED: &str = "password_reset.requested";
     pub const PASSWORD_RESET_COMPLETED: &str = "password_reset.completed";
     pub const USER_CREATED: &str = "user.created";
+    pub const LOGIN_MFA_SETUP_EXPIRED: &str = "login.mfa_setup_expired";
+    pub const MFA_TOTP_SETUP_STARTED: &str = "mfa.totp.setup_started";
+    pub const MFA_TOTP_CONFIRMED: &str = "mfa.totp.confirmed";
+    pub const MFA_SMS_SENT: &str = "mfa.sms.sent";
+    pub const MFA_SMS_CONFIRMED: &str = "mfa.sms.confirmed";
+    pub const MFA_VERIFY: &str = "mfa.verify";
+    pub const MFA_THROTTLED: &str = "mfa.throttled";
+    pub const MFA_POSTPONED: &str = "mfa.postponed";
+    pub const SUPPORT_EXTEND_DEADLINE: &str = "support.mfa.extend_deadline";
+    pub const SUPPORT_RESET_MFA: &str = "support.mfa.reset";
+    pub const SUPPORT_UNLOCK: &str = "support.mfa.unlock";
 }

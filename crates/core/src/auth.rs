@@ -7,6 +7,7 @@ use tracing::{info, warn};
 use crate::audit::{AuditEvent, Outcome, action};
 use crate::email::Email;
 use crate::mail::OutgoingEmail;
+use crate::mfa::{Method, MfaRequirement};
 use crate::password::{Password, PasswordError};
 use crate::password_reset::{PasswordReset, RESET_LINK_LIFETIME, ResetToken};
 use crate::session::{AuthLevel, Session, SessionState, SessionToken};
@@ -22,6 +23,9 @@ pub enum LoginError {
     InvalidCredentials,
     #[error("too many attempts; try again later")]
     Throttled { retry_after: Duration },
+    /// The password was right but the MFA setup deadline has passed: no session, see support.
+    #[error("the deadline to set up a verification method has passed")]
+    MfaSetupExpired { deadline: time::Date },
     #[error(transparent)]
     Internal(#[from] InternalError),
 }
@@ -35,7 +39,12 @@ impl From<StoreError> for LoginError {
 /// What the signed-in browser or client must do next.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoginNext {
+    /// Fully signed in (MFA not switched on yet, and no factor).
     Authenticated,
+    /// Half signed in: verify with one of these confirmed methods.
+    MfaRequired { methods: Vec<Method>, phone_hint: Option<String>, preferred: Option<Method> },
+    /// Half signed in: set a method up now. No deadline for staff.
+    MfaSetupRequired { deadline: Option<time::Date>, days_left: Option<i64>, can_postpone: bool },
 }
 
 #[derive(Debug)]
@@ -75,10 +84,7 @@ pub struct NewAccount {
 
 /// At most this many reset emails per address per hour, so the form cannot be used to
 /// flood someone's inbox. Requests over the limit get the same answer and send nothing.
-const RESET_EMAILS_PER_HOUR: ThrottleLimit = ThrottleLimit {
-    max_failures: 3,
-    window: Duration::hours(1),
-};
+const RESET_EMAILS_PER_HOUR: ThrottleLimit = ThrottleLimit { max_failures: 3, window: Duration::hours(1) };
 
 impl Portal {
     pub async fn create_account(
@@ -88,11 +94,7 @@ impl Portal {
         ctx: &RequestContext,
     ) -> Result<User, CreateUserError> {
         let now = self.clock.now();
-        let password_hash = self
-            .hasher
-            .hash(new.password)
-            .await
-            .map_err(InternalError::from)?;
+        let password_hash = self.hasher.hash(new.password).await.map_err(InternalError::from)?;
         let user = User {
             id: UserId::generate(self.rng.as_ref()),
             email: new.email,
@@ -100,6 +102,8 @@ impl Portal {
             role: new.role,
             password_hash,
             created_at: new.created_at.unwrap_or(now),
+            mfa_deadline: None,
+            mfa_preferred: None,
         };
         let audit = AuditEvent::new(now, action::USER_CREATED, Outcome::Success, ctx)
             .actor(actor)
@@ -126,19 +130,14 @@ impl Portal {
         let account_key = throttle::account_key(email);
         let ip_key = ctx.ip.as_deref().map(throttle::ip_key);
 
-        let mut wait = policy
-            .per_account
-            .retry_after(self.store.throttle(&account_key).await?.as_ref(), now);
+        let mut wait = policy.per_account.retry_after(self.store.throttle(&account_key).await?.as_ref(), now);
         if let Some(ip_key) = &ip_key {
-            let ip_wait = policy
-                .per_ip
-                .retry_after(self.store.throttle(ip_key).await?.as_ref(), now);
+            let ip_wait = policy.per_ip.retry_after(self.store.throttle(ip_key).await?.as_ref(), now);
             wait = wait.max(ip_wait);
         }
         if let Some(retry_after) = wait {
             self.audit(
-                AuditEvent::new(now, action::LOGIN_THROTTLED, Outcome::Refused, ctx)
-                    .subject(None, email.as_str()),
+                AuditEvent::new(now, action::LOGIN_THROTTLED, Outcome::Refused, ctx).subject(None, email.as_str()),
             )
             .await;
             return Err(LoginError::Throttled { retry_after });
@@ -153,14 +152,9 @@ impl Portal {
 
         let Some(user) = user.filter(|_| matched) else {
             let window = policy.per_account.window;
-            let after = self
-                .store
-                .throttle_failure(&account_key, now, window)
-                .await?;
+            let after = self.store.throttle_failure(&account_key, now, window).await?;
             if let Some(ip_key) = &ip_key {
-                self.store
-                    .throttle_failure(ip_key, now, policy.per_ip.window)
-                    .await?;
+                self.store.throttle_failure(ip_key, now, policy.per_ip.window).await?;
             }
             self.audit(
                 AuditEvent::new(now, action::LOGIN_PASSWORD, Outcome::Failure, ctx)
@@ -172,13 +166,32 @@ impl Portal {
         };
 
         self.store.throttle_clear(&account_key).await?;
-        let (token, session) = Session::start(
-            user.id.clone(),
-            AuthLevel::Full,
-            now,
-            ctx,
-            self.rng.as_ref(),
-        );
+        let status = self.mfa_status(&user).await?;
+        let (level, next) = match status.requirement.clone() {
+            MfaRequirement::NotRequired => (AuthLevel::Full, LoginNext::Authenticated),
+            MfaRequirement::Verify { methods } => (
+                AuthLevel::PasswordVerified,
+                LoginNext::MfaRequired { methods, phone_hint: status.phone_hint(), preferred: user.mfa_preferred },
+            ),
+            MfaRequirement::Setup { deadline, days_left, can_postpone } => {
+                (AuthLevel::PasswordVerified, LoginNext::MfaSetupRequired { deadline, days_left, can_postpone })
+            }
+            MfaRequirement::SetupExpired { deadline } => {
+                // No session is left behind, not even the one the browser came with.
+                if let Some(old) = previous {
+                    self.store.delete_session(&old.hash()).await?;
+                }
+                self.audit(
+                    AuditEvent::new(now, action::LOGIN_MFA_SETUP_EXPIRED, Outcome::Refused, ctx)
+                        .actor(user.email.as_str())
+                        .subject(Some(&user.id), user.email.as_str())
+                        .detail("deadline", deadline.to_string()),
+                )
+                .await;
+                return Err(LoginError::MfaSetupExpired { deadline });
+            }
+        };
+        let (token, session) = Session::start(user.id.clone(), level, now, ctx, self.rng.as_ref());
         match previous {
             Some(old) => self.store.replace_session(&old.hash(), &session).await?,
             None => self.store.insert_session(&session).await?,
@@ -186,23 +199,16 @@ impl Portal {
         self.audit(
             AuditEvent::new(now, action::LOGIN_PASSWORD, Outcome::Success, ctx)
                 .actor(user.email.as_str())
-                .subject(Some(&user.id), user.email.as_str()),
+                .subject(Some(&user.id), user.email.as_str())
+                .detail("next", level.as_str()),
         )
         .await;
-        info!(user = %user.id, "signed in");
-        Ok(LoginSuccess {
-            user,
-            token,
-            session,
-            next: LoginNext::Authenticated,
-        })
+        info!(user = %user.id, level = level.as_str(), "password verified");
+        Ok(LoginSuccess { user, token, session, next })
     }
 
     /// The live session behind `token`, with its user; expired sessions are deleted on sight.
-    pub async fn resolve_session(
-        &self,
-        token: &SessionToken,
-    ) -> Result<Option<(Session, User)>, InternalError> {
+    pub async fn resolve_session(&self, token: &SessionToken) -> Result<Option<(Session, User)>, InternalError> {
         let id = token.hash();
         let Some(session) = self.store.session(&id).await? else {
             return Ok(None);
@@ -213,9 +219,7 @@ impl Portal {
                 self.store.delete_session(&id).await?;
                 return Ok(None);
             }
-            SessionState::Active { needs_touch: true } => {
-                self.store.touch_session(&id, now).await?
-            }
+            SessionState::Active { needs_touch: true } => self.store.touch_session(&id, now).await?,
             SessionState::Active { needs_touch: false } => {}
         }
         let Some(user) = self.store.user_by_id(&session.user_id).await? else {
@@ -225,11 +229,7 @@ impl Portal {
         Ok(Some((session, user)))
     }
 
-    pub async fn logout(
-        &self,
-        token: &SessionToken,
-        ctx: &RequestContext,
-    ) -> Result<(), InternalError> {
+    pub async fn logout(&self, token: &SessionToken, ctx: &RequestContext) -> Result<(), InternalError> {
         let id = token.hash();
         if let Some(session) = self.store.session(&id).await? {
             self.store.delete_session(&id).await?;
@@ -244,31 +244,19 @@ impl Portal {
 
     /// Sends a reset link when the account exists. Callers answer the same either way and
     /// should not wait for this (so response time does not reveal the answer either).
-    pub async fn request_password_reset(
-        &self,
-        email: &Email,
-        ctx: &RequestContext,
-    ) -> Result<(), InternalError> {
+    pub async fn request_password_reset(&self, email: &Email, ctx: &RequestContext) -> Result<(), InternalError> {
         let now = self.clock.now();
         let key = format!("reset:{}", email.as_str());
-        let limited = RESET_EMAILS_PER_HOUR
-            .retry_after(self.store.throttle(&key).await?.as_ref(), now)
-            .is_some();
+        let limited = RESET_EMAILS_PER_HOUR.retry_after(self.store.throttle(&key).await?.as_ref(), now).is_some();
         let user = self.store.user_by_email(email).await?;
         let event = AuditEvent::new(now, action::PASSWORD_RESET_REQUESTED, Outcome::Success, ctx)
             .subject(user.as_ref().map(|u| &u.id), email.as_str())
             .detail("account_exists", user.is_some());
         if limited {
-            self.audit(AuditEvent {
-                outcome: Outcome::Refused,
-                ..event
-            })
-            .await;
+            self.audit(AuditEvent { outcome: Outcome::Refused, ..event }).await;
             return Ok(());
         }
-        self.store
-            .throttle_failure(&key, now, RESET_EMAILS_PER_HOUR.window)
-            .await?;
+        self.store.throttle_failure(&key, now, RESET_EMAILS_PER_HOUR.window).await?;
         let Some(user) = user else {
             self.audit(event).await;
             return Ok(());
@@ -282,11 +270,7 @@ impl Portal {
                 expires_at: now + RESET_LINK_LIFETIME,
             })
             .await?;
-        let link = format!(
-            "{}/reset-password?token={}",
-            self.settings.public_url,
-            token.expose()
-        );
+        let link = format!("{}/reset-password?token={}", self.settings.public_url, token.expose());
         let message = OutgoingEmail {
             to: user.email.clone(),
             subject: format!("Reset your {} password", self.settings.portal_name),
@@ -301,14 +285,7 @@ impl Portal {
         };
         if let Err(e) = self.mailer.send(&message).await {
             warn!(error = %e, user = %user.id, "password reset email failed");
-            self.audit(
-                AuditEvent {
-                    outcome: Outcome::Failure,
-                    ..event
-                }
-                .detail("error", "mail delivery failed"),
-            )
-            .await;
+            self.audit(AuditEvent { outcome: Outcome::Failure, ..event }.detail("error", "mail delivery failed")).await;
             return Ok(());
         }
         self.audit(event).await;
@@ -324,11 +301,7 @@ impl Portal {
     ) -> Result<User, ResetError> {
         let token = ResetToken::parse(token).ok_or(ResetError::InvalidLink)?;
         let password = Password::new_checked(new_password)?;
-        let hash = self
-            .hasher
-            .hash(password)
-            .await
-            .map_err(InternalError::from)?;
+        let hash = self.hasher.hash(password).await.map_err(InternalError::from)?;
         let now = self.clock.now();
         let audit = AuditEvent::new(now, action::PASSWORD_RESET_COMPLETED, Outcome::Success, ctx);
         self.store

@@ -42,21 +42,11 @@ impl Email {
             && !domain.starts_with(['.', '-'])
             && !domain.ends_with(['.', '-'])
             && !domain.contains("..")
-            && domain
-                .split('.')
-                .all(|label| !label.is_empty() && label.len() <= 63)
-            && domain
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
-        let printable = trimmed.chars().all(|c| {
-            !c.is_whitespace()
-                && !c.is_control()
-                && c != ','
-                && c != ';'
-                && c != '<'
-                && c != '>'
-                && c != '"'
-        });
+            && domain.split('.').all(|label| !label.is_empty() && label.len() <= 63)
+            && domain.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '.');
+        let printable = trimmed
+            .chars()
+            .all(|c| !c.is_whitespace() && !c.is_control() && c != ',' && c != ';' && c != '<' && c != '>' && c != '"');
         if !(valid_local && valid_domain && printable) {
             return Err(EmailError::Malformed);
         }
@@ -104,10 +94,7 @@ mod tests {
 
     #[test]
     fn addresses_are_trimmed_and_lower_cased() {
-        assert_eq!(
-            Email::parse("  Ann.Lee@Example.COM ").unwrap().as_str(),
-            "ann.lee@example.com"
-        );
+        assert_eq!(Email::parse("  Ann.Lee@Example.COM ").unwrap().as_str(), "ann.lee@example.com");
     }
 
     #[test]
@@ -135,9 +122,6 @@ mod tests {
 
     #[test]
     fn masking_hides_the_local_part() {
-        assert_eq!(
-            Email::parse("ann@example.com").unwrap().masked(),
-            "a•••@example.com"
-        );
+        assert_eq!(Email::parse("ann@example.com").unwrap().masked(), "a•••@example.com");
     }
 }

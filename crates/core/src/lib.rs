@@ -7,12 +7,14 @@ pub mod auth;
 pub mod clock;
 pub mod email;
 pub mod mail;
+pub mod mfa;
 pub mod password;
 pub mod password_reset;
 pub mod portal;
 pub mod random;
 pub mod secret;
 pub mod session;
+pub mod sms;
 pub mod store;
 pub mod throttle;
 pub mod user;
@@ -29,18 +31,12 @@ pub struct RequestContext {
 
 impl RequestContext {
     pub fn new(ip: Option<String>, user_agent: Option<&str>) -> Self {
-        Self {
-            ip,
-            user_agent: user_agent.map(|ua| ua.chars().take(256).collect()),
-        }
+        Self { ip, user_agent: user_agent.map(|ua| ua.chars().take(256).collect()) }
     }
 
     /// For commands run by an operator on the server itself.
     pub fn cli() -> Self {
-        Self {
-            ip: None,
-            user_agent: Some("inventory-portal cli".to_owned()),
-        }
+        Self { ip: None, user_agent: Some("inventory-portal cli".to_owned()) }
     }
 }
 

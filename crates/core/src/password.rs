@@ -40,11 +40,7 @@ impl Password {
     /// A password typed at login. Only the upper bound is checked (before any hashing, so an
     /// attacker cannot make us hash megabytes); a too-short password simply fails to match.
     pub fn for_login(text: String) -> Result<Self, PasswordError> {
-        if text.chars().count() > MAX_CHARS {
-            Err(PasswordError::TooLong)
-        } else {
-            Ok(Self(text))
-        }
+        if text.chars().count() > MAX_CHARS { Err(PasswordError::TooLong) } else { Ok(Self(text)) }
     }
 
     pub fn expose(&self) -> &str {
@@ -78,18 +74,13 @@ pub enum HashingError {
 
 /// argon2id with the OWASP-recommended m=19 MiB, t=2, p=1 (DESIGN §3).
 fn argon2id() -> Result<Argon2<'static>, HashingError> {
-    let params =
-        Params::new(19_456, 2, 1, None).map_err(|e| HashingError::Argon2(e.to_string()))?;
+    let params = Params::new(19_456, 2, 1, None).map_err(|e| HashingError::Argon2(e.to_string()))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
 /// Hashes synchronously; for CLI tools and seeding. Servers use [`PasswordHasher`].
-pub fn hash_blocking(
-    password: &Password,
-    rng: &dyn SecureRandom,
-) -> Result<PasswordHashString, HashingError> {
-    let salt = SaltString::encode_b64(&random::bytes::<16>(rng))
-        .map_err(|e| HashingError::Argon2(e.to_string()))?;
+pub fn hash_blocking(password: &Password, rng: &dyn SecureRandom) -> Result<PasswordHashString, HashingError> {
+    let salt = SaltString::encode_b64(&random::bytes::<16>(rng)).map_err(|e| HashingError::Argon2(e.to_string()))?;
     let hash = argon2id()?
         .hash_password(password.expose().as_bytes(), &salt)
         .map_err(|e| HashingError::Argon2(e.to_string()))?;
@@ -102,9 +93,7 @@ pub fn verify_blocking(password: &Password, hash: &PasswordHashString) -> bool {
         return false;
     };
     let Ok(argon) = argon2id() else { return false };
-    argon
-        .verify_password(password.expose().as_bytes(), &parsed)
-        .is_ok()
+    argon.verify_password(password.expose().as_bytes(), &parsed).is_ok()
 }
 
 /// Runs argon2 off the async runtime, at most `permits` at a time.
@@ -118,23 +107,12 @@ pub struct PasswordHasher {
 
 impl PasswordHasher {
     pub fn new(permits: usize, rng: random::SharedRandom) -> Result<Self, HashingError> {
-        let dummy = hash_blocking(
-            &Password(hex::encode(random::bytes::<16>(rng.as_ref()))),
-            rng.as_ref(),
-        )?;
-        Ok(Self {
-            permits: Arc::new(Semaphore::new(permits.max(1))),
-            rng,
-            dummy,
-        })
+        let dummy = hash_blocking(&Password(hex::encode(random::bytes::<16>(rng.as_ref()))), rng.as_ref())?;
+        Ok(Self { permits: Arc::new(Semaphore::new(permits.max(1))), rng, dummy })
     }
 
     pub async fn hash(&self, password: Password) -> Result<PasswordHashString, HashingError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| HashingError::PoolClosed)?;
+        let _permit = self.permits.acquire().await.map_err(|_| HashingError::PoolClosed)?;
         let rng = self.rng.clone();
         tokio::task::spawn_blocking(move || hash_blocking(&password, rng.as_ref()))
             .await
@@ -143,16 +121,8 @@ impl PasswordHasher {
 
     /// Verifies `password` against `hash`, or against the dummy hash when there is no account,
     /// so an unknown email costs the same time as a wrong password.
-    pub async fn verify(
-        &self,
-        password: Password,
-        hash: Option<PasswordHashString>,
-    ) -> Result<bool, HashingError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| HashingError::PoolClosed)?;
+    pub async fn verify(&self, password: Password, hash: Option<PasswordHashString>) -> Result<bool, HashingError> {
+        let _permit = self.permits.acquire().await.map_err(|_| HashingError::PoolClosed)?;
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| self.dummy.clone());
         let matched = tokio::task::spawn_blocking(move || verify_blocking(&password, &hash))
@@ -169,22 +139,10 @@ mod tests {
 
     #[test]
     fn length_rules_count_characters_not_bytes() {
-        assert_eq!(
-            Password::new_checked("short".into()).unwrap_err(),
-            PasswordError::TooShort
-        );
-        assert!(
-            Password::new_checked("ééééééééééé".into()).is_err(),
-            "11 characters"
-        );
-        assert!(
-            Password::new_checked("éééééééééééé".into()).is_ok(),
-            "12 characters, 24 bytes"
-        );
-        assert_eq!(
-            Password::new_checked("x".repeat(257)).unwrap_err(),
-            PasswordError::TooLong
-        );
+        assert_eq!(Password::new_checked("short".into()).unwrap_err(), PasswordError::TooShort);
+        assert!(Password::new_checked("ééééééééééé".into()).is_err(), "11 characters");
+        assert!(Password::new_checked("éééééééééééé".into()).is_ok(), "12 characters, 24 bytes");
+        assert_eq!(Password::new_checked("x".repeat(257)).unwrap_err(), PasswordError::TooLong);
         assert!(Password::for_login("x".repeat(257)).is_err());
         assert!(Password::for_login("short".into()).is_ok());
     }
@@ -193,16 +151,9 @@ mod tests {
     fn a_hash_verifies_only_its_password_and_is_argon2id() {
         let pw = Password::new_checked("correct horse battery".into()).unwrap();
         let hash = hash_blocking(&pw, &OsRandom).unwrap();
-        assert!(
-            hash.0.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
-            "{}",
-            hash.0
-        );
+        assert!(hash.0.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{}", hash.0);
         assert!(verify_blocking(&pw, &hash));
-        assert!(!verify_blocking(
-            &Password::for_login("correct horse battery!".into()).unwrap(),
-            &hash
-        ));
+        assert!(!verify_blocking(&Password::for_login("correct horse battery!".into()).unwrap(), &hash));
     }
 
     #[test]

@@ -21,11 +21,8 @@ impl ResetToken {
     }
 
     pub fn parse(value: &str) -> Option<Self> {
-        (value.len() == 43
-            && value
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
-        .then(|| Self(value.to_owned()))
+        (value.len() == 43 && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+            .then(|| Self(value.to_owned()))
     }
 
     pub fn hash(&self) -> ResetTokenHash {

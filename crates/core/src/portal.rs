@@ -5,10 +5,12 @@ use std::sync::Arc;
 
 use crate::clock::SharedClock;
 use crate::mail::Mailer;
+use crate::mfa::MfaPolicy;
 use crate::password::PasswordHasher;
 use crate::random::SharedRandom;
 use crate::secret::SecretKey;
 use crate::session::SessionPolicy;
+use crate::sms::SmsSender;
 use crate::store::Store;
 use crate::throttle::PasswordThrottlePolicy;
 
@@ -23,6 +25,9 @@ pub struct PortalSettings {
     pub support_chat_url: String,
     pub sessions: SessionPolicy,
     pub password_throttle: PasswordThrottlePolicy,
+    pub mfa: MfaPolicy,
+    /// ISO 3166 alpha-2 codes that may receive texts (toll-fraud defence).
+    pub sms_allowed_countries: Vec<String>,
 }
 
 impl Default for PortalSettings {
@@ -34,6 +39,10 @@ impl Default for PortalSettings {
             support_chat_url: "https://chat.example.com/support".to_owned(),
             sessions: SessionPolicy::default(),
             password_throttle: PasswordThrottlePolicy::default(),
+            // The binary always sets the switch-on date (configured, or the day the database was
+            // created); this default only serves code that builds settings by hand.
+            mfa: MfaPolicy::new(time::macros::date!(2000 - 01 - 01)),
+            sms_allowed_countries: vec!["US".to_owned(), "CA".to_owned()],
         }
     }
 }
@@ -45,6 +54,15 @@ pub struct Portal {
     pub rng: SharedRandom,
     pub hasher: PasswordHasher,
     pub mailer: Arc<dyn Mailer>,
+    pub sms: Arc<dyn SmsSender>,
     pub secret_key: SecretKey,
     pub settings: Arc<PortalSettings>,
+}
+
+impl PortalSettings {
+    /// The host of the public URL, for the origin-bound line of a text message.
+    pub fn public_host(&self) -> &str {
+        let rest = self.public_url.split_once("://").map_or(self.public_url.as_str(), |(_, r)| r);
+        rest.split(['/', '?', '#']).next().unwrap_or(rest)
+    }
 }

@@ -38,15 +38,8 @@ impl SecretKey {
         let cipher = XChaCha20Poly1305::new((&self.0).into());
         let nonce = random::bytes::<24>(rng);
         // Encryption with a valid key and nonce length cannot fail.
-        let sealed = cipher
-            .encrypt(
-                XNonce::from_slice(&nonce),
-                Payload {
-                    msg: plaintext,
-                    aad: context,
-                },
-            )
-            .unwrap_or_default();
+        let sealed =
+            cipher.encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad: context }).unwrap_or_default();
         [nonce.as_slice(), sealed.as_slice()].concat()
     }
 
@@ -56,13 +49,7 @@ impl SecretKey {
         }
         let (nonce, body) = sealed.split_at(24);
         XChaCha20Poly1305::new((&self.0).into())
-            .decrypt(
-                XNonce::from_slice(nonce),
-                Payload {
-                    msg: body,
-                    aad: context,
-                },
-            )
+            .decrypt(XNonce::from_slice(nonce), Payload { msg: body, aad: context })
             .map_err(|_| SecretError::Undecryptable)
     }
 
@@ -94,35 +81,16 @@ mod tests {
         let key = SecretKey::generate(&OsRandom);
         let sealed = key.encrypt(b"secret", b"factor:1", &OsRandom);
         assert_eq!(key.decrypt(&sealed, b"factor:1").unwrap(), b"secret");
-        assert_eq!(
-            key.decrypt(&sealed, b"factor:2"),
-            Err(SecretError::Undecryptable)
-        );
-        assert_eq!(
-            SecretKey::generate(&OsRandom).decrypt(&sealed, b"factor:1"),
-            Err(SecretError::Undecryptable)
-        );
-        assert_ne!(
-            key.encrypt(b"secret", b"factor:1", &OsRandom),
-            sealed,
-            "fresh nonce each time"
-        );
+        assert_eq!(key.decrypt(&sealed, b"factor:2"), Err(SecretError::Undecryptable));
+        assert_eq!(SecretKey::generate(&OsRandom).decrypt(&sealed, b"factor:1"), Err(SecretError::Undecryptable));
+        assert_ne!(key.encrypt(b"secret", b"factor:1", &OsRandom), sealed, "fresh nonce each time");
     }
 
     #[test]
     fn keyed_hashes_depend_on_key_and_purpose() {
         let key = SecretKey::from_bytes([7; 32]);
-        assert_eq!(
-            key.keyed_hash("sms", b"123456"),
-            key.keyed_hash("sms", b"123456")
-        );
-        assert_ne!(
-            key.keyed_hash("sms", b"123456"),
-            key.keyed_hash("other", b"123456")
-        );
-        assert_ne!(
-            key.keyed_hash("sms", b"123456"),
-            SecretKey::from_bytes([8; 32]).keyed_hash("sms", b"123456")
-        );
+        assert_eq!(key.keyed_hash("sms", b"123456"), key.keyed_hash("sms", b"123456"));
+        assert_ne!(key.keyed_hash("sms", b"123456"), key.keyed_hash("other", b"123456"));
+        assert_ne!(key.keyed_hash("sms", b"123456"), SecretKey::from_bytes([8; 32]).keyed_hash("sms", b"123456"));
     }
 }

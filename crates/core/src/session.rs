@@ -23,11 +23,8 @@ impl SessionToken {
 
     /// Accepts only the shape we issue (43 base64url characters).
     pub fn from_cookie(value: &str) -> Option<Self> {
-        (value.len() == 43
-            && value
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
-        .then(|| Self(value.to_owned()))
+        (value.len() == 43 && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+            .then(|| Self(value.to_owned()))
     }
 
     pub fn hash(&self) -> SessionIdHash {
@@ -165,9 +162,7 @@ impl SessionPolicy {
         } else if now >= session.last_seen_at + self.idle_timeout {
             SessionState::IdleExpired
         } else {
-            SessionState::Active {
-                needs_touch: now - session.last_seen_at >= self.touch_interval,
-            }
+            SessionState::Active { needs_touch: now - session.last_seen_at >= self.touch_interval }
         }
     }
 }
@@ -180,14 +175,7 @@ mod tests {
     use time::macros::datetime;
 
     fn session_at(now: OffsetDateTime) -> Session {
-        Session::start(
-            UserId::generate(&OsRandom),
-            AuthLevel::Full,
-            now,
-            &RequestContext::default(),
-            &OsRandom,
-        )
-        .1
+        Session::start(UserId::generate(&OsRandom), AuthLevel::Full, now, &RequestContext::default(), &OsRandom).1
     }
 
     #[test]
@@ -201,10 +189,7 @@ mod tests {
         );
         assert_eq!(token.expose().len(), 43);
         assert_ne!(session.id.as_str(), token.expose());
-        assert_eq!(
-            SessionToken::from_cookie(token.expose()).unwrap().hash(),
-            session.id
-        );
+        assert_eq!(SessionToken::from_cookie(token.expose()).unwrap().hash(), session.id);
         assert!(SessionToken::from_cookie("short").is_none());
         assert!(!format!("{token:?}").contains(token.expose()));
     }
@@ -214,14 +199,8 @@ mod tests {
         let start = datetime!(2026-01-01 9:00 UTC);
         let s = session_at(start);
         let p = SessionPolicy::default();
-        assert!(matches!(
-            p.state(&s, start + Duration::minutes(29)),
-            SessionState::Active { .. }
-        ));
-        assert_eq!(
-            p.state(&s, start + Duration::minutes(30)),
-            SessionState::IdleExpired
-        );
+        assert!(matches!(p.state(&s, start + Duration::minutes(29)), SessionState::Active { .. }));
+        assert_eq!(p.state(&s, start + Duration::minutes(30)), SessionState::IdleExpired);
     }
 
     #[test]
@@ -234,10 +213,7 @@ mod tests {
             p.state(&s, start + Duration::hours(11) + Duration::minutes(59)),
             SessionState::Active { needs_touch: false }
         ));
-        assert_eq!(
-            p.state(&s, start + Duration::hours(12)),
-            SessionState::AbsoluteExpired
-        );
+        assert_eq!(p.state(&s, start + Duration::hours(12)), SessionState::AbsoluteExpired);
     }
 
     #[test]
@@ -245,13 +221,7 @@ mod tests {
         let start = datetime!(2026-01-01 9:00 UTC);
         let s = session_at(start);
         let p = SessionPolicy::default();
-        assert_eq!(
-            p.state(&s, start + Duration::seconds(59)),
-            SessionState::Active { needs_touch: false }
-        );
-        assert_eq!(
-            p.state(&s, start + Duration::seconds(60)),
-            SessionState::Active { needs_touch: true }
-        );
+        assert_eq!(p.state(&s, start + Duration::seconds(59)), SessionState::Active { needs_touch: false });
+        assert_eq!(p.state(&s, start + Duration::seconds(60)), SessionState::Active { needs_touch: true });
     }
 }

@@ -7,6 +7,9 @@ use time::{Duration, OffsetDateTime};
 
 use crate::audit::{AuditEvent, AuditFilter, AuditRecord};
 use crate::email::Email;
+use crate::mfa::factor::{ChallengePurpose, Factor, SecondFactorCompletion, SmsChallenge};
+use crate::mfa::sms_code::SendHistory;
+use crate::mfa::throttle::SecondFactorThrottle;
 use crate::password::PasswordHashString;
 use crate::password_reset::{PasswordReset, ResetTokenHash};
 use crate::session::{Session, SessionIdHash};
@@ -54,20 +57,11 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn delete_sessions_of(&self, user: &UserId) -> StoreResult<u64>;
     async fn sessions_of(&self, user: &UserId) -> StoreResult<Vec<Session>>;
     /// Removes sessions idle since `idle_before` or created before `created_before`.
-    async fn purge_sessions(
-        &self,
-        idle_before: OffsetDateTime,
-        created_before: OffsetDateTime,
-    ) -> StoreResult<u64>;
+    async fn purge_sessions(&self, idle_before: OffsetDateTime, created_before: OffsetDateTime) -> StoreResult<u64>;
 
     async fn throttle(&self, key: &str) -> StoreResult<Option<ThrottleWindow>>;
     /// Counts one failure against `key` atomically: a window older than `window` restarts at `now`.
-    async fn throttle_failure(
-        &self,
-        key: &str,
-        now: OffsetDateTime,
-        window: Duration,
-    ) -> StoreResult<ThrottleWindow>;
+    async fn throttle_failure(&self, key: &str, now: OffsetDateTime, window: Duration) -> StoreResult<ThrottleWindow>;
     async fn throttle_clear(&self, key: &str) -> StoreResult<()>;
 
     async fn insert_password_reset(&self, reset: &PasswordReset) -> StoreResult<()>;
@@ -81,6 +75,63 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         now: OffsetDateTime,
         audit: AuditEvent,
     ) -> StoreResult<Option<User>>;
+
+    /// Every factor of the user, confirmed and pending.
+    async fn factors_of(&self, user: &UserId) -> StoreResult<Vec<Factor>>;
+    /// Stores a pending factor, replacing any pending one of the same method.
+    async fn insert_pending_factor(&self, factor: &Factor) -> StoreResult<()>;
+    /// In one transaction: the proof's compare-and-set (a code is claimed once), the factor
+    /// change, the reset of the failure count, the preferred method, the session rotation and
+    /// the audit row. `false` when the compare-and-set lost: nothing is written.
+    async fn complete_second_factor(&self, completion: &SecondFactorCompletion) -> StoreResult<bool>;
+
+    async fn second_factor_throttle(&self, user: &UserId) -> StoreResult<SecondFactorThrottle>;
+    /// In one transaction: counts a wrong code (and a wrong try on `challenge_id`), applies
+    /// `schedule` to the new count, appends `audit`. Returns the new state.
+    async fn record_second_factor_failure(
+        &self,
+        user: &UserId,
+        now: OffsetDateTime,
+        schedule: fn(u32, OffsetDateTime) -> SecondFactorThrottle,
+        challenge_id: Option<&str>,
+        audit: &AuditEvent,
+    ) -> StoreResult<SecondFactorThrottle>;
+
+    /// After a text was sent, in one transaction: voids the session's older codes for the same
+    /// purpose, stores the challenge, counts the send under `phone_key` and `ip`.
+    async fn insert_sms_challenge(
+        &self,
+        challenge: &SmsChallenge,
+        expires_at: OffsetDateTime,
+        phone_key: &str,
+        ip: Option<&str>,
+    ) -> StoreResult<()>;
+    /// The newest challenge sent for `session` with `purpose`.
+    async fn latest_sms_challenge(
+        &self,
+        session: &SessionIdHash,
+        purpose: ChallengePurpose,
+    ) -> StoreResult<Option<SmsChallenge>>;
+    async fn sms_send_history(
+        &self,
+        user: &UserId,
+        phone_key: &str,
+        ip: Option<&str>,
+        now: OffsetDateTime,
+    ) -> StoreResult<SendHistory>;
+
+    /// Sets (or clears) the support-set setup deadline, with its audit row.
+    async fn set_mfa_deadline(
+        &self,
+        user: &UserId,
+        deadline: Option<time::Date>,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    /// In one transaction: removes every factor and code of the user, clears the failure count,
+    /// ends all their sessions, sets the setup deadline, appends `audit`. Returns sessions ended.
+    async fn reset_mfa(&self, user: &UserId, deadline: time::Date, audit: &AuditEvent) -> StoreResult<u64>;
+    /// Clears the failure count, any pause and the lock, with its audit row.
+    async fn unlock_second_factor(&self, user: &UserId, audit: &AuditEvent) -> StoreResult<()>;
 
     async fn append_audit(&self, event: &AuditEvent) -> StoreResult<()>;
     /// Newest first.

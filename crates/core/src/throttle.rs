@@ -19,11 +19,7 @@ pub struct ThrottleLimit {
 
 impl ThrottleLimit {
     /// How long the caller must wait, or `None` when another attempt is allowed.
-    pub fn retry_after(
-        &self,
-        window: Option<&ThrottleWindow>,
-        now: OffsetDateTime,
-    ) -> Option<Duration> {
+    pub fn retry_after(&self, window: Option<&ThrottleWindow>, now: OffsetDateTime) -> Option<Duration> {
         let w = window?;
         let ends = w.started_at + self.window;
         (w.failures >= self.max_failures && now < ends).then(|| ends - now)
@@ -40,14 +36,8 @@ impl Default for PasswordThrottlePolicy {
     fn default() -> Self {
         let window = Duration::minutes(15);
         Self {
-            per_account: ThrottleLimit {
-                max_failures: 5,
-                window,
-            },
-            per_ip: ThrottleLimit {
-                max_failures: 20,
-                window,
-            },
+            per_account: ThrottleLimit { max_failures: 5, window },
+            per_ip: ThrottleLimit { max_failures: 20, window },
         }
     }
 }
@@ -77,19 +67,10 @@ mod tests {
     fn the_fifth_failure_closes_the_account_until_the_window_ends() {
         let p = PasswordThrottlePolicy::default().per_account;
         let t0 = datetime!(2026-01-01 9:00 UTC);
-        let four = ThrottleWindow {
-            started_at: t0,
-            failures: 4,
-        };
+        let four = ThrottleWindow { started_at: t0, failures: 4 };
         assert_eq!(p.retry_after(Some(&four), t0 + Duration::minutes(1)), None);
-        let five = ThrottleWindow {
-            started_at: t0,
-            failures: 5,
-        };
-        assert_eq!(
-            p.retry_after(Some(&five), t0 + Duration::minutes(1)),
-            Some(Duration::minutes(14))
-        );
+        let five = ThrottleWindow { started_at: t0, failures: 5 };
+        assert_eq!(p.retry_after(Some(&five), t0 + Duration::minutes(1)), Some(Duration::minutes(14)));
         assert_eq!(p.retry_after(Some(&five), t0 + Duration::minutes(15)), None);
         assert_eq!(p.retry_after(None, t0), None);
     }
@@ -98,26 +79,8 @@ mod tests {
     fn an_ip_gets_twenty_failures() {
         let p = PasswordThrottlePolicy::default().per_ip;
         let t0 = datetime!(2026-01-01 9:00 UTC);
-        assert_eq!(
-            p.retry_after(
-                Some(&ThrottleWindow {
-                    started_at: t0,
-                    failures: 19
-                }),
-                t0
-            ),
-            None
-        );
-        assert!(
-            p.retry_after(
-                Some(&ThrottleWindow {
-                    started_at: t0,
-                    failures: 20
-                }),
-                t0
-            )
-            .is_some()
-        );
+        assert_eq!(p.retry_after(Some(&ThrottleWindow { started_at: t0, failures: 19 }), t0), None);
+        assert!(p.retry_after(Some(&ThrottleWindow { started_at: t0, failures: 20 }), t0).is_some());
     }
 
     #[test]

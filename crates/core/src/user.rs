@@ -22,11 +22,8 @@ impl UserId {
 
     /// Accepts only the shape we generate, so arbitrary text never reaches a query.
     pub fn parse(input: &str) -> Option<Self> {
-        (input.len() == 32
-            && input
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
-        .then(|| Self(input.to_owned()))
+        (input.len() == 32 && input.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+            .then(|| Self(input.to_owned()))
     }
 
     /// For storage adapters reading their own rows.
@@ -59,12 +56,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [
-        Role::Policyholder,
-        Role::Adjuster,
-        Role::Support,
-        Role::Admin,
-    ];
+    pub const ALL: [Role; 4] = [Role::Policyholder, Role::Adjuster, Role::Support, Role::Admin];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -97,10 +89,7 @@ pub struct UnknownRole(pub String);
 impl FromStr for Role {
     type Err = UnknownRole;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| UnknownRole(s.to_owned()))
+        Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| UnknownRole(s.to_owned()))
     }
 }
 
@@ -156,6 +145,10 @@ pub struct User {
     pub role: Role,
     pub password_hash: PasswordHashString,
     pub created_at: OffsetDateTime,
+    /// A setup deadline set by support (extension, or the window after a reset).
+    pub mfa_deadline: Option<time::Date>,
+    /// The method the user verified with last, pre-selected next time.
+    pub mfa_preferred: Option<crate::mfa::Method>,
 }
 
 #[cfg(test)]
@@ -187,21 +180,9 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(
-            DisplayName::parse("  Ann Lee ").unwrap().as_str(),
-            "Ann Lee"
-        );
-        assert_eq!(
-            DisplayName::parse(" ").unwrap_err(),
-            DisplayNameError::Empty
-        );
-        assert_eq!(
-            DisplayName::parse(&"a".repeat(101)).unwrap_err(),
-            DisplayNameError::TooLong
-        );
-        assert_eq!(
-            DisplayName::parse("Ann\u{7}").unwrap_err(),
-            DisplayNameError::ControlCharacters
-        );
+        assert_eq!(DisplayName::parse("  Ann Lee ").unwrap().as_str(), "Ann Lee");
+        assert_eq!(DisplayName::parse(" ").unwrap_err(), DisplayNameError::Empty);
+        assert_eq!(DisplayName::parse(&"a".repeat(101)).unwrap_err(), DisplayNameError::TooLong);
+        assert_eq!(DisplayName::parse("Ann\u{7}").unwrap_err(), DisplayNameError::ControlCharacters);
     }
 }

@@ -34,11 +34,7 @@ pub struct OutboxMailer {
 
 impl OutboxMailer {
     pub fn new(path: PathBuf, clock: portal_core::clock::SharedClock) -> Self {
-        Self {
-            path,
-            clock,
-            lock: Mutex::new(()),
-        }
+        Self { path, clock, lock: Mutex::new(()) }
     }
 }
 
@@ -49,11 +45,7 @@ impl Mailer for OutboxMailer {
             to: message.to.as_str(),
             subject: &message.subject,
             body: &message.body,
-            sent_at: self
-                .clock
-                .now()
-                .format(&Rfc3339)
-                .map_err(|e| MailError(e.to_string()))?,
+            sent_at: self.clock.now().format(&Rfc3339).map_err(|e| MailError(e.to_string()))?,
         };
         let mut text = serde_json::to_string(&line).map_err(|e| MailError(e.to_string()))?;
         text.push('\n');
@@ -64,20 +56,12 @@ impl Mailer for OutboxMailer {
 }
 
 /// Appends one line to `path` (creating it and its directory), under `lock`.
-pub async fn append_line(
-    lock: &Mutex<()>,
-    path: &std::path::Path,
-    line: &str,
-) -> std::io::Result<()> {
+pub async fn append_line(lock: &Mutex<()>, path: &std::path::Path, line: &str) -> std::io::Result<()> {
     let _guard = lock.lock().await;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         tokio::fs::create_dir_all(dir).await?;
     }
-    let mut file = tokio::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .await?;
+    let mut file = tokio::fs::OpenOptions::new().create(true).append(true).open(path).await?;
     file.write_all(line.as_bytes()).await?;
     file.flush().await
 }
@@ -90,9 +74,7 @@ pub struct SmtpMailer {
 
 impl std::fmt::Debug for SmtpMailer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SmtpMailer")
-            .field("from", &self.from.to_string())
-            .finish_non_exhaustive()
+        f.debug_struct("SmtpMailer").field("from", &self.from.to_string()).finish_non_exhaustive()
     }
 }
 
@@ -109,9 +91,7 @@ impl SmtpMailer {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| SmtpConfigError::Url(e.to_string()))?
             .build();
-        let from = from
-            .parse::<Mailbox>()
-            .map_err(|_| SmtpConfigError::From(from.to_owned()))?;
+        let from = from.parse::<Mailbox>().map_err(|_| SmtpConfigError::From(from.to_owned()))?;
         Ok(Self { transport, from })
     }
 }
@@ -119,21 +99,14 @@ impl SmtpMailer {
 #[async_trait]
 impl Mailer for SmtpMailer {
     async fn send(&self, message: &OutgoingEmail) -> Result<(), MailError> {
-        let to = message
-            .to
-            .as_str()
-            .parse::<Mailbox>()
-            .map_err(|e| MailError(e.to_string()))?;
+        let to = message.to.as_str().parse::<Mailbox>().map_err(|e| MailError(e.to_string()))?;
         let email = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(message.subject.clone())
             .body(message.body.clone())
             .map_err(|e| MailError(e.to_string()))?;
-        self.transport
-            .send(email)
-            .await
-            .map_err(|e| MailError(e.to_string()))?;
+        self.transport.send(email).await.map_err(|e| MailError(e.to_string()))?;
         Ok(())
     }
 }
@@ -155,10 +128,7 @@ mod tests {
     async fn the_outbox_appends_one_json_line_per_message() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("nested/mail-outbox.jsonl");
-        let mailer = OutboxMailer::new(
-            path.clone(),
-            Arc::new(ManualClock::new(datetime!(2026-03-01 12:00 UTC))),
-        );
+        let mailer = OutboxMailer::new(path.clone(), Arc::new(ManualClock::new(datetime!(2026-03-01 12:00 UTC))));
         for subject in ["one", "two \"quoted\"\nline"] {
             mailer
                 .send(&OutgoingEmail {
@@ -170,10 +140,7 @@ mod tests {
                 .unwrap();
         }
         let text = std::fs::read_to_string(&path).unwrap();
-        let lines: Vec<serde_json::Value> = text
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
+        let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[1]["subject"], "two \"quoted\"\nline");
         assert_eq!(lines[0]["to"], "ann@example.com");
@@ -182,13 +149,7 @@ mod tests {
 
     #[tokio::test]
     async fn smtp_configuration_errors_are_named() {
-        assert!(matches!(
-            SmtpMailer::new("nonsense", "portal@example.com"),
-            Err(SmtpConfigError::Url(_))
-        ));
-        assert!(matches!(
-            SmtpMailer::new("smtp://localhost:2525", "not an address"),
-            Err(SmtpConfigError::From(_))
-        ));
+        assert!(matches!(SmtpMailer::new("nonsense", "portal@example.com"), Err(SmtpConfigError::Url(_))));
+        assert!(matches!(SmtpMailer::new("smtp://localhost:2525", "not an address"), Err(SmtpConfigError::From(_))));
     }
 }

@@ -60,6 +60,41 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Help users with MFA (every action is audited).
+    #[command(subcommand)]
+    Mfa(MfaCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MfaCommand {
+    /// Show a user's methods, setup deadline and lock state.
+    Status {
+        #[arg(long)]
+        email: String,
+    },
+    /// Give the user until N days from today (1–90) to set MFA up.
+    Extend {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=90))]
+        days: u16,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Remove every method and end every session; the user sets MFA up again at next sign-in.
+    Reset {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Clear wrong-code pauses and the 100-failure lock.
+    Unlock {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
 }
 
 impl Command {
@@ -103,53 +138,23 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("database is up to date ({})", store.backend());
             Ok(())
         }
-        Command::User(UserCommand::Add {
-            email,
-            password_stdin,
-            role,
-            name,
-            created,
-        }) => {
+        Command::User(UserCommand::Add { email, password_stdin, role, name, created }) => {
             let email = Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
             let role: Role = role.parse().map_err(|e| anyhow::anyhow!("--role: {e}"))?;
-            let name = name.unwrap_or_else(|| {
-                email
-                    .as_str()
-                    .split('@')
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned()
-            });
+            let name = name.unwrap_or_else(|| email.as_str().split('@').next().unwrap_or_default().to_owned());
             let name = DisplayName::parse(&name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
-            let created_at = created
-                .map(|d| parse_date("--created", &d).map(|d| d.midnight().assume_utc()))
-                .transpose()?;
+            let created_at =
+                created.map(|d| parse_date("--created", &d).map(|d| d.midnight().assume_utc())).transpose()?;
             if !password_stdin {
                 bail!("give the password on standard input with --password-stdin");
             }
             let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .context("reading the password from standard input")?;
-            let text = text
-                .strip_suffix('\n')
-                .map(|t| t.strip_suffix('\r').unwrap_or(t))
-                .unwrap_or(&text)
-                .to_owned();
-            let password =
-                Password::new_checked(text).map_err(|e| anyhow::anyhow!("password: {e}"))?;
+            std::io::stdin().read_to_string(&mut text).context("reading the password from standard input")?;
+            let text = text.strip_suffix('\n').map(|t| t.strip_suffix('\r').unwrap_or(t)).unwrap_or(&text).to_owned();
+            let password = Password::new_checked(text).map_err(|e| anyhow::anyhow!("password: {e}"))?;
             let portal = app::build(&config, &public_url(&config, config.listen)).await?;
-            let new = NewAccount {
-                email: email.clone(),
-                name,
-                role,
-                password,
-                created_at,
-            };
-            match portal
-                .create_account(new, "cli", &RequestContext::cli())
-                .await
-            {
+            let new = NewAccount { email: email.clone(), name, role, password, created_at };
+            match portal.create_account(new, "cli", &RequestContext::cli()).await {
                 Ok(user) => {
                     println!("created {} ({}) id {}", user.email, user.role, user.id);
                     Ok(())
@@ -160,6 +165,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 Err(e) => Err(e.into()),
             }
         }
+        Command::Mfa(command) => mfa(command, config).await,
         Command::User(UserCommand::List { json }) => {
             let store = app::open_store(&config).await?;
             let users = store.list_users().await?;
@@ -187,10 +193,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
 }
 
 fn public_url(config: &Config, bound: SocketAddr) -> String {
-    config
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{bound}"))
+    config.public_url.clone().unwrap_or_else(|| format!("http://{bound}"))
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
@@ -202,36 +205,21 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let portal = app::build(&config, &url).await?;
     let demo_logins = demo::seed_if_empty(&portal).await?;
     let web = WebSettings::from_public_url(&url, config.trusted_proxies.clone());
-    let router = portal_web::router(AppState {
-        portal: portal.clone(),
-        web: std::sync::Arc::new(web),
-    });
+    let router = portal_web::router(AppState { portal: portal.clone(), web: std::sync::Arc::new(web) });
     tokio::spawn(purge_expired_sessions(portal.clone()));
 
-    println!(
-        "{} is running at {url}  (database: {})",
-        portal.settings.portal_name,
-        portal.store.backend()
-    );
+    println!("{} is running at {url}  (database: {})", portal.settings.portal_name, portal.store.backend());
     if !demo_logins.is_empty() {
         println!("Demo logins (shown only this once; the database keeps only password hashes):");
         for login in &demo_logins {
-            println!(
-                "  {:<13} {:<28} password: {}",
-                login.role.label(),
-                login.email,
-                login.password
-            );
+            println!("  {:<13} {:<28} password: {}", login.role.label(), login.email, login.password);
         }
     }
     tracing::info!(%bound, "listening");
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("serving HTTP")
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving HTTP")
 }
 
 /// Sessions are checked on every use; this only keeps the table small.
@@ -241,11 +229,7 @@ async fn purge_expired_sessions(portal: Portal) {
         every.tick().await;
         let now = portal.clock.now();
         let policy = portal.settings.sessions;
-        match portal
-            .store
-            .purge_sessions(now - policy.idle_timeout, now - policy.absolute_timeout)
-            .await
-        {
+        match portal.store.purge_sessions(now - policy.idle_timeout, now - policy.absolute_timeout).await {
             Ok(n) if n > 0 => tracing::info!(removed = n, "purged expired sessions"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "could not purge expired sessions"),
@@ -270,4 +254,89 @@ async fn shutdown_signal() {
     let terminate = std::future::pending::<()>();
     tokio::select! { () = ctrl_c => {}, () = terminate => {} }
     tracing::info!("shutting down");
+}
+
+/// Who acted, for the audit log: the operator's login on the server.
+fn cli_actor() -> String {
+    format!("cli:{}", std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into()))
+}
+
+fn reason_text(reason: Option<String>) -> anyhow::Result<String> {
+    let reason = reason.unwrap_or_default();
+    let reason = reason.trim();
+    if reason.chars().count() > 500 {
+        bail!("--reason: at most 500 characters");
+    }
+    Ok(if reason.is_empty() { "(no reason given)".to_owned() } else { reason.to_owned() })
+}
+
+async fn mfa(command: MfaCommand, config: Config) -> anyhow::Result<()> {
+    let email = match &command {
+        MfaCommand::Status { email }
+        | MfaCommand::Extend { email, .. }
+        | MfaCommand::Reset { email, .. }
+        | MfaCommand::Unlock { email, .. } => Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?,
+    };
+    let portal = app::build(&config, &public_url(&config, config.listen)).await?;
+    let Some(view) = portal.support_view(&email).await? else { bail!("no account with email {email}") };
+    let ctx = RequestContext::cli();
+    let actor = cli_actor();
+    match command {
+        MfaCommand::Status { .. } => {
+            print_status(&portal, &view);
+            Ok(())
+        }
+        MfaCommand::Extend { days, reason, .. } => {
+            if view.user.role.is_staff() {
+                bail!("{email} is staff: staff have no setup deadline (they set MFA up at their first sign-in)");
+            }
+            let deadline = portal.extend_mfa_deadline(&view.user, days, &actor, &reason_text(reason)?, &ctx).await?;
+            println!("{email} now has until {deadline} to set up MFA");
+            Ok(())
+        }
+        MfaCommand::Reset { reason, .. } => {
+            let (deadline, ended) = portal.reset_user_mfa(&view.user, &actor, &reason_text(reason)?, &ctx).await?;
+            println!("reset MFA for {email}: all methods removed, {ended} session(s) ended; setup deadline {deadline}");
+            Ok(())
+        }
+        MfaCommand::Unlock { reason, .. } => {
+            portal.unlock_user_mfa(&view.user, &actor, &reason_text(reason)?, &ctx).await?;
+            println!("unlocked {email}: wrong-code count, pause and lock cleared");
+            Ok(())
+        }
+    }
+}
+
+fn print_status(portal: &Portal, view: &portal_core::mfa::service::SupportView) {
+    use portal_core::mfa::MfaRequirement;
+    use portal_core::mfa::throttle::ThrottleState;
+    let now = portal.clock.now();
+    println!("email:     {}", view.user.email);
+    println!("role:      {}", view.user.role);
+    let methods: Vec<String> = view
+        .confirmed
+        .iter()
+        .map(|f| match &f.phone {
+            Some(phone) => format!("{} ({})", f.method.as_str(), phone.masked()),
+            None => f.method.as_str().to_owned(),
+        })
+        .collect();
+    println!("methods:   {}", if methods.is_empty() { "none".to_owned() } else { methods.join(", ") });
+    let state = match (&view.requirement, view.throttle.state(now)) {
+        (_, ThrottleState::Locked) => "locked (100 wrong codes; use `mfa unlock`)".to_owned(),
+        (MfaRequirement::Verify { .. }, _) => "enrolled".to_owned(),
+        (MfaRequirement::Setup { days_left: Some(n), .. }, _) => format!("setup pending ({n} days left)"),
+        (MfaRequirement::Setup { .. }, _) => "setup pending (at next sign-in)".to_owned(),
+        (MfaRequirement::SetupExpired { .. }, _) => "setup expired (past the deadline; use `mfa extend`)".to_owned(),
+        (MfaRequirement::NotRequired, _) => "not required yet (MFA not switched on)".to_owned(),
+    };
+    println!("state:     {state}");
+    match view.deadline {
+        Some(d) => println!("deadline:  {} ({})", d.date, view.deadline_source_label()),
+        None => println!("deadline:  none ({})", view.deadline_source_label()),
+    }
+    if let ThrottleState::Paused { retry_after } = view.throttle.state(now) {
+        println!("paused:    {} more seconds", retry_after.whole_seconds());
+    }
+    println!("wrong codes in a row: {}", view.throttle.consecutive_failures);
 }

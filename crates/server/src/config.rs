@@ -31,6 +31,51 @@ pub struct RawConfig {
     #[serde(deserialize_with = "comma_list")]
     pub trusted_proxies: Vec<String>,
     pub mail: RawMail,
+    pub mfa: RawMfa,
+    pub sms: RawSms,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawMfa {
+    /// YYYY-MM-DD; empty means the day the database was created.
+    pub enforce_from: String,
+    pub grace_days: u16,
+    pub support_grace_days: u16,
+    pub allow_postpone: bool,
+}
+
+impl Default for RawMfa {
+    fn default() -> Self {
+        Self { enforce_from: String::new(), grace_days: 45, support_grace_days: 7, allow_postpone: false }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawSms {
+    pub provider: String,
+    pub outbox: String,
+    #[serde(deserialize_with = "comma_list")]
+    pub allowed_countries: Vec<String>,
+    pub twilio_account_sid: String,
+    pub twilio_auth_token: String,
+    pub twilio_from: String,
+    pub twilio_base_url: String,
+}
+
+impl Default for RawSms {
+    fn default() -> Self {
+        Self {
+            provider: "outbox".into(),
+            outbox: String::new(),
+            allowed_countries: vec!["US".into(), "CA".into()],
+            twilio_account_sid: String::new(),
+            twilio_auth_token: String::new(),
+            twilio_from: String::new(),
+            twilio_base_url: portal_sms::TwilioConfig::DEFAULT_BASE_URL.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -57,6 +102,8 @@ impl Default for RawConfig {
             support_chat_url: "https://chat.example.com/support".into(),
             trusted_proxies: Vec::new(),
             mail: RawMail::default(),
+            mfa: RawMfa::default(),
+            sms: RawSms::default(),
         }
     }
 }
@@ -75,10 +122,7 @@ impl Default for RawMail {
 /// Every environment variable the portal reads, with the setting it sets.
 pub const ENV_VARS: &[(&str, &str)] = &[
     ("PORTAL_DATABASE_URL", "database_url"),
-    (
-        "PORTAL_DATABASE_MAX_CONNECTIONS",
-        "database_max_connections",
-    ),
+    ("PORTAL_DATABASE_MAX_CONNECTIONS", "database_max_connections"),
     ("PORTAL_LISTEN", "listen"),
     ("PORTAL_PUBLIC_URL", "public_url"),
     ("PORTAL_DATA_DIR", "data_dir"),
@@ -92,6 +136,17 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("PORTAL_MAIL_OUTBOX", "mail.outbox"),
     ("PORTAL_MAIL_SMTP_URL", "mail.smtp_url"),
     ("PORTAL_MAIL_FROM", "mail.from"),
+    ("PORTAL_MFA_ENFORCE_FROM", "mfa.enforce_from"),
+    ("PORTAL_MFA_GRACE_DAYS", "mfa.grace_days"),
+    ("PORTAL_MFA_SUPPORT_GRACE_DAYS", "mfa.support_grace_days"),
+    ("PORTAL_MFA_ALLOW_POSTPONE", "mfa.allow_postpone"),
+    ("PORTAL_SMS_PROVIDER", "sms.provider"),
+    ("PORTAL_SMS_OUTBOX", "sms.outbox"),
+    ("PORTAL_SMS_ALLOWED_COUNTRIES", "sms.allowed_countries"),
+    ("PORTAL_SMS_TWILIO_ACCOUNT_SID", "sms.twilio_account_sid"),
+    ("PORTAL_SMS_TWILIO_AUTH_TOKEN", "sms.twilio_auth_token"),
+    ("PORTAL_SMS_TWILIO_FROM", "sms.twilio_from"),
+    ("PORTAL_SMS_TWILIO_BASE_URL", "sms.twilio_base_url"),
 ];
 
 /// Variables that are not settings but are ours all the same.
@@ -106,16 +161,28 @@ pub enum ConfigError {
 }
 
 fn invalid(name: &str, problem: impl Into<String>) -> ConfigError {
-    ConfigError::Invalid {
-        name: name.to_owned(),
-        problem: problem.into(),
-    }
+    ConfigError::Invalid { name: name.to_owned(), problem: problem.into() }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
     Pretty,
     Json,
+}
+
+#[derive(Debug, Clone)]
+pub enum SmsProvider {
+    Outbox(PathBuf),
+    Twilio(portal_sms::TwilioConfig),
+}
+
+#[derive(Debug, Clone)]
+pub struct MfaConfig {
+    /// `None`: the day the database was created.
+    pub enforce_from: Option<Date>,
+    pub grace_days: u16,
+    pub support_grace_days: u16,
+    pub allow_postpone: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -140,14 +207,15 @@ pub struct Config {
     pub support_chat_url: String,
     pub trusted_proxies: Vec<IpAddr>,
     pub mail: MailProvider,
+    pub mfa: MfaConfig,
+    pub sms: SmsProvider,
+    pub sms_allowed_countries: Vec<String>,
 }
 
 /// Unknown `PORTAL_*` variables: probably a typo the operator wants to hear about.
 pub fn unknown_env_vars(vars: impl Iterator<Item = String>) -> Vec<String> {
     vars.filter(|k| k.starts_with("PORTAL_") && !k.starts_with("PORTAL_TEST_"))
-        .filter(|k| {
-            !ENV_VARS.iter().any(|(name, _)| name == k) && !ENV_NOT_SETTINGS.contains(&k.as_str())
-        })
+        .filter(|k| !ENV_VARS.iter().any(|(name, _)| name == k) && !ENV_NOT_SETTINGS.contains(&k.as_str()))
         .collect()
 }
 
@@ -157,24 +225,14 @@ pub fn load(file: Option<&std::path::Path>) -> Result<Config, ConfigError> {
     let mut figment = Figment::from(Serialized::defaults(RawConfig::default()));
     if let Some(path) = file {
         if !path.exists() {
-            return Err(ConfigError::File {
-                path: path.display().to_string(),
-                problem: "file not found".into(),
-            });
+            return Err(ConfigError::File { path: path.display().to_string(), problem: "file not found".into() });
         }
         figment = figment.merge(Toml::file_exact(path));
     }
-    let table: BTreeMap<&str, &str> = ENV_VARS
-        .iter()
-        .map(|(env, key)| (&env["PORTAL_".len()..], *key))
-        .collect();
+    let table: BTreeMap<&str, &str> = ENV_VARS.iter().map(|(env, key)| (&env["PORTAL_".len()..], *key)).collect();
     figment = figment.merge(
         Env::prefixed("PORTAL_")
-            .filter_map(move |k| {
-                table
-                    .get(k.as_str().to_ascii_uppercase().as_str())
-                    .map(|key| (*key).into())
-            })
+            .filter_map(move |k| table.get(k.as_str().to_ascii_uppercase().as_str()).map(|key| (*key).into()))
             .split("."),
     );
     let raw: RawConfig = figment.extract().map_err(|e| figment_error(&e, file))?;
@@ -183,25 +241,18 @@ pub fn load(file: Option<&std::path::Path>) -> Result<Config, ConfigError> {
 
 fn figment_error(e: &figment::Error, file: Option<&std::path::Path>) -> ConfigError {
     let key = e.path.join(".");
-    let from_env = e
-        .metadata
-        .as_ref()
-        .is_some_and(|m| m.name.contains("environment"));
+    let from_env = e.metadata.as_ref().is_some_and(|m| m.name.contains("environment"));
     let problem = e.kind.to_string();
     if from_env {
-        let name = ENV_VARS.iter().find(|(_, k)| *k == key).map_or_else(
-            || format!("PORTAL_{}", key.to_uppercase()),
-            |(n, _)| (*n).to_owned(),
-        );
+        let name = ENV_VARS
+            .iter()
+            .find(|(_, k)| *k == key)
+            .map_or_else(|| format!("PORTAL_{}", key.to_uppercase()), |(n, _)| (*n).to_owned());
         invalid(&name, problem)
     } else if let Some(path) = file {
         ConfigError::File {
             path: path.display().to_string(),
-            problem: if key.is_empty() {
-                problem
-            } else {
-                format!("{key}: {problem}")
-            },
+            problem: if key.is_empty() { problem } else { format!("{key}: {problem}") },
         }
     } else {
         invalid(&key, problem)
@@ -209,80 +260,50 @@ fn figment_error(e: &figment::Error, file: Option<&std::path::Path>) -> ConfigEr
 }
 
 fn check(raw: RawConfig) -> Result<Config, ConfigError> {
-    let listen = raw.listen.parse::<SocketAddr>().map_err(|_| {
-        invalid(
-            "PORTAL_LISTEN",
-            format!("{:?} is not an address like 127.0.0.1:8080", raw.listen),
-        )
-    })?;
+    let listen = raw
+        .listen
+        .parse::<SocketAddr>()
+        .map_err(|_| invalid("PORTAL_LISTEN", format!("{:?} is not an address like 127.0.0.1:8080", raw.listen)))?;
     if !(raw.database_url.starts_with("sqlite:")
         || raw.database_url.starts_with("postgres://")
         || raw.database_url.starts_with("postgresql://"))
     {
-        return Err(invalid(
-            "PORTAL_DATABASE_URL",
-            "use sqlite://PATH or postgres://USER@HOST/DB",
-        ));
+        return Err(invalid("PORTAL_DATABASE_URL", "use sqlite://PATH or postgres://USER@HOST/DB"));
     }
     if !(1..=1000).contains(&raw.database_max_connections) {
-        return Err(invalid(
-            "PORTAL_DATABASE_MAX_CONNECTIONS",
-            "must be between 1 and 1000",
-        ));
+        return Err(invalid("PORTAL_DATABASE_MAX_CONNECTIONS", "must be between 1 and 1000"));
     }
     let public_url = if raw.public_url.trim().is_empty() {
         None
     } else {
-        let parsed = url::Url::parse(raw.public_url.trim()).map_err(|e| {
-            invalid(
-                "PORTAL_PUBLIC_URL",
-                format!("{:?} is not a URL: {e}", raw.public_url),
-            )
-        })?;
+        let parsed = url::Url::parse(raw.public_url.trim())
+            .map_err(|e| invalid("PORTAL_PUBLIC_URL", format!("{:?} is not a URL: {e}", raw.public_url)))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
-            return Err(invalid(
-                "PORTAL_PUBLIC_URL",
-                "must be an http:// or https:// URL",
-            ));
+            return Err(invalid("PORTAL_PUBLIC_URL", "must be an http:// or https:// URL"));
         }
         Some(parsed.as_str().trim_end_matches('/').to_owned())
     };
-    let secret_key = if raw.secret_key.is_empty() {
-        None
-    } else {
-        Some(decode_key(&raw.secret_key)?)
-    };
+    let secret_key = if raw.secret_key.is_empty() { None } else { Some(decode_key(&raw.secret_key)?) };
     let log_format = match raw.log_format.as_str() {
         "pretty" => LogFormat::Pretty,
         "json" => LogFormat::Json,
         other => {
-            return Err(invalid(
-                "PORTAL_LOG_FORMAT",
-                format!("{other:?}: use pretty or json"),
-            ));
+            return Err(invalid("PORTAL_LOG_FORMAT", format!("{other:?}: use pretty or json")));
         }
     };
     let trusted_proxies = raw
         .trusted_proxies
         .iter()
         .map(|p| {
-            p.trim().parse::<IpAddr>().map_err(|_| {
-                invalid(
-                    "PORTAL_TRUSTED_PROXIES",
-                    format!("{p:?} is not an IP address"),
-                )
-            })
+            p.trim()
+                .parse::<IpAddr>()
+                .map_err(|_| invalid("PORTAL_TRUSTED_PROXIES", format!("{p:?} is not an IP address")))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    portal_core::email::Email::parse(&raw.support_email)
-        .map_err(|e| invalid("PORTAL_SUPPORT_EMAIL", e.to_string()))?;
-    let chat = url::Url::parse(&raw.support_chat_url)
-        .map_err(|e| invalid("PORTAL_SUPPORT_CHAT_URL", e.to_string()))?;
+    portal_core::email::Email::parse(&raw.support_email).map_err(|e| invalid("PORTAL_SUPPORT_EMAIL", e.to_string()))?;
+    let chat = url::Url::parse(&raw.support_chat_url).map_err(|e| invalid("PORTAL_SUPPORT_CHAT_URL", e.to_string()))?;
     if !matches!(chat.scheme(), "http" | "https") {
-        return Err(invalid(
-            "PORTAL_SUPPORT_CHAT_URL",
-            "must be an http:// or https:// URL",
-        ));
+        return Err(invalid("PORTAL_SUPPORT_CHAT_URL", "must be an http:// or https:// URL"));
     }
     if raw.portal_name.trim().is_empty() || raw.portal_name.contains(':') {
         return Err(invalid(
@@ -299,24 +320,69 @@ fn check(raw: RawConfig) -> Result<Config, ConfigError> {
         }),
         "smtp" => {
             if raw.mail.smtp_url.is_empty() {
-                return Err(invalid(
-                    "PORTAL_MAIL_SMTP_URL",
-                    "is required when PORTAL_MAIL_PROVIDER=smtp",
-                ));
+                return Err(invalid("PORTAL_MAIL_SMTP_URL", "is required when PORTAL_MAIL_PROVIDER=smtp"));
             }
-            MailProvider::Smtp {
-                url: raw.mail.smtp_url.clone(),
-                from: raw.mail.from.clone(),
-            }
+            MailProvider::Smtp { url: raw.mail.smtp_url.clone(), from: raw.mail.from.clone() }
         }
         other => {
-            return Err(invalid(
-                "PORTAL_MAIL_PROVIDER",
-                format!("{other:?}: use outbox or smtp"),
-            ));
+            return Err(invalid("PORTAL_MAIL_PROVIDER", format!("{other:?}: use outbox or smtp")));
         }
     };
+    let enforce_from = if raw.mfa.enforce_from.trim().is_empty() {
+        None
+    } else {
+        Some(parse_date("PORTAL_MFA_ENFORCE_FROM", &raw.mfa.enforce_from)?)
+    };
+    if raw.mfa.grace_days > 3650 {
+        return Err(invalid("PORTAL_MFA_GRACE_DAYS", "must be between 0 and 3650"));
+    }
+    if !(1..=90).contains(&raw.mfa.support_grace_days) {
+        return Err(invalid("PORTAL_MFA_SUPPORT_GRACE_DAYS", "must be between 1 and 90"));
+    }
+    let mfa = MfaConfig {
+        enforce_from,
+        grace_days: raw.mfa.grace_days,
+        support_grace_days: raw.mfa.support_grace_days,
+        allow_postpone: raw.mfa.allow_postpone,
+    };
+    let mut sms_allowed_countries = Vec::new();
+    for code in &raw.sms.allowed_countries {
+        let country = portal_core::sms::country(code).ok_or_else(|| {
+            let known: Vec<&str> = portal_core::sms::COUNTRIES.iter().map(|c| c.code).collect();
+            invalid("PORTAL_SMS_ALLOWED_COUNTRIES", format!("{code:?} is not one of {}", known.join(", ")))
+        })?;
+        sms_allowed_countries.push(country.code.to_owned());
+    }
+    let sms = match raw.sms.provider.as_str() {
+        "outbox" => SmsProvider::Outbox(if raw.sms.outbox.is_empty() {
+            data_dir.join("sms-outbox.jsonl")
+        } else {
+            PathBuf::from(&raw.sms.outbox)
+        }),
+        "twilio" => {
+            for (name, value) in [
+                ("PORTAL_SMS_TWILIO_ACCOUNT_SID", &raw.sms.twilio_account_sid),
+                ("PORTAL_SMS_TWILIO_AUTH_TOKEN", &raw.sms.twilio_auth_token),
+                ("PORTAL_SMS_TWILIO_FROM", &raw.sms.twilio_from),
+            ] {
+                if value.trim().is_empty() {
+                    return Err(invalid(name, "is required when PORTAL_SMS_PROVIDER=twilio"));
+                }
+            }
+            let mut twilio = portal_sms::TwilioConfig::new(
+                raw.sms.twilio_account_sid.clone(),
+                raw.sms.twilio_auth_token.clone(),
+                raw.sms.twilio_from.clone(),
+            );
+            twilio.base_url = raw.sms.twilio_base_url.clone();
+            SmsProvider::Twilio(twilio)
+        }
+        other => return Err(invalid("PORTAL_SMS_PROVIDER", format!("{other:?}: use outbox or twilio"))),
+    };
     Ok(Config {
+        mfa,
+        sms,
+        sms_allowed_countries,
         database_url: raw.database_url,
         database_max_connections: raw.database_max_connections,
         listen,
@@ -342,12 +408,7 @@ fn comma_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::
         Many(Vec<String>),
     }
     Ok(match OneOrMany::deserialize(d)? {
-        OneOrMany::One(s) => s
-            .split(',')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        OneOrMany::One(s) => s.split(',').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect(),
         OneOrMany::Many(v) => v,
     })
 }
@@ -357,12 +418,8 @@ fn decode_key(text: &str) -> Result<[u8; 32], ConfigError> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(text.trim())
         .map_err(|_| invalid("PORTAL_SECRET_KEY", "is not base64"))?;
-    <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| {
-        invalid(
-            "PORTAL_SECRET_KEY",
-            format!("must be 32 bytes (256 bits), got {}", bytes.len()),
-        )
-    })
+    <[u8; 32]>::try_from(bytes.as_slice())
+        .map_err(|_| invalid("PORTAL_SECRET_KEY", format!("must be 32 bytes (256 bits), got {}", bytes.len())))
 }
 
 /// `YYYY-MM-DD`, for CLI flags and date settings.
@@ -377,32 +434,15 @@ mod tests {
 
     #[test]
     fn unknown_portal_variables_are_reported_and_ours_are_not() {
-        let vars = [
-            "PORTAL_LISTEN",
-            "PORTAL_LISTN",
-            "PATH",
-            "PORTAL_TEST_POSTGRES_URL",
-            "PORTAL_CONFIG",
-        ]
-        .map(String::from);
-        assert_eq!(
-            unknown_env_vars(vars.into_iter()),
-            vec!["PORTAL_LISTN".to_owned()]
-        );
+        let vars =
+            ["PORTAL_LISTEN", "PORTAL_LISTN", "PATH", "PORTAL_TEST_POSTGRES_URL", "PORTAL_CONFIG"].map(String::from);
+        assert_eq!(unknown_env_vars(vars.into_iter()), vec!["PORTAL_LISTN".to_owned()]);
     }
 
     #[test]
     fn bad_values_name_their_setting() {
-        let mut raw = RawConfig {
-            listen: "nowhere".into(),
-            ..RawConfig::default()
-        };
-        assert!(
-            check(raw.clone())
-                .unwrap_err()
-                .to_string()
-                .starts_with("PORTAL_LISTEN:")
-        );
+        let mut raw = RawConfig { listen: "nowhere".into(), ..RawConfig::default() };
+        assert!(check(raw.clone()).unwrap_err().to_string().starts_with("PORTAL_LISTEN:"));
         raw.listen = "127.0.0.1:0".into();
         raw.secret_key = "c2hvcnQ=".into();
         assert_eq!(
@@ -411,20 +451,12 @@ mod tests {
         );
         raw.secret_key.clear();
         raw.database_url = "mysql://x".into();
-        assert!(
-            check(raw)
-                .unwrap_err()
-                .to_string()
-                .starts_with("PORTAL_DATABASE_URL:")
-        );
+        assert!(check(raw).unwrap_err().to_string().starts_with("PORTAL_DATABASE_URL:"));
     }
 
     #[test]
     fn dates_parse_only_in_iso_form() {
-        assert_eq!(
-            parse_date("--created", "2023-01-18").unwrap(),
-            time::macros::date!(2023 - 01 - 18)
-        );
+        assert_eq!(parse_date("--created", "2023-01-18").unwrap(), time::macros::date!(2023 - 01 - 18));
         assert!(parse_date("--created", "01/18/2023").is_err());
     }
 }

@@ -19,11 +19,7 @@ fn readable_password(rng: &dyn SecureRandom) -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
     let bound = u32::try_from(ALPHABET.len()).unwrap_or(1);
     (0..4)
-        .map(|_| {
-            (0..4)
-                .map(|_| char::from(ALPHABET[random::below(rng, bound) as usize]))
-                .collect::<String>()
-        })
+        .map(|_| (0..4).map(|_| char::from(ALPHABET[random::below(rng, bound) as usize])).collect::<String>())
         .collect::<Vec<_>>()
         .join("-")
 }
@@ -51,11 +47,7 @@ pub async fn seed_if_empty(portal: &Portal) -> anyhow::Result<Vec<DemoLogin>> {
                 &RequestContext::cli(),
             )
             .await?;
-        logins.push(DemoLogin {
-            role,
-            email: email.to_owned(),
-            password,
-        });
+        logins.push(DemoLogin { role, email: email.to_owned(), password });
     }
     Ok(logins)
 }

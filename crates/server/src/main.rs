@@ -17,7 +17,7 @@ async fn main() -> ExitCode {
     let config = match config::load(args.config.as_deref()) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: configuration: {e}");
             return ExitCode::from(2);
         }
     };

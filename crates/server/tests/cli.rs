@@ -21,9 +21,7 @@ struct Sandbox {
 
 impl Sandbox {
     fn new() -> Sandbox {
-        Sandbox {
-            dir: tempfile::tempdir().expect("temporary directory"),
-        }
+        Sandbox { dir: tempfile::tempdir().expect("temporary directory") }
     }
 
     fn path(&self) -> &Path {
@@ -39,10 +37,7 @@ impl Sandbox {
             }
         }
         cmd.env_remove("RUST_LOG")
-            .env(
-                "PORTAL_DATABASE_URL",
-                format!("sqlite://{}", self.path().join("portal.db").display()),
-            )
+            .env("PORTAL_DATABASE_URL", format!("sqlite://{}", self.path().join("portal.db").display()))
             .env("PORTAL_DATA_DIR", self.path());
         for (name, value) in env {
             cmd.env(name, value);
@@ -54,11 +49,7 @@ impl Sandbox {
     fn run_with(&self, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
         let mut child = self
             .command(args, env)
-            .stdin(if stdin.is_some() {
-                Stdio::piped()
-            } else {
-                Stdio::null()
-            })
+            .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -68,10 +59,7 @@ impl Sandbox {
             // A command that refuses early may exit before reading: a broken pipe is fine.
             let _ = pipe.write_all(text.as_bytes());
         }
-        Run::from(
-            child.wait_with_output().expect("wait for inventory-portal"),
-            args,
-        )
+        Run::from(child.wait_with_output().expect("wait for inventory-portal"), args)
     }
 
     fn run(&self, args: &[&str]) -> Run {
@@ -132,14 +120,7 @@ impl Run {
     }
 
     fn assert_success(&self) {
-        assert_eq!(
-            self.code,
-            Some(0),
-            "`{}` failed\nstdout:\n{}\nstderr:\n{}",
-            self.what,
-            self.stdout,
-            self.stderr
-        );
+        assert_eq!(self.code, Some(0), "`{}` failed\nstdout:\n{}\nstderr:\n{}", self.what, self.stdout, self.stderr);
     }
 
     /// Fails with a non-zero exit and says, on stderr, something containing every one of `words`.
@@ -152,24 +133,13 @@ impl Run {
             self.stdout
         );
         for word in words {
-            assert!(
-                self.stderr.contains(word),
-                "`{}`: stderr does not mention {word:?}:\n{}",
-                self.what,
-                self.stderr
-            );
+            assert!(self.stderr.contains(word), "`{}`: stderr does not mention {word:?}:\n{}", self.what, self.stderr);
         }
     }
 
     fn assert_config_error_naming(&self, words: &[&str]) {
         self.assert_failure_naming(words);
-        assert_eq!(
-            self.code,
-            Some(2),
-            "`{}`: configuration errors exit with 2\nstderr:\n{}",
-            self.what,
-            self.stderr
-        );
+        assert_eq!(self.code, Some(2), "`{}`: configuration errors exit with 2\nstderr:\n{}", self.what, self.stderr);
         assert!(self.stderr.contains("configuration"), "{}", self.stderr);
     }
 }
@@ -182,19 +152,9 @@ fn user_add_reads_the_password_from_stdin_and_creates_the_account() {
     let sandbox = Sandbox::new();
     let run = sandbox.add_ann();
     run.assert_success();
-    assert!(
-        run.stdout.contains("created a@example.com (adjuster)"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        !run.stdout.contains(PASSWORD) && !run.stderr.contains(PASSWORD),
-        "the password is never echoed"
-    );
-    assert!(
-        sandbox.path().join("portal.db").exists(),
-        "the database lives where PORTAL_DATABASE_URL says"
-    );
+    assert!(run.stdout.contains("created a@example.com (adjuster)"), "{}", run.stdout);
+    assert!(!run.stdout.contains(PASSWORD) && !run.stderr.contains(PASSWORD), "the password is never echoed");
+    assert!(sandbox.path().join("portal.db").exists(), "the database lives where PORTAL_DATABASE_URL says");
 }
 
 #[test]
@@ -210,16 +170,8 @@ fn user_list_shows_the_added_account_with_its_role_and_creation_date() {
         .find(|l| l.contains("a@example.com"))
         .unwrap_or_else(|| panic!("no row:\n{}", table.stdout));
     let cells: Vec<&str> = row.split_whitespace().collect();
-    assert_eq!(
-        cells,
-        ["a@example.com", "adjuster", "2023-01-02", "Ann", "Lee"],
-        "row: {row:?}"
-    );
-    assert!(
-        table.stdout.lines().next().unwrap().contains("EMAIL"),
-        "a header line first:\n{}",
-        table.stdout
-    );
+    assert_eq!(cells, ["a@example.com", "adjuster", "2023-01-02", "Ann", "Lee"], "row: {row:?}");
+    assert!(table.stdout.lines().next().unwrap().contains("EMAIL"), "a header line first:\n{}", table.stdout);
 
     let json = sandbox.listed_json();
     assert_eq!(json.len(), 1, "{json:?}");
@@ -227,18 +179,9 @@ fn user_list_shows_the_added_account_with_its_role_and_creation_date() {
     assert_eq!(ann["email"], "a@example.com");
     assert_eq!(ann["role"], "adjuster");
     assert_eq!(ann["name"], "Ann Lee");
-    assert!(
-        ann["created_at"]
-            .as_str()
-            .unwrap()
-            .starts_with("2023-01-02"),
-        "{ann}"
-    );
+    assert!(ann["created_at"].as_str().unwrap().starts_with("2023-01-02"), "{ann}");
     assert_eq!(ann["id"].as_str().unwrap().len(), 32, "{ann}");
-    assert!(
-        ann.get("password_hash").is_none(),
-        "hashes are never listed: {ann}"
-    );
+    assert!(ann.get("password_hash").is_none(), "hashes are never listed: {ann}");
 }
 
 #[test]
@@ -246,24 +189,12 @@ fn adding_the_same_email_twice_fails_and_names_the_email() {
     let sandbox = Sandbox::new();
     sandbox.add_ann().assert_success();
 
-    let again = sandbox.add_user(
-        &[
-            "--email",
-            "A@Example.com",
-            "--password-stdin",
-            "--role",
-            "admin",
-        ],
-        PASSWORD,
-    );
+    let again = sandbox.add_user(&["--email", "A@Example.com", "--password-stdin", "--role", "admin"], PASSWORD);
     again.assert_failure_naming(&["a@example.com", "already exists"]);
 
     let json = sandbox.listed_json();
     assert_eq!(json.len(), 1);
-    assert_eq!(
-        json[0]["role"], "adjuster",
-        "the first account is unchanged"
-    );
+    assert_eq!(json[0]["role"], "adjuster", "the first account is unchanged");
 }
 
 #[test]
@@ -277,16 +208,7 @@ fn user_add_refuses_a_malformed_email_and_names_the_flag() {
 #[test]
 fn user_add_refuses_an_unknown_role_and_names_the_flag() {
     let sandbox = Sandbox::new();
-    let run = sandbox.add_user(
-        &[
-            "--email",
-            "a@example.com",
-            "--password-stdin",
-            "--role",
-            "root",
-        ],
-        PASSWORD,
-    );
+    let run = sandbox.add_user(&["--email", "a@example.com", "--password-stdin", "--role", "root"], PASSWORD);
     run.assert_failure_naming(&["--role", "root"]);
     assert!(sandbox.listed_json().is_empty());
 }
@@ -294,28 +216,18 @@ fn user_add_refuses_an_unknown_role_and_names_the_flag() {
 #[test]
 fn user_add_refuses_a_password_shorter_than_12_characters() {
     let sandbox = Sandbox::new();
-    let run = sandbox.add_user(
-        &["--email", "a@example.com", "--password-stdin"],
-        "elevenchars",
-    );
+    let run = sandbox.add_user(&["--email", "a@example.com", "--password-stdin"], "elevenchars");
     run.assert_failure_naming(&["password", "12"]);
     assert!(sandbox.listed_json().is_empty());
 
-    let exactly_twelve = sandbox.add_user(
-        &["--email", "a@example.com", "--password-stdin"],
-        "twelve chars",
-    );
+    let exactly_twelve = sandbox.add_user(&["--email", "a@example.com", "--password-stdin"], "twelve chars");
     exactly_twelve.assert_success();
 }
 
 #[test]
 fn user_add_refuses_to_run_without_password_stdin() {
     let sandbox = Sandbox::new();
-    let run = sandbox.run_with(
-        &["user", "add", "--email", "a@example.com"],
-        &[],
-        Some(&format!("{PASSWORD}\n")),
-    );
+    let run = sandbox.run_with(&["user", "add", "--email", "a@example.com"], &[], Some(&format!("{PASSWORD}\n")));
     run.assert_failure_naming(&["--password-stdin"]);
     assert!(sandbox.listed_json().is_empty());
 }
@@ -323,16 +235,7 @@ fn user_add_refuses_to_run_without_password_stdin() {
 #[test]
 fn user_add_refuses_a_created_date_that_is_not_iso() {
     let sandbox = Sandbox::new();
-    let run = sandbox.add_user(
-        &[
-            "--email",
-            "a@example.com",
-            "--password-stdin",
-            "--created",
-            "01/02/2023",
-        ],
-        PASSWORD,
-    );
+    let run = sandbox.add_user(&["--email", "a@example.com", "--password-stdin", "--created", "01/02/2023"], PASSWORD);
     run.assert_failure_naming(&["--created", "01/02/2023"]);
     assert!(sandbox.listed_json().is_empty());
 }
@@ -361,9 +264,7 @@ fn an_unparseable_listen_address_stops_startup_naming_the_variable() {
 #[test]
 fn a_short_secret_key_stops_startup_naming_the_variable() {
     let sandbox = Sandbox::new();
-    sandbox
-        .run_env(&["migrate"], &[("PORTAL_SECRET_KEY", "short")])
-        .assert_config_error_naming(&["PORTAL_SECRET_KEY"]);
+    sandbox.run_env(&["migrate"], &[("PORTAL_SECRET_KEY", "short")]).assert_config_error_naming(&["PORTAL_SECRET_KEY"]);
     // Valid base64 that is not 32 bytes is refused too.
     sandbox
         .run_env(&["migrate"], &[("PORTAL_SECRET_KEY", "c2hvcnQ=")])
@@ -389,11 +290,7 @@ fn a_missing_config_file_is_named_in_the_error() {
 #[test]
 fn an_unknown_key_in_the_config_file_is_an_error() {
     let sandbox = Sandbox::new();
-    std::fs::write(
-        sandbox.path().join("portal.toml"),
-        "listen = \"127.0.0.1:0\"\ncolour = \"blue\"\n",
-    )
-    .unwrap();
+    std::fs::write(sandbox.path().join("portal.toml"), "listen = \"127.0.0.1:0\"\ncolour = \"blue\"\n").unwrap();
     let run = sandbox.run(&["--config", "portal.toml", "migrate"]);
     run.assert_config_error_naming(&["portal.toml", "colour"]);
 }
@@ -439,18 +336,11 @@ impl Server {
                 if n == 0 {
                     break;
                 }
-                sink.lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+                sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
                 let _ = grew.send(());
             }
         });
-        Server {
-            child,
-            stdout,
-            stderr,
-            stderr_grew,
-        }
+        Server { child, stdout, stderr, stderr_grew }
     }
 
     fn stderr(&self) -> String {
@@ -512,17 +402,11 @@ struct HttpResponse {
 /// One HTTP/1.1 exchange over a plain socket.
 fn http(addr: &str, method: &str, path: &str, json_body: Option<&str>) -> HttpResponse {
     let mut stream = TcpStream::connect(addr).unwrap_or_else(|e| panic!("connect to {addr}: {e}"));
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    let mut request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nAccept: application/json\r\n"
-    );
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut request =
+        format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nAccept: application/json\r\n");
     if let Some(body) = json_body {
-        request.push_str(&format!(
-            "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        ));
+        request.push_str(&format!("Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}", body.len()));
     } else {
         request.push_str("\r\n");
     }
@@ -530,32 +414,18 @@ fn http(addr: &str, method: &str, path: &str, json_body: Option<&str>) -> HttpRe
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).unwrap();
     let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, rest) = text
-        .split_once("\r\n\r\n")
-        .unwrap_or_else(|| panic!("not an HTTP response: {text:?}"));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("status line: {head:?}"));
+    let (head, rest) = text.split_once("\r\n\r\n").unwrap_or_else(|| panic!("not an HTTP response: {text:?}"));
+    let status =
+        head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("status line: {head:?}"));
     let headers = head.to_ascii_lowercase();
-    let body = if headers.contains("transfer-encoding: chunked") {
-        dechunk(rest)
-    } else {
-        rest.to_owned()
-    };
-    HttpResponse {
-        status,
-        headers,
-        body,
-    }
+    let body = if headers.contains("transfer-encoding: chunked") { dechunk(rest) } else { rest.to_owned() };
+    HttpResponse { status, headers, body }
 }
 
 fn dechunk(mut rest: &str) -> String {
     let mut body = String::new();
     while let Some((size, after)) = rest.split_once("\r\n") {
-        let size =
-            usize::from_str_radix(size.split(';').next().unwrap_or("0").trim(), 16).unwrap_or(0);
+        let size = usize::from_str_radix(size.split(';').next().unwrap_or("0").trim(), 16).unwrap_or(0);
         if size == 0 {
             break;
         }
@@ -568,32 +438,17 @@ fn dechunk(mut rest: &str) -> String {
 #[test]
 fn serve_prints_its_url_and_demo_logins_warns_about_unknown_variables_and_answers_http() {
     let sandbox = Sandbox::new();
-    let server = Server::start(
-        &sandbox,
-        &[("PORTAL_LISTEN", "127.0.0.1:0"), ("PORTAL_FOO", "bar")],
-    );
+    let server = Server::start(&sandbox, &[("PORTAL_LISTEN", "127.0.0.1:0"), ("PORTAL_FOO", "bar")]);
 
     let lines = server.read_stdout_until(|lines| {
         lines.iter().any(|l| l.contains("is running at http://"))
             && lines.iter().filter(|l| l.contains("password:")).count() >= 2
     });
     let output = lines.join("\n");
-    let running = lines
-        .iter()
-        .find(|l| l.contains("is running at http://"))
-        .unwrap();
-    let url = running
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap();
-    let addr = url
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_owned();
-    assert!(
-        addr.starts_with("127.0.0.1:") && !addr.ends_with(":0"),
-        "the bound port is printed, not 0: {running:?}"
-    );
+    let running = lines.iter().find(|l| l.contains("is running at http://")).unwrap();
+    let url = running.split_whitespace().find(|w| w.starts_with("http://")).unwrap();
+    let addr = url.trim_start_matches("http://").trim_end_matches('/').to_owned();
+    assert!(addr.starts_with("127.0.0.1:") && !addr.ends_with(":0"), "the bound port is printed, not 0: {running:?}");
     assert!(output.contains("Demo logins"), "{output}");
 
     // Demo lines read "  <Role label>  <email>  password: <password>".
@@ -602,61 +457,35 @@ fn serve_prints_its_url_and_demo_logins_warns_about_unknown_variables_and_answer
             .iter()
             .find(|l| l.contains(role) && l.contains("password:"))
             .unwrap_or_else(|| panic!("no {role} login:\n{output}"));
-        let email = line
-            .split_whitespace()
-            .find(|w| w.contains('@'))
-            .unwrap()
-            .to_owned();
+        let email = line.split_whitespace().find(|w| w.contains('@')).unwrap().to_owned();
         let password = line.split("password:").nth(1).unwrap().trim().to_owned();
         (email, password)
     };
     let (email, password) = login_of("Policyholder");
-    assert!(
-        password.len() >= 12,
-        "demo passwords meet the length rule: {password:?}"
-    );
+    assert!(password.len() >= 12, "demo passwords meet the length rule: {password:?}");
 
     let stderr = server.wait_for_stderr("PORTAL_FOO");
-    assert!(
-        stderr.contains("PORTAL_FOO"),
-        "the unknown variable is warned about:\n{stderr}"
-    );
+    assert!(stderr.contains("PORTAL_FOO"), "the unknown variable is warned about:\n{stderr}");
 
     let health = http(&addr, "GET", "/healthz", None);
     assert_eq!(health.status, 200, "{}", health.body);
 
     let body = serde_json::json!({ "email": email, "password": password }).to_string();
     let login = http(&addr, "POST", "/api/v1/login", Some(&body));
-    assert_eq!(
-        login.status, 200,
-        "signing in with the printed demo login: {}",
-        login.body
-    );
-    let json: serde_json::Value =
-        serde_json::from_str(&login.body).unwrap_or_else(|e| panic!("{e}: {:?}", login.body));
-    assert_eq!(json, serde_json::json!({ "state": "authenticated" }));
-    assert!(
-        login.headers.contains("set-cookie:"),
-        "a session cookie is set:\n{}",
-        login.headers
-    );
+    assert_eq!(login.status, 200, "signing in with the printed demo login: {}", login.body);
+    let json: serde_json::Value = serde_json::from_str(&login.body).unwrap_or_else(|e| panic!("{e}: {:?}", login.body));
+    // MFA is on from the day the database was created, so the demo user is asked to set it up.
+    assert_eq!(json["state"], "mfa_setup_required", "{json}");
+    assert_eq!(json["days_left"], 45, "{json}");
+    assert!(login.headers.contains("set-cookie:"), "a session cookie is set:\n{}", login.headers);
 
-    let wrong =
-        serde_json::json!({ "email": email, "password": "not the printed password" }).to_string();
-    assert_eq!(
-        http(&addr, "POST", "/api/v1/login", Some(&wrong)).status,
-        401
-    );
+    let wrong = serde_json::json!({ "email": email, "password": "not the printed password" }).to_string();
+    assert_eq!(http(&addr, "POST", "/api/v1/login", Some(&wrong)).status, 401);
     drop(server);
 
     // A second start finds the accounts and prints no new demo passwords.
     let again = Server::start(&sandbox, &[("PORTAL_LISTEN", "127.0.0.1:0")]);
-    let mut more =
-        again.read_stdout_until(|lines| lines.iter().any(|l| l.contains("is running at http://")));
+    let mut more = again.read_stdout_until(|lines| lines.iter().any(|l| l.contains("is running at http://")));
     more.extend(again.drain_stdout());
-    assert!(
-        !more.iter().any(|l| l.contains("password:")),
-        "demo logins are shown only once:\n{}",
-        more.join("\n")
-    );
+    assert!(!more.iter().any(|l| l.contains("password:")), "demo logins are shown only once:\n{}", more.join("\n"));
 }

@@ -20,10 +20,7 @@ pub enum ConnectError {
     #[error("could not open the database: {0}")]
     Open(#[source] sqlx::Error),
     #[error("could not create the data directory {path}: {source}")]
-    DataDir {
-        path: String,
-        source: std::io::Error,
-    },
+    DataDir { path: String, source: std::io::Error },
     #[error("database migration failed: {0}")]
     Migrate(#[source] sqlx::migrate::MigrateError),
 }
@@ -38,10 +35,7 @@ pub struct ConnectOptions {
 
 impl Default for ConnectOptions {
     fn default() -> Self {
-        Self {
-            max_connections: 16,
-            postgres_schema: None,
-        }
+        Self { max_connections: 16, postgres_schema: None }
     }
 }
 

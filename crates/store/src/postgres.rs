@@ -23,13 +23,10 @@ impl PostgresStore {
                 .connect_with(connect.clone())
                 .await
                 .map_err(ConnectError::Open)?;
-            sqlx::query(&format!(
-                "CREATE SCHEMA IF NOT EXISTS \"{}\"",
-                schema.replace('"', "")
-            ))
-            .execute(&setup)
-            .await
-            .map_err(ConnectError::Open)?;
+            sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS \"{}\"", schema.replace('"', "")))
+                .execute(&setup)
+                .await
+                .map_err(ConnectError::Open)?;
             setup.close().await;
             connect = connect.options([("search_path", schema.as_str())]);
         }
@@ -39,22 +36,14 @@ impl PostgresStore {
             .connect_with(connect)
             .await
             .map_err(ConnectError::Open)?;
-        sqlx::migrate!("migrations/postgres")
-            .run(&pool)
-            .await
-            .map_err(ConnectError::Migrate)?;
+        sqlx::migrate!("migrations/postgres").run(&pool).await.map_err(ConnectError::Migrate)?;
         Ok(Self { pool })
     }
 
     /// Drops a test schema and everything in it.
     pub async fn drop_schema(url: &str, schema: &str) -> Result<(), sqlx::Error> {
         let pool = PgPoolOptions::new().max_connections(1).connect(url).await?;
-        sqlx::query(&format!(
-            "DROP SCHEMA IF EXISTS \"{}\" CASCADE",
-            schema.replace('"', "")
-        ))
-        .execute(&pool)
-        .await?;
+        sqlx::query(&format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", schema.replace('"', ""))).execute(&pool).await?;
         pool.close().await;
         Ok(())
     }

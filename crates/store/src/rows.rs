@@ -3,75 +3,121 @@
 
 use portal_core::audit::{AuditEvent, AuditRecord, Outcome};
 use portal_core::email::Email;
+use portal_core::mfa::Method;
+use portal_core::mfa::factor::{ChallengePurpose, Factor, FactorId, SmsChallenge};
+use portal_core::mfa::throttle::SecondFactorThrottle;
 use portal_core::password::PasswordHashString;
 use portal_core::session::{AuthLevel, Session, SessionIdHash};
+use portal_core::sms::PhoneE164;
 use portal_core::store::StoreError;
 use portal_core::throttle::ThrottleWindow;
 use portal_core::user::{DisplayName, Role, User, UserId};
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 
-pub(crate) const USER_COLUMNS: &str = "id, email, name, role, password_hash, created_at";
-pub(crate) type UserRow = (String, String, String, String, String, i64);
+pub(crate) const USER_COLUMNS: &str = "id, email, name, role, password_hash, created_at, mfa_deadline, mfa_preferred";
+pub(crate) type UserRow = (String, String, String, String, String, i64, Option<String>, Option<String>);
 
-pub(crate) const SESSION_COLUMNS: &str = "id_hash, user_id, auth_level, csrf_token, created_at, last_seen_at, mfa_verified_at, ip, user_agent";
-pub(crate) type SessionRow = (
-    String,
-    String,
-    String,
-    String,
-    i64,
-    i64,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-);
+pub(crate) const FACTOR_COLUMNS: &str =
+    "id, user_id, method, secret_enc, phone, created_at, confirmed_at, last_step, last_used_at";
+pub(crate) type FactorRow =
+    (String, String, String, Option<Vec<u8>>, Option<String>, i64, Option<i64>, Option<i64>, Option<i64>);
 
-pub(crate) const AUDIT_COLUMNS: &str =
-    "seq, at, actor, subject_id, subject, action, outcome, ip, user_agent, details";
-pub(crate) type AuditRow = (
-    i64,
-    i64,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-);
+pub(crate) const CHALLENGE_COLUMNS: &str =
+    "id, user_id, session_id, purpose, phone, code_hash, created_at, wrong_tries, used_at, voided";
+pub(crate) type ChallengeRow = (String, String, String, String, String, String, i64, i64, Option<i64>, i64);
+
+pub(crate) const SESSION_COLUMNS: &str =
+    "id_hash, user_id, auth_level, csrf_token, created_at, last_seen_at, mfa_verified_at, ip, user_agent";
+pub(crate) type SessionRow = (String, String, String, String, i64, i64, Option<i64>, Option<String>, Option<String>);
+
+pub(crate) const AUDIT_COLUMNS: &str = "seq, at, actor, subject_id, subject, action, outcome, ip, user_agent, details";
+pub(crate) type AuditRow =
+    (i64, i64, Option<String>, Option<String>, Option<String>, String, String, Option<String>, Option<String>, String);
 
 pub(crate) fn ts(t: OffsetDateTime) -> i64 {
     t.unix_timestamp()
 }
 
 pub(crate) fn from_ts(secs: i64) -> Result<OffsetDateTime, StoreError> {
-    OffsetDateTime::from_unix_timestamp(secs)
-        .map_err(|e| StoreError::Corrupt(format!("timestamp {secs}: {e}")))
+    OffsetDateTime::from_unix_timestamp(secs).map_err(|e| StoreError::Corrupt(format!("timestamp {secs}: {e}")))
 }
 
 pub(crate) fn user(row: UserRow) -> Result<User, StoreError> {
-    let (id, email, name, role, password_hash, created_at) = row;
+    let (id, email, name, role, password_hash, created_at, mfa_deadline, mfa_preferred) = row;
     Ok(User {
         id: UserId::from_stored(id),
         email: Email::parse(&email).map_err(|e| StoreError::Corrupt(format!("email: {e}")))?,
         name: DisplayName::from_stored(name),
-        role: role
-            .parse::<Role>()
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        role: role.parse::<Role>().map_err(|e| StoreError::Corrupt(e.to_string()))?,
         password_hash: PasswordHashString(password_hash),
         created_at: from_ts(created_at)?,
+        mfa_deadline: mfa_deadline.as_deref().map(date).transpose()?,
+        mfa_preferred: mfa_preferred.as_deref().and_then(Method::parse),
+    })
+}
+
+const DATE_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
+
+pub(crate) fn date_text(d: Date) -> String {
+    d.format(DATE_FORMAT).unwrap_or_default()
+}
+
+fn date(text: &str) -> Result<Date, StoreError> {
+    Date::parse(text, DATE_FORMAT).map_err(|e| StoreError::Corrupt(format!("date {text:?}: {e}")))
+}
+
+fn method(text: &str) -> Result<Method, StoreError> {
+    Method::parse(text).ok_or_else(|| StoreError::Corrupt(format!("method {text:?}")))
+}
+
+pub(crate) fn factor(row: FactorRow) -> Result<Factor, StoreError> {
+    let (id, user_id, method_text, secret_enc, phone, created_at, confirmed_at, last_step, last_used_at) = row;
+    Ok(Factor {
+        id: FactorId::from_stored(id),
+        user_id: UserId::from_stored(user_id),
+        method: method(&method_text)?,
+        secret_enc,
+        phone: phone.map(PhoneE164::from_stored),
+        created_at: from_ts(created_at)?,
+        confirmed_at: confirmed_at.map(from_ts).transpose()?,
+        last_step,
+        last_used_at: last_used_at.map(from_ts).transpose()?,
+    })
+}
+
+pub(crate) fn challenge(row: ChallengeRow) -> Result<SmsChallenge, StoreError> {
+    let (id, user_id, session_id, purpose, phone, code_hash, created_at, wrong_tries, used_at, voided) = row;
+    Ok(SmsChallenge {
+        id,
+        user_id: UserId::from_stored(user_id),
+        session_id: SessionIdHash::from_stored(session_id),
+        purpose: ChallengePurpose::parse(&purpose)
+            .ok_or_else(|| StoreError::Corrupt(format!("purpose {purpose:?}")))?,
+        phone: PhoneE164::from_stored(phone),
+        code_hash,
+        created_at: from_ts(created_at)?,
+        wrong_tries: u32::try_from(wrong_tries).unwrap_or(u32::MAX),
+        used: used_at.is_some(),
+        voided: voided != 0,
+    })
+}
+
+pub(crate) fn second_factor_throttle(row: Option<(i64, Option<i64>, i64)>) -> Result<SecondFactorThrottle, StoreError> {
+    let Some((failures, paused_until, locked)) = row else { return Ok(SecondFactorThrottle::default()) };
+    Ok(SecondFactorThrottle {
+        consecutive_failures: u32::try_from(failures).unwrap_or(u32::MAX),
+        paused_until: paused_until.map(from_ts).transpose()?,
+        locked: locked != 0,
     })
 }
 
 pub(crate) fn session(row: SessionRow) -> Result<Session, StoreError> {
-    let (id, user_id, level, csrf_token, created_at, last_seen_at, mfa_verified_at, ip, user_agent) =
-        row;
+    let (id, user_id, level, csrf_token, created_at, last_seen_at, mfa_verified_at, ip, user_agent) = row;
     Ok(Session {
         id: SessionIdHash::from_stored(id),
         user_id: UserId::from_stored(user_id),
-        auth_level: AuthLevel::parse(&level)
-            .ok_or_else(|| StoreError::Corrupt(format!("auth level {level:?}")))?,
+        auth_level: AuthLevel::parse(&level).ok_or_else(|| StoreError::Corrupt(format!("auth level {level:?}")))?,
         csrf_token,
         created_at: from_ts(created_at)?,
         last_seen_at: from_ts(last_seen_at)?,
@@ -82,10 +128,7 @@ pub(crate) fn session(row: SessionRow) -> Result<Session, StoreError> {
 }
 
 pub(crate) fn throttle((started_at, failures): (i64, i64)) -> Result<ThrottleWindow, StoreError> {
-    Ok(ThrottleWindow {
-        started_at: from_ts(started_at)?,
-        failures: u32::try_from(failures).unwrap_or(u32::MAX),
-    })
+    Ok(ThrottleWindow { started_at: from_ts(started_at)?, failures: u32::try_from(failures).unwrap_or(u32::MAX) })
 }
 
 pub(crate) fn outcome(s: &str) -> Result<Outcome, StoreError> {
@@ -110,8 +153,7 @@ pub(crate) fn audit(row: AuditRow) -> Result<AuditRecord, StoreError> {
             outcome: outcome(&outcome_text)?,
             ip,
             user_agent,
-            details: serde_json::from_str(&details)
-                .map_err(|e| StoreError::Corrupt(format!("audit details: {e}")))?,
+            details: serde_json::from_str(&details).map_err(|e| StoreError::Corrupt(format!("audit details: {e}")))?,
         },
     })
 }

@@ -12,6 +12,9 @@ macro_rules! sql_store {
         use async_trait::async_trait;
         use portal_core::audit::{AuditEvent, AuditFilter, AuditRecord};
         use portal_core::email::Email;
+        use portal_core::mfa::factor::{ChallengePurpose, Factor, SecondFactorCompletion, SecondFactorProof, SmsChallenge};
+        use portal_core::mfa::sms_code::{MAX_WRONG_TRIES, SendHistory};
+        use portal_core::mfa::throttle::SecondFactorThrottle;
         use portal_core::password::PasswordHashString;
         use portal_core::password_reset::{PasswordReset, ResetTokenHash};
         use portal_core::session::{Session, SessionIdHash};
@@ -289,6 +292,298 @@ macro_rules! sql_store {
                 Ok(Some(user))
             }
 
+            async fn factors_of(&self, user: &UserId) -> StoreResult<Vec<Factor>> {
+                let sql = format!("SELECT {} FROM mfa_factors WHERE user_id = $1 ORDER BY created_at", rows::FACTOR_COLUMNS);
+                let found: Vec<rows::FactorRow> =
+                    sqlx::query_as(&sql).bind(user.as_str()).fetch_all(&self.pool).await.map_err(backend_error)?;
+                found.into_iter().map(rows::factor).collect()
+            }
+
+            async fn insert_pending_factor(&self, f: &Factor) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                sqlx::query("DELETE FROM mfa_factors WHERE user_id = $1 AND method = $2 AND confirmed_at IS NULL")
+                    .bind(f.user_id.as_str())
+                    .bind(f.method.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                insert_factor(&mut *tx, f).await?;
+                tx.commit().await.map_err(backend_error)
+            }
+
+            async fn complete_second_factor(&self, c: &SecondFactorCompletion) -> StoreResult<bool> {
+                let now = ts(c.now);
+                let user = c.user_id.as_str();
+                let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                let won = match &c.proof {
+                    SecondFactorProof::ConfirmTotp { factor_id, step, created_after } => {
+                        // A new authenticator replaces the old one (one confirmed factor per method).
+                        sqlx::query("DELETE FROM mfa_factors WHERE user_id = $1 AND method = 'totp' AND id <> $2")
+                            .bind(user)
+                            .bind(factor_id.as_str())
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(backend_error)?;
+                        sqlx::query(
+                            "UPDATE mfa_factors SET confirmed_at = $1, last_step = $2, last_used_at = $1 \
+                             WHERE id = $3 AND user_id = $4 AND confirmed_at IS NULL AND created_at > $5",
+                        )
+                        .bind(now)
+                        .bind(*step)
+                        .bind(factor_id.as_str())
+                        .bind(user)
+                        .bind(ts(*created_after))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend_error)?
+                        .rows_affected()
+                            == 1
+                    }
+                    SecondFactorProof::VerifyTotp { factor_id, step } => {
+                        sqlx::query(
+                            "UPDATE mfa_factors SET last_step = $1, last_used_at = $2 \
+                             WHERE id = $3 AND user_id = $4 AND confirmed_at IS NOT NULL AND (last_step IS NULL OR last_step < $1)",
+                        )
+                        .bind(*step)
+                        .bind(now)
+                        .bind(factor_id.as_str())
+                        .bind(user)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend_error)?
+                        .rows_affected()
+                            == 1
+                    }
+                    SecondFactorProof::ConfirmSms { challenge_id, factor } => {
+                        let won = claim_challenge(&mut *tx, challenge_id, user, now).await?;
+                        if won {
+                            sqlx::query("DELETE FROM mfa_factors WHERE user_id = $1 AND method = 'sms'")
+                                .bind(user)
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(backend_error)?;
+                            insert_factor(&mut *tx, factor).await?;
+                        }
+                        won
+                    }
+                    SecondFactorProof::VerifySms { challenge_id } => {
+                        let won = claim_challenge(&mut *tx, challenge_id, user, now).await?;
+                        if won {
+                            sqlx::query("UPDATE mfa_factors SET last_used_at = $1 WHERE user_id = $2 AND method = 'sms' AND confirmed_at IS NOT NULL")
+                                .bind(now)
+                                .bind(user)
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(backend_error)?;
+                        }
+                        won
+                    }
+                };
+                if !won {
+                    tx.rollback().await.map_err(backend_error)?;
+                    return Ok(false);
+                }
+                sqlx::query("DELETE FROM mfa_throttles WHERE user_id = $1").bind(user).execute(&mut *tx).await.map_err(backend_error)?;
+                sqlx::query("UPDATE users SET mfa_preferred = $1, mfa_deadline = NULL WHERE id = $2")
+                    .bind(c.method.as_str())
+                    .bind(user)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                    .bind(c.old_session.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                insert_session(&mut *tx, &c.new_session).await?;
+                insert_audit!(&mut *tx, &c.audit)?;
+                tx.commit().await.map_err(backend_error)?;
+                Ok(true)
+            }
+
+            async fn second_factor_throttle(&self, user: &UserId) -> StoreResult<SecondFactorThrottle> {
+                let row: Option<(i64, Option<i64>, i64)> =
+                    sqlx::query_as("SELECT failures, paused_until, locked FROM mfa_throttles WHERE user_id = $1")
+                        .bind(user.as_str())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(backend_error)?;
+                rows::second_factor_throttle(row)
+            }
+
+            async fn record_second_factor_failure(
+                &self,
+                user: &UserId,
+                now: OffsetDateTime,
+                schedule: fn(u32, OffsetDateTime) -> SecondFactorThrottle,
+                challenge_id: Option<&str>,
+                audit: &AuditEvent,
+            ) -> StoreResult<SecondFactorThrottle> {
+                let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                let failures: i64 = sqlx::query_scalar(
+                    "INSERT INTO mfa_throttles (user_id, failures, locked) VALUES ($1, 1, 0) \
+                     ON CONFLICT (user_id) DO UPDATE SET failures = mfa_throttles.failures + 1 RETURNING failures",
+                )
+                .bind(user.as_str())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(backend_error)?;
+                let next = schedule(u32::try_from(failures).unwrap_or(u32::MAX), now);
+                if next.paused_until.is_some() || next.locked {
+                    sqlx::query("UPDATE mfa_throttles SET paused_until = $1, locked = $2 WHERE user_id = $3")
+                        .bind(next.paused_until.map(ts))
+                        .bind(i64::from(next.locked))
+                        .bind(user.as_str())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend_error)?;
+                }
+                if let Some(id) = challenge_id {
+                    sqlx::query("UPDATE sms_challenges SET wrong_tries = wrong_tries + 1 WHERE id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend_error)?;
+                }
+                insert_audit!(&mut *tx, audit)?;
+                let row: Option<(i64, Option<i64>, i64)> =
+                    sqlx::query_as("SELECT failures, paused_until, locked FROM mfa_throttles WHERE user_id = $1")
+                        .bind(user.as_str())
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(backend_error)?;
+                tx.commit().await.map_err(backend_error)?;
+                rows::second_factor_throttle(row)
+            }
+
+            async fn insert_sms_challenge(
+                &self,
+                c: &SmsChallenge,
+                expires_at: OffsetDateTime,
+                phone_key: &str,
+                ip: Option<&str>,
+            ) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                sqlx::query("UPDATE sms_challenges SET voided = 1 WHERE session_id = $1 AND purpose = $2 AND used_at IS NULL AND voided = 0")
+                    .bind(c.session_id.as_str())
+                    .bind(c.purpose.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                let sql = format!("INSERT INTO sms_challenges ({}, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)", rows::CHALLENGE_COLUMNS);
+                sqlx::query(&sql)
+                    .bind(c.id.as_str())
+                    .bind(c.user_id.as_str())
+                    .bind(c.session_id.as_str())
+                    .bind(c.purpose.as_str())
+                    .bind(c.phone.as_str())
+                    .bind(c.code_hash.as_str())
+                    .bind(ts(c.created_at))
+                    .bind(i64::from(c.wrong_tries))
+                    .bind(None::<i64>)
+                    .bind(i64::from(c.voided))
+                    .bind(ts(expires_at))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| conflict_or_backend(e, "challenge"))?;
+                sqlx::query("INSERT INTO sms_sends (user_id, phone_key, ip, sent_at) VALUES ($1, $2, $3, $4)")
+                    .bind(c.user_id.as_str())
+                    .bind(phone_key)
+                    .bind(ip)
+                    .bind(ts(c.created_at))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                tx.commit().await.map_err(backend_error)
+            }
+
+            async fn latest_sms_challenge(&self, session: &SessionIdHash, purpose: ChallengePurpose) -> StoreResult<Option<SmsChallenge>> {
+                let sql = format!(
+                    "SELECT {} FROM sms_challenges WHERE session_id = $1 AND purpose = $2 ORDER BY voided ASC, created_at DESC LIMIT 1",
+                    rows::CHALLENGE_COLUMNS
+                );
+                let row: Option<rows::ChallengeRow> = sqlx::query_as(&sql)
+                    .bind(session.as_str())
+                    .bind(purpose.as_str())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(backend_error)?;
+                row.map(rows::challenge).transpose()
+            }
+
+            async fn sms_send_history(&self, user: &UserId, phone_key: &str, ip: Option<&str>, now: OffsetDateTime) -> StoreResult<SendHistory> {
+                let hour_ago = ts(now - time::Duration::hours(1));
+                let day_ago = ts(now - time::Duration::days(1));
+                let (last, per_number, per_user, per_ip): (Option<i64>, i64, i64, i64) = sqlx::query_as(
+                    "SELECT \
+                       (SELECT MAX(sent_at) FROM sms_sends WHERE phone_key = $1), \
+                       (SELECT COUNT(*) FROM sms_sends WHERE phone_key = $1 AND sent_at > $2), \
+                       (SELECT COUNT(*) FROM sms_sends WHERE user_id = $3 AND sent_at > $4), \
+                       (SELECT COUNT(*) FROM sms_sends WHERE ip = $5 AND sent_at > $2)",
+                )
+                .bind(phone_key)
+                .bind(hour_ago)
+                .bind(user.as_str())
+                .bind(day_ago)
+                .bind(ip.unwrap_or(""))
+                .fetch_one(&self.pool)
+                .await
+                .map_err(backend_error)?;
+                let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+                Ok(SendHistory {
+                    last_to_number: last.map(rows::from_ts).transpose()?,
+                    to_number_last_hour: count(per_number),
+                    by_user_last_day: count(per_user),
+                    from_ip_last_hour: if ip.is_some() { count(per_ip) } else { 0 },
+                })
+            }
+
+            async fn set_mfa_deadline(&self, user: &UserId, deadline: Option<time::Date>, audit: &AuditEvent) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                sqlx::query("UPDATE users SET mfa_deadline = $1 WHERE id = $2")
+                    .bind(deadline.map(rows::date_text))
+                    .bind(user.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                insert_audit!(&mut *tx, audit)?;
+                tx.commit().await.map_err(backend_error)
+            }
+
+            async fn reset_mfa(&self, user: &UserId, deadline: time::Date, audit: &AuditEvent) -> StoreResult<u64> {
+                let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                sqlx::query("UPDATE users SET mfa_deadline = $1, mfa_preferred = NULL WHERE id = $2")
+                    .bind(rows::date_text(deadline))
+                    .bind(user.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                for table in ["mfa_factors", "sms_challenges", "mfa_throttles"] {
+                    sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
+                        .bind(user.as_str())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend_error)?;
+                }
+                let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(user.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?
+                    .rows_affected();
+                let audit = audit.clone().detail("sessions_ended", ended);
+                insert_audit!(&mut *tx, &audit)?;
+                tx.commit().await.map_err(backend_error)?;
+                Ok(ended)
+            }
+
+            async fn unlock_second_factor(&self, user: &UserId, audit: &AuditEvent) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                sqlx::query("DELETE FROM mfa_throttles WHERE user_id = $1").bind(user.as_str()).execute(&mut *tx).await.map_err(backend_error)?;
+                insert_audit!(&mut *tx, audit)?;
+                tx.commit().await.map_err(backend_error)
+            }
+
             async fn append_audit(&self, event: &AuditEvent) -> StoreResult<()> {
                 insert_audit!(&self.pool, event)?;
                 Ok(())
@@ -318,6 +613,46 @@ macro_rules! sql_store {
                 let found: Vec<rows::AuditRow> = q.build_query_as().fetch_all(&self.pool).await.map_err(backend_error)?;
                 found.into_iter().map(rows::audit).collect()
             }
+        }
+
+        async fn insert_factor<'e, E>(executor: E, f: &Factor) -> StoreResult<()>
+        where
+            E: sqlx::Executor<'e, Database = $db>,
+        {
+            let sql = format!("INSERT INTO mfa_factors ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", rows::FACTOR_COLUMNS);
+            sqlx::query(&sql)
+                .bind(f.id.as_str())
+                .bind(f.user_id.as_str())
+                .bind(f.method.as_str())
+                .bind(f.secret_enc.as_deref())
+                .bind(f.phone.as_ref().map(|p| p.as_str()))
+                .bind(ts(f.created_at))
+                .bind(f.confirmed_at.map(ts))
+                .bind(f.last_step)
+                .bind(f.last_used_at.map(ts))
+                .execute(executor)
+                .await
+                .map_err(|e| conflict_or_backend(e, "factor"))?;
+            Ok(())
+        }
+
+        /// Marks a live challenge used; only one caller can win.
+        async fn claim_challenge<'e, E>(executor: E, id: &str, user: &str, now: i64) -> StoreResult<bool>
+        where
+            E: sqlx::Executor<'e, Database = $db>,
+        {
+            let done = sqlx::query(
+                "UPDATE sms_challenges SET used_at = $1 \
+                 WHERE id = $2 AND user_id = $3 AND used_at IS NULL AND voided = 0 AND expires_at > $1 AND wrong_tries < $4",
+            )
+            .bind(now)
+            .bind(id)
+            .bind(user)
+            .bind(i64::from(MAX_WRONG_TRIES))
+            .execute(executor)
+            .await
+            .map_err(backend_error)?;
+            Ok(done.rows_affected() == 1)
         }
 
         async fn insert_session<'e, E>(executor: E, s: &Session) -> StoreResult<()>

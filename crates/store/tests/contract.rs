@@ -76,6 +76,8 @@ fn new_user(email: &str, role: Role, created_at: OffsetDateTime) -> User {
         role,
         password_hash: PasswordHashString(format!("$argon2id$v=19$m=19456,t=2,p=1$fake${local}")),
         created_at,
+        mfa_deadline: None,
+        mfa_preferred: None,
     }
 }
 
@@ -88,10 +90,7 @@ fn created_event(user: &User) -> AuditEvent {
 
 async fn stored_user(store: &dyn Store, email: &str) -> User {
     let user = new_user(email, Role::Policyholder, T0);
-    store
-        .insert_user(&user, &created_event(&user))
-        .await
-        .expect("insert user");
+    store.insert_user(&user, &created_event(&user)).await.expect("insert user");
     user
 }
 
@@ -101,10 +100,7 @@ fn session_for(user: &User, started: OffsetDateTime) -> Session {
 
 async fn stored_session(store: &dyn Store, user: &User, started: OffsetDateTime) -> Session {
     let session = session_for(user, started);
-    store
-        .insert_session(&session)
-        .await
-        .expect("insert session");
+    store.insert_session(&session).await.expect("insert session");
     session
 }
 
@@ -116,27 +112,16 @@ async fn stored_reset(store: &dyn Store, user: &User, created_at: OffsetDateTime
         created_at,
         expires_at: created_at + RESET_LINK_LIFETIME,
     };
-    store
-        .insert_password_reset(&reset)
-        .await
-        .expect("insert reset");
+    store.insert_password_reset(&reset).await.expect("insert reset");
     token
 }
 
 fn reset_completed_event(at: OffsetDateTime) -> AuditEvent {
-    AuditEvent::new(
-        at,
-        action::PASSWORD_RESET_COMPLETED,
-        Outcome::Success,
-        &ctx(),
-    )
+    AuditEvent::new(at, action::PASSWORD_RESET_COMPLETED, Outcome::Success, &ctx())
 }
 
 fn all_events() -> AuditFilter {
-    AuditFilter {
-        limit: 1000,
-        ..AuditFilter::default()
-    }
+    AuditFilter { limit: 1000, ..AuditFilter::default() }
 }
 
 /// A connection of our own onto the test database, bypassing the store (as an operator with
@@ -150,41 +135,23 @@ impl RawPool {
     async fn open(db: &TestDb) -> RawPool {
         match db.backend {
             Backend::Sqlite => {
-                let options =
-                    sqlx::sqlite::SqliteConnectOptions::from_str(&db.url).expect("SQLite URL");
-                RawPool::Sqlite(
-                    sqlx::SqlitePool::connect_with(options)
-                        .await
-                        .expect("open SQLite"),
-                )
+                let options = sqlx::sqlite::SqliteConnectOptions::from_str(&db.url).expect("SQLite URL");
+                RawPool::Sqlite(sqlx::SqlitePool::connect_with(options).await.expect("open SQLite"))
             }
             Backend::Postgres => {
-                let schema = db
-                    .schema
-                    .as_deref()
-                    .expect("PostgreSQL test databases have a schema");
+                let schema = db.schema.as_deref().expect("PostgreSQL test databases have a schema");
                 let options = sqlx::postgres::PgConnectOptions::from_str(&db.url)
                     .expect("PostgreSQL URL")
                     .options([("search_path", schema)]);
-                RawPool::Postgres(
-                    sqlx::PgPool::connect_with(options)
-                        .await
-                        .expect("open PostgreSQL"),
-                )
+                RawPool::Postgres(sqlx::PgPool::connect_with(options).await.expect("open PostgreSQL"))
             }
         }
     }
 
     async fn execute(&self, sql: &str) -> Result<u64, sqlx::Error> {
         match self {
-            RawPool::Sqlite(pool) => sqlx::query(sql)
-                .execute(pool)
-                .await
-                .map(|r| r.rows_affected()),
-            RawPool::Postgres(pool) => sqlx::query(sql)
-                .execute(pool)
-                .await
-                .map(|r| r.rows_affected()),
+            RawPool::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|r| r.rows_affected()),
+            RawPool::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|r| r.rows_affected()),
         }
     }
 
@@ -204,54 +171,19 @@ mod checks {
 
     pub async fn a_user_is_found_by_email_and_by_id(db: &TestDb) {
         let store = db.store.as_ref();
-        let ann = new_user(
-            "ann.lee@example.com",
-            Role::Adjuster,
-            T0 - Duration::days(400),
-        );
+        let ann = new_user("ann.lee@example.com", Role::Adjuster, T0 - Duration::days(400));
         store.insert_user(&ann, &created_event(&ann)).await.unwrap();
 
-        let by_email = store
-            .user_by_email(&Email::parse("Ann.Lee@Example.com").unwrap())
-            .await
-            .unwrap();
-        assert_eq!(
-            by_email.as_ref(),
-            Some(&ann),
-            "every field comes back, including role and creation date"
-        );
-        assert_eq!(
-            store.user_by_id(&ann.id).await.unwrap().as_ref(),
-            Some(&ann)
-        );
+        let by_email = store.user_by_email(&Email::parse("Ann.Lee@Example.com").unwrap()).await.unwrap();
+        assert_eq!(by_email.as_ref(), Some(&ann), "every field comes back, including role and creation date");
+        assert_eq!(store.user_by_id(&ann.id).await.unwrap().as_ref(), Some(&ann));
 
-        assert_eq!(
-            store
-                .user_by_email(&Email::parse("bob@example.com").unwrap())
-                .await
-                .unwrap(),
-            None
-        );
-        assert_eq!(
-            store
-                .user_by_id(&UserId::generate(&OsRandom))
-                .await
-                .unwrap(),
-            None
-        );
+        assert_eq!(store.user_by_email(&Email::parse("bob@example.com").unwrap()).await.unwrap(), None);
+        assert_eq!(store.user_by_id(&UserId::generate(&OsRandom)).await.unwrap(), None);
 
-        let audit = store
-            .audit_events(&AuditFilter {
-                subject_id: Some(ann.id.clone()),
-                ..all_events()
-            })
-            .await
-            .unwrap();
-        assert_eq!(
-            audit.len(),
-            1,
-            "creating a user writes its audit row: {audit:?}"
-        );
+        let audit =
+            store.audit_events(&AuditFilter { subject_id: Some(ann.id.clone()), ..all_events() }).await.unwrap();
+        assert_eq!(audit.len(), 1, "creating a user writes its audit row: {audit:?}");
         assert_eq!(audit[0].event, created_event(&ann));
     }
 
@@ -261,40 +193,18 @@ mod checks {
 
         let second = new_user("ann@example.com", Role::Admin, T0 + Duration::hours(1));
         let attempt = created_event(&second).detail("attempt", "second");
-        let err = store
-            .insert_user(&second, &attempt)
-            .await
-            .expect_err("a second account with the same email");
-        assert!(
-            matches!(err, StoreError::Conflict("email")),
-            "expected Conflict(\"email\"), got {err:?}"
-        );
+        let err = store.insert_user(&second, &attempt).await.expect_err("a second account with the same email");
+        assert!(matches!(err, StoreError::Conflict("email")), "expected Conflict(\"email\"), got {err:?}");
 
         let audit = store.audit_events(&all_events()).await.unwrap();
-        assert_eq!(
-            audit.len(),
-            1,
-            "only the first account's audit row exists: {audit:?}"
-        );
+        assert_eq!(audit.len(), 1, "only the first account's audit row exists: {audit:?}");
         assert_eq!(audit[0].event.subject_id.as_ref(), Some(&first.id));
-        let second_audit = store
-            .audit_events(&AuditFilter {
-                subject_id: Some(second.id.clone()),
-                ..all_events()
-            })
-            .await
-            .unwrap();
-        assert!(
-            second_audit.is_empty(),
-            "the failed insert left an audit row: {second_audit:?}"
-        );
+        let second_audit =
+            store.audit_events(&AuditFilter { subject_id: Some(second.id.clone()), ..all_events() }).await.unwrap();
+        assert!(second_audit.is_empty(), "the failed insert left an audit row: {second_audit:?}");
 
         assert_eq!(store.count_users().await.unwrap(), 1);
-        assert_eq!(
-            store.user_by_email(&first.email).await.unwrap(),
-            Some(first),
-            "the first account is untouched"
-        );
+        assert_eq!(store.user_by_email(&first.email).await.unwrap(), Some(first), "the first account is untouched");
         assert_eq!(store.user_by_id(&second.id).await.unwrap(), None);
     }
 
@@ -319,21 +229,12 @@ mod checks {
         session.mfa_verified_at = Some(T0 + Duration::seconds(5));
         store.insert_session(&session).await.unwrap();
 
-        assert_eq!(
-            store.session(&session.id).await.unwrap(),
-            Some(session.clone())
-        );
+        assert_eq!(store.session(&session.id).await.unwrap(), Some(session.clone()));
         let unknown = session_for(&ann, T0).id;
         assert_eq!(store.session(&unknown).await.unwrap(), None);
 
-        let again = store
-            .insert_session(&session)
-            .await
-            .expect_err("the same session id twice");
-        assert!(
-            matches!(again, StoreError::Conflict(_)),
-            "expected a conflict, got {again:?}"
-        );
+        let again = store.insert_session(&session).await.expect_err("the same session id twice");
+        assert!(matches!(again, StoreError::Conflict(_)), "expected a conflict, got {again:?}");
     }
 
     pub async fn touching_a_session_moves_only_its_last_seen_time(db: &TestDb) {
@@ -342,29 +243,13 @@ mod checks {
         let touched = stored_session(store, &ann, T0).await;
         let other = stored_session(store, &ann, T0).await;
 
-        store
-            .touch_session(&touched.id, T0 + Duration::minutes(7))
-            .await
-            .unwrap();
+        store.touch_session(&touched.id, T0 + Duration::minutes(7)).await.unwrap();
 
         let after = store.session(&touched.id).await.unwrap().unwrap();
         assert_eq!(after.last_seen_at, T0 + Duration::minutes(7));
-        assert_eq!(
-            after.created_at, T0,
-            "the absolute lifetime still counts from the start"
-        );
-        assert_eq!(
-            after,
-            Session {
-                last_seen_at: T0 + Duration::minutes(7),
-                ..touched
-            }
-        );
-        assert_eq!(
-            store.session(&other.id).await.unwrap(),
-            Some(other),
-            "other sessions are not touched"
-        );
+        assert_eq!(after.created_at, T0, "the absolute lifetime still counts from the start");
+        assert_eq!(after, Session { last_seen_at: T0 + Duration::minutes(7), ..touched });
+        assert_eq!(store.session(&other.id).await.unwrap(), Some(other), "other sessions are not touched");
     }
 
     pub async fn replacing_a_session_removes_the_old_id_and_stores_the_new_one(db: &TestDb) {
@@ -376,11 +261,7 @@ mod checks {
 
         store.replace_session(&old.id, &new).await.unwrap();
 
-        assert_eq!(
-            store.session(&old.id).await.unwrap(),
-            None,
-            "the old id no longer signs anyone in"
-        );
+        assert_eq!(store.session(&old.id).await.unwrap(), None, "the old id no longer signs anyone in");
         assert_eq!(store.session(&new.id).await.unwrap(), Some(new.clone()));
         assert_eq!(store.sessions_of(&ann.id).await.unwrap(), vec![new]);
     }
@@ -402,22 +283,11 @@ mod checks {
 
         store.delete_session(&ann_later.id).await.unwrap();
         assert_eq!(store.session(&ann_later.id).await.unwrap(), None);
-        assert_eq!(
-            store.sessions_of(&ann.id).await.unwrap(),
-            vec![ann_first, ann_third]
-        );
+        assert_eq!(store.sessions_of(&ann.id).await.unwrap(), vec![ann_first, ann_third]);
 
-        assert_eq!(
-            store.delete_sessions_of(&ann.id).await.unwrap(),
-            2,
-            "reports how many sessions ended"
-        );
+        assert_eq!(store.delete_sessions_of(&ann.id).await.unwrap(), 2, "reports how many sessions ended");
         assert!(store.sessions_of(&ann.id).await.unwrap().is_empty());
-        assert_eq!(
-            store.sessions_of(&bob.id).await.unwrap(),
-            vec![bobs.clone()],
-            "another user's session survives"
-        );
+        assert_eq!(store.sessions_of(&bob.id).await.unwrap(), vec![bobs.clone()], "another user's session survives");
         assert_eq!(store.session(&bobs.id).await.unwrap(), Some(bobs));
         assert_eq!(store.delete_sessions_of(&ann.id).await.unwrap(), 0);
     }
@@ -426,8 +296,7 @@ mod checks {
         let store = db.store.as_ref();
         let ann = stored_user(store, "ann@example.com").await;
         let now = T0 + Duration::days(1);
-        let (idle_before, created_before) =
-            (now - Duration::minutes(30), now - Duration::hours(12));
+        let (idle_before, created_before) = (now - Duration::minutes(30), now - Duration::hours(12));
 
         let fresh = stored_session(store, &ann, now - Duration::minutes(5)).await;
         let mut idle = session_for(&ann, now - Duration::hours(1));
@@ -442,41 +311,14 @@ mod checks {
             store.insert_session(s).await.unwrap();
         }
 
-        assert_eq!(
-            store
-                .purge_sessions(idle_before, created_before)
-                .await
-                .unwrap(),
-            2
-        );
+        assert_eq!(store.purge_sessions(idle_before, created_before).await.unwrap(), 2);
 
-        assert_eq!(
-            store.session(&idle.id).await.unwrap(),
-            None,
-            "idle past the cutoff"
-        );
-        assert_eq!(
-            store.session(&too_old.id).await.unwrap(),
-            None,
-            "busy but started before the absolute cutoff"
-        );
+        assert_eq!(store.session(&idle.id).await.unwrap(), None, "idle past the cutoff");
+        assert_eq!(store.session(&too_old.id).await.unwrap(), None, "busy but started before the absolute cutoff");
         assert_eq!(store.session(&fresh.id).await.unwrap(), Some(fresh));
-        assert_eq!(
-            store.session(&idle_just_now.id).await.unwrap(),
-            Some(idle_just_now),
-            "the cutoffs are exclusive"
-        );
-        assert_eq!(
-            store.session(&started_just_now.id).await.unwrap(),
-            Some(started_just_now)
-        );
-        assert_eq!(
-            store
-                .purge_sessions(idle_before, created_before)
-                .await
-                .unwrap(),
-            0
-        );
+        assert_eq!(store.session(&idle_just_now.id).await.unwrap(), Some(idle_just_now), "the cutoffs are exclusive");
+        assert_eq!(store.session(&started_just_now.id).await.unwrap(), Some(started_just_now));
+        assert_eq!(store.purge_sessions(idle_before, created_before).await.unwrap(), 0);
     }
 
     pub async fn throttle_failures_count_up_and_a_cleared_key_starts_over(db: &TestDb) {
@@ -487,43 +329,17 @@ mod checks {
 
         assert_eq!(
             store.throttle_failure(key, T0, window).await.unwrap(),
-            ThrottleWindow {
-                started_at: T0,
-                failures: 1
-            }
+            ThrottleWindow { started_at: T0, failures: 1 }
         );
-        let second = store
-            .throttle_failure(key, T0 + Duration::minutes(3), window)
-            .await
-            .unwrap();
-        assert_eq!(
-            second,
-            ThrottleWindow {
-                started_at: T0,
-                failures: 2
-            },
-            "the window keeps its first failure's time"
-        );
+        let second = store.throttle_failure(key, T0 + Duration::minutes(3), window).await.unwrap();
+        assert_eq!(second, ThrottleWindow { started_at: T0, failures: 2 }, "the window keeps its first failure's time");
         assert_eq!(store.throttle(key).await.unwrap(), Some(second));
-        assert_eq!(
-            store.throttle("pw:ip:203.0.113.7").await.unwrap(),
-            None,
-            "keys are counted apart"
-        );
+        assert_eq!(store.throttle("pw:ip:203.0.113.7").await.unwrap(), None, "keys are counted apart");
 
         store.throttle_clear(key).await.unwrap();
         assert_eq!(store.throttle(key).await.unwrap(), None);
-        let restarted = store
-            .throttle_failure(key, T0 + Duration::minutes(4), window)
-            .await
-            .unwrap();
-        assert_eq!(
-            restarted,
-            ThrottleWindow {
-                started_at: T0 + Duration::minutes(4),
-                failures: 1
-            }
-        );
+        let restarted = store.throttle_failure(key, T0 + Duration::minutes(4), window).await.unwrap();
+        assert_eq!(restarted, ThrottleWindow { started_at: T0 + Duration::minutes(4), failures: 1 });
     }
 
     pub async fn twenty_concurrent_failures_on_one_key_count_twenty(db: &TestDb) {
@@ -532,11 +348,7 @@ mod checks {
         let tasks: Vec<_> = (0..20)
             .map(|i| {
                 let store: Arc<dyn Store> = db.store.clone();
-                tokio::spawn(async move {
-                    store
-                        .throttle_failure(key, T0 + Duration::seconds(i), window)
-                        .await
-                })
+                tokio::spawn(async move { store.throttle_failure(key, T0 + Duration::seconds(i), window).await })
             })
             .collect();
         let mut counts = Vec::new();
@@ -545,26 +357,15 @@ mod checks {
             counts.push(w.failures);
         }
         counts.sort_unstable();
-        assert_eq!(
-            counts,
-            (1..=20).collect::<Vec<u32>>(),
-            "every failure saw its own count; none was lost"
-        );
+        assert_eq!(counts, (1..=20).collect::<Vec<u32>>(), "every failure saw its own count; none was lost");
 
         let stored = store_window(db, key).await;
         assert_eq!(stored.failures, 20);
-        assert!(
-            stored.started_at >= T0 && stored.started_at < T0 + Duration::seconds(20),
-            "one window: {stored:?}"
-        );
+        assert!(stored.started_at >= T0 && stored.started_at < T0 + Duration::seconds(20), "one window: {stored:?}");
     }
 
     async fn store_window(db: &TestDb, key: &str) -> ThrottleWindow {
-        db.store
-            .throttle(key)
-            .await
-            .unwrap()
-            .expect("a window exists")
+        db.store.throttle(key).await.unwrap().expect("a window exists")
     }
 
     pub async fn a_throttle_window_restarts_once_it_has_passed(db: &TestDb) {
@@ -574,58 +375,23 @@ mod checks {
         for _ in 0..3 {
             store.throttle_failure(key, T0, window).await.unwrap();
         }
-        let late_in_window = store
-            .throttle_failure(key, T0 + Duration::minutes(14), window)
-            .await
-            .unwrap();
-        assert_eq!(
-            late_in_window,
-            ThrottleWindow {
-                started_at: T0,
-                failures: 4
-            }
-        );
+        let late_in_window = store.throttle_failure(key, T0 + Duration::minutes(14), window).await.unwrap();
+        assert_eq!(late_in_window, ThrottleWindow { started_at: T0, failures: 4 });
 
         let next = T0 + window;
         let restarted = store.throttle_failure(key, next, window).await.unwrap();
-        assert_eq!(
-            restarted,
-            ThrottleWindow {
-                started_at: next,
-                failures: 1
-            },
-            "a passed window starts afresh"
-        );
+        assert_eq!(restarted, ThrottleWindow { started_at: next, failures: 1 }, "a passed window starts afresh");
         assert_eq!(store.throttle(key).await.unwrap(), Some(restarted));
-        let counted = store
-            .throttle_failure(key, next + Duration::minutes(1), window)
-            .await
-            .unwrap();
-        assert_eq!(
-            counted,
-            ThrottleWindow {
-                started_at: next,
-                failures: 2
-            }
-        );
+        let counted = store.throttle_failure(key, next + Duration::minutes(1), window).await.unwrap();
+        assert_eq!(counted, ThrottleWindow { started_at: next, failures: 2 });
     }
 
     pub async fn meta_init_keeps_the_first_value(db: &TestDb) {
         let store = db.store.as_ref();
         assert_eq!(store.meta("instance_id").await.unwrap(), None);
-        assert_eq!(
-            store.meta_init("instance_id", "first").await.unwrap(),
-            "first"
-        );
-        assert_eq!(
-            store.meta_init("instance_id", "second").await.unwrap(),
-            "first",
-            "the stored value wins"
-        );
-        assert_eq!(
-            store.meta("instance_id").await.unwrap().as_deref(),
-            Some("first")
-        );
+        assert_eq!(store.meta_init("instance_id", "first").await.unwrap(), "first");
+        assert_eq!(store.meta_init("instance_id", "second").await.unwrap(), "first", "the stored value wins");
+        assert_eq!(store.meta("instance_id").await.unwrap().as_deref(), Some("first"));
         assert_eq!(store.meta_init("other", "x").await.unwrap(), "x");
     }
 
@@ -636,51 +402,21 @@ mod checks {
         let new_hash = PasswordHashString("$argon2id$new-hash".to_owned());
 
         let at = T0 + Duration::minutes(5);
-        let done = store
-            .complete_password_reset(&token.hash(), &new_hash, at, reset_completed_event(at))
-            .await
-            .unwrap();
+        let done =
+            store.complete_password_reset(&token.hash(), &new_hash, at, reset_completed_event(at)).await.unwrap();
         let done = done.expect("a fresh token completes");
         assert_eq!(done.id, ann.id);
-        assert_eq!(
-            done.password_hash, new_hash,
-            "returns the user with the new password"
-        );
-        assert_eq!(
-            store
-                .user_by_id(&ann.id)
-                .await
-                .unwrap()
-                .unwrap()
-                .password_hash,
-            new_hash
-        );
+        assert_eq!(done.password_hash, new_hash, "returns the user with the new password");
+        assert_eq!(store.user_by_id(&ann.id).await.unwrap().unwrap().password_hash, new_hash);
 
         let replay_hash = PasswordHashString("$argon2id$replayed".to_owned());
         let at = T0 + Duration::minutes(6);
-        let replay = store
-            .complete_password_reset(&token.hash(), &replay_hash, at, reset_completed_event(at))
-            .await
-            .unwrap();
+        let replay =
+            store.complete_password_reset(&token.hash(), &replay_hash, at, reset_completed_event(at)).await.unwrap();
         assert_eq!(replay, None, "a used link does nothing");
-        assert_eq!(
-            store
-                .user_by_id(&ann.id)
-                .await
-                .unwrap()
-                .unwrap()
-                .password_hash,
-            new_hash
-        );
-        let completed = AuditFilter {
-            action: Some(action::PASSWORD_RESET_COMPLETED.to_owned()),
-            ..all_events()
-        };
-        assert_eq!(
-            store.audit_events(&completed).await.unwrap().len(),
-            1,
-            "only the real completion is audited"
-        );
+        assert_eq!(store.user_by_id(&ann.id).await.unwrap().unwrap().password_hash, new_hash);
+        let completed = AuditFilter { action: Some(action::PASSWORD_RESET_COMPLETED.to_owned()), ..all_events() };
+        assert_eq!(store.audit_events(&completed).await.unwrap().len(), 1, "only the real completion is audited");
     }
 
     pub async fn an_expired_or_unknown_reset_token_changes_nothing(db: &TestDb) {
@@ -692,50 +428,20 @@ mod checks {
 
         let expired_at = T0 + RESET_LINK_LIFETIME;
         let expired = store
-            .complete_password_reset(
-                &token.hash(),
-                &new_hash,
-                expired_at,
-                reset_completed_event(expired_at),
-            )
+            .complete_password_reset(&token.hash(), &new_hash, expired_at, reset_completed_event(expired_at))
             .await;
-        assert_eq!(
-            expired.unwrap(),
-            None,
-            "a link is dead from the moment it expires"
-        );
+        assert_eq!(expired.unwrap(), None, "a link is dead from the moment it expires");
         let unknown = ResetToken::generate(&OsRandom).hash();
         let at = T0 + Duration::minutes(1);
         assert_eq!(
-            store
-                .complete_password_reset(&unknown, &new_hash, at, reset_completed_event(at))
-                .await
-                .unwrap(),
+            store.complete_password_reset(&unknown, &new_hash, at, reset_completed_event(at)).await.unwrap(),
             None
         );
 
-        assert_eq!(
-            store
-                .user_by_id(&ann.id)
-                .await
-                .unwrap()
-                .unwrap()
-                .password_hash,
-            ann.password_hash
-        );
-        assert_eq!(
-            store.session(&session.id).await.unwrap(),
-            Some(session),
-            "no session was ended"
-        );
-        let completed = AuditFilter {
-            action: Some(action::PASSWORD_RESET_COMPLETED.to_owned()),
-            ..all_events()
-        };
-        assert!(
-            store.audit_events(&completed).await.unwrap().is_empty(),
-            "nothing completed, nothing audited"
-        );
+        assert_eq!(store.user_by_id(&ann.id).await.unwrap().unwrap().password_hash, ann.password_hash);
+        assert_eq!(store.session(&session.id).await.unwrap(), Some(session), "no session was ended");
+        let completed = AuditFilter { action: Some(action::PASSWORD_RESET_COMPLETED.to_owned()), ..all_events() };
+        assert!(store.audit_events(&completed).await.unwrap().is_empty(), "nothing completed, nothing audited");
 
         // Still usable before it expires: the failed attempts did not burn it.
         let at = T0 + Duration::minutes(29);
@@ -761,60 +467,21 @@ mod checks {
         let new_hash = PasswordHashString("$argon2id$new-hash".to_owned());
 
         let at = T0 + Duration::minutes(10);
-        let done = store
-            .complete_password_reset(&used.hash(), &new_hash, at, reset_completed_event(at))
-            .await
-            .unwrap();
+        let done = store.complete_password_reset(&used.hash(), &new_hash, at, reset_completed_event(at)).await.unwrap();
         assert_eq!(done.map(|u| u.id), Some(ann.id.clone()));
 
-        assert!(
-            store.sessions_of(&ann.id).await.unwrap().is_empty(),
-            "every session of the user ended"
-        );
-        assert_eq!(
-            store.session(&bobs_session.id).await.unwrap(),
-            Some(bobs_session),
-            "other users stay signed in"
-        );
+        assert!(store.sessions_of(&ann.id).await.unwrap().is_empty(), "every session of the user ended");
+        assert_eq!(store.session(&bobs_session.id).await.unwrap(), Some(bobs_session), "other users stay signed in");
 
         let at = T0 + Duration::minutes(11);
         let other_hash = PasswordHashString("$argon2id$other".to_owned());
-        let via_other = store
-            .complete_password_reset(
-                &other_link.hash(),
-                &other_hash,
-                at,
-                reset_completed_event(at),
-            )
-            .await;
-        assert_eq!(
-            via_other.unwrap(),
-            None,
-            "the user's other outstanding link died with the reset"
-        );
-        assert_eq!(
-            store
-                .user_by_id(&ann.id)
-                .await
-                .unwrap()
-                .unwrap()
-                .password_hash,
-            new_hash
-        );
-        let bobs = store
-            .complete_password_reset(
-                &bobs_link.hash(),
-                &other_hash,
-                at,
-                reset_completed_event(at),
-            )
-            .await
-            .unwrap();
-        assert_eq!(
-            bobs.map(|u| u.id),
-            Some(bob.id.clone()),
-            "another user's link still works"
-        );
+        let via_other =
+            store.complete_password_reset(&other_link.hash(), &other_hash, at, reset_completed_event(at)).await;
+        assert_eq!(via_other.unwrap(), None, "the user's other outstanding link died with the reset");
+        assert_eq!(store.user_by_id(&ann.id).await.unwrap().unwrap().password_hash, new_hash);
+        let bobs =
+            store.complete_password_reset(&bobs_link.hash(), &other_hash, at, reset_completed_event(at)).await.unwrap();
+        assert_eq!(bobs.map(|u| u.id), Some(bob.id.clone()), "another user's link still works");
 
         let audit = store
             .audit_events(&AuditFilter {
@@ -846,34 +513,10 @@ mod checks {
                 .detail("minute", minutes)
         };
         let events = [
-            event(
-                0,
-                &ann,
-                "ann@example.com",
-                action::LOGIN_PASSWORD,
-                Outcome::Failure,
-            ),
-            event(
-                1,
-                &ann,
-                "ann@example.com",
-                action::LOGIN_PASSWORD,
-                Outcome::Success,
-            ),
-            event(
-                2,
-                &bob,
-                "bob@example.com",
-                action::LOGIN_PASSWORD,
-                Outcome::Failure,
-            ),
-            event(
-                3,
-                &bob,
-                "bob@example.com",
-                action::LOGIN_THROTTLED,
-                Outcome::Refused,
-            ),
+            event(0, &ann, "ann@example.com", action::LOGIN_PASSWORD, Outcome::Failure),
+            event(1, &ann, "ann@example.com", action::LOGIN_PASSWORD, Outcome::Success),
+            event(2, &bob, "bob@example.com", action::LOGIN_PASSWORD, Outcome::Failure),
+            event(3, &bob, "bob@example.com", action::LOGIN_THROTTLED, Outcome::Refused),
             event(4, &ann, "ann@example.com", action::LOGOUT, Outcome::Success),
         ];
         for e in &events {
@@ -890,46 +533,14 @@ mod checks {
         };
 
         assert_eq!(minutes(all_events()).await, vec![4, 3, 2, 1, 0]);
+        assert_eq!(minutes(AuditFilter { subject_id: Some(ann.clone()), ..all_events() }).await, vec![4, 1, 0]);
+        assert_eq!(minutes(AuditFilter { actor: Some("bob@example.com".into()), ..all_events() }).await, vec![3, 2]);
         assert_eq!(
-            minutes(AuditFilter {
-                subject_id: Some(ann.clone()),
-                ..all_events()
-            })
-            .await,
-            vec![4, 1, 0]
-        );
-        assert_eq!(
-            minutes(AuditFilter {
-                actor: Some("bob@example.com".into()),
-                ..all_events()
-            })
-            .await,
-            vec![3, 2]
-        );
-        assert_eq!(
-            minutes(AuditFilter {
-                action: Some(action::LOGIN_PASSWORD.into()),
-                ..all_events()
-            })
-            .await,
+            minutes(AuditFilter { action: Some(action::LOGIN_PASSWORD.into()), ..all_events() }).await,
             vec![2, 1, 0]
         );
-        assert_eq!(
-            minutes(AuditFilter {
-                outcome: Some(Outcome::Failure),
-                ..all_events()
-            })
-            .await,
-            vec![2, 0]
-        );
-        assert_eq!(
-            minutes(AuditFilter {
-                outcome: Some(Outcome::Refused),
-                ..all_events()
-            })
-            .await,
-            vec![3]
-        );
+        assert_eq!(minutes(AuditFilter { outcome: Some(Outcome::Failure), ..all_events() }).await, vec![2, 0]);
+        assert_eq!(minutes(AuditFilter { outcome: Some(Outcome::Refused), ..all_events() }).await, vec![3]);
         assert_eq!(
             minutes(AuditFilter {
                 from: Some(T0 + Duration::minutes(1)),
@@ -952,59 +563,28 @@ mod checks {
             "filters combine"
         );
         assert!(
-            minutes(AuditFilter {
-                subject_id: Some(UserId::generate(&OsRandom)),
-                ..all_events()
-            })
-            .await
-            .is_empty()
+            minutes(AuditFilter { subject_id: Some(UserId::generate(&OsRandom)), ..all_events() }).await.is_empty()
         );
 
-        let stored = store
-            .audit_events(&AuditFilter {
-                subject_id: Some(bob),
-                ..all_events()
-            })
-            .await
-            .unwrap();
+        let stored = store.audit_events(&AuditFilter { subject_id: Some(bob), ..all_events() }).await.unwrap();
         assert_eq!(stored[1].event, events[2], "every field round-trips");
     }
 
     pub async fn audit_events_come_newest_first_and_the_limit_keeps_the_newest(db: &TestDb) {
         let store = db.store.as_ref();
         for i in 0..10 {
-            let e = AuditEvent::new(
-                T0 + Duration::seconds(i),
-                action::LOGIN_PASSWORD,
-                Outcome::Failure,
-                &ctx(),
-            )
-            .detail("n", i);
+            let e = AuditEvent::new(T0 + Duration::seconds(i), action::LOGIN_PASSWORD, Outcome::Failure, &ctx())
+                .detail("n", i);
             store.append_audit(&e).await.unwrap();
         }
 
         let all = store.audit_events(&all_events()).await.unwrap();
-        let ns: Vec<i64> = all
-            .iter()
-            .map(|r| r.event.details["n"].as_i64().unwrap())
-            .collect();
+        let ns: Vec<i64> = all.iter().map(|r| r.event.details["n"].as_i64().unwrap()).collect();
         assert_eq!(ns, (0..10).rev().collect::<Vec<_>>());
-        assert!(
-            all.windows(2).all(|w| w[0].seq > w[1].seq),
-            "sequence numbers descend"
-        );
+        assert!(all.windows(2).all(|w| w[0].seq > w[1].seq), "sequence numbers descend");
 
-        let newest = store
-            .audit_events(&AuditFilter {
-                limit: 3,
-                ..AuditFilter::default()
-            })
-            .await
-            .unwrap();
-        let ns: Vec<i64> = newest
-            .iter()
-            .map(|r| r.event.details["n"].as_i64().unwrap())
-            .collect();
+        let newest = store.audit_events(&AuditFilter { limit: 3, ..AuditFilter::default() }).await.unwrap();
+        let ns: Vec<i64> = newest.iter().map(|r| r.event.details["n"].as_i64().unwrap()).collect();
         assert_eq!(ns, vec![9, 8, 7]);
     }
 
@@ -1026,40 +606,15 @@ mod checks {
         }
         for sql in attempts {
             let result = raw.execute(sql).await;
-            assert!(
-                result.is_err(),
-                "{sql:?} succeeded ({result:?}) on {:?}",
-                db.backend
-            );
+            assert!(result.is_err(), "{sql:?} succeeded ({result:?}) on {:?}", db.backend);
             let message = result.unwrap_err().to_string();
-            assert!(
-                message.contains("append-only"),
-                "{sql:?} failed for another reason: {message}"
-            );
+            assert!(message.contains("append-only"), "{sql:?} failed for another reason: {message}");
         }
         // The raw pool itself works: other tables accept edits.
-        assert_eq!(
-            raw.execute("UPDATE users SET name = 'Ann Edited'")
-                .await
-                .unwrap(),
-            1
-        );
+        assert_eq!(raw.execute("UPDATE users SET name = 'Ann Edited'").await.unwrap(), 1);
         raw.close().await;
 
-        assert_eq!(
-            store.audit_events(&all_events()).await.unwrap(),
-            before,
-            "the row is unchanged"
-        );
-        assert_eq!(
-            store
-                .user_by_id(&ann.id)
-                .await
-                .unwrap()
-                .unwrap()
-                .name
-                .as_str(),
-            "Ann Edited"
-        );
+        assert_eq!(store.audit_events(&all_events()).await.unwrap(), before, "the row is unchanged");
+        assert_eq!(store.user_by_id(&ann.id).await.unwrap().unwrap().name.as_str(), "Ann Edited");
     }
 }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use portal_core::auth::NewAccount;
-use portal_core::clock::ManualClock;
+use portal_core::clock::{Clock, ManualClock};
 use portal_core::email::Email;
 use portal_core::password::{Password, PasswordHasher};
 use portal_core::random::OsRandom;
@@ -22,6 +22,7 @@ use portal_core::store::Store;
 use portal_core::user::{DisplayName, Role, User};
 use portal_core::{Portal, PortalSettings, RequestContext};
 use portal_mail::OutboxMailer;
+use portal_sms::OutboxSms;
 use portal_store::{ConnectOptions, PostgresStore};
 use portal_web::{AppState, WebSettings};
 use time::OffsetDateTime;
@@ -66,16 +67,8 @@ impl TestDb {
         match backend {
             Backend::Sqlite => {
                 let url = format!("sqlite://{}", dir.path().join("portal.db").display());
-                let store = portal_store::connect(&url, &ConnectOptions::default())
-                    .await
-                    .expect("open SQLite");
-                TestDb {
-                    store,
-                    backend,
-                    url,
-                    schema: None,
-                    dir,
-                }
+                let store = portal_store::connect(&url, &ConnectOptions::default()).await.expect("open SQLite");
+                TestDb { store, backend, url, schema: None, dir }
             }
             Backend::Postgres => {
                 let url = std::env::var(POSTGRES_ENV).expect("PORTAL_TEST_POSTGRES_URL");
@@ -92,32 +85,16 @@ impl TestDb {
 
     /// Another connection pool onto the same database (a second server instance).
     pub async fn reopen(&self) -> Arc<dyn Store> {
-        let options = ConnectOptions {
-            max_connections: 16,
-            postgres_schema: self.schema.clone(),
-        };
-        portal_store::connect(&self.url, &options)
-            .await
-            .expect("reopen the test database")
+        let options = ConnectOptions { max_connections: 16, postgres_schema: self.schema.clone() };
+        portal_store::connect(&self.url, &options).await.expect("reopen the test database")
     }
 
     async fn postgres_with_schema(url: String, schema: String, dir: tempfile::TempDir) -> TestDb {
-        let options = ConnectOptions {
-            max_connections: 16,
-            postgres_schema: Some(schema.clone()),
-        };
+        let options = ConnectOptions { max_connections: 16, postgres_schema: Some(schema.clone()) };
         let store = portal_store::connect(&url, &options)
             .await
-            .unwrap_or_else(|e| {
-                panic!("{POSTGRES_ENV} is set but PostgreSQL at {url} failed: {e}")
-            });
-        TestDb {
-            store,
-            backend: Backend::Postgres,
-            url,
-            schema: Some(schema),
-            dir,
-        }
+            .unwrap_or_else(|e| panic!("{POSTGRES_ENV} is set but PostgreSQL at {url} failed: {e}"));
+        TestDb { store, backend: Backend::Postgres, url, schema: Some(schema), dir }
     }
 }
 
@@ -127,10 +104,7 @@ impl Drop for TestDb {
             let url = self.url.clone();
             // Drop runs inside the test's runtime; clean up on a thread with its own.
             let _ = std::thread::spawn(move || {
-                if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                {
+                if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
                     let _ = rt.block_on(PostgresStore::drop_schema(&url, &schema));
                 }
             })
@@ -140,10 +114,7 @@ impl Drop for TestDb {
 }
 
 fn hex_suffix() -> String {
-    portal_core::random::bytes::<4>(&OsRandom)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    portal_core::random::bytes::<4>(&OsRandom).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The moment every test starts at unless it says otherwise.
@@ -158,6 +129,7 @@ pub struct TestApp {
     pub clock: ManualClock,
     pub portal: Portal,
     pub mail_outbox: PathBuf,
+    pub sms_outbox: PathBuf,
     pub db: TestDb,
 }
 
@@ -169,14 +141,24 @@ pub struct AppOptions {
     pub public_url: Option<String>,
 }
 
+/// The switch-on date of a portal whose MFA is not on yet (the default for tests that are
+/// about something else).
+pub const MFA_NOT_YET: time::Date = time::macros::date!(2100 - 01 - 01);
+
 impl Default for AppOptions {
     fn default() -> Self {
-        Self {
-            start: TEST_START,
-            settings: PortalSettings::default(),
-            trusted_proxies: Vec::new(),
-            public_url: None,
-        }
+        let mut settings = PortalSettings::default();
+        settings.mfa.enforce_from = MFA_NOT_YET;
+        Self { start: TEST_START, settings, trusted_proxies: Vec::new(), public_url: None }
+    }
+}
+
+impl AppOptions {
+    /// MFA switched on at `enforce_from`, with the guide's 45 grace days.
+    pub fn mfa_from(enforce_from: time::Date) -> Self {
+        let mut options = Self::default();
+        options.settings.mfa.enforce_from = enforce_from;
+        options
     }
 }
 
@@ -195,53 +177,33 @@ impl TestApp {
     /// load balancer.
     pub async fn second_instance(&self) -> (SocketAddr, String) {
         let store = self.db.reopen().await;
-        let portal = Portal {
-            store,
-            ..self.portal.clone()
-        };
+        let portal = Portal { store, ..self.portal.clone() };
         let (addr, url) = serve_router(portal, Vec::new()).await;
         (addr, url)
     }
 
-    async fn serve(
-        db: TestDb,
-        store: Arc<dyn Store>,
-        options: AppOptions,
-        key: Option<SecretKey>,
-    ) -> TestApp {
+    async fn serve(db: TestDb, store: Arc<dyn Store>, options: AppOptions, key: Option<SecretKey>) -> TestApp {
         let clock = ManualClock::new(options.start);
         let mail_outbox = db.dir.path().join("mail-outbox.jsonl");
+        let sms_outbox = db.dir.path().join("sms-outbox.jsonl");
         let rng = Arc::new(OsRandom);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind a test port");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a test port");
         let addr = listener.local_addr().expect("local address");
         let base_url = format!("http://{addr}");
-        let settings = PortalSettings {
-            public_url: options.public_url.unwrap_or_else(|| base_url.clone()),
-            ..options.settings
-        };
+        let settings =
+            PortalSettings { public_url: options.public_url.unwrap_or_else(|| base_url.clone()), ..options.settings };
         let portal = Portal {
             store,
             clock: Arc::new(clock.clone()),
             rng: rng.clone(),
             hasher: PasswordHasher::new(2, rng.clone()).expect("password hasher"),
-            mailer: Arc::new(OutboxMailer::new(
-                mail_outbox.clone(),
-                Arc::new(clock.clone()),
-            )),
+            mailer: Arc::new(OutboxMailer::new(mail_outbox.clone(), Arc::new(clock.clone()))),
+            sms: Arc::new(OutboxSms::new(sms_outbox.clone(), Arc::new(clock.clone()))),
             secret_key: key.unwrap_or_else(|| SecretKey::generate(rng.as_ref())),
             settings: Arc::new(settings),
         };
         spawn_server(listener, portal.clone(), options.trusted_proxies);
-        TestApp {
-            addr,
-            base_url,
-            clock,
-            portal,
-            mail_outbox,
-            db,
-        }
+        TestApp { addr, base_url, clock, portal, mail_outbox, sms_outbox, db }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -257,12 +219,7 @@ impl TestApp {
         self.create_user_at(email, role, None).await
     }
 
-    pub async fn create_user_at(
-        &self,
-        email: &str,
-        role: Role,
-        created_at: Option<OffsetDateTime>,
-    ) -> User {
+    pub async fn create_user_at(&self, email: &str, role: Role, created_at: Option<OffsetDateTime>) -> User {
         let name = email.split('@').next().unwrap_or("user");
         self.portal
             .create_account(
@@ -270,8 +227,7 @@ impl TestApp {
                     email: Email::parse(email).expect("test email"),
                     name: DisplayName::parse(name).expect("test name"),
                     role,
-                    password: Password::new_checked(TEST_PASSWORD.to_owned())
-                        .expect("test password"),
+                    password: Password::new_checked(TEST_PASSWORD.to_owned()).expect("test password"),
                     created_at,
                 },
                 "test",
@@ -300,6 +256,56 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Every text in the SMS outbox, oldest first.
+    pub fn texts(&self) -> Vec<serde_json::Value> {
+        read_json_lines(&self.sms_outbox)
+    }
+
+    /// The 6-digit code in the newest text.
+    pub fn last_sms_code(&self) -> String {
+        let texts = self.texts();
+        let body = texts.last().expect("a text was sent")["body"].as_str().expect("text body").to_owned();
+        code_in(&body)
+    }
+
+    /// The code an authenticator app shows now (by the test clock), computed by `oathtool`.
+    pub fn oathtool_code(&self, secret_base32: &str) -> String {
+        oathtool_at(secret_base32, self.clock.now())
+    }
+
+    /// Signs in with the API and returns the JSON answer.
+    pub async fn api_login(&self, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
+        client
+            .post(self.url("/api/v1/login"))
+            .json(&serde_json::json!({ "email": email, "password": password }))
+            .send()
+            .await
+            .expect("login request")
+    }
+
+    /// POSTs JSON to an API path.
+    pub async fn post_json(&self, client: &reqwest::Client, path: &str, body: serde_json::Value) -> reqwest::Response {
+        client.post(self.url(path)).json(&body).send().await.expect("API request")
+    }
+}
+
+/// The first run of six digits after "code is " in a text.
+pub fn code_in(body: &str) -> String {
+    let start = body.find("code is ").expect("a code in the text") + "code is ".len();
+    body[start..start + 6].to_owned()
+}
+
+/// `oathtool --totp -b -N @<unix> SECRET`: the reference TOTP client.
+pub fn oathtool_at(secret_base32: &str, at: OffsetDateTime) -> String {
+    let out = std::process::Command::new("oathtool")
+        .args(["--totp", "-b", "-N", &format!("@{}", at.unix_timestamp()), secret_base32])
+        .output()
+        .expect("oathtool is installed (Debian package oathtool; .ci/run installs it)");
+    assert!(out.status.success(), "oathtool failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("oathtool prints ASCII").trim().to_owned()
+}
+
 pub fn browser_client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
@@ -308,32 +314,16 @@ pub fn browser_client() -> reqwest::Client {
         .expect("HTTP client")
 }
 
-fn spawn_server(
-    listener: tokio::net::TcpListener,
-    portal: Portal,
-    trusted_proxies: Vec<std::net::IpAddr>,
-) {
+fn spawn_server(listener: tokio::net::TcpListener, portal: Portal, trusted_proxies: Vec<std::net::IpAddr>) {
     let web = WebSettings::from_public_url(&portal.settings.public_url, trusted_proxies);
-    let router = portal_web::router(AppState {
-        portal,
-        web: Arc::new(web),
-    });
+    let router = portal_web::router(AppState { portal, web: Arc::new(web) });
     tokio::spawn(async move {
-        let _ = axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await;
+        let _ = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await;
     });
 }
 
-async fn serve_router(
-    portal: Portal,
-    trusted_proxies: Vec<std::net::IpAddr>,
-) -> (SocketAddr, String) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind a test port");
+async fn serve_router(portal: Portal, trusted_proxies: Vec<std::net::IpAddr>) -> (SocketAddr, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a test port");
     let addr = listener.local_addr().expect("local address");
     spawn_server(listener, portal, trusted_proxies);
     (addr, format!("http://{addr}"))

@@ -8,19 +8,11 @@ use portal_core::session::SessionToken;
 use crate::state::WebSettings;
 
 fn session_name(web: &WebSettings) -> &'static str {
-    if web.https {
-        "__Host-portal_session"
-    } else {
-        "portal_session"
-    }
+    if web.https { "__Host-portal_session" } else { "portal_session" }
 }
 
 fn csrf_name(web: &WebSettings) -> &'static str {
-    if web.https {
-        "__Host-portal_csrf"
-    } else {
-        "portal_csrf"
-    }
+    if web.https { "__Host-portal_csrf" } else { "portal_csrf" }
 }
 
 fn find(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -28,11 +20,7 @@ fn find(headers: &HeaderMap, name: &str) -> Option<String> {
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| {
-            Cookie::split_parse(v.to_owned())
-                .filter_map(Result::ok)
-                .collect::<Vec<_>>()
-        })
+        .flat_map(|v| Cookie::split_parse(v.to_owned()).filter_map(Result::ok).collect::<Vec<_>>())
         .find(|c| c.name() == name)
         .map(|c| c.value().to_owned())
 }
@@ -46,17 +34,8 @@ pub fn csrf_cookie(headers: &HeaderMap, web: &WebSettings) -> Option<String> {
     find(headers, csrf_name(web)).filter(|v| v.len() == 43)
 }
 
-fn build(
-    name: &'static str,
-    value: String,
-    web: &WebSettings,
-    max_age: Option<time::Duration>,
-) -> HeaderValue {
-    let mut c = Cookie::build((name, value))
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .path("/")
-        .secure(web.https);
+fn build(name: &'static str, value: String, web: &WebSettings, max_age: Option<time::Duration>) -> HeaderValue {
+    let mut c = Cookie::build((name, value)).http_only(true).same_site(SameSite::Lax).path("/").secure(web.https);
     if let Some(age) = max_age {
         c = c.max_age(age);
     }
@@ -70,12 +49,7 @@ pub fn set_session(token: &SessionToken, web: &WebSettings) -> HeaderValue {
 }
 
 pub fn clear_session(web: &WebSettings) -> HeaderValue {
-    build(
-        session_name(web),
-        String::new(),
-        web,
-        Some(time::Duration::ZERO),
-    )
+    build(session_name(web), String::new(), web, Some(time::Duration::ZERO))
 }
 
 pub fn set_csrf(value: &str, web: &WebSettings) -> HeaderValue {

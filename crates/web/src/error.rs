@@ -24,22 +24,12 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            code,
-            message: message.into(),
-            field: None,
-            retry_after: None,
-            extra: None,
-        }
+        Self { status, code, message: message.into(), field: None, retry_after: None, extra: None }
     }
 
     /// 422 naming the field that is wrong.
     pub fn field(field: &str, message: impl Into<String>) -> Self {
-        Self {
-            field: Some(field.to_owned()),
-            ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", message)
-        }
+        Self { field: Some(field.to_owned()), ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", message) }
     }
 
     pub fn unauthorized() -> Self {
@@ -49,21 +39,13 @@ impl ApiError {
     pub fn throttled(retry_after: Duration) -> Self {
         Self {
             retry_after: Some(portal_core::throttle::retry_after_secs(retry_after)),
-            ..Self::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_attempts",
-                "too many attempts; wait and try again",
-            )
+            ..Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "too many attempts; wait and try again")
         }
     }
 
     pub fn internal(e: &dyn std::error::Error) -> Self {
         tracing::error!(error = %e, "internal error");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
-            "something went wrong on our side; try again",
-        )
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "something went wrong on our side; try again")
     }
 }
 
@@ -86,9 +68,7 @@ impl IntoResponse for ApiError {
         }
         let mut response = (self.status, Json(json!({ "error": error }))).into_response();
         if let Some(secs) = self.retry_after {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response
     }
@@ -104,11 +84,7 @@ pub struct PageError {
 
 impl PageError {
     pub fn new(status: StatusCode, title: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            title,
-            message: message.into(),
-        }
+        Self { status, title, message: message.into() }
     }
 
     pub fn internal(e: &dyn std::error::Error) -> Self {
@@ -137,11 +113,6 @@ pub async fn not_found(uri: Uri) -> Response {
     if uri.path().starts_with("/api/") {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint").into_response()
     } else {
-        PageError::new(
-            StatusCode::NOT_FOUND,
-            "Page not found",
-            "There is no page at this address.",
-        )
-        .into_response()
+        PageError::new(StatusCode::NOT_FOUND, "Page not found", "There is no page at this address.").into_response()
     }
 }

@@ -31,18 +31,13 @@ enum BodyError {
 }
 
 async fn read_body(req: Request) -> Result<axum::body::Bytes, BodyError> {
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         return Err(BodyError::TooLarge);
     }
     // The only failures here are the limit and a client that hung up mid-body.
-    axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES)
-        .await
-        .map_err(|_| BodyError::TooLarge)
+    axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES).await.map_err(|_| BodyError::TooLarge)
 }
 
 /// A JSON body: requires `Content-Type: application/json` (415), at most 1 MiB (413), UTF-8
@@ -60,22 +55,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 "send the body as JSON with Content-Type: application/json",
             ));
         }
-        let bytes = read_body(req)
-            .await
-            .map_err(|BodyError::TooLarge| too_large())?;
-        let text = std::str::from_utf8(&bytes).map_err(|_| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "malformed_json",
-                "the body is not valid UTF-8",
-            )
-        })?;
+        let bytes = read_body(req).await.map_err(|BodyError::TooLarge| too_large())?;
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "the body is not valid UTF-8"))?;
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "malformed_json",
-                format!("the body is not valid JSON: {e}"),
-            )
+            ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("the body is not valid JSON: {e}"))
         })?;
         if !value.is_object() {
             return Err(ApiError::new(
@@ -84,9 +68,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 "the body must be a JSON object",
             ));
         }
-        serde_path_to_error::deserialize(value)
-            .map(ApiJson)
-            .map_err(|e| field_error(&e))
+        serde_path_to_error::deserialize(value).map(ApiJson).map_err(|e| field_error(&e))
     }
 }
 
@@ -105,24 +87,11 @@ fn field_error(e: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     let path = e.path().to_string();
     let quoted = message.split('`').nth(1).map(str::to_owned);
     let (field, text) = if message.starts_with("missing field") {
-        (
-            quoted.unwrap_or_else(|| path.clone()),
-            "is required".to_owned(),
-        )
+        (quoted.unwrap_or_else(|| path.clone()), "is required".to_owned())
     } else if message.starts_with("unknown field") {
-        (
-            quoted.unwrap_or_else(|| path.clone()),
-            "is not a known field".to_owned(),
-        )
+        (quoted.unwrap_or_else(|| path.clone()), "is not a known field".to_owned())
     } else {
-        (
-            path,
-            message
-                .split(" at line ")
-                .next()
-                .unwrap_or(&message)
-                .to_owned(),
-        )
+        (path, message.split(" at line ").next().unwrap_or(&message).to_owned())
     };
     ApiError::field(&field, format!("{field}: {text}"))
 }
@@ -156,28 +125,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
                 "The form contained text that is not valid UTF-8.",
             )
         })?;
-        let de =
-            serde::de::value::MapDeserializer::<_, serde::de::value::Error>::new(pairs.into_iter());
+        let de = serde::de::value::MapDeserializer::<_, serde::de::value::Error>::new(pairs.into_iter());
         T::deserialize(de).map(PageForm).map_err(|e| {
-            PageError::new(
-                StatusCode::BAD_REQUEST,
-                "Form not understood",
-                format!("The form could not be read: {e}."),
-            )
+            PageError::new(StatusCode::BAD_REQUEST, "Form not understood", format!("The form could not be read: {e}."))
         })
     }
 }
 
 fn decode_form(bytes: &[u8]) -> Option<Vec<(String, String)>> {
     let decode = |s: &[u8]| -> Option<String> {
-        let plus_as_space: Vec<u8> = s
-            .iter()
-            .map(|&b| if b == b'+' { b' ' } else { b })
-            .collect();
-        percent_encoding::percent_decode(&plus_as_space)
-            .decode_utf8()
-            .ok()
-            .map(|c| c.into_owned())
+        let plus_as_space: Vec<u8> = s.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect();
+        percent_encoding::percent_decode(&plus_as_space).decode_utf8().ok().map(|c| c.into_owned())
     };
     bytes
         .split(|&b| b == b'&')
@@ -198,19 +156,10 @@ pub struct Client(pub RequestContext);
 impl FromRequestParts<AppState> for Client {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip());
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
         let ip = peer.map(|peer| client_ip(peer, &parts.headers, &state.web.trusted_proxies));
-        let ua = parts
-            .headers
-            .get(header::USER_AGENT)
-            .and_then(|v| v.to_str().ok());
+        let ua = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
         Ok(Client(RequestContext::new(ip.map(|ip| ip.to_string()), ua)))
     }
 }
@@ -228,10 +177,7 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAdd
         .flat_map(|v| v.split(','))
         .filter_map(|hop| hop.trim().parse().ok())
         .collect();
-    hops.into_iter()
-        .rev()
-        .find(|hop| !trusted.contains(hop))
-        .unwrap_or(peer)
+    hops.into_iter().rev().find(|hop| !trusted.contains(hop)).unwrap_or(peer)
 }
 
 /// A session at any level, with its cookie token.
@@ -256,11 +202,7 @@ impl FromRequestParts<AppState> for MaybeSession {
             return Ok(MaybeSession(None));
         };
         let resolved = state.portal.resolve_session(&token).await?;
-        let signed_in = resolved.map(|(session, user)| SignedIn {
-            token,
-            session,
-            user,
-        });
+        let signed_in = resolved.map(|(session, user)| SignedIn { token, session, user });
         if let Some(s) = &signed_in {
             parts.extensions.insert(s.clone());
         }
@@ -282,11 +224,39 @@ impl FromRequestParts<AppState> for ApiUser {
     }
 }
 
+/// A session at either level, for the MFA API: half-signed-in sessions reach only this
+/// (and sign-out). No session is 401.
+pub struct ApiMfaSession(pub SignedIn);
+
+impl FromRequestParts<AppState> for ApiMfaSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        MaybeSession::from_request_parts(parts, state).await?.0.map(ApiMfaSession).ok_or_else(ApiError::unauthorized)
+    }
+}
+
+/// A session at either level, for the MFA pages; no session is sent to sign in.
+pub struct PageMfaSession(pub SignedIn);
+
+impl FromRequestParts<AppState> for PageMfaSession {
+    type Rejection = PageRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageRejection> {
+        let found = MaybeSession::from_request_parts(parts, state)
+            .await
+            .map_err(|e| PageRejection::Error(PageError::new(e.status, "Something went wrong", e.message)))?;
+        found.0.map(PageMfaSession).ok_or(PageRejection::SignIn)
+    }
+}
+
 /// A fully signed-in user, for pages: anything less is sent to sign in.
 pub struct PageUser(pub SignedIn);
 
 pub enum PageRejection {
     SignIn,
+    /// Half signed in: finish the second step first.
+    FinishMfa,
     Error(PageError),
 }
 
@@ -294,6 +264,7 @@ impl IntoResponse for PageRejection {
     fn into_response(self) -> Response {
         match self {
             PageRejection::SignIn => Redirect::to("/login").into_response(),
+            PageRejection::FinishMfa => Redirect::to("/mfa").into_response(),
             PageRejection::Error(e) => e.into_response(),
         }
     }
@@ -302,18 +273,14 @@ impl IntoResponse for PageRejection {
 impl FromRequestParts<AppState> for PageUser {
     type Rejection = PageRejection;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, PageRejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageRejection> {
         let found = MaybeSession::from_request_parts(parts, state)
             .await
-            .map_err(|e| {
-                PageRejection::Error(PageError::new(e.status, "Something went wrong", e.message))
-            })?;
+            .map_err(|e| PageRejection::Error(PageError::new(e.status, "Something went wrong", e.message)))?;
         match found.0 {
             Some(s) if s.session.auth_level == AuthLevel::Full => Ok(PageUser(s)),
-            _ => Err(PageRejection::SignIn),
+            Some(_) => Err(PageRejection::FinishMfa),
+            None => Err(PageRejection::SignIn),
         }
     }
 }
@@ -325,13 +292,7 @@ mod tests {
     #[test]
     fn forms_decode_plus_and_percent_and_refuse_broken_utf8() {
         let pairs = decode_form(b"email=ann%40example.com&password=a+b%2Bc").unwrap();
-        assert_eq!(
-            pairs,
-            vec![
-                ("email".into(), "ann@example.com".into()),
-                ("password".into(), "a b+c".into())
-            ]
-        );
+        assert_eq!(pairs, vec![("email".into(), "ann@example.com".into()), ("password".into(), "a b+c".into())]);
         assert!(decode_form(b"email=%ff%fe").is_none());
     }
 
@@ -339,16 +300,10 @@ mod tests {
     fn forwarded_addresses_count_only_from_trusted_proxies() {
         let proxy: IpAddr = "10.0.0.1".parse().unwrap();
         let mut headers = HeaderMap::new();
-        headers.insert(
-            "x-forwarded-for",
-            "203.0.113.9, 198.51.100.7".parse().unwrap(),
-        );
+        headers.insert("x-forwarded-for", "203.0.113.9, 198.51.100.7".parse().unwrap());
         let stranger: IpAddr = "192.0.2.1".parse().unwrap();
         assert_eq!(client_ip(stranger, &headers, &[proxy]), stranger);
-        assert_eq!(
-            client_ip(proxy, &headers, &[proxy]),
-            "198.51.100.7".parse::<IpAddr>().unwrap()
-        );
+        assert_eq!(client_ip(proxy, &headers, &[proxy]), "198.51.100.7".parse::<IpAddr>().unwrap());
         assert_eq!(client_ip(proxy, &HeaderMap::new(), &[proxy]), proxy);
     }
 }

@@ -9,9 +9,7 @@ use serde_json::{Value, json};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
+    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
 }
 
 async fn healthz() -> Json<Value> {
@@ -20,10 +18,7 @@ async fn healthz() -> Json<Value> {
 
 async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     match state.portal.store.ping().await {
-        Ok(()) => (
-            StatusCode::OK,
-            Json(json!({ "status": "ready", "database": state.portal.store.backend() })),
-        ),
+        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ready", "database": state.portal.store.backend() }))),
         Err(e) => {
             tracing::error!(error = %e, "readiness check failed");
             (

@@ -8,6 +8,7 @@ mod error;
 mod extract;
 mod health;
 mod pages;
+mod qr;
 mod security;
 mod state;
 

@@ -21,11 +21,7 @@ impl WebSettings {
         let public_origin = url::Url::parse(public_url)
             .map(|u| u.origin().ascii_serialization())
             .unwrap_or_else(|_| public_url.trim_end_matches('/').to_owned());
-        Self {
-            public_origin,
-            https,
-            trusted_proxies,
-        }
+        Self { public_origin, https, trusted_proxies }
     }
 }
 

@@ -5,43 +5,23 @@
 
 use portal_core::user::Role;
 use portal_testkit::reqwest::{Client, Response, StatusCode, header};
-use portal_testkit::{
-    AppOptions, Backend, TEST_PASSWORD, TestApp, backends, browser_client, csrf_from,
-};
+use portal_testkit::{AppOptions, Backend, TEST_PASSWORD, TestApp, backends, browser_client, csrf_from};
 use serde_json::{Value, json};
 use time::Duration;
 
 async fn api_login(app: &TestApp, client: &Client, email: &str, password: &str) -> Response {
-    client
-        .post(app.url("/api/v1/login"))
-        .json(&json!({ "email": email, "password": password }))
-        .send()
-        .await
-        .unwrap()
+    client.post(app.url("/api/v1/login")).json(&json!({ "email": email, "password": password })).send().await.unwrap()
 }
 
 fn set_cookies(response: &Response) -> Vec<String> {
-    response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect()
+    response.headers().get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_owned()).collect()
 }
 
 fn session_cookie(response: &Response) -> Option<String> {
     set_cookies(response)
         .into_iter()
         .find(|c| c.starts_with("portal_session=") || c.starts_with("__Host-portal_session="))
-        .map(|c| {
-            c.split(';')
-                .next()
-                .unwrap()
-                .split_once('=')
-                .unwrap()
-                .1
-                .to_owned()
-        })
+        .map(|c| c.split(';').next().unwrap().split_once('=').unwrap().1.to_owned())
 }
 
 /// `GET /api/v1/me` with exactly this session token and no other cookie.
@@ -73,26 +53,14 @@ async fn a_right_password_signs_in_with_a_locked_down_session_cookie() {
         let client = app.client();
         let response = api_login(&app, &client, "  Ann@Example.com ", TEST_PASSWORD).await;
         assert_eq!(response.status(), StatusCode::OK);
-        let cookie = set_cookies(&response)
-            .into_iter()
-            .find(|c| c.starts_with("portal_session="))
-            .expect("session cookie");
+        let cookie =
+            set_cookies(&response).into_iter().find(|c| c.starts_with("portal_session=")).expect("session cookie");
         assert!(cookie.contains("HttpOnly"), "{cookie}");
         assert!(cookie.contains("SameSite=Lax"), "{cookie}");
         assert!(cookie.contains("Path=/"), "{cookie}");
         assert!(!cookie.contains("Secure"), "plain-http portal: {cookie}");
-        assert_eq!(
-            response.json::<Value>().await.unwrap(),
-            json!({ "state": "authenticated" })
-        );
-        let me: Value = client
-            .get(app.url("/api/v1/me"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        assert_eq!(response.json::<Value>().await.unwrap(), json!({ "state": "authenticated" }));
+        let me: Value = client.get(app.url("/api/v1/me")).send().await.unwrap().json().await.unwrap();
         assert_eq!(me["email"], "ann@example.com");
         assert_eq!(me["role"], "policyholder");
         assert_eq!(me["mfa"]["methods"], json!([]));
@@ -104,29 +72,16 @@ async fn a_right_password_signs_in_with_a_locked_down_session_cookie() {
 async fn an_https_portal_sets_secure_host_prefixed_cookies_and_hsts() {
     let app = TestApp::spawn_with(
         Backend::Sqlite,
-        AppOptions {
-            public_url: Some("https://portal.example.com".into()),
-            ..AppOptions::default()
-        },
+        AppOptions { public_url: Some("https://portal.example.com".into()), ..AppOptions::default() },
     )
     .await;
     app.create_user("ann@example.com", Role::Policyholder).await;
     let response = api_login(&app, &Client::new(), "ann@example.com", TEST_PASSWORD).await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert!(
-        response.headers()[header::STRICT_TRANSPORT_SECURITY]
-            .to_str()
-            .unwrap()
-            .contains("max-age=")
-    );
-    let cookie = set_cookies(&response)
-        .into_iter()
-        .find(|c| c.starts_with("__Host-portal_session="))
-        .expect("__Host- cookie");
-    assert!(
-        cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("Path=/"),
-        "{cookie}"
-    );
+    assert!(response.headers()[header::STRICT_TRANSPORT_SECURITY].to_str().unwrap().contains("max-age="));
+    let cookie =
+        set_cookies(&response).into_iter().find(|c| c.starts_with("__Host-portal_session=")).expect("__Host- cookie");
+    assert!(cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("Path=/"), "{cookie}");
     assert!(!cookie.contains("Domain"), "{cookie}");
 }
 
@@ -135,20 +90,8 @@ async fn unknown_email_and_wrong_password_get_the_same_answer() {
     each_backend(|backend| async move {
         let app = TestApp::spawn(backend).await;
         app.create_user("ann@example.com", Role::Policyholder).await;
-        let wrong = api_login(
-            &app,
-            &app.client(),
-            "ann@example.com",
-            "not the password at all",
-        )
-        .await;
-        let unknown = api_login(
-            &app,
-            &app.client(),
-            "nobody@example.com",
-            "not the password at all",
-        )
-        .await;
+        let wrong = api_login(&app, &app.client(), "ann@example.com", "not the password at all").await;
+        let unknown = api_login(&app, &app.client(), "nobody@example.com", "not the password at all").await;
         assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
         assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
         assert!(session_cookie(&wrong).is_none() && session_cookie(&unknown).is_none());
@@ -160,34 +103,14 @@ async fn unknown_email_and_wrong_password_get_the_same_answer() {
         let mut pages = Vec::new();
         for email in ["ann@example.com", "nobody@example.com"] {
             let client = app.client();
-            let csrf = csrf_from(
-                &client
-                    .get(app.url("/login"))
-                    .send()
-                    .await
-                    .unwrap()
-                    .text()
-                    .await
-                    .unwrap(),
-            );
+            let csrf = csrf_from(&client.get(app.url("/login")).send().await.unwrap().text().await.unwrap());
             let r = client
                 .post(app.url("/login"))
-                .form(&[
-                    ("csrf", csrf.as_str()),
-                    ("email", email),
-                    ("password", "not the password at all"),
-                ])
+                .form(&[("csrf", csrf.as_str()), ("email", email), ("password", "not the password at all")])
                 .send()
                 .await
                 .unwrap();
-            pages.push((
-                r.status(),
-                r.text()
-                    .await
-                    .unwrap()
-                    .replace(email, "EMAIL")
-                    .replace(&csrf, "CSRF"),
-            ));
+            pages.push((r.status(), r.text().await.unwrap().replace(email, "EMAIL").replace(&csrf, "CSRF")));
         }
         assert_eq!(pages[0].0, StatusCode::UNAUTHORIZED);
         assert_eq!(pages[0], pages[1]);
@@ -205,45 +128,20 @@ async fn signing_in_through_the_form_reaches_the_home_page_and_signing_out_ends_
         assert_eq!(home.status(), StatusCode::SEE_OTHER);
         assert_eq!(home.headers()[header::LOCATION], "/login");
 
-        let page = client
-            .get(app.url("/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        assert!(
-            page.contains("<label for=\"email\">") && page.contains("<label for=\"password\">")
-        );
+        let page = client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("<label for=\"email\">") && page.contains("<label for=\"password\">"));
         let r = client
             .post(app.url("/login"))
-            .form(&[
-                ("csrf", csrf_from(&page).as_str()),
-                ("email", "ann@example.com"),
-                ("password", TEST_PASSWORD),
-            ])
+            .form(&[("csrf", csrf_from(&page).as_str()), ("email", "ann@example.com"), ("password", TEST_PASSWORD)])
             .send()
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let home = client
-            .get(app.url("/"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let home = client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
         assert!(home.contains("Welcome, ann"), "{home}");
 
         let token = csrf_from(&home);
-        let r = client
-            .post(app.url("/logout"))
-            .form(&[("csrf", token.as_str())])
-            .send()
-            .await
-            .unwrap();
+        let r = client.post(app.url("/logout")).form(&[("csrf", token.as_str())]).send().await.unwrap();
         assert_eq!(r.headers()[header::LOCATION], "/login?done=signed-out");
         let after = client.get(app.url("/")).send().await.unwrap();
         assert_eq!(after.headers()[header::LOCATION], "/login");
@@ -257,23 +155,9 @@ async fn signing_out_needs_the_session_form_token() {
     app.create_user("ann@example.com", Role::Policyholder).await;
     let client = app.client();
     api_login(&app, &client, "ann@example.com", TEST_PASSWORD).await;
-    let r = client
-        .post(app.url("/logout"))
-        .form(&[("csrf", "forged")])
-        .send()
-        .await
-        .unwrap();
+    let r = client.post(app.url("/logout")).form(&[("csrf", "forged")]).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    assert_eq!(
-        client
-            .get(app.url("/api/v1/me"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::OK,
-        "still signed in"
-    );
+    assert_eq!(client.get(app.url("/api/v1/me")).send().await.unwrap().status(), StatusCode::OK, "still signed in");
 }
 
 #[tokio::test]
@@ -282,12 +166,8 @@ async fn the_session_id_changes_at_login_and_the_old_one_is_dead() {
         let app = TestApp::spawn(backend).await;
         app.create_user("ann@example.com", Role::Policyholder).await;
         let client = app.client();
-        let first =
-            session_cookie(&api_login(&app, &client, "ann@example.com", TEST_PASSWORD).await)
-                .unwrap();
-        let second =
-            session_cookie(&api_login(&app, &client, "ann@example.com", TEST_PASSWORD).await)
-                .unwrap();
+        let first = session_cookie(&api_login(&app, &client, "ann@example.com", TEST_PASSWORD).await).unwrap();
+        let second = session_cookie(&api_login(&app, &client, "ann@example.com", TEST_PASSWORD).await).unwrap();
         assert_ne!(first, second);
         assert_eq!(me_with_token(&app, &first).await, StatusCode::UNAUTHORIZED);
         assert_eq!(me_with_token(&app, &second).await, StatusCode::OK);
@@ -301,16 +181,10 @@ async fn after_logout_the_old_session_id_no_longer_works() {
         let app = TestApp::spawn(backend).await;
         app.create_user("ann@example.com", Role::Policyholder).await;
         let client = app.client();
-        let token =
-            session_cookie(&api_login(&app, &client, "ann@example.com", TEST_PASSWORD).await)
-                .unwrap();
+        let token = session_cookie(&api_login(&app, &client, "ann@example.com", TEST_PASSWORD).await).unwrap();
         let out = client.post(app.url("/api/v1/logout")).send().await.unwrap();
         assert_eq!(out.status(), StatusCode::NO_CONTENT);
-        assert!(
-            set_cookies(&out)
-                .iter()
-                .any(|c| c.starts_with("portal_session=;") && c.contains("Max-Age=0"))
-        );
+        assert!(set_cookies(&out).iter().any(|c| c.starts_with("portal_session=;") && c.contains("Max-Age=0")));
         assert_eq!(me_with_token(&app, &token).await, StatusCode::UNAUTHORIZED);
     })
     .await;
@@ -321,17 +195,11 @@ async fn a_session_ends_after_30_idle_minutes() {
     each_backend(|backend| async move {
         let app = TestApp::spawn(backend).await;
         app.create_user("ann@example.com", Role::Policyholder).await;
-        let token =
-            session_cookie(&api_login(&app, &app.client(), "ann@example.com", TEST_PASSWORD).await)
-                .unwrap();
+        let token = session_cookie(&api_login(&app, &app.client(), "ann@example.com", TEST_PASSWORD).await).unwrap();
         app.clock.advance(Duration::minutes(29));
         assert_eq!(me_with_token(&app, &token).await, StatusCode::OK);
         app.clock.advance(Duration::minutes(29));
-        assert_eq!(
-            me_with_token(&app, &token).await,
-            StatusCode::OK,
-            "activity restarted the idle timer"
-        );
+        assert_eq!(me_with_token(&app, &token).await, StatusCode::OK, "activity restarted the idle timer");
         app.clock.advance(Duration::minutes(30));
         assert_eq!(me_with_token(&app, &token).await, StatusCode::UNAUTHORIZED);
     })
@@ -343,9 +211,7 @@ async fn a_busy_session_still_ends_after_12_hours() {
     each_backend(|backend| async move {
         let app = TestApp::spawn(backend).await;
         app.create_user("ann@example.com", Role::Policyholder).await;
-        let token =
-            session_cookie(&api_login(&app, &app.client(), "ann@example.com", TEST_PASSWORD).await)
-                .unwrap();
+        let token = session_cookie(&api_login(&app, &app.client(), "ann@example.com", TEST_PASSWORD).await).unwrap();
         for _ in 0..(12 * 3 - 1) {
             app.clock.advance(Duration::minutes(20));
             assert_eq!(me_with_token(&app, &token).await, StatusCode::OK);
@@ -361,37 +227,14 @@ async fn cross_site_posts_are_refused() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     app.create_user("ann@example.com", Role::Policyholder).await;
     let client = app.client();
-    let page = client
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
     let csrf = csrf_from(&page);
-    let form = [
-        ("csrf", csrf.as_str()),
-        ("email", "ann@example.com"),
-        ("password", TEST_PASSWORD),
-    ];
+    let form = [("csrf", csrf.as_str()), ("email", "ann@example.com"), ("password", TEST_PASSWORD)];
 
     // A form on another site posting into the portal, even with a valid token.
-    let r = client
-        .post(app.url("/login"))
-        .header("origin", "https://evil.example")
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let r = client.post(app.url("/login")).header("origin", "https://evil.example").form(&form).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let r = client
-        .post(app.url("/login"))
-        .header("sec-fetch-site", "cross-site")
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let r = client.post(app.url("/login")).header("sec-fetch-site", "cross-site").form(&form).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     // A same-site form without the token.
     let r = client
@@ -411,18 +254,9 @@ async fn cross_site_posts_are_refused() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    assert_eq!(
-        r.json::<Value>().await.unwrap()["error"]["code"],
-        "cross_site_request"
-    );
+    assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], "cross_site_request");
     // The genuine form, from our own origin, works.
-    let r = client
-        .post(app.url("/login"))
-        .header("origin", app.base_url.as_str())
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let r = client.post(app.url("/login")).header("origin", app.base_url.as_str()).form(&form).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 }
 
@@ -448,32 +282,18 @@ async fn five_wrong_passwords_pause_the_account_even_for_the_right_one() {
         let client = app.client();
         for _ in 0..5 {
             assert_eq!(
-                api_login(&app, &client, "ann@example.com", "wrong password!!")
-                    .await
-                    .status(),
+                api_login(&app, &client, "ann@example.com", "wrong password!!").await.status(),
                 StatusCode::UNAUTHORIZED
             );
         }
         let r = api_login(&app, &client, "ann@example.com", TEST_PASSWORD).await;
         assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
-        let retry: u64 = r.headers()[header::RETRY_AFTER]
-            .to_str()
-            .unwrap()
-            .parse()
-            .unwrap();
+        let retry: u64 = r.headers()[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
         assert!((1..=900).contains(&retry), "{retry}");
-        assert_eq!(
-            r.json::<Value>().await.unwrap()["error"]["code"],
-            "too_many_attempts"
-        );
+        assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], "too_many_attempts");
 
         app.clock.advance(Duration::minutes(15));
-        assert_eq!(
-            api_login(&app, &client, "ann@example.com", TEST_PASSWORD)
-                .await
-                .status(),
-            StatusCode::OK
-        );
+        assert_eq!(api_login(&app, &client, "ann@example.com", TEST_PASSWORD).await.status(), StatusCode::OK);
     })
     .await;
 }
@@ -496,13 +316,7 @@ async fn twenty_failures_from_one_address_pause_every_account_from_it() {
         app.create_user("ann@example.com", Role::Policyholder).await;
         let client = app.client();
         for i in 0..20 {
-            let r = api_login(
-                &app,
-                &client,
-                &format!("guess{i}@example.com"),
-                "wrong password!!",
-            )
-            .await;
+            let r = api_login(&app, &client, &format!("guess{i}@example.com"), "wrong password!!").await;
             assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
         }
         let r = api_login(&app, &client, "ann@example.com", TEST_PASSWORD).await;
@@ -520,48 +334,21 @@ async fn the_sign_in_form_shows_the_wait_when_throttled() {
     for _ in 0..5 {
         api_login(&app, &client, "ann@example.com", "wrong password!!").await;
     }
-    let csrf = csrf_from(
-        &client
-            .get(app.url("/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    );
+    let csrf = csrf_from(&client.get(app.url("/login")).send().await.unwrap().text().await.unwrap());
     let r = client
         .post(app.url("/login"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("email", "ann@example.com"),
-            ("password", TEST_PASSWORD),
-        ])
+        .form(&[("csrf", csrf.as_str()), ("email", "ann@example.com"), ("password", TEST_PASSWORD)])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(r.headers().contains_key(header::RETRY_AFTER));
-    assert!(
-        r.text()
-            .await
-            .unwrap()
-            .contains("Too many sign-in attempts. Please wait 15 minutes")
-    );
+    assert!(r.text().await.unwrap().contains("Too many sign-in attempts. Please wait 15 minutes"));
 }
 
 async fn ask_for_reset(app: &TestApp, email: &str) -> (StatusCode, String) {
     let client = app.client();
-    let csrf = csrf_from(
-        &client
-            .get(app.url("/forgot-password"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    );
+    let csrf = csrf_from(&client.get(app.url("/forgot-password")).send().await.unwrap().text().await.unwrap());
     let r = client
         .post(app.url("/forgot-password"))
         .form(&[("csrf", csrf.as_str()), ("email", email)])
@@ -575,30 +362,16 @@ async fn ask_for_reset(app: &TestApp, email: &str) -> (StatusCode, String) {
 fn reset_token(mail: &Value) -> String {
     let body = mail["body"].as_str().unwrap();
     let start = body.find("token=").unwrap() + "token=".len();
-    body[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
+    body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
 }
 
 async fn submit_reset(app: &TestApp, client: &Client, token: &str, password: &str) -> Response {
-    let page = client
-        .get(app.url(&format!("/reset-password?token={token}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page =
+        client.get(app.url(&format!("/reset-password?token={token}"))).send().await.unwrap().text().await.unwrap();
     let csrf = csrf_from(&page);
     client
         .post(app.url("/reset-password"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("token", token),
-            ("password", password),
-            ("confirm", password),
-        ])
+        .form(&[("csrf", csrf.as_str()), ("token", token), ("password", password), ("confirm", password)])
         .send()
         .await
         .unwrap()
@@ -618,18 +391,9 @@ async fn forgot_password_answers_the_same_and_mails_only_real_accounts() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         let mails_after = app.mails();
         assert_eq!(mails.len(), 1);
-        assert_eq!(
-            mails_after.len(),
-            1,
-            "nothing is sent for an unknown address"
-        );
+        assert_eq!(mails_after.len(), 1, "nothing is sent for an unknown address");
         assert_eq!(mails[0]["to"], "ann@example.com");
-        assert!(
-            mails[0]["body"]
-                .as_str()
-                .unwrap()
-                .contains(&format!("{}/reset-password?token=", app.base_url))
-        );
+        assert!(mails[0]["body"].as_str().unwrap().contains(&format!("{}/reset-password?token=", app.base_url)));
     })
     .await;
 }
@@ -647,56 +411,28 @@ async fn a_reset_link_works_once_ends_sessions_and_signs_no_one_in() {
         let browser = app.client();
         let r = submit_reset(&app, &browser, &token, "a brand new passphrase").await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(r.headers()[header::LOCATION], "/login?done=password-changed");
         assert_eq!(
-            r.headers()[header::LOCATION],
-            "/login?done=password-changed"
-        );
-        assert_eq!(
-            browser
-                .get(app.url("/api/v1/me"))
-                .send()
-                .await
-                .unwrap()
-                .status(),
+            browser.get(app.url("/api/v1/me")).send().await.unwrap().status(),
             StatusCode::UNAUTHORIZED,
             "not signed in"
         );
         assert_eq!(
-            old_session
-                .get(app.url("/api/v1/me"))
-                .send()
-                .await
-                .unwrap()
-                .status(),
+            old_session.get(app.url("/api/v1/me")).send().await.unwrap().status(),
             StatusCode::UNAUTHORIZED,
             "old session ended"
         );
 
         let again = submit_reset(&app, &app.client(), &token, "another new passphrase").await;
         assert_eq!(again.status(), StatusCode::BAD_REQUEST);
-        assert!(
-            again
-                .text()
-                .await
-                .unwrap()
-                .contains("already used, or has expired")
-        );
+        assert!(again.text().await.unwrap().contains("already used, or has expired"));
 
         assert_eq!(
-            api_login(&app, &app.client(), "ann@example.com", TEST_PASSWORD)
-                .await
-                .status(),
+            api_login(&app, &app.client(), "ann@example.com", TEST_PASSWORD).await.status(),
             StatusCode::UNAUTHORIZED
         );
         assert_eq!(
-            api_login(
-                &app,
-                &app.client(),
-                "ann@example.com",
-                "a brand new passphrase"
-            )
-            .await
-            .status(),
+            api_login(&app, &app.client(), "ann@example.com", "a brand new passphrase").await.status(),
             StatusCode::OK
         );
     })
@@ -712,12 +448,7 @@ async fn a_reset_link_expires_after_30_minutes() {
     app.clock.advance(Duration::minutes(30));
     let r = submit_reset(&app, &app.client(), &token, "a brand new passphrase").await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(
-        api_login(&app, &app.client(), "ann@example.com", TEST_PASSWORD)
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    assert_eq!(api_login(&app, &app.client(), "ann@example.com", TEST_PASSWORD).await.status(), StatusCode::OK);
 }
 
 #[tokio::test]
@@ -728,23 +459,9 @@ async fn a_reset_refuses_a_short_password_or_a_mismatch_and_keeps_the_link() {
     let token = reset_token(&app.wait_for_mails(1).await[0]);
     let r = submit_reset(&app, &app.client(), &token, "too short").await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        r.text()
-            .await
-            .unwrap()
-            .contains("A password needs at least 12 characters")
-    );
+    assert!(r.text().await.unwrap().contains("A password needs at least 12 characters"));
     let client = app.client();
-    let csrf = csrf_from(
-        &client
-            .get(app.url("/reset-password?token=x"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    );
+    let csrf = csrf_from(&client.get(app.url("/reset-password?token=x")).send().await.unwrap().text().await.unwrap());
     let r = client
         .post(app.url("/reset-password"))
         .form(&[
@@ -757,16 +474,9 @@ async fn a_reset_refuses_a_short_password_or_a_mismatch_and_keeps_the_link() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        r.text()
-            .await
-            .unwrap()
-            .contains("The two passwords are not the same")
-    );
+    assert!(r.text().await.unwrap().contains("The two passwords are not the same"));
     assert_eq!(
-        submit_reset(&app, &app.client(), &token, "a brand new passphrase")
-            .await
-            .status(),
+        submit_reset(&app, &app.client(), &token, "a brand new passphrase").await.status(),
         StatusCode::SEE_OTHER
     );
 }
@@ -788,24 +498,14 @@ async fn bad_json_gets_a_clear_4xx_naming_the_problem() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let json = "application/json";
     let cases: Vec<(Vec<u8>, StatusCode, &str, Option<&str>)> = vec![
-        (
-            b"{\"email\": ".to_vec(),
-            StatusCode::BAD_REQUEST,
-            "malformed_json",
-            None,
-        ),
+        (b"{\"email\": ".to_vec(), StatusCode::BAD_REQUEST, "malformed_json", None),
         (
             b"{\"email\":\"a\xff@example.com\",\"password\":\"x\"}".to_vec(),
             StatusCode::BAD_REQUEST,
             "malformed_json",
             None,
         ),
-        (
-            b"[1,2]".to_vec(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_body",
-            None,
-        ),
+        (b"[1,2]".to_vec(), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", None),
         (
             br#"{"email":"ann@example.com","password":12345678901234}"#.to_vec(),
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -842,11 +542,7 @@ async fn bad_json_gets_a_clear_4xx_naming_the_problem() {
         let (got, value) = raw_login(&app, json, body).await;
         assert_eq!(got, status, "{shown}: {value}");
         assert_eq!(value["error"]["code"], code, "{shown}: {value}");
-        assert!(
-            value["error"]["message"]
-                .as_str()
-                .is_some_and(|m| !m.is_empty())
-        );
+        assert!(value["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
         if let Some(field) = field {
             assert_eq!(value["error"]["field"], field, "{shown}: {value}");
         }
@@ -856,9 +552,7 @@ async fn bad_json_gets_a_clear_4xx_naming_the_problem() {
 #[tokio::test]
 async fn an_over_long_password_is_refused_before_hashing() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let body =
-        serde_json::to_vec(&json!({ "email": "ann@example.com", "password": "x".repeat(257) }))
-            .unwrap();
+    let body = serde_json::to_vec(&json!({ "email": "ann@example.com", "password": "x".repeat(257) })).unwrap();
     let (status, value) = raw_login(&app, "application/json", body).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(value["error"]["field"], "password");
@@ -868,10 +562,7 @@ async fn an_over_long_password_is_refused_before_hashing() {
 #[tokio::test]
 async fn bodies_over_one_mebibyte_are_refused_with_413() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let body = serde_json::to_vec(
-        &json!({ "email": "ann@example.com", "password": "x".repeat(1024 * 1024) }),
-    )
-    .unwrap();
+    let body = serde_json::to_vec(&json!({ "email": "ann@example.com", "password": "x".repeat(1024 * 1024) })).unwrap();
     let (status, value) = raw_login(&app, "application/json", body).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(value["error"]["code"], "body_too_large");
@@ -905,23 +596,10 @@ async fn a_form_with_broken_utf8_is_refused_with_a_page() {
 async fn a_malformed_email_in_the_form_is_named_next_to_the_field() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let client = app.client();
-    let csrf = csrf_from(
-        &client
-            .get(app.url("/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    );
+    let csrf = csrf_from(&client.get(app.url("/login")).send().await.unwrap().text().await.unwrap());
     let r = client
         .post(app.url("/login"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("email", "ann-at-example"),
-            ("password", TEST_PASSWORD),
-        ])
+        .form(&[("csrf", csrf.as_str()), ("email", "ann-at-example"), ("password", TEST_PASSWORD)])
         .send()
         .await
         .unwrap();
@@ -929,22 +607,13 @@ async fn a_malformed_email_in_the_form_is_named_next_to_the_field() {
     let page = r.text().await.unwrap();
     assert!(page.contains("id=\"email-error\""), "{page}");
     assert!(page.contains("aria-invalid=\"true\" aria-describedby=\"email-error\""));
-    assert!(
-        page.contains("value=\"ann-at-example\""),
-        "what was typed is kept"
-    );
+    assert!(page.contains("value=\"ann-at-example\""), "what was typed is kept");
 }
 
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    for path in [
-        "/login",
-        "/api/v1/me",
-        "/healthz",
-        "/no-such-page",
-        "/static/style.css",
-    ] {
+    for path in ["/login", "/api/v1/me", "/healthz", "/no-such-page", "/static/style.css"] {
         let r = app.client().get(app.url(path)).send().await.unwrap();
         let h = r.headers();
         let csp = h[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
@@ -960,10 +629,7 @@ async fn every_response_carries_the_security_headers() {
         if path != "/static/style.css" {
             assert_eq!(h[header::CACHE_CONTROL], "no-store", "{path}");
         }
-        assert!(
-            !h.contains_key(header::STRICT_TRANSPORT_SECURITY),
-            "plain http: {path}"
-        );
+        assert!(!h.contains_key(header::STRICT_TRANSPORT_SECURITY), "plain http: {path}");
     }
 }
 
@@ -971,22 +637,10 @@ async fn every_response_carries_the_security_headers() {
 async fn health_and_readiness_answer() {
     each_backend(|backend| async move {
         let app = TestApp::spawn(backend).await;
-        assert_eq!(
-            app.client()
-                .get(app.url("/healthz"))
-                .send()
-                .await
-                .unwrap()
-                .status(),
-            StatusCode::OK
-        );
+        assert_eq!(app.client().get(app.url("/healthz")).send().await.unwrap().status(), StatusCode::OK);
         let ready = app.client().get(app.url("/readyz")).send().await.unwrap();
         assert_eq!(ready.status(), StatusCode::OK);
-        let expected = if backend == Backend::Sqlite {
-            "sqlite"
-        } else {
-            "postgres"
-        };
+        let expected = if backend == Backend::Sqlite { "sqlite" } else { "postgres" };
         assert_eq!(ready.json::<Value>().await.unwrap()["database"], expected);
     })
     .await;
@@ -995,28 +649,12 @@ async fn health_and_readiness_answer() {
 #[tokio::test]
 async fn the_api_says_401_when_not_signed_in_and_404_in_json_for_unknown_routes() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let r = app
-        .client()
-        .get(app.url("/api/v1/me"))
-        .send()
-        .await
-        .unwrap();
+    let r = app.client().get(app.url("/api/v1/me")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(
-        r.json::<Value>().await.unwrap()["error"]["code"],
-        "not_signed_in"
-    );
-    let r = app
-        .client()
-        .get(app.url("/api/v1/nothing"))
-        .send()
-        .await
-        .unwrap();
+    assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], "not_signed_in");
+    let r = app.client().get(app.url("/api/v1/nothing")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    assert_eq!(
-        r.json::<Value>().await.unwrap()["error"]["code"],
-        "not_found"
-    );
+    assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], "not_found");
 }
 
 #[tokio::test]
@@ -1028,25 +666,13 @@ async fn sign_in_steps_are_audited_without_the_password() {
     let events = app
         .portal
         .store
-        .audit_events(&portal_core::audit::AuditFilter {
-            limit: 100,
-            ..Default::default()
-        })
+        .audit_events(&portal_core::audit::AuditFilter { limit: 100, ..Default::default() })
         .await
         .unwrap();
-    let logins: Vec<_> = events
-        .iter()
-        .filter(|e| e.event.action == "login.password")
-        .collect();
+    let logins: Vec<_> = events.iter().filter(|e| e.event.action == "login.password").collect();
     assert_eq!(logins.len(), 2);
-    assert_eq!(
-        logins[0].event.outcome,
-        portal_core::audit::Outcome::Success
-    );
-    assert_eq!(
-        logins[1].event.outcome,
-        portal_core::audit::Outcome::Failure
-    );
+    assert_eq!(logins[0].event.outcome, portal_core::audit::Outcome::Success);
+    assert_eq!(logins[1].event.outcome, portal_core::audit::Outcome::Failure);
     assert_eq!(logins[0].event.ip.as_deref(), Some("127.0.0.1"));
     let all = serde_json::to_string(&events).unwrap();
     assert!(!all.contains(TEST_PASSWORD) && !all.contains("wrong password"));

@@ -7,20 +7,19 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use portal_core::auth::{LoginError, LoginNext};
 use portal_core::email::Email;
+use portal_core::mfa::Method;
 use portal_core::password::Password;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::api::mfa::setup_expired;
 use crate::cookies;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiUser, Client, MaybeSession};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/login", post(login))
-        .route("/me", get(me))
-        .route("/logout", post(logout))
+    Router::new().route("/login", post(login)).route("/me", get(me)).route("/logout", post(logout))
 }
 
 #[derive(Deserialize)]
@@ -37,42 +36,55 @@ async fn login(
     ApiJson(body): ApiJson<LoginBody>,
 ) -> Result<Response, ApiError> {
     let email = Email::parse(&body.email).map_err(|e| ApiError::field("email", e.to_string()))?;
-    let password = Password::for_login(body.password)
-        .map_err(|e| ApiError::field("password", e.to_string()))?;
+    let password = Password::for_login(body.password).map_err(|e| ApiError::field("password", e.to_string()))?;
     let previous = current.as_ref().map(|s| &s.token);
     match state.portal.login(&email, password, previous, &ctx).await {
         Ok(success) => {
             let body = match success.next {
                 LoginNext::Authenticated => json!({ "state": "authenticated" }),
+                LoginNext::MfaRequired { methods, phone_hint, preferred } => {
+                    let mut body = json!({ "state": "mfa_required", "methods": methods });
+                    if let Some(hint) = phone_hint {
+                        body["phone_hint"] = json!(hint);
+                    }
+                    if let Some(p) = preferred {
+                        body["preferred"] = json!(p);
+                    }
+                    body
+                }
+                LoginNext::MfaSetupRequired { deadline, days_left, can_postpone } => json!({
+                    "state": "mfa_setup_required",
+                    "setup_deadline": deadline.map(|d| d.to_string()),
+                    "days_left": days_left,
+                    "methods_available": [Method::Totp, Method::Sms],
+                    "can_postpone": can_postpone,
+                }),
             };
-            Ok((
-                [(
-                    header::SET_COOKIE,
-                    cookies::set_session(&success.token, &state.web),
-                )],
-                Json(body),
-            )
-                .into_response())
+            Ok(([(header::SET_COOKIE, cookies::set_session(&success.token, &state.web))], Json(body)).into_response())
         }
-        Err(LoginError::InvalidCredentials) => Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "invalid_credentials",
-            "the email or password is not right",
-        )),
+        Err(LoginError::MfaSetupExpired { deadline }) => {
+            let mut response = setup_expired(&state, deadline).into_response();
+            response.headers_mut().insert(header::SET_COOKIE, cookies::clear_session(&state.web));
+            Ok(response)
+        }
+        Err(LoginError::InvalidCredentials) => {
+            Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "the email or password is not right"))
+        }
         Err(LoginError::Throttled { retry_after }) => Err(ApiError::throttled(retry_after)),
         Err(LoginError::Internal(e)) => Err(e.into()),
     }
 }
 
-async fn me(ApiUser(signed_in): ApiUser) -> Json<serde_json::Value> {
+async fn me(State(state): State<AppState>, ApiUser(signed_in): ApiUser) -> Result<Json<serde_json::Value>, ApiError> {
     let user = &signed_in.user;
-    Json(json!({
+    let status = state.portal.mfa_status(user).await?;
+    Ok(Json(json!({
         "id": user.id,
         "email": user.email,
         "name": user.name,
         "role": user.role,
-        "mfa": { "methods": Vec::<String>::new() },
-    }))
+        "mfa": { "methods": status.methods(), "phone_hint": status.phone_hint() },
+    })))
 }
 
 async fn logout(
@@ -83,9 +95,5 @@ async fn logout(
     if let Some(s) = current {
         state.portal.logout(&s.token, &ctx).await?;
     }
-    Ok((
-        StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, cookies::clear_session(&state.web))],
-    )
-        .into_response())
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookies::clear_session(&state.web))]).into_response())
 }

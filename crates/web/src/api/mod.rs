@@ -2,11 +2,12 @@
 //! `Portal` use-cases; only the presentation differs.
 
 mod auth;
+pub(crate) mod mfa;
 
 use axum::Router;
 
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(auth::routes())
+    Router::new().merge(auth::routes()).merge(mfa::routes())
 }

@@ -76,18 +76,9 @@ fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -> Response 
     response
 }
 
-fn login_form(
-    state: &AppState,
-    headers: &HeaderMap,
-    status: StatusCode,
-    page: LoginPage,
-) -> Response {
+fn login_form(state: &AppState, headers: &HeaderMap, status: StatusCode, page: LoginPage) -> Response {
     let (token, cookie) = csrf::anonymous_token(headers, state);
-    let page = LoginPage {
-        layout: Layout::new(state, None),
-        csrf: token,
-        ..page
-    };
+    let page = LoginPage { layout: Layout::new(state, None), csrf: token, ..page };
     with_cookie(render(status, &page), cookie)
 }
 
@@ -106,15 +97,7 @@ async fn login_page(
         "expired" => Some("Your session ended. Please sign in again."),
         _ => None,
     };
-    login_form(
-        &state,
-        &headers,
-        StatusCode::OK,
-        LoginPage {
-            notice,
-            ..LoginPage::default()
-        },
-    )
+    login_form(&state, &headers, StatusCode::OK, LoginPage { notice, ..LoginPage::default() })
 }
 
 #[derive(Deserialize, Default)]
@@ -132,24 +115,12 @@ async fn login_submit(
     MaybeSession(current): MaybeSession,
     PageForm(form): PageForm<LoginForm>,
 ) -> Response {
-    let retry = |status, page: LoginPage| {
-        login_form(
-            &state,
-            &headers,
-            status,
-            LoginPage {
-                email: form.email.clone(),
-                ..page
-            },
-        )
-    };
+    let retry =
+        |status, page: LoginPage| login_form(&state, &headers, status, LoginPage { email: form.email.clone(), ..page });
     if !csrf::anonymous_token_valid(&headers, &state, &form.csrf) {
         return retry(
             StatusCode::FORBIDDEN,
-            LoginPage {
-                error: Some("This page had expired. Please sign in again.".into()),
-                ..LoginPage::default()
-            },
+            LoginPage { error: Some("This page had expired. Please sign in again.".into()), ..LoginPage::default() },
         );
     }
     let email = match Email::parse(&form.email) {
@@ -157,20 +128,14 @@ async fn login_submit(
         Err(e) => {
             return retry(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                LoginPage {
-                    email_error: Some(capitalised(&e.to_string())),
-                    ..LoginPage::default()
-                },
+                LoginPage { email_error: Some(capitalised(&e.to_string())), ..LoginPage::default() },
             );
         }
     };
     if form.password.is_empty() {
         return retry(
             StatusCode::UNPROCESSABLE_ENTITY,
-            LoginPage {
-                password_error: Some("Enter your password".into()),
-                ..LoginPage::default()
-            },
+            LoginPage { password_error: Some("Enter your password".into()), ..LoginPage::default() },
         );
     }
     let password = match Password::for_login(form.password) {
@@ -178,29 +143,22 @@ async fn login_submit(
         Err(e) => {
             return retry(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                LoginPage {
-                    password_error: Some(capitalised(&e.to_string())),
-                    ..LoginPage::default()
-                },
+                LoginPage { password_error: Some(capitalised(&e.to_string())), ..LoginPage::default() },
             );
         }
     };
-    match state
-        .portal
-        .login(&email, password, current.as_ref().map(|s| &s.token), &ctx)
-        .await
-    {
+    match state.portal.login(&email, password, current.as_ref().map(|s| &s.token), &ctx).await {
         Ok(success) => {
             let next = match success.next {
                 LoginNext::Authenticated => "/",
+                LoginNext::MfaRequired { .. } => "/mfa/verify",
+                LoginNext::MfaSetupRequired { .. } => "/mfa/setup",
             };
             let mut response = Redirect::to(next).into_response();
-            response.headers_mut().append(
-                header::SET_COOKIE,
-                cookies::set_session(&success.token, &state.web),
-            );
+            response.headers_mut().append(header::SET_COOKIE, cookies::set_session(&success.token, &state.web));
             response
         }
+        Err(LoginError::MfaSetupExpired { deadline }) => super::mfa::expired_page(&state, deadline),
         Err(LoginError::InvalidCredentials) => retry(
             StatusCode::UNAUTHORIZED,
             LoginPage {
@@ -221,9 +179,7 @@ async fn login_submit(
                     ..LoginPage::default()
                 },
             );
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
             response
         }
         Err(LoginError::Internal(e)) => PageError::from(e).into_response(),
@@ -232,10 +188,7 @@ async fn login_submit(
 
 fn capitalised(s: &str) -> String {
     let mut chars = s.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 #[derive(Deserialize, Default)]
@@ -262,9 +215,7 @@ async fn logout(
     }
     state.portal.logout(&signed_in.token, &ctx).await?;
     let mut response = Redirect::to("/login?done=signed-out").into_response();
-    response
-        .headers_mut()
-        .append(header::SET_COOKIE, cookies::clear_session(&state.web));
+    response.headers_mut().append(header::SET_COOKIE, cookies::clear_session(&state.web));
     Ok(response)
 }
 
@@ -279,24 +230,9 @@ struct ForgotPage {
     email_error: Option<String>,
 }
 
-fn forgot_form(
-    state: &AppState,
-    headers: &HeaderMap,
-    status: StatusCode,
-    page: ForgotPage,
-) -> Response {
+fn forgot_form(state: &AppState, headers: &HeaderMap, status: StatusCode, page: ForgotPage) -> Response {
     let (token, cookie) = csrf::anonymous_token(headers, state);
-    with_cookie(
-        render(
-            status,
-            &ForgotPage {
-                layout: Layout::new(state, None),
-                csrf: token,
-                ..page
-            },
-        ),
-        cookie,
-    )
+    with_cookie(render(status, &ForgotPage { layout: Layout::new(state, None), csrf: token, ..page }), cookie)
 }
 
 async fn forgot_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -343,15 +279,7 @@ async fn forgot_submit(
             tracing::error!(error = %e, "password reset request failed");
         }
     });
-    forgot_form(
-        &state,
-        &headers,
-        StatusCode::OK,
-        ForgotPage {
-            sent: true,
-            ..ForgotPage::default()
-        },
-    )
+    forgot_form(&state, &headers, StatusCode::OK, ForgotPage { sent: true, ..ForgotPage::default() })
 }
 
 #[derive(Template, Default)]
@@ -365,24 +293,9 @@ struct ResetPage {
     confirm_error: Option<String>,
 }
 
-fn reset_form(
-    state: &AppState,
-    headers: &HeaderMap,
-    status: StatusCode,
-    page: ResetPage,
-) -> Response {
+fn reset_form(state: &AppState, headers: &HeaderMap, status: StatusCode, page: ResetPage) -> Response {
     let (csrf_token, cookie) = csrf::anonymous_token(headers, state);
-    with_cookie(
-        render(
-            status,
-            &ResetPage {
-                layout: Layout::new(state, None),
-                csrf: csrf_token,
-                ..page
-            },
-        ),
-        cookie,
-    )
+    with_cookie(render(status, &ResetPage { layout: Layout::new(state, None), csrf: csrf_token, ..page }), cookie)
 }
 
 #[derive(Deserialize, Default)]
@@ -391,20 +304,8 @@ struct ResetQuery {
     token: String,
 }
 
-async fn reset_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(query): Query<ResetQuery>,
-) -> Response {
-    reset_form(
-        &state,
-        &headers,
-        StatusCode::OK,
-        ResetPage {
-            token: query.token,
-            ..ResetPage::default()
-        },
-    )
+async fn reset_page(State(state): State<AppState>, headers: HeaderMap, Query(query): Query<ResetQuery>) -> Response {
+    reset_form(&state, &headers, StatusCode::OK, ResetPage { token: query.token, ..ResetPage::default() })
 }
 
 #[derive(Deserialize, Default)]
@@ -422,33 +323,18 @@ async fn reset_submit(
     Client(ctx): Client,
     PageForm(form): PageForm<ResetForm>,
 ) -> Response {
-    let again = |status, page: ResetPage| {
-        reset_form(
-            &state,
-            &headers,
-            status,
-            ResetPage {
-                token: form.token.clone(),
-                ..page
-            },
-        )
-    };
+    let again =
+        |status, page: ResetPage| reset_form(&state, &headers, status, ResetPage { token: form.token.clone(), ..page });
     if !csrf::anonymous_token_valid(&headers, &state, &form.csrf) {
         return again(
             StatusCode::FORBIDDEN,
-            ResetPage {
-                error: Some("This page had expired. Please try again.".into()),
-                ..ResetPage::default()
-            },
+            ResetPage { error: Some("This page had expired. Please try again.".into()), ..ResetPage::default() },
         );
     }
     if form.password != form.confirm {
         return again(
             StatusCode::UNPROCESSABLE_ENTITY,
-            ResetPage {
-                confirm_error: Some("The two passwords are not the same".into()),
-                ..ResetPage::default()
-            },
+            ResetPage { confirm_error: Some("The two passwords are not the same".into()), ..ResetPage::default() },
         );
     }
     match state.portal.reset_password(&form.token, form.password.clone(), &ctx).await {

@@ -4,6 +4,7 @@
 mod assets;
 mod auth;
 pub(crate) mod csrf;
+pub(crate) mod mfa;
 
 use askama::Template;
 use axum::Router;
@@ -14,7 +15,7 @@ use crate::extract::SignedIn;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(auth::routes()).merge(assets::routes())
+    Router::new().merge(auth::routes()).merge(mfa::routes()).merge(assets::routes())
 }
 
 /// What the shared layout shows: the portal's name, the support address, and for a signed-in
@@ -38,20 +39,14 @@ impl Layout {
         Self {
             portal_name: settings.portal_name.clone(),
             support_email: settings.support_email.clone(),
-            signed_in: signed_in.map(|s| LayoutUser {
-                name: s.user.name.as_str().to_owned(),
-                csrf: s.session.csrf_token.clone(),
-            }),
+            signed_in: signed_in
+                .map(|s| LayoutUser { name: s.user.name.as_str().to_owned(), csrf: s.session.csrf_token.clone() }),
         }
     }
 
     fn plain() -> Self {
         let defaults = portal_core::PortalSettings::default();
-        Self {
-            portal_name: defaults.portal_name,
-            support_email: defaults.support_email,
-            signed_in: None,
-        }
+        Self { portal_name: defaults.portal_name, support_email: defaults.support_email, signed_in: None }
     }
 }
 
@@ -61,11 +56,7 @@ pub fn render(status: StatusCode, template: &impl Template) -> Response {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "template failed to render");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong on our side.",
-            )
-                .into_response()
+            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.").into_response()
         }
     }
 }
@@ -81,12 +72,5 @@ struct ErrorPage<'a> {
 /// Error pages are rendered without state (they can come from extractors and middleware), so
 /// they use the default portal name.
 pub fn render_error_page(status: StatusCode, title: &str, message: &str) -> Response {
-    render(
-        status,
-        &ErrorPage {
-            layout: Layout::plain(),
-            title,
-            message,
-        },
-    )
+    render(status, &ErrorPage { layout: Layout::plain(), title, message })
 }

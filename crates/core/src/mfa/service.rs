@@ -1,0 +1,685 @@
+//! MFA use-cases on `Portal`, shared by the pages and the JSON API: what a session must do next,
+//! authenticator-app and text-message setup, verification of returning users, "remind me
+//! later", and the support actions (status, extend, reset, unlock).
+//!
+//! Every check that can fail because of the user (a wrong code, a pause) is decided here; the
+//! store only makes the winning write atomic.
+
+use time::{Date, Duration, OffsetDateTime};
+use tracing::{info, warn};
+
+use super::code::OtpCode;
+use super::factor::{ChallengePurpose, Factor, FactorId, SecondFactorCompletion, SecondFactorProof, SmsChallenge};
+use super::policy::{DeadlineSource, Method, MfaRequirement, SetupDeadline};
+use super::sms_code::{self, ChallengeStatus, SendRefused};
+use super::throttle::{self, SecondFactorThrottle, ThrottleState};
+use super::totp::{self, TotpCheck, TotpSecret};
+use crate::audit::{AuditEvent, Outcome, action};
+use crate::email::Email;
+use crate::session::{AuthLevel, Session, SessionToken};
+use crate::sms::{PhoneE164, PhoneError};
+use crate::store::StoreError;
+use crate::user::{User, UserId, hex_id};
+use crate::{InternalError, Portal, RequestContext};
+
+/// A pending authenticator-app setup expires after this long unconfirmed.
+pub const TOTP_SETUP_LIFETIME: Duration = Duration::minutes(15);
+/// Adding a method while signed in needs a second factor verified this recently.
+pub const STEP_UP_WINDOW: Duration = Duration::minutes(10);
+
+#[derive(Debug, thiserror::Error)]
+pub enum MfaError {
+    #[error("the code is not right")]
+    InvalidCode,
+    #[error("this code was already used; wait for the next one in your app")]
+    CodeReplayed,
+    #[error("this code has expired or was replaced by a newer one; send a new code")]
+    CodeExpired,
+    #[error("send a verification code first")]
+    NoCodeSent,
+    #[error("start the setup again: it expired after 15 minutes")]
+    NoPendingSetup,
+    #[error("too many wrong codes; wait and try again")]
+    Throttled { retry_after: Duration },
+    #[error("too many wrong codes: this account is locked; contact support")]
+    Locked,
+    #[error("the deadline to set up a verification method has passed; contact support")]
+    SetupExpired { deadline: Date },
+    #[error("{0}")]
+    Phone(#[from] PhoneError),
+    #[error("{0}")]
+    SendRefused(SendRefused),
+    #[error("we could not send a text message; try again, or use the authenticator app")]
+    SmsFailed,
+    #[error("verify with your current method first")]
+    StepUpRequired,
+    #[error("this account has no {0} method")]
+    NoSuchMethod(&'static str),
+    #[error("this is not possible at this step of sign-in")]
+    WrongStep,
+    #[error(transparent)]
+    Internal(#[from] InternalError),
+}
+
+impl From<StoreError> for MfaError {
+    fn from(e: StoreError) -> Self {
+        Self::Internal(e.into())
+    }
+}
+
+/// Where a session stands with MFA, for pages and the API to present.
+#[derive(Debug, Clone)]
+pub struct MfaStatus {
+    pub requirement: MfaRequirement,
+    pub confirmed: Vec<Factor>,
+    pub preferred: Option<Method>,
+}
+
+impl MfaStatus {
+    pub fn methods(&self) -> Vec<Method> {
+        let mut m: Vec<Method> = self.confirmed.iter().map(|f| f.method).collect();
+        m.sort();
+        m.dedup();
+        m
+    }
+
+    pub fn phone_hint(&self) -> Option<String> {
+        self.confirmed.iter().find_map(|f| f.phone.as_ref()).map(PhoneE164::masked)
+    }
+}
+
+/// A started authenticator-app setup: shown until confirmed, then never again.
+#[derive(Debug, Clone)]
+pub struct TotpSetup {
+    pub secret: TotpSecret,
+    pub otpauth_uri: String,
+    /// The account name to type into a desktop app (the email).
+    pub account: String,
+    pub expires_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct SmsSent {
+    pub phone_hint: String,
+    pub resend_after: Duration,
+}
+
+/// A completed second factor: the new fully signed-in session.
+#[derive(Debug)]
+pub struct MfaCompleted {
+    pub token: SessionToken,
+    pub session: Session,
+}
+
+/// A user's MFA situation as support sees it.
+#[derive(Debug, Clone)]
+pub struct SupportView {
+    pub user: User,
+    pub confirmed: Vec<Factor>,
+    pub deadline: Option<SetupDeadline>,
+    pub requirement: MfaRequirement,
+    pub throttle: SecondFactorThrottle,
+}
+
+impl Portal {
+    fn requirement_for(&self, user: &User, confirmed: &[Factor], now: OffsetDateTime) -> MfaRequirement {
+        let methods: Vec<Method> = confirmed.iter().map(|f| f.method).collect();
+        self.settings.mfa.requirement(user.role, user.created_at, user.mfa_deadline, &methods, now)
+    }
+
+    async fn confirmed_factors(&self, user: &UserId) -> Result<Vec<Factor>, StoreError> {
+        Ok(self.store.factors_of(user).await?.into_iter().filter(Factor::is_confirmed).collect())
+    }
+
+    /// What `user` must do about MFA now.
+    pub async fn mfa_status(&self, user: &User) -> Result<MfaStatus, InternalError> {
+        let confirmed = self.confirmed_factors(&user.id).await?;
+        let requirement = self.requirement_for(user, &confirmed, self.clock.now());
+        Ok(MfaStatus { requirement, confirmed, preferred: user.mfa_preferred })
+    }
+
+    /// The session's status, ending a half-signed-in session whose setup deadline has passed
+    /// (a session opened before the deadline stops working at the deadline).
+    pub async fn mfa_session_status(
+        &self,
+        session: &Session,
+        user: &User,
+        ctx: &RequestContext,
+    ) -> Result<MfaStatus, MfaError> {
+        let status = self.mfa_status(user).await?;
+        if let (AuthLevel::PasswordVerified, MfaRequirement::SetupExpired { deadline }) =
+            (session.auth_level, &status.requirement)
+        {
+            self.store.delete_session(&session.id).await?;
+            self.audit(
+                AuditEvent::new(self.clock.now(), action::LOGIN_MFA_SETUP_EXPIRED, Outcome::Refused, ctx)
+                    .actor(user.email.as_str())
+                    .subject(Some(&user.id), user.email.as_str())
+                    .detail("deadline", deadline.to_string()),
+            )
+            .await;
+            return Err(MfaError::SetupExpired { deadline: *deadline });
+        }
+        Ok(status)
+    }
+
+    /// May this session add a method now? Half-signed-in sessions that must set one up may;
+    /// fully signed-in users may add another after a recent second factor (or when they have none).
+    async fn ensure_may_set_up(
+        &self,
+        session: &Session,
+        user: &User,
+        ctx: &RequestContext,
+    ) -> Result<MfaStatus, MfaError> {
+        let status = self.mfa_session_status(session, user, ctx).await?;
+        match (session.auth_level, &status.requirement) {
+            (AuthLevel::PasswordVerified, MfaRequirement::Setup { .. }) => Ok(status),
+            (AuthLevel::PasswordVerified, _) => Err(MfaError::WrongStep),
+            (AuthLevel::Full, _) if status.confirmed.is_empty() => Ok(status),
+            (AuthLevel::Full, _) => {
+                let fresh = session.mfa_verified_at.is_some_and(|t| self.clock.now() - t < STEP_UP_WINDOW);
+                if fresh { Ok(status) } else { Err(MfaError::StepUpRequired) }
+            }
+        }
+    }
+
+    async fn ensure_not_throttled(&self, user: &User, ctx: &RequestContext) -> Result<(), MfaError> {
+        let now = self.clock.now();
+        let state = self.store.second_factor_throttle(&user.id).await?.state(now);
+        let refused = match state {
+            ThrottleState::Open => return Ok(()),
+            ThrottleState::Paused { retry_after } => MfaError::Throttled { retry_after },
+            ThrottleState::Locked => MfaError::Locked,
+        };
+        self.audit(
+            AuditEvent::new(now, action::MFA_THROTTLED, Outcome::Refused, ctx)
+                .actor(user.email.as_str())
+                .subject(Some(&user.id), user.email.as_str())
+                .detail("locked", matches!(refused, MfaError::Locked)),
+        )
+        .await;
+        Err(refused)
+    }
+
+    async fn count_failure(
+        &self,
+        user: &User,
+        method: Method,
+        challenge: Option<&str>,
+        step: &str,
+        ctx: &RequestContext,
+    ) -> MfaError {
+        let now = self.clock.now();
+        let audit = AuditEvent::new(now, action::MFA_VERIFY, Outcome::Failure, ctx)
+            .actor(user.email.as_str())
+            .subject(Some(&user.id), user.email.as_str())
+            .detail("method", method.as_str())
+            .detail("step", step);
+        match self.store.record_second_factor_failure(&user.id, now, throttle::after_failure, challenge, &audit).await {
+            Ok(state) => {
+                if state.locked {
+                    warn!(user = %user.id, "second factor locked after 100 failures");
+                }
+                MfaError::InvalidCode
+            }
+            Err(e) => e.into(),
+        }
+    }
+
+    async fn complete(
+        &self,
+        session: &Session,
+        user: &User,
+        method: Method,
+        proof: SecondFactorProof,
+        audit_action: &str,
+        ctx: &RequestContext,
+    ) -> Result<Option<MfaCompleted>, MfaError> {
+        let now = self.clock.now();
+        let (token, mut new_session) = Session::start(user.id.clone(), AuthLevel::Full, now, ctx, self.rng.as_ref());
+        new_session.mfa_verified_at = Some(now);
+        let audit = AuditEvent::new(now, audit_action, Outcome::Success, ctx)
+            .actor(user.email.as_str())
+            .subject(Some(&user.id), user.email.as_str())
+            .detail("method", method.as_str());
+        let completion = SecondFactorCompletion {
+            user_id: user.id.clone(),
+            proof,
+            method,
+            now,
+            old_session: session.id.clone(),
+            new_session: new_session.clone(),
+            audit,
+        };
+        if self.store.complete_second_factor(&completion).await? {
+            info!(user = %user.id, method = method.as_str(), "second factor completed");
+            Ok(Some(MfaCompleted { token, session: new_session }))
+        } else {
+            Ok(None)
+        }
+    }
+
+    // ----- Authenticator app -------------------------------------------------------------
+
+    /// The pending setup if one is still fresh, else a new one (a new secret per setup).
+    pub async fn totp_setup(
+        &self,
+        session: &Session,
+        user: &User,
+        ctx: &RequestContext,
+        restart: bool,
+    ) -> Result<TotpSetup, MfaError> {
+        self.ensure_may_set_up(session, user, ctx).await?;
+        let now = self.clock.now();
+        let account = user.email.as_str().to_owned();
+        if let Some(pending) = self.pending_totp(&user.id, now).await?.filter(|_| !restart) {
+            let secret = self.open_secret(&pending)?;
+            let otpauth_uri = secret.otpauth_uri(&self.settings.portal_name, &account);
+            return Ok(TotpSetup {
+                secret,
+                otpauth_uri,
+                account,
+                expires_at: pending.created_at + TOTP_SETUP_LIFETIME,
+            });
+        }
+        let secret = TotpSecret::generate(self.rng.as_ref());
+        let id = FactorId::generate(self.rng.as_ref());
+        let factor = Factor {
+            secret_enc: Some(self.secret_key.encrypt(secret.bytes(), id.as_str().as_bytes(), self.rng.as_ref())),
+            id,
+            user_id: user.id.clone(),
+            method: Method::Totp,
+            phone: None,
+            created_at: now,
+            confirmed_at: None,
+            last_step: None,
+            last_used_at: None,
+        };
+        self.store.insert_pending_factor(&factor).await?;
+        self.audit(
+            AuditEvent::new(now, action::MFA_TOTP_SETUP_STARTED, Outcome::Success, ctx)
+                .actor(user.email.as_str())
+                .subject(Some(&user.id), user.email.as_str()),
+        )
+        .await;
+        let otpauth_uri = secret.otpauth_uri(&self.settings.portal_name, &account);
+        Ok(TotpSetup { secret, otpauth_uri, account, expires_at: now + TOTP_SETUP_LIFETIME })
+    }
+
+    async fn pending_totp(&self, user: &UserId, now: OffsetDateTime) -> Result<Option<Factor>, StoreError> {
+        Ok(self
+            .store
+            .factors_of(user)
+            .await?
+            .into_iter()
+            .filter(|f| f.method == Method::Totp && !f.is_confirmed() && now < f.created_at + TOTP_SETUP_LIFETIME)
+            .max_by_key(|f| f.created_at))
+    }
+
+    fn open_secret(&self, factor: &Factor) -> Result<TotpSecret, MfaError> {
+        let sealed = factor.secret_enc.as_deref().unwrap_or_default();
+        let bytes = self
+            .secret_key
+            .decrypt(sealed, factor.id.as_str().as_bytes())
+            .map_err(|e| InternalError::Store(StoreError::Corrupt(format!("factor {}: {e}", factor.id.as_str()))))?;
+        Ok(TotpSecret::from_bytes(bytes))
+    }
+
+    /// Confirms the pending authenticator with its first code; signs the session in fully.
+    pub async fn totp_confirm(
+        &self,
+        session: &Session,
+        user: &User,
+        code: &OtpCode,
+        ctx: &RequestContext,
+    ) -> Result<MfaCompleted, MfaError> {
+        self.ensure_may_set_up(session, user, ctx).await?;
+        self.ensure_not_throttled(user, ctx).await?;
+        let now = self.clock.now();
+        let pending = self.pending_totp(&user.id, now).await?.ok_or(MfaError::NoPendingSetup)?;
+        let secret = self.open_secret(&pending)?;
+        match totp::check(&secret, code, now, None) {
+            TotpCheck::Accepted(step) => {
+                let proof = SecondFactorProof::ConfirmTotp {
+                    factor_id: pending.id.clone(),
+                    step,
+                    created_after: now - TOTP_SETUP_LIFETIME,
+                };
+                self.complete(session, user, Method::Totp, proof, action::MFA_TOTP_CONFIRMED, ctx)
+                    .await?
+                    .ok_or(MfaError::NoPendingSetup)
+            }
+            TotpCheck::Replayed | TotpCheck::Wrong => {
+                Err(self.count_failure(user, Method::Totp, None, "totp_setup", ctx).await)
+            }
+        }
+    }
+
+    // ----- Text message --------------------------------------------------------------------
+
+    /// Parses the number, then texts a setup code to it.
+    pub async fn sms_setup_send(
+        &self,
+        session: &Session,
+        user: &User,
+        country: &str,
+        number: &str,
+        ctx: &RequestContext,
+    ) -> Result<SmsSent, MfaError> {
+        self.ensure_may_set_up(session, user, ctx).await?;
+        let phone = PhoneE164::parse(country, number, &self.settings.sms_allowed_countries)?;
+        self.send_code(session, user, ChallengePurpose::Setup, phone, ctx).await
+    }
+
+    /// Texts a new code to the number of the session's current setup or sign-in.
+    pub async fn sms_resend(
+        &self,
+        session: &Session,
+        user: &User,
+        purpose: ChallengePurpose,
+        ctx: &RequestContext,
+    ) -> Result<SmsSent, MfaError> {
+        match purpose {
+            ChallengePurpose::Setup => {
+                self.ensure_may_set_up(session, user, ctx).await?;
+                let last = self
+                    .store
+                    .latest_sms_challenge(&session.id, ChallengePurpose::Setup)
+                    .await?
+                    .ok_or(MfaError::NoCodeSent)?;
+                self.send_code(session, user, purpose, last.phone, ctx).await
+            }
+            ChallengePurpose::Login => self.sms_login_send(session, user, ctx).await,
+        }
+    }
+
+    /// The number a setup code was last sent to in this session, masked.
+    pub async fn sms_setup_phone_hint(&self, session: &Session) -> Result<Option<String>, InternalError> {
+        Ok(self.store.latest_sms_challenge(&session.id, ChallengePurpose::Setup).await?.map(|c| c.phone.masked()))
+    }
+
+    /// Seconds until another code may be sent for this session's current number (0 = now).
+    pub async fn sms_resend_wait(
+        &self,
+        session: &Session,
+        purpose: ChallengePurpose,
+    ) -> Result<Option<i64>, InternalError> {
+        let Some(last) = self.store.latest_sms_challenge(&session.id, purpose).await? else { return Ok(None) };
+        let wait = (last.created_at + sms_code::RESEND_COOLDOWN - self.clock.now()).whole_seconds();
+        Ok(Some(wait.max(0)))
+    }
+
+    async fn send_code(
+        &self,
+        session: &Session,
+        user: &User,
+        purpose: ChallengePurpose,
+        phone: PhoneE164,
+        ctx: &RequestContext,
+    ) -> Result<SmsSent, MfaError> {
+        let now = self.clock.now();
+        let phone_key = sms_code::phone_key(&self.secret_key, phone.as_str());
+        let audit = AuditEvent::new(now, action::MFA_SMS_SENT, Outcome::Success, ctx)
+            .actor(user.email.as_str())
+            .subject(Some(&user.id), user.email.as_str())
+            .detail("purpose", purpose.as_str())
+            .detail("phone", phone.masked());
+        let history = self.store.sms_send_history(&user.id, &phone_key, ctx.ip.as_deref(), now).await?;
+        if let Err(refused) = sms_code::may_send(&history, now) {
+            self.audit(AuditEvent { outcome: Outcome::Refused, ..audit }.detail("reason", refused.to_string())).await;
+            return Err(MfaError::SendRefused(refused));
+        }
+        let id = hex_id(self.rng.as_ref());
+        let code = sms_code::generate_code(self.rng.as_ref());
+        let body = sms_code::message(&self.settings.portal_name, self.settings.public_host(), &code);
+        if let Err(e) = self.sms.send(&phone, &body).await {
+            // Nothing is stored or counted: a failed send costs the user nothing.
+            warn!(error = %e, phone = %phone.masked(), "text message failed");
+            self.audit(AuditEvent { outcome: Outcome::Failure, ..audit }.detail("reason", "provider error")).await;
+            return Err(MfaError::SmsFailed);
+        }
+        let challenge = SmsChallenge {
+            code_hash: sms_code::code_hash(&self.secret_key, &id, &code),
+            id,
+            user_id: user.id.clone(),
+            session_id: session.id.clone(),
+            purpose,
+            phone: phone.clone(),
+            created_at: now,
+            wrong_tries: 0,
+            used: false,
+            voided: false,
+        };
+        self.store
+            .insert_sms_challenge(&challenge, now + sms_code::CODE_LIFETIME, &phone_key, ctx.ip.as_deref())
+            .await?;
+        self.audit(audit).await;
+        Ok(SmsSent { phone_hint: phone.masked(), resend_after: sms_code::RESEND_COOLDOWN })
+    }
+
+    /// Confirms the number with the texted code; signs the session in fully.
+    pub async fn sms_setup_confirm(
+        &self,
+        session: &Session,
+        user: &User,
+        code: &OtpCode,
+        ctx: &RequestContext,
+    ) -> Result<MfaCompleted, MfaError> {
+        self.ensure_may_set_up(session, user, ctx).await?;
+        self.ensure_not_throttled(user, ctx).await?;
+        let challenge =
+            self.store.latest_sms_challenge(&session.id, ChallengePurpose::Setup).await?.ok_or(MfaError::NoCodeSent)?;
+        let now = self.clock.now();
+        if challenge.status(now) != ChallengeStatus::Live {
+            return Err(MfaError::CodeExpired);
+        }
+        if !sms_code::code_matches(&self.secret_key, &challenge.id, &challenge.code_hash, code) {
+            return Err(self.count_failure(user, Method::Sms, Some(&challenge.id), "sms_setup", ctx).await);
+        }
+        let factor = Factor {
+            id: FactorId::generate(self.rng.as_ref()),
+            user_id: user.id.clone(),
+            method: Method::Sms,
+            secret_enc: None,
+            phone: Some(challenge.phone.clone()),
+            created_at: now,
+            confirmed_at: Some(now),
+            last_step: None,
+            last_used_at: Some(now),
+        };
+        let proof = SecondFactorProof::ConfirmSms { challenge_id: challenge.id.clone(), factor };
+        self.complete(session, user, Method::Sms, proof, action::MFA_SMS_CONFIRMED, ctx)
+            .await?
+            .ok_or(MfaError::CodeExpired)
+    }
+
+    // ----- Returning users ----------------------------------------------------------------
+
+    /// A session that must verify (half-signed-in with factors), or a signed-in one stepping up.
+    async fn ensure_may_verify(
+        &self,
+        session: &Session,
+        user: &User,
+        ctx: &RequestContext,
+    ) -> Result<MfaStatus, MfaError> {
+        let status = self.mfa_session_status(session, user, ctx).await?;
+        match (session.auth_level, &status.requirement) {
+            (_, MfaRequirement::Verify { .. }) => Ok(status),
+            _ => Err(MfaError::WrongStep),
+        }
+    }
+
+    /// "Send verification code" for a returning user who chose TEXT.
+    pub async fn sms_login_send(
+        &self,
+        session: &Session,
+        user: &User,
+        ctx: &RequestContext,
+    ) -> Result<SmsSent, MfaError> {
+        let status = self.ensure_may_verify(session, user, ctx).await?;
+        let phone =
+            status.confirmed.iter().find_map(|f| f.phone.clone()).ok_or(MfaError::NoSuchMethod("text message"))?;
+        self.send_code(session, user, ChallengePurpose::Login, phone, ctx).await
+    }
+
+    /// A returning user's code, by the method they chose.
+    pub async fn mfa_verify(
+        &self,
+        session: &Session,
+        user: &User,
+        method: Method,
+        code: &OtpCode,
+        ctx: &RequestContext,
+    ) -> Result<MfaCompleted, MfaError> {
+        let status = self.ensure_may_verify(session, user, ctx).await?;
+        self.ensure_not_throttled(user, ctx).await?;
+        let now = self.clock.now();
+        match method {
+            Method::Totp => {
+                let factor = status
+                    .confirmed
+                    .iter()
+                    .find(|f| f.method == Method::Totp)
+                    .ok_or(MfaError::NoSuchMethod("authenticator app"))?;
+                let secret = self.open_secret(factor)?;
+                match totp::check(&secret, code, now, factor.last_step) {
+                    TotpCheck::Accepted(step) => {
+                        let proof = SecondFactorProof::VerifyTotp { factor_id: factor.id.clone(), step };
+                        // Losing the compare-and-set means another request used this step first.
+                        self.complete(session, user, Method::Totp, proof, action::MFA_VERIFY, ctx)
+                            .await?
+                            .ok_or(MfaError::CodeReplayed)
+                    }
+                    // A replay is refused but is no guess: it does not count toward the pause.
+                    TotpCheck::Replayed => Err(MfaError::CodeReplayed),
+                    TotpCheck::Wrong => Err(self.count_failure(user, Method::Totp, None, "verify", ctx).await),
+                }
+            }
+            Method::Sms => {
+                if !status.confirmed.iter().any(|f| f.method == Method::Sms) {
+                    return Err(MfaError::NoSuchMethod("text message"));
+                }
+                let challenge = self
+                    .store
+                    .latest_sms_challenge(&session.id, ChallengePurpose::Login)
+                    .await?
+                    .ok_or(MfaError::NoCodeSent)?;
+                if challenge.status(now) != ChallengeStatus::Live {
+                    return Err(MfaError::CodeExpired);
+                }
+                if !sms_code::code_matches(&self.secret_key, &challenge.id, &challenge.code_hash, code) {
+                    return Err(self.count_failure(user, Method::Sms, Some(&challenge.id), "verify", ctx).await);
+                }
+                let proof = SecondFactorProof::VerifySms { challenge_id: challenge.id.clone() };
+                self.complete(session, user, Method::Sms, proof, action::MFA_VERIFY, ctx)
+                    .await?
+                    .ok_or(MfaError::CodeExpired)
+            }
+        }
+    }
+
+    /// "Remind me later": only when the operator allows it and the deadline has not passed.
+    pub async fn mfa_postpone(
+        &self,
+        session: &Session,
+        user: &User,
+        ctx: &RequestContext,
+    ) -> Result<MfaCompleted, MfaError> {
+        let status = self.mfa_session_status(session, user, ctx).await?;
+        let (AuthLevel::PasswordVerified, MfaRequirement::Setup { can_postpone: true, .. }) =
+            (session.auth_level, &status.requirement)
+        else {
+            return Err(MfaError::WrongStep);
+        };
+        let now = self.clock.now();
+        let (token, new_session) = Session::start(user.id.clone(), AuthLevel::Full, now, ctx, self.rng.as_ref());
+        self.store.replace_session(&session.id, &new_session).await?;
+        self.audit(
+            AuditEvent::new(now, action::MFA_POSTPONED, Outcome::Success, ctx)
+                .actor(user.email.as_str())
+                .subject(Some(&user.id), user.email.as_str()),
+        )
+        .await;
+        Ok(MfaCompleted { token, session: new_session })
+    }
+
+    // ----- Support -------------------------------------------------------------------------
+
+    pub async fn support_view(&self, email: &Email) -> Result<Option<SupportView>, InternalError> {
+        let Some(user) = self.store.user_by_email(email).await? else { return Ok(None) };
+        let confirmed = self.confirmed_factors(&user.id).await?;
+        let now = self.clock.now();
+        let deadline = self.settings.mfa.setup_deadline(user.role, user.created_at, user.mfa_deadline);
+        let requirement = self.requirement_for(&user, &confirmed, now);
+        let throttle = self.store.second_factor_throttle(&user.id).await?;
+        Ok(Some(SupportView { user, confirmed, deadline, requirement, throttle }))
+    }
+
+    fn support_audit(&self, name: &str, user: &User, actor: &str, reason: &str, ctx: &RequestContext) -> AuditEvent {
+        AuditEvent::new(self.clock.now(), name, Outcome::Success, ctx)
+            .actor(actor)
+            .subject(Some(&user.id), user.email.as_str())
+            .detail("reason", reason)
+    }
+
+    /// Gives the user until `days` days from today (1–90) to set MFA up.
+    pub async fn extend_mfa_deadline(
+        &self,
+        user: &User,
+        days: u16,
+        actor: &str,
+        reason: &str,
+        ctx: &RequestContext,
+    ) -> Result<Date, InternalError> {
+        let deadline = self.clock.now().date().saturating_add(Duration::days(i64::from(days)));
+        let previous = self.settings.mfa.setup_deadline(user.role, user.created_at, user.mfa_deadline);
+        let audit = self
+            .support_audit(action::SUPPORT_EXTEND_DEADLINE, user, actor, reason, ctx)
+            .detail("days", days)
+            .detail("old_deadline", previous.map(|d| d.date.to_string()))
+            .detail("new_deadline", deadline.to_string());
+        self.store.set_mfa_deadline(&user.id, Some(deadline), &audit).await?;
+        Ok(deadline)
+    }
+
+    /// Removes every factor and ends every session; the user enrolls again within the support
+    /// grace period. Returns the new deadline and the number of sessions ended.
+    pub async fn reset_user_mfa(
+        &self,
+        user: &User,
+        actor: &str,
+        reason: &str,
+        ctx: &RequestContext,
+    ) -> Result<(Date, u64), InternalError> {
+        let deadline =
+            self.clock.now().date().saturating_add(Duration::days(i64::from(self.settings.mfa.support_grace_days)));
+        let audit = self
+            .support_audit(action::SUPPORT_RESET_MFA, user, actor, reason, ctx)
+            .detail("new_deadline", deadline.to_string());
+        let ended = self.store.reset_mfa(&user.id, deadline, &audit).await?;
+        Ok((deadline, ended))
+    }
+
+    pub async fn unlock_user_mfa(
+        &self,
+        user: &User,
+        actor: &str,
+        reason: &str,
+        ctx: &RequestContext,
+    ) -> Result<(), InternalError> {
+        let audit = self.support_audit(action::SUPPORT_UNLOCK, user, actor, reason, ctx);
+        self.store.unlock_second_factor(&user.id, &audit).await?;
+        Ok(())
+    }
+}
+
+impl SupportView {
+    pub fn deadline_source_label(&self) -> &'static str {
+        match self.deadline.map(|d| d.source) {
+            None => "none (staff set MFA up at first sign-in)",
+            Some(DeadlineSource::SwitchOn) => "switch-on date + grace days",
+            Some(DeadlineSource::AccountCreated) => "account creation + grace days",
+            Some(DeadlineSource::Support) => "set by support",
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! Texted codes (DESIGN §2): 6 digits from the OS CSPRNG, stored only as a keyed hash, valid 10
+//! minutes, single use, bound to the sign-in or setup they were sent for, voided by a newer code,
+//! dead after 5 wrong tries. Sending is limited: 30 s between codes to one number (whichever
+//! session asks), 5 per number per hour, 10 per user per day, 20 per IP per hour.
+
+use subtle::ConstantTimeEq;
+use time::{Duration, OffsetDateTime};
+
+use super::code::OtpCode;
+use crate::random::{self, SecureRandom};
+use crate::secret::SecretKey;
+
+pub const CODE_LIFETIME: Duration = Duration::minutes(10);
+pub const MAX_WRONG_TRIES: u32 = 5;
+pub const RESEND_COOLDOWN: Duration = Duration::seconds(30);
+pub const PER_NUMBER_PER_HOUR: u32 = 5;
+pub const PER_USER_PER_DAY: u32 = 10;
+pub const PER_IP_PER_HOUR: u32 = 20;
+
+const HASH_PURPOSE: &str = "sms-code";
+
+/// A fresh 6-digit code, uniform over 000000–999999.
+pub fn generate_code(rng: &dyn SecureRandom) -> String {
+    format!("{:06}", random::below(rng, 1_000_000))
+}
+
+/// The keyed hash stored for `code`, bound to the challenge id so a hash cannot be reused.
+pub fn code_hash(key: &SecretKey, challenge_id: &str, code: &str) -> String {
+    key.keyed_hash(HASH_PURPOSE, format!("{challenge_id}:{code}").as_bytes())
+}
+
+pub fn code_matches(key: &SecretKey, challenge_id: &str, stored_hash: &str, typed: &OtpCode) -> bool {
+    bool::from(code_hash(key, challenge_id, typed.as_str()).as_bytes().ct_eq(stored_hash.as_bytes()))
+}
+
+/// The keyed hash rate limits are keyed on: the normalised number, never stored in the clear.
+pub fn phone_key(key: &SecretKey, e164: &str) -> String {
+    key.keyed_hash("sms-phone", e164.as_bytes())
+}
+
+/// The message (DESIGN §2), ending with the origin-bound line browsers use to autofill.
+pub fn message(portal_name: &str, host: &str, code: &str) -> String {
+    format!("Your {portal_name} verification code is {code}. It expires in 10 minutes.\n\n@{host} #{code}")
+}
+
+/// Sends already counted for the limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SendHistory {
+    pub last_to_number: Option<OffsetDateTime>,
+    pub to_number_last_hour: u32,
+    pub by_user_last_day: u32,
+    pub from_ip_last_hour: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SendRefused {
+    #[error("wait {} seconds before asking for another code", crate::throttle::retry_after_secs(*.0))]
+    Cooldown(Duration),
+    #[error("too many codes were sent; try again later or use the authenticator app")]
+    TooMany(Duration),
+}
+
+impl SendRefused {
+    pub fn retry_after(&self) -> Duration {
+        match self {
+            SendRefused::Cooldown(d) | SendRefused::TooMany(d) => *d,
+        }
+    }
+}
+
+/// Whether another code may be sent now.
+pub fn may_send(history: &SendHistory, now: OffsetDateTime) -> Result<(), SendRefused> {
+    if let Some(last) = history.last_to_number.filter(|last| now < *last + RESEND_COOLDOWN) {
+        return Err(SendRefused::Cooldown(last + RESEND_COOLDOWN - now));
+    }
+    if history.to_number_last_hour >= PER_NUMBER_PER_HOUR || history.from_ip_last_hour >= PER_IP_PER_HOUR {
+        return Err(SendRefused::TooMany(Duration::hours(1)));
+    }
+    if history.by_user_last_day >= PER_USER_PER_DAY {
+        return Err(SendRefused::TooMany(Duration::hours(24)));
+    }
+    Ok(())
+}
+
+/// A stored challenge, as the rules see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmsChallengeState {
+    pub created_at: OffsetDateTime,
+    pub wrong_tries: u32,
+    pub used: bool,
+    pub voided: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChallengeStatus {
+    Live,
+    Expired,
+    Used,
+    /// A newer code was sent.
+    Voided,
+    /// Five wrong tries.
+    Exhausted,
+}
+
+impl SmsChallengeState {
+    pub fn status(&self, now: OffsetDateTime) -> ChallengeStatus {
+        if self.used {
+            ChallengeStatus::Used
+        } else if self.voided {
+            ChallengeStatus::Voided
+        } else if self.wrong_tries >= MAX_WRONG_TRIES {
+            ChallengeStatus::Exhausted
+        } else if now >= self.created_at + CODE_LIFETIME {
+            ChallengeStatus::Expired
+        } else {
+            ChallengeStatus::Live
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::random::OsRandom;
+    use time::macros::datetime;
+
+    const T0: OffsetDateTime = datetime!(2026-01-01 9:00 UTC);
+
+    #[test]
+    fn codes_are_six_digits_and_vary() {
+        let codes: std::collections::HashSet<String> = (0..50).map(|_| generate_code(&OsRandom)).collect();
+        assert!(codes.iter().all(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit())));
+        assert!(codes.len() > 40);
+    }
+
+    #[test]
+    fn a_code_matches_only_its_own_challenge_and_key() {
+        let key = SecretKey::from_bytes([1; 32]);
+        let hash = code_hash(&key, "c1", "123456");
+        assert!(!hash.contains("123456"));
+        assert!(code_matches(&key, "c1", &hash, &OtpCode::parse("123456").unwrap()));
+        assert!(!code_matches(&key, "c2", &hash, &OtpCode::parse("123456").unwrap()));
+        assert!(!code_matches(&key, "c1", &hash, &OtpCode::parse("123457").unwrap()));
+        assert!(!code_matches(&SecretKey::from_bytes([2; 32]), "c1", &hash, &OtpCode::parse("123456").unwrap()));
+    }
+
+    #[test]
+    fn a_code_lives_ten_minutes_and_dies_after_five_wrong_tries() {
+        let live = SmsChallengeState { created_at: T0, wrong_tries: 0, used: false, voided: false };
+        assert_eq!(live.status(T0 + Duration::seconds(599)), ChallengeStatus::Live);
+        assert_eq!(live.status(T0 + Duration::minutes(10)), ChallengeStatus::Expired);
+        assert_eq!(SmsChallengeState { wrong_tries: 4, ..live.clone() }.status(T0), ChallengeStatus::Live);
+        assert_eq!(SmsChallengeState { wrong_tries: 5, ..live.clone() }.status(T0), ChallengeStatus::Exhausted);
+        assert_eq!(SmsChallengeState { voided: true, ..live.clone() }.status(T0), ChallengeStatus::Voided);
+        assert_eq!(SmsChallengeState { used: true, ..live }.status(T0), ChallengeStatus::Used);
+    }
+
+    #[test]
+    fn sending_waits_30_seconds_and_stops_at_the_hourly_and_daily_limits() {
+        let h = SendHistory { last_to_number: Some(T0), ..SendHistory::default() };
+        assert_eq!(may_send(&h, T0 + Duration::seconds(10)), Err(SendRefused::Cooldown(Duration::seconds(20))));
+        assert_eq!(may_send(&h, T0 + Duration::seconds(30)), Ok(()));
+        assert!(matches!(
+            may_send(&SendHistory { to_number_last_hour: 5, ..SendHistory::default() }, T0),
+            Err(SendRefused::TooMany(_))
+        ));
+        assert!(matches!(
+            may_send(&SendHistory { by_user_last_day: 10, ..SendHistory::default() }, T0),
+            Err(SendRefused::TooMany(_))
+        ));
+        assert!(matches!(
+            may_send(&SendHistory { from_ip_last_hour: 20, ..SendHistory::default() }, T0),
+            Err(SendRefused::TooMany(_))
+        ));
+        assert_eq!(
+            may_send(
+                &SendHistory {
+                    to_number_last_hour: 4,
+                    by_user_last_day: 9,
+                    from_ip_last_hour: 19,
+                    ..SendHistory::default()
+                },
+                T0
+            ),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn the_message_carries_the_code_and_the_origin_bound_line() {
+        assert_eq!(
+            message("Inventory Portal", "portal.example.com", "123456"),
+            "Your Inventory Portal verification code is 123456. It expires in 10 minutes.\n\n@portal.example.com #123456"
+        );
+    }
+}

@@ -1,0 +1,170 @@
+//! Text messages: phone numbers parsed and validated once (E.164 via the `phonenumber` crate),
+//! the country allow-list that keeps toll fraud away, and the port SMS providers implement.
+
+use async_trait::async_trait;
+use std::fmt;
+use std::str::FromStr;
+
+/// A phone number in E.164 form (`+15555550143`), valid for its country.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct PhoneE164(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PhoneError {
+    #[error("choose a country")]
+    UnknownCountry,
+    #[error("text messages cannot be sent to this country; use the authenticator app instead")]
+    CountryNotAllowed,
+    #[error("enter your phone number with its area code")]
+    Empty,
+    #[error("enter a valid phone number for the country you chose, with its area code")]
+    Invalid,
+}
+
+/// A country the picker offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Country {
+    /// ISO 3166-1 alpha-2, upper case.
+    pub code: &'static str,
+    pub name: &'static str,
+}
+
+/// Countries an operator may allow. Short on purpose: each one allowed is a toll-fraud surface.
+pub const COUNTRIES: &[Country] = &[
+    Country { code: "US", name: "United States" },
+    Country { code: "CA", name: "Canada" },
+    Country { code: "AU", name: "Australia" },
+    Country { code: "DE", name: "Germany" },
+    Country { code: "ES", name: "Spain" },
+    Country { code: "FR", name: "France" },
+    Country { code: "GB", name: "United Kingdom" },
+    Country { code: "IE", name: "Ireland" },
+    Country { code: "IN", name: "India" },
+    Country { code: "IT", name: "Italy" },
+    Country { code: "MX", name: "Mexico" },
+    Country { code: "NL", name: "Netherlands" },
+    Country { code: "NZ", name: "New Zealand" },
+    Country { code: "PR", name: "Puerto Rico" },
+];
+
+pub fn country(code: &str) -> Option<Country> {
+    COUNTRIES.iter().copied().find(|c| c.code.eq_ignore_ascii_case(code.trim()))
+}
+
+/// The country calling code (`1` for US/CA, `44` for GB) from phonenumber's metadata.
+pub fn calling_code(country: Country) -> Option<u16> {
+    let id = phonenumber::country::Id::from_str(country.code).ok()?;
+    phonenumber::metadata::DATABASE.by_id(id.as_ref()).map(|m| m.country_code())
+}
+
+/// The allow-list, in picker order: US first, then by name.
+pub fn picker_countries(allowed: &[String]) -> Vec<Country> {
+    let mut list: Vec<Country> =
+        COUNTRIES.iter().copied().filter(|c| allowed.iter().any(|a| a.eq_ignore_ascii_case(c.code))).collect();
+    list.sort_by_key(|c| (c.code != "US", c.name));
+    list
+}
+
+impl PhoneE164 {
+    /// Parses what a person typed ("(555) 555-0143", "555.555.0143", "+1 555 555 0143") for the
+    /// chosen country, checks the number is valid there, and that the country is allowed.
+    pub fn parse(country_code: &str, number: &str, allowed: &[String]) -> Result<Self, PhoneError> {
+        let country = country(country_code).ok_or(PhoneError::UnknownCountry)?;
+        if !allowed.iter().any(|a| a.eq_ignore_ascii_case(country.code)) {
+            return Err(PhoneError::CountryNotAllowed);
+        }
+        let number = number.trim();
+        if number.is_empty() {
+            return Err(PhoneError::Empty);
+        }
+        if number.chars().count() > 32 || number.chars().any(|c| !(c.is_ascii_digit() || " ()-.+/".contains(c))) {
+            return Err(PhoneError::Invalid);
+        }
+        let id = phonenumber::country::Id::from_str(country.code).map_err(|_| PhoneError::UnknownCountry)?;
+        let parsed = phonenumber::parse(Some(id), number).map_err(|_| PhoneError::Invalid)?;
+        if !phonenumber::is_valid(&parsed) {
+            return Err(PhoneError::Invalid);
+        }
+        // A "+44…" typed under US is still a UK number: the allow-list applies to the number's
+        // real country, not to the picker.
+        let real_country = parsed.country().id().map(|id| id.as_ref().to_owned());
+        if !real_country.is_some_and(|c| allowed.iter().any(|a| a.eq_ignore_ascii_case(&c))) {
+            return Err(PhoneError::CountryNotAllowed);
+        }
+        Ok(Self(parsed.format().mode(phonenumber::Mode::E164).to_string()))
+    }
+
+    pub fn from_stored(value: String) -> Self {
+        Self(value)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `•••-•••-0143`: enough for a person to recognise their phone, no more (DESIGN §2).
+    pub fn masked(&self) -> String {
+        let digits: String = self.0.chars().filter(char::is_ascii_digit).collect();
+        let last4 = digits.get(digits.len().saturating_sub(4)..).unwrap_or_default();
+        format!("•••-•••-{last4}")
+    }
+}
+
+impl fmt::Debug for PhoneE164 {
+    // Logs see the masked form only.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PhoneE164({})", self.masked())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("could not send the text message: {0}")]
+pub struct SmsError(pub String);
+
+/// Where verification texts leave the portal. Adapters: `portal-sms` (outbox, twilio).
+#[async_trait]
+pub trait SmsSender: Send + Sync + fmt::Debug {
+    async fn send(&self, to: &PhoneE164, body: &str) -> Result<(), SmsError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn us_ca() -> Vec<String> {
+        vec!["US".into(), "CA".into()]
+    }
+
+    #[test]
+    fn numbers_typed_with_spaces_dashes_and_brackets_become_e164() {
+        for typed in ["(201) 555-0123", "201-555-0123", "201.555.0123", " 201 555 0123 ", "+1 201 555 0123"] {
+            assert_eq!(PhoneE164::parse("US", typed, &us_ca()).unwrap().as_str(), "+12015550123", "{typed}");
+        }
+        assert_eq!(PhoneE164::parse("ca", "416 555 0143", &us_ca()).unwrap().as_str(), "+14165550143");
+    }
+
+    #[test]
+    fn invalid_numbers_and_disallowed_countries_are_refused() {
+        assert_eq!(PhoneE164::parse("US", "12", &us_ca()), Err(PhoneError::Invalid));
+        assert_eq!(PhoneE164::parse("US", "", &us_ca()), Err(PhoneError::Empty));
+        assert_eq!(PhoneE164::parse("US", "201555012a", &us_ca()), Err(PhoneError::Invalid));
+        assert_eq!(PhoneE164::parse("GB", "020 7946 0018", &us_ca()), Err(PhoneError::CountryNotAllowed));
+        assert_eq!(PhoneE164::parse("US", "+44 20 7946 0018", &us_ca()), Err(PhoneError::CountryNotAllowed));
+        assert_eq!(PhoneE164::parse("ZZ", "2015550123", &us_ca()), Err(PhoneError::UnknownCountry));
+    }
+
+    #[test]
+    fn phones_are_shown_masked() {
+        let phone = PhoneE164::parse("US", "201 555 0143", &us_ca()).unwrap();
+        assert_eq!(phone.masked(), "•••-•••-0143");
+        assert!(!format!("{phone:?}").contains("555"));
+    }
+
+    #[test]
+    fn the_picker_lists_allowed_countries_us_first_with_calling_codes() {
+        let list = picker_countries(&["CA".into(), "GB".into(), "US".into()]);
+        assert_eq!(list.iter().map(|c| c.code).collect::<Vec<_>>(), ["US", "CA", "GB"]);
+        assert_eq!(calling_code(list[0]), Some(1));
+        assert_eq!(calling_code(list[2]), Some(44));
+    }
+}

@@ -1,0 +1,212 @@
+//! The MFA API (DESIGN §7): authenticator-app and text-message setup, sending codes, and
+//! verification, for half-signed-in sessions and for signed-in users adding a method.
+
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use portal_core::mfa::factor::ChallengePurpose;
+use portal_core::mfa::service::{MfaCompleted, MfaError, SmsSent};
+use portal_core::mfa::{Method, MfaRequirement, OtpCode};
+use portal_core::sms::PhoneError;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::cookies;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiMfaSession, Client};
+use crate::qr;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/mfa/totp/setup", post(totp_setup))
+        .route("/mfa/totp/confirm", post(totp_confirm))
+        .route("/mfa/sms/setup", post(sms_setup))
+        .route("/mfa/sms/confirm", post(sms_confirm))
+        .route("/mfa/sms/send", post(sms_send))
+        .route("/mfa/verify", post(verify))
+        .route("/mfa/postpone", post(postpone))
+}
+
+/// `MfaError` → the API's error format.
+pub fn mfa_error(state: &AppState, e: MfaError) -> ApiError {
+    let message = e.to_string();
+    match e {
+        MfaError::InvalidCode | MfaError::CodeReplayed => {
+            ApiError::new(StatusCode::BAD_REQUEST, "invalid_code", message)
+        }
+        MfaError::CodeExpired => ApiError::new(StatusCode::BAD_REQUEST, "code_expired", message),
+        MfaError::NoCodeSent => ApiError::new(StatusCode::BAD_REQUEST, "no_code_sent", message),
+        MfaError::NoPendingSetup => ApiError::new(StatusCode::BAD_REQUEST, "setup_not_started", message),
+        MfaError::Throttled { retry_after } => ApiError { message, ..ApiError::throttled(retry_after) },
+        MfaError::Locked => {
+            ApiError { code: "account_locked", message, ..ApiError::throttled(time::Duration::hours(24)) }
+        }
+        MfaError::SetupExpired { deadline } => setup_expired(state, deadline),
+        MfaError::Phone(p) => {
+            let field = match p {
+                PhoneError::UnknownCountry | PhoneError::CountryNotAllowed => "country",
+                PhoneError::Empty | PhoneError::Invalid => "phone",
+            };
+            ApiError::field(field, p.to_string())
+        }
+        MfaError::SendRefused(r) => ApiError { code: "sms_limit", message, ..ApiError::throttled(r.retry_after()) },
+        MfaError::SmsFailed => ApiError::new(StatusCode::BAD_GATEWAY, "sms_failed", message),
+        MfaError::StepUpRequired => ApiError::new(StatusCode::FORBIDDEN, "step_up_required", message),
+        MfaError::NoSuchMethod(_) => ApiError {
+            field: Some("method".into()),
+            ..ApiError::new(StatusCode::BAD_REQUEST, "method_not_enrolled", message)
+        },
+        MfaError::WrongStep => ApiError::new(StatusCode::CONFLICT, "wrong_step", message),
+        MfaError::Internal(e) => e.into(),
+    }
+}
+
+/// 403 `mfa_setup_expired` with the deadline and how to reach support.
+pub fn setup_expired(state: &AppState, deadline: time::Date) -> ApiError {
+    let settings = &state.portal.settings;
+    let mut extra = serde_json::Map::new();
+    extra.insert("setup_deadline".into(), json!(deadline.to_string()));
+    extra.insert("support".into(), json!({ "email": settings.support_email, "chat_url": settings.support_chat_url }));
+    ApiError {
+        extra: Some(extra),
+        ..ApiError::new(
+            StatusCode::FORBIDDEN,
+            "mfa_setup_expired",
+            format!("the deadline to set up a verification method was {deadline}; contact support to continue"),
+        )
+    }
+}
+
+fn code_sent(sent: &SmsSent) -> Json<serde_json::Value> {
+    Json(
+        json!({ "state": "code_sent", "phone_hint": sent.phone_hint, "resend_after_s": sent.resend_after.whole_seconds() }),
+    )
+}
+
+/// The new, fully signed-in session goes into the cookie.
+fn authenticated(state: &AppState, done: &MfaCompleted) -> Response {
+    ([(header::SET_COOKIE, cookies::set_session(&done.token, &state.web))], Json(json!({ "state": "authenticated" })))
+        .into_response()
+}
+
+fn parse_code(text: &str) -> Result<OtpCode, ApiError> {
+    OtpCode::parse(text).map_err(|e| ApiError::field("code", e.to_string()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Empty {}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CodeBody {
+    code: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PhoneBody {
+    country: String,
+    phone: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VerifyBody {
+    method: String,
+    code: String,
+}
+
+async fn totp_setup(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    ApiMfaSession(s): ApiMfaSession,
+    ApiJson(Empty {}): ApiJson<Empty>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let setup = state.portal.totp_setup(&s.session, &s.user, &ctx, true).await.map_err(|e| mfa_error(&state, e))?;
+    Ok(Json(json!({
+        "secret": setup.secret.base32(),
+        "otpauth_uri": setup.otpauth_uri,
+        "qr_svg": qr::svg(&setup.otpauth_uri, "QR code for your authenticator app"),
+    })))
+}
+
+async fn totp_confirm(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    ApiMfaSession(s): ApiMfaSession,
+    ApiJson(body): ApiJson<CodeBody>,
+) -> Result<Response, ApiError> {
+    let code = parse_code(&body.code)?;
+    let done = state.portal.totp_confirm(&s.session, &s.user, &code, &ctx).await.map_err(|e| mfa_error(&state, e))?;
+    Ok(authenticated(&state, &done))
+}
+
+async fn sms_setup(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    ApiMfaSession(s): ApiMfaSession,
+    ApiJson(body): ApiJson<PhoneBody>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let sent = state
+        .portal
+        .sms_setup_send(&s.session, &s.user, &body.country, &body.phone, &ctx)
+        .await
+        .map_err(|e| mfa_error(&state, e))?;
+    Ok(code_sent(&sent))
+}
+
+async fn sms_confirm(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    ApiMfaSession(s): ApiMfaSession,
+    ApiJson(body): ApiJson<CodeBody>,
+) -> Result<Response, ApiError> {
+    let code = parse_code(&body.code)?;
+    let done =
+        state.portal.sms_setup_confirm(&s.session, &s.user, &code, &ctx).await.map_err(|e| mfa_error(&state, e))?;
+    Ok(authenticated(&state, &done))
+}
+
+/// A returning user's code; during a text-message setup, a new setup code to the same number.
+async fn sms_send(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    ApiMfaSession(s): ApiMfaSession,
+    ApiJson(Empty {}): ApiJson<Empty>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let status = state.portal.mfa_session_status(&s.session, &s.user, &ctx).await.map_err(|e| mfa_error(&state, e))?;
+    let purpose = match status.requirement {
+        MfaRequirement::Verify { .. } => ChallengePurpose::Login,
+        _ => ChallengePurpose::Setup,
+    };
+    let sent = state.portal.sms_resend(&s.session, &s.user, purpose, &ctx).await.map_err(|e| mfa_error(&state, e))?;
+    Ok(code_sent(&sent))
+}
+
+async fn verify(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    ApiMfaSession(s): ApiMfaSession,
+    ApiJson(body): ApiJson<VerifyBody>,
+) -> Result<Response, ApiError> {
+    let method =
+        Method::parse(&body.method).ok_or_else(|| ApiError::field("method", "method must be \"totp\" or \"sms\""))?;
+    let code = parse_code(&body.code)?;
+    let done =
+        state.portal.mfa_verify(&s.session, &s.user, method, &code, &ctx).await.map_err(|e| mfa_error(&state, e))?;
+    Ok(authenticated(&state, &done))
+}
+
+async fn postpone(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    ApiMfaSession(s): ApiMfaSession,
+    ApiJson(Empty {}): ApiJson<Empty>,
+) -> Result<Response, ApiError> {
+    let done = state.portal.mfa_postpone(&s.session, &s.user, &ctx).await.map_err(|e| mfa_error(&state, e))?;
+    Ok(authenticated(&state, &done))
+}

@@ -1,0 +1,732 @@
+//! The MFA pages the guide walks through: add a verification method (text message or
+//! authenticator app), verify as a returning user, the past-deadline page, and help. Plain
+//! forms, POST → redirect → GET; no window is ever opened.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use portal_core::mfa::factor::ChallengePurpose;
+use portal_core::mfa::service::{MfaCompleted, MfaError, MfaStatus};
+use portal_core::mfa::{Method, MfaRequirement, OtpCode};
+use portal_core::session::AuthLevel;
+use portal_core::sms::{self, PhoneError};
+use serde::Deserialize;
+use time::Date;
+
+use super::csrf;
+use super::{Layout, render};
+use crate::cookies;
+use crate::error::PageError;
+use crate::extract::{Client, PageForm, PageMfaSession, SignedIn};
+use crate::qr;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/mfa", get(next_step))
+        .route("/mfa/setup", get(choose_page))
+        .route("/mfa/setup/postpone", post(postpone))
+        .route("/mfa/setup/sms", get(sms_page).post(sms_send))
+        .route("/mfa/setup/sms/verify", get(sms_verify_page).post(sms_verify))
+        .route("/mfa/setup/sms/resend", post(sms_resend))
+        .route("/mfa/setup/app", get(app_page).post(app_confirm))
+        .route("/mfa/setup/app/restart", post(app_restart))
+        .route("/mfa/verify", get(verify_page).post(verify))
+        .route("/mfa/verify/send", post(verify_send))
+        .route("/help", get(help))
+}
+
+/// "March 4, 2023", as the guide writes dates.
+pub fn long_date(d: Date) -> String {
+    format!("{} {}, {}", d.month(), d.day(), d.year())
+}
+
+#[derive(Template)]
+#[template(path = "mfa_expired.html")]
+struct ExpiredPage {
+    layout: Layout,
+    deadline: String,
+    support_email: String,
+    chat_url: String,
+}
+
+/// The past-deadline page (403), with the browser's dead session cookie cleared.
+pub fn expired_page(state: &AppState, deadline: Date) -> Response {
+    let settings = &state.portal.settings;
+    let mut response = render(
+        StatusCode::FORBIDDEN,
+        &ExpiredPage {
+            layout: Layout::new(state, None),
+            deadline: long_date(deadline),
+            support_email: settings.support_email.clone(),
+            chat_url: settings.support_chat_url.clone(),
+        },
+    );
+    response.headers_mut().insert(header::SET_COOKIE, cookies::clear_session(&state.web));
+    response
+}
+
+/// What a page does with an MFA failure: some leave the form, the rest are shown on it.
+enum Failure {
+    Respond(Response),
+    Show { status: StatusCode, message: String, retry_after: Option<u64> },
+}
+
+fn failure(state: &AppState, e: MfaError) -> Failure {
+    let message = capitalised(&e.to_string());
+    match e {
+        MfaError::SetupExpired { deadline } => Failure::Respond(expired_page(state, deadline)),
+        MfaError::StepUpRequired => Failure::Respond(Redirect::to("/mfa/verify?next=setup").into_response()),
+        MfaError::WrongStep => Failure::Respond(Redirect::to("/mfa").into_response()),
+        MfaError::Internal(e) => Failure::Respond(PageError::from(e).into_response()),
+        MfaError::Throttled { retry_after } => Failure::Show {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            message: format!("Too many wrong codes. Please wait {} and try again.", wait_text(retry_after)),
+            retry_after: Some(portal_core::throttle::retry_after_secs(retry_after)),
+        },
+        MfaError::Locked => Failure::Show {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            message: "Too many wrong codes: sign-in is locked for this account. Contact support to unlock it.".into(),
+            retry_after: Some(86_400),
+        },
+        MfaError::SendRefused(r) => Failure::Show {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            message,
+            retry_after: Some(portal_core::throttle::retry_after_secs(r.retry_after())),
+        },
+        MfaError::SmsFailed => Failure::Show { status: StatusCode::BAD_GATEWAY, message, retry_after: None },
+        MfaError::InvalidCode | MfaError::CodeReplayed | MfaError::CodeExpired | MfaError::NoCodeSent => {
+            Failure::Show { status: StatusCode::BAD_REQUEST, message, retry_after: None }
+        }
+        MfaError::NoPendingSetup | MfaError::NoSuchMethod(_) | MfaError::Phone(_) => {
+            Failure::Show { status: StatusCode::UNPROCESSABLE_ENTITY, message, retry_after: None }
+        }
+    }
+}
+
+fn wait_text(d: time::Duration) -> String {
+    let secs = portal_core::throttle::retry_after_secs(d);
+    if secs < 90 { format!("{secs} seconds") } else { format!("{} minutes", secs.div_ceil(60)) }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+fn with_retry_after(mut response: Response, retry_after: Option<u64>) -> Response {
+    if let Some(secs) = retry_after {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    response
+}
+
+/// Signed in fully: the new session goes into the cookie, then on to `next`.
+fn signed_in(state: &AppState, done: &MfaCompleted, next: &str) -> Response {
+    let mut response = Redirect::to(next).into_response();
+    response.headers_mut().append(header::SET_COOKIE, cookies::set_session(&done.token, &state.web));
+    response
+}
+
+fn csrf_ok(s: &SignedIn, given: &str) -> Result<(), PageError> {
+    if csrf::tokens_match(&s.session.csrf_token, given) {
+        Ok(())
+    } else {
+        Err(PageError::new(
+            StatusCode::FORBIDDEN,
+            "Request refused",
+            "This page had expired. Go back, reload it and try again.",
+        ))
+    }
+}
+
+async fn status_or_response(
+    state: &AppState,
+    s: &SignedIn,
+    ctx: &portal_core::RequestContext,
+) -> Result<MfaStatus, Response> {
+    state.portal.mfa_session_status(&s.session, &s.user, ctx).await.map_err(|e| match failure(state, e) {
+        Failure::Respond(r) => r,
+        Failure::Show { status, message, .. } => {
+            PageError { status, title: "Something went wrong", message }.into_response()
+        }
+    })
+}
+
+async fn next_step(State(state): State<AppState>, Client(ctx): Client, PageMfaSession(s): PageMfaSession) -> Response {
+    let status = match status_or_response(&state, &s, &ctx).await {
+        Ok(status) => status,
+        Err(r) => return r,
+    };
+    let to = match (s.session.auth_level, &status.requirement) {
+        (AuthLevel::Full, _) => "/",
+        (_, MfaRequirement::Setup { .. }) => "/mfa/setup",
+        (_, MfaRequirement::Verify { .. }) => "/mfa/verify",
+        // The rules changed since the password step (say MFA was switched off again).
+        _ => "/login",
+    };
+    Redirect::to(to).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "mfa_setup_choose.html")]
+struct ChoosePage {
+    layout: Layout,
+    csrf: String,
+    adding: bool,
+    deadline: Option<String>,
+    days_left_text: String,
+    can_postpone: bool,
+}
+
+async fn choose_page(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    PageMfaSession(s): PageMfaSession,
+) -> Response {
+    let status = match status_or_response(&state, &s, &ctx).await {
+        Ok(status) => status,
+        Err(r) => return r,
+    };
+    let (deadline, days_left, can_postpone) = match status.requirement {
+        MfaRequirement::Setup { deadline, days_left, can_postpone } => (deadline, days_left, can_postpone),
+        MfaRequirement::Verify { .. } if s.session.auth_level == AuthLevel::PasswordVerified => {
+            return Redirect::to("/mfa/verify").into_response();
+        }
+        _ => (None, None, false),
+    };
+    let days_left_text = match days_left {
+        Some(1) => "1 day left".to_owned(),
+        Some(n) => format!("{n} days left"),
+        None => String::new(),
+    };
+    render(
+        StatusCode::OK,
+        &ChoosePage {
+            layout: Layout::new(&state, Some(&s)),
+            csrf: s.session.csrf_token.clone(),
+            adding: s.session.auth_level == AuthLevel::Full,
+            deadline: deadline.map(long_date),
+            days_left_text,
+            can_postpone,
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CsrfForm {
+    csrf: String,
+}
+
+async fn postpone(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    PageMfaSession(s): PageMfaSession,
+    PageForm(form): PageForm<CsrfForm>,
+) -> Result<Response, PageError> {
+    csrf_ok(&s, &form.csrf)?;
+    match state.portal.mfa_postpone(&s.session, &s.user, &ctx).await {
+        Ok(done) => Ok(signed_in(&state, &done, "/")),
+        Err(e) => Ok(match failure(&state, e) {
+            Failure::Respond(r) => r,
+            Failure::Show { status, message, .. } => {
+                PageError { status, title: "Not possible", message }.into_response()
+            }
+        }),
+    }
+}
+
+struct CountryOption {
+    code: &'static str,
+    label: String,
+}
+
+#[derive(Template, Default)]
+#[template(path = "mfa_setup_sms.html")]
+struct SmsPage {
+    layout: Layout,
+    csrf: String,
+    countries: Vec<CountryOption>,
+    country: String,
+    phone: String,
+    error: Option<String>,
+    country_error: Option<String>,
+    phone_error: Option<String>,
+}
+
+fn sms_form(state: &AppState, s: &SignedIn, status: StatusCode, page: SmsPage) -> Response {
+    let countries = sms::picker_countries(&state.portal.settings.sms_allowed_countries)
+        .into_iter()
+        .map(|c| CountryOption {
+            code: c.code,
+            label: match sms::calling_code(c) {
+                Some(cc) => format!("{} (+{cc})", c.name),
+                None => c.name.to_owned(),
+            },
+        })
+        .collect();
+    let country = if page.country.is_empty() { "US".to_owned() } else { page.country.clone() };
+    render(
+        status,
+        &SmsPage {
+            layout: Layout::new(state, Some(s)),
+            csrf: s.session.csrf_token.clone(),
+            countries,
+            country,
+            ..page
+        },
+    )
+}
+
+async fn sms_page(State(state): State<AppState>, Client(ctx): Client, PageMfaSession(s): PageMfaSession) -> Response {
+    if let Err(r) = status_or_response(&state, &s, &ctx).await {
+        return r;
+    }
+    sms_form(&state, &s, StatusCode::OK, SmsPage::default())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PhoneForm {
+    csrf: String,
+    country: String,
+    phone: String,
+}
+
+async fn sms_send(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    PageMfaSession(s): PageMfaSession,
+    PageForm(form): PageForm<PhoneForm>,
+) -> Result<Response, PageError> {
+    csrf_ok(&s, &form.csrf)?;
+    match state.portal.sms_setup_send(&s.session, &s.user, &form.country, &form.phone, &ctx).await {
+        Ok(_) => Ok(Redirect::to("/mfa/setup/sms/verify").into_response()),
+        Err(MfaError::Phone(p)) => {
+            let message = Some(capitalised(&p.to_string()));
+            let (country_error, phone_error) = match p {
+                PhoneError::UnknownCountry | PhoneError::CountryNotAllowed => (message, None),
+                PhoneError::Empty | PhoneError::Invalid => (None, message),
+            };
+            let page =
+                SmsPage { country: form.country, phone: form.phone, country_error, phone_error, ..SmsPage::default() };
+            Ok(sms_form(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, page))
+        }
+        Err(e) => Ok(match failure(&state, e) {
+            Failure::Respond(r) => r,
+            Failure::Show { status, message, retry_after } => {
+                let page =
+                    SmsPage { country: form.country, phone: form.phone, error: Some(message), ..SmsPage::default() };
+                with_retry_after(sms_form(&state, &s, status, page), retry_after)
+            }
+        }),
+    }
+}
+
+#[derive(Template, Default)]
+#[template(path = "mfa_setup_sms_verify.html")]
+struct SmsVerifyPage {
+    layout: Layout,
+    csrf: String,
+    phone_hint: String,
+    resend_wait: i64,
+    code_hint: &'static str,
+    notice: Option<String>,
+    error: Option<String>,
+    code_error: Option<String>,
+}
+
+async fn sms_verify_form(state: &AppState, s: &SignedIn, status: StatusCode, page: SmsVerifyPage) -> Response {
+    let hint = match state.portal.sms_setup_phone_hint(&s.session).await {
+        Ok(Some(hint)) => hint,
+        Ok(None) => return Redirect::to("/mfa/setup/sms").into_response(),
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    let resend_wait =
+        state.portal.sms_resend_wait(&s.session, ChallengePurpose::Setup).await.ok().flatten().unwrap_or(0);
+    render(
+        status,
+        &SmsVerifyPage {
+            layout: Layout::new(state, Some(s)),
+            csrf: s.session.csrf_token.clone(),
+            phone_hint: hint,
+            resend_wait,
+            code_hint: "The code from the text message, for example 123456.",
+            ..page
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NoticeQuery {
+    sent: String,
+}
+
+async fn sms_verify_page(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    PageMfaSession(s): PageMfaSession,
+    Query(q): Query<NoticeQuery>,
+) -> Response {
+    if let Err(r) = status_or_response(&state, &s, &ctx).await {
+        return r;
+    }
+    let notice = (q.sent == "again").then(|| "We sent a new code. Only the newest code works.".to_owned());
+    sms_verify_form(&state, &s, StatusCode::OK, SmsVerifyPage { notice, ..SmsVerifyPage::default() }).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CodeForm {
+    csrf: String,
+    code: String,
+    method: String,
+    next: String,
+}
+
+/// After MFA: back to adding a method when that is what the user was doing, else home.
+fn after_mfa(next: &str) -> &'static str {
+    if next == "setup" { "/mfa/setup" } else { "/" }
+}
+
+async fn sms_verify(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    PageMfaSession(s): PageMfaSession,
+    PageForm(form): PageForm<CodeForm>,
+) -> Result<Response, PageError> {
+    csrf_ok(&s, &form.csrf)?;
+    let show = |status, code_error: Option<String>, error: Option<String>| {
+        SmsVerifyPage { code_error, error, ..SmsVerifyPage::default() }.with_status(status)
+    };
+    let (status, page) = match OtpCode::parse(&form.code) {
+        Err(e) => show(StatusCode::UNPROCESSABLE_ENTITY, Some(capitalised(&e.to_string())), None),
+        Ok(code) => match state.portal.sms_setup_confirm(&s.session, &s.user, &code, &ctx).await {
+            Ok(done) => return Ok(signed_in(&state, &done, "/")),
+            Err(e) => match failure(&state, e) {
+                Failure::Respond(r) => return Ok(r),
+                Failure::Show { status, message, retry_after } => {
+                    let response = sms_verify_form(
+                        &state,
+                        &s,
+                        status,
+                        SmsVerifyPage { code_error: Some(message), ..SmsVerifyPage::default() },
+                    )
+                    .await;
+                    return Ok(with_retry_after(response, retry_after));
+                }
+            },
+        },
+    };
+    Ok(sms_verify_form(&state, &s, status, page).await)
+}
+
+trait WithStatus: Sized {
+    fn with_status(self, status: StatusCode) -> (StatusCode, Self) {
+        (status, self)
+    }
+}
+impl WithStatus for SmsVerifyPage {}
+
+async fn sms_resend(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    PageMfaSession(s): PageMfaSession,
+    PageForm(form): PageForm<CsrfForm>,
+) -> Result<Response, PageError> {
+    csrf_ok(&s, &form.csrf)?;
+    match state.portal.sms_resend(&s.session, &s.user, ChallengePurpose::Setup, &ctx).await {
+        Ok(_) => Ok(Redirect::to("/mfa/setup/sms/verify?sent=again").into_response()),
+        Err(MfaError::NoCodeSent) => Ok(Redirect::to("/mfa/setup/sms").into_response()),
+        Err(e) => Ok(match failure(&state, e) {
+            Failure::Respond(r) => r,
+            Failure::Show { status, message, retry_after } => {
+                let page = SmsVerifyPage { error: Some(message), ..SmsVerifyPage::default() };
+                with_retry_after(sms_verify_form(&state, &s, status, page).await, retry_after)
+            }
+        }),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "mfa_setup_app.html")]
+struct AppPage {
+    layout: Layout,
+    csrf: String,
+    qr_svg: String,
+    secret_display: String,
+    secret_plain: String,
+    account: String,
+    code_hint: &'static str,
+    error: Option<String>,
+    code_error: Option<String>,
+}
+
+async fn app_form(
+    state: &AppState,
+    s: &SignedIn,
+    ctx: &portal_core::RequestContext,
+    status: StatusCode,
+    restart: bool,
+    code_error: Option<String>,
+) -> Response {
+    match state.portal.totp_setup(&s.session, &s.user, ctx, restart).await {
+        Ok(setup) => render(
+            status,
+            &AppPage {
+                layout: Layout::new(state, Some(s)),
+                csrf: s.session.csrf_token.clone(),
+                qr_svg: qr::svg(&setup.otpauth_uri, "QR code to scan with your authenticator app"),
+                secret_display: setup.secret.for_display(),
+                secret_plain: setup.secret.base32().to_ascii_lowercase(),
+                account: setup.account,
+                code_hint: "The 6-digit code your app shows for this account.",
+                error: None,
+                code_error,
+            },
+        ),
+        Err(e) => match failure(state, e) {
+            Failure::Respond(r) => r,
+            Failure::Show { status, message, .. } => {
+                PageError { status, title: "Not possible", message }.into_response()
+            }
+        },
+    }
+}
+
+async fn app_page(State(state): State<AppState>, Client(ctx): Client, PageMfaSession(s): PageMfaSession) -> Response {
+    app_form(&state, &s, &ctx, StatusCode::OK, false, None).await
+}
+
+async fn app_restart(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    PageMfaSession(s): PageMfaSession,
+    PageForm(form): PageForm<CsrfForm>,
+) -> Result<Response, PageError> {
+    csrf_ok(&s, &form.csrf)?;
+    // Starting again replaces the pending secret; GET then shows the new one.
+    Ok(match state.portal.totp_setup(&s.session, &s.user, &ctx, true).await {
+        Ok(_) => Redirect::to("/mfa/setup/app").into_response(),
+        Err(e) => match failure(&state, e) {
+            Failure::Respond(r) => r,
+            Failure::Show { status, message, .. } => {
+                PageError { status, title: "Not possible", message }.into_response()
+            }
+        },
+    })
+}
+
+async fn app_confirm(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    PageMfaSession(s): PageMfaSession,
+    PageForm(form): PageForm<CodeForm>,
+) -> Result<Response, PageError> {
+    csrf_ok(&s, &form.csrf)?;
+    let code = match OtpCode::parse(&form.code) {
+        Ok(code) => code,
+        Err(e) => {
+            return Ok(app_form(
+                &state,
+                &s,
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                false,
+                Some(capitalised(&e.to_string())),
+            )
+            .await);
+        }
+    };
+    match state.portal.totp_confirm(&s.session, &s.user, &code, &ctx).await {
+        Ok(done) => Ok(signed_in(&state, &done, "/")),
+        Err(e) => Ok(match failure(&state, e) {
+            Failure::Respond(r) => r,
+            Failure::Show { status, message, retry_after } => {
+                with_retry_after(app_form(&state, &s, &ctx, status, false, Some(message)).await, retry_after)
+            }
+        }),
+    }
+}
+
+struct MethodOption {
+    value: &'static str,
+    label: &'static str,
+    detail: String,
+}
+
+#[derive(Template, Default)]
+#[template(path = "mfa_verify.html")]
+struct VerifyPage {
+    layout: Layout,
+    csrf: String,
+    methods: Vec<MethodOption>,
+    selected: String,
+    phone_hint: String,
+    sms_sent: bool,
+    step_up: bool,
+    code_hint: &'static str,
+    notice: Option<String>,
+    error: Option<String>,
+    code_error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct VerifyQuery {
+    method: String,
+    next: String,
+    sent: String,
+}
+
+async fn verify_form(
+    state: &AppState,
+    s: &SignedIn,
+    ctx: &portal_core::RequestContext,
+    status: StatusCode,
+    chosen: &str,
+    page: VerifyPage,
+) -> Response {
+    let mfa = match status_or_response(state, s, ctx).await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let methods = mfa.methods();
+    if methods.is_empty() {
+        return Redirect::to("/mfa").into_response();
+    }
+    let selected = Method::parse(chosen)
+        .filter(|m| methods.contains(m))
+        .or(mfa.preferred.filter(|m| methods.contains(m)))
+        .unwrap_or(methods[0]);
+    let phone_hint = mfa.phone_hint().unwrap_or_default();
+    let options = methods
+        .iter()
+        .map(|m| match m {
+            Method::Sms => MethodOption { value: "sms", label: "TEXT", detail: format!(" — a code to {phone_hint}") },
+            Method::Totp => {
+                MethodOption {
+                    value: "totp", label: "Authenticator app", detail: " — the code in your app".to_owned()
+                }
+            }
+        })
+        .collect();
+    let sms_sent = selected == Method::Sms
+        && state.portal.sms_resend_wait(&s.session, ChallengePurpose::Login).await.ok().flatten().is_some();
+    let code_hint = match selected {
+        Method::Sms => "The code from the text message.",
+        Method::Totp => "Open your authenticator app and type the code it shows for this portal.",
+    };
+    render(
+        status,
+        &VerifyPage {
+            layout: Layout::new(state, Some(s)),
+            csrf: s.session.csrf_token.clone(),
+            methods: options,
+            selected: selected.as_str().to_owned(),
+            phone_hint,
+            sms_sent,
+            code_hint,
+            ..page
+        },
+    )
+}
+
+async fn verify_page(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    PageMfaSession(s): PageMfaSession,
+    Query(q): Query<VerifyQuery>,
+) -> Response {
+    let notice = (q.sent == "1").then(|| "We sent a code. Enter it below; only the newest code works.".to_owned());
+    let page = VerifyPage { step_up: q.next == "setup", notice, ..VerifyPage::default() };
+    verify_form(&state, &s, &ctx, StatusCode::OK, &q.method, page).await
+}
+
+async fn verify_send(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    PageMfaSession(s): PageMfaSession,
+    PageForm(form): PageForm<CodeForm>,
+) -> Result<Response, PageError> {
+    csrf_ok(&s, &form.csrf)?;
+    let next = if form.next == "setup" { "&next=setup" } else { "" };
+    match state.portal.sms_login_send(&s.session, &s.user, &ctx).await {
+        Ok(_) => Ok(Redirect::to(&format!("/mfa/verify?method=sms&sent=1{next}")).into_response()),
+        Err(e) => Ok(match failure(&state, e) {
+            Failure::Respond(r) => r,
+            Failure::Show { status, message, retry_after } => {
+                let page = VerifyPage { step_up: form.next == "setup", error: Some(message), ..VerifyPage::default() };
+                with_retry_after(verify_form(&state, &s, &ctx, status, "sms", page).await, retry_after)
+            }
+        }),
+    }
+}
+
+async fn verify(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    PageMfaSession(s): PageMfaSession,
+    PageForm(form): PageForm<CodeForm>,
+) -> Result<Response, PageError> {
+    csrf_ok(&s, &form.csrf)?;
+    let step_up = form.next == "setup";
+    let again = |code_error: String| VerifyPage { step_up, code_error: Some(code_error), ..VerifyPage::default() };
+    let Some(method) = Method::parse(&form.method) else {
+        return Ok(verify_form(
+            &state,
+            &s,
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "",
+            again("Choose a method".into()),
+        )
+        .await);
+    };
+    let code = match OtpCode::parse(&form.code) {
+        Ok(code) => code,
+        Err(e) => {
+            let page = again(capitalised(&e.to_string()));
+            return Ok(verify_form(&state, &s, &ctx, StatusCode::UNPROCESSABLE_ENTITY, method.as_str(), page).await);
+        }
+    };
+    match state.portal.mfa_verify(&s.session, &s.user, method, &code, &ctx).await {
+        Ok(done) => Ok(signed_in(&state, &done, after_mfa(&form.next))),
+        Err(e) => Ok(match failure(&state, e) {
+            Failure::Respond(r) => r,
+            Failure::Show { status, message, retry_after } => with_retry_after(
+                verify_form(&state, &s, &ctx, status, method.as_str(), again(message)).await,
+                retry_after,
+            ),
+        }),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "help.html")]
+struct HelpPage {
+    layout: Layout,
+    grace_days: u16,
+    countries: String,
+    chat_url: String,
+}
+
+async fn help(State(state): State<AppState>) -> Response {
+    let settings = &state.portal.settings;
+    let countries =
+        sms::picker_countries(&settings.sms_allowed_countries).iter().map(|c| c.name).collect::<Vec<_>>().join(", ");
+    render(
+        StatusCode::OK,
+        &HelpPage {
+            layout: Layout::new(&state, None),
+            grace_days: settings.mfa.grace_days,
+            countries,
+            chat_url: settings.support_chat_url.clone(),
+        },
+    )
+}
