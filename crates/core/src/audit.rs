@@ -117,6 +117,7 @@ pub mod action {
     pub const MFA_VERIFY: &str = "mfa.verify";
     pub const MFA_THROTTLED: &str = "mfa.throttled";
     pub const MFA_POSTPONED: &str = "mfa.postponed";
+    pub const MFA_METHOD_REMOVED: &str = "mfa.method_removed";
     pub const SUPPORT_EXTEND_DEADLINE: &str = "support.mfa.extend_deadline";
     pub const SUPPORT_RESET_MFA: &str = "support.mfa.reset";
     pub const SUPPORT_UNLOCK: &str = "support.mfa.unlock";

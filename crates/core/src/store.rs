@@ -120,6 +120,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         now: OffsetDateTime,
     ) -> StoreResult<SendHistory>;
 
+    /// Removes the user's confirmed factor of `method`, with its audit row; `false` if none.
+    async fn delete_factor(&self, user: &UserId, method: crate::mfa::Method, audit: &AuditEvent) -> StoreResult<bool>;
+
     /// Sets (or clears) the support-set setup deadline, with its audit row.
     async fn set_mfa_deadline(
         &self,

@@ -538,6 +538,30 @@ macro_rules! sql_store {
                 })
             }
 
+            async fn delete_factor(&self, user: &UserId, method: portal_core::mfa::Method, audit: &AuditEvent) -> StoreResult<bool> {
+                let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                let removed = sqlx::query("DELETE FROM mfa_factors WHERE user_id = $1 AND method = $2")
+                    .bind(user.as_str())
+                    .bind(method.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?
+                    .rows_affected();
+                if removed == 0 {
+                    tx.rollback().await.map_err(backend_error)?;
+                    return Ok(false);
+                }
+                sqlx::query("UPDATE users SET mfa_preferred = NULL WHERE id = $1 AND mfa_preferred = $2")
+                    .bind(user.as_str())
+                    .bind(method.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                insert_audit!(&mut *tx, audit)?;
+                tx.commit().await.map_err(backend_error)?;
+                Ok(true)
+            }
+
             async fn set_mfa_deadline(&self, user: &UserId, deadline: Option<time::Date>, audit: &AuditEvent) -> StoreResult<()> {
                 let mut tx = self.pool.begin().await.map_err(backend_error)?;
                 sqlx::query("UPDATE users SET mfa_deadline = $1 WHERE id = $2")

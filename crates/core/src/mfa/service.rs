@@ -57,6 +57,8 @@ pub enum MfaError {
     NoSuchMethod(&'static str),
     #[error("this is not possible at this step of sign-in")]
     WrongStep,
+    #[error("this is your only verification method; add another before removing it")]
+    LastMethod,
     #[error(transparent)]
     Internal(#[from] InternalError),
 }
@@ -601,6 +603,32 @@ impl Portal {
         )
         .await;
         Ok(MfaCompleted { token, session: new_session })
+    }
+
+    /// Removes one of a signed-in user's methods (after a recent second factor). The last one
+    /// cannot go while MFA is in force for the user: that would switch their MFA off.
+    pub async fn remove_method(&self, session: &Session, user: &User, method: Method, ctx: &RequestContext) -> Result<(), MfaError> {
+        if session.auth_level != AuthLevel::Full {
+            return Err(MfaError::WrongStep);
+        }
+        let now = self.clock.now();
+        if !session.mfa_verified_at.is_some_and(|t| now - t < STEP_UP_WINDOW) {
+            return Err(MfaError::StepUpRequired);
+        }
+        let confirmed = self.confirmed_factors(&user.id).await?;
+        if !confirmed.iter().any(|f| f.method == method) {
+            return Err(MfaError::NoSuchMethod(method.label()));
+        }
+        let remaining: Vec<Factor> = confirmed.into_iter().filter(|f| f.method != method).collect();
+        if remaining.is_empty() && self.requirement_for(user, &[], now) != MfaRequirement::NotRequired {
+            return Err(MfaError::LastMethod);
+        }
+        let audit = AuditEvent::new(now, action::MFA_METHOD_REMOVED, Outcome::Success, ctx)
+            .actor(user.email.as_str())
+            .subject(Some(&user.id), user.email.as_str())
+            .detail("method", method.as_str());
+        self.store.delete_factor(&user.id, method, &audit).await?;
+        Ok(())
     }
 
     // ----- Support -------------------------------------------------------------------------

@@ -15,7 +15,7 @@ use serde_json::json;
 
 use crate::cookies;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiMfaSession, Client};
+use crate::extract::{ApiJson, ApiMfaSession, ApiUser, Client};
 use crate::qr;
 use crate::state::AppState;
 
@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/mfa/sms/send", post(sms_send))
         .route("/mfa/verify", post(verify))
         .route("/mfa/postpone", post(postpone))
+        .route("/mfa/remove", post(remove))
 }
 
 /// `MfaError` → the API's error format.
@@ -60,6 +61,7 @@ pub fn mfa_error(state: &AppState, e: MfaError) -> ApiError {
             ..ApiError::new(StatusCode::BAD_REQUEST, "method_not_enrolled", message)
         },
         MfaError::WrongStep => ApiError::new(StatusCode::CONFLICT, "wrong_step", message),
+        MfaError::LastMethod => ApiError::new(StatusCode::CONFLICT, "last_method", message),
         MfaError::Internal(e) => e.into(),
     }
 }
@@ -209,4 +211,22 @@ async fn postpone(
 ) -> Result<Response, ApiError> {
     let done = state.portal.mfa_postpone(&s.session, &s.user, &ctx).await.map_err(|e| mfa_error(&state, e))?;
     Ok(authenticated(&state, &done))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MethodBody {
+    method: String,
+}
+
+/// Removes a method of a signed-in user (`204`); the last one stays while MFA is in force.
+async fn remove(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    ApiUser(s): ApiUser,
+    ApiJson(body): ApiJson<MethodBody>,
+) -> Result<StatusCode, ApiError> {
+    let method = Method::parse(&body.method).ok_or_else(|| ApiError::field("method", "method must be \"totp\" or \"sms\""))?;
+    state.portal.remove_method(&s.session, &s.user, method, &ctx).await.map_err(|e| mfa_error(&state, e))?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use portal_core::auth::{LoginError, LoginNext, ResetError};
 use portal_core::email::Email;
+use portal_core::mfa::{Method, MfaRequirement};
 use portal_core::password::Password;
 use portal_core::session::AuthLevel;
 use serde::Deserialize;
@@ -28,24 +29,85 @@ pub fn routes() -> Router<AppState> {
         .route("/reset-password", get(reset_page).post(reset_submit))
 }
 
-#[derive(Template)]
-#[template(path = "home.html")]
-struct HomePage {
-    layout: Layout,
-    name: String,
-    email: String,
-    role: &'static str,
+pub(crate) struct MethodRow {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub detail: String,
 }
 
-async fn home(State(state): State<AppState>, PageUser(signed_in): PageUser) -> Response {
+#[derive(Template)]
+#[template(path = "home.html")]
+pub(crate) struct HomePage {
+    pub layout: Layout,
+    pub csrf: String,
+    pub name: String,
+    pub email: String,
+    pub role: &'static str,
+    pub methods: Vec<MethodRow>,
+    pub has_sms: bool,
+    pub has_totp: bool,
+    /// The last method cannot be removed while MFA is in force.
+    pub can_remove: bool,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct HomeQuery {
+    done: String,
+}
+
+async fn home(State(state): State<AppState>, PageUser(signed_in): PageUser, Query(q): Query<HomeQuery>) -> Response {
+    let notice = match q.done.as_str() {
+        "removed" => Some("The method was removed.".to_owned()),
+        _ => None,
+    };
+    home_page(&state, &signed_in, StatusCode::OK, notice, None).await
+}
+
+pub(crate) async fn home_page(
+    state: &AppState,
+    signed_in: &crate::extract::SignedIn,
+    status: StatusCode,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Response {
     let user = &signed_in.user;
+    let mfa = match state.portal.mfa_status(user).await {
+        Ok(m) => m,
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    let methods: Vec<MethodRow> = mfa
+        .confirmed
+        .iter()
+        .map(|f| match f.method {
+            Method::Sms => MethodRow {
+                value: "sms",
+                label: "Text message (SMS)",
+                detail: f.phone.as_ref().map(|p| format!("to {}", p.masked())).unwrap_or_default(),
+            },
+            Method::Totp => MethodRow { value: "totp", label: "Authenticator app", detail: String::new() },
+        })
+        .collect();
+    let in_force = !matches!(
+        state.portal.settings.mfa.requirement(user.role, user.created_at, user.mfa_deadline, &[], state.portal.clock.now()),
+        MfaRequirement::NotRequired
+    );
     render(
-        StatusCode::OK,
+        status,
         &HomePage {
-            layout: Layout::new(&state, Some(&signed_in)),
+            layout: Layout::new(state, Some(signed_in)),
+            csrf: signed_in.session.csrf_token.clone(),
             name: user.name.as_str().to_owned(),
             email: user.email.as_str().to_owned(),
             role: user.role.label(),
+            has_sms: methods.iter().any(|m| m.value == "sms"),
+            has_totp: methods.iter().any(|m| m.value == "totp"),
+            can_remove: methods.len() > 1 || !in_force,
+            methods,
+            notice,
+            error,
         },
     )
 }

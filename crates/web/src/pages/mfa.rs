@@ -20,7 +20,7 @@ use super::csrf;
 use super::{Layout, render};
 use crate::cookies;
 use crate::error::PageError;
-use crate::extract::{Client, PageForm, PageMfaSession, SignedIn};
+use crate::extract::{Client, PageForm, PageMfaSession, PageUser, SignedIn};
 use crate::qr;
 use crate::state::AppState;
 
@@ -36,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/mfa/setup/app/restart", post(app_restart))
         .route("/mfa/verify", get(verify_page).post(verify))
         .route("/mfa/verify/send", post(verify_send))
+        .route("/account/methods/remove", post(remove_method))
         .route("/help", get(help))
 }
 
@@ -101,6 +102,7 @@ fn failure(state: &AppState, e: MfaError) -> Failure {
         MfaError::InvalidCode | MfaError::CodeReplayed | MfaError::CodeExpired | MfaError::NoCodeSent => {
             Failure::Show { status: StatusCode::BAD_REQUEST, message, retry_after: None }
         }
+        MfaError::LastMethod => Failure::Show { status: StatusCode::CONFLICT, message, retry_after: None },
         MfaError::NoPendingSetup | MfaError::NoSuchMethod(_) | MfaError::Phone(_) => {
             Failure::Show { status: StatusCode::UNPROCESSABLE_ENTITY, message, retry_after: None }
         }
@@ -729,4 +731,30 @@ async fn help(State(state): State<AppState>) -> Response {
             chat_url: settings.support_chat_url.clone(),
         },
     )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RemoveForm {
+    csrf: String,
+    method: String,
+}
+
+async fn remove_method(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    PageUser(s): PageUser,
+    PageForm(form): PageForm<RemoveForm>,
+) -> Result<Response, PageError> {
+    csrf_ok(&s, &form.csrf)?;
+    let Some(method) = Method::parse(&form.method) else {
+        return Err(PageError::new(StatusCode::UNPROCESSABLE_ENTITY, "Form not understood", "Choose a method to remove."));
+    };
+    Ok(match state.portal.remove_method(&s.session, &s.user, method, &ctx).await {
+        Ok(()) => Redirect::to("/?done=removed").into_response(),
+        Err(e) => match failure(&state, e) {
+            Failure::Respond(r) => r,
+            Failure::Show { status, message, .. } => super::auth::home_page(&state, &s, status, None, Some(message)).await,
+        },
+    })
 }
