@@ -40,11 +40,16 @@ pub async fn refuse_cross_site_writes(State(state): State<AppState>, request: Re
     }
     let headers = request.headers();
     let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
-    let cross_by_fetch_metadata = matches!(fetch_site, Some("cross-site" | "same-site"));
     let origin = headers.get(header::ORIGIN).map(|v| v.to_str().unwrap_or("null"));
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    let cross_by_origin = origin.is_some_and(|o| !same_origin(o, &state.web.public_origin, host));
-    if !(cross_by_fetch_metadata || cross_by_origin) {
+    // Fetch metadata, when the browser sends it, is the authority. Origin is checked only
+    // without it, and `Origin: null` is not evidence of anything: browsers send it for our own
+    // forms because our Referrer-Policy is no-referrer. The form token is the second wall.
+    let cross_site = match fetch_site {
+        Some(site) => !matches!(site, "same-origin" | "none"),
+        None => origin.is_some_and(|o| o != "null" && !same_origin(o, &state.web.public_origin, host)),
+    };
+    if !cross_site {
         return next.run(request).await;
     }
     tracing::warn!(origin = ?origin, fetch_site = ?fetch_site, "refused a cross-site state-changing request");

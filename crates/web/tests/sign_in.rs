@@ -255,6 +255,26 @@ async fn cross_site_posts_are_refused() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], "cross_site_request");
+    // A browser's own form under Referrer-Policy: no-referrer says `Origin: null`; its fetch
+    // metadata decides.
+    let r = client
+        .post(app.url("/login"))
+        .header("origin", "null")
+        .header("sec-fetch-site", "cross-site")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = client
+        .post(app.url("/login"))
+        .header("origin", "null")
+        .header("sec-fetch-site", "same-origin")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "the portal's own form, as Chromium sends it");
     // The genuine form, from our own origin, works.
     let r = client.post(app.url("/login")).header("origin", app.base_url.as_str()).form(&form).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);

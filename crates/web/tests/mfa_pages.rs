@@ -1,0 +1,680 @@
+//! The MFA user guide, followed through the HTML pages with plain form posts (no JavaScript)
+//! over real HTTP, against the real portal on SQLite and (when configured) PostgreSQL: the
+//! first-login prompt with its deadline, the authenticator app and text-message setups,
+//! returning users choosing TEXT or the app, the past-deadline page, throttling, help,
+//! "Remind me later", staff, CSRF and the no-pop-up promise.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails loudly
+
+use portal_core::clock::Clock as _;
+use portal_core::user::Role;
+use portal_testkit::reqwest::{Client, Response, StatusCode, header};
+use portal_testkit::{AppOptions, Backend, TEST_PASSWORD, TEST_START, TestApp, backends, csrf_from, oathtool_at};
+use time::Duration;
+use time::macros::{date, datetime};
+
+const ANN: &str = "ann@example.com";
+
+async fn each_backend<F, Fut>(test: F)
+where
+    F: Fn(Backend) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for backend in backends() {
+        test(backend).await;
+    }
+}
+
+/// One response as a browser sees it.
+#[derive(Debug)]
+struct Page {
+    status: StatusCode,
+    location: Option<String>,
+    csp: Option<String>,
+    retry_after: Option<String>,
+    body: String,
+}
+
+impl Page {
+    fn location(&self) -> &str {
+        self.location.as_deref().unwrap_or_else(|| panic!("no Location ({}):\n{}", self.status, self.body))
+    }
+
+    fn assert_redirect(&self, to: &str) {
+        assert_eq!(self.status, StatusCode::SEE_OTHER, "expected a redirect to {to}:\n{}", self.body);
+        assert_eq!(self.location(), to);
+    }
+
+    fn assert_ok(&self) {
+        assert_eq!(self.status, StatusCode::OK, "location {:?}:\n{}", self.location, self.body);
+    }
+
+    fn csrf(&self) -> String {
+        csrf_from(&self.body)
+    }
+}
+
+async fn page_of(r: Response) -> Page {
+    let header_text =
+        |name: header::HeaderName| r.headers().get(name).map(|v: &header::HeaderValue| v.to_str().unwrap().to_owned());
+    let status = r.status();
+    let location = header_text(header::LOCATION);
+    let csp = header_text(header::CONTENT_SECURITY_POLICY);
+    let retry_after = header_text(header::RETRY_AFTER);
+    Page { status, location, csp, retry_after, body: r.text().await.unwrap() }
+}
+
+async fn get(app: &TestApp, client: &Client, path: &str) -> Page {
+    page_of(client.get(app.url(path)).send().await.unwrap()).await
+}
+
+async fn post(app: &TestApp, client: &Client, path: &str, form: &[(&str, &str)]) -> Page {
+    page_of(client.post(app.url(path)).form(form).send().await.unwrap()).await
+}
+
+/// The sign-in form, filled in and sent.
+async fn sign_in(app: &TestApp, client: &Client, email: &str) -> Page {
+    let login = get(app, client, "/login").await;
+    login.assert_ok();
+    post(app, client, "/login", &[("csrf", &login.csrf()), ("email", email), ("password", TEST_PASSWORD)]).await
+}
+
+/// Signs out through the header form of any signed-in page.
+async fn sign_out(app: &TestApp, client: &Client) {
+    let home = get(app, client, "/").await;
+    home.assert_ok();
+    post(app, client, "/logout", &[("csrf", &home.csrf())]).await.assert_redirect("/login?done=signed-out");
+}
+
+/// A policyholder whose portal switched MFA on 2026-03-01 (the day before the tests start).
+async fn switched_on_app(backend: Backend) -> TestApp {
+    let app = TestApp::spawn_with(backend, AppOptions::mfa_from(date!(2026 - 03 - 01))).await;
+    app.create_user(ANN, Role::Policyholder).await;
+    app
+}
+
+/// The secret in the "Still having trouble?" box: the `data-copy` value of the secret span.
+fn shown_secret(html: &str) -> String {
+    let marker = "<span class=\"secret\" id=\"totp-secret\" data-copy=\"";
+    let start = html.find(marker).unwrap_or_else(|| panic!("no secret on the page:\n{html}")) + marker.len();
+    let end = html[start..].find('"').unwrap();
+    html[start..start + end].to_owned()
+}
+
+/// The code an authenticator app shows now for a secret as the page shows it.
+fn app_code(app: &TestApp, secret: &str) -> String {
+    app.oathtool_code(&secret.to_ascii_uppercase())
+}
+
+/// A well-formed code that the secret does not produce in the accepted window.
+fn wrong_code(app: &TestApp, secret: &str) -> String {
+    let now = app.clock.now();
+    let near: Vec<String> = [-60, -30, 0, 30, 60]
+        .iter()
+        .map(|s| oathtool_at(&secret.to_ascii_uppercase(), now + Duration::seconds(*s)))
+        .collect();
+    ["000000", "111111", "222222", "333333", "444444", "555555", "666666"]
+        .into_iter()
+        .find(|c| !near.iter().any(|n| n == c))
+        .unwrap()
+        .to_owned()
+}
+
+/// Adds an authenticator app through its page; returns the secret.
+async fn enroll_app(app: &TestApp, client: &Client) -> String {
+    let setup = get(app, client, "/mfa/setup/app").await;
+    setup.assert_ok();
+    let secret = shown_secret(&setup.body);
+    let code = app_code(app, &secret);
+    post(app, client, "/mfa/setup/app", &[("csrf", &setup.csrf()), ("code", &code)]).await.assert_redirect("/");
+    secret
+}
+
+/// Adds a text-message number through its pages (signs the session in fully).
+async fn enroll_sms(app: &TestApp, client: &Client) {
+    let form = get(app, client, "/mfa/setup/sms").await;
+    form.assert_ok();
+    post(app, client, "/mfa/setup/sms", &[("csrf", &form.csrf()), ("country", "US"), ("phone", "201-555-0123")])
+        .await
+        .assert_redirect("/mfa/setup/sms/verify");
+    let verify = get(app, client, "/mfa/setup/sms/verify").await;
+    verify.assert_ok();
+    post(app, client, "/mfa/setup/sms/verify", &[("csrf", &verify.csrf()), ("code", &app.last_sms_code())])
+        .await
+        .assert_redirect("/");
+}
+
+/// The `<input …>` tag of the radio button for `value` on the verify page.
+fn radio<'a>(html: &'a str, value: &str) -> &'a str {
+    let marker = format!("type=\"radio\" name=\"method\" value=\"{value}\"");
+    let at = html.find(&marker).unwrap_or_else(|| panic!("no {value} choice:\n{html}"));
+    let start = html[..at].rfind('<').unwrap();
+    let end = at + html[at..].find('>').unwrap();
+    &html[start..=end]
+}
+
+fn is_checked(html: &str, value: &str) -> bool {
+    radio(html, value).contains(" checked")
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn the_first_login_after_switch_on_asks_to_add_a_method_by_the_deadline() {
+    each_backend(|backend| async move {
+        let app = switched_on_app(backend).await;
+        let client = app.client();
+        sign_in(&app, &client, ANN).await.assert_redirect("/mfa/setup");
+
+        let setup = get(&app, &client, "/mfa/setup").await;
+        setup.assert_ok();
+        let html = &setup.body;
+        assert!(html.contains("Add a verification method"), "{html}");
+        // Created 2026-03-02, after the switch-on: 45 days from the account's creation.
+        assert!(html.contains("April 16, 2026"), "{html}");
+        assert!(html.contains("45 days left"), "{html}");
+        assert!(html.contains("href=\"/mfa/setup/sms\"") && html.contains("Text message (SMS)"), "{html}");
+        assert!(html.contains("href=\"/mfa/setup/app\"") && html.contains("Authenticator app"), "{html}");
+        assert!(!html.contains("Remind me later"), "postponing is off by default");
+
+        // Half signed in: the portal itself stays closed and points to the next step.
+        get(&app, &client, "/").await.assert_redirect("/mfa");
+        get(&app, &client, "/mfa").await.assert_redirect("/mfa/setup");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_authenticator_app_page_shows_a_qr_code_and_the_secret_then_signs_in() {
+    each_backend(|backend| async move {
+        let app = switched_on_app(backend).await;
+        let client = app.client();
+        sign_in(&app, &client, ANN).await.assert_redirect("/mfa/setup");
+
+        let page = get(&app, &client, "/mfa/setup/app").await;
+        page.assert_ok();
+        let html = &page.body;
+        assert!(html.contains("<svg"), "an inline QR code:\n{html}");
+        assert!(html.contains("Still having trouble?"), "{html}");
+        let secret = shown_secret(html);
+        assert!(secret.len() >= 16, "{secret}");
+        assert_eq!(secret, secret.to_ascii_lowercase(), "lowercase, as the guide shows it");
+        assert!(secret.chars().all(|c| c.is_ascii_alphanumeric()), "{secret}");
+        let grouped: Vec<String> =
+            secret.as_bytes().chunks(4).map(|c| String::from_utf8(c.to_vec()).unwrap()).collect();
+        assert!(html.contains(&format!("data-copy=\"{secret}\">{}</span>", grouped.join(" "))), "{html}");
+        assert!(html.contains(ANN), "the account name to type into a desktop app");
+        assert!(html.contains("autocomplete=\"one-time-code\""), "{html}");
+        assert!(html.contains("inputmode=\"numeric\""), "{html}");
+        assert!(html.contains("<label for=\"code\">"), "{html}");
+        assert!(html.contains("id=\"code\""), "{html}");
+        assert!(html.contains(">Continue</button>"), "{html}");
+
+        let code = app_code(&app, &secret);
+        post(&app, &client, "/mfa/setup/app", &[("csrf", &page.csrf()), ("code", &code)]).await.assert_redirect("/");
+        let home = get(&app, &client, "/").await;
+        home.assert_ok();
+        assert!(home.body.contains("Welcome"), "{}", home.body);
+
+        // Later, the confirmed secret is never shown again: adding needs a fresh second factor.
+        app.clock.advance(Duration::minutes(11));
+        let again = get(&app, &client, "/mfa/setup/app").await;
+        again.assert_redirect("/mfa/verify?next=setup");
+        assert!(!again.body.contains(&secret));
+        let step_up = get(&app, &client, "/mfa/verify?next=setup").await;
+        assert!(!step_up.body.contains(&secret));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn reloading_keeps_the_secret_and_starting_again_replaces_it() {
+    each_backend(|backend| async move {
+        let app = switched_on_app(backend).await;
+        let client = app.client();
+        sign_in(&app, &client, ANN).await.assert_redirect("/mfa/setup");
+
+        let first = get(&app, &client, "/mfa/setup/app").await;
+        let old = shown_secret(&first.body);
+        let reload = get(&app, &client, "/mfa/setup/app").await;
+        assert_eq!(shown_secret(&reload.body), old, "a reload shows the same secret");
+        assert!(reload.body.contains("Start again with a new code"), "{}", reload.body);
+
+        post(&app, &client, "/mfa/setup/app/restart", &[("csrf", &reload.csrf())])
+            .await
+            .assert_redirect("/mfa/setup/app");
+        let restarted = get(&app, &client, "/mfa/setup/app").await;
+        restarted.assert_ok();
+        let new = shown_secret(&restarted.body);
+        assert_ne!(new, old, "starting again gives a new secret");
+
+        let old_code = app_code(&app, &old);
+        let refused = post(&app, &client, "/mfa/setup/app", &[("csrf", &restarted.csrf()), ("code", &old_code)]).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+        assert!(refused.body.contains("id=\"code-error\""), "{}", refused.body);
+        get(&app, &client, "/").await.assert_redirect("/mfa");
+
+        let new_code = app_code(&app, &new);
+        post(&app, &client, "/mfa/setup/app", &[("csrf", &restarted.csrf()), ("code", &new_code)])
+            .await
+            .assert_redirect("/");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn text_message_setup_picks_a_country_sends_a_code_and_verifies_it() {
+    each_backend(|backend| async move {
+        let app = switched_on_app(backend).await;
+        let client = app.client();
+        sign_in(&app, &client, ANN).await.assert_redirect("/mfa/setup");
+
+        let form = get(&app, &client, "/mfa/setup/sms").await;
+        form.assert_ok();
+        let html = &form.body;
+        let select = &html[html.find("<select").unwrap_or_else(|| panic!("no country picker:\n{html}"))..];
+        let select = &select[..select.find("</select>").unwrap()];
+        let options: Vec<&str> = select
+            .split("<option")
+            .skip(1)
+            .map(|o| o[o.find('>').unwrap() + 1..o.find("</option>").unwrap()].trim())
+            .collect();
+        assert_eq!(&options[..2], ["United States (+1)", "Canada (+1)"], "{select}");
+        assert!(html.contains("Send verification code"), "the guide's button:\n{html}");
+
+        let sent = post(
+            &app,
+            &client,
+            "/mfa/setup/sms",
+            &[("csrf", &form.csrf()), ("country", "US"), ("phone", "201-555-0123")],
+        )
+        .await;
+        sent.assert_redirect("/mfa/setup/sms/verify");
+        assert_eq!(app.texts().len(), 1);
+
+        let verify = get(&app, &client, "/mfa/setup/sms/verify").await;
+        verify.assert_ok();
+        for text in ["•••-•••-0123", "Verify code", "Resend", "Use a different number"] {
+            assert!(verify.body.contains(text), "{text}:\n{}", verify.body);
+        }
+        assert!(!verify.body.contains("555-0123"), "the number is masked");
+
+        let right = app.last_sms_code();
+        let wrong = if right == "000000" { "000001" } else { "000000" };
+        let refused = post(&app, &client, "/mfa/setup/sms/verify", &[("csrf", &verify.csrf()), ("code", wrong)]).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+        assert!(refused.body.contains("aria-invalid=\"true\""), "{}", refused.body);
+        assert!(refused.body.contains("aria-describedby=\"code-hint code-error\""), "{}", refused.body);
+        assert!(refused.body.contains("id=\"code-error\""), "{}", refused.body);
+
+        post(&app, &client, "/mfa/setup/sms/verify", &[("csrf", &verify.csrf()), ("code", &right)])
+            .await
+            .assert_redirect("/");
+        get(&app, &client, "/").await.assert_ok();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_bad_phone_number_is_named_next_to_the_field_and_kept() {
+    each_backend(|backend| async move {
+        let app = switched_on_app(backend).await;
+        let client = app.client();
+        sign_in(&app, &client, ANN).await.assert_redirect("/mfa/setup");
+        let form = get(&app, &client, "/mfa/setup/sms").await;
+        let r = post(&app, &client, "/mfa/setup/sms", &[("csrf", &form.csrf()), ("country", "US"), ("phone", "12345")])
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        let html = &r.body;
+        assert!(html.contains("id=\"phone-error\""), "{html}");
+        assert!(html.contains("aria-describedby=\"phone-hint phone-error\""), "{html}");
+        let phone_input = &html[html.find("<input id=\"phone\"").unwrap()..];
+        let phone_input = &phone_input[..phone_input.find('>').unwrap()];
+        assert!(phone_input.contains("aria-invalid=\"true\""), "{phone_input}");
+        assert!(phone_input.contains("value=\"12345\""), "what was typed is kept: {phone_input}");
+        assert!(html.contains("<option value=\"US\" selected>"), "the country is kept:\n{html}");
+        assert!(app.texts().is_empty(), "nothing was sent");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_returning_user_with_both_methods_chooses_text_or_the_app_and_the_last_one_is_remembered() {
+    each_backend(|backend| async move {
+        let app = switched_on_app(backend).await;
+        let client = app.client();
+        sign_in(&app, &client, ANN).await.assert_redirect("/mfa/setup");
+        let secret = enroll_app(&app, &client).await;
+        // Still fresh from the app's first code: adding a phone needs no new verification.
+        let adding = get(&app, &client, "/mfa/setup").await;
+        adding.assert_ok();
+        enroll_sms(&app, &client).await;
+        sign_out(&app, &client).await;
+
+        // Next login: both methods, the last used (text, just confirmed) pre-selected.
+        app.clock.advance(Duration::minutes(1));
+        sign_in(&app, &client, ANN).await.assert_redirect("/mfa/verify");
+        let verify = get(&app, &client, "/mfa/verify").await;
+        verify.assert_ok();
+        assert!(verify.body.contains("TEXT") && verify.body.contains("Authenticator app"), "{}", verify.body);
+        assert!(is_checked(&verify.body, "sms") && !is_checked(&verify.body, "totp"), "{}", verify.body);
+
+        // Choose the app this time.
+        let app_choice = get(&app, &client, "/mfa/verify?method=totp").await;
+        assert!(is_checked(&app_choice.body, "totp"), "{}", app_choice.body);
+        let code = app_code(&app, &secret);
+        post(&app, &client, "/mfa/verify", &[("csrf", &app_choice.csrf()), ("method", "totp"), ("code", &code)])
+            .await
+            .assert_redirect("/");
+        sign_out(&app, &client).await;
+
+        // Next login: the app is pre-selected; choose TEXT and send a code.
+        app.clock.advance(Duration::minutes(1));
+        sign_in(&app, &client, ANN).await.assert_redirect("/mfa/verify");
+        let verify = get(&app, &client, "/mfa/verify").await;
+        assert!(is_checked(&verify.body, "totp") && !is_checked(&verify.body, "sms"), "{}", verify.body);
+        let text = get(&app, &client, "/mfa/verify?method=sms").await;
+        text.assert_ok();
+        assert!(is_checked(&text.body, "sms"), "{}", text.body);
+        assert!(text.body.contains("Send verification code"), "{}", text.body);
+        assert!(text.body.contains("•••-•••-0123"), "{}", text.body);
+        let texts_before = app.texts().len();
+        let sent = post(&app, &client, "/mfa/verify/send", &[("csrf", &text.csrf())]).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        assert!(sent.location().starts_with("/mfa/verify?method=sms"), "{:?}", sent.location);
+        assert_eq!(app.texts().len(), texts_before + 1);
+        let entry = get(&app, &client, sent.location()).await;
+        entry.assert_ok();
+        assert!(entry.body.contains("Verify code") && entry.body.contains("id=\"code\""), "{}", entry.body);
+        post(
+            &app,
+            &client,
+            "/mfa/verify",
+            &[("csrf", &entry.csrf()), ("method", "sms"), ("code", &app.last_sms_code())],
+        )
+        .await
+        .assert_redirect("/");
+        get(&app, &client, "/").await.assert_ok();
+        sign_out(&app, &client).await;
+
+        // And the login after that pre-selects TEXT.
+        sign_in(&app, &client, ANN).await.assert_redirect("/mfa/verify");
+        let verify = get(&app, &client, "/mfa/verify").await;
+        assert!(is_checked(&verify.body, "sms") && !is_checked(&verify.body, "totp"), "{}", verify.body);
+        assert!(verify.body.contains("Send verification code"), "{}", verify.body);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn past_the_deadline_the_login_ends_on_a_contact_support_page() {
+    each_backend(|backend| async move {
+        let app = TestApp::spawn_with(backend, AppOptions::mfa_from(date!(2026 - 01 - 01))).await;
+        app.create_user_at(ANN, Role::Policyholder, Some(datetime!(2026-01-01 12:00 UTC))).await;
+        assert!(TEST_START.date() > date!(2026 - 02 - 15));
+        let client = app.client();
+        let r = sign_in(&app, &client, ANN).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        let html = &r.body;
+        assert!(html.contains("Contact support to sign in"), "{html}");
+        assert!(html.contains("February 15, 2026"), "{html}");
+        let settings = &app.portal.settings;
+        assert!(html.contains(&format!("mailto:{}", settings.support_email)), "{html}");
+        assert!(html.contains(&format!("href=\"{}\"", settings.support_chat_url)), "{html}");
+        get(&app, &client, "/").await.assert_redirect("/login");
+        get(&app, &client, "/mfa/setup").await.assert_redirect("/login");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn five_wrong_codes_pause_the_verify_page_even_for_the_right_code() {
+    each_backend(|backend| async move {
+        let app = switched_on_app(backend).await;
+        let client = app.client();
+        sign_in(&app, &client, ANN).await.assert_redirect("/mfa/setup");
+        let secret = enroll_app(&app, &client).await;
+        sign_out(&app, &client).await;
+        app.clock.advance(Duration::minutes(1));
+        sign_in(&app, &client, ANN).await.assert_redirect("/mfa/verify");
+
+        let verify = get(&app, &client, "/mfa/verify").await;
+        verify.assert_ok();
+        let csrf = verify.csrf();
+        let wrong = wrong_code(&app, &secret);
+        for i in 0..5 {
+            let r = post(&app, &client, "/mfa/verify", &[("csrf", &csrf), ("method", "totp"), ("code", &wrong)]).await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "wrong code {i}:\n{}", r.body);
+            assert!(r.body.contains("id=\"code-error\""), "{}", r.body);
+        }
+        let right = app_code(&app, &secret);
+        let r = post(&app, &client, "/mfa/verify", &[("csrf", &csrf), ("method", "totp"), ("code", &right)]).await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+        let retry: u64 = r.retry_after.as_deref().expect("Retry-After").parse().unwrap();
+        assert!((1..=60).contains(&retry), "{retry}");
+        assert!(r.body.contains("Too many wrong codes"), "{}", r.body);
+        get(&app, &client, "/").await.assert_redirect("/mfa");
+    })
+    .await;
+}
+
+/// Every page of a walk, for the checks that apply to all of them.
+struct Walk<'a> {
+    app: &'a TestApp,
+    client: Client,
+    seen: Vec<(String, Page)>,
+}
+
+impl<'a> Walk<'a> {
+    fn new(app: &'a TestApp) -> Self {
+        Walk { app, client: app.client(), seen: Vec::new() }
+    }
+
+    async fn get(&mut self, path: &str) -> &Page {
+        let page = get(self.app, &self.client, path).await;
+        self.seen.push((format!("GET {path}"), page));
+        &self.seen.last().unwrap().1
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> &Page {
+        let page = post(self.app, &self.client, path, form).await;
+        self.seen.push((format!("POST {path}"), page));
+        &self.seen.last().unwrap().1
+    }
+
+    /// Follows redirects from the last response, recording each page.
+    async fn follow(&mut self) -> &Page {
+        while let Some(to) = self.seen.last().unwrap().1.location.clone() {
+            self.get(&to).await;
+        }
+        &self.seen.last().unwrap().1
+    }
+}
+
+/// No new windows, and no address outside the portal but the support chat.
+fn assert_no_popups(app: &TestApp, what: &str, page: &Page) {
+    let csp = page.csp.as_deref().unwrap_or_else(|| panic!("{what}: no Content-Security-Policy"));
+    assert!(csp.contains("default-src 'self'") && !csp.contains("unsafe-inline"), "{what}: {csp}");
+    if let Some(to) = &page.location {
+        assert!(to.starts_with('/') || to.starts_with(&app.base_url), "{what}: redirect to {to}");
+    }
+    let lower = page.body.to_ascii_lowercase();
+    assert!(!lower.contains("target=\"_blank\"") && !lower.contains("target=_blank"), "{what}:\n{}", page.body);
+    assert!(!lower.contains("window.open"), "{what}:\n{}", page.body);
+    let chat = &app.portal.settings.support_chat_url;
+    for (at, _) in lower.match_indices("http") {
+        let rest = &page.body[at..];
+        if !(rest.starts_with("http://") || rest.starts_with("https://")) {
+            continue;
+        }
+        let url: String = rest.chars().take_while(|c| !c.is_whitespace() && !"\"'<>".contains(*c)).collect();
+        // An XML namespace in the inline QR code names a vocabulary; nothing is fetched or opened.
+        let namespace = page.body[..at].ends_with("xmlns=\"") || page.body[..at].ends_with("xmlns:xlink=\"");
+        assert!(
+            url.starts_with(&app.base_url) || &url == chat || namespace,
+            "{what}: links outside the portal: {url}\n{}",
+            page.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn no_page_of_the_flows_opens_a_window_or_leaves_the_portal() {
+    each_backend(|backend| async move {
+        let app = switched_on_app(backend).await;
+        app.create_user_at("old@example.com", Role::Policyholder, Some(datetime!(2020-01-01 0:00 UTC))).await;
+        let mut walk = Walk::new(&app);
+        walk.get("/help").await;
+        let csrf = walk.get("/login").await.csrf();
+        walk.post("/login", &[("csrf", &csrf), ("email", ANN), ("password", TEST_PASSWORD)]).await;
+        let setup = walk.follow().await;
+        assert!(setup.body.contains("Add a verification method"), "{}", setup.body);
+        let app_page = walk.get("/mfa/setup/app").await;
+        let (secret, csrf) = (shown_secret(&app_page.body), app_page.csrf());
+        walk.post("/mfa/setup/app", &[("csrf", &csrf), ("code", "12")]).await;
+        let code = app_code(&app, &secret);
+        walk.post("/mfa/setup/app", &[("csrf", &csrf), ("code", &code)]).await;
+        let home = walk.follow().await;
+        assert!(home.body.contains("Welcome"), "{}", home.body);
+        let csrf = walk.get("/mfa/setup/sms").await.csrf();
+        walk.post("/mfa/setup/sms", &[("csrf", &csrf), ("country", "US"), ("phone", "1")]).await;
+        walk.post("/mfa/setup/sms", &[("csrf", &csrf), ("country", "US"), ("phone", "201 555 0123")]).await;
+        walk.follow().await;
+        walk.post("/mfa/setup/sms/verify", &[("csrf", &csrf), ("code", &app.last_sms_code())]).await;
+        let csrf = walk.follow().await.csrf();
+        walk.post("/logout", &[("csrf", &csrf)]).await;
+        walk.follow().await;
+        let csrf = walk.get("/login").await.csrf();
+        walk.post("/login", &[("csrf", &csrf), ("email", ANN), ("password", TEST_PASSWORD)]).await;
+        let csrf = walk.follow().await.csrf();
+        walk.get("/mfa/verify?method=totp").await;
+        walk.post("/mfa/verify/send", &[("csrf", &csrf)]).await;
+        walk.follow().await;
+        walk.post("/mfa/verify", &[("csrf", &csrf), ("method", "sms"), ("code", &app.last_sms_code())]).await;
+        walk.follow().await.assert_ok();
+        // The past-deadline page, in a browser of its own.
+        let mut expired = Walk::new(&app);
+        let csrf = expired.get("/login").await.csrf();
+        let page =
+            expired.post("/login", &[("csrf", &csrf), ("email", "old@example.com"), ("password", TEST_PASSWORD)]).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.body);
+
+        let seen: Vec<&(String, Page)> = walk.seen.iter().chain(expired.seen.iter()).collect();
+        assert!(seen.len() > 20, "{}", seen.len());
+        assert!(seen.iter().any(|(_, p)| p.body.contains("<svg")), "the QR page was checked");
+        for (what, page) in seen {
+            assert_no_popups(&app, what, page);
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_help_page_is_public_and_every_mfa_page_links_to_it() {
+    each_backend(|backend| async move {
+        let app = switched_on_app(backend).await;
+        let help = get(&app, &app.client(), "/help").await;
+        help.assert_ok();
+        for text in [
+            "Authy",
+            "Microsoft Authenticator",
+            "Still having trouble?",
+            "Send verification code",
+            "TEXT",
+            app.portal.settings.support_email.as_str(),
+        ] {
+            assert!(help.body.contains(text), "help mentions {text}:\n{}", help.body);
+        }
+
+        let client = app.client();
+        sign_in(&app, &client, ANN).await.assert_redirect("/mfa/setup");
+        let mut pages = Vec::new();
+        for path in ["/mfa/setup", "/mfa/setup/sms", "/mfa/setup/app"] {
+            pages.push((path.to_owned(), get(&app, &client, path).await));
+        }
+        let csrf = pages[0].1.csrf();
+        post(&app, &client, "/mfa/setup/sms", &[("csrf", &csrf), ("country", "US"), ("phone", "201 555 0123")])
+            .await
+            .assert_redirect("/mfa/setup/sms/verify");
+        pages.push(("/mfa/setup/sms/verify".into(), get(&app, &client, "/mfa/setup/sms/verify").await));
+        enroll_app(&app, &client).await;
+        sign_out(&app, &client).await;
+        sign_in(&app, &client, ANN).await.assert_redirect("/mfa/verify");
+        pages.push(("/mfa/verify".into(), get(&app, &client, "/mfa/verify").await));
+        for (path, page) in &pages {
+            page.assert_ok();
+            assert!(page.body.contains("href=\"/help"), "{path} links to help:\n{}", page.body);
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_forged_form_token_is_refused_and_the_code_stays_usable() {
+    each_backend(|backend| async move {
+        let app = switched_on_app(backend).await;
+        let client = app.client();
+        sign_in(&app, &client, ANN).await.assert_redirect("/mfa/setup");
+        let page = get(&app, &client, "/mfa/setup/app").await;
+        let secret = shown_secret(&page.body);
+        let code = app_code(&app, &secret);
+        let forged = post(&app, &client, "/mfa/setup/app", &[("csrf", "forged-token"), ("code", &code)]).await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN, "{}", forged.body);
+        get(&app, &client, "/").await.assert_redirect("/mfa");
+        // The same code, from the genuine form, still works: it was not used up.
+        post(&app, &client, "/mfa/setup/app", &[("csrf", &page.csrf()), ("code", &code)]).await.assert_redirect("/");
+        get(&app, &client, "/").await.assert_ok();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn remind_me_later_signs_in_only_when_the_operator_allows_it() {
+    each_backend(|backend| async move {
+        let mut options = AppOptions::mfa_from(date!(2026 - 03 - 01));
+        options.settings.mfa.allow_postpone = true;
+        let app = TestApp::spawn_with(backend, options).await;
+        app.create_user(ANN, Role::Policyholder).await;
+        let client = app.client();
+        sign_in(&app, &client, ANN).await.assert_redirect("/mfa/setup");
+        let setup = get(&app, &client, "/mfa/setup").await;
+        assert!(setup.body.contains("Remind me later"), "{}", setup.body);
+        assert!(setup.body.contains("action=\"/mfa/setup/postpone\""), "{}", setup.body);
+        post(&app, &client, "/mfa/setup/postpone", &[("csrf", &setup.csrf())]).await.assert_redirect("/");
+        get(&app, &client, "/").await.assert_ok();
+
+        // Off (the default): no button, and posting anyway signs no one in.
+        let app = switched_on_app(backend).await;
+        let client = app.client();
+        sign_in(&app, &client, ANN).await.assert_redirect("/mfa/setup");
+        let setup = get(&app, &client, "/mfa/setup").await;
+        setup.assert_ok();
+        assert!(!setup.body.contains("Remind me later"), "{}", setup.body);
+        let r = post(&app, &client, "/mfa/setup/postpone", &[("csrf", &setup.csrf())]).await;
+        assert_ne!(r.location.as_deref(), Some("/"), "{r:?}");
+        get(&app, &client, "/").await.assert_redirect("/mfa");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn staff_set_up_a_method_at_first_login_without_a_deadline_or_postponing() {
+    each_backend(|backend| async move {
+        let mut options = AppOptions::default();
+        options.settings.mfa.allow_postpone = true;
+        let app = TestApp::spawn_with(backend, options).await;
+        app.create_user("adam@example.com", Role::Adjuster).await;
+        let client = app.client();
+        sign_in(&app, &client, "adam@example.com").await.assert_redirect("/mfa/setup");
+        let setup = get(&app, &client, "/mfa/setup").await;
+        setup.assert_ok();
+        let html = &setup.body;
+        assert!(html.contains("Add a verification method"), "{html}");
+        assert!(!html.contains("Please set this up by") && !html.contains("days left"), "no deadline:\n{html}");
+        assert!(!html.contains("Remind me later"), "{html}");
+        let r = post(&app, &client, "/mfa/setup/postpone", &[("csrf", &setup.csrf())]).await;
+        assert_ne!(r.location.as_deref(), Some("/"), "{r:?}");
+        get(&app, &client, "/").await.assert_redirect("/mfa");
+    })
+    .await;
+}
