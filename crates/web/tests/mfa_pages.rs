@@ -544,11 +544,12 @@ async fn no_page_of_the_flows_opens_a_window_or_leaves_the_portal() {
         let csrf = walk.follow().await.csrf();
         walk.post("/logout", &[("csrf", &csrf)]).await;
         walk.follow().await;
+        app.clock.advance(Duration::minutes(1));
         let csrf = walk.get("/login").await.csrf();
         walk.post("/login", &[("csrf", &csrf), ("email", ANN), ("password", TEST_PASSWORD)]).await;
         let csrf = walk.follow().await.csrf();
         walk.get("/mfa/verify?method=totp").await;
-        walk.post("/mfa/verify/send", &[("csrf", &csrf)]).await;
+        walk.post("/mfa/verify/send", &[("csrf", &csrf)]).await.assert_redirect("/mfa/verify?method=sms&sent=1");
         walk.follow().await;
         walk.post("/mfa/verify", &[("csrf", &csrf), ("method", "sms"), ("code", &app.last_sms_code())]).await;
         walk.follow().await.assert_ok();

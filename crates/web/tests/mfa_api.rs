@@ -1,0 +1,971 @@
+//! The MFA JSON API end to end over real HTTP (DESIGN §2 and §7): setup with an authenticator
+//! app and by text message, returning users, the code window and replay rules, text limits,
+//! throttling and the 100-failure lock, the setup deadline, concurrency across instances, and
+//! the audit trail — on SQLite and (when configured) PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails loudly
+
+use portal_core::RequestContext;
+use portal_core::audit::AuditFilter;
+use portal_core::clock::Clock;
+use portal_core::user::Role;
+use portal_testkit::reqwest::{Client, Response, StatusCode, header};
+use portal_testkit::{AppOptions, Backend, TEST_PASSWORD, TEST_START, TestApp, backends, oathtool_at};
+use serde_json::{Value, json};
+use time::Duration;
+use time::macros::{date, datetime};
+
+const ANN: &str = "ann@example.com";
+const BOB: &str = "bob@example.com";
+
+async fn each_backend<F, Fut>(test: F)
+where
+    F: Fn(Backend) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for backend in backends() {
+        test(backend).await;
+    }
+}
+
+/// MFA switched on 2026-03-01: a policyholder created at `TEST_START` (2026-03-02) has until
+/// 2026-04-16.
+async fn mfa_app(backend: Backend) -> TestApp {
+    TestApp::spawn_with(backend, AppOptions::mfa_from(date!(2026 - 03 - 01))).await
+}
+
+/// A response read in full.
+#[derive(Debug)]
+struct Answer {
+    status: StatusCode,
+    retry_after: Option<u64>,
+    /// The session token a `Set-Cookie` gave (empty when it cleared the cookie).
+    session: Option<String>,
+    text: String,
+    json: Value,
+}
+
+impl Answer {
+    fn code(&self) -> &str {
+        self.json["error"]["code"].as_str().unwrap_or_default()
+    }
+
+    fn field(&self) -> &str {
+        self.json["error"]["field"].as_str().unwrap_or_default()
+    }
+
+    #[track_caller]
+    fn assert_authenticated(&self) {
+        assert_eq!(self.status, StatusCode::OK, "{}", self.text);
+        assert_eq!(self.json, json!({ "state": "authenticated" }));
+    }
+
+    #[track_caller]
+    fn assert_error(&self, status: StatusCode, code: &str) {
+        assert_eq!((self.status, self.code()), (status, code), "{}", self.text);
+    }
+
+    /// 429 with a `Retry-After` of at least one second.
+    #[track_caller]
+    fn assert_throttled(&self, code: &str) -> u64 {
+        self.assert_error(StatusCode::TOO_MANY_REQUESTS, code);
+        let secs = self.retry_after.expect("429 carries Retry-After");
+        assert!(secs >= 1, "Retry-After {secs}");
+        secs
+    }
+}
+
+async fn answer(response: Response) -> Answer {
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get(header::RETRY_AFTER)
+        .map(|v| v.to_str().unwrap().parse::<u64>().expect("Retry-After in seconds"));
+    let session = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("portal_session="))
+        .map(|c| c.split(';').next().unwrap().split_once('=').unwrap().1.to_owned());
+    let text = response.text().await.unwrap();
+    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+    Answer { status, retry_after, session, text, json }
+}
+
+async fn login(app: &TestApp, client: &Client, email: &str) -> Answer {
+    answer(app.api_login(client, email, TEST_PASSWORD).await).await
+}
+
+async fn post(app: &TestApp, client: &Client, path: &str, body: Value) -> Answer {
+    answer(app.post_json(client, path, body).await).await
+}
+
+async fn me(app: &TestApp, client: &Client) -> Answer {
+    answer(client.get(app.url("/api/v1/me")).send().await.unwrap()).await
+}
+
+/// A client that sends exactly this session token and keeps no cookies of its own.
+fn client_with_token(token: &str) -> Client {
+    let mut headers = header::HeaderMap::new();
+    headers.insert(header::COOKIE, header::HeaderValue::from_str(&format!("portal_session={token}")).unwrap());
+    Client::builder().default_headers(headers).build().unwrap()
+}
+
+async fn verify(app: &TestApp, client: &Client, method: &str, code: &str) -> Answer {
+    post(app, client, "/api/v1/mfa/verify", json!({ "method": method, "code": code })).await
+}
+
+/// Signs in with the password, sets the authenticator app up and confirms it: the client is then
+/// fully signed in with a fresh second factor. Returns the secret.
+async fn enroll_totp(app: &TestApp, client: &Client, email: &str) -> String {
+    let first = login(app, client, email).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+    assert_eq!(first.json["state"], "mfa_setup_required", "{}", first.text);
+    let setup = post(app, client, "/api/v1/mfa/totp/setup", json!({})).await;
+    assert_eq!(setup.status, StatusCode::OK, "{}", setup.text);
+    let secret = setup.json["secret"].as_str().expect("secret").to_owned();
+    let code = app.oathtool_code(&secret);
+    post(app, client, "/api/v1/mfa/totp/confirm", json!({ "code": code })).await.assert_authenticated();
+    secret
+}
+
+/// Signs in with the password and sets text messages up on (201) 555-0123.
+async fn enroll_sms(app: &TestApp, client: &Client, email: &str) {
+    let first = login(app, client, email).await;
+    assert_eq!(first.json["state"], "mfa_setup_required", "{}", first.text);
+    let sent = post(app, client, "/api/v1/mfa/sms/setup", json!({ "country": "US", "phone": "(201) 555-0123" })).await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.text);
+    post(app, client, "/api/v1/mfa/sms/confirm", json!({ "code": app.last_sms_code() })).await.assert_authenticated();
+}
+
+/// A returning TOTP user signs in with the password only (`mfa_required`).
+async fn password_step(app: &TestApp, client: &Client, email: &str) -> Answer {
+    let a = login(app, client, email).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    assert_eq!(a.json["state"], "mfa_required", "{}", a.text);
+    a
+}
+
+/// The clock moves to the next 30-second step and the app shows its code.
+fn next_totp(app: &TestApp, secret: &str) -> String {
+    app.clock.advance(Duration::seconds(30));
+    app.oathtool_code(secret)
+}
+
+/// A six-digit code that matches none of the steps t−1, t, t+1.
+fn wrong_totp(app: &TestApp, secret: &str) -> String {
+    let now = app.clock.now();
+    let near: Vec<String> = [-30, 0, 30].iter().map(|s| oathtool_at(secret, now + Duration::seconds(*s))).collect();
+    (0..10).map(|d| d.to_string().repeat(6)).find(|c| !near.contains(c)).unwrap()
+}
+
+/// A six-digit code other than `right`.
+fn other_than(right: &str) -> String {
+    if right == "000000" { "111111".into() } else { "000000".into() }
+}
+
+// ----- 1. First sign-in after switch-on ---------------------------------------------------------
+
+#[tokio::test]
+async fn first_login_after_switch_on_without_a_factor_must_set_one_up_and_is_not_signed_in_yet() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        app.create_user(ANN, Role::Policyholder).await;
+        let client = app.client();
+        let a = login(&app, &client, ANN).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+        for (key, value) in [
+            ("state", json!("mfa_setup_required")),
+            ("setup_deadline", json!("2026-04-16")),
+            ("days_left", json!(45)),
+            ("methods_available", json!(["totp", "sms"])),
+        ] {
+            assert_eq!(a.json[key], value, "{key} in {}", a.text);
+        }
+        assert!(a.session.as_deref().is_some_and(|t| !t.is_empty()), "a half-signed-in session cookie");
+        me(&app, &client).await.assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
+    })
+    .await;
+}
+
+// ----- 2. Authenticator-app enrollment -----------------------------------------------------------
+
+#[tokio::test]
+async fn authenticator_app_enrollment_rotates_the_session_and_never_shows_the_secret_again() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        app.create_user(ANN, Role::Policyholder).await;
+        let client = app.client();
+        let first = login(&app, &client, ANN).await;
+        let half_token = first.session.clone().expect("session cookie after the password");
+
+        let setup = post(&app, &client, "/api/v1/mfa/totp/setup", json!({})).await;
+        assert_eq!(setup.status, StatusCode::OK, "{}", setup.text);
+        let secret = setup.json["secret"].as_str().unwrap().to_owned();
+        assert_eq!(secret.len(), 32, "160 bits in base32: {secret}");
+        assert!(secret.bytes().all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b)), "{secret}");
+        assert_eq!(
+            setup.json["otpauth_uri"],
+            format!("otpauth://totp/Inventory%20Portal:ann@example.com?secret={secret}&issuer=Inventory%20Portal")
+        );
+        assert!(setup.json["qr_svg"].as_str().unwrap().starts_with("<svg"), "{}", setup.json["qr_svg"]);
+
+        let done = post(&app, &client, "/api/v1/mfa/totp/confirm", json!({ "code": app.oathtool_code(&secret) })).await;
+        done.assert_authenticated();
+        let full_token = done.session.clone().expect("a new session cookie");
+        assert!(!full_token.is_empty() && full_token != half_token, "the session id changes after MFA");
+
+        let mut later = Vec::new();
+        let me_now = me(&app, &client).await;
+        assert_eq!(me_now.status, StatusCode::OK, "{}", me_now.text);
+        assert_eq!(me_now.json["email"], ANN);
+        assert_eq!(me_now.json["mfa"]["methods"], json!(["totp"]));
+        later.push(me_now.text);
+
+        // The password-step session is gone.
+        let old = client_with_token(&half_token);
+        me(&app, &old).await.assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
+        post(&app, &old, "/api/v1/mfa/totp/setup", json!({}))
+            .await
+            .assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
+        let fresh = client_with_token(&full_token);
+        assert_eq!(me(&app, &fresh).await.status, StatusCode::OK);
+
+        // Pages after sign-in.
+        for path in ["/", "/mfa"] {
+            later.push(client.get(app.url(path)).send().await.unwrap().text().await.unwrap());
+        }
+        // Starting another app setup while fresh shows a new secret, never the confirmed one.
+        let again = post(&app, &client, "/api/v1/mfa/totp/setup", json!({})).await;
+        assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+        assert_ne!(again.json["secret"], json!(secret));
+        later.push(again.text);
+
+        // Once the second factor is over 10 minutes old, setting up is refused until a step-up.
+        app.clock.advance(Duration::minutes(11));
+        let stale = post(&app, &client, "/api/v1/mfa/totp/setup", json!({})).await;
+        stale.assert_error(StatusCode::FORBIDDEN, "step_up_required");
+        later.push(stale.text);
+        later.push(me(&app, &client).await.text);
+
+        // A new sign-in and verification.
+        let again = password_step(&app, &client, ANN).await;
+        assert_eq!(again.json["methods"], json!(["totp"]));
+        later.push(again.text);
+        let v = verify(&app, &client, "totp", &app.oathtool_code(&secret)).await;
+        v.assert_authenticated();
+        later.push(v.text);
+        later.push(me(&app, &client).await.text);
+
+        let lower = secret.to_ascii_lowercase();
+        for body in &later {
+            assert!(!body.contains(&secret) && !body.contains(&lower), "the secret leaked: {body}");
+        }
+    })
+    .await;
+}
+
+// ----- 3. Returning users and replay -------------------------------------------------------------
+
+#[tokio::test]
+async fn a_returning_user_verifies_with_the_app_and_a_code_never_works_twice() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        app.create_user(ANN, Role::Policyholder).await;
+        let secret = enroll_totp(&app, &app.client(), ANN).await;
+
+        let client = app.client();
+        let a = password_step(&app, &client, ANN).await;
+        assert_eq!(a.json["methods"], json!(["totp"]));
+        me(&app, &client).await.assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
+        let code = next_totp(&app, &secret);
+        verify(&app, &client, "totp", &code).await.assert_authenticated();
+        assert_eq!(me(&app, &client).await.status, StatusCode::OK);
+
+        // The same code, same 30-second step, in a new sign-in (another browser).
+        let other = app.client();
+        password_step(&app, &other, ANN).await;
+        verify(&app, &other, "totp", &code).await.assert_error(StatusCode::BAD_REQUEST, "invalid_code");
+        me(&app, &other).await.assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
+        // The next step's code works.
+        verify(&app, &other, "totp", &next_totp(&app, &secret)).await.assert_authenticated();
+    })
+    .await;
+}
+
+// ----- 4. The window -----------------------------------------------------------------------------
+
+#[tokio::test]
+async fn app_codes_one_step_either_side_are_accepted_and_two_steps_away_are_not() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        app.create_user(ANN, Role::Policyholder).await;
+        let secret = enroll_totp(&app, &app.client(), ANN).await;
+        let client = app.client();
+
+        app.clock.advance(Duration::minutes(5));
+        let now = app.clock.now();
+        password_step(&app, &client, ANN).await;
+        verify(&app, &client, "totp", &oathtool_at(&secret, now - Duration::seconds(30))).await.assert_authenticated();
+        password_step(&app, &client, ANN).await;
+        verify(&app, &client, "totp", &oathtool_at(&secret, now + Duration::seconds(30))).await.assert_authenticated();
+
+        app.clock.advance(Duration::minutes(5));
+        let now = app.clock.now();
+        password_step(&app, &client, ANN).await;
+        for offset in [-60, 60] {
+            let code = oathtool_at(&secret, now + Duration::seconds(offset));
+            verify(&app, &client, "totp", &code).await.assert_error(StatusCode::BAD_REQUEST, "invalid_code");
+        }
+        verify(&app, &client, "totp", &app.oathtool_code(&secret)).await.assert_authenticated();
+    })
+    .await;
+}
+
+// ----- 5. Text-message enrollment and sign-in ----------------------------------------------------
+
+#[tokio::test]
+async fn text_message_enrollment_and_sign_in_use_the_texted_code() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        app.create_user(ANN, Role::Policyholder).await;
+        let client = app.client();
+        assert_eq!(login(&app, &client, ANN).await.json["state"], "mfa_setup_required");
+
+        let sent = post(&app, &client, "/api/v1/mfa/sms/setup", json!({ "country": "US", "phone": "(201) 555-0123" })).await;
+        assert_eq!(sent.status, StatusCode::OK, "{}", sent.text);
+        assert_eq!(sent.json, json!({ "state": "code_sent", "phone_hint": "•••-•••-0123", "resend_after_s": 30 }));
+        let texts = app.texts();
+        assert_eq!(texts.len(), 1);
+        assert_eq!(texts[0]["to"], "+12015550123");
+        let code = app.last_sms_code();
+        assert!(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()), "{code}");
+        let port = app.addr.port();
+        assert_eq!(
+            texts[0]["body"],
+            format!("Your Inventory Portal verification code is {code}. It expires in 10 minutes.\n\n@127.0.0.1:{port} #{code}")
+        );
+
+        let done = post(&app, &client, "/api/v1/mfa/sms/confirm", json!({ "code": code })).await;
+        done.assert_authenticated();
+        let m = me(&app, &client).await;
+        assert_eq!(m.status, StatusCode::OK, "{}", m.text);
+        assert_eq!(m.json["mfa"]["methods"], json!(["sms"]));
+        assert!(!m.text.contains("2015550123"), "{}", m.text);
+
+        // A returning user.
+        app.clock.advance(Duration::seconds(30));
+        let client = app.client();
+        let a = login(&app, &client, ANN).await;
+        assert_eq!(a.json["state"], "mfa_required", "{}", a.text);
+        assert_eq!(a.json["methods"], json!(["sms"]));
+        assert_eq!(a.json["phone_hint"], "•••-•••-0123");
+        let sent = post(&app, &client, "/api/v1/mfa/sms/send", json!({})).await;
+        assert_eq!(sent.status, StatusCode::OK, "{}", sent.text);
+        assert_eq!(sent.json["state"], "code_sent");
+        assert_eq!(sent.json["phone_hint"], "•••-•••-0123");
+        assert_eq!(app.texts().len(), 2);
+        assert_eq!(app.texts()[1]["to"], "+12015550123");
+        verify(&app, &client, "sms", &app.last_sms_code()).await.assert_authenticated();
+        assert_eq!(me(&app, &client).await.status, StatusCode::OK);
+    })
+    .await;
+}
+
+// ----- 6. Text-message rules ---------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_text_cannot_be_resent_within_30_seconds_from_any_session() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        app.create_user(ANN, Role::Policyholder).await;
+        let client = app.client();
+        login(&app, &client, ANN).await;
+        let phone = json!({ "country": "US", "phone": "(201) 555-0123" });
+        assert_eq!(post(&app, &client, "/api/v1/mfa/sms/setup", phone.clone()).await.status, StatusCode::OK);
+
+        app.clock.advance(Duration::seconds(10));
+        let again = post(&app, &client, "/api/v1/mfa/sms/send", json!({})).await;
+        assert_eq!(again.assert_throttled("sms_limit"), 20, "{}", again.text);
+        // Another session asking for the same number waits too.
+        let other = app.client();
+        login(&app, &other, ANN).await;
+        post(&app, &other, "/api/v1/mfa/sms/setup", phone.clone()).await.assert_throttled("sms_limit");
+        assert_eq!(app.texts().len(), 1);
+
+        app.clock.advance(Duration::seconds(20));
+        let sent = post(&app, &client, "/api/v1/mfa/sms/send", json!({})).await;
+        assert_eq!(sent.status, StatusCode::OK, "{}", sent.text);
+        assert_eq!(sent.json["resend_after_s"], 30);
+        assert_eq!(app.texts().len(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_newer_text_voids_the_older_code() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        app.create_user(ANN, Role::Policyholder).await;
+        let client = app.client();
+        login(&app, &client, ANN).await;
+        let phone = json!({ "country": "US", "phone": "(201) 555-0123" });
+        assert_eq!(post(&app, &client, "/api/v1/mfa/sms/setup", phone).await.status, StatusCode::OK);
+        let first = app.last_sms_code();
+        app.clock.advance(Duration::seconds(30));
+        assert_eq!(post(&app, &client, "/api/v1/mfa/sms/send", json!({})).await.status, StatusCode::OK);
+        let second = app.last_sms_code();
+        if first != second {
+            let old = post(&app, &client, "/api/v1/mfa/sms/confirm", json!({ "code": first })).await;
+            assert_eq!(old.status, StatusCode::BAD_REQUEST, "{}", old.text);
+        }
+        post(&app, &client, "/api/v1/mfa/sms/confirm", json!({ "code": second })).await.assert_authenticated();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_texted_code_expires_after_ten_minutes() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        app.create_user(ANN, Role::Policyholder).await;
+        let client = app.client();
+        login(&app, &client, ANN).await;
+        let phone = json!({ "country": "US", "phone": "(201) 555-0123" });
+        assert_eq!(post(&app, &client, "/api/v1/mfa/sms/setup", phone).await.status, StatusCode::OK);
+        let code = app.last_sms_code();
+        app.clock.advance(Duration::minutes(10));
+        post(&app, &client, "/api/v1/mfa/sms/confirm", json!({ "code": code }))
+            .await
+            .assert_error(StatusCode::BAD_REQUEST, "code_expired");
+
+        // A new code is good until the last second of its ten minutes.
+        assert_eq!(post(&app, &client, "/api/v1/mfa/sms/send", json!({})).await.status, StatusCode::OK);
+        let code = app.last_sms_code();
+        app.clock.advance(Duration::seconds(599));
+        post(&app, &client, "/api/v1/mfa/sms/confirm", json!({ "code": code })).await.assert_authenticated();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn five_wrong_tries_kill_a_texted_code() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        app.create_user(ANN, Role::Policyholder).await;
+        let client = app.client();
+        login(&app, &client, ANN).await;
+        let phone = json!({ "country": "US", "phone": "(201) 555-0123" });
+        assert_eq!(post(&app, &client, "/api/v1/mfa/sms/setup", phone).await.status, StatusCode::OK);
+        let right = app.last_sms_code();
+        let wrong = other_than(&right);
+        for _ in 0..5 {
+            post(&app, &client, "/api/v1/mfa/sms/confirm", json!({ "code": wrong }))
+                .await
+                .assert_error(StatusCode::BAD_REQUEST, "invalid_code");
+        }
+        // Five wrong codes also pause the account for a minute.
+        post(&app, &client, "/api/v1/mfa/sms/confirm", json!({ "code": right }))
+            .await
+            .assert_throttled("too_many_attempts");
+        app.clock.advance(Duration::seconds(61));
+        let dead = post(&app, &client, "/api/v1/mfa/sms/confirm", json!({ "code": right })).await;
+        assert_eq!(dead.status, StatusCode::BAD_REQUEST, "the code is dead: {}", dead.text);
+
+        assert_eq!(post(&app, &client, "/api/v1/mfa/sms/send", json!({})).await.status, StatusCode::OK);
+        post(&app, &client, "/api/v1/mfa/sms/confirm", json!({ "code": app.last_sms_code() }))
+            .await
+            .assert_authenticated();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_number_gets_at_most_five_texts_an_hour() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        app.create_user(ANN, Role::Policyholder).await;
+        let client = app.client();
+        login(&app, &client, ANN).await;
+        let phone = json!({ "country": "US", "phone": "(201) 555-0123" });
+        assert_eq!(post(&app, &client, "/api/v1/mfa/sms/setup", phone.clone()).await.status, StatusCode::OK);
+        for _ in 0..4 {
+            app.clock.advance(Duration::seconds(30));
+            let sent = post(&app, &client, "/api/v1/mfa/sms/send", json!({})).await;
+            assert_eq!(sent.status, StatusCode::OK, "{}", sent.text);
+        }
+        app.clock.advance(Duration::seconds(30));
+        post(&app, &client, "/api/v1/mfa/sms/send", json!({})).await.assert_throttled("sms_limit");
+        assert_eq!(app.texts().len(), 5);
+
+        // An hour after the first, in a new sign-in, the number may get a text again.
+        app.clock.advance(Duration::minutes(60));
+        let client = app.client();
+        login(&app, &client, ANN).await;
+        let sent = post(&app, &client, "/api/v1/mfa/sms/setup", phone).await;
+        assert_eq!(sent.status, StatusCode::OK, "{}", sent.text);
+        assert_eq!(app.texts().len(), 6);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn numbers_from_countries_not_allowed_and_bad_numbers_are_refused_naming_the_field() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        app.create_user(ANN, Role::Policyholder).await;
+        let client = app.client();
+        login(&app, &client, ANN).await;
+        for (country, phone, field) in [
+            ("GB", "020 7946 0018", "country"),
+            ("US", "+44 20 7946 0018", "country"),
+            ("XX", "(201) 555-0123", "country"),
+            ("US", "12", "phone"),
+            ("US", "not a number", "phone"),
+            ("US", "", "phone"),
+        ] {
+            let a = post(&app, &client, "/api/v1/mfa/sms/setup", json!({ "country": country, "phone": phone })).await;
+            assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{country} {phone}: {}", a.text);
+            assert_eq!(a.field(), field, "{country} {phone}: {}", a.text);
+        }
+        assert!(app.texts().is_empty(), "no text was sent");
+    })
+    .await;
+}
+
+// ----- 7. Second-factor throttle -----------------------------------------------------------------
+
+#[tokio::test]
+async fn five_wrong_app_codes_pause_even_the_right_one_for_a_minute_and_success_resets_the_count() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        app.create_user(ANN, Role::Policyholder).await;
+        let secret = enroll_totp(&app, &app.client(), ANN).await;
+        let client = app.client();
+        app.clock.advance(Duration::seconds(30));
+        password_step(&app, &client, ANN).await;
+        let wrong = wrong_totp(&app, &secret);
+        for _ in 0..5 {
+            verify(&app, &client, "totp", &wrong).await.assert_error(StatusCode::BAD_REQUEST, "invalid_code");
+        }
+        let right = app.oathtool_code(&secret);
+        let paused = verify(&app, &client, "totp", &right).await;
+        assert_eq!(paused.assert_throttled("too_many_attempts"), 60);
+
+        app.clock.advance(Duration::seconds(60));
+        verify(&app, &client, "totp", &app.oathtool_code(&secret)).await.assert_authenticated();
+
+        // The count started again from zero: five more wrong codes pause for one minute, not two.
+        app.clock.advance(Duration::seconds(30));
+        password_step(&app, &client, ANN).await;
+        let wrong = wrong_totp(&app, &secret);
+        for _ in 0..4 {
+            verify(&app, &client, "totp", &wrong).await.assert_error(StatusCode::BAD_REQUEST, "invalid_code");
+        }
+        let fifth = verify(&app, &client, "totp", &wrong).await;
+        fifth.assert_error(StatusCode::BAD_REQUEST, "invalid_code");
+        let paused = verify(&app, &client, "totp", &app.oathtool_code(&secret)).await;
+        assert_eq!(paused.assert_throttled("too_many_attempts"), 60);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn asking_for_another_text_does_not_reset_the_wrong_code_count() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        app.create_user(ANN, Role::Policyholder).await;
+        enroll_sms(&app, &app.client(), ANN).await;
+        app.clock.advance(Duration::seconds(30));
+        let client = app.client();
+        password_step(&app, &client, ANN).await;
+        assert_eq!(post(&app, &client, "/api/v1/mfa/sms/send", json!({})).await.status, StatusCode::OK);
+        let wrong = other_than(&app.last_sms_code());
+        for _ in 0..3 {
+            verify(&app, &client, "sms", &wrong).await.assert_error(StatusCode::BAD_REQUEST, "invalid_code");
+        }
+        app.clock.advance(Duration::seconds(30));
+        assert_eq!(post(&app, &client, "/api/v1/mfa/sms/send", json!({})).await.status, StatusCode::OK);
+        let right = app.last_sms_code();
+        let wrong = other_than(&right);
+        for _ in 0..2 {
+            verify(&app, &client, "sms", &wrong).await.assert_error(StatusCode::BAD_REQUEST, "invalid_code");
+        }
+        verify(&app, &client, "sms", &right).await.assert_throttled("too_many_attempts");
+        app.clock.advance(Duration::seconds(60));
+        verify(&app, &client, "sms", &right).await.assert_authenticated();
+    })
+    .await;
+}
+
+// ----- 8. The 100-failure lock -------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_hundred_wrong_codes_lock_the_account_until_support_unlocks_it() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        let user = app.create_user(ANN, Role::Policyholder).await;
+        let secret = enroll_totp(&app, &app.client(), ANN).await;
+        let client = app.client();
+        let mut failures = 0;
+        while failures < 100 {
+            // Each round: a new sign-in (earlier pauses outlast the session), five wrong codes.
+            app.clock.advance(Duration::seconds(30));
+            password_step(&app, &client, ANN).await;
+            let wrong = wrong_totp(&app, &secret);
+            for _ in 0..5 {
+                verify(&app, &client, "totp", &wrong).await.assert_error(StatusCode::BAD_REQUEST, "invalid_code");
+                failures += 1;
+            }
+            if failures < 100 {
+                let paused = verify(&app, &client, "totp", &app.oathtool_code(&secret)).await;
+                let wait = paused.assert_throttled("too_many_attempts");
+                app.clock.advance(Duration::seconds(i64::try_from(wait).unwrap()));
+            }
+        }
+        let locked = verify(&app, &client, "totp", &app.oathtool_code(&secret)).await;
+        locked.assert_throttled("account_locked");
+
+        // Time does not help.
+        app.clock.advance(Duration::days(3));
+        password_step(&app, &client, ANN).await;
+        verify(&app, &client, "totp", &app.oathtool_code(&secret)).await.assert_throttled("account_locked");
+
+        app.portal
+            .unlock_user_mfa(&user, "support@example.com", "verified by phone", &RequestContext::cli())
+            .await
+            .unwrap();
+        verify(&app, &client, "totp", &app.oathtool_code(&secret)).await.assert_authenticated();
+    })
+    .await;
+}
+
+// ----- 9. What a code is -------------------------------------------------------------------------
+
+#[tokio::test]
+async fn only_six_ascii_digits_are_a_code_and_anything_else_is_never_a_guess() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        app.create_user(ANN, Role::Policyholder).await;
+        let secret = enroll_totp(&app, &app.client(), ANN).await;
+        let client = app.client();
+        password_step(&app, &client, ANN).await;
+        let right = next_totp(&app, &secret);
+        let arabic_indic: String =
+            right.chars().map(|c| char::from_u32(0x0660 + c.to_digit(10).unwrap()).unwrap()).collect();
+        let bodies = [
+            json!({ "method": "totp", "code": right.parse::<u64>().unwrap() }),
+            json!({ "method": "totp", "code": [right.clone()] }),
+            json!({ "method": "totp", "code": arabic_indic }),
+            json!({ "method": "totp", "code": "١٢٣٤٥٦" }),
+            json!({ "method": "totp", "code": format!("{right}7") }),
+            json!({ "method": "totp", "code": "12345" }),
+            json!({ "method": "totp", "code": "" }),
+        ];
+        for body in bodies {
+            let a = post(&app, &client, "/api/v1/mfa/verify", body.clone()).await;
+            assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {}", a.text);
+            assert_eq!(a.field(), "code", "{body}: {}", a.text);
+        }
+        // Seven refusals, yet no pause: none of them counted, and the right code works first try.
+        verify(&app, &client, "totp", &right).await.assert_authenticated();
+
+        // Spaces are ignored.
+        password_step(&app, &client, ANN).await;
+        let code = next_totp(&app, &secret);
+        let spaced = format!("{} {}", &code[..3], &code[3..]);
+        verify(&app, &client, "totp", &spaced).await.assert_authenticated();
+    })
+    .await;
+}
+
+// ----- 10. The deadline --------------------------------------------------------------------------
+
+#[tokio::test]
+async fn past_the_deadline_sign_in_is_refused_with_the_support_contacts_and_no_session() {
+    each_backend(|backend| async move {
+        let app = TestApp::spawn_with(backend, AppOptions::mfa_from(date!(2026 - 01 - 10))).await;
+        app.create_user_at(ANN, Role::Policyholder, Some(datetime!(2026-01-01 12:00 UTC))).await;
+        let client = app.client();
+        let a = login(&app, &client, ANN).await;
+        a.assert_error(StatusCode::FORBIDDEN, "mfa_setup_expired");
+        let error = &a.json["error"];
+        assert_eq!(error["setup_deadline"], "2026-02-24");
+        assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert_eq!(error["support"]["email"], "support@example.com");
+        assert!(error["support"]["chat_url"].as_str().is_some_and(|u| u.starts_with("https://")), "{}", a.text);
+        assert!(a.session.as_deref().is_none_or(str::is_empty), "no session cookie: {:?}", a.session);
+        me(&app, &client).await.assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
+        post(&app, &client, "/api/v1/mfa/totp/setup", json!({}))
+            .await
+            .assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
+        assert_eq!(TEST_START.date(), date!(2026 - 03 - 02));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn with_the_guides_dates_setup_works_until_the_last_second_and_stops_at_midnight() {
+    each_backend(|backend| async move {
+        let options =
+            AppOptions { start: datetime!(2023-03-03 23:59:30 UTC), ..AppOptions::mfa_from(date!(2023 - 01 - 18)) };
+        let app = TestApp::spawn_with(backend, options).await;
+        app.create_user_at(ANN, Role::Policyholder, Some(datetime!(2022-06-01 12:00 UTC))).await;
+
+        // A session opened at 23:59:30.
+        let early = app.client();
+        let a = login(&app, &early, ANN).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+        assert_eq!(a.json["state"], "mfa_setup_required");
+        assert_eq!(a.json["setup_deadline"], "2023-03-04");
+        assert_eq!(a.json["days_left"], 1);
+
+        // At 23:59:59 setup is still allowed.
+        app.clock.set(datetime!(2023-03-03 23:59:59 UTC));
+        let last = app.client();
+        let a = login(&app, &last, ANN).await;
+        assert_eq!(a.json["state"], "mfa_setup_required", "{}", a.text);
+        assert_eq!(a.json["days_left"], 1);
+        let setup = post(&app, &last, "/api/v1/mfa/totp/setup", json!({})).await;
+        assert_eq!(setup.status, StatusCode::OK, "{}", setup.text);
+        let secret = setup.json["secret"].as_str().unwrap().to_owned();
+
+        // From 00:00 of the deadline date: refused, and sessions opened before stop working.
+        app.clock.set(datetime!(2023-03-04 00:00:00 UTC));
+        let late = login(&app, &app.client(), ANN).await;
+        late.assert_error(StatusCode::FORBIDDEN, "mfa_setup_expired");
+        assert_eq!(late.json["error"]["setup_deadline"], "2023-03-04");
+
+        let a = post(&app, &early, "/api/v1/mfa/totp/setup", json!({})).await;
+        a.assert_error(StatusCode::FORBIDDEN, "mfa_setup_expired");
+        assert_eq!(a.json["error"]["setup_deadline"], "2023-03-04");
+        post(&app, &early, "/api/v1/mfa/totp/setup", json!({}))
+            .await
+            .assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
+        post(&app, &last, "/api/v1/mfa/totp/confirm", json!({ "code": app.oathtool_code(&secret) }))
+            .await
+            .assert_error(StatusCode::FORBIDDEN, "mfa_setup_expired");
+        me(&app, &last).await.assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
+    })
+    .await;
+}
+
+// ----- 11. Support extension ---------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_support_extension_lets_a_past_deadline_user_set_up() {
+    each_backend(|backend| async move {
+        let app = TestApp::spawn_with(backend, AppOptions::mfa_from(date!(2026 - 01 - 10))).await;
+        let user = app.create_user_at(ANN, Role::Policyholder, Some(datetime!(2026-01-01 12:00 UTC))).await;
+        let client = app.client();
+        login(&app, &client, ANN).await.assert_error(StatusCode::FORBIDDEN, "mfa_setup_expired");
+
+        let ctx = RequestContext::cli();
+        let deadline = app
+            .portal
+            .extend_mfa_deadline(&user, 7, "support@example.com", "lost phone, called in", &ctx)
+            .await
+            .unwrap();
+        assert_eq!(deadline, date!(2026 - 03 - 09));
+        let a = login(&app, &client, ANN).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+        assert_eq!(a.json["state"], "mfa_setup_required");
+        assert_eq!(a.json["days_left"], 7);
+        assert_eq!(a.json["setup_deadline"], "2026-03-09");
+        let setup = post(&app, &client, "/api/v1/mfa/totp/setup", json!({})).await;
+        assert_eq!(setup.status, StatusCode::OK, "{}", setup.text);
+        let code = app.oathtool_code(setup.json["secret"].as_str().unwrap());
+        post(&app, &client, "/api/v1/mfa/totp/confirm", json!({ "code": code })).await.assert_authenticated();
+    })
+    .await;
+}
+
+// ----- 12. Concurrency ---------------------------------------------------------------------------
+
+/// Fires one request per base URL in `targets`, all at once, with the same session and code;
+/// returns the statuses.
+async fn race(targets: Vec<String>, token: &str, code: &str) -> Vec<StatusCode> {
+    let client = client_with_token(token);
+    let body = json!({ "method": "totp", "code": code });
+    let tasks: Vec<_> = targets
+        .into_iter()
+        .map(|base| {
+            let (client, body) = (client.clone(), body.clone());
+            tokio::spawn(async move {
+                client.post(format!("{base}/api/v1/mfa/verify")).json(&body).send().await.unwrap().status()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    statuses
+}
+
+#[track_caller]
+fn assert_exactly_one_success(statuses: &[StatusCode]) {
+    let ok = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+    assert_eq!(ok, 1, "exactly one request wins: {statuses:?}");
+    assert!(
+        statuses.iter().all(|s| [StatusCode::OK, StatusCode::BAD_REQUEST, StatusCode::UNAUTHORIZED].contains(s)),
+        "the others are refused cleanly (replayed, or their session already moved on): {statuses:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_parallel_verifications_with_one_code_succeed_exactly_once() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        app.create_user(ANN, Role::Policyholder).await;
+        let secret = enroll_totp(&app, &app.client(), ANN).await;
+        app.clock.advance(Duration::seconds(30));
+        let token = password_step(&app, &app.client(), ANN).await.session.expect("session cookie");
+        let code = app.oathtool_code(&secret);
+        let statuses = race(vec![app.base_url.clone(); 20], &token, &code).await;
+        assert_exactly_one_success(&statuses);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_code_succeeds_exactly_once_across_two_instances() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        app.create_user(ANN, Role::Policyholder).await;
+        let (_, url2) = app.second_instance().await;
+        let secret = enroll_totp(&app, &app.client(), ANN).await;
+        app.clock.advance(Duration::seconds(30));
+        let token = password_step(&app, &app.client(), ANN).await.session.expect("session cookie");
+        let code = app.oathtool_code(&secret);
+        let targets: Vec<String> =
+            (0..20).map(|i| if i % 2 == 0 { app.base_url.clone() } else { url2.clone() }).collect();
+        let statuses = race(targets, &token, &code).await;
+        assert_exactly_one_success(&statuses);
+
+        // Separate sign-ins on the two instances, one code: still only one succeeds.
+        app.clock.advance(Duration::seconds(30));
+        let code = app.oathtool_code(&secret);
+        let mut tokens = Vec::new();
+        for _ in 0..2 {
+            tokens.push(password_step(&app, &app.client(), ANN).await.session.expect("session cookie"));
+        }
+        let first = race(vec![app.base_url.clone()], &tokens[0], &code);
+        let second = race(vec![url2.clone()], &tokens[1], &code);
+        let (first, second) = tokio::join!(first, second);
+        let both: Vec<StatusCode> = first.into_iter().chain(second).collect();
+        assert_eq!(both.iter().filter(|s| **s == StatusCode::OK).count(), 1, "{both:?}");
+        assert!(both.contains(&StatusCode::BAD_REQUEST), "{both:?}");
+    })
+    .await;
+}
+
+// ----- 13. Half-signed-in sessions ---------------------------------------------------------------
+
+#[tokio::test]
+async fn a_half_signed_in_session_reaches_nothing_but_mfa_and_sign_out() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        app.create_user(ANN, Role::Policyholder).await;
+        let client = app.client();
+        let a = login(&app, &client, ANN).await;
+        assert_eq!(a.json["state"], "mfa_setup_required");
+        me(&app, &client).await.assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
+        let home = client.get(app.url("/")).send().await.unwrap();
+        assert_eq!(home.status(), StatusCode::SEE_OTHER);
+        assert_eq!(home.headers()[header::LOCATION], "/mfa");
+
+        let out = answer(client.post(app.url("/api/v1/logout")).send().await.unwrap()).await;
+        assert_eq!(out.status, StatusCode::NO_CONTENT, "{}", out.text);
+        post(&app, &client, "/api/v1/mfa/totp/setup", json!({}))
+            .await
+            .assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
+        // The token itself is dead, not just the browser's cookie.
+        let dead = client_with_token(a.session.as_deref().unwrap());
+        post(&app, &dead, "/api/v1/mfa/totp/setup", json!({}))
+            .await
+            .assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
+    })
+    .await;
+}
+
+// ----- 14. A second method -----------------------------------------------------------------------
+
+#[tokio::test]
+async fn adding_a_second_method_needs_a_second_factor_from_the_last_ten_minutes() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        app.create_user(ANN, Role::Policyholder).await;
+        let client = app.client();
+        let secret = enroll_totp(&app, &client, ANN).await;
+        let phone = json!({ "country": "US", "phone": "(201) 555-0123" });
+
+        let sent = post(&app, &client, "/api/v1/mfa/sms/setup", phone.clone()).await;
+        assert_eq!(sent.status, StatusCode::OK, "{}", sent.text);
+        assert_eq!(sent.json["state"], "code_sent");
+
+        app.clock.advance(Duration::minutes(11));
+        post(&app, &client, "/api/v1/mfa/sms/setup", phone.clone())
+            .await
+            .assert_error(StatusCode::FORBIDDEN, "step_up_required");
+        assert_eq!(app.texts().len(), 1);
+
+        verify(&app, &client, "totp", &app.oathtool_code(&secret)).await.assert_authenticated();
+        let sent = post(&app, &client, "/api/v1/mfa/sms/setup", phone).await;
+        assert_eq!(sent.status, StatusCode::OK, "{}", sent.text);
+        post(&app, &client, "/api/v1/mfa/sms/confirm", json!({ "code": app.last_sms_code() }))
+            .await
+            .assert_authenticated();
+        let m = me(&app, &client).await;
+        assert_eq!(m.json["mfa"]["methods"], json!(["totp", "sms"]), "{}", m.text);
+
+        // Signing in again offers both.
+        app.clock.advance(Duration::seconds(30));
+        let again = password_step(&app, &app.client(), ANN).await;
+        assert_eq!(again.json["methods"], json!(["totp", "sms"]), "{}", again.text);
+        assert_eq!(again.json["phone_hint"], "•••-•••-0123");
+    })
+    .await;
+}
+
+// ----- 15. Audit ---------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn the_audit_log_records_enrollment_without_secrets_codes_or_numbers() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        app.create_user(ANN, Role::Policyholder).await;
+        app.create_user(BOB, Role::Policyholder).await;
+        enroll_sms(&app, &app.client(), ANN).await;
+        let secret = enroll_totp(&app, &app.client(), BOB).await;
+        // A returning text-message sign-in, with one wrong code first.
+        app.clock.advance(Duration::seconds(30));
+        let client = app.client();
+        password_step(&app, &client, ANN).await;
+        assert_eq!(post(&app, &client, "/api/v1/mfa/sms/send", json!({})).await.status, StatusCode::OK);
+        let right = app.last_sms_code();
+        verify(&app, &client, "sms", &other_than(&right)).await.assert_error(StatusCode::BAD_REQUEST, "invalid_code");
+        verify(&app, &client, "sms", &right).await.assert_authenticated();
+
+        let events =
+            app.portal.store.audit_events(&AuditFilter { limit: 1000, ..AuditFilter::default() }).await.unwrap();
+        let actions: Vec<&str> = events.iter().map(|e| e.event.action.as_str()).collect();
+        for expected in ["mfa.sms.sent", "mfa.sms.confirmed", "mfa.totp.confirmed", "mfa.verify"] {
+            assert!(actions.contains(&expected), "{expected} in {actions:?}");
+        }
+        let serialized = serde_json::to_string(&events).unwrap();
+        assert!(!serialized.contains(&secret), "the TOTP secret is in the audit log");
+        assert!(!serialized.contains(&secret.to_ascii_lowercase()), "the TOTP secret is in the audit log");
+        let texts = app.texts();
+        assert_eq!(texts.len(), 2);
+        for text in &texts {
+            let code = portal_testkit::code_in(text["body"].as_str().unwrap());
+            assert!(!serialized.contains(&code), "an SMS code ({code}) is in the audit log");
+        }
+        for number in ["2015550123", "201-555-0123", "555-0123", "(201) 555"] {
+            assert!(!serialized.contains(number), "the phone number ({number}) is in the audit log");
+        }
+    })
+    .await;
+}
