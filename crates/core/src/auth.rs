@@ -192,6 +192,9 @@ impl Portal {
             }
         };
         let (token, session) = Session::start(user.id.clone(), level, now, ctx, self.rng.as_ref());
+        if level == AuthLevel::Full {
+            self.store.record_sign_in(&user.id, now).await?;
+        }
         match previous {
             Some(old) => self.store.replace_session(&old.hash(), &session).await?,
             None => self.store.insert_session(&session).await?,

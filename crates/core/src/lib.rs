@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod clock;
+pub mod console;
 pub mod email;
 pub mod mail;
 pub mod mfa;

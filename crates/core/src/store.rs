@@ -120,8 +120,35 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         now: OffsetDateTime,
     ) -> StoreResult<SendHistory>;
 
-    /// Removes the user's confirmed factor of `method`, with its audit row; `false` if none.
-    async fn delete_factor(&self, user: &UserId, method: crate::mfa::Method, audit: &AuditEvent) -> StoreResult<bool>;
+    /// Removes the user's factor of `method`, with its audit row; `false` if there was none, or
+    /// if `keep_one` is set and it is the user's last confirmed factor. The check and the delete
+    /// happen under the user row's lock, so two removals at once cannot both succeed.
+    async fn delete_factor(
+        &self,
+        user: &UserId,
+        method: crate::mfa::Method,
+        keep_one: bool,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
+    /// Deletes what has expired: sessions, texted codes, unconfirmed setups, used or expired
+    /// reset links, send-log rows older than a day, ended throttle windows. Returns rows removed.
+    async fn purge_expired(
+        &self,
+        now: OffsetDateTime,
+        idle_before: OffsetDateTime,
+        created_before: OffsetDateTime,
+    ) -> StoreResult<u64>;
+
+    /// Notes that the user completed sign-in at `at` (shown to support).
+    async fn record_sign_in(&self, user: &UserId, at: OffsetDateTime) -> StoreResult<()>;
+    /// Ends every session of the user, with its audit row; returns how many.
+    async fn end_sessions(&self, user: &UserId, audit: &AuditEvent) -> StoreResult<u64>;
+    /// Users with their MFA situation, for the console list and the report; and the total
+    /// matching `filter` (before limit/offset).
+    async fn mfa_overview(
+        &self,
+        filter: &crate::console::OverviewFilter,
+    ) -> StoreResult<(Vec<crate::console::MfaOverview>, u64)>;
 
     /// Sets (or clears) the support-set setup deadline, with its audit row.
     async fn set_mfa_deadline(

@@ -206,7 +206,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let demo_logins = demo::seed_if_empty(&portal).await?;
     let web = WebSettings::from_public_url(&url, config.trusted_proxies.clone());
     let router = portal_web::router(AppState { portal: portal.clone(), web: std::sync::Arc::new(web) });
-    tokio::spawn(purge_expired_sessions(portal.clone()));
+    tokio::spawn(purge_expired(portal.clone()));
 
     println!("{} is running at {url}  (database: {})", portal.settings.portal_name, portal.store.backend());
     if !demo_logins.is_empty() {
@@ -222,17 +222,18 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .context("serving HTTP")
 }
 
-/// Sessions are checked on every use; this only keeps the table small.
-async fn purge_expired_sessions(portal: Portal) {
+/// Sessions, codes and limits are checked on every use; this only keeps the tables small and
+/// drops expired personal data (texted-code rows hold phone numbers).
+async fn purge_expired(portal: Portal) {
     let mut every = tokio::time::interval(Duration::from_secs(600));
     loop {
         every.tick().await;
         let now = portal.clock.now();
         let policy = portal.settings.sessions;
-        match portal.store.purge_sessions(now - policy.idle_timeout, now - policy.absolute_timeout).await {
-            Ok(n) if n > 0 => tracing::info!(removed = n, "purged expired sessions"),
+        match portal.store.purge_expired(now, now - policy.idle_timeout, now - policy.absolute_timeout).await {
+            Ok(n) if n > 0 => tracing::info!(removed = n, "purged expired rows"),
             Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "could not purge expired sessions"),
+            Err(e) => tracing::warn!(error = %e, "could not purge expired rows"),
         }
     }
 }

@@ -157,3 +157,21 @@ pub(crate) fn audit(row: AuditRow) -> Result<AuditRecord, StoreError> {
         },
     })
 }
+
+pub(crate) type OverviewRow = (String, String, String, String, i64, Option<String>, i64, i64, i64, Option<i64>);
+
+pub(crate) fn overview(row: OverviewRow) -> Result<portal_core::console::MfaOverview, StoreError> {
+    let (id, email, name, role, created_at, mfa_deadline, has_totp, has_sms, locked, last_login_at) = row;
+    Ok(portal_core::console::MfaOverview {
+        user_id: UserId::from_stored(id),
+        email,
+        name,
+        role: role.parse::<Role>().map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        created_at: from_ts(created_at)?,
+        mfa_deadline: mfa_deadline.as_deref().map(date).transpose()?,
+        has_totp: has_totp != 0,
+        has_sms: has_sms != 0,
+        locked: locked != 0,
+        last_login_at: last_login_at.map(from_ts).transpose()?,
+    })
+}

@@ -384,9 +384,10 @@ macro_rules! sql_store {
                     return Ok(false);
                 }
                 sqlx::query("DELETE FROM mfa_throttles WHERE user_id = $1").bind(user).execute(&mut *tx).await.map_err(backend_error)?;
-                sqlx::query("UPDATE users SET mfa_preferred = $1, mfa_deadline = NULL WHERE id = $2")
+                sqlx::query("UPDATE users SET mfa_preferred = $1, mfa_deadline = NULL, last_login_at = $3 WHERE id = $2")
                     .bind(c.method.as_str())
                     .bind(user)
+                    .bind(now)
                     .execute(&mut *tx)
                     .await
                     .map_err(backend_error)?;
@@ -538,15 +539,98 @@ macro_rules! sql_store {
                 })
             }
 
-            async fn delete_factor(&self, user: &UserId, method: portal_core::mfa::Method, audit: &AuditEvent) -> StoreResult<bool> {
-                let mut tx = self.pool.begin().await.map_err(backend_error)?;
-                let removed = sqlx::query("DELETE FROM mfa_factors WHERE user_id = $1 AND method = $2")
+            async fn purge_expired(&self, now: OffsetDateTime, idle_before: OffsetDateTime, created_before: OffsetDateTime) -> StoreResult<u64> {
+                let now_s = ts(now);
+                let statements: [(&str, i64); 5] = [
+                    ("DELETE FROM sms_challenges WHERE expires_at < $1", now_s),
+                    ("DELETE FROM mfa_factors WHERE confirmed_at IS NULL AND created_at < $1", ts(now - time::Duration::hours(1))),
+                    ("DELETE FROM password_resets WHERE expires_at < $1", now_s),
+                    ("DELETE FROM sms_sends WHERE sent_at < $1", ts(now - time::Duration::days(1))),
+                    ("DELETE FROM throttles WHERE started_at < $1", ts(now - time::Duration::days(1))),
+                ];
+                let mut removed = self.purge_sessions(idle_before, created_before).await?;
+                for (sql, cutoff) in statements {
+                    removed += sqlx::query(sql).bind(cutoff).execute(&self.pool).await.map_err(backend_error)?.rows_affected();
+                }
+                Ok(removed)
+            }
+
+            async fn record_sign_in(&self, user: &UserId, at: OffsetDateTime) -> StoreResult<()> {
+                sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
+                    .bind(ts(at))
                     .bind(user.as_str())
-                    .bind(method.as_str())
+                    .execute(&self.pool)
+                    .await
+                    .map_err(backend_error)?;
+                Ok(())
+            }
+
+            async fn end_sessions(&self, user: &UserId, audit: &AuditEvent) -> StoreResult<u64> {
+                let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(user.as_str())
                     .execute(&mut *tx)
                     .await
                     .map_err(backend_error)?
                     .rows_affected();
+                let audit = audit.clone().detail("sessions_ended", ended);
+                insert_audit!(&mut *tx, &audit)?;
+                tx.commit().await.map_err(backend_error)?;
+                Ok(ended)
+            }
+
+            async fn mfa_overview(
+                &self,
+                filter: &portal_core::console::OverviewFilter,
+            ) -> StoreResult<(Vec<portal_core::console::MfaOverview>, u64)> {
+                // One grouped query: each user with flags for confirmed methods and the lock.
+                fn push_where(q: &mut sqlx::QueryBuilder<'_, $db>, filter: &portal_core::console::OverviewFilter) {
+                    q.push(" WHERE 1 = 1");
+                    if let Some(role) = filter.role {
+                        q.push(" AND u.role = ").push_bind(role.as_str());
+                    }
+                    if let Some(text) = filter.query.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                        let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                        let pattern = format!("%{escaped}%");
+                        q.push(" AND (u.email LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\' OR LOWER(u.name) LIKE ")
+                            .push_bind(pattern).push(" ESCAPE '\\')");
+                    }
+                }
+                let mut count = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM users u");
+                push_where(&mut count, filter);
+                let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await.map_err(backend_error)?;
+                let mut q = sqlx::QueryBuilder::new(
+                    "SELECT u.id, u.email, u.name, u.role, u.created_at, u.mfa_deadline,                        CAST(COALESCE(MAX(CASE WHEN f.method = 'totp' THEN 1 ELSE 0 END), 0) AS BIGINT),                        CAST(COALESCE(MAX(CASE WHEN f.method = 'sms' THEN 1 ELSE 0 END), 0) AS BIGINT),                        CAST(COALESCE(MAX(t.locked), 0) AS BIGINT), u.last_login_at                      FROM users u                      LEFT JOIN mfa_factors f ON f.user_id = u.id AND f.confirmed_at IS NOT NULL                      LEFT JOIN mfa_throttles t ON t.user_id = u.id",
+                );
+                push_where(&mut q, filter);
+                q.push(" GROUP BY u.id, u.email, u.name, u.role, u.created_at, u.mfa_deadline, u.last_login_at ORDER BY u.email");
+                q.push(" LIMIT ").push_bind(i64::from(filter.limit.max(1)));
+                q.push(" OFFSET ").push_bind(i64::from(filter.offset));
+                let found: Vec<rows::OverviewRow> = q.build_query_as().fetch_all(&self.pool).await.map_err(backend_error)?;
+                let rows = found.into_iter().map(rows::overview).collect::<Result<Vec<_>, _>>()?;
+                Ok((rows, u64::try_from(total).unwrap_or(0)))
+            }
+
+            async fn delete_factor(&self, user: &UserId, method: portal_core::mfa::Method, keep_one: bool, audit: &AuditEvent) -> StoreResult<bool> {
+                let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                // A write to the user's row first: it takes the row lock (PostgreSQL) or the
+                // database write lock (SQLite) before the "is another factor left?" check.
+                sqlx::query("UPDATE users SET mfa_preferred = mfa_preferred WHERE id = $1")
+                    .bind(user.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                let removed = sqlx::query(
+                    "DELETE FROM mfa_factors WHERE user_id = $1 AND method = $2 AND ($3 = 0 OR EXISTS \
+                     (SELECT 1 FROM mfa_factors other WHERE other.user_id = $1 AND other.method <> $2 AND other.confirmed_at IS NOT NULL))",
+                )
+                .bind(user.as_str())
+                .bind(method.as_str())
+                .bind(i64::from(keep_one))
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_error)?
+                .rows_affected();
                 if removed == 0 {
                     tx.rollback().await.map_err(backend_error)?;
                     return Ok(false);

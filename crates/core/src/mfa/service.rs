@@ -419,6 +419,8 @@ impl Portal {
         phone: PhoneE164,
         ctx: &RequestContext,
     ) -> Result<SmsSent, MfaError> {
+        // A paused or locked account gets no texts: it could not use the code anyway.
+        self.ensure_not_throttled(user, ctx).await?;
         let now = self.clock.now();
         let phone_key = sms_code::phone_key(&self.secret_key, phone.as_str());
         let audit = AuditEvent::new(now, action::MFA_SMS_SENT, Outcome::Success, ctx)
@@ -596,6 +598,7 @@ impl Portal {
         let now = self.clock.now();
         let (token, new_session) = Session::start(user.id.clone(), AuthLevel::Full, now, ctx, self.rng.as_ref());
         self.store.replace_session(&session.id, &new_session).await?;
+        self.store.record_sign_in(&user.id, now).await?;
         self.audit(
             AuditEvent::new(now, action::MFA_POSTPONED, Outcome::Success, ctx)
                 .actor(user.email.as_str())
@@ -607,7 +610,13 @@ impl Portal {
 
     /// Removes one of a signed-in user's methods (after a recent second factor). The last one
     /// cannot go while MFA is in force for the user: that would switch their MFA off.
-    pub async fn remove_method(&self, session: &Session, user: &User, method: Method, ctx: &RequestContext) -> Result<(), MfaError> {
+    pub async fn remove_method(
+        &self,
+        session: &Session,
+        user: &User,
+        method: Method,
+        ctx: &RequestContext,
+    ) -> Result<(), MfaError> {
         if session.auth_level != AuthLevel::Full {
             return Err(MfaError::WrongStep);
         }
@@ -619,16 +628,20 @@ impl Portal {
         if !confirmed.iter().any(|f| f.method == method) {
             return Err(MfaError::NoSuchMethod(method.label()));
         }
-        let remaining: Vec<Factor> = confirmed.into_iter().filter(|f| f.method != method).collect();
-        if remaining.is_empty() && self.requirement_for(user, &[], now) != MfaRequirement::NotRequired {
+        let in_force = self.requirement_for(user, &[], now) != MfaRequirement::NotRequired;
+        if in_force && confirmed.iter().all(|f| f.method == method) {
             return Err(MfaError::LastMethod);
         }
         let audit = AuditEvent::new(now, action::MFA_METHOD_REMOVED, Outcome::Success, ctx)
             .actor(user.email.as_str())
             .subject(Some(&user.id), user.email.as_str())
             .detail("method", method.as_str());
-        self.store.delete_factor(&user.id, method, &audit).await?;
-        Ok(())
+        // The store re-checks under a lock: a concurrent removal of the other method loses.
+        if self.store.delete_factor(&user.id, method, in_force, &audit).await? {
+            Ok(())
+        } else {
+            Err(MfaError::LastMethod)
+        }
     }
 
     // ----- Support -------------------------------------------------------------------------

@@ -1,0 +1,504 @@
+//! The support console's rules and use-cases (DESIGN §1–2, issue 4): who may act on whom,
+//! step-up before sensitive actions, a per-agent hourly limit, stale-form detection, the
+//! enrollment report, and the email a user gets when their MFA changes.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use time::{Date, Duration, OffsetDateTime};
+
+use crate::audit::{AuditEvent, Outcome};
+use crate::email::Email;
+use crate::mail::OutgoingEmail;
+use crate::mfa::MfaPolicy;
+use crate::mfa::service::{STEP_UP_WINDOW, SupportView};
+use crate::mfa::throttle::ThrottleState;
+use crate::session::{AuthLevel, Session};
+use crate::store::StoreError;
+use crate::throttle::ThrottleLimit;
+use crate::user::{Role, User, UserId};
+use crate::{InternalError, Portal, RequestContext};
+
+/// Actions one agent may take per hour; a stolen staff session cannot mass-reset accounts.
+pub const ACTIONS_PER_HOUR: ThrottleLimit = ThrottleLimit { max_failures: 30, window: Duration::hours(1) };
+pub const MAX_EXTENSION_DAYS: u16 = 90;
+pub const MAX_REASON_CHARS: usize = 500;
+
+/// One user's MFA situation in a list row or the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MfaOverview {
+    pub user_id: UserId,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub created_at: OffsetDateTime,
+    pub mfa_deadline: Option<Date>,
+    pub has_totp: bool,
+    pub has_sms: bool,
+    pub locked: bool,
+    pub last_login_at: Option<OffsetDateTime>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OverviewFilter {
+    /// Matches email or name, case-insensitively.
+    pub query: Option<String>,
+    pub role: Option<Role>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+/// The state support sees (DESIGN §7: enrolled / setup_pending / setup_expired / locked).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MfaState {
+    Enrolled,
+    SetupPending,
+    SetupExpired,
+    Locked,
+}
+
+impl MfaState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MfaState::Enrolled => "enrolled",
+            MfaState::SetupPending => "setup_pending",
+            MfaState::SetupExpired => "setup_expired",
+            MfaState::Locked => "locked",
+        }
+    }
+}
+
+impl MfaOverview {
+    /// The deadline in force (policyholders only) and the state on `today`.
+    pub fn state(&self, policy: &MfaPolicy, today: Date) -> (MfaState, Option<Date>) {
+        let deadline = policy.setup_deadline(self.role, self.created_at, self.mfa_deadline).map(|d| d.date);
+        let state = if self.locked {
+            MfaState::Locked
+        } else if self.has_totp || self.has_sms {
+            MfaState::Enrolled
+        } else if deadline.is_some_and(|d| today >= d) {
+            MfaState::SetupExpired
+        } else {
+            MfaState::SetupPending
+        };
+        (state, deadline)
+    }
+
+    pub fn methods(&self) -> Vec<&'static str> {
+        let mut m = Vec::new();
+        if self.has_totp {
+            m.push("totp");
+        }
+        if self.has_sms {
+            m.push("sms");
+        }
+        m
+    }
+}
+
+/// Policyholders by MFA state (the report's numbers).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ReportCounts {
+    pub total: u64,
+    pub enrolled: u64,
+    /// Users with an authenticator app (including those who also have SMS).
+    pub enrolled_totp: u64,
+    /// Users with text messages (including those who also have an app).
+    pub enrolled_sms: u64,
+    pub enrolled_both: u64,
+    pub setup_pending: u64,
+    pub pending_7_days_or_less: u64,
+    pub pending_8_to_30_days: u64,
+    pub pending_over_30_days: u64,
+    pub setup_expired: u64,
+    pub locked: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EnrollmentReport {
+    pub counts: ReportCounts,
+    /// Policyholders past their deadline with no method, oldest deadline first.
+    pub past_deadline: Vec<(MfaOverview, Date)>,
+}
+
+pub fn report(rows: &[MfaOverview], policy: &MfaPolicy, today: Date) -> EnrollmentReport {
+    let mut r = EnrollmentReport::default();
+    for row in rows.iter().filter(|o| o.role == Role::Policyholder) {
+        let c = &mut r.counts;
+        c.total += 1;
+        c.enrolled_totp += u64::from(row.has_totp);
+        c.enrolled_sms += u64::from(row.has_sms);
+        c.enrolled_both += u64::from(row.has_totp && row.has_sms);
+        match row.state(policy, today) {
+            (MfaState::Enrolled, _) => c.enrolled += 1,
+            (MfaState::Locked, _) => c.locked += 1,
+            (MfaState::SetupExpired, deadline) => {
+                c.setup_expired += 1;
+                if let Some(d) = deadline {
+                    r.past_deadline.push((row.clone(), d));
+                }
+            }
+            (MfaState::SetupPending, deadline) => {
+                c.setup_pending += 1;
+                match deadline.map(|d| (d - today).whole_days()) {
+                    Some(days) if days <= 7 => c.pending_7_days_or_less += 1,
+                    Some(days) if days <= 30 => c.pending_8_to_30_days += 1,
+                    _ => c.pending_over_30_days += 1,
+                }
+            }
+        }
+    }
+    r.past_deadline.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.email.cmp(&b.0.email)));
+    r
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsoleAction {
+    ExtendDeadline { days: u16 },
+    ResetMfa,
+    Unlock,
+    EndSessions,
+}
+
+impl ConsoleAction {
+    pub fn name(self) -> &'static str {
+        match self {
+            ConsoleAction::ExtendDeadline { .. } => "extend-deadline",
+            ConsoleAction::ResetMfa => "reset-mfa",
+            ConsoleAction::Unlock => "unlock",
+            ConsoleAction::EndSessions => "end-sessions",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConsoleError {
+    #[error("the support console is for support agents and administrators")]
+    NotStaff,
+    #[error("no user with this id")]
+    NotFound,
+    #[error("nobody can act on their own account through the console")]
+    OwnAccount,
+    #[error("support agents act on policyholders only; ask an administrator")]
+    NotPermitted,
+    #[error("verify with your second factor first (needed every {} minutes for console actions)", STEP_UP_WINDOW.whole_minutes())]
+    StepUpRequired,
+    #[error("too many console actions this hour; try again later")]
+    RateLimited { retry_after: Duration },
+    #[error("this account changed since you opened the page; review it and try again")]
+    Changed,
+    #[error("days must be between 1 and {MAX_EXTENSION_DAYS}")]
+    InvalidDays,
+    #[error("give a reason (at most {MAX_REASON_CHARS} characters)")]
+    InvalidReason,
+    #[error("staff have no setup deadline: they set MFA up at their first sign-in")]
+    StaffHaveNoDeadline,
+    #[error(transparent)]
+    Internal(#[from] InternalError),
+}
+
+impl From<StoreError> for ConsoleError {
+    fn from(e: StoreError) -> Self {
+        Self::Internal(e.into())
+    }
+}
+
+/// Support and admins only.
+pub fn ensure_console_user(actor: &User) -> Result<(), ConsoleError> {
+    if matches!(actor.role, Role::Support | Role::Admin) { Ok(()) } else { Err(ConsoleError::NotStaff) }
+}
+
+/// Support acts on policyholders only; admins on anyone; nobody on themselves.
+pub fn may_act_on(actor: &User, subject: &User) -> Result<(), ConsoleError> {
+    ensure_console_user(actor)?;
+    if actor.id == subject.id {
+        return Err(ConsoleError::OwnAccount);
+    }
+    match (actor.role, subject.role) {
+        (Role::Admin, _) | (Role::Support, Role::Policyholder) => Ok(()),
+        _ => Err(ConsoleError::NotPermitted),
+    }
+}
+
+/// A reason is required, trimmed, at most 500 characters, without control characters.
+pub fn parse_reason(text: &str) -> Result<String, ConsoleError> {
+    let t = text.trim();
+    if t.is_empty() || t.chars().count() > MAX_REASON_CHARS || t.chars().any(|c| c.is_control() && c != '\n') {
+        Err(ConsoleError::InvalidReason)
+    } else {
+        Ok(t.to_owned())
+    }
+}
+
+impl SupportView {
+    /// A fingerprint of everything an action could change; a form carries it so an action on an
+    /// account that changed meanwhile is refused instead of applied blindly.
+    pub fn version(&self, sessions: usize) -> String {
+        let mut h = Sha256::new();
+        for f in &self.confirmed {
+            h.update(f.id.as_str().as_bytes());
+        }
+        h.update(format!(
+            "|{:?}|{}|{}|{:?}|{}",
+            self.user.mfa_deadline,
+            self.throttle.consecutive_failures,
+            self.throttle.locked,
+            self.throttle.paused_until,
+            sessions
+        ));
+        hex::encode(&h.finalize()[..8])
+    }
+}
+
+/// What an action did, for the page and the API.
+#[derive(Debug, Clone)]
+pub struct ActionDone {
+    pub summary: String,
+}
+
+impl Portal {
+    /// Support's view of one user, by id, checked against the actor's rights to see it.
+    pub async fn console_user(
+        &self,
+        actor: &User,
+        subject: &UserId,
+    ) -> Result<(SupportView, Vec<Session>), ConsoleError> {
+        ensure_console_user(actor)?;
+        let user = self.store.user_by_id(subject).await?.ok_or(ConsoleError::NotFound)?;
+        let view = self.support_view(&user.email).await?.ok_or(ConsoleError::NotFound)?;
+        let sessions = self.store.sessions_of(subject).await?;
+        Ok((view, sessions))
+    }
+
+    /// Runs a support action after every check: rights, reason, step-up, stale form, hourly limit.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn console_act(
+        &self,
+        actor_session: &Session,
+        actor: &User,
+        subject: &UserId,
+        action: ConsoleAction,
+        reason: &str,
+        expected_version: Option<&str>,
+        ctx: &RequestContext,
+    ) -> Result<ActionDone, ConsoleError> {
+        ensure_console_user(actor)?;
+        let reason = parse_reason(reason)?;
+        if let ConsoleAction::ExtendDeadline { days } = action {
+            if !(1..=MAX_EXTENSION_DAYS).contains(&days) {
+                return Err(ConsoleError::InvalidDays);
+            }
+        }
+        let now = self.clock.now();
+        let fresh = actor_session.auth_level == AuthLevel::Full
+            && actor_session.mfa_verified_at.is_some_and(|t| now - t < STEP_UP_WINDOW);
+        if !fresh {
+            return Err(ConsoleError::StepUpRequired);
+        }
+        let (view, sessions) = self.console_user(actor, subject).await?;
+        may_act_on(actor, &view.user)?;
+        if matches!(action, ConsoleAction::ExtendDeadline { .. }) && view.user.role.is_staff() {
+            return Err(ConsoleError::StaffHaveNoDeadline);
+        }
+        if expected_version.is_some_and(|v| v != view.version(sessions.len())) {
+            return Err(ConsoleError::Changed);
+        }
+        let key = format!("console:{}", actor.id);
+        if let Some(retry_after) = ACTIONS_PER_HOUR.retry_after(self.store.throttle(&key).await?.as_ref(), now) {
+            self.audit(
+                AuditEvent::new(now, &format!("support.{}", action.name()), Outcome::Refused, ctx)
+                    .actor(actor.email.as_str())
+                    .subject(Some(&view.user.id), view.user.email.as_str())
+                    .detail("reason", "hourly action limit reached"),
+            )
+            .await;
+            return Err(ConsoleError::RateLimited { retry_after });
+        }
+        self.store.throttle_failure(&key, now, ACTIONS_PER_HOUR.window).await?;
+        let actor_email = actor.email.as_str();
+        let user = &view.user;
+        let summary = match action {
+            ConsoleAction::ExtendDeadline { days } => {
+                let deadline = self.extend_mfa_deadline(user, days, actor_email, &reason, ctx).await?;
+                self.notify(
+                    user,
+                    "More time to set up sign-in verification",
+                    &format!(
+                        "Support gave you until {deadline} (UTC) to set up a verification method (text message or authenticator app) \
+                         for your {} account. Sign in and follow the steps before then.",
+                        self.settings.portal_name
+                    ),
+                )
+                .await;
+                format!("{} now has until {deadline} to set up MFA.", user.email)
+            }
+            ConsoleAction::ResetMfa => {
+                let (deadline, ended) = self.reset_user_mfa(user, actor_email, &reason, ctx).await?;
+                self.notify(
+                    user,
+                    "Your sign-in verification was reset",
+                    &format!(
+                        "Support removed the verification methods (text message, authenticator app) of your {} account and signed \
+                         you out everywhere. At your next sign-in you will be asked to set one up again; please do so by {deadline} (UTC).\n\n\
+                         If you did not ask for this, contact support at {} right away.",
+                        self.settings.portal_name, self.settings.support_email
+                    ),
+                )
+                .await;
+                format!(
+                    "Reset MFA for {}: every method removed, {ended} session(s) ended, new deadline {deadline}.",
+                    user.email
+                )
+            }
+            ConsoleAction::Unlock => {
+                self.unlock_user_mfa(user, actor_email, &reason, ctx).await?;
+                format!("Unlocked {}: wrong-code count, pause and lock cleared.", user.email)
+            }
+            ConsoleAction::EndSessions => {
+                let audit = AuditEvent::new(now, "support.end_sessions", Outcome::Success, ctx)
+                    .actor(actor_email)
+                    .subject(Some(&user.id), user.email.as_str())
+                    .detail("reason", reason.as_str());
+                let ended = self.store.end_sessions(&user.id, &audit).await?;
+                format!("Ended {ended} session(s) of {}.", user.email)
+            }
+        };
+        Ok(ActionDone { summary })
+    }
+
+    /// Tells the user about a change to their sign-in; never a secret, code or full number.
+    pub async fn notify(&self, user: &User, subject: &str, text: &str) {
+        let message = OutgoingEmail {
+            to: user.email.clone(),
+            subject: format!("{subject} — {}", self.settings.portal_name),
+            body: format!("Hello {},\n\n{text}\n", user.name.as_str()),
+        };
+        if let Err(e) = self.mailer.send(&message).await {
+            tracing::warn!(error = %e, user = %user.id, "notification email failed");
+        }
+    }
+
+    pub async fn console_overview(
+        &self,
+        actor: &User,
+        filter: &OverviewFilter,
+    ) -> Result<(Vec<MfaOverview>, u64), ConsoleError> {
+        ensure_console_user(actor)?;
+        Ok(self.store.mfa_overview(filter).await?)
+    }
+
+    pub async fn enrollment_report(&self, actor: &User) -> Result<EnrollmentReport, ConsoleError> {
+        ensure_console_user(actor)?;
+        let filter = OverviewFilter { role: Some(Role::Policyholder), limit: u32::MAX, ..OverviewFilter::default() };
+        let (rows, _) = self.store.mfa_overview(&filter).await?;
+        Ok(report(&rows, &self.settings.mfa, self.clock.now().date()))
+    }
+
+    /// The second factor's pause/lock for display.
+    pub fn throttle_label(&self, view: &SupportView) -> String {
+        match view.throttle.state(self.clock.now()) {
+            ThrottleState::Open if view.throttle.consecutive_failures == 0 => "no recent wrong codes".to_owned(),
+            ThrottleState::Open => format!("{} wrong code(s) in a row", view.throttle.consecutive_failures),
+            ThrottleState::Paused { retry_after } => {
+                format!(
+                    "paused for {} more seconds after {} wrong codes",
+                    retry_after.whole_seconds(),
+                    view.throttle.consecutive_failures
+                )
+            }
+            ThrottleState::Locked => "locked after 100 wrong codes".to_owned(),
+        }
+    }
+
+    /// Finds a user by email for staff tools.
+    pub async fn console_find(&self, actor: &User, email: &Email) -> Result<Option<User>, ConsoleError> {
+        ensure_console_user(actor)?;
+        Ok(self.store.user_by_email(email).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::email::Email;
+    use crate::password::PasswordHashString;
+    use crate::random::OsRandom;
+    use crate::user::DisplayName;
+    use time::macros::{date, datetime};
+
+    fn user(role: Role) -> User {
+        User {
+            id: UserId::generate(&OsRandom),
+            email: Email::parse("x@example.com").unwrap(),
+            name: DisplayName::parse("X").unwrap(),
+            role,
+            password_hash: PasswordHashString(String::new()),
+            created_at: datetime!(2022-01-01 0:00 UTC),
+            mfa_deadline: None,
+            mfa_preferred: None,
+        }
+    }
+
+    #[test]
+    fn support_acts_on_policyholders_only_and_admins_on_anyone_but_themselves() {
+        let support = user(Role::Support);
+        let admin = user(Role::Admin);
+        assert!(may_act_on(&support, &user(Role::Policyholder)).is_ok());
+        for staff in [Role::Adjuster, Role::Support, Role::Admin] {
+            assert!(matches!(may_act_on(&support, &user(staff)), Err(ConsoleError::NotPermitted)));
+            assert!(may_act_on(&admin, &user(staff)).is_ok());
+        }
+        assert!(matches!(may_act_on(&support, &support), Err(ConsoleError::OwnAccount)));
+        assert!(matches!(may_act_on(&admin, &admin), Err(ConsoleError::OwnAccount)));
+        assert!(matches!(may_act_on(&user(Role::Adjuster), &user(Role::Policyholder)), Err(ConsoleError::NotStaff)));
+        assert!(matches!(
+            may_act_on(&user(Role::Policyholder), &user(Role::Policyholder)),
+            Err(ConsoleError::NotStaff)
+        ));
+    }
+
+    #[test]
+    fn reasons_are_required_and_bounded() {
+        assert!(matches!(parse_reason("  "), Err(ConsoleError::InvalidReason)));
+        assert!(matches!(parse_reason(&"x".repeat(501)), Err(ConsoleError::InvalidReason)));
+        assert_eq!(parse_reason(" lost phone ").unwrap(), "lost phone");
+    }
+
+    fn row(has_totp: bool, has_sms: bool, locked: bool, created: OffsetDateTime) -> MfaOverview {
+        MfaOverview {
+            user_id: UserId::generate(&OsRandom),
+            email: format!("{}@example.com", hex::encode(crate::random::bytes::<4>(&OsRandom))),
+            name: "n".into(),
+            role: Role::Policyholder,
+            created_at: created,
+            mfa_deadline: None,
+            has_totp,
+            has_sms,
+            locked,
+            last_login_at: None,
+        }
+    }
+
+    #[test]
+    fn the_report_counts_each_policyholder_once_by_state() {
+        let policy = MfaPolicy::new(date!(2023 - 01 - 18));
+        let today = date!(2023 - 03 - 01);
+        let old = datetime!(2022-01-01 0:00 UTC);
+        let rows = vec![
+            row(true, false, false, old),
+            row(false, true, false, old),
+            row(true, true, false, old),
+            row(false, false, false, old), // deadline 2023-03-04: 3 days left
+            row(false, false, false, datetime!(2023-02-20 0:00 UTC)), // 2023-04-06: 36 days
+            row(false, false, true, old),
+            MfaOverview { mfa_deadline: Some(date!(2023 - 02 - 01)), ..row(false, false, false, old) },
+        ];
+        let r = report(&rows, &policy, today);
+        let c = &r.counts;
+        assert_eq!((c.total, c.enrolled, c.enrolled_totp, c.enrolled_sms, c.enrolled_both), (7, 3, 2, 2, 1));
+        assert_eq!((c.setup_pending, c.pending_7_days_or_less, c.pending_over_30_days), (2, 1, 1));
+        assert_eq!((c.setup_expired, c.locked), (1, 1));
+        assert_eq!(r.past_deadline.len(), 1);
+        assert_eq!(r.past_deadline[0].1, date!(2023 - 02 - 01));
+    }
+}
