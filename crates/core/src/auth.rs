@@ -264,16 +264,7 @@ impl Portal {
             self.audit(event).await;
             return Ok(());
         };
-        let token = ResetToken::generate(self.rng.as_ref());
-        self.store
-            .insert_password_reset(&PasswordReset {
-                token_hash: token.hash(),
-                user_id: user.id.clone(),
-                created_at: now,
-                expires_at: now + RESET_LINK_LIFETIME,
-            })
-            .await?;
-        let link = format!("{}/reset-password?token={}", self.settings.public_url, token.expose());
+        let link = self.password_link(&user, RESET_LINK_LIFETIME).await?;
         let message = OutgoingEmail {
             to: user.email.clone(),
             subject: format!("Reset your {} password", self.settings.portal_name),
@@ -293,6 +284,21 @@ impl Portal {
         }
         self.audit(event).await;
         Ok(())
+    }
+
+    /// A single-use link to choose a password, valid for `lifetime`; only its hash is stored.
+    pub async fn password_link(&self, user: &User, lifetime: Duration) -> Result<String, InternalError> {
+        let now = self.clock.now();
+        let token = ResetToken::generate(self.rng.as_ref());
+        self.store
+            .insert_password_reset(&PasswordReset {
+                token_hash: token.hash(),
+                user_id: user.id.clone(),
+                created_at: now,
+                expires_at: now + lifetime,
+            })
+            .await?;
+        Ok(format!("{}/reset-password?token={}", self.settings.public_url, token.expose()))
     }
 
     /// Sets a new password from a reset link. Ends every session of the account; signs no one in.

@@ -250,6 +250,18 @@ impl SupportView {
     }
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum StaffError {
+    #[error("only administrators create staff accounts")]
+    AdminOnly,
+    #[error("choose adjuster, support or admin")]
+    NotAStaffRole,
+    #[error("an account with this email already exists")]
+    Duplicate,
+    #[error(transparent)]
+    Internal(#[from] InternalError),
+}
+
 /// What an action did, for the page and the API.
 #[derive(Debug, Clone)]
 pub struct ActionDone {
@@ -284,10 +296,10 @@ impl Portal {
     ) -> Result<ActionDone, ConsoleError> {
         ensure_console_user(actor)?;
         let reason = parse_reason(reason)?;
-        if let ConsoleAction::ExtendDeadline { days } = action {
-            if !(1..=MAX_EXTENSION_DAYS).contains(&days) {
-                return Err(ConsoleError::InvalidDays);
-            }
+        if let ConsoleAction::ExtendDeadline { days } = action
+            && !(1..=MAX_EXTENSION_DAYS).contains(&days)
+        {
+            return Err(ConsoleError::InvalidDays);
         }
         let now = self.clock.now();
         let fresh = actor_session.auth_level == AuthLevel::Full
@@ -408,6 +420,46 @@ impl Portal {
             }
             ThrottleState::Locked => "locked after 100 wrong codes".to_owned(),
         }
+    }
+
+    /// An administrator creates a staff account. It gets no usable password: the new colleague
+    /// receives a link (valid 7 days) to choose one, and sets MFA up at the first sign-in.
+    pub async fn create_staff_account(
+        &self,
+        actor: &User,
+        email: Email,
+        name: crate::user::DisplayName,
+        role: Role,
+        ctx: &RequestContext,
+    ) -> Result<User, StaffError> {
+        if actor.role != Role::Admin {
+            return Err(StaffError::AdminOnly);
+        }
+        if !role.is_staff() {
+            return Err(StaffError::NotAStaffRole);
+        }
+        let unusable = crate::password::Password::new_checked(hex::encode(crate::random::bytes::<24>(self.rng.as_ref())))
+            .map_err(|_| StaffError::Internal(InternalError::Store(StoreError::Corrupt("password".into()))))?;
+        let new = crate::auth::NewAccount { email, name, role, password: unusable, created_at: None };
+        let user = match self.create_account(new, actor.email.as_str(), ctx).await {
+            Ok(u) => u,
+            Err(crate::auth::CreateUserError::Duplicate) => return Err(StaffError::Duplicate),
+            Err(crate::auth::CreateUserError::Internal(e)) => return Err(StaffError::Internal(e)),
+        };
+        let link = self.password_link(&user, Duration::days(7)).await?;
+        self.notify(
+            &user,
+            "Your staff account",
+            &format!(
+                "{} created a {} account for you on {}.\n\nChoose your password within 7 days with this link (it works once):\n\n{link}\n\n\
+                 At your first sign-in you will set up a verification method (authenticator app or text message); staff always need one.",
+                actor.email,
+                role.label().to_lowercase(),
+                self.settings.portal_name
+            ),
+        )
+        .await;
+        Ok(user)
     }
 
     /// Finds a user by email for staff tools.

@@ -421,6 +421,7 @@ async fn past_the_deadline_the_login_ends_on_a_contact_support_page() {
         let settings = &app.portal.settings;
         assert!(html.contains(&format!("mailto:{}", settings.support_email)), "{html}");
         assert!(html.contains(&format!("href=\"{}\"", settings.support_chat_url)), "{html}");
+        assert!(html.contains("href=\"/help"), "{html}");
         get(&app, &client, "/").await.assert_redirect("/login");
         get(&app, &client, "/mfa/setup").await.assert_redirect("/login");
     })
@@ -522,7 +523,6 @@ fn assert_no_popups(app: &TestApp, what: &str, page: &Page) {
 async fn no_page_of_the_flows_opens_a_window_or_leaves_the_portal() {
     each_backend(|backend| async move {
         let app = switched_on_app(backend).await;
-        app.create_user_at("old@example.com", Role::Policyholder, Some(datetime!(2020-01-01 0:00 UTC))).await;
         let mut walk = Walk::new(&app);
         walk.get("/help").await;
         let csrf = walk.get("/login").await.csrf();
@@ -553,18 +553,28 @@ async fn no_page_of_the_flows_opens_a_window_or_leaves_the_portal() {
         walk.follow().await;
         walk.post("/mfa/verify", &[("csrf", &csrf), ("method", "sms"), ("code", &app.last_sms_code())]).await;
         walk.follow().await.assert_ok();
-        // The past-deadline page, in a browser of its own.
-        let mut expired = Walk::new(&app);
+        // The past-deadline page, on a portal whose switch-on was long enough ago.
+        let late = TestApp::spawn_with(backend, AppOptions::mfa_from(date!(2026 - 01 - 01))).await;
+        late.create_user_at("old@example.com", Role::Policyholder, Some(datetime!(2020-01-01 0:00 UTC))).await;
+        let mut expired = Walk::new(&late);
         let csrf = expired.get("/login").await.csrf();
         let page =
             expired.post("/login", &[("csrf", &csrf), ("email", "old@example.com"), ("password", TEST_PASSWORD)]).await;
         assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.body);
 
+        // The script every page loads opens no windows either.
+        let script = get(&app, &app.client(), "/static/app.js").await;
+        script.assert_ok();
+        assert!(!script.body.contains("window.open") && !script.body.contains("_blank"), "{}", script.body);
+
         let seen: Vec<&(String, Page)> = walk.seen.iter().chain(expired.seen.iter()).collect();
         assert!(seen.len() > 20, "{}", seen.len());
         assert!(seen.iter().any(|(_, p)| p.body.contains("<svg")), "the QR page was checked");
-        for (what, page) in seen {
+        for (what, page) in &walk.seen {
             assert_no_popups(&app, what, page);
+        }
+        for (what, page) in &expired.seen {
+            assert_no_popups(&late, what, page);
         }
     })
     .await;
@@ -678,4 +688,23 @@ async fn staff_set_up_a_method_at_first_login_without_a_deadline_or_postponing()
         get(&app, &client, "/").await.assert_redirect("/mfa");
     })
     .await;
+}
+
+#[tokio::test]
+
+async fn posting_a_texted_code_before_sending_one_says_to_send_a_code_first() {
+    let app = switched_on_app(Backend::Sqlite).await;
+    let client = app.client();
+    sign_in(&app, &client, ANN).await.assert_redirect("/mfa/setup");
+    enroll_sms(&app, &client).await;
+    sign_out(&app, &client).await;
+    app.clock.advance(Duration::minutes(1));
+    sign_in(&app, &client, ANN).await.assert_redirect("/mfa/verify");
+    let verify = get(&app, &client, "/mfa/verify?method=sms").await;
+    assert!(verify.body.contains("Send verification code"), "{}", verify.body);
+    // A stale or hand-made form: a code for a sign-in that has had no text yet.
+    let r =
+        post(&app, &client, "/mfa/verify", &[("csrf", &verify.csrf()), ("method", "sms"), ("code", "123456")]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("Send a verification code first"), "the refusal is shown:\n{}", r.body);
 }

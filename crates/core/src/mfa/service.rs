@@ -621,7 +621,7 @@ impl Portal {
             return Err(MfaError::WrongStep);
         }
         let now = self.clock.now();
-        if !session.mfa_verified_at.is_some_and(|t| now - t < STEP_UP_WINDOW) {
+        if session.mfa_verified_at.is_none_or(|t| now - t >= STEP_UP_WINDOW) {
             return Err(MfaError::StepUpRequired);
         }
         let confirmed = self.confirmed_factors(&user.id).await?;

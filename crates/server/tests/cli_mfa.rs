@@ -1,0 +1,314 @@
+//! The support side of MFA as an operator uses it: `inventory-portal mfa status|extend|reset|
+//! unlock` run as the real binary, each test in a fresh directory with its own SQLite database,
+//! MFA switched on the guide's date (2023-01-18), and no other `PORTAL_*` variables. Every
+//! action must leave an audit row naming the operator and the reason.
+
+#![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // tests fail loudly
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use portal_core::clock::{Clock as _, SystemClock};
+use time::{Date, Duration};
+
+const BIN: &str = env!("CARGO_BIN_EXE_inventory-portal");
+const PASSWORD: &str = "correct horse battery staple";
+/// The guide's switch-on date; its 45-day deadline is 2023-03-04.
+const SWITCH_ON: &str = "2023-01-18";
+const PAT: &str = "pat@example.com";
+
+/// A directory of its own, used as the working directory, data directory and database home.
+struct Sandbox {
+    dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    fn new() -> Sandbox {
+        Sandbox { dir: tempfile::tempdir().expect("temporary directory") }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn database(&self) -> std::path::PathBuf {
+        self.path().join("portal.db")
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args).current_dir(self.path());
+        for (name, _) in std::env::vars() {
+            if name.starts_with("PORTAL_") {
+                cmd.env_remove(name);
+            }
+        }
+        cmd.env_remove("RUST_LOG")
+            .env("PORTAL_DATABASE_URL", format!("sqlite://{}", self.database().display()))
+            .env("PORTAL_DATA_DIR", self.path())
+            .env("PORTAL_MFA_ENFORCE_FROM", SWITCH_ON);
+        cmd
+    }
+
+    fn run_with(&self, args: &[&str], stdin: Option<&str>) -> Run {
+        let mut child = self
+            .command(args)
+            .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start inventory-portal");
+        if let Some(text) = stdin {
+            let mut pipe = child.stdin.take().expect("stdin pipe");
+            // A command that refuses early may exit before reading: a broken pipe is fine.
+            let _ = pipe.write_all(text.as_bytes());
+        }
+        Run::from(child.wait_with_output().expect("wait for inventory-portal"), args)
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        self.run_with(args, None)
+    }
+
+    fn add_user(&self, email: &str, role: &str, created: &str) {
+        let args = ["user", "add", "--email", email, "--password-stdin", "--role", role, "--created", created];
+        self.run_with(&args, Some(&format!("{PASSWORD}\n"))).assert_success();
+    }
+
+    /// A policyholder from before the switch-on, who never set MFA up.
+    fn add_pat(&self) {
+        self.add_user(PAT, "policyholder", "2022-05-01");
+    }
+
+    fn status(&self, email: &str) -> String {
+        let run = self.run(&["mfa", "status", "--email", email]);
+        run.assert_success();
+        run.stdout
+    }
+
+    /// `(action, actor, details)` of every support row in the audit log, oldest first.
+    fn support_audit(&self) -> Vec<(String, Option<String>, String)> {
+        let url = format!("sqlite://{}", self.database().display());
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let pool = sqlx::SqlitePool::connect(&url).await.unwrap_or_else(|e| panic!("open {url}: {e}"));
+            let rows: Vec<(String, Option<String>, String)> = sqlx::query_as(
+                "SELECT action, actor, details FROM audit_log WHERE action LIKE 'support.%' ORDER BY seq",
+            )
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+            pool.close().await;
+            rows
+        })
+    }
+}
+
+struct Run {
+    what: String,
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn from(output: Output, args: &[&str]) -> Run {
+        Run {
+            what: args.join(" "),
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    fn assert_success(&self) {
+        assert_eq!(self.code, Some(0), "`{}` failed\nstdout:\n{}\nstderr:\n{}", self.what, self.stdout, self.stderr);
+    }
+
+    /// Fails with a non-zero exit and says, on stderr, something containing every one of `words`.
+    fn assert_failure_naming(&self, words: &[&str]) {
+        assert!(
+            self.code.is_some_and(|c| c != 0),
+            "`{}` should have failed but exited {:?}\nstdout:\n{}",
+            self.what,
+            self.code,
+            self.stdout
+        );
+        for word in words {
+            assert!(self.stderr.contains(word), "`{}`: stderr does not mention {word:?}:\n{}", self.what, self.stderr);
+        }
+    }
+}
+
+/// Today by the clock the binary uses (the system clock, UTC).
+fn today() -> Date {
+    SystemClock.now().date()
+}
+
+/// `days` from today, as the binary (on the system clock, UTC) computes it; a run that straddles
+/// midnight may see either day.
+fn days_ahead(days: i64, before: Date, after: Date) -> [String; 2] {
+    [(before + Duration::days(days)).to_string(), (after + Duration::days(days)).to_string()]
+}
+
+fn assert_mentions_one_of(text: &str, candidates: &[String]) {
+    assert!(candidates.iter().any(|c| text.contains(c.as_str())), "none of {candidates:?} in:\n{text}");
+}
+
+fn assert_audited(row: &(String, Option<String>, String), action: &str, reason: &str) {
+    let (got_action, actor, details) = row;
+    assert_eq!(got_action, action, "{row:?}");
+    let actor = actor.as_deref().unwrap_or_default();
+    assert!(actor.starts_with("cli:") && actor.len() > "cli:".len(), "the operator is named: {row:?}");
+    assert!(details.contains(reason), "the reason is kept: {row:?}");
+    let details: serde_json::Value = serde_json::from_str(details).unwrap_or_else(|e| panic!("{e}: {details}"));
+    assert!(details.is_object(), "{details}");
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn status_shows_an_expired_setup_with_the_deadline_from_the_switch_on_date() {
+    let sandbox = Sandbox::new();
+    sandbox.add_pat();
+    assert!(today() >= time::macros::date!(2023 - 03 - 04), "the test assumes today is past the guide's deadline");
+    let status = sandbox.status(PAT);
+    assert!(status.contains(PAT), "{status}");
+    assert!(status.contains("policyholder"), "{status}");
+    assert!(status.contains("methods:   none"), "{status}");
+    assert!(status.contains("setup expired"), "{status}");
+    let deadline = status.lines().find(|l| l.starts_with("deadline:")).unwrap_or_else(|| panic!("{status}"));
+    assert!(deadline.contains("2023-03-04"), "{deadline}");
+    assert!(deadline.contains("switch-on date"), "{deadline}");
+    assert!(sandbox.support_audit().is_empty(), "looking is not an action");
+}
+
+#[test]
+fn extend_gives_the_user_days_from_today_and_is_audited_with_the_reason() {
+    let sandbox = Sandbox::new();
+    sandbox.add_pat();
+    let before = today();
+    let run = sandbox.run(&["mfa", "extend", "--email", PAT, "--days", "7", "--reason", "called in"]);
+    let after = today();
+    run.assert_success();
+    assert!(run.stdout.contains(PAT), "{}", run.stdout);
+    let new_deadline = days_ahead(7, before, after);
+    assert_mentions_one_of(&run.stdout, &new_deadline);
+
+    let status = sandbox.status(PAT);
+    assert!(status.contains("setup pending (7 days left)"), "{status}");
+    let deadline = status.lines().find(|l| l.starts_with("deadline:")).unwrap_or_else(|| panic!("{status}"));
+    assert!(deadline.contains("set by support"), "{deadline}");
+    assert_mentions_one_of(deadline, &new_deadline);
+
+    let rows = sandbox.support_audit();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_audited(&rows[0], "support.mfa.extend_deadline", "called in");
+}
+
+#[test]
+fn extend_refuses_zero_days_and_more_than_ninety_naming_the_flag() {
+    let sandbox = Sandbox::new();
+    sandbox.add_pat();
+    for days in ["0", "91"] {
+        let run = sandbox.run(&["mfa", "extend", "--email", PAT, "--days", days, "--reason", "called in"]);
+        run.assert_failure_naming(&["--days"]);
+    }
+    assert!(sandbox.status(PAT).contains("setup expired"), "nothing changed");
+    assert!(sandbox.support_audit().is_empty());
+    // The edges themselves are accepted.
+    sandbox.run(&["mfa", "extend", "--email", PAT, "--days", "1"]).assert_success();
+    sandbox.run(&["mfa", "extend", "--email", PAT, "--days", "90"]).assert_success();
+    assert!(sandbox.status(PAT).contains("setup pending (90 days left)"));
+}
+
+#[test]
+fn extending_a_staff_account_is_refused() {
+    let sandbox = Sandbox::new();
+    sandbox.add_user("adam@example.com", "adjuster", "2022-05-01");
+    let run = sandbox.run(&["mfa", "extend", "--email", "adam@example.com", "--days", "7", "--reason", "called in"]);
+    run.assert_failure_naming(&["adam@example.com", "staff"]);
+    assert!(sandbox.support_audit().is_empty(), "nothing was done");
+    let status = sandbox.status("adam@example.com");
+    assert!(status.contains("deadline:  none"), "staff have no deadline:\n{status}");
+}
+
+#[test]
+fn reset_ends_sessions_and_gives_seven_days_and_is_audited_with_the_reason() {
+    let sandbox = Sandbox::new();
+    sandbox.add_pat();
+    let before = today();
+    let run = sandbox.run(&["mfa", "reset", "--email", PAT, "--reason", "lost phone"]);
+    let after = today();
+    run.assert_success();
+    assert!(run.stdout.contains("session(s) ended"), "{}", run.stdout);
+    let new_deadline = days_ahead(7, before, after);
+    assert_mentions_one_of(&run.stdout, &new_deadline);
+
+    let status = sandbox.status(PAT);
+    assert!(status.contains("methods:   none"), "{status}");
+    assert!(status.contains("setup pending (7 days left)"), "{status}");
+    assert!(status.contains("set by support"), "{status}");
+
+    let rows = sandbox.support_audit();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_audited(&rows[0], "support.mfa.reset", "lost phone");
+}
+
+#[test]
+fn unlock_clears_the_wrong_code_count_and_is_audited_with_the_reason() {
+    let sandbox = Sandbox::new();
+    sandbox.add_pat();
+    let run = sandbox.run(&["mfa", "unlock", "--email", PAT, "--reason", "verified by phone"]);
+    run.assert_success();
+    assert!(run.stdout.contains(&format!("unlocked {PAT}")), "{}", run.stdout);
+    assert!(sandbox.status(PAT).contains("wrong codes in a row: 0"));
+    let rows = sandbox.support_audit();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_audited(&rows[0], "support.mfa.unlock", "verified by phone");
+}
+
+#[test]
+fn every_action_is_audited_in_order_even_without_a_reason() {
+    let sandbox = Sandbox::new();
+    sandbox.add_pat();
+    sandbox.run(&["mfa", "extend", "--email", PAT, "--days", "7", "--reason", "called in"]).assert_success();
+    sandbox.run(&["mfa", "reset", "--email", PAT, "--reason", "lost phone"]).assert_success();
+    sandbox.run(&["mfa", "unlock", "--email", PAT]).assert_success();
+    let rows = sandbox.support_audit();
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert_audited(&rows[0], "support.mfa.extend_deadline", "called in");
+    assert_audited(&rows[1], "support.mfa.reset", "lost phone");
+    assert_audited(&rows[2], "support.mfa.unlock", "no reason given");
+}
+
+#[test]
+fn an_unknown_email_fails_naming_it() {
+    let sandbox = Sandbox::new();
+    sandbox.add_pat();
+    for args in [
+        vec!["mfa", "status", "--email", "nobody@example.com"],
+        vec!["mfa", "extend", "--email", "nobody@example.com", "--days", "7"],
+        vec!["mfa", "reset", "--email", "nobody@example.com"],
+        vec!["mfa", "unlock", "--email", "nobody@example.com"],
+    ] {
+        sandbox.run(&args).assert_failure_naming(&["nobody@example.com"]);
+    }
+    assert!(sandbox.support_audit().is_empty());
+}
+
+#[test]
+fn a_malformed_email_fails_naming_the_flag() {
+    let sandbox = Sandbox::new();
+    sandbox.add_pat();
+    for args in [
+        vec!["mfa", "status", "--email", "not-an-email"],
+        vec!["mfa", "extend", "--email", "not-an-email", "--days", "7"],
+        vec!["mfa", "reset", "--email", "not-an-email"],
+        vec!["mfa", "unlock", "--email", "not-an-email"],
+    ] {
+        sandbox.run(&args).assert_failure_naming(&["--email"]);
+    }
+    assert!(sandbox.support_audit().is_empty());
+}
