@@ -285,6 +285,45 @@ impl FromRequestParts<AppState> for PageUser {
     }
 }
 
+/// A support agent or administrator with a fully signed-in session, for console pages.
+/// Anyone else signed in gets 403; nobody signed in is sent to sign in.
+pub struct ConsolePageUser(pub SignedIn);
+
+impl FromRequestParts<AppState> for ConsolePageUser {
+    type Rejection = PageRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageRejection> {
+        let PageUser(s) = PageUser::from_request_parts(parts, state).await?;
+        if portal_core::console::ensure_console_user(&s.user).is_err() {
+            return Err(PageRejection::Error(PageError::new(
+                StatusCode::FORBIDDEN,
+                "Not available",
+                "The support console is for support agents and administrators.",
+            )));
+        }
+        Ok(ConsolePageUser(s))
+    }
+}
+
+/// The same for the admin API: not signed in 401, anyone else 403.
+pub struct ConsoleApiUser(pub SignedIn);
+
+impl FromRequestParts<AppState> for ConsoleApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let ApiUser(s) = ApiUser::from_request_parts(parts, state).await?;
+        if portal_core::console::ensure_console_user(&s.user).is_err() {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "the support console is for support agents and administrators",
+            ));
+        }
+        Ok(ConsoleApiUser(s))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,6 +19,15 @@ use tower_http::trace::TraceLayer;
 
 pub use state::{AppState, WebSettings};
 
+/// Every support-console route as `(path, methods)`: the pages under `/console` and the JSON
+/// API under `/api/v1/admin`. The routers are built from the same tables, so authorization
+/// tests that walk this list cover every console route there is.
+pub fn console_routes() -> Vec<(String, &'static [&'static str])> {
+    let pages = pages::console::route_table().into_iter().map(|(path, methods, _)| (path.to_owned(), methods));
+    let api = api::admin::route_table().into_iter().map(|(path, methods, _)| (format!("/api/v1{path}"), methods));
+    pages.chain(api).collect()
+}
+
 /// Request bodies above this are refused with 413 (DESIGN §7).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 

@@ -253,8 +253,26 @@ impl Portal {
             new_session: new_session.clone(),
             audit,
         };
+        let added = match &completion.proof {
+            SecondFactorProof::ConfirmTotp { .. } => Some("an authenticator app".to_owned()),
+            SecondFactorProof::ConfirmSms { factor, .. } => {
+                factor.phone.as_ref().map(|p| format!("text messages to {}", p.masked()))
+            }
+            _ => None,
+        };
         if self.store.complete_second_factor(&completion).await? {
             info!(user = %user.id, method = method.as_str(), "second factor completed");
+            if let Some(what) = added {
+                self.notify(
+                    user,
+                    "A verification method was added",
+                    &format!(
+                        "Your {} account now accepts codes from {what} at sign-in.\n\nIf this was not you, contact support at {} right away.",
+                        self.settings.portal_name, self.settings.support_email
+                    ),
+                )
+                .await;
+            }
             Ok(Some(MfaCompleted { token, session: new_session }))
         } else {
             Ok(None)

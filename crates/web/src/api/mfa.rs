@@ -226,7 +226,8 @@ async fn remove(
     ApiUser(s): ApiUser,
     ApiJson(body): ApiJson<MethodBody>,
 ) -> Result<StatusCode, ApiError> {
-    let method = Method::parse(&body.method).ok_or_else(|| ApiError::field("method", "method must be \"totp\" or \"sms\""))?;
+    let method =
+        Method::parse(&body.method).ok_or_else(|| ApiError::field("method", "method must be \"totp\" or \"sms\""))?;
     state.portal.remove_method(&s.session, &s.user, method, &ctx).await.map_err(|e| mfa_error(&state, e))?;
     Ok(StatusCode::NO_CONTENT)
 }

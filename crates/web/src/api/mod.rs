@@ -1,6 +1,7 @@
 //! The JSON API (DESIGN §7). It shares the cookie session with the pages and calls the same
 //! `Portal` use-cases; only the presentation differs.
 
+pub mod admin;
 mod auth;
 pub(crate) mod mfa;
 
@@ -9,5 +10,5 @@ use axum::Router;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(auth::routes()).merge(mfa::routes())
+    Router::new().merge(auth::routes()).merge(mfa::routes()).merge(admin::routes())
 }

@@ -91,7 +91,13 @@ pub(crate) async fn home_page(
         })
         .collect();
     let in_force = !matches!(
-        state.portal.settings.mfa.requirement(user.role, user.created_at, user.mfa_deadline, &[], state.portal.clock.now()),
+        state.portal.settings.mfa.requirement(
+            user.role,
+            user.created_at,
+            user.mfa_deadline,
+            &[],
+            state.portal.clock.now()
+        ),
         MfaRequirement::NotRequired
     );
     render(

@@ -392,8 +392,21 @@ struct CodeForm {
 }
 
 /// After MFA: back to adding a method when that is what the user was doing, else home.
+/// Only known destinations are carried through the verify page (no open redirect).
+fn next_target(next: &str) -> &'static str {
+    match next {
+        "setup" => "setup",
+        "console" => "console",
+        _ => "",
+    }
+}
+
 fn after_mfa(next: &str) -> &'static str {
-    if next == "setup" { "/mfa/setup" } else { "/" }
+    match next {
+        "setup" => "/mfa/setup",
+        "console" => "/console/users",
+        _ => "/",
+    }
 }
 
 async fn sms_verify(
@@ -571,7 +584,8 @@ struct VerifyPage {
     selected: String,
     phone_hint: String,
     sms_sent: bool,
-    step_up: bool,
+    /// Where to go after verifying: "setup" (adding a method) or "console" (staff step-up).
+    next: &'static str,
     code_hint: &'static str,
     notice: Option<String>,
     error: Option<String>,
@@ -646,7 +660,7 @@ async fn verify_page(
     Query(q): Query<VerifyQuery>,
 ) -> Response {
     let notice = (q.sent == "1").then(|| "We sent a code. Enter it below; only the newest code works.".to_owned());
-    let page = VerifyPage { step_up: q.next == "setup", notice, ..VerifyPage::default() };
+    let page = VerifyPage { next: next_target(&q.next), notice, ..VerifyPage::default() };
     verify_form(&state, &s, &ctx, StatusCode::OK, &q.method, page).await
 }
 
@@ -657,13 +671,16 @@ async fn verify_send(
     PageForm(form): PageForm<CodeForm>,
 ) -> Result<Response, PageError> {
     csrf_ok(&s, &form.csrf)?;
-    let next = if form.next == "setup" { "&next=setup" } else { "" };
+    let next = match next_target(&form.next) {
+        "" => String::new(),
+        target => format!("&next={target}"),
+    };
     match state.portal.sms_login_send(&s.session, &s.user, &ctx).await {
         Ok(_) => Ok(Redirect::to(&format!("/mfa/verify?method=sms&sent=1{next}")).into_response()),
         Err(e) => Ok(match failure(&state, e) {
             Failure::Respond(r) => r,
             Failure::Show { status, message, retry_after } => {
-                let page = VerifyPage { step_up: form.next == "setup", error: Some(message), ..VerifyPage::default() };
+                let page = VerifyPage { next: next_target(&form.next), error: Some(message), ..VerifyPage::default() };
                 with_retry_after(verify_form(&state, &s, &ctx, status, "sms", page).await, retry_after)
             }
         }),
@@ -677,8 +694,8 @@ async fn verify(
     PageForm(form): PageForm<CodeForm>,
 ) -> Result<Response, PageError> {
     csrf_ok(&s, &form.csrf)?;
-    let step_up = form.next == "setup";
-    let again = |code_error: String| VerifyPage { step_up, code_error: Some(code_error), ..VerifyPage::default() };
+    let next = next_target(&form.next);
+    let again = |code_error: String| VerifyPage { next, code_error: Some(code_error), ..VerifyPage::default() };
     let Some(method) = Method::parse(&form.method) else {
         return Ok(verify_form(
             &state,
@@ -748,13 +765,19 @@ async fn remove_method(
 ) -> Result<Response, PageError> {
     csrf_ok(&s, &form.csrf)?;
     let Some(method) = Method::parse(&form.method) else {
-        return Err(PageError::new(StatusCode::UNPROCESSABLE_ENTITY, "Form not understood", "Choose a method to remove."));
+        return Err(PageError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Form not understood",
+            "Choose a method to remove.",
+        ));
     };
     Ok(match state.portal.remove_method(&s.session, &s.user, method, &ctx).await {
         Ok(()) => Redirect::to("/?done=removed").into_response(),
         Err(e) => match failure(&state, e) {
             Failure::Respond(r) => r,
-            Failure::Show { status, message, .. } => super::auth::home_page(&state, &s, status, None, Some(message)).await,
+            Failure::Show { status, message, .. } => {
+                super::auth::home_page(&state, &s, status, None, Some(message)).await
+            }
         },
     })
 }

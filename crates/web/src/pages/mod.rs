@@ -2,7 +2,8 @@
 //! askama templates (compile-time checked, auto-escaped), one shared layout.
 
 mod assets;
-mod auth;
+pub(crate) mod auth;
+pub mod console;
 pub(crate) mod csrf;
 pub(crate) mod mfa;
 
@@ -15,7 +16,7 @@ use crate::extract::SignedIn;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(auth::routes()).merge(mfa::routes()).merge(assets::routes())
+    Router::new().merge(auth::routes()).merge(mfa::routes()).merge(console::routes()).merge(assets::routes())
 }
 
 /// What the shared layout shows: the portal's name, the support address, and for a signed-in
@@ -31,6 +32,8 @@ pub struct Layout {
 pub struct LayoutUser {
     pub name: String,
     pub csrf: String,
+    /// Support agents and admins with a full session see the console link.
+    pub console: bool,
 }
 
 impl Layout {
@@ -39,8 +42,12 @@ impl Layout {
         Self {
             portal_name: settings.portal_name.clone(),
             support_email: settings.support_email.clone(),
-            signed_in: signed_in
-                .map(|s| LayoutUser { name: s.user.name.as_str().to_owned(), csrf: s.session.csrf_token.clone() }),
+            signed_in: signed_in.map(|s| LayoutUser {
+                name: s.user.name.as_str().to_owned(),
+                csrf: s.session.csrf_token.clone(),
+                console: s.session.auth_level == portal_core::session::AuthLevel::Full
+                    && portal_core::console::ensure_console_user(&s.user).is_ok(),
+            }),
         }
     }
 

@@ -1,0 +1,920 @@
+//! The support console (issue 4): find a user, see their MFA situation, and act — extend the
+//! deadline, reset MFA, unlock, end sessions — each on a page that says what will happen, with a
+//! reason, a fresh second factor and a stale-form check. Also the enrollment report, the audit
+//! log with exports, and (admins) new staff accounts. Rules live in `portal_core::console`.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{MethodRouter, get};
+use portal_core::audit::{AuditFilter, AuditRecord, Outcome};
+use portal_core::console::{ConsoleAction, ConsoleError, MfaOverview, OverviewFilter, StaffError};
+use portal_core::email::Email;
+use portal_core::mfa::service::SupportView;
+use portal_core::user::{DisplayName, Role, UserId};
+use serde::Deserialize;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::mfa::long_date;
+use super::{Layout, csrf, render};
+use crate::error::PageError;
+use crate::extract::{Client, ConsolePageUser, PageForm, SignedIn};
+use crate::state::AppState;
+
+const PAGE_SIZE: u32 = 25;
+
+/// Every console page route, with the methods it answers. The router is built from this
+/// table, and the authorization tests walk the same table, so a new route cannot be missed.
+pub fn route_table() -> Vec<(&'static str, &'static [&'static str], MethodRouter<AppState>)> {
+    vec![
+        ("/console", &["GET"], get(|| async { Redirect::to("/console/users") })),
+        ("/console/users", &["GET"], get(users)),
+        ("/console/users/{id}", &["GET"], get(user_page)),
+        ("/console/users/{id}/{action}", &["GET", "POST"], get(action_page).post(action_submit)),
+        ("/console/report", &["GET"], get(report_page)),
+        ("/console/report.csv", &["GET"], get(report_csv)),
+        ("/console/audit", &["GET"], get(audit_page)),
+        ("/console/audit.csv", &["GET"], get(audit_csv)),
+        ("/console/audit.jsonl", &["GET"], get(audit_jsonl)),
+        ("/console/staff/new", &["GET", "POST"], get(staff_page).post(staff_submit)),
+    ]
+}
+
+pub fn routes() -> Router<AppState> {
+    route_table().into_iter().fold(Router::new(), |router, (path, _, handler)| router.route(path, handler))
+}
+
+fn utc(t: OffsetDateTime) -> String {
+    format!("{} {:02}:{:02}", t.date(), t.hour(), t.minute())
+}
+
+/// Console failures as pages (actions re-render their form for the fixable ones).
+fn console_failure(e: ConsoleError) -> Response {
+    let message = e.to_string();
+    let status = match e {
+        ConsoleError::StepUpRequired => return Redirect::to("/mfa/verify?next=console").into_response(),
+        ConsoleError::NotStaff | ConsoleError::OwnAccount | ConsoleError::NotPermitted => StatusCode::FORBIDDEN,
+        ConsoleError::NotFound => StatusCode::NOT_FOUND,
+        ConsoleError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        ConsoleError::Changed | ConsoleError::StaffHaveNoDeadline => StatusCode::CONFLICT,
+        ConsoleError::InvalidDays | ConsoleError::InvalidReason => StatusCode::UNPROCESSABLE_ENTITY,
+        ConsoleError::Internal(e) => return PageError::from(e).into_response(),
+    };
+    PageError::new(status, "Not possible", capitalised(&message)).into_response()
+}
+
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+struct UserRow {
+    id: String,
+    name: String,
+    email: String,
+    role: &'static str,
+    state: &'static str,
+    state_label: String,
+    last_login: String,
+}
+
+fn state_label(state: &AppState, o: &MfaOverview) -> (&'static str, String) {
+    let today = state.portal.clock.now().date();
+    let (s, deadline) = o.state(&state.portal.settings.mfa, today);
+    let label = match s {
+        portal_core::console::MfaState::Enrolled => {
+            let names: Vec<&str> = o.methods().into_iter().map(|m| if m == "totp" { "app" } else { "SMS" }).collect();
+            format!("Enrolled ({})", names.join(" + "))
+        }
+        portal_core::console::MfaState::SetupPending => match deadline {
+            Some(d) => format!("Setup pending, {} days left", (d - today).whole_days()),
+            None => "Setup pending (at next sign-in)".to_owned(),
+        },
+        portal_core::console::MfaState::SetupExpired => "Past the deadline".to_owned(),
+        portal_core::console::MfaState::Locked => "Locked".to_owned(),
+    };
+    (s.as_str(), label)
+}
+
+#[derive(Template)]
+#[template(path = "console_users.html")]
+struct UsersPage {
+    layout: Layout,
+    nav: &'static str,
+    is_admin: bool,
+    q: String,
+    q_encoded: String,
+    total: u64,
+    rows: Vec<UserRow>,
+    page: u32,
+    pages: u32,
+    prev_page: Option<u32>,
+    next_page: Option<u32>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct UsersQuery {
+    q: String,
+    page: Option<u32>,
+}
+
+async fn users(
+    State(state): State<AppState>,
+    ConsolePageUser(s): ConsolePageUser,
+    Query(query): Query<UsersQuery>,
+) -> Response {
+    let q = query.q.chars().take(200).collect::<String>();
+    let page = query.page.unwrap_or(1).max(1);
+    let filter = OverviewFilter {
+        query: Some(q.clone()).filter(|t| !t.trim().is_empty()),
+        role: None,
+        limit: PAGE_SIZE,
+        offset: (page - 1).saturating_mul(PAGE_SIZE),
+    };
+    let (found, total) = match state.portal.console_overview(&s.user, &filter).await {
+        Ok(r) => r,
+        Err(e) => return console_failure(e),
+    };
+    let rows = found
+        .iter()
+        .map(|o| {
+            let (st, label) = state_label(&state, o);
+            UserRow {
+                id: o.user_id.as_str().to_owned(),
+                name: o.name.clone(),
+                email: o.email.clone(),
+                role: o.role.label(),
+                state: st,
+                state_label: label,
+                last_login: o.last_login_at.map(utc).unwrap_or_else(|| "never".into()),
+            }
+        })
+        .collect();
+    let pages = u32::try_from(total.div_ceil(u64::from(PAGE_SIZE))).unwrap_or(u32::MAX).max(1);
+    render(
+        StatusCode::OK,
+        &UsersPage {
+            layout: Layout::new(&state, Some(&s)),
+            nav: "users",
+            is_admin: s.user.role == Role::Admin,
+            q_encoded: form_urlencoded::byte_serialize(q.as_bytes()).collect(),
+            q,
+            total,
+            rows,
+            page,
+            pages,
+            prev_page: (page > 1).then(|| page - 1),
+            next_page: (page < pages).then(|| page + 1),
+        },
+    )
+}
+
+struct SessionRow {
+    started: String,
+    last_seen: String,
+    level: &'static str,
+    ip: String,
+    user_agent: String,
+}
+
+struct EventRow {
+    at: String,
+    action: String,
+    outcome: &'static str,
+    actor: String,
+    subject: String,
+    ip: String,
+    details: String,
+}
+
+fn event_row(r: &AuditRecord) -> EventRow {
+    let e = &r.event;
+    EventRow {
+        at: utc(e.at),
+        action: e.action.clone(),
+        outcome: e.outcome.as_str(),
+        actor: e.actor.clone().unwrap_or_default(),
+        subject: e.subject.clone().unwrap_or_default(),
+        ip: e.ip.clone().unwrap_or_default(),
+        details: e.details.to_string(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console_user.html")]
+struct UserPage {
+    layout: Layout,
+    nav: &'static str,
+    is_admin: bool,
+    id: String,
+    name: String,
+    email: String,
+    role: &'static str,
+    notice: Option<String>,
+    state: &'static str,
+    state_label: String,
+    methods: Vec<String>,
+    deadline: String,
+    deadline_source: &'static str,
+    throttle: String,
+    created: String,
+    last_login: String,
+    can_act: bool,
+    can_extend: bool,
+    cannot_act_reason: String,
+    sessions: Vec<SessionRow>,
+    events: Vec<EventRow>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DoneQuery {
+    done: String,
+}
+
+fn parse_id(id: &str) -> Result<UserId, Box<Response>> {
+    UserId::parse(id).ok_or_else(|| Box::new(console_failure(ConsoleError::NotFound)))
+}
+
+async fn user_page(
+    State(state): State<AppState>,
+    ConsolePageUser(s): ConsolePageUser,
+    Path(id): Path<String>,
+    Query(done): Query<DoneQuery>,
+) -> Response {
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(r) => return *r,
+    };
+    let (view, sessions) = match state.portal.console_user(&s.user, &id).await {
+        Ok(v) => v,
+        Err(e) => return console_failure(e),
+    };
+    let filter = AuditFilter { subject_id: Some(id.clone()), limit: 20, ..AuditFilter::default() };
+    let events = match state.portal.store.audit_events(&filter).await {
+        Ok(ev) => ev.iter().map(event_row).collect(),
+        Err(e) => return PageError::internal(&e).into_response(),
+    };
+    let overview = MfaOverview {
+        user_id: view.user.id.clone(),
+        email: view.user.email.as_str().to_owned(),
+        name: view.user.name.as_str().to_owned(),
+        role: view.user.role,
+        created_at: view.user.created_at,
+        mfa_deadline: view.user.mfa_deadline,
+        has_totp: view.confirmed.iter().any(|f| f.method == portal_core::mfa::Method::Totp),
+        has_sms: view.confirmed.iter().any(|f| f.method == portal_core::mfa::Method::Sms),
+        locked: view.throttle.locked,
+        last_login_at: None,
+    };
+    let (st, label) = state_label(&state, &overview);
+    let permission = portal_core::console::may_act_on(&s.user, &view.user);
+    let notice = match done.done.as_str() {
+        "extend-deadline" => Some("The deadline was extended and the user was told by email.".to_owned()),
+        "reset-mfa" => {
+            Some("MFA was reset: every method removed, every session ended, the user was told by email.".to_owned())
+        }
+        "unlock" => Some("The account was unlocked.".to_owned()),
+        "end-sessions" => Some("Every session of this user was ended.".to_owned()),
+        _ => None,
+    };
+    let last_login = match state
+        .portal
+        .console_overview(
+            &s.user,
+            &OverviewFilter { query: Some(view.user.email.as_str().to_owned()), role: None, limit: 1, offset: 0 },
+        )
+        .await
+    {
+        Ok((rows, _)) => rows.into_iter().find(|r| r.user_id == view.user.id).and_then(|r| r.last_login_at),
+        Err(_) => None,
+    };
+    render(
+        StatusCode::OK,
+        &UserPage {
+            layout: Layout::new(&state, Some(&s)),
+            nav: "users",
+            is_admin: s.user.role == Role::Admin,
+            id: view.user.id.as_str().to_owned(),
+            name: view.user.name.as_str().to_owned(),
+            email: view.user.email.as_str().to_owned(),
+            role: view.user.role.label(),
+            notice,
+            state: st,
+            state_label: label,
+            methods: view
+                .confirmed
+                .iter()
+                .map(|f| match &f.phone {
+                    Some(p) => format!("Text message to {}", p.masked()),
+                    None => "Authenticator app".to_owned(),
+                })
+                .collect(),
+            deadline: view.deadline.map_or_else(|| "none".to_owned(), |d| long_date(d.date)),
+            deadline_source: view.deadline_source_label(),
+            throttle: state.portal.throttle_label(&view),
+            created: utc(view.user.created_at),
+            last_login: last_login.map(utc).unwrap_or_else(|| "never".into()),
+            can_act: permission.is_ok(),
+            can_extend: !view.user.role.is_staff(),
+            cannot_act_reason: permission.err().map(|e| capitalised(&e.to_string())).unwrap_or_default(),
+            sessions: sessions
+                .iter()
+                .map(|x| SessionRow {
+                    started: utc(x.created_at),
+                    last_seen: utc(x.last_seen_at),
+                    level: if x.auth_level == portal_core::session::AuthLevel::Full {
+                        "signed in"
+                    } else {
+                        "password only"
+                    },
+                    ip: x.ip.clone().unwrap_or_default(),
+                    user_agent: x.user_agent.clone().unwrap_or_default().chars().take(60).collect(),
+                })
+                .collect(),
+            events,
+        },
+    )
+}
+
+fn parse_action(name: &str, days: Option<u16>) -> Option<ConsoleAction> {
+    match name {
+        "extend-deadline" => Some(ConsoleAction::ExtendDeadline { days: days.unwrap_or(0) }),
+        "reset-mfa" => Some(ConsoleAction::ResetMfa),
+        "unlock" => Some(ConsoleAction::Unlock),
+        "end-sessions" => Some(ConsoleAction::EndSessions),
+        _ => None,
+    }
+}
+
+#[derive(Template, Default)]
+#[template(path = "console_action.html")]
+struct ActionPage {
+    layout: Layout,
+    nav: &'static str,
+    is_admin: bool,
+    id: String,
+    email: String,
+    action: String,
+    title: &'static str,
+    explanation: String,
+    confirm_label: &'static str,
+    csrf: String,
+    version: String,
+    days: String,
+    reason: String,
+    error: Option<String>,
+    days_error: Option<String>,
+    reason_error: Option<String>,
+}
+
+fn describe(action: &str, view: &SupportView, support_grace_days: u16) -> (&'static str, String, &'static str) {
+    let email = view.user.email.as_str();
+    match action {
+        "extend-deadline" => (
+            "Extend the setup deadline",
+            format!(
+                "{email} gets until the chosen number of days from today (UTC) to set up a verification method, and is told by email. Their current deadline is {}.",
+                view.deadline.map_or_else(|| "none".to_owned(), |d| long_date(d.date))
+            ),
+            "Extend deadline",
+        ),
+        "reset-mfa" => (
+            "Reset MFA",
+            format!(
+                "Every verification method of {email} is removed and every session ends. At the next sign-in they set up a new method within {support_grace_days} days. They are told by email. Use this when a phone is lost or replaced."
+            ),
+            "Reset MFA",
+        ),
+        "unlock" => (
+            "Unlock sign-in",
+            format!(
+                "The wrong-code count of {email}, any pause and the 100-failure lock are cleared, so they can try their codes again."
+            ),
+            "Unlock",
+        ),
+        _ => (
+            "End all sessions",
+            format!("Every browser and device signed in as {email} is signed out at once."),
+            "End sessions",
+        ),
+    }
+}
+
+async fn action_form(
+    state: &AppState,
+    s: &SignedIn,
+    id: &UserId,
+    action: &str,
+    status: StatusCode,
+    page: ActionPage,
+) -> Response {
+    if parse_action(action, None).is_none() {
+        return console_failure(ConsoleError::NotFound);
+    }
+    let (view, sessions) = match state.portal.console_user(&s.user, id).await {
+        Ok(v) => v,
+        Err(e) => return console_failure(e),
+    };
+    if let Err(e) = portal_core::console::may_act_on(&s.user, &view.user) {
+        return console_failure(e);
+    }
+    let (title, explanation, confirm_label) = describe(action, &view, state.portal.settings.mfa.support_grace_days);
+    let version = if page.version.is_empty() { view.version(sessions.len()) } else { page.version.clone() };
+    render(
+        status,
+        &ActionPage {
+            layout: Layout::new(state, Some(s)),
+            nav: "users",
+            is_admin: s.user.role == Role::Admin,
+            id: id.as_str().to_owned(),
+            email: view.user.email.as_str().to_owned(),
+            action: action.to_owned(),
+            title,
+            explanation,
+            confirm_label,
+            csrf: s.session.csrf_token.clone(),
+            version,
+            days: if page.days.is_empty() { "7".to_owned() } else { page.days.clone() },
+            ..page
+        },
+    )
+}
+
+async fn action_page(
+    State(state): State<AppState>,
+    ConsolePageUser(s): ConsolePageUser,
+    Path((id, action)): Path<(String, String)>,
+) -> Response {
+    match parse_id(&id) {
+        Ok(id) => action_form(&state, &s, &id, &action, StatusCode::OK, ActionPage::default()).await,
+        Err(r) => *r,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ActionForm {
+    csrf: String,
+    version: String,
+    days: String,
+    reason: String,
+}
+
+async fn action_submit(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    ConsolePageUser(s): ConsolePageUser,
+    Path((id, action_name)): Path<(String, String)>,
+    PageForm(form): PageForm<ActionForm>,
+) -> Response {
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(r) => return *r,
+    };
+    if !csrf::tokens_match(&s.session.csrf_token, &form.csrf) {
+        return PageError::new(
+            StatusCode::FORBIDDEN,
+            "Request refused",
+            "This page had expired. Go back, reload it and try again.",
+        )
+        .into_response();
+    }
+    let days = if action_name == "extend-deadline" {
+        match form.days.trim().parse::<u16>() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                let page = ActionPage {
+                    days: form.days.clone(),
+                    reason: form.reason.clone(),
+                    version: form.version.clone(),
+                    days_error: Some("Enter a whole number of days from 1 to 90".into()),
+                    ..ActionPage::default()
+                };
+                return action_form(&state, &s, &id, &action_name, StatusCode::UNPROCESSABLE_ENTITY, page).await;
+            }
+        }
+    } else {
+        None
+    };
+    let Some(action) = parse_action(&action_name, days) else { return console_failure(ConsoleError::NotFound) };
+    match state.portal.console_act(&s.session, &s.user, &id, action, &form.reason, Some(&form.version), &ctx).await {
+        Ok(_) => Redirect::to(&format!("/console/users/{}?done={action_name}", id.as_str())).into_response(),
+        Err(
+            e @ (ConsoleError::InvalidDays
+            | ConsoleError::InvalidReason
+            | ConsoleError::Changed
+            | ConsoleError::RateLimited { .. }),
+        ) => {
+            let status = match e {
+                ConsoleError::Changed => StatusCode::CONFLICT,
+                ConsoleError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            let message = capitalised(&e.to_string());
+            let mut page = ActionPage { days: form.days.clone(), reason: form.reason.clone(), ..ActionPage::default() };
+            match e {
+                ConsoleError::InvalidDays => page.days_error = Some(message),
+                ConsoleError::InvalidReason => page.reason_error = Some(message),
+                // A changed account gets a fresh version so the agent can review and confirm.
+                _ => page.error = Some(message),
+            }
+            if !matches!(e, ConsoleError::Changed) {
+                page.version = form.version.clone();
+            }
+            action_form(&state, &s, &id, &action_name, status, page).await
+        }
+        Err(e) => console_failure(e),
+    }
+}
+
+struct PastRow {
+    id: String,
+    email: String,
+    deadline: String,
+}
+
+#[derive(Template)]
+#[template(path = "console_report.html")]
+struct ReportPage {
+    layout: Layout,
+    nav: &'static str,
+    is_admin: bool,
+    today: String,
+    c: portal_core::console::ReportCounts,
+    past: Vec<PastRow>,
+}
+
+async fn report_page(State(state): State<AppState>, ConsolePageUser(s): ConsolePageUser) -> Response {
+    let report = match state.portal.enrollment_report(&s.user).await {
+        Ok(r) => r,
+        Err(e) => return console_failure(e),
+    };
+    render(
+        StatusCode::OK,
+        &ReportPage {
+            layout: Layout::new(&state, Some(&s)),
+            nav: "report",
+            is_admin: s.user.role == Role::Admin,
+            today: long_date(state.portal.clock.now().date()),
+            c: report.counts,
+            past: report
+                .past_deadline
+                .iter()
+                .map(|(o, d)| PastRow {
+                    id: o.user_id.as_str().to_owned(),
+                    email: o.email.clone(),
+                    deadline: d.to_string(),
+                })
+                .collect(),
+        },
+    )
+}
+
+fn download(content_type: &'static str, filename: &str, body: Vec<u8>) -> Response {
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    response
+}
+
+/// Every policyholder with their MFA state and deadline, one row each.
+async fn report_csv(State(state): State<AppState>, ConsolePageUser(s): ConsolePageUser) -> Response {
+    let filter = OverviewFilter { role: Some(Role::Policyholder), limit: u32::MAX, ..OverviewFilter::default() };
+    let (rows, _) = match state.portal.console_overview(&s.user, &filter).await {
+        Ok(r) => r,
+        Err(e) => return console_failure(e),
+    };
+    let today = state.portal.clock.now().date();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut result = w.write_record(["email", "name", "mfa_state", "methods", "setup_deadline", "last_sign_in"]);
+    for o in &rows {
+        let (st, deadline) = o.state(&state.portal.settings.mfa, today);
+        if result.is_ok() {
+            result = w.write_record([
+                o.email.as_str(),
+                o.name.as_str(),
+                st.as_str(),
+                &o.methods().join(" "),
+                &deadline.map(|d| d.to_string()).unwrap_or_default(),
+                &o.last_login_at.and_then(|t| t.format(&Rfc3339).ok()).unwrap_or_default(),
+            ]);
+        }
+    }
+    match (result, w.into_inner()) {
+        (Ok(()), Ok(bytes)) => download("text/csv; charset=utf-8", &format!("mfa-enrollment-{today}.csv"), bytes),
+        _ => PageError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong",
+            "The report could not be written.",
+        )
+        .into_response(),
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub(crate) struct AuditQuery {
+    pub user: String,
+    pub actor: String,
+    pub action: String,
+    pub outcome: String,
+    pub from: String,
+    pub until: String,
+}
+
+/// Turns the filter form into a store filter; a bad value is named.
+pub(crate) async fn audit_filter(state: &AppState, q: &AuditQuery, limit: u32) -> Result<AuditFilter, String> {
+    let date = |name: &str, text: &str| -> Result<Option<time::Date>, String> {
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        time::Date::parse(text.trim(), time::macros::format_description!("[year]-[month]-[day]"))
+            .map(Some)
+            .map_err(|_| format!("{name}: use a date like 2026-03-01"))
+    };
+    let subject_id = match q.user.trim() {
+        "" => None,
+        text => match UserId::parse(text) {
+            Some(id) => Some(id),
+            None => {
+                let email = Email::parse(text).map_err(|_| "user: give an email address or a user id".to_owned())?;
+                match state.portal.store.user_by_email(&email).await {
+                    Ok(Some(u)) => Some(u.id),
+                    Ok(None) => return Err(format!("user: no account with email {email}")),
+                    Err(e) => return Err(e.to_string()),
+                }
+            }
+        },
+    };
+    let outcome = match q.outcome.as_str() {
+        "" => None,
+        "success" => Some(Outcome::Success),
+        "failure" => Some(Outcome::Failure),
+        "refused" => Some(Outcome::Refused),
+        _ => return Err("outcome: use success, failure or refused".into()),
+    };
+    Ok(AuditFilter {
+        subject_id,
+        actor: Some(q.actor.trim().to_owned()).filter(|a| !a.is_empty()),
+        action: Some(q.action.trim().to_owned()).filter(|a| !a.is_empty()),
+        outcome,
+        from: date("from", &q.from)?.map(|d| d.midnight().assume_utc()),
+        until: date("until", &q.until)?.map(|d| d.next_day().unwrap_or(d).midnight().assume_utc()),
+        limit,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "console_audit.html")]
+struct AuditPage {
+    layout: Layout,
+    nav: &'static str,
+    is_admin: bool,
+    f: AuditQuery,
+    query: String,
+    error: Option<String>,
+    events: Vec<EventRow>,
+    limit: u32,
+}
+
+fn query_string(q: &AuditQuery) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair("user", &q.user)
+        .append_pair("actor", &q.actor)
+        .append_pair("action", &q.action)
+        .append_pair("outcome", &q.outcome)
+        .append_pair("from", &q.from)
+        .append_pair("until", &q.until)
+        .finish()
+}
+
+async fn audit_page(
+    State(state): State<AppState>,
+    ConsolePageUser(s): ConsolePageUser,
+    Query(q): Query<AuditQuery>,
+) -> Response {
+    let limit = 200;
+    let (status, error, events) = match audit_filter(&state, &q, limit).await {
+        Ok(filter) => match state.portal.store.audit_events(&filter).await {
+            Ok(ev) => (StatusCode::OK, None, ev.iter().map(event_row).collect()),
+            Err(e) => return PageError::internal(&e).into_response(),
+        },
+        Err(message) => (StatusCode::UNPROCESSABLE_ENTITY, Some(message), Vec::new()),
+    };
+    render(
+        status,
+        &AuditPage {
+            layout: Layout::new(&state, Some(&s)),
+            nav: "audit",
+            is_admin: s.user.role == Role::Admin,
+            query: query_string(&q),
+            f: q,
+            error,
+            events,
+            limit,
+        },
+    )
+}
+
+async fn audit_export(state: &AppState, q: &AuditQuery) -> Result<Vec<AuditRecord>, Response> {
+    let filter = audit_filter(state, q, 10_000)
+        .await
+        .map_err(|m| PageError::new(StatusCode::UNPROCESSABLE_ENTITY, "Filter not understood", m).into_response())?;
+    state.portal.store.audit_events(&filter).await.map_err(|e| PageError::internal(&e).into_response())
+}
+
+async fn audit_csv(
+    State(state): State<AppState>,
+    ConsolePageUser(_s): ConsolePageUser,
+    Query(q): Query<AuditQuery>,
+) -> Response {
+    let events = match audit_export(&state, &q).await {
+        Ok(e) => e,
+        Err(r) => return r,
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut result = w.write_record([
+        "seq",
+        "at",
+        "actor",
+        "subject_id",
+        "subject",
+        "action",
+        "outcome",
+        "ip",
+        "user_agent",
+        "details",
+    ]);
+    for r in &events {
+        let e = &r.event;
+        if result.is_ok() {
+            result = w.write_record([
+                r.seq.to_string().as_str(),
+                &e.at.format(&Rfc3339).unwrap_or_default(),
+                e.actor.as_deref().unwrap_or_default(),
+                e.subject_id.as_ref().map(UserId::as_str).unwrap_or_default(),
+                e.subject.as_deref().unwrap_or_default(),
+                &e.action,
+                e.outcome.as_str(),
+                e.ip.as_deref().unwrap_or_default(),
+                e.user_agent.as_deref().unwrap_or_default(),
+                &e.details.to_string(),
+            ]);
+        }
+    }
+    match (result, w.into_inner()) {
+        (Ok(()), Ok(bytes)) => download("text/csv; charset=utf-8", "audit.csv", bytes),
+        _ => PageError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong",
+            "The export could not be written.",
+        )
+        .into_response(),
+    }
+}
+
+async fn audit_jsonl(
+    State(state): State<AppState>,
+    ConsolePageUser(_s): ConsolePageUser,
+    Query(q): Query<AuditQuery>,
+) -> Response {
+    let events = match audit_export(&state, &q).await {
+        Ok(e) => e,
+        Err(r) => return r,
+    };
+    let mut out = Vec::new();
+    for r in &events {
+        let line = serde_json::json!({
+            "seq": r.seq,
+            "at": r.event.at.format(&Rfc3339).unwrap_or_default(),
+            "actor": r.event.actor,
+            "subject_id": r.event.subject_id,
+            "subject": r.event.subject,
+            "action": r.event.action,
+            "outcome": r.event.outcome,
+            "ip": r.event.ip,
+            "user_agent": r.event.user_agent,
+            "details": r.event.details,
+        });
+        out.extend_from_slice(line.to_string().as_bytes());
+        out.push(b'\n');
+    }
+    download("application/x-ndjson", "audit.jsonl", out)
+}
+
+#[derive(Template, Default)]
+#[template(path = "console_staff.html")]
+struct StaffPage {
+    layout: Layout,
+    nav: &'static str,
+    is_admin: bool,
+    csrf: String,
+    email: String,
+    name: String,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+fn staff_form(state: &AppState, s: &SignedIn, status: StatusCode, page: StaffPage) -> Response {
+    if s.user.role != Role::Admin {
+        return PageError::new(StatusCode::FORBIDDEN, "Not available", "Only administrators create staff accounts.")
+            .into_response();
+    }
+    render(
+        status,
+        &StaffPage {
+            layout: Layout::new(state, Some(s)),
+            nav: "staff",
+            is_admin: true,
+            csrf: s.session.csrf_token.clone(),
+            ..page
+        },
+    )
+}
+
+async fn staff_page(State(state): State<AppState>, ConsolePageUser(s): ConsolePageUser) -> Response {
+    staff_form(&state, &s, StatusCode::OK, StaffPage::default())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct StaffForm {
+    csrf: String,
+    email: String,
+    name: String,
+    role: String,
+}
+
+pub(crate) fn parse_staff(
+    email: &str,
+    name: &str,
+    role: &str,
+) -> Result<(Email, DisplayName, Role), (&'static str, String)> {
+    let email = Email::parse(email).map_err(|e| ("email", e.to_string()))?;
+    let name = DisplayName::parse(name).map_err(|e| ("name", e.to_string()))?;
+    let role = role.parse::<Role>().map_err(|e| ("role", e.to_string()))?;
+    Ok((email, name, role))
+}
+
+async fn staff_submit(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    ConsolePageUser(s): ConsolePageUser,
+    PageForm(form): PageForm<StaffForm>,
+) -> Response {
+    if !csrf::tokens_match(&s.session.csrf_token, &form.csrf) {
+        return PageError::new(
+            StatusCode::FORBIDDEN,
+            "Request refused",
+            "This page had expired. Go back, reload it and try again.",
+        )
+        .into_response();
+    }
+    let again = |status, error: String| {
+        staff_form(
+            &state,
+            &s,
+            status,
+            StaffPage {
+                email: form.email.clone(),
+                name: form.name.clone(),
+                error: Some(error),
+                ..StaffPage::default()
+            },
+        )
+    };
+    let (email, name, role) = match parse_staff(&form.email, &form.name, &form.role) {
+        Ok(v) => v,
+        Err((field, message)) => {
+            return again(StatusCode::UNPROCESSABLE_ENTITY, format!("{}: {message}", capitalised(field)));
+        }
+    };
+    match state.portal.create_staff_account(&s.user, email, name, role, &ctx).await {
+        Ok(user) => staff_form(
+            &state,
+            &s,
+            StatusCode::OK,
+            StaffPage {
+                notice: Some(format!(
+                    "Created {} ({}); a link to choose a password was emailed.",
+                    user.email,
+                    user.role.label()
+                )),
+                ..StaffPage::default()
+            },
+        ),
+        Err(StaffError::Internal(e)) => PageError::from(e).into_response(),
+        Err(e) => again(
+            if matches!(e, StaffError::AdminOnly) { StatusCode::FORBIDDEN } else { StatusCode::UNPROCESSABLE_ENTITY },
+            capitalised(&e.to_string()),
+        ),
+    }
+}
