@@ -189,6 +189,21 @@ async fn first_login_after_switch_on_without_a_factor_must_set_one_up_and_is_not
     .await;
 }
 
+#[tokio::test]
+async fn staff_must_set_a_method_up_at_first_sign_in_even_before_switch_on() {
+    each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await; // MFA not switched on yet
+        app.create_user("sam@example.com", Role::Adjuster).await;
+        let client = app.client();
+        let a = login(&app, &client, "sam@example.com").await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+        assert_eq!(a.json["state"], "mfa_setup_required");
+        assert_eq!(a.json["setup_deadline"], Value::Null, "staff have no deadline: {}", a.text);
+        me(&app, &client).await.assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
+    })
+    .await;
+}
+
 // ----- 2. Authenticator-app enrollment -----------------------------------------------------------
 
 #[tokio::test]
@@ -266,6 +281,29 @@ async fn authenticator_app_enrollment_rotates_the_session_and_never_shows_the_se
     .await;
 }
 
+#[tokio::test]
+async fn an_unconfirmed_app_setup_expires_after_15_minutes() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        app.create_user(ANN, Role::Policyholder).await;
+        let client = app.client();
+        login(&app, &client, ANN).await;
+        let setup = post(&app, &client, "/api/v1/mfa/totp/setup", json!({})).await;
+        let secret = setup.json["secret"].as_str().unwrap().to_owned();
+        app.clock.advance(Duration::minutes(15));
+        post(&app, &client, "/api/v1/mfa/totp/confirm", json!({ "code": app.oathtool_code(&secret) }))
+            .await
+            .assert_error(StatusCode::BAD_REQUEST, "setup_not_started");
+        let again = post(&app, &client, "/api/v1/mfa/totp/setup", json!({})).await;
+        let secret2 = again.json["secret"].as_str().unwrap().to_owned();
+        assert_ne!(secret, secret2, "a new setup has a new secret");
+        post(&app, &client, "/api/v1/mfa/totp/confirm", json!({ "code": app.oathtool_code(&secret2) }))
+            .await
+            .assert_authenticated();
+    })
+    .await;
+}
+
 // ----- 3. Returning users and replay -------------------------------------------------------------
 
 #[tokio::test]
@@ -279,6 +317,16 @@ async fn a_returning_user_verifies_with_the_app_and_a_code_never_works_twice() {
         let a = password_step(&app, &client, ANN).await;
         assert_eq!(a.json["methods"], json!(["totp"]));
         me(&app, &client).await.assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
+        // The code that confirmed the setup is spent too.
+        verify(&app, &client, "totp", &app.oathtool_code(&secret))
+            .await
+            .assert_error(StatusCode::BAD_REQUEST, "invalid_code");
+        // Half signed in, a returning user cannot set up another method instead of using theirs.
+        post(&app, &client, "/api/v1/mfa/totp/setup", json!({})).await.assert_error(StatusCode::CONFLICT, "wrong_step");
+        post(&app, &client, "/api/v1/mfa/sms/setup", json!({ "country": "US", "phone": "(201) 555-0123" }))
+            .await
+            .assert_error(StatusCode::CONFLICT, "wrong_step");
+        assert!(app.texts().is_empty());
         let code = next_totp(&app, &secret);
         verify(&app, &client, "totp", &code).await.assert_authenticated();
         assert_eq!(me(&app, &client).await.status, StatusCode::OK);
@@ -367,6 +415,12 @@ async fn text_message_enrollment_and_sign_in_use_the_texted_code() {
         assert_eq!(sent.json["phone_hint"], "•••-•••-0123");
         assert_eq!(app.texts().len(), 2);
         assert_eq!(app.texts()[1]["to"], "+12015550123");
+        // The code belongs to this sign-in: another half-signed-in session cannot use it.
+        let stranger = app.client();
+        password_step(&app, &stranger, ANN).await;
+        let stolen = verify(&app, &stranger, "sms", &app.last_sms_code()).await;
+        assert_eq!(stolen.status, StatusCode::BAD_REQUEST, "{}", stolen.text);
+        me(&app, &stranger).await.assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
         verify(&app, &client, "sms", &app.last_sms_code()).await.assert_authenticated();
         assert_eq!(me(&app, &client).await.status, StatusCode::OK);
     })
@@ -721,6 +775,9 @@ async fn with_the_guides_dates_setup_works_until_the_last_second_and_stops_at_mi
         assert_eq!(a.json["setup_deadline"], "2023-03-04");
         assert_eq!(a.json["days_left"], 1);
 
+        let returning = app.client();
+        let returning_token = login(&app, &returning, ANN).await.session.expect("session cookie");
+
         // At 23:59:59 setup is still allowed.
         app.clock.set(datetime!(2023-03-03 23:59:59 UTC));
         let last = app.client();
@@ -747,6 +804,12 @@ async fn with_the_guides_dates_setup_works_until_the_last_second_and_stops_at_mi
             .await
             .assert_error(StatusCode::FORBIDDEN, "mfa_setup_expired");
         me(&app, &last).await.assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
+
+        // Signing in again at midnight leaves no session behind, not even the one the browser had.
+        login(&app, &returning, ANN).await.assert_error(StatusCode::FORBIDDEN, "mfa_setup_expired");
+        post(&app, &client_with_token(&returning_token), "/api/v1/mfa/totp/setup", json!({}))
+            .await
+            .assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
     })
     .await;
 }
@@ -814,6 +877,13 @@ fn assert_exactly_one_success(statuses: &[StatusCode]) {
     );
 }
 
+/// The losers were refused as replays, not counted as wrong codes: a new sign-in is not paused.
+async fn losing_a_race_is_not_a_wrong_guess(app: &TestApp, secret: &str) {
+    let client = app.client();
+    password_step(app, &client, ANN).await;
+    verify(app, &client, "totp", &next_totp(app, secret)).await.assert_authenticated();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn twenty_parallel_verifications_with_one_code_succeed_exactly_once() {
     each_backend(|backend| async move {
@@ -825,6 +895,7 @@ async fn twenty_parallel_verifications_with_one_code_succeed_exactly_once() {
         let code = app.oathtool_code(&secret);
         let statuses = race(vec![app.base_url.clone(); 20], &token, &code).await;
         assert_exactly_one_success(&statuses);
+        losing_a_race_is_not_a_wrong_guess(&app, &secret).await;
     })
     .await;
 }
@@ -857,6 +928,7 @@ async fn one_code_succeeds_exactly_once_across_two_instances() {
         let both: Vec<StatusCode> = first.into_iter().chain(second).collect();
         assert_eq!(both.iter().filter(|s| **s == StatusCode::OK).count(), 1, "{both:?}");
         assert!(both.contains(&StatusCode::BAD_REQUEST), "{both:?}");
+        losing_a_race_is_not_a_wrong_guess(&app, &secret).await;
     })
     .await;
 }
@@ -925,6 +997,31 @@ async fn adding_a_second_method_needs_a_second_factor_from_the_last_ten_minutes(
         let again = password_step(&app, &app.client(), ANN).await;
         assert_eq!(again.json["methods"], json!(["totp", "sms"]), "{}", again.text);
         assert_eq!(again.json["phone_hint"], "•••-•••-0123");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_signed_in_user_adding_text_messages_can_ask_for_another_code() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        app.create_user(ANN, Role::Policyholder).await;
+        let client = app.client();
+        enroll_totp(&app, &client, ANN).await;
+        let phone = json!({ "country": "US", "phone": "(201) 555-0123" });
+        assert_eq!(post(&app, &client, "/api/v1/mfa/sms/setup", phone).await.status, StatusCode::OK);
+        app.clock.advance(Duration::seconds(30));
+        let resent = post(&app, &client, "/api/v1/mfa/sms/send", json!({})).await;
+        assert_eq!(resent.status, StatusCode::OK, "{}", resent.text);
+        assert_eq!(resent.json["state"], "code_sent");
+        assert_eq!(resent.json["phone_hint"], "•••-•••-0123");
+        let texts = app.texts();
+        assert_eq!(texts.len(), 2);
+        assert_eq!(texts[1]["to"], "+12015550123");
+        post(&app, &client, "/api/v1/mfa/sms/confirm", json!({ "code": app.last_sms_code() }))
+            .await
+            .assert_authenticated();
+        assert_eq!(me(&app, &client).await.json["mfa"]["methods"], json!(["totp", "sms"]));
     })
     .await;
 }

@@ -6,9 +6,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
-use portal_core::mfa::factor::ChallengePurpose;
 use portal_core::mfa::service::{MfaCompleted, MfaError, SmsSent};
-use portal_core::mfa::{Method, MfaRequirement, OtpCode};
+use portal_core::mfa::{Method, OtpCode};
 use portal_core::sms::PhoneError;
 use serde::Deserialize;
 use serde_json::json;
@@ -180,12 +179,7 @@ async fn sms_send(
     ApiMfaSession(s): ApiMfaSession,
     ApiJson(Empty {}): ApiJson<Empty>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let status = state.portal.mfa_session_status(&s.session, &s.user, &ctx).await.map_err(|e| mfa_error(&state, e))?;
-    let purpose = match status.requirement {
-        MfaRequirement::Verify { .. } => ChallengePurpose::Login,
-        _ => ChallengePurpose::Setup,
-    };
-    let sent = state.portal.sms_resend(&s.session, &s.user, purpose, &ctx).await.map_err(|e| mfa_error(&state, e))?;
+    let sent = state.portal.sms_send_next(&s.session, &s.user, &ctx).await.map_err(|e| mfa_error(&state, e))?;
     Ok(code_sent(&sent))
 }
 
