@@ -109,6 +109,14 @@ fn failure(state: &AppState, e: MfaError) -> Failure {
     }
 }
 
+/// A failure with no form to show it on: its own page.
+fn failure_page(state: &AppState, e: MfaError) -> Response {
+    match failure(state, e) {
+        Failure::Respond(r) => r,
+        Failure::Show { status, message, .. } => PageError { status, title: "Not possible", message }.into_response(),
+    }
+}
+
 fn wait_text(d: time::Duration) -> String {
     let secs = portal_core::throttle::retry_after_secs(d);
     if secs < 90 { format!("{secs} seconds") } else { format!("{} minutes", secs.div_ceil(60)) }
@@ -233,12 +241,7 @@ async fn postpone(
     csrf_ok(&s, &form.csrf)?;
     match state.portal.mfa_postpone(&s.session, &s.user, &ctx).await {
         Ok(done) => Ok(signed_in(&state, &done, "/")),
-        Err(e) => Ok(match failure(&state, e) {
-            Failure::Respond(r) => r,
-            Failure::Show { status, message, .. } => {
-                PageError { status, title: "Not possible", message }.into_response()
-            }
-        }),
+        Err(e) => Ok(failure_page(&state, e)),
     }
 }
 
@@ -416,37 +419,19 @@ async fn sms_verify(
     PageForm(form): PageForm<CodeForm>,
 ) -> Result<Response, PageError> {
     csrf_ok(&s, &form.csrf)?;
-    let show = |status, code_error: Option<String>, error: Option<String>| {
-        SmsVerifyPage { code_error, error, ..SmsVerifyPage::default() }.with_status(status)
-    };
-    let (status, page) = match OtpCode::parse(&form.code) {
-        Err(e) => show(StatusCode::UNPROCESSABLE_ENTITY, Some(capitalised(&e.to_string())), None),
+    let (status, message, retry_after) = match OtpCode::parse(&form.code) {
+        Err(e) => (StatusCode::UNPROCESSABLE_ENTITY, capitalised(&e.to_string()), None),
         Ok(code) => match state.portal.sms_setup_confirm(&s.session, &s.user, &code, &ctx).await {
             Ok(done) => return Ok(signed_in(&state, &done, "/")),
             Err(e) => match failure(&state, e) {
                 Failure::Respond(r) => return Ok(r),
-                Failure::Show { status, message, retry_after } => {
-                    let response = sms_verify_form(
-                        &state,
-                        &s,
-                        status,
-                        SmsVerifyPage { code_error: Some(message), ..SmsVerifyPage::default() },
-                    )
-                    .await;
-                    return Ok(with_retry_after(response, retry_after));
-                }
+                Failure::Show { status, message, retry_after } => (status, message, retry_after),
             },
         },
     };
-    Ok(sms_verify_form(&state, &s, status, page).await)
+    let page = SmsVerifyPage { code_error: Some(message), ..SmsVerifyPage::default() };
+    Ok(with_retry_after(sms_verify_form(&state, &s, status, page).await, retry_after))
 }
-
-trait WithStatus: Sized {
-    fn with_status(self, status: StatusCode) -> (StatusCode, Self) {
-        (status, self)
-    }
-}
-impl WithStatus for SmsVerifyPage {}
 
 async fn sms_resend(
     State(state): State<AppState>,
@@ -505,12 +490,7 @@ async fn app_form(
                 code_error,
             },
         ),
-        Err(e) => match failure(state, e) {
-            Failure::Respond(r) => r,
-            Failure::Show { status, message, .. } => {
-                PageError { status, title: "Not possible", message }.into_response()
-            }
-        },
+        Err(e) => failure_page(state, e),
     }
 }
 
@@ -528,12 +508,7 @@ async fn app_restart(
     // Starting again replaces the pending secret; GET then shows the new one.
     Ok(match state.portal.totp_setup(&s.session, &s.user, &ctx, true).await {
         Ok(_) => Redirect::to("/mfa/setup/app").into_response(),
-        Err(e) => match failure(&state, e) {
-            Failure::Respond(r) => r,
-            Failure::Show { status, message, .. } => {
-                PageError { status, title: "Not possible", message }.into_response()
-            }
-        },
+        Err(e) => failure_page(&state, e),
     })
 }
 
