@@ -121,4 +121,12 @@ pub mod action {
     pub const SUPPORT_EXTEND_DEADLINE: &str = "support.mfa.extend_deadline";
     pub const SUPPORT_RESET_MFA: &str = "support.mfa.reset";
     pub const SUPPORT_UNLOCK: &str = "support.mfa.unlock";
+    pub const SUPPORT_END_SESSIONS: &str = "support.end_sessions";
+    pub const CLAIM_CREATED: &str = "claim.created";
+    pub const CLAIM_ITEM_ADDED: &str = "claim.item_added";
+    pub const CLAIM_ITEM_UPDATED: &str = "claim.item_updated";
+    pub const CLAIM_ITEM_DELETED: &str = "claim.item_deleted";
+    pub const CLAIM_ITEM_COMMENTED: &str = "claim.item_commented";
+    pub const CLAIM_IMPORTED: &str = "claim.imported";
+    pub const CLAIM_STATUS_CHANGED: &str = "claim.status_changed";
 }

@@ -169,6 +169,16 @@ impl ConsoleAction {
             ConsoleAction::EndSessions => "end-sessions",
         }
     }
+
+    /// The audit action it is logged under, refused or done.
+    pub fn audit_action(self) -> &'static str {
+        match self {
+            ConsoleAction::ExtendDeadline { .. } => crate::audit::action::SUPPORT_EXTEND_DEADLINE,
+            ConsoleAction::ResetMfa => crate::audit::action::SUPPORT_RESET_MFA,
+            ConsoleAction::Unlock => crate::audit::action::SUPPORT_UNLOCK,
+            ConsoleAction::EndSessions => crate::audit::action::SUPPORT_END_SESSIONS,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -318,10 +328,11 @@ impl Portal {
         let key = format!("console:{}", actor.id);
         if let Some(retry_after) = ACTIONS_PER_HOUR.retry_after(self.store.throttle(&key).await?.as_ref(), now) {
             self.audit(
-                AuditEvent::new(now, &format!("support.{}", action.name()), Outcome::Refused, ctx)
+                AuditEvent::new(now, action.audit_action(), Outcome::Refused, ctx)
                     .actor(actor.email.as_str())
                     .subject(Some(&view.user.id), view.user.email.as_str())
-                    .detail("reason", "hourly action limit reached"),
+                    .detail("reason", reason.as_str())
+                    .detail("refused", "hourly action limit reached"),
             )
             .await;
             return Err(ConsoleError::RateLimited { retry_after });
@@ -367,7 +378,7 @@ impl Portal {
                 format!("Unlocked {}: wrong-code count, pause and lock cleared.", user.email)
             }
             ConsoleAction::EndSessions => {
-                let audit = AuditEvent::new(now, "support.end_sessions", Outcome::Success, ctx)
+                let audit = AuditEvent::new(now, action.audit_action(), Outcome::Success, ctx)
                     .actor(actor_email)
                     .subject(Some(&user.id), user.email.as_str())
                     .detail("reason", reason.as_str());

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod clock;
 pub mod console;
 pub mod email;
+pub mod inventory;
 pub mod mail;
 pub mod mfa;
 pub mod password;

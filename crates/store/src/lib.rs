@@ -1,6 +1,7 @@
 //! The storage port of `portal-core`, implemented for SQLite (the embedded default, WAL) and
 //! PostgreSQL (several instances on one database). The backend is picked once, from the URL.
 
+mod claims;
 mod postgres;
 mod rows;
 mod shared;

@@ -50,3 +50,4 @@ impl PostgresStore {
 }
 
 crate::shared::sql_store!(PostgresStore, "postgres", sqlx::Postgres);
+crate::claims::claim_store!(PostgresStore, sqlx::Postgres);

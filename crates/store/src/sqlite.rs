@@ -37,3 +37,4 @@ impl SqliteStore {
 }
 
 crate::shared::sql_store!(SqliteStore, "sqlite", sqlx::Sqlite);
+crate::claims::claim_store!(SqliteStore, sqlx::Sqlite);

@@ -415,12 +415,19 @@ impl Portal {
 
     /// "Send a code" without saying which kind: a new setup code while this session is setting
     /// text messages up (also a signed-in user adding them), else a sign-in code.
-    pub async fn sms_send_next(&self, session: &Session, user: &User, ctx: &RequestContext) -> Result<SmsSent, MfaError> {
+    pub async fn sms_send_next(
+        &self,
+        session: &Session,
+        user: &User,
+        ctx: &RequestContext,
+    ) -> Result<SmsSent, MfaError> {
         let status = self.mfa_session_status(session, user, ctx).await?;
         let setting_up = match (session.auth_level, &status.requirement) {
             (AuthLevel::PasswordVerified, MfaRequirement::Verify { .. }) => false,
             (AuthLevel::PasswordVerified, _) => true,
-            (AuthLevel::Full, _) => self.store.latest_sms_challenge(&session.id, ChallengePurpose::Setup).await?.is_some(),
+            (AuthLevel::Full, _) => {
+                self.store.latest_sms_challenge(&session.id, ChallengePurpose::Setup).await?.is_some()
+            }
         };
         let purpose = if setting_up { ChallengePurpose::Setup } else { ChallengePurpose::Login };
         self.sms_resend(session, user, purpose, ctx).await

@@ -3,6 +3,7 @@
 
 pub mod admin;
 mod auth;
+pub(crate) mod claims;
 pub(crate) mod mfa;
 
 use axum::Router;
@@ -10,5 +11,5 @@ use axum::Router;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(auth::routes()).merge(mfa::routes()).merge(admin::routes())
+    Router::new().merge(auth::routes()).merge(mfa::routes()).merge(admin::routes()).merge(claims::routes())
 }

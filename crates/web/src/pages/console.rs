@@ -30,7 +30,7 @@ const PAGE_SIZE: u32 = 25;
 /// table, and the authorization tests walk the same table, so a new route cannot be missed.
 pub fn route_table() -> Vec<(&'static str, &'static [&'static str], MethodRouter<AppState>)> {
     vec![
-        ("/console", &["GET"], get(|| async { Redirect::to("/console/users") })),
+        ("/console", &["GET"], get(|_: ConsolePageUser| async { Redirect::to("/console/users") })),
         ("/console/users", &["GET"], get(users)),
         ("/console/users/{id}", &["GET"], get(user_page)),
         ("/console/users/{id}/{action}", &["GET", "POST"], get(action_page).post(action_submit)),

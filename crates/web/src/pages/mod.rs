@@ -3,6 +3,7 @@
 
 mod assets;
 pub(crate) mod auth;
+mod claims;
 pub mod console;
 pub(crate) mod csrf;
 pub(crate) mod mfa;
@@ -16,7 +17,12 @@ use crate::extract::SignedIn;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(auth::routes()).merge(mfa::routes()).merge(console::routes()).merge(assets::routes())
+    Router::new()
+        .merge(auth::routes())
+        .merge(mfa::routes())
+        .merge(console::routes())
+        .merge(claims::routes())
+        .merge(assets::routes())
 }
 
 /// What the shared layout shows: the portal's name, the support address, and for a signed-in

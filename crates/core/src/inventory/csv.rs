@@ -1,0 +1,330 @@
+//! The inventory's CSV format (RFC 4180): a header row, then one row per item, money as a
+//! decimal. Import reads the same format and reports every problem by line and column before
+//! anything is saved. Parsed from bytes, so broken UTF-8 is named where it is.
+
+use super::model::{FieldError, Item, ItemDraft, ItemFields, MAX_ITEMS_PER_CLAIM};
+use super::money;
+
+/// The columns, in order; export writes them and import requires them.
+pub const COLUMNS: [&str; 12] = [
+    "room",
+    "description",
+    "brand",
+    "model",
+    "quantity",
+    "age_years",
+    "age_months",
+    "condition",
+    "replacement_cost",
+    "business_use",
+    "category",
+    "notes",
+];
+
+/// One problem in an imported file. `line` is 1-based (the header is line 1); `column` is the
+/// header name (or "row" for problems with the whole row).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ImportError {
+    pub line: usize,
+    pub column: String,
+    pub message: String,
+}
+
+impl ImportError {
+    fn new(line: usize, column: &str, message: impl Into<String>) -> Self {
+        Self { line, column: column.to_owned(), message: message.into() }
+    }
+}
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}, column {}: {}", self.line, self.column, self.message)
+    }
+}
+
+fn quote(field: &str) -> String {
+    // Cells a spreadsheet might read as a formula (= + - @) are quoted; no apostrophe is
+    // prepended, because that would change the data on re-import.
+    if field.contains([',', '"', '\n', '\r']) || field.starts_with(['=', '+', '-', '@']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_owned()
+    }
+}
+
+/// The file for `items`, CRLF line ends as RFC 4180 says.
+pub fn export(items: &[Item]) -> String {
+    let mut out = COLUMNS.join(",");
+    out.push_str("\r\n");
+    for item in items {
+        let f = &item.fields;
+        let row = [
+            quote(&f.room),
+            quote(&f.description),
+            quote(&f.brand),
+            quote(&f.model),
+            f.quantity.to_string(),
+            f.age_years.to_string(),
+            f.age_months.to_string(),
+            f.condition.as_str().to_owned(),
+            money::decimal(f.replacement_cost_cents),
+            if f.business_use { "yes" } else { "no" }.to_owned(),
+            quote(&f.category),
+            quote(&f.notes),
+        ];
+        out.push_str(&row.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+struct Record {
+    line: usize,
+    fields: Vec<Vec<u8>>,
+}
+
+/// Splits bytes into records. Quotes, commas and line ends are ASCII, so this is safe on UTF-8.
+fn records(bytes: &[u8]) -> Result<Vec<Record>, ImportError> {
+    let mut out = Vec::new();
+    let mut line = 1;
+    let mut i = 0;
+    while i < bytes.len() {
+        let start_line = line;
+        let mut fields = Vec::new();
+        loop {
+            let mut field = Vec::new();
+            if bytes.get(i) == Some(&b'"') {
+                i += 1;
+                loop {
+                    match bytes.get(i) {
+                        None => {
+                            let column = COLUMNS.get(fields.len()).copied().unwrap_or("row");
+                            return Err(ImportError::new(start_line, column, "a quoted value is never closed"));
+                        }
+                        Some(b'"') if bytes.get(i + 1) == Some(&b'"') => {
+                            field.push(b'"');
+                            i += 2;
+                        }
+                        Some(b'"') => {
+                            i += 1;
+                            break;
+                        }
+                        Some(&b) => {
+                            if b == b'\n' {
+                                line += 1;
+                            }
+                            field.push(b);
+                            i += 1;
+                        }
+                    }
+                }
+                if !matches!(bytes.get(i), None | Some(b',' | b'\r' | b'\n')) {
+                    let column = COLUMNS.get(fields.len()).copied().unwrap_or("row");
+                    return Err(ImportError::new(line, column, "unexpected text after a closing quote"));
+                }
+            } else {
+                while let Some(&b) = bytes.get(i) {
+                    if matches!(b, b',' | b'\r' | b'\n') {
+                        break;
+                    }
+                    field.push(b);
+                    i += 1;
+                }
+            }
+            fields.push(field);
+            match bytes.get(i) {
+                Some(b',') => i += 1,
+                Some(b'\r') => {
+                    i += if bytes.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+                    line += 1;
+                    break;
+                }
+                Some(b'\n') => {
+                    i += 1;
+                    line += 1;
+                    break;
+                }
+                _ => break,
+            }
+        }
+        let blank = fields.len() == 1 && fields[0].iter().all(|b| b.is_ascii_whitespace());
+        if !blank {
+            out.push(Record { line: start_line, fields });
+        }
+    }
+    Ok(out)
+}
+
+fn whole_number(text: &str) -> Result<i64, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(0);
+    }
+    t.parse::<i64>().map_err(|_| format!("{t:?} is not a whole number"))
+}
+
+fn yes_no(text: &str) -> Result<bool, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "" | "no" | "n" | "false" | "0" => Ok(false),
+        "yes" | "y" | "true" | "1" => Ok(true),
+        other => Err(format!("{other:?} is not yes or no")),
+    }
+}
+
+/// The CSV column a validation error belongs to.
+fn column_of(field: &str) -> &str {
+    if field == "replacement_cost_cents" { "replacement_cost" } else { field }
+}
+
+/// Reads a whole file. Either every row is a valid item (in file order), or every problem found,
+/// by line and column; the caller saves nothing then.
+pub fn parse(bytes: &[u8]) -> Result<Vec<ItemFields>, Vec<ImportError>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let records = records(bytes).map_err(|e| vec![e])?;
+    let Some((header, rows)) = records.split_first() else {
+        return Err(vec![ImportError::new(1, "row", "the file is empty; it needs the header row")]);
+    };
+    let mut errors = Vec::new();
+    let names: Vec<String> =
+        header.fields.iter().map(|f| String::from_utf8_lossy(f).trim().to_ascii_lowercase()).collect();
+    for (i, expected) in COLUMNS.iter().enumerate() {
+        match names.get(i) {
+            Some(found) if found == expected => {}
+            Some(found) => errors.push(ImportError::new(
+                1,
+                expected,
+                format!("column {} should be {expected:?}, found {found:?}", i + 1),
+            )),
+            None => errors.push(ImportError::new(1, expected, format!("column {expected:?} is missing"))),
+        }
+    }
+    for extra in names.iter().skip(COLUMNS.len()) {
+        errors.push(ImportError::new(1, extra, format!("unknown column {extra:?}")));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if rows.len() > MAX_ITEMS_PER_CLAIM {
+        return Err(vec![ImportError::new(1, "row", format!("at most {MAX_ITEMS_PER_CLAIM} items per file"))]);
+    }
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        let line = row.line;
+        if row.fields.len() != COLUMNS.len() {
+            errors.push(ImportError::new(
+                line,
+                COLUMNS.get(row.fields.len()).copied().unwrap_or("row"),
+                format!("expected {} values, found {}", COLUMNS.len(), row.fields.len()),
+            ));
+            continue;
+        }
+        let mut texts = Vec::with_capacity(COLUMNS.len());
+        for (raw, column) in row.fields.iter().zip(COLUMNS) {
+            match std::str::from_utf8(raw) {
+                Ok(t) => texts.push(t.to_owned()),
+                Err(_) => {
+                    errors.push(ImportError::new(line, column, "is not valid UTF-8 text (save the file as UTF-8)"));
+                    texts.push(String::new());
+                }
+            }
+        }
+        let before = errors.len();
+        let mut number = |column: &str, text: &str, parse: fn(&str) -> Result<i64, String>| {
+            parse(text).unwrap_or_else(|m| {
+                errors.push(ImportError::new(line, column, m));
+                -1
+            })
+        };
+        let quantity = number("quantity", &texts[4], whole_number);
+        let age_years = number("age_years", &texts[5], whole_number);
+        let age_months = number("age_months", &texts[6], whole_number);
+        let cost = number("replacement_cost", &texts[8], money::parse_decimal);
+        let business_use = yes_no(&texts[9]).unwrap_or_else(|m| {
+            errors.push(ImportError::new(line, "business_use", m));
+            false
+        });
+        if errors.len() > before {
+            // Do not pile range errors on top of the unreadable numbers; still check the text.
+            let d =
+                ItemDraft { quantity: 1, replacement_cost_cents: 0, ..draft_from(&texts, 1, 0, 0, 0, business_use) };
+            push_field_errors(&mut errors, line, d.validate_all().err());
+            continue;
+        }
+        let d = draft_from(&texts, quantity, age_years, age_months, cost, business_use);
+        match d.validate_all() {
+            Ok(fields) => items.push(fields),
+            Err(e) => push_field_errors(&mut errors, line, Some(e)),
+        }
+    }
+    if errors.is_empty() { Ok(items) } else { Err(errors) }
+}
+
+fn draft_from(
+    t: &[String],
+    quantity: i64,
+    age_years: i64,
+    age_months: i64,
+    cost: i64,
+    business_use: bool,
+) -> ItemDraft {
+    ItemDraft {
+        room: t[0].clone(),
+        description: t[1].clone(),
+        brand: t[2].clone(),
+        model: t[3].clone(),
+        quantity,
+        age_years,
+        age_months,
+        condition: t[7].clone(),
+        replacement_cost_cents: cost,
+        business_use,
+        category: t[10].clone(),
+        notes: t[11].clone(),
+    }
+}
+
+fn push_field_errors(errors: &mut Vec<ImportError>, line: usize, found: Option<Vec<FieldError>>) {
+    for e in found.unwrap_or_default() {
+        errors.push(ImportError::new(line, column_of(e.field), e.message));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "room,description,brand,model,quantity,age_years,age_months,condition,replacement_cost,business_use,category,notes\r\n";
+
+    #[test]
+    fn a_good_file_reads_every_row_with_quotes_and_line_breaks() {
+        let file = format!(
+            "{HEADER}Kitchen,Toaster,Acme,T1,2,1,6,good,49.99,no,Appliances,\"two slots, \"\"chrome\"\"\nline 2\"\r\nOffice,Desk,,,1,,,Like new,300,yes,,\r\n"
+        );
+        let items = parse(file.as_bytes()).unwrap();
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0].notes, "two slots, \"chrome\"\nline 2");
+        assert_eq!(items[0].replacement_cost_cents, 4999);
+        assert!(items[1].business_use);
+    }
+
+    #[test]
+    fn problems_are_named_by_line_and_column() {
+        let file = format!("{HEADER}Kitchen,Toaster,,,-2,0,0,good,12.00,no,,\nKitchen,Kettle,,,1,0,0,good,abc,no,,\n");
+        let errors = parse(file.as_bytes()).unwrap_err();
+        assert_eq!(errors[0].line, 2);
+        assert_eq!(errors[0].column, "quantity");
+        assert_eq!(errors[1].line, 3);
+        assert_eq!(errors[1].column, "replacement_cost");
+    }
+
+    #[test]
+    fn wrong_columns_and_broken_utf8_are_refused() {
+        let errors = parse(b"room,description\nKitchen,Toaster\n").unwrap_err();
+        assert_eq!((errors[0].line, errors[0].column.as_str()), (1, "brand"));
+        let mut bad = HEADER.as_bytes().to_vec();
+        bad.extend_from_slice(b"Kitchen,Toa\xffster,,,1,0,0,good,1,no,,\r\n");
+        let errors = parse(&bad).unwrap_err();
+        assert_eq!((errors[0].line, errors[0].column.as_str()), (2, "description"));
+        assert!(parse(b"").is_err());
+    }
+}

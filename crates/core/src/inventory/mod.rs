@@ -1,0 +1,16 @@
+//! The loss inventory (DESIGN §4, issue 5): claims that adjusters open and policyholders fill
+//! with items by room, totals, the CSV format, the review workflow (draft → submitted → in
+//! review → closed, reopen back to draft) and who may see or change what. The rules are plain
+//! functions; the use-cases are `Portal` methods in [`service`]; storage is the [`store::ClaimStore`] port.
+
+pub mod csv;
+pub mod model;
+pub mod money;
+pub mod service;
+pub mod store;
+
+pub use model::{
+    Access, Claim, ClaimFilter, ClaimId, ClaimStatus, ClaimSummary, Condition, FieldError, Item, ItemDraft, ItemFields,
+    ItemId, NewClaim, RoomTotal, StatusChange, Totals, access, totals,
+};
+pub use service::{ClaimView, ImportOutcome, InventoryError, Invite};

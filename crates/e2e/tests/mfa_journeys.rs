@@ -1,0 +1,405 @@
+//! The MFA journeys of the user guide in a real browser (headless Chromium over WebDriver),
+//! against the real portal on a random 127.0.0.1 port: first login with an authenticator app or
+//! a text message, a returning user choosing TEXT and then the app, the past-deadline page,
+//! throttled code entry and signing out; the first two again with JavaScript switched off.
+//!
+//! Every page is screenshotted (desktop and mobile) under `target/screenshots/<journey>/` and
+//! checked with axe-core, at 375 px, and for requests or windows outside the portal (see
+//! `portal_e2e::Browser::page`).
+//!
+//! The portal's clock is a ManualClock standing still at 2026-03-02 09:00 UTC; authenticator
+//! codes are computed by `oathtool` for that time, and the clock moves on by a 30-second step
+//! where a second code from the same app is needed (each step's code works once).
+//!
+//! TODO(e2e-console): when the support console lands, a journey where a support agent finds a
+//! past-deadline policyholder and extends the deadline, then that policyholder signs in.
+//! TODO(e2e-inventory): when the inventory pages land, a journey where a policyholder adds items
+//! and submits the inventory (desktop and mobile, with and without JavaScript).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use portal_core::clock::Clock;
+use portal_core::user::Role;
+use portal_e2e::fantoccini::Locator;
+use portal_e2e::{Browser, Js};
+use portal_testkit::{AppOptions, Backend, TEST_PASSWORD, TestApp, oathtool_at};
+use time::Duration;
+use time::macros::{date, datetime};
+
+const ANN: &str = "ann@example.com";
+
+/// A portal whose MFA switched on the day before the tests' clock, with one policyholder.
+async fn switched_on_app() -> TestApp {
+    let app = TestApp::spawn_with(Backend::Sqlite, AppOptions::mfa_from(date!(2026 - 03 - 01))).await;
+    app.create_user(ANN, Role::Policyholder).await;
+    app
+}
+
+fn journey_name(name: &str, js: Js) -> String {
+    match js {
+        Js::Enabled => name.to_owned(),
+        Js::Disabled => format!("{name}-no-js"),
+    }
+}
+
+/// The sign-in page: email, password, "Sign in".
+async fn sign_in(b: &mut Browser, name: &str) {
+    b.goto("/login").await;
+    b.page(name, "Sign in").await;
+    b.fill("#email", ANN).await;
+    b.fill("#password", TEST_PASSWORD).await;
+    b.choose("Sign in").await;
+}
+
+/// Opens "Still having trouble?" on the authenticator app page and reads the secret there.
+async fn secret_from_trouble_box(b: &mut Browser) -> String {
+    let secret = b.find("#totp-secret").await;
+    assert!(!secret.is_displayed().await.unwrap(), "the secret shows before 'Still having trouble?' is opened");
+    b.choose("Still having trouble?").await;
+    assert!(secret.is_displayed().await.unwrap(), "'Still having trouble?' did not show the secret");
+    b.same_page("authenticator-app-secret", "#totp-secret").await;
+    // Proof that the page's own script ran, or did not: it unhides the copy button.
+    let copy_hidden = b.script("return document.querySelector('[data-copy-target=totp-secret]').hidden;").await;
+    assert_eq!(copy_hidden, b.js() == Js::Disabled, "the page's script ran (false) or not (true)");
+    let plain = secret.attr("data-copy").await.unwrap().expect("data-copy on #totp-secret");
+    assert!(plain.len() >= 16 && plain.chars().all(|c| c.is_ascii_alphanumeric()), "{plain:?}");
+    if b.js() == Js::Enabled {
+        // The copy button is an enhancement that the page's script shows (see the test below
+        // for the page without JavaScript).
+        let copy = b.find("[data-copy-target=totp-secret]").await;
+        assert!(copy.is_displayed().await.unwrap(), "the copy button is not shown");
+    }
+    plain.to_ascii_uppercase()
+}
+
+/// From the "Add a verification method" page: the app, its secret, the code, "Continue" → home.
+/// Returns the secret (upper-case base32, as oathtool takes it).
+async fn enroll_app(app: &TestApp, b: &mut Browser) -> String {
+    b.choose("Authenticator app").await;
+    b.page("authenticator-app", "Authenticator app").await;
+    b.find(".qr svg").await;
+    let secret = secret_from_trouble_box(b).await;
+    b.fill("#code", &app.oathtool_code(&secret)).await;
+    b.choose("Continue").await;
+    b.page("home", "Welcome").await;
+    secret
+}
+
+/// A well-formed code that `secret` does not produce near the app's clock.
+fn wrong_code(app: &TestApp, secret: &str) -> String {
+    let now = app.clock.now();
+    let near: Vec<String> =
+        [-90, -60, -30, 0, 30, 60, 90].iter().map(|s| oathtool_at(secret, now + Duration::seconds(*s))).collect();
+    ["000000", "111111", "222222", "333333", "444444", "555555", "666666", "777777", "888888"]
+        .into_iter()
+        .find(|c| !near.iter().any(|n| n == c))
+        .unwrap()
+        .to_owned()
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. First login → authenticator app, the code typed by keyboard alone.
+
+async fn authenticator_app_journey(js: Js) {
+    let app = switched_on_app().await;
+    let mut b = Browser::start(&app.base_url, &journey_name("01-first-login-app", js), js).await;
+    sign_in(&mut b, "sign-in").await;
+    b.page("add-a-method", "Add a verification method").await;
+    assert!(b.text().await.contains("Please set this up by"), "{}", b.text().await);
+
+    b.choose("Authenticator app").await;
+    b.page("authenticator-app", "Authenticator app").await;
+    b.find(".qr svg").await;
+    let secret = secret_from_trouble_box(&mut b).await;
+
+    // Keyboard only: Tab to the code field, type the code oathtool computes, press Enter.
+    let code = app.oathtool_code(&secret);
+    let presses = b.tab_to("#code", 40).await;
+    eprintln!("the code field is {presses} presses of Tab after 'Still having trouble?'");
+    b.type_into_focus(&code, true).await;
+
+    b.page("home", "Welcome").await;
+    let home = b.text().await;
+    assert!(home.contains("Welcome, ann") && home.contains("Authenticator app"), "{home}");
+    assert_eq!(b.path().await, "/");
+    b.finish().await;
+}
+
+#[tokio::test]
+async fn first_login_with_an_authenticator_app_found_by_still_having_trouble() {
+    authenticator_app_journey(Js::Enabled).await;
+}
+
+#[tokio::test]
+async fn first_login_with_an_authenticator_app_without_javascript() {
+    authenticator_app_journey(Js::Disabled).await;
+}
+
+/// Without JavaScript the "Copy secret" button could not copy anything, so it must stay hidden.
+#[tokio::test]
+async fn without_javascript_the_copy_secret_button_stays_hidden() {
+    let app = switched_on_app().await;
+    let mut b = Browser::start(&app.base_url, "01-copy-button-no-js", Js::Disabled).await;
+    sign_in(&mut b, "sign-in").await;
+    b.page("add-a-method", "Add a verification method").await;
+    b.choose("Authenticator app").await;
+    b.page("authenticator-app", "Authenticator app").await;
+    secret_from_trouble_box(&mut b).await;
+    let copy = b.find("[data-copy-target=totp-secret]").await;
+    assert!(!copy.is_displayed().await.unwrap(), "a 'Copy secret' button that cannot work is shown without JavaScript");
+    b.finish().await;
+}
+
+/// A wrong code is announced to a screen reader: the error sits in a live region or alert, or
+/// (with JavaScript) the field that it describes gets the focus.
+#[tokio::test]
+async fn without_javascript_a_wrong_code_is_announced() {
+    let app = switched_on_app().await;
+    let mut b = Browser::start(&app.base_url, "01-wrong-code-no-js", Js::Disabled).await;
+    sign_in(&mut b, "sign-in").await;
+    b.page("add-a-method", "Add a verification method").await;
+    b.choose("Authenticator app").await;
+    b.page("authenticator-app", "Authenticator app").await;
+    let secret = secret_from_trouble_box(&mut b).await;
+    b.fill("#code", &wrong_code(&app, &secret)).await;
+    b.choose("Continue").await;
+    b.page("wrong-code", "Authenticator app").await;
+    let announced = b
+        .script(
+            "const e = document.getElementById('code-error');
+             return !!e && (!!e.closest('[aria-live], [role=alert], [role=status]')
+               || document.activeElement === document.getElementById('code'));",
+        )
+        .await;
+    assert_eq!(announced, true, "the code error is not announced:\n{}", b.text().await);
+    b.finish().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. First login → text message: country, a number with dashes, the texted code.
+
+async fn text_message_journey(js: Js, number: &str) {
+    let app = switched_on_app().await;
+    let mut b = Browser::start(&app.base_url, &journey_name("02-first-login-sms", js), js).await;
+    sign_in(&mut b, "sign-in").await;
+    b.page("add-a-method", "Add a verification method").await;
+
+    b.choose("Text message (SMS)").await;
+    b.page("text-message", "Text message (SMS)").await;
+    let country = b.find("select#country").await;
+    let us = country
+        .find(Locator::XPath("./option[starts-with(normalize-space(), 'United States')]"))
+        .await
+        .expect("United States in the country list");
+    us.click().await.unwrap();
+    assert_eq!(country.prop("value").await.unwrap().as_deref(), Some("US"));
+    b.fill("#phone", number).await;
+    b.choose("Send verification code").await;
+
+    b.page("verify-phone", "Verify your phone number").await;
+    assert!(b.text().await.contains("•••-•••-0123"), "{}", b.text().await);
+    let texts = app.texts();
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert_eq!(texts[0]["to"], "+12015550123");
+    b.fill("#code", &app.last_sms_code()).await;
+    b.choose("Verify code").await;
+
+    b.page("home", "Welcome").await;
+    let home = b.text().await;
+    assert!(home.contains("Text message (SMS)") && home.contains("0123"), "{home}");
+    b.finish().await;
+}
+
+#[tokio::test]
+async fn first_login_with_a_text_message() {
+    text_message_journey(Js::Enabled, "201-555-0123").await;
+}
+
+#[tokio::test]
+async fn first_login_with_a_text_message_without_javascript() {
+    text_message_journey(Js::Disabled, "201 555-0123").await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. A returning user with both methods chooses TEXT, then the authenticator app.
+
+#[tokio::test]
+async fn returning_user_chooses_text_then_the_authenticator_app() {
+    let app = switched_on_app().await;
+    let mut b = Browser::start(&app.base_url, "03-returning-user", Js::Enabled).await;
+    sign_in(&mut b, "sign-in").await;
+    b.page("add-a-method", "Add a verification method").await;
+    let secret = enroll_app(&app, &mut b).await;
+
+    // Adding a phone from home needs a fresh second factor: the app's code just gave one.
+    b.choose("Add text message (SMS)").await;
+    b.page("add-text-message", "Text message (SMS)").await;
+    b.fill("#phone", "201-555-0123").await;
+    b.choose("Send verification code").await;
+    b.page("verify-phone", "Verify your phone number").await;
+    b.fill("#code", &app.last_sms_code()).await;
+    b.choose("Verify code").await;
+    b.page("home-both-methods", "Welcome").await;
+    let home = b.text().await;
+    assert!(home.contains("Text message (SMS)") && home.contains("Authenticator app"), "{home}");
+
+    // Sign out, sign in a minute later (texts to one number are spaced), choose TEXT.
+    b.choose("Sign out").await;
+    b.page("signed-out", "Sign in").await;
+    app.clock.advance(Duration::minutes(1));
+    b.fill("#email", ANN).await;
+    b.fill("#password", TEST_PASSWORD).await;
+    b.choose("Sign in").await;
+    b.page("verify", "Verify it is you").await;
+    b.find("input[name=method][value=sms]").await.click().await.unwrap();
+    b.choose("Use this method").await;
+    b.page("verify-text", "Verify it is you").await;
+    let texts_before = app.texts().len();
+    b.choose("Send verification code").await;
+    b.page("verify-text-sent", "Verify it is you").await;
+    let sent = b.text().await;
+    assert!(sent.contains("We sent a code"), "{sent}");
+    assert_eq!(app.texts().len(), texts_before + 1);
+    b.fill("#code", &app.last_sms_code()).await;
+    b.choose("Verify code").await;
+    b.page("home-after-text", "Welcome").await;
+
+    // Sign out, sign in, choose the authenticator app (a new 30-second step: a code works once).
+    b.choose("Sign out").await;
+    b.page("signed-out-again", "Sign in").await;
+    b.fill("#email", ANN).await;
+    b.fill("#password", TEST_PASSWORD).await;
+    b.choose("Sign in").await;
+    b.page("verify-again", "Verify it is you").await;
+    b.find("input[name=method][value=totp]").await.click().await.unwrap();
+    b.choose("Use this method").await;
+    b.page("verify-app", "Verify it is you").await;
+    app.clock.advance(Duration::seconds(30));
+    b.fill("#code", &app.oathtool_code(&secret)).await;
+    b.choose("Verify code").await;
+    b.page("home-after-app", "Welcome").await;
+    b.finish().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Past the deadline: the sign-in ends on "Contact support to sign in".
+
+#[tokio::test]
+async fn past_the_deadline_the_sign_in_ends_on_contact_support() {
+    let app = TestApp::spawn_with(Backend::Sqlite, AppOptions::mfa_from(date!(2026 - 01 - 01))).await;
+    app.create_user_at(ANN, Role::Policyholder, Some(datetime!(2025-06-01 12:00 UTC))).await;
+    let mut b = Browser::start(&app.base_url, "04-past-deadline", Js::Enabled).await;
+    sign_in(&mut b, "sign-in").await;
+    b.page("contact-support", "Contact support to sign in").await;
+    let text = b.text().await;
+    assert!(text.contains("February 15, 2026"), "{text}");
+    let support = &app.portal.settings.support_email;
+    b.find(&format!("a[href='mailto:{support}']")).await;
+    b.choose("Back to sign in").await;
+    b.page("sign-in-again", "Sign in").await;
+    b.finish().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Five wrong codes pause the verify page, even for the right code next.
+
+#[tokio::test]
+async fn five_wrong_codes_pause_code_entry() {
+    let app = switched_on_app().await;
+    let mut b = Browser::start(&app.base_url, "05-throttled", Js::Enabled).await;
+    sign_in(&mut b, "sign-in").await;
+    b.page("add-a-method", "Add a verification method").await;
+    let secret = enroll_app(&app, &mut b).await;
+    b.choose("Sign out").await;
+    b.page("signed-out", "Sign in").await;
+    app.clock.advance(Duration::minutes(1));
+    b.fill("#email", ANN).await;
+    b.fill("#password", TEST_PASSWORD).await;
+    b.choose("Sign in").await;
+    b.page("verify", "Verify it is you").await;
+
+    let wrong = wrong_code(&app, &secret);
+    for n in 1..=5 {
+        b.fill("#code", &wrong).await;
+        b.choose("Verify code").await;
+        b.page(&format!("wrong-code-{n}"), "Verify it is you").await;
+        // The error is tied to the field, and the page's script puts the cursor there.
+        let field = b.find("#code").await;
+        assert_eq!(field.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
+        let described = field.attr("aria-describedby").await.unwrap().unwrap_or_default();
+        assert!(described.split(' ').any(|id| id == "code-error"), "{described}");
+        let error = b.find("#code-error").await.text().await.unwrap();
+        assert!(!error.is_empty());
+        let focused = b.client.active_element().await.unwrap().attr("id").await.unwrap();
+        assert_eq!(focused.as_deref(), Some("code"), "focus after a wrong code");
+    }
+    b.fill("#code", &app.oathtool_code(&secret)).await;
+    b.choose("Verify code").await;
+    b.page("too-many-wrong-codes", "Verify it is you").await;
+    let text = b.text().await;
+    assert!(text.contains("Too many wrong codes"), "{text}");
+    assert_eq!(b.path().await, "/mfa/verify");
+    b.finish().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Sign out: back on the sign-in page, and the account's pages are closed.
+
+#[tokio::test]
+async fn sign_out_ends_the_session() {
+    let app = switched_on_app().await;
+    let mut b = Browser::start(&app.base_url, "06-sign-out", Js::Enabled).await;
+    sign_in(&mut b, "sign-in").await;
+    b.page("add-a-method", "Add a verification method").await;
+    enroll_app(&app, &mut b).await;
+    b.choose("Sign out").await;
+    b.page("signed-out", "Sign in").await;
+    assert!(b.text().await.contains("You have signed out."), "{}", b.text().await);
+    assert_eq!(b.path().await, "/login?done=signed-out");
+    b.goto("/").await;
+    b.page("home-after-sign-out", "Sign in").await;
+    assert_eq!(b.path().await, "/login");
+    b.finish().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The checks themselves: a page broken on purpose must trip each of them.
+
+#[tokio::test]
+async fn the_page_checks_catch_what_they_look_for() {
+    let app = switched_on_app().await;
+    let (_, elsewhere) = app.second_instance().await;
+    let mut b = Browser::start(&app.base_url, "00-checks-self-test", Js::Enabled).await;
+    b.goto("/login").await;
+    b.page("sign-in", "Sign in").await;
+    assert!(b.take_problems().is_empty());
+
+    // An unlabelled field, a too-wide box, a link to a new window, a request to another origin.
+    let other = format!("{elsewhere}/static/style.css");
+    // (Styles go through the CSSOM: the portal's CSP refuses style attributes in markup.)
+    b.script(&format!(
+        "document.querySelector('label[for=email]').remove();
+         const wide = document.createElement('div'); wide.textContent = 'wide'; wide.style.width = '600px';
+         const blank = document.createElement('a'); blank.href = '/help'; blank.target = '_blank'; blank.textContent = 'help';
+         document.querySelector('main').append(wide, blank);
+         const img = new Image(); img.alt = ''; img.src = {}; document.body.append(img);",
+        serde_json::json!(other)
+    ))
+    .await;
+    let started = std::time::Instant::now();
+    let seen =
+        format!("return performance.getEntriesByType('resource').some(e => e.name === {});", serde_json::json!(other));
+    while b.script(&seen).await != true {
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "the other origin's request did not happen");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    b.same_page("broken-on-purpose", "main").await;
+    let problems = b.take_problems().join("\n");
+    for expected in ["axe critical \"label\"", "scrolls sideways", "opens another window", &other] {
+        assert!(problems.contains(expected), "{expected:?} not among the problems found:\n{problems}");
+    }
+
+    b.goto("/login").await;
+    b.page("sign-in-again", "Sign in").await;
+    b.finish().await;
+}

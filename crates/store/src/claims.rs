@@ -1,0 +1,496 @@
+//! The inventory's queries (`ClaimStore`), written once for both backends like `shared.rs`.
+//! Every write that must not land in a submitted inventory first moves the claim row's
+//! `updated_at` with `status = 'draft'` in its WHERE clause: that takes the row lock
+//! (PostgreSQL) or the write lock (SQLite) and is the compare-and-set against a racing submit.
+
+use portal_core::inventory::{
+    Claim, ClaimId, ClaimStatus, ClaimSummary, Condition, Item, ItemFields, ItemId, StatusChange,
+};
+use portal_core::store::StoreError;
+use portal_core::user::UserId;
+
+use crate::rows::from_ts;
+
+pub(crate) const CLAIM_SELECT: &str = "SELECT c.id, c.claim_number, c.loss_date, c.loss_address, c.status, \
+     c.policyholder_id, c.adjuster_id, c.created_at, c.updated_at, p.name AS policyholder_name, \
+     p.email AS policyholder_email, a.name AS adjuster_name, \
+     (SELECT COUNT(*) FROM claim_items i WHERE i.claim_id = c.id) AS item_count, \
+     (SELECT CAST(COALESCE(SUM(i.quantity * i.cost_cents), 0) AS BIGINT) FROM claim_items i WHERE i.claim_id = c.id) AS total_cents \
+     FROM claims c JOIN users p ON p.id = c.policyholder_id JOIN users a ON a.id = c.adjuster_id";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ClaimRow {
+    id: String,
+    claim_number: String,
+    loss_date: String,
+    loss_address: String,
+    status: String,
+    policyholder_id: String,
+    adjuster_id: String,
+    created_at: i64,
+    updated_at: i64,
+    policyholder_name: String,
+    policyholder_email: String,
+    adjuster_name: String,
+    item_count: i64,
+    total_cents: i64,
+}
+
+const DATE_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
+
+fn status(text: &str) -> Result<ClaimStatus, StoreError> {
+    ClaimStatus::parse(text).ok_or_else(|| StoreError::Corrupt(format!("claim status {text:?}")))
+}
+
+pub(crate) fn claim(row: ClaimRow) -> Result<ClaimSummary, StoreError> {
+    Ok(ClaimSummary {
+        claim: Claim {
+            id: ClaimId::from_stored(row.id),
+            claim_number: row.claim_number,
+            loss_date: time::Date::parse(&row.loss_date, DATE_FORMAT)
+                .map_err(|e| StoreError::Corrupt(format!("loss date {:?}: {e}", row.loss_date)))?,
+            loss_address: row.loss_address,
+            status: status(&row.status)?,
+            policyholder_id: UserId::from_stored(row.policyholder_id),
+            adjuster_id: UserId::from_stored(row.adjuster_id),
+            created_at: from_ts(row.created_at)?,
+            updated_at: from_ts(row.updated_at)?,
+        },
+        policyholder_name: row.policyholder_name,
+        policyholder_email: row.policyholder_email,
+        adjuster_name: row.adjuster_name,
+        item_count: row.item_count,
+        total_cents: row.total_cents,
+    })
+}
+
+pub(crate) fn date_text(d: time::Date) -> String {
+    d.format(DATE_FORMAT).unwrap_or_default()
+}
+
+pub(crate) const ITEM_COLUMNS: &str = "id, claim_id, seq_no, description, brand, model, quantity, age_years, age_months, \
+     item_condition, cost_cents, business_use, room, category, notes, adjuster_comment, created_at, updated_at";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ItemRow {
+    id: String,
+    claim_id: String,
+    seq_no: i64,
+    description: String,
+    brand: String,
+    model: String,
+    quantity: i64,
+    age_years: i64,
+    age_months: i64,
+    item_condition: String,
+    cost_cents: i64,
+    business_use: i64,
+    room: String,
+    category: String,
+    notes: String,
+    adjuster_comment: String,
+    created_at: i64,
+    updated_at: i64,
+}
+
+pub(crate) fn item(row: ItemRow) -> Result<Item, StoreError> {
+    Ok(Item {
+        id: ItemId::from_stored(row.id),
+        claim_id: ClaimId::from_stored(row.claim_id),
+        seq_no: row.seq_no,
+        fields: ItemFields {
+            description: row.description,
+            brand: row.brand,
+            model: row.model,
+            quantity: row.quantity,
+            age_years: row.age_years,
+            age_months: row.age_months,
+            condition: Condition::parse(&row.item_condition)
+                .ok_or_else(|| StoreError::Corrupt(format!("condition {:?}", row.item_condition)))?,
+            replacement_cost_cents: row.cost_cents,
+            business_use: row.business_use != 0,
+            room: row.room,
+            category: row.category,
+            notes: row.notes,
+        },
+        adjuster_comment: row.adjuster_comment,
+        created_at: from_ts(row.created_at)?,
+        updated_at: from_ts(row.updated_at)?,
+    })
+}
+
+pub(crate) type HistoryRow = (i64, Option<String>, String, String, String);
+
+pub(crate) fn history(row: HistoryRow) -> Result<StatusChange, StoreError> {
+    let (at, from, to, actor, message) = row;
+    Ok(StatusChange {
+        at: from_ts(at)?,
+        from: from.as_deref().map(status).transpose()?,
+        to: status(&to)?,
+        actor,
+        message,
+    })
+}
+
+macro_rules! claim_store {
+    ($store:ident, $db:ty) => {
+        mod claim_store_impl {
+            use async_trait::async_trait;
+            use portal_core::audit::AuditEvent;
+            use portal_core::inventory::store::ClaimStore;
+            use portal_core::inventory::{
+                Claim, ClaimFilter, ClaimId, ClaimStatus, ClaimSummary, Item, ItemFields, ItemId, StatusChange,
+            };
+            use portal_core::store::{StoreError, StoreResult};
+            use portal_core::user::{User, UserId};
+            use time::OffsetDateTime;
+
+            use super::$store;
+            use crate::claims::{self as q, CLAIM_SELECT, ITEM_COLUMNS};
+            use crate::rows::ts;
+
+            fn backend_error(e: sqlx::Error) -> StoreError {
+                StoreError::Backend(Box::new(e))
+            }
+
+            fn conflict_or_backend(e: sqlx::Error, what: &'static str) -> StoreError {
+                match &e {
+                    sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(what),
+                    _ => backend_error(e),
+                }
+            }
+
+            async fn audit<'e, E>(executor: E, e: &AuditEvent) -> StoreResult<()>
+            where
+                E: sqlx::Executor<'e, Database = $db>,
+            {
+                sqlx::query(
+                    "INSERT INTO audit_log (at, actor, subject_id, subject, action, outcome, ip, user_agent, details) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(ts(e.at))
+                .bind(e.actor.as_deref())
+                .bind(e.subject_id.as_ref().map(UserId::as_str))
+                .bind(e.subject.as_deref())
+                .bind(e.action.as_str())
+                .bind(e.outcome.as_str())
+                .bind(e.ip.as_deref())
+                .bind(e.user_agent.as_deref())
+                .bind(e.details.to_string())
+                .execute(executor)
+                .await
+                .map_err(backend_error)?;
+                Ok(())
+            }
+
+            async fn history<'e, E>(executor: E, claim: &ClaimId, c: &StatusChange) -> StoreResult<()>
+            where
+                E: sqlx::Executor<'e, Database = $db>,
+            {
+                sqlx::query(
+                    "INSERT INTO claim_status_history (claim_id, at, from_status, to_status, actor, message) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(claim.as_str())
+                .bind(ts(c.at))
+                .bind(c.from.map(ClaimStatus::as_str))
+                .bind(c.to.as_str())
+                .bind(c.actor.as_str())
+                .bind(c.message.as_str())
+                .execute(executor)
+                .await
+                .map_err(backend_error)?;
+                Ok(())
+            }
+
+            /// The compare-and-set on the claim row: `true` when it is still a draft.
+            async fn lock_draft<'e, E>(executor: E, claim: &ClaimId, at: OffsetDateTime) -> StoreResult<bool>
+            where
+                E: sqlx::Executor<'e, Database = $db>,
+            {
+                let done = sqlx::query("UPDATE claims SET updated_at = $1 WHERE id = $2 AND status = 'draft'")
+                    .bind(ts(at))
+                    .bind(claim.as_str())
+                    .execute(executor)
+                    .await
+                    .map_err(backend_error)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            #[async_trait]
+            impl ClaimStore for $store {
+                async fn insert_claim(
+                    &self,
+                    c: &Claim,
+                    new_user: Option<(&User, &AuditEvent)>,
+                    actor: &str,
+                    event: &AuditEvent,
+                ) -> StoreResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                    if let Some((user, user_event)) = new_user {
+                        sqlx::query(
+                            "INSERT INTO users (id, email, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                        )
+                        .bind(user.id.as_str())
+                        .bind(user.email.as_str())
+                        .bind(user.name.as_str())
+                        .bind(user.role.as_str())
+                        .bind(user.password_hash.0.as_str())
+                        .bind(ts(user.created_at))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| conflict_or_backend(e, "email"))?;
+                        audit(&mut *tx, user_event).await?;
+                    }
+                    sqlx::query(
+                        "INSERT INTO claims (id, claim_number, loss_date, loss_address, status, policyholder_id, adjuster_id, \
+                         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    )
+                    .bind(c.id.as_str())
+                    .bind(c.claim_number.as_str())
+                    .bind(q::date_text(c.loss_date))
+                    .bind(c.loss_address.as_str())
+                    .bind(c.status.as_str())
+                    .bind(c.policyholder_id.as_str())
+                    .bind(c.adjuster_id.as_str())
+                    .bind(ts(c.created_at))
+                    .bind(ts(c.updated_at))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| conflict_or_backend(e, "claim_number"))?;
+                    let first = StatusChange {
+                        at: c.created_at,
+                        from: None,
+                        to: c.status,
+                        actor: actor.to_owned(),
+                        message: String::new(),
+                    };
+                    history(&mut *tx, &c.id, &first).await?;
+                    audit(&mut *tx, event).await?;
+                    tx.commit().await.map_err(backend_error)
+                }
+
+                async fn claim(&self, id: &ClaimId) -> StoreResult<Option<ClaimSummary>> {
+                    let sql = format!("{CLAIM_SELECT} WHERE c.id = $1");
+                    let row: Option<q::ClaimRow> =
+                        sqlx::query_as(&sql).bind(id.as_str()).fetch_optional(&self.pool).await.map_err(backend_error)?;
+                    row.map(q::claim).transpose()
+                }
+
+                async fn claims(&self, filter: &ClaimFilter) -> StoreResult<Vec<ClaimSummary>> {
+                    let mut b = sqlx::QueryBuilder::<$db>::new(format!("{CLAIM_SELECT} WHERE 1 = 1"));
+                    if let Some(p) = &filter.policyholder {
+                        b.push(" AND c.policyholder_id = ").push_bind(p.as_str().to_owned());
+                    }
+                    if let Some(a) = &filter.adjuster {
+                        b.push(" AND c.adjuster_id = ").push_bind(a.as_str().to_owned());
+                    }
+                    if let Some(s) = filter.status {
+                        b.push(" AND c.status = ").push_bind(s.as_str());
+                    }
+                    b.push(" ORDER BY c.created_at DESC, c.claim_number");
+                    let rows: Vec<q::ClaimRow> = b.build_query_as().fetch_all(&self.pool).await.map_err(backend_error)?;
+                    rows.into_iter().map(q::claim).collect()
+                }
+
+                async fn items(&self, claim: &ClaimId) -> StoreResult<Vec<Item>> {
+                    let sql = format!("SELECT {ITEM_COLUMNS} FROM claim_items WHERE claim_id = $1 ORDER BY seq_no");
+                    let rows: Vec<q::ItemRow> =
+                        sqlx::query_as(&sql).bind(claim.as_str()).fetch_all(&self.pool).await.map_err(backend_error)?;
+                    rows.into_iter().map(q::item).collect()
+                }
+
+                async fn status_history(&self, claim: &ClaimId) -> StoreResult<Vec<StatusChange>> {
+                    let rows: Vec<q::HistoryRow> = sqlx::query_as(
+                        "SELECT at, from_status, to_status, actor, message FROM claim_status_history \
+                         WHERE claim_id = $1 ORDER BY seq",
+                    )
+                    .bind(claim.as_str())
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(backend_error)?;
+                    rows.into_iter().map(q::history).collect()
+                }
+
+                async fn insert_items(
+                    &self,
+                    claim: &ClaimId,
+                    items: &[(ItemId, ItemFields)],
+                    at: OffsetDateTime,
+                    event: &AuditEvent,
+                ) -> StoreResult<bool> {
+                    let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                    if !lock_draft(&mut *tx, claim, at).await? {
+                        tx.rollback().await.map_err(backend_error)?;
+                        return Ok(false);
+                    }
+                    let last: i64 =
+                        sqlx::query_scalar("SELECT CAST(COALESCE(MAX(seq_no), 0) AS BIGINT) FROM claim_items WHERE claim_id = $1")
+                            .bind(claim.as_str())
+                            .fetch_one(&mut *tx)
+                            .await
+                            .map_err(backend_error)?;
+                    let sql = format!(
+                        "INSERT INTO claim_items ({ITEM_COLUMNS}) VALUES \
+                         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, '', $16, $16)"
+                    );
+                    for (n, (id, f)) in items.iter().enumerate() {
+                        sqlx::query(&sql)
+                            .bind(id.as_str())
+                            .bind(claim.as_str())
+                            .bind(last + 1 + i64::try_from(n).unwrap_or(i64::MAX - last - 1))
+                            .bind(f.description.as_str())
+                            .bind(f.brand.as_str())
+                            .bind(f.model.as_str())
+                            .bind(f.quantity)
+                            .bind(f.age_years)
+                            .bind(f.age_months)
+                            .bind(f.condition.as_str())
+                            .bind(f.replacement_cost_cents)
+                            .bind(i64::from(f.business_use))
+                            .bind(f.room.as_str())
+                            .bind(f.category.as_str())
+                            .bind(f.notes.as_str())
+                            .bind(ts(at))
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(|e| conflict_or_backend(e, "item"))?;
+                    }
+                    audit(&mut *tx, event).await?;
+                    tx.commit().await.map_err(backend_error)?;
+                    Ok(true)
+                }
+
+                async fn update_item(
+                    &self,
+                    claim: &ClaimId,
+                    item: &ItemId,
+                    f: &ItemFields,
+                    at: OffsetDateTime,
+                    event: &AuditEvent,
+                ) -> StoreResult<bool> {
+                    let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                    if !lock_draft(&mut *tx, claim, at).await? {
+                        tx.rollback().await.map_err(backend_error)?;
+                        return Ok(false);
+                    }
+                    let done = sqlx::query(
+                        "UPDATE claim_items SET description = $1, brand = $2, model = $3, quantity = $4, age_years = $5, \
+                         age_months = $6, item_condition = $7, cost_cents = $8, business_use = $9, room = $10, \
+                         category = $11, notes = $12, updated_at = $13 WHERE id = $14 AND claim_id = $15",
+                    )
+                    .bind(f.description.as_str())
+                    .bind(f.brand.as_str())
+                    .bind(f.model.as_str())
+                    .bind(f.quantity)
+                    .bind(f.age_years)
+                    .bind(f.age_months)
+                    .bind(f.condition.as_str())
+                    .bind(f.replacement_cost_cents)
+                    .bind(i64::from(f.business_use))
+                    .bind(f.room.as_str())
+                    .bind(f.category.as_str())
+                    .bind(f.notes.as_str())
+                    .bind(ts(at))
+                    .bind(item.as_str())
+                    .bind(claim.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                    if done.rows_affected() != 1 {
+                        tx.rollback().await.map_err(backend_error)?;
+                        return Ok(false);
+                    }
+                    audit(&mut *tx, event).await?;
+                    tx.commit().await.map_err(backend_error)?;
+                    Ok(true)
+                }
+
+                async fn delete_item(
+                    &self,
+                    claim: &ClaimId,
+                    item: &ItemId,
+                    at: OffsetDateTime,
+                    event: &AuditEvent,
+                ) -> StoreResult<bool> {
+                    let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                    if !lock_draft(&mut *tx, claim, at).await? {
+                        tx.rollback().await.map_err(backend_error)?;
+                        return Ok(false);
+                    }
+                    let done = sqlx::query("DELETE FROM claim_items WHERE id = $1 AND claim_id = $2")
+                        .bind(item.as_str())
+                        .bind(claim.as_str())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend_error)?;
+                    if done.rows_affected() != 1 {
+                        tx.rollback().await.map_err(backend_error)?;
+                        return Ok(false);
+                    }
+                    audit(&mut *tx, event).await?;
+                    tx.commit().await.map_err(backend_error)?;
+                    Ok(true)
+                }
+
+                async fn set_item_comment(
+                    &self,
+                    claim: &ClaimId,
+                    item: &ItemId,
+                    comment: &str,
+                    at: OffsetDateTime,
+                    event: &AuditEvent,
+                ) -> StoreResult<bool> {
+                    let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                    let done = sqlx::query(
+                        "UPDATE claim_items SET adjuster_comment = $1, updated_at = $2 WHERE id = $3 AND claim_id = $4",
+                    )
+                    .bind(comment)
+                    .bind(ts(at))
+                    .bind(item.as_str())
+                    .bind(claim.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                    if done.rows_affected() != 1 {
+                        tx.rollback().await.map_err(backend_error)?;
+                        return Ok(false);
+                    }
+                    audit(&mut *tx, event).await?;
+                    tx.commit().await.map_err(backend_error)?;
+                    Ok(true)
+                }
+
+                async fn change_status(
+                    &self,
+                    claim: &ClaimId,
+                    from: &[ClaimStatus],
+                    change: &StatusChange,
+                    event: &AuditEvent,
+                ) -> StoreResult<bool> {
+                    let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                    let mut b = sqlx::QueryBuilder::<$db>::new("UPDATE claims SET status = ");
+                    b.push_bind(change.to.as_str()).push(", updated_at = ").push_bind(ts(change.at));
+                    b.push(" WHERE id = ").push_bind(claim.as_str().to_owned()).push(" AND status IN (");
+                    let mut list = b.separated(", ");
+                    for s in from {
+                        list.push_bind(s.as_str());
+                    }
+                    b.push(")");
+                    let done = b.build().execute(&mut *tx).await.map_err(backend_error)?;
+                    if done.rows_affected() != 1 {
+                        tx.rollback().await.map_err(backend_error)?;
+                        return Ok(false);
+                    }
+                    history(&mut *tx, claim, change).await?;
+                    audit(&mut *tx, event).await?;
+                    tx.commit().await.map_err(backend_error)?;
+                    Ok(true)
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use claim_store;

@@ -1,0 +1,154 @@
+//! The inventory's storage contract (`ClaimStore`) on every backend: claims with their first
+//! history step, items in entry order, the draft-only compare-and-set on every item write,
+//! status changes that happen once, and claim numbers that are unique.
+
+#![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // tests fail loudly
+
+use portal_core::RequestContext;
+use portal_core::audit::{AuditEvent, AuditFilter, Outcome};
+use portal_core::email::Email;
+use portal_core::inventory::{Claim, ClaimFilter, ClaimId, ClaimStatus, ItemDraft, ItemFields, ItemId, StatusChange};
+use portal_core::password::PasswordHashString;
+use portal_core::random::OsRandom;
+use portal_core::store::{Store, StoreError};
+use portal_core::user::{DisplayName, Role, User, UserId};
+use portal_testkit::{TestDb, backends};
+use time::macros::date;
+use time::{Duration, OffsetDateTime};
+
+const T0: OffsetDateTime = portal_testkit::TEST_START;
+
+fn user(email: &str, role: Role) -> User {
+    User {
+        id: UserId::generate(&OsRandom),
+        email: Email::parse(email).unwrap(),
+        name: DisplayName::parse("Someone").unwrap(),
+        role,
+        password_hash: PasswordHashString("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into()),
+        created_at: T0,
+        mfa_deadline: None,
+        mfa_preferred: None,
+    }
+}
+
+fn event(name: &str) -> AuditEvent {
+    AuditEvent::new(T0, name, Outcome::Success, &RequestContext::cli()).actor("test")
+}
+
+fn claim(number: &str, policyholder: &User, adjuster: &User) -> Claim {
+    Claim {
+        id: ClaimId::generate(&OsRandom),
+        claim_number: number.into(),
+        loss_date: date!(2026 - 02 - 01),
+        loss_address: "1 Main St".into(),
+        status: ClaimStatus::Draft,
+        policyholder_id: policyholder.id.clone(),
+        adjuster_id: adjuster.id.clone(),
+        created_at: T0,
+        updated_at: T0,
+    }
+}
+
+fn fields(description: &str, quantity: i64, cost: i64) -> ItemFields {
+    ItemDraft {
+        description: description.into(),
+        room: "Kitchen".into(),
+        quantity,
+        replacement_cost_cents: cost,
+        ..ItemDraft::default()
+    }
+    .validate()
+    .unwrap()
+}
+
+async fn check(store: &dyn Store) {
+    let adjuster = user("adj@example.com", Role::Adjuster);
+    store.insert_user(&adjuster, &event("user.created")).await.unwrap();
+    let ann = user("ann@example.com", Role::Policyholder);
+    let c = claim("C-1", &ann, &adjuster);
+    // A new account and its claim arrive together.
+    store
+        .insert_claim(&c, Some((&ann, &event("user.created"))), "adj@example.com", &event("claim.created"))
+        .await
+        .unwrap();
+    assert!(store.user_by_id(&ann.id).await.unwrap().is_some());
+
+    // A taken claim number writes nothing, not even the new account.
+    let bob = user("bob@example.com", Role::Policyholder);
+    let dup = claim("C-1", &bob, &adjuster);
+    match store
+        .insert_claim(&dup, Some((&bob, &event("user.created"))), "adj@example.com", &event("claim.created"))
+        .await
+    {
+        Err(StoreError::Conflict("claim_number")) => {}
+        other => panic!("expected a claim-number conflict, got {other:?}"),
+    }
+    assert!(store.user_by_id(&bob.id).await.unwrap().is_none());
+
+    let items: Vec<(ItemId, ItemFields)> =
+        (0..3).map(|n| (ItemId::generate(&OsRandom), fields(&format!("Item {n}"), n + 1, 100))).collect();
+    assert!(store.insert_items(&c.id, &items, T0, &event("claim.imported")).await.unwrap());
+    let stored = store.items(&c.id).await.unwrap();
+    assert_eq!(
+        stored.iter().map(|i| i.fields.description.as_str()).collect::<Vec<_>>(),
+        ["Item 0", "Item 1", "Item 2"]
+    );
+    assert_eq!(stored[1].fields, items[1].1);
+    let summary = store.claim(&c.id).await.unwrap().unwrap();
+    assert_eq!((summary.item_count, summary.total_cents), (3, 600));
+    assert_eq!(summary.policyholder_email, "ann@example.com");
+
+    let changed = fields("Item 1 (edited)", 5, 250);
+    assert!(store.update_item(&c.id, &items[1].0, &changed, T0, &event("claim.item_updated")).await.unwrap());
+    assert!(!store.update_item(&c.id, &ItemId::generate(&OsRandom), &changed, T0, &event("x")).await.unwrap());
+    assert!(store.delete_item(&c.id, &items[0].0, T0, &event("claim.item_deleted")).await.unwrap());
+    assert_eq!(store.claim(&c.id).await.unwrap().unwrap().total_cents, 5 * 250 + 3 * 100);
+
+    // Submit happens once; afterwards no item write lands.
+    let submit = StatusChange {
+        at: T0 + Duration::minutes(5),
+        from: Some(ClaimStatus::Draft),
+        to: ClaimStatus::Submitted,
+        actor: "ann@example.com".into(),
+        message: String::new(),
+    };
+    assert!(store.change_status(&c.id, &[ClaimStatus::Draft], &submit, &event("claim.status_changed")).await.unwrap());
+    assert!(!store.change_status(&c.id, &[ClaimStatus::Draft], &submit, &event("claim.status_changed")).await.unwrap());
+    let more = vec![(ItemId::generate(&OsRandom), fields("Late", 1, 1))];
+    assert!(!store.insert_items(&c.id, &more, T0, &event("x")).await.unwrap());
+    assert!(!store.update_item(&c.id, &items[1].0, &changed, T0, &event("x")).await.unwrap());
+    assert!(!store.delete_item(&c.id, &items[1].0, T0, &event("x")).await.unwrap());
+    assert_eq!(store.items(&c.id).await.unwrap().len(), 2);
+    assert!(store.set_item_comment(&c.id, &items[1].0, "receipt?", T0, &event("claim.item_commented")).await.unwrap());
+
+    let history = store.status_history(&c.id).await.unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!((history[0].from, history[0].to), (None, ClaimStatus::Draft));
+    assert_eq!(history[1], submit);
+
+    let mine =
+        store.claims(&ClaimFilter { policyholder: Some(ann.id.clone()), ..ClaimFilter::default() }).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    let drafts = store
+        .claims(&ClaimFilter {
+            adjuster: Some(adjuster.id.clone()),
+            status: Some(ClaimStatus::Draft),
+            ..ClaimFilter::default()
+        })
+        .await
+        .unwrap();
+    assert!(drafts.is_empty());
+
+    // Refused writes left no audit rows ("x").
+    let events = store.audit_events(&AuditFilter { action: Some("x".into()), ..AuditFilter::default() }).await.unwrap();
+    assert!(events.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn claims_items_and_status_changes_behave_the_same_on_every_backend() {
+    for backend in backends() {
+        eprintln!("on {backend:?}");
+        let db = TestDb::new(backend).await;
+        check(db.store.as_ref()).await;
+    }
+}

@@ -1,0 +1,680 @@
+//! The inventory pages (issue 5): a policyholder's claims and a claim's items grouped by room
+//! with totals, add/edit/delete forms and submit; an adjuster's claim list with a status filter
+//! and counts, the form that opens a claim and shows the invitation link, and the review
+//! (per-item comments, start review, close, reopen with a message). Plain forms, POST →
+//! redirect → GET; the same `Portal` use-cases as the JSON API.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use portal_core::inventory::model::ROOM_SUGGESTIONS;
+use portal_core::inventory::money::{format_money, parse_decimal};
+use portal_core::inventory::service::date_text;
+use portal_core::inventory::{
+    Access, ClaimId, ClaimStatus, ClaimView, Condition, FieldError, InventoryError, ItemDraft, ItemId, NewClaim,
+};
+use portal_core::user::Role;
+use serde::Deserialize;
+
+use super::{Layout, csrf, render};
+use crate::error::PageError;
+use crate::extract::{Client, PageForm, PageUser, SignedIn};
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/claims", get(list).post(create))
+        .route("/claims/new", get(new_claim_page))
+        .route("/claims/{id}", get(show))
+        .route("/claims/{id}/items", post(add_item))
+        .route("/claims/{id}/items/{item_id}", get(edit_item_page).post(edit_item))
+        .route("/claims/{id}/items/{item_id}/delete", post(delete_item))
+        .route("/claims/{id}/items/{item_id}/comment", post(comment_item))
+        .route("/claims/{id}/export.csv", get(export))
+        .route("/claims/{id}/{action}", post(change_status))
+}
+
+fn expired() -> Response {
+    PageError::new(StatusCode::FORBIDDEN, "Request refused", "This page had expired. Go back, reload it and try again.")
+        .into_response()
+}
+
+fn not_found() -> Response {
+    PageError::new(StatusCode::NOT_FOUND, "Claim not found", "There is no claim at this address, or it is not yours.")
+        .into_response()
+}
+
+fn page_error(e: InventoryError) -> Response {
+    match e {
+        InventoryError::NotFound => not_found(),
+        InventoryError::Forbidden(m) => PageError::new(StatusCode::FORBIDDEN, "Not allowed", m).into_response(),
+        InventoryError::Locked | InventoryError::WrongStatus(_) => {
+            PageError::new(StatusCode::CONFLICT, "Not possible now", e.to_string()).into_response()
+        }
+        InventoryError::Invalid(f) => {
+            PageError::new(StatusCode::UNPROCESSABLE_ENTITY, "Please check the form", f.to_string()).into_response()
+        }
+        InventoryError::Import(_) => {
+            PageError::new(StatusCode::UNPROCESSABLE_ENTITY, "The file has problems", e.to_string()).into_response()
+        }
+        InventoryError::Internal(e) => PageError::from(e).into_response(),
+    }
+}
+
+// ----- the claim list -----------------------------------------------------------------------
+
+struct ClaimRow {
+    id: String,
+    number: String,
+    status: &'static str,
+    status_label: &'static str,
+    loss_date: String,
+    policyholder: String,
+    items: i64,
+    total: String,
+}
+
+struct StatusCount {
+    value: &'static str,
+    label: &'static str,
+    count: usize,
+    selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "claims.html")]
+struct ClaimsPage {
+    layout: Layout,
+    rows: Vec<ClaimRow>,
+    counts: Vec<StatusCount>,
+    all_count: usize,
+    filtered: bool,
+    can_open: bool,
+    staff_view: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ListQuery {
+    status: String,
+}
+
+async fn list(State(state): State<AppState>, PageUser(s): PageUser, Query(q): Query<ListQuery>) -> Response {
+    let status = ClaimStatus::parse(&q.status);
+    let all = match state.portal.claims_for(&s.user, None).await {
+        Ok(all) => all,
+        Err(e) => return page_error(e),
+    };
+    let counts = ClaimStatus::ALL
+        .into_iter()
+        .map(|st| StatusCount {
+            value: st.as_str(),
+            label: st.label(),
+            count: all.iter().filter(|c| c.claim.status == st).count(),
+            selected: status == Some(st),
+        })
+        .collect();
+    let rows = all
+        .iter()
+        .filter(|c| status.is_none_or(|st| c.claim.status == st))
+        .map(|c| ClaimRow {
+            id: c.claim.id.to_string(),
+            number: c.claim.claim_number.clone(),
+            status: c.claim.status.as_str(),
+            status_label: c.claim.status.label(),
+            loss_date: date_text(c.claim.loss_date),
+            policyholder: c.policyholder_name.clone(),
+            items: c.item_count,
+            total: format_money(c.total_cents),
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &ClaimsPage {
+            layout: Layout::new(&state, Some(&s)),
+            rows,
+            counts,
+            all_count: all.len(),
+            filtered: status.is_some(),
+            can_open: s.user.role == Role::Adjuster,
+            staff_view: s.user.role.is_staff(),
+        },
+    )
+}
+
+// ----- opening a claim ----------------------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NewClaimForm {
+    csrf: String,
+    claim_number: String,
+    loss_date: String,
+    loss_address: String,
+    policyholder_email: String,
+    policyholder_name: String,
+}
+
+#[derive(Template, Default)]
+#[template(path = "claim_new.html")]
+struct NewClaimPage {
+    layout: Layout,
+    csrf: String,
+    form: NewClaimForm,
+    error_field: String,
+    error: Option<String>,
+    /// After success: the claim and the link to hand over.
+    created_id: String,
+    invite_url: String,
+    new_account: bool,
+}
+
+async fn new_claim_page(State(state): State<AppState>, PageUser(s): PageUser) -> Response {
+    if s.user.role != Role::Adjuster {
+        return page_error(InventoryError::Forbidden("only adjusters open claims"));
+    }
+    render(
+        StatusCode::OK,
+        &NewClaimPage {
+            layout: Layout::new(&state, Some(&s)),
+            csrf: s.session.csrf_token.clone(),
+            ..NewClaimPage::default()
+        },
+    )
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    PageUser(s): PageUser,
+    PageForm(form): PageForm<NewClaimForm>,
+) -> Response {
+    if !csrf::tokens_match(&s.session.csrf_token, &form.csrf) {
+        return expired();
+    }
+    let new = NewClaim {
+        claim_number: form.claim_number.clone(),
+        loss_date: form.loss_date.clone(),
+        loss_address: form.loss_address.clone(),
+        policyholder_email: form.policyholder_email.clone(),
+        policyholder_name: form.policyholder_name.clone(),
+    };
+    let mut page = NewClaimPage {
+        layout: Layout::new(&state, Some(&s)),
+        csrf: s.session.csrf_token.clone(),
+        ..NewClaimPage::default()
+    };
+    match state.portal.open_claim(&s.user, new, &ctx).await {
+        Ok(invite) => {
+            page.created_id = invite.claim.id.to_string();
+            page.invite_url = invite.invite_url;
+            page.new_account = invite.new_account;
+            page.form.claim_number = invite.claim.claim_number;
+            render(StatusCode::CREATED, &page)
+        }
+        Err(InventoryError::Invalid(f)) => {
+            page.error_field = f.field.to_owned();
+            page.error = Some(f.message);
+            page.form = form;
+            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(e) => page_error(e),
+    }
+}
+
+// ----- one claim ----------------------------------------------------------------------------
+
+/// The item form's values as typed (money as dollars).
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+struct ItemForm {
+    csrf: String,
+    description: String,
+    brand: String,
+    model: String,
+    quantity: String,
+    age_years: String,
+    age_months: String,
+    condition: String,
+    replacement_cost: String,
+    business_use: String,
+    room: String,
+    category: String,
+    notes: String,
+}
+
+impl ItemForm {
+    fn empty() -> Self {
+        Self { quantity: "1".into(), condition: "good".into(), ..Self::default() }
+    }
+
+    fn from_fields(f: &portal_core::inventory::ItemFields) -> Self {
+        Self {
+            csrf: String::new(),
+            description: f.description.clone(),
+            brand: f.brand.clone(),
+            model: f.model.clone(),
+            quantity: f.quantity.to_string(),
+            age_years: f.age_years.to_string(),
+            age_months: f.age_months.to_string(),
+            condition: f.condition.as_str().to_owned(),
+            replacement_cost: portal_core::inventory::money::decimal(f.replacement_cost_cents),
+            business_use: if f.business_use { "on".into() } else { String::new() },
+            room: f.room.clone(),
+            category: f.category.clone(),
+            notes: f.notes.clone(),
+        }
+    }
+
+    fn draft(&self) -> Result<ItemDraft, FieldError> {
+        let whole = |field: &'static str, text: &str| -> Result<i64, FieldError> {
+            let t = text.trim();
+            if t.is_empty() && field != "quantity" {
+                return Ok(0);
+            }
+            t.parse().map_err(|_| FieldError::new(field, "enter a whole number"))
+        };
+        Ok(ItemDraft {
+            description: self.description.clone(),
+            brand: self.brand.clone(),
+            model: self.model.clone(),
+            quantity: whole("quantity", &self.quantity)?,
+            age_years: whole("age_years", &self.age_years)?,
+            age_months: whole("age_months", &self.age_months)?,
+            condition: self.condition.clone(),
+            replacement_cost_cents: parse_decimal(&self.replacement_cost)
+                .map_err(|m| FieldError::new("replacement_cost_cents", m))?,
+            business_use: !self.business_use.is_empty(),
+            room: self.room.clone(),
+            category: self.category.clone(),
+            notes: self.notes.clone(),
+        })
+    }
+}
+
+struct ConditionOption {
+    value: &'static str,
+    label: &'static str,
+}
+
+fn condition_options() -> Vec<ConditionOption> {
+    Condition::ALL.into_iter().map(|c| ConditionOption { value: c.as_str(), label: c.label() }).collect()
+}
+
+struct ItemRow {
+    id: String,
+    description: String,
+    detail: String,
+    quantity: i64,
+    cost: String,
+    total: String,
+    condition: &'static str,
+    age: String,
+    business_use: bool,
+    category: String,
+    notes: String,
+    comment: String,
+}
+
+struct RoomGroup {
+    room: String,
+    total: String,
+    items: Vec<ItemRow>,
+}
+
+struct HistoryRow {
+    at: String,
+    change: String,
+    actor: String,
+    message: String,
+}
+
+#[derive(Template)]
+#[template(path = "claim.html")]
+struct ClaimPage {
+    layout: Layout,
+    csrf: String,
+    id: String,
+    number: String,
+    status: &'static str,
+    status_label: &'static str,
+    loss_date: String,
+    loss_address: String,
+    policyholder: String,
+    adjuster: String,
+    groups: Vec<RoomGroup>,
+    total: String,
+    item_count: i64,
+    history: Vec<HistoryRow>,
+    editable: bool,
+    is_policyholder: bool,
+    can_submit: bool,
+    can_review: bool,
+    can_close: bool,
+    can_reopen: bool,
+    can_comment: bool,
+    form: ItemForm,
+    conditions: Vec<ConditionOption>,
+    rooms: Vec<&'static str>,
+    error_field: String,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+fn age_text(years: i64, months: i64) -> String {
+    match (years, months) {
+        (0, 0) => String::new(),
+        (y, 0) => format!("{y} yr"),
+        (0, m) => format!("{m} mo"),
+        (y, m) => format!("{y} yr {m} mo"),
+    }
+}
+
+fn claim_page(
+    state: &AppState,
+    s: &SignedIn,
+    v: &ClaimView,
+    form: ItemForm,
+    error: Option<FieldError>,
+    notice: Option<String>,
+) -> ClaimPage {
+    let c = &v.summary.claim;
+    let groups = v
+        .totals
+        .rooms
+        .iter()
+        .map(|r| RoomGroup {
+            room: r.room.clone(),
+            total: format_money(r.total_cents),
+            items: v
+                .items
+                .iter()
+                .filter(|i| i.fields.room == r.room)
+                .map(|i| ItemRow {
+                    id: i.id.to_string(),
+                    description: i.fields.description.clone(),
+                    detail: [i.fields.brand.as_str(), i.fields.model.as_str()]
+                        .iter()
+                        .filter(|t| !t.is_empty())
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(" · "),
+                    quantity: i.fields.quantity,
+                    cost: format_money(i.fields.replacement_cost_cents),
+                    total: format_money(i.fields.total_cents()),
+                    condition: i.fields.condition.label(),
+                    age: age_text(i.fields.age_years, i.fields.age_months),
+                    business_use: i.fields.business_use,
+                    category: i.fields.category.clone(),
+                    notes: i.fields.notes.clone(),
+                    comment: i.adjuster_comment.clone(),
+                })
+                .collect(),
+        })
+        .collect();
+    let history = v
+        .history
+        .iter()
+        .map(|h| HistoryRow {
+            at: format!("{} {:02}:{:02} UTC", date_text(h.at.date()), h.at.hour(), h.at.minute()),
+            change: match h.from {
+                None => format!("Opened as {}", h.to.label().to_lowercase()),
+                Some(from) => format!("{} → {}", from.label(), h.to.label()),
+            },
+            actor: h.actor.clone(),
+            message: h.message.clone(),
+        })
+        .collect();
+    let is_adjuster = v.access == Access::Adjuster;
+    let status = c.status;
+    ClaimPage {
+        layout: Layout::new(state, Some(s)),
+        csrf: s.session.csrf_token.clone(),
+        id: c.id.to_string(),
+        number: c.claim_number.clone(),
+        status: status.as_str(),
+        status_label: status.label(),
+        loss_date: date_text(c.loss_date),
+        loss_address: c.loss_address.clone(),
+        policyholder: format!("{} ({})", v.summary.policyholder_name, v.summary.policyholder_email),
+        adjuster: v.summary.adjuster_name.clone(),
+        groups,
+        total: format_money(v.totals.total_cents),
+        item_count: v.totals.item_count,
+        history,
+        editable: v.editable(),
+        is_policyholder: v.access == Access::Policyholder,
+        can_submit: v.editable() && !v.items.is_empty(),
+        can_review: is_adjuster && status == ClaimStatus::Submitted,
+        can_close: is_adjuster && status == ClaimStatus::InReview,
+        can_reopen: is_adjuster && matches!(status, ClaimStatus::Submitted | ClaimStatus::InReview),
+        can_comment: is_adjuster && matches!(status, ClaimStatus::Submitted | ClaimStatus::InReview),
+        form,
+        conditions: condition_options(),
+        rooms: ROOM_SUGGESTIONS.to_vec(),
+        error_field: error.as_ref().map(|e| e.field.to_owned()).unwrap_or_default(),
+        error: error.map(|e| e.message),
+        notice,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DoneQuery {
+    done: String,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    PageUser(s): PageUser,
+    Path(id): Path<String>,
+    Query(q): Query<DoneQuery>,
+) -> Response {
+    let Some(id) = ClaimId::parse(&id) else { return not_found() };
+    let view = match state.portal.claim_view(&s.user, &id).await {
+        Ok(v) => v,
+        Err(e) => return page_error(e),
+    };
+    let notice = match q.done.as_str() {
+        "added" => Some("The item was added."),
+        "saved" => Some("The item was saved."),
+        "deleted" => Some("The item was deleted."),
+        "submitted" => Some("The inventory was submitted to your adjuster. It is read-only until they reopen it."),
+        "review" => Some("Review started."),
+        "closed" => Some("The claim was closed."),
+        "reopened" => Some("The inventory was reopened; the policyholder can change it again."),
+        "commented" => Some("Comment saved."),
+        _ => None,
+    };
+    render(StatusCode::OK, &claim_page(&state, &s, &view, ItemForm::empty(), None, notice.map(str::to_owned)))
+}
+
+async fn add_item(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    PageUser(s): PageUser,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<ItemForm>,
+) -> Response {
+    let Some(id) = ClaimId::parse(&id) else { return not_found() };
+    if !csrf::tokens_match(&s.session.csrf_token, &form.csrf) {
+        return expired();
+    }
+    let result = match form.draft() {
+        Ok(d) => state.portal.add_item(&s.user, &id, &d, &ctx).await.map(|_| ()),
+        Err(f) => Err(InventoryError::Invalid(f)),
+    };
+    match result {
+        Ok(()) => Redirect::to(&format!("/claims/{id}?done=added#items")).into_response(),
+        Err(InventoryError::Invalid(f)) => match state.portal.claim_view(&s.user, &id).await {
+            Ok(v) => render(StatusCode::UNPROCESSABLE_ENTITY, &claim_page(&state, &s, &v, form, Some(f), None)),
+            Err(e) => page_error(e),
+        },
+        Err(e) => page_error(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "claim_item.html")]
+struct ItemPage {
+    layout: Layout,
+    csrf: String,
+    claim_id: String,
+    number: String,
+    item_id: String,
+    form: ItemForm,
+    conditions: Vec<ConditionOption>,
+    rooms: Vec<&'static str>,
+    error_field: String,
+    error: Option<String>,
+}
+
+async fn item_page(
+    state: &AppState,
+    s: &SignedIn,
+    id: &ClaimId,
+    item: &ItemId,
+    form: Option<ItemForm>,
+    error: Option<FieldError>,
+) -> Response {
+    let view = match state.portal.claim_view(&s.user, id).await {
+        Ok(v) => v,
+        Err(e) => return page_error(e),
+    };
+    let Some(current) = view.items.iter().find(|i| &i.id == item) else { return not_found() };
+    if !view.editable() {
+        return page_error(if view.access == Access::Policyholder {
+            InventoryError::Locked
+        } else {
+            InventoryError::Forbidden("only the policyholder changes the inventory")
+        });
+    }
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    render(
+        status,
+        &ItemPage {
+            layout: Layout::new(state, Some(s)),
+            csrf: s.session.csrf_token.clone(),
+            claim_id: id.to_string(),
+            number: view.summary.claim.claim_number.clone(),
+            item_id: item.to_string(),
+            form: form.unwrap_or_else(|| ItemForm::from_fields(&current.fields)),
+            conditions: condition_options(),
+            rooms: ROOM_SUGGESTIONS.to_vec(),
+            error_field: error.as_ref().map(|e| e.field.to_owned()).unwrap_or_default(),
+            error: error.map(|e| e.message),
+        },
+    )
+}
+
+fn ids(id: &str, item: &str) -> Option<(ClaimId, ItemId)> {
+    Some((ClaimId::parse(id)?, ItemId::parse(item)?))
+}
+
+async fn edit_item_page(
+    State(state): State<AppState>,
+    PageUser(s): PageUser,
+    Path((id, item)): Path<(String, String)>,
+) -> Response {
+    let Some((id, item)) = ids(&id, &item) else { return not_found() };
+    item_page(&state, &s, &id, &item, None, None).await
+}
+
+async fn edit_item(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    PageUser(s): PageUser,
+    Path((id, item)): Path<(String, String)>,
+    PageForm(form): PageForm<ItemForm>,
+) -> Response {
+    let Some((id, item)) = ids(&id, &item) else { return not_found() };
+    if !csrf::tokens_match(&s.session.csrf_token, &form.csrf) {
+        return expired();
+    }
+    let result = match form.draft() {
+        Ok(d) => state.portal.edit_item(&s.user, &id, &item, &d, &ctx).await.map(|_| ()),
+        Err(f) => Err(InventoryError::Invalid(f)),
+    };
+    match result {
+        Ok(()) => Redirect::to(&format!("/claims/{id}?done=saved#items")).into_response(),
+        Err(InventoryError::Invalid(f)) => item_page(&state, &s, &id, &item, Some(form), Some(f)).await,
+        Err(e) => page_error(e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PlainForm {
+    csrf: String,
+    message: String,
+    comment: String,
+}
+
+async fn delete_item(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    PageUser(s): PageUser,
+    Path((id, item)): Path<(String, String)>,
+    PageForm(form): PageForm<PlainForm>,
+) -> Response {
+    let Some((id, item)) = ids(&id, &item) else { return not_found() };
+    if !csrf::tokens_match(&s.session.csrf_token, &form.csrf) {
+        return expired();
+    }
+    match state.portal.delete_item(&s.user, &id, &item, &ctx).await {
+        Ok(()) => Redirect::to(&format!("/claims/{id}?done=deleted#items")).into_response(),
+        Err(e) => page_error(e),
+    }
+}
+
+async fn comment_item(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    PageUser(s): PageUser,
+    Path((id, item)): Path<(String, String)>,
+    PageForm(form): PageForm<PlainForm>,
+) -> Response {
+    let Some((id, item)) = ids(&id, &item) else { return not_found() };
+    if !csrf::tokens_match(&s.session.csrf_token, &form.csrf) {
+        return expired();
+    }
+    match state.portal.comment_item(&s.user, &id, &item, &form.comment, &ctx).await {
+        Ok(_) => Redirect::to(&format!("/claims/{id}?done=commented#items")).into_response(),
+        Err(e) => page_error(e),
+    }
+}
+
+async fn change_status(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    PageUser(s): PageUser,
+    Path((id, action)): Path<(String, String)>,
+    PageForm(form): PageForm<PlainForm>,
+) -> Response {
+    let Some(id) = ClaimId::parse(&id) else { return not_found() };
+    if !csrf::tokens_match(&s.session.csrf_token, &form.csrf) {
+        return expired();
+    }
+    let (result, done) = match action.as_str() {
+        "submit" => (state.portal.submit_claim(&s.user, &id, &ctx).await, "submitted"),
+        "review" => (state.portal.start_review(&s.user, &id, &ctx).await, "review"),
+        "close" => (state.portal.close_claim(&s.user, &id, &ctx).await, "closed"),
+        "reopen" => (state.portal.reopen_claim(&s.user, &id, &form.message, &ctx).await, "reopened"),
+        _ => return not_found(),
+    };
+    match result {
+        Ok(()) => Redirect::to(&format!("/claims/{id}?done={done}")).into_response(),
+        Err(e) => page_error(e),
+    }
+}
+
+async fn export(State(state): State<AppState>, PageUser(s): PageUser, Path(id): Path<String>) -> Response {
+    let Some(id) = ClaimId::parse(&id) else { return not_found() };
+    match state.portal.export_csv(&s.user, &id).await {
+        Ok((summary, csv)) => crate::api::claims::csv_response(&summary.claim.claim_number, csv),
+        Err(e) => page_error(e),
+    }
+}

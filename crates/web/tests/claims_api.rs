@@ -1,0 +1,565 @@
+//! The claims API (issue 5) on every backend: item CRUD and totals, CSV export and import
+//! (round trip, bad files, dry runs), submit/reopen rules with their history, invitations, and
+//! authorization attacks by a second policyholder and a second adjuster on every route.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails loudly
+
+use portal_core::audit::AuditFilter;
+use portal_core::user::Role;
+use portal_testkit::reqwest::{Client, StatusCode};
+use portal_testkit::{Backend, TEST_PASSWORD, TestApp, backends};
+use serde_json::{Value, json};
+
+const ANN: &str = "ann@example.com";
+const ADA: &str = "ada.adjuster@example.com";
+
+async fn each_backend<F, Fut>(test: F)
+where
+    F: Fn(Backend) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for backend in backends() {
+        eprintln!("on {backend:?}");
+        test(backend).await;
+    }
+}
+
+#[derive(Debug)]
+struct Answer {
+    status: StatusCode,
+    text: String,
+    json: Value,
+}
+
+async fn answer(r: portal_testkit::reqwest::Response) -> Answer {
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+    Answer { status, text, json }
+}
+
+impl Answer {
+    fn ok(self, expected: StatusCode) -> Value {
+        assert_eq!(self.status, expected, "{}", self.text);
+        self.json
+    }
+
+    fn error(&self, status: StatusCode, code: &str) {
+        assert_eq!(self.status, status, "{}", self.text);
+        assert_eq!(self.json["error"]["code"], code, "{}", self.text);
+    }
+}
+
+async fn call(app: &TestApp, c: &Client, method: &str, path: &str, body: Option<Value>) -> Answer {
+    let mut req = c.request(method.parse().unwrap(), app.url(path));
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    answer(req.send().await.unwrap()).await
+}
+
+async fn csv_call(app: &TestApp, c: &Client, path: &str, body: Vec<u8>) -> Answer {
+    answer(c.post(app.url(path)).header("content-type", "text/csv").body(body).send().await.unwrap()).await
+}
+
+/// A policyholder signed in (MFA not switched on yet for policyholders in the default options).
+async fn policyholder(app: &TestApp, email: &str) -> Client {
+    app.create_user(email, Role::Policyholder).await;
+    let c = app.client();
+    let a = answer(app.api_login(&c, email, TEST_PASSWORD).await).await;
+    assert_eq!(a.json["state"], "authenticated", "{}", a.text);
+    c
+}
+
+/// An adjuster fully signed in: staff always set up and pass MFA.
+async fn adjuster(app: &TestApp, email: &str) -> Client {
+    app.create_user(email, Role::Adjuster).await;
+    let c = app.client();
+    let a = answer(app.api_login(&c, email, TEST_PASSWORD).await).await;
+    assert_eq!(a.json["state"], "mfa_setup_required", "{}", a.text);
+    let setup = call(app, &c, "POST", "/api/v1/mfa/totp/setup", Some(json!({}))).await.ok(StatusCode::OK);
+    let code = app.oathtool_code(setup["secret"].as_str().unwrap());
+    let done = call(app, &c, "POST", "/api/v1/mfa/totp/confirm", Some(json!({ "code": code }))).await;
+    assert_eq!(done.json["state"], "authenticated", "{}", done.text);
+    c
+}
+
+async fn open_claim(app: &TestApp, adj: &Client, number: &str, email: &str) -> String {
+    let body = json!({
+        "claim_number": number,
+        "loss_date": "2026-02-14",
+        "loss_address": "12 Elm St",
+        "policyholder_email": email,
+        "policyholder_name": "Ann Lee",
+    });
+    let v = call(app, adj, "POST", "/api/v1/claims", Some(body)).await.ok(StatusCode::CREATED);
+    v["id"].as_str().unwrap().to_owned()
+}
+
+fn item(description: &str, room: &str, quantity: i64, cost: i64) -> Value {
+    json!({ "description": description, "room": room, "quantity": quantity, "replacement_cost_cents": cost })
+}
+
+async fn add(app: &TestApp, c: &Client, claim: &str, body: Value) -> Value {
+    call(app, c, "POST", &format!("/api/v1/claims/{claim}/items"), Some(body)).await.ok(StatusCode::CREATED)
+}
+
+async fn get_claim(app: &TestApp, c: &Client, claim: &str) -> Value {
+    call(app, c, "GET", &format!("/api/v1/claims/{claim}"), None).await.ok(StatusCode::OK)
+}
+
+/// Ann's claim with Ada as adjuster.
+async fn setup(app: &TestApp) -> (Client, Client, String) {
+    let ann = policyholder(app, ANN).await;
+    let ada = adjuster(app, ADA).await;
+    let claim = open_claim(app, &ada, "CLM-1001", ANN).await;
+    (ann, ada, claim)
+}
+
+#[tokio::test]
+async fn items_are_added_changed_and_deleted_and_totals_follow_per_room_and_overall() {
+    each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (ann, ada, claim) = setup(&app).await;
+        let toaster = add(&app, &ann, &claim, item("Toaster", "Kitchen", 2, 4999)).await;
+        assert_eq!(toaster["total_cents"], 9998);
+        assert_eq!(toaster["condition"], "good");
+        add(&app, &ann, &claim, item("Kettle", "Kitchen", 1, 2500)).await;
+        let mut bed = item("Bed", "Bedroom", 1, 120_000);
+        bed["brand"] = json!("Ikea");
+        bed["age_years"] = json!(3);
+        bed["age_months"] = json!(4);
+        bed["business_use"] = json!(false);
+        bed["notes"] = json!("queen size\nwith frame");
+        let bed = add(&app, &ann, &claim, bed).await;
+
+        let v = get_claim(&app, &ann, &claim).await;
+        assert_eq!(v["totals"]["total_cents"], 9998 + 2500 + 120_000);
+        assert_eq!(v["totals"]["rooms"][0], json!({ "room": "Bedroom", "item_count": 1, "total_cents": 120_000 }));
+        assert_eq!(v["totals"]["rooms"][1], json!({ "room": "Kitchen", "item_count": 2, "total_cents": 12_498 }));
+        assert_eq!(v["items"].as_array().unwrap().len(), 3);
+        assert_eq!(v["editable"], true);
+
+        // PATCH changes only the named fields.
+        let path = format!("/api/v1/claims/{claim}/items/{}", toaster["id"].as_str().unwrap());
+        let changed =
+            call(&app, &ann, "PATCH", &path, Some(json!({ "quantity": 3, "room": "Pantry" }))).await.ok(StatusCode::OK);
+        assert_eq!((changed["quantity"].clone(), changed["description"].clone()), (json!(3), json!("Toaster")));
+        let v = get_claim(&app, &ada, &claim).await;
+        assert_eq!(v["totals"]["total_cents"], 3 * 4999 + 2500 + 120_000);
+        assert_eq!(v["your_access"], "adjuster");
+        assert_eq!(v["editable"], false);
+
+        // Bad values name their field and change nothing.
+        for (body, field) in [
+            (json!({ "quantity": -1 }), "quantity"),
+            (json!({ "quantity": 10_001 }), "quantity"),
+            (json!({ "replacement_cost_cents": -5 }), "replacement_cost_cents"),
+            (json!({ "replacement_cost_cents": 1_000_000_001_i64 }), "replacement_cost_cents"),
+            (json!({ "description": "x".repeat(201) }), "description"),
+            (json!({ "room": "" }), "room"),
+            (json!({ "notes": "n".repeat(2001) }), "notes"),
+            (json!({ "brand": "b".repeat(101) }), "brand"),
+            (json!({ "category": "c".repeat(61) }), "category"),
+            (json!({ "quantity": "three" }), "quantity"),
+            (json!({ "colour": "red" }), "colour"),
+        ] {
+            let a = call(&app, &ann, "PATCH", &path, Some(body.clone())).await;
+            a.error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+            assert_eq!(a.json["error"]["field"], field, "{body}: {}", a.text);
+        }
+        let a = call(&app, &ann, "POST", &format!("/api/v1/claims/{claim}/items"), Some(json!({ "room": "Kitchen" })))
+            .await;
+        assert_eq!(a.json["error"]["field"], "description", "{}", a.text);
+
+        // The adjuster reads but does not edit.
+        call(&app, &ada, "PATCH", &path, Some(json!({ "quantity": 1 })))
+            .await
+            .error(StatusCode::FORBIDDEN, "forbidden");
+
+        let bed_path = format!("/api/v1/claims/{claim}/items/{}", bed["id"].as_str().unwrap());
+        call(&app, &ann, "DELETE", &bed_path, None).await.ok(StatusCode::NO_CONTENT);
+        call(&app, &ann, "DELETE", &bed_path, None).await.error(StatusCode::NOT_FOUND, "not_found");
+        let v = get_claim(&app, &ann, &claim).await;
+        assert_eq!(v["totals"]["total_cents"], 3 * 4999 + 2500);
+
+        let list = call(&app, &ann, "GET", "/api/v1/claims", None).await.ok(StatusCode::OK);
+        assert_eq!(list["claims"][0]["total_cents"], 3 * 4999 + 2500);
+        assert_eq!(list["claims"][0]["claim_number"], "CLM-1001");
+        assert_eq!(list["claims"][0]["status"], "draft");
+
+        // Every change is audited.
+        let events =
+            app.portal.store.audit_events(&AuditFilter { limit: 100, ..AuditFilter::default() }).await.unwrap();
+        let count = |a: &str| events.iter().filter(|e| e.event.action == a).count();
+        assert_eq!(count("claim.created"), 1);
+        assert_eq!(count("claim.item_added"), 3);
+        assert_eq!(count("claim.item_updated"), 1);
+        assert_eq!(count("claim.item_deleted"), 1);
+    })
+    .await;
+}
+
+fn header_line() -> &'static str {
+    "room,description,brand,model,quantity,age_years,age_months,condition,replacement_cost,business_use,category,notes\r\n"
+}
+
+#[tokio::test]
+async fn an_exported_inventory_imported_into_another_claim_is_the_same_inventory() {
+    each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (ann, ada, claim) = setup(&app).await;
+        let mut fancy = item("Sofa, 3-seat \"Oslo\"", "Living room", 1, 89_900);
+        fancy["notes"] = json!("bought 2021\nreceipt lost; = not a formula");
+        fancy["business_use"] = json!(true);
+        fancy["condition"] = json!("like_new");
+        fancy["brand"] = json!("Bo Concept");
+        fancy["category"] = json!("Furniture");
+        add(&app, &ann, &claim, fancy).await;
+        add(&app, &ann, &claim, item("Café table ☕", "Kitchen", 2, 12_345)).await;
+        add(&app, &ann, &claim, item("-Minus start", "Garage", 10_000, 0)).await;
+
+        let r = ann.get(app.url(&format!("/api/v1/claims/{claim}/export.csv"))).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+        let csv = r.bytes().await.unwrap().to_vec();
+        let text = String::from_utf8(csv.clone()).unwrap();
+        assert!(text.starts_with(header_line()), "{text}");
+        assert!(text.contains("899.00"), "money as decimal: {text}");
+
+        let other = open_claim(&app, &ada, "CLM-1002", ANN).await;
+        let dry = csv_call(&app, &ann, &format!("/api/v1/claims/{other}/import.csv?dry_run=true"), csv.clone())
+            .await
+            .ok(StatusCode::OK);
+        assert_eq!(
+            (dry["valid"].clone(), dry["count"].clone(), dry["saved"].clone()),
+            (json!(true), json!(3), json!(false))
+        );
+        assert_eq!(get_claim(&app, &ann, &other).await["items"], json!([]), "a dry run saves nothing");
+
+        let done = csv_call(&app, &ann, &format!("/api/v1/claims/{other}/import.csv"), csv).await.ok(StatusCode::OK);
+        assert_eq!(done["count"], 3);
+        let strip = |v: Value| -> Vec<Value> {
+            v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| {
+                    let mut i = i.clone();
+                    for k in ["id", "claim_id", "created_at", "updated_at", "seq_no"] {
+                        i.as_object_mut().unwrap().remove(k);
+                    }
+                    i
+                })
+                .collect()
+        };
+        let (a, b) = (get_claim(&app, &ann, &claim).await, get_claim(&app, &ann, &other).await);
+        assert_eq!(strip(a.clone()), strip(b.clone()));
+        assert_eq!(a["totals"], b["totals"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_bad_file_saves_nothing_and_names_the_line_and_column() {
+    each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (ann, _ada, claim) = setup(&app).await;
+        add(&app, &ann, &claim, item("Lamp", "Office", 1, 1000)).await;
+        let path = format!("/api/v1/claims/{claim}/import.csv");
+        let good_row = "Kitchen,Toaster,,,1,0,0,good,10.00,no,,\r\n";
+        let mut bad_utf8 = format!("{}{good_row}", header_line()).into_bytes();
+        bad_utf8.extend_from_slice(b"Kitchen,Pan\xc3\x28,,,1,0,0,good,5,no,,\r\n");
+        let cases: Vec<(Vec<u8>, usize, &str)> = vec![
+            (format!("room,description,price\r\n{good_row}").into_bytes(), 1, "brand"),
+            (
+                format!("{}{good_row}Kitchen,Pot,,,1,0,0,good,12.3.4,no,,\r\n", header_line()).into_bytes(),
+                3,
+                "replacement_cost",
+            ),
+            (
+                format!("{}{good_row}{good_row}Kitchen,Pot,,,-2,0,0,good,1,no,,\r\n", header_line()).into_bytes(),
+                4,
+                "quantity",
+            ),
+            (format!("{}Kitchen,Pot,,,two,0,0,good,1,no,,\r\n", header_line()).into_bytes(), 2, "quantity"),
+            (format!("{}Kitchen,Pot,,,1,0,0\r\n", header_line()).into_bytes(), 2, "condition"),
+            (bad_utf8, 3, "description"),
+        ];
+        for (file, line, column) in cases {
+            let a = csv_call(&app, &ann, &path, file.clone()).await;
+            a.error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_csv");
+            let first = &a.json["error"]["errors"][0];
+            assert_eq!(
+                (first["line"].as_u64().unwrap() as usize, first["column"].as_str().unwrap()),
+                (line, column),
+                "{}",
+                a.text
+            );
+            let dry = csv_call(&app, &ann, &format!("{path}?dry_run=true"), file).await.ok(StatusCode::OK);
+            assert_eq!(dry["valid"], false);
+            assert_eq!(dry["errors"][0]["line"].as_u64().unwrap() as usize, line);
+        }
+        let v = get_claim(&app, &ann, &claim).await;
+        assert_eq!(v["items"].as_array().unwrap().len(), 1, "nothing was half-saved");
+
+        let r = ann.post(app.url(&path)).header("content-type", "application/json").body("{}").send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_submitted_inventory_is_read_only_until_the_adjuster_reopens_it_and_history_keeps_every_step() {
+    each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (ann, ada, claim) = setup(&app).await;
+        let submit = format!("/api/v1/claims/{claim}/submit");
+        call(&app, &ann, "POST", &submit, None).await.error(StatusCode::CONFLICT, "wrong_status");
+        let lamp = add(&app, &ann, &claim, item("Lamp", "Office", 1, 1000)).await;
+        let lamp_path = format!("/api/v1/claims/{claim}/items/{}", lamp["id"].as_str().unwrap());
+        call(&app, &ada, "POST", &submit, None).await.error(StatusCode::FORBIDDEN, "forbidden");
+        let v = call(&app, &ann, "POST", &submit, None).await.ok(StatusCode::OK);
+        assert_eq!(v["status"], "submitted");
+
+        // Read-only for the policyholder: add, change, delete, import, submit again.
+        call(&app, &ann, "POST", &format!("/api/v1/claims/{claim}/items"), Some(item("Rug", "Office", 1, 1)))
+            .await
+            .error(StatusCode::CONFLICT, "claim_locked");
+        call(&app, &ann, "PATCH", &lamp_path, Some(json!({ "quantity": 2 })))
+            .await
+            .error(StatusCode::CONFLICT, "claim_locked");
+        call(&app, &ann, "DELETE", &lamp_path, None).await.error(StatusCode::CONFLICT, "claim_locked");
+        csv_call(&app, &ann, &format!("/api/v1/claims/{claim}/import.csv"), header_line().as_bytes().to_vec())
+            .await
+            .error(StatusCode::CONFLICT, "claim_locked");
+        call(&app, &ann, "POST", &submit, None).await.error(StatusCode::CONFLICT, "wrong_status");
+        // ...but export still works.
+        let r = ann.get(app.url(&format!("/api/v1/claims/{claim}/export.csv"))).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+
+        // The policyholder cannot reopen; the adjuster must give a message.
+        let reopen = format!("/api/v1/claims/{claim}/reopen");
+        call(&app, &ann, "POST", &reopen, Some(json!({ "message": "please" })))
+            .await
+            .error(StatusCode::FORBIDDEN, "forbidden");
+        let a = call(&app, &ada, "POST", &reopen, Some(json!({ "message": "  " }))).await;
+        assert_eq!(a.json["error"]["field"], "message", "{}", a.text);
+
+        // The adjuster reviews and comments on an item, then reopens.
+        call(&app, &ada, "POST", &format!("/api/v1/claims/{claim}/review"), None).await.ok(StatusCode::OK);
+        let c = call(&app, &ada, "POST", &format!("{lamp_path}/comment"), Some(json!({ "comment": "Need a receipt" })))
+            .await
+            .ok(StatusCode::OK);
+        assert_eq!(c["adjuster_comment"], "Need a receipt");
+        call(&app, &ann, "POST", &format!("{lamp_path}/comment"), Some(json!({ "comment": "x" })))
+            .await
+            .error(StatusCode::FORBIDDEN, "forbidden");
+        let v = call(&app, &ada, "POST", &reopen, Some(json!({ "message": "Add the receipt for the lamp" })))
+            .await
+            .ok(StatusCode::OK);
+        assert_eq!(v["status"], "draft");
+        let mails = app.wait_for_mails(3).await;
+        assert!(
+            mails.iter().any(|m| m["body"].as_str().unwrap_or("").contains("Add the receipt for the lamp")),
+            "{mails:?}"
+        );
+
+        // Editable again; then submitted, reviewed and closed.
+        call(&app, &ann, "PATCH", &lamp_path, Some(json!({ "quantity": 2 }))).await.ok(StatusCode::OK);
+        call(&app, &ann, "POST", &submit, None).await.ok(StatusCode::OK);
+        call(&app, &ada, "POST", &format!("/api/v1/claims/{claim}/close"), None)
+            .await
+            .error(StatusCode::CONFLICT, "wrong_status");
+        call(&app, &ada, "POST", &format!("/api/v1/claims/{claim}/review"), None).await.ok(StatusCode::OK);
+        let v = call(&app, &ada, "POST", &format!("/api/v1/claims/{claim}/close"), None).await.ok(StatusCode::OK);
+        assert_eq!(v["status"], "closed");
+        call(&app, &ada, "POST", &reopen, Some(json!({ "message": "again" })))
+            .await
+            .error(StatusCode::CONFLICT, "wrong_status");
+
+        let steps: Vec<(Value, Value)> =
+            v["history"].as_array().unwrap().iter().map(|h| (h["from"].clone(), h["to"].clone())).collect();
+        let s = |a: &str| json!(a);
+        assert_eq!(
+            steps,
+            vec![
+                (Value::Null, s("draft")),
+                (s("draft"), s("submitted")),
+                (s("submitted"), s("in_review")),
+                (s("in_review"), s("draft")),
+                (s("draft"), s("submitted")),
+                (s("submitted"), s("in_review")),
+                (s("in_review"), s("closed")),
+            ]
+        );
+        assert_eq!(v["history"][3]["message"], "Add the receipt for the lamp");
+        assert_eq!(v["history"][3]["actor"], ADA);
+
+        // The adjuster's list filters by status and counts.
+        let list = call(&app, &ada, "GET", "/api/v1/claims?status=closed", None).await.ok(StatusCode::OK);
+        assert_eq!(list["claims"].as_array().unwrap().len(), 1);
+        assert_eq!(list["counts"]["closed"], 1);
+        let list = call(&app, &ada, "GET", "/api/v1/claims?status=draft", None).await.ok(StatusCode::OK);
+        assert_eq!(list["claims"], json!([]));
+        call(&app, &ada, "GET", "/api/v1/claims?status=lost", None)
+            .await
+            .error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_second_policyholder_and_a_second_adjuster_reach_nothing_of_the_first_claim() {
+    each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (ann, _ada, claim) = setup(&app).await;
+        let lamp = add(&app, &ann, &claim, item("Lamp", "Office", 1, 1000)).await;
+        let item_id = lamp["id"].as_str().unwrap().to_owned();
+        let mallory = policyholder(&app, "mallory@example.com").await;
+        let eve = adjuster(&app, "eve.adjuster@example.com").await;
+        // Eve has a claim of her own, so she is a working adjuster, not an idle account.
+        open_claim(&app, &eve, "CLM-2001", "mallory@example.com").await;
+
+        let c = format!("/api/v1/claims/{claim}");
+        let i = format!("{c}/items/{item_id}");
+        let routes: Vec<(&str, String, Option<Value>)> = vec![
+            ("GET", c.clone(), None),
+            ("POST", format!("{c}/items"), Some(item("Stolen", "Office", 1, 1))),
+            ("PATCH", i.clone(), Some(json!({ "quantity": 9 }))),
+            ("DELETE", i.clone(), None),
+            ("POST", format!("{i}/comment"), Some(json!({ "comment": "mine now" }))),
+            ("GET", format!("{c}/export.csv"), None),
+            ("POST", format!("{c}/submit"), None),
+            ("POST", format!("{c}/review"), None),
+            ("POST", format!("{c}/close"), None),
+            ("POST", format!("{c}/reopen"), Some(json!({ "message": "reopen" }))),
+        ];
+        for who in [&mallory, &eve] {
+            for (method, path, body) in &routes {
+                let a = call(&app, who, method, path, body.clone()).await;
+                a.error(StatusCode::NOT_FOUND, "not_found");
+                assert!(!a.text.contains("Lamp") && !a.text.contains("CLM-1001"), "{method} {path}: {}", a.text);
+            }
+            for dry in ["", "?dry_run=true"] {
+                csv_call(&app, who, &format!("{c}/import.csv{dry}"), header_line().as_bytes().to_vec())
+                    .await
+                    .error(StatusCode::NOT_FOUND, "not_found");
+            }
+            let list = call(&app, who, "GET", "/api/v1/claims", None).await.ok(StatusCode::OK);
+            assert!(list["claims"].as_array().unwrap().iter().all(|x| x["id"] != json!(claim)), "{list}");
+        }
+        // An item id from another claim is not found through one's own claim either.
+        let eves_claim = call(&app, &eve, "GET", "/api/v1/claims", None).await.ok(StatusCode::OK)["claims"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        call(&app, &mallory, "DELETE", &format!("/api/v1/claims/{eves_claim}/items/{item_id}"), None)
+            .await
+            .error(StatusCode::NOT_FOUND, "not_found");
+        // Policyholders do not open claims; garbage ids are simply not found.
+        let body = json!({ "claim_number": "X-1", "loss_date": "2026-01-01", "policyholder_email": "z@example.com", "policyholder_name": "Z" });
+        call(&app, &mallory, "POST", "/api/v1/claims", Some(body)).await.error(StatusCode::FORBIDDEN, "forbidden");
+        call(&app, &mallory, "GET", "/api/v1/claims/1", None).await.error(StatusCode::NOT_FOUND, "not_found");
+        call(&app, &mallory, "GET", "/api/v1/claims/..%2F..%2Fetc", None).await.error(StatusCode::NOT_FOUND, "not_found");
+        // Not signed in is 401.
+        call(&app, &app.client(), "GET", &c, None).await.error(StatusCode::UNAUTHORIZED, "not_signed_in");
+
+        // Nothing changed.
+        let v = get_claim(&app, &ann, &claim).await;
+        assert_eq!(v["status"], "draft");
+        assert_eq!(v["items"].as_array().unwrap().len(), 1);
+        assert_eq!(v["items"][0]["quantity"], 1);
+        assert_eq!(v["items"][0]["adjuster_comment"], "");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_invitation_creates_the_account_with_a_seven_day_link_and_bad_claims_name_the_field() {
+    each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let ada = adjuster(&app, ADA).await;
+        let body = json!({
+            "claim_number": "CLM-7", "loss_date": "2026-03-01", "policyholder_email": "new.person@example.com",
+            "policyholder_name": "New Person",
+        });
+        let v = call(&app, &ada, "POST", "/api/v1/claims", Some(body.clone())).await.ok(StatusCode::CREATED);
+        let url = v["invite_url"].as_str().unwrap();
+        assert!(url.contains("/reset-password?token="), "{url}");
+        assert_eq!(v["new_account"], true);
+        let mails = app.wait_for_mails(1).await;
+        let mail = mails.iter().find(|m| m["to"] == "new.person@example.com").expect("an invitation email");
+        assert!(mail["body"].as_str().unwrap().contains(url));
+        // The link sets the password; the new policyholder signs in and sees the claim.
+        let token = url.split("token=").nth(1).unwrap();
+        app.portal
+            .reset_password(token, "a brand new password".into(), &portal_core::RequestContext::cli())
+            .await
+            .unwrap();
+        let c = app.client();
+        let a = answer(app.api_login(&c, "new.person@example.com", "a brand new password").await).await;
+        assert_eq!(a.json["state"], "authenticated", "{}", a.text);
+        let list = call(&app, &c, "GET", "/api/v1/claims", None).await.ok(StatusCode::OK);
+        assert_eq!(list["claims"][0]["id"], v["id"]);
+
+        // A second claim for the same person links the account and hands over no password link.
+        let mut second = body.clone();
+        second["claim_number"] = json!("CLM-8");
+        let v2 = call(&app, &ada, "POST", "/api/v1/claims", Some(second)).await.ok(StatusCode::CREATED);
+        assert_eq!(v2["new_account"], false);
+        assert!(!v2["invite_url"].as_str().unwrap().contains("token"), "{v2}");
+
+        for (patch, field) in [
+            (json!({ "claim_number": "CLM-7" }), "claim_number"),
+            (json!({ "claim_number": "" }), "claim_number"),
+            (json!({ "loss_date": "2026-03-03" }), "loss_date"),
+            (json!({ "loss_date": "yesterday" }), "loss_date"),
+            (json!({ "policyholder_email": "not-an-email" }), "policyholder_email"),
+            (json!({ "policyholder_email": ADA }), "policyholder_email"),
+            (json!({ "policyholder_name": "" }), "policyholder_name"),
+        ] {
+            let mut b = body.clone();
+            b["claim_number"] = json!("CLM-99");
+            b["policyholder_email"] = json!("other@example.com");
+            for (k, val) in patch.as_object().unwrap() {
+                b[k] = val.clone();
+            }
+            let a = call(&app, &ada, "POST", "/api/v1/claims", Some(b)).await;
+            a.error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+            assert_eq!(a.json["error"]["field"], field, "{patch}: {}", a.text);
+        }
+        // Nothing half-made: no account for other@example.com.
+        let other = portal_core::email::Email::parse("other@example.com").unwrap();
+        assert!(app.portal.store.user_by_email(&other).await.unwrap().is_none());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_fifty_item_inventory_across_rooms_adds_up() {
+    each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (ann, ada, claim) = setup(&app).await;
+        let rooms = ["Kitchen", "Living room", "Bedroom", "Office", "Garage"];
+        let mut expected = 0;
+        for n in 0..50_i64 {
+            let cost = 1000 + n * 37;
+            add(&app, &ann, &claim, item(&format!("Thing {n}"), rooms[(n % 5) as usize], 1 + n % 3, cost)).await;
+            expected += (1 + n % 3) * cost;
+        }
+        let v = get_claim(&app, &ada, &claim).await;
+        assert_eq!(v["items"].as_array().unwrap().len(), 50);
+        assert_eq!(v["totals"]["total_cents"], expected);
+        let rooms_total: i64 =
+            v["totals"]["rooms"].as_array().unwrap().iter().map(|r| r["total_cents"].as_i64().unwrap()).sum();
+        assert_eq!(rooms_total, expected);
+        assert!(v["totals"]["rooms"].as_array().unwrap().iter().all(|r| r["item_count"] == 10));
+        assert_eq!(v["items"][0]["description"], "Thing 0", "entry order is kept");
+        let csv =
+            ann.get(app.url(&format!("/api/v1/claims/{claim}/export.csv"))).send().await.unwrap().text().await.unwrap();
+        assert_eq!(csv.lines().count(), 51);
+        call(&app, &ann, "POST", &format!("/api/v1/claims/{claim}/submit"), None).await.ok(StatusCode::OK);
+    })
+    .await;
+}

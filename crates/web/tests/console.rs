@@ -1,0 +1,1452 @@
+//! The support console (issue 4; DESIGN §1, §2 "Support actions", §7 "Support console API") end to
+//! end over real HTTP: authorization for every console route (walked from the router's own
+//! table), each action over the API and through the confirm pages with its audit row, the rules
+//! (who may act on whom, reasons, days, stale forms, step-up, the hourly limit), the emails users
+//! get, the enrollment report, the audit exports, user search and staff accounts — on SQLite and
+//! (when configured) PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails loudly
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use portal_core::RequestContext;
+use portal_core::audit::{AuditEvent, AuditFilter, Outcome};
+use portal_core::auth::NewAccount;
+use portal_core::clock::Clock;
+use portal_core::email::Email;
+use portal_core::mfa::throttle::after_failure;
+use portal_core::password::Password;
+use portal_core::random::OsRandom;
+use portal_core::user::{DisplayName, Role, User, UserId};
+use portal_testkit::reqwest::{Client, Method, Response, StatusCode, header};
+use portal_testkit::{AppOptions, Backend, TEST_PASSWORD, TestApp, backends, hidden_input};
+use serde_json::{Value, json};
+use time::Duration;
+use time::macros::{date, datetime};
+
+const ANN: &str = "ann@example.com";
+const BOB: &str = "bob@example.com";
+const SUE: &str = "sue@example.com"; // a support agent
+const SAM: &str = "sam@example.com"; // another support agent
+const ROOT: &str = "root@example.com"; // an administrator
+const ADJ: &str = "adj@example.com"; // an adjuster
+const REASON: &str = "called in, identity checked by phone";
+
+async fn each_backend<F, Fut>(test: F)
+where
+    F: Fn(Backend) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for backend in backends() {
+        test(backend).await;
+    }
+}
+
+/// MFA switched on 2026-03-01: a policyholder created at `TEST_START` (2026-03-02) has until
+/// 2026-04-16.
+async fn mfa_app(backend: Backend) -> TestApp {
+    TestApp::spawn_with(backend, AppOptions::mfa_from(date!(2026 - 03 - 01))).await
+}
+
+// ----- Reading answers ---------------------------------------------------------------------------
+
+/// A response read in full.
+#[derive(Debug)]
+struct Answer {
+    status: StatusCode,
+    retry_after: Option<u64>,
+    location: Option<String>,
+    content_type: String,
+    text: String,
+    json: Value,
+}
+
+impl Answer {
+    fn code(&self) -> &str {
+        self.json["error"]["code"].as_str().unwrap_or_default()
+    }
+
+    fn field(&self) -> &str {
+        self.json["error"]["field"].as_str().unwrap_or_default()
+    }
+
+    fn is_redirect_to(&self, target: &str) -> bool {
+        matches!(self.status, StatusCode::SEE_OTHER | StatusCode::TEMPORARY_REDIRECT)
+            && self.location.as_deref() == Some(target)
+    }
+
+    #[track_caller]
+    fn assert_ok(&self) {
+        assert_eq!(self.status, StatusCode::OK, "{}", self.text);
+    }
+
+    #[track_caller]
+    fn assert_authenticated(&self) {
+        self.assert_ok();
+        assert_eq!(self.json, json!({ "state": "authenticated" }));
+    }
+
+    #[track_caller]
+    fn assert_error(&self, status: StatusCode, code: &str) {
+        assert_eq!((self.status, self.code()), (status, code), "{}", self.text);
+    }
+
+    #[track_caller]
+    fn assert_field(&self, field: &str) {
+        assert_eq!((self.status, self.field()), (StatusCode::UNPROCESSABLE_ENTITY, field), "{}", self.text);
+    }
+
+    #[track_caller]
+    fn assert_redirect(&self, target: &str) {
+        assert!(self.is_redirect_to(target), "expected a redirect to {target}: {} {:?}", self.status, self.location);
+    }
+
+    fn events(&self) -> Vec<Value> {
+        self.json["events"].as_array().unwrap_or_else(|| panic!("events in {}", self.text)).clone()
+    }
+}
+
+async fn answer(response: Response) -> Answer {
+    let status = response.status();
+    let headers = response.headers();
+    let retry_after =
+        headers.get(header::RETRY_AFTER).map(|v| v.to_str().unwrap().parse::<u64>().expect("Retry-After in seconds"));
+    let location = headers.get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned());
+    let content_type = headers.get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    let text = response.text().await.unwrap();
+    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+    Answer { status, retry_after, location, content_type, text, json }
+}
+
+async fn get(app: &TestApp, client: &Client, path: &str) -> Answer {
+    answer(client.get(app.url(path)).send().await.unwrap()).await
+}
+
+async fn post(app: &TestApp, client: &Client, path: &str, body: Value) -> Answer {
+    answer(app.post_json(client, path, body).await).await
+}
+
+async fn post_form(app: &TestApp, client: &Client, path: &str, fields: &[(&str, &str)]) -> Answer {
+    answer(client.post(app.url(path)).form(fields).send().await.unwrap()).await
+}
+
+async fn login(app: &TestApp, client: &Client, email: &str) -> Answer {
+    answer(app.api_login(client, email, TEST_PASSWORD).await).await
+}
+
+async fn me(app: &TestApp, client: &Client) -> Answer {
+    get(app, client, "/api/v1/me").await
+}
+
+async fn verify(app: &TestApp, client: &Client, code: &str) -> Answer {
+    post(app, client, "/api/v1/mfa/verify", json!({ "method": "totp", "code": code })).await
+}
+
+/// The clock moves to the next 30-second step and the app shows its code.
+fn next_totp(app: &TestApp, secret: &str) -> String {
+    app.clock.advance(Duration::seconds(30));
+    app.oathtool_code(secret)
+}
+
+// ----- Signing people in -------------------------------------------------------------------------
+
+/// Signs in with the password, sets the authenticator app up and confirms it: the client is then
+/// fully signed in with a fresh second factor. Returns the secret.
+async fn enroll_totp(app: &TestApp, client: &Client, email: &str) -> String {
+    let first = login(app, client, email).await;
+    first.assert_ok();
+    assert_eq!(first.json["state"], "mfa_setup_required", "{}", first.text);
+    let setup = post(app, client, "/api/v1/mfa/totp/setup", json!({})).await;
+    setup.assert_ok();
+    let secret = setup.json["secret"].as_str().expect("secret").to_owned();
+    post(app, client, "/api/v1/mfa/totp/confirm", json!({ "code": app.oathtool_code(&secret) }))
+        .await
+        .assert_authenticated();
+    secret
+}
+
+/// Signs in with the password and sets text messages up on `phone` (US).
+async fn enroll_sms(app: &TestApp, client: &Client, email: &str, phone: &str) {
+    let first = login(app, client, email).await;
+    assert_eq!(first.json["state"], "mfa_setup_required", "{}", first.text);
+    let sent = post(app, client, "/api/v1/mfa/sms/setup", json!({ "country": "US", "phone": phone })).await;
+    sent.assert_ok();
+    post(app, client, "/api/v1/mfa/sms/confirm", json!({ "code": app.last_sms_code() })).await.assert_authenticated();
+}
+
+/// A staff member fully signed in with MFA (a fresh second factor: step-up is valid for ten
+/// minutes), with the app's secret kept for stepping up again later.
+struct Staff {
+    email: String,
+    id: String,
+    client: Client,
+    secret: String,
+}
+
+async fn signed_in_staff(app: &TestApp, email: &str, role: Role) -> Staff {
+    let user = app.create_user(email, role).await;
+    let client = app.client();
+    let secret = enroll_totp(app, &client, email).await;
+    Staff { email: email.to_owned(), id: user.id.as_str().to_owned(), client, secret }
+}
+
+impl Staff {
+    /// Verifies again with the app (the clock moves to its next step first).
+    async fn step_up(&self, app: &TestApp) {
+        verify(app, &self.client, &next_totp(app, &self.secret)).await.assert_authenticated();
+    }
+
+    /// Signs in again from scratch, e.g. after the session timed out.
+    async fn sign_in_again(&self, app: &TestApp) {
+        app.clock.advance(Duration::seconds(30));
+        let a = login(app, &self.client, &self.email).await;
+        assert_eq!(a.json["state"], "mfa_required", "{}", a.text);
+        verify(app, &self.client, &app.oathtool_code(&self.secret)).await.assert_authenticated();
+    }
+
+    async fn get(&self, app: &TestApp, path: &str) -> Answer {
+        get(app, &self.client, path).await
+    }
+
+    async fn act(&self, app: &TestApp, user_id: &str, action: &str, body: Value) -> Answer {
+        post(app, &self.client, &format!("/api/v1/admin/users/{user_id}/{action}"), body).await
+    }
+
+    /// The admin API's view of one user (with `version`, `sessions`, …).
+    async fn user(&self, app: &TestApp, user_id: &str) -> Value {
+        let a = self.get(app, &format!("/api/v1/admin/users/{user_id}")).await;
+        a.assert_ok();
+        a.json
+    }
+
+    async fn audit(&self, app: &TestApp, query: &str) -> Vec<Value> {
+        let a = self.get(app, &format!("/api/v1/admin/audit?{query}")).await;
+        a.assert_ok();
+        a.events()
+    }
+
+    /// Opens an action's confirm page: (csrf, version, page).
+    async fn confirm_page(&self, app: &TestApp, user_id: &str, action: &str) -> (String, String, Answer) {
+        let page = self.get(app, &format!("/console/users/{user_id}/{action}")).await;
+        page.assert_ok();
+        let csrf = hidden_input(&page.text, "csrf").expect("a CSRF token on the confirm page");
+        let version = hidden_input(&page.text, "version").expect("a version on the confirm page");
+        (csrf, version, page)
+    }
+
+    /// Submits an action's confirm form with this session's current token and `version`.
+    async fn submit(
+        &self,
+        app: &TestApp,
+        user_id: &str,
+        action: &str,
+        version: &str,
+        extra: &[(&str, &str)],
+    ) -> Answer {
+        let (csrf, _, _) = self.confirm_page(app, user_id, action).await;
+        let mut fields = vec![("csrf", csrf.as_str()), ("version", version)];
+        fields.extend_from_slice(extra);
+        post_form(app, &self.client, &format!("/console/users/{user_id}/{action}"), &fields).await
+    }
+}
+
+/// A policyholder who set the app up and is fully signed in: (user, client, secret).
+async fn signed_in_policyholder(app: &TestApp, email: &str) -> (User, Client, String) {
+    let user = app.create_user(email, Role::Policyholder).await;
+    let client = app.client();
+    let secret = enroll_totp(app, &client, email).await;
+    (user, client, secret)
+}
+
+/// 100 consecutive wrong codes, as the verification endpoint records them: the account locks.
+async fn lock_out(app: &TestApp, user: &User) {
+    let ctx = RequestContext::new(Some("127.0.0.1".into()), None);
+    for _ in 0..100 {
+        let now = app.clock.now();
+        let audit = AuditEvent::new(now, "mfa.verify", Outcome::Failure, &ctx)
+            .actor(user.email.as_str())
+            .subject(Some(&user.id), user.email.as_str());
+        app.portal.store.record_second_factor_failure(&user.id, now, after_failure, None, &audit).await.unwrap();
+    }
+}
+
+/// The one audit row of `action` about `user`, checked for actor, subject, reason, outcome, ip.
+#[track_caller]
+fn assert_staff_event(events: &[Value], action: &str, actor: &str, subject: &str, reason: &str) -> Value {
+    let found: Vec<&Value> = events.iter().filter(|e| e["action"] == action).collect();
+    assert_eq!(found.len(), 1, "one {action} event in {events:#?}");
+    let e = found[0];
+    assert_eq!(e["actor"], actor, "{e}");
+    assert_eq!(e["subject"], subject, "{e}");
+    assert_eq!(e["details"]["reason"], reason, "{e}");
+    assert_eq!(e["outcome"], "success", "{e}");
+    assert_eq!(e["ip"], "127.0.0.1", "{e}");
+    assert!(e["at"].as_str().is_some_and(|t| t.starts_with("2026-")), "{e}");
+    e.clone()
+}
+
+/// Every `support.*` row in the audit log (read from the store, not through the console).
+async fn support_events(app: &TestApp) -> Vec<String> {
+    let all = app.portal.store.audit_events(&AuditFilter { limit: 10_000, ..AuditFilter::default() }).await.unwrap();
+    all.into_iter().map(|r| r.event.action).filter(|a| a.starts_with("support.")).collect()
+}
+
+/// The CSRF token of whatever session `client` holds (from the first page that has one).
+async fn page_csrf(app: &TestApp, client: &Client) -> String {
+    for path in ["/", "/mfa/setup", "/mfa/verify", "/mfa", "/login"] {
+        let page = get(app, client, path).await;
+        if let Some(token) = hidden_input(&page.text, "csrf") {
+            return token;
+        }
+    }
+    "no-token".to_owned()
+}
+
+// ----- 1. Authorization for every console route ---------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// Not signed in: 401 from the API, to /login from the pages.
+    SignIn,
+    /// Password only: 401 from the API, to /mfa from the pages.
+    FinishMfa,
+    /// Signed in but not support/admin: 403 everywhere.
+    Forbidden,
+}
+
+/// Calls every method of each of `routes` as `client` and lists each answer that is not `expect`.
+async fn walk_console(
+    app: &TestApp,
+    routes: &[(String, &'static [&'static str])],
+    client: &Client,
+    who: &str,
+    subject_id: &str,
+    expect: Expect,
+) -> Vec<String> {
+    let csrf = page_csrf(app, client).await;
+    let mut problems = Vec::new();
+    for (route, methods) in routes {
+        let path = route.replace("{id}", subject_id).replace("{action}", "unlock");
+        let api = path.starts_with("/api/");
+        for method in methods.iter() {
+            let request = match *method {
+                "GET" => client.get(app.url(&path)),
+                "POST" if api => client.post(app.url(&path)).json(&json!({ "reason": "x" })),
+                "POST" => client.post(app.url(&path)).form(&[("csrf", csrf.as_str()), ("reason", "x")]),
+                other => panic!("{route} answers {other}: teach this test how to call it"),
+            };
+            let a = answer(request.send().await.unwrap()).await;
+            let ok = match (expect, api) {
+                (Expect::SignIn | Expect::FinishMfa, true) => {
+                    a.status == StatusCode::UNAUTHORIZED && a.code() == "not_signed_in"
+                }
+                (Expect::SignIn, false) => a.is_redirect_to("/login"),
+                (Expect::FinishMfa, false) => a.is_redirect_to("/mfa"),
+                (Expect::Forbidden, true) => a.status == StatusCode::FORBIDDEN && a.code() == "forbidden",
+                (Expect::Forbidden, false) => a.status == StatusCode::FORBIDDEN,
+            };
+            if !ok {
+                let body: String = a.text.chars().take(120).collect();
+                problems.push(format!("{who}: {method} {path} → {} {:?} {body}", a.status, a.location));
+            }
+        }
+    }
+    problems
+}
+
+/// Walks `routes` as someone not signed in, a fully signed-in policyholder and adjuster (MFA
+/// done), and a support agent who gave only the password; asserts every answer, that nobody
+/// acted on anyone, and that an administrator reaches every GET route.
+async fn assert_console_authorization(backend: Backend, routes: Vec<(String, &'static [&'static str])>) {
+    let app = mfa_app(backend).await;
+    let subject = app.create_user(BOB, Role::Policyholder).await;
+    let id = subject.id.as_str();
+    let mut problems = Vec::new();
+
+    problems.extend(walk_console(&app, &routes, &app.client(), "anonymous", id, Expect::SignIn).await);
+
+    let (_, policyholder, _) = signed_in_policyholder(&app, ANN).await;
+    assert_eq!(me(&app, &policyholder).await.json["role"], "policyholder");
+    problems.extend(walk_console(&app, &routes, &policyholder, "policyholder", id, Expect::Forbidden).await);
+
+    let adjuster = signed_in_staff(&app, ADJ, Role::Adjuster).await;
+    assert_eq!(me(&app, &adjuster.client).await.json["role"], "adjuster");
+    problems.extend(walk_console(&app, &routes, &adjuster.client, "adjuster", id, Expect::Forbidden).await);
+
+    // A support agent who gave only the password (first sign-in: the app is not set up yet).
+    app.create_user(SAM, Role::Support).await;
+    let half = app.client();
+    assert_eq!(login(&app, &half, SAM).await.json["state"], "mfa_setup_required");
+    problems.extend(walk_console(&app, &routes, &half, "half-signed-in support", id, Expect::FinishMfa).await);
+
+    assert!(problems.is_empty(), "{} wrong answers:\n{}", problems.len(), problems.join("\n"));
+    assert_eq!(support_events(&app).await, Vec::<String>::new(), "nobody above acted on anyone");
+
+    // The walk is meaningful: an administrator reaches every page and read-only endpoint.
+    let admin = signed_in_staff(&app, ROOT, Role::Admin).await;
+    for (route, methods) in &routes {
+        if !methods.contains(&"GET") {
+            continue;
+        }
+        let path = route.replace("{id}", id).replace("{action}", "unlock");
+        let a = admin.get(&app, &path).await;
+        if path == "/console" {
+            a.assert_redirect("/console/users");
+        } else {
+            assert_eq!(a.status, StatusCode::OK, "admin GET {path}: {}", a.text);
+        }
+    }
+}
+
+/// The console's root, which answers everyone with a redirect (see the ignored test below).
+const CONSOLE_ROOT: &str = "/console";
+
+#[tokio::test]
+async fn every_console_route_refuses_everyone_but_fully_signed_in_support_and_admins() {
+    let routes = portal_web::console_routes();
+    let paths: BTreeSet<&str> = routes.iter().map(|(p, _)| p.as_str()).collect();
+    for expected in ["/console/users/{id}/{action}", "/api/v1/admin/users/{id}/{action}", "/api/v1/admin/audit"] {
+        assert!(paths.contains(expected), "{expected} in {paths:?}");
+    }
+    assert!(routes.iter().all(|(p, _)| p.starts_with("/console") || p.starts_with("/api/v1/admin/")), "{paths:?}");
+    // Every route but the root (its bug has a test of its own); when that is fixed, walk them all.
+    assert!(routes.len() >= 15, "{routes:?}");
+    each_backend(|backend| assert_console_authorization(backend, routes.clone())).await;
+}
+
+#[tokio::test]
+async fn the_console_root_refuses_everyone_but_fully_signed_in_support_and_admins() {
+    let routes: Vec<_> = portal_web::console_routes().into_iter().filter(|(p, _)| p == CONSOLE_ROOT).collect();
+    assert_eq!(routes.len(), 1);
+    each_backend(|backend| assert_console_authorization(backend, routes.clone())).await;
+}
+
+// ----- 2. Each action over the API -----------------------------------------------------------------
+
+#[tokio::test]
+async fn support_extends_a_deadline_over_the_api_and_it_is_audited() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        let sue = signed_in_staff(&app, SUE, Role::Support).await;
+        let ann = app.create_user(ANN, Role::Policyholder).await;
+        let id = ann.id.as_str();
+        let before = sue.user(&app, id).await;
+        assert_eq!(before["setup_deadline"], "2026-04-16");
+
+        let a = sue.act(&app, id, "extend-deadline", json!({ "days": 7, "reason": REASON })).await;
+        a.assert_ok();
+        assert_eq!(a.json["id"], id);
+        assert_eq!(a.json["email"], ANN);
+        assert_eq!(a.json["mfa_state"], "setup_pending");
+        assert_eq!(a.json["methods"], json!([]));
+        assert_eq!(a.json["setup_deadline"], "2026-03-09", "today (2026-03-02) + 7");
+
+        let events = sue.audit(&app, &format!("user={id}&action=support.mfa.extend_deadline")).await;
+        let e = assert_staff_event(&events, "support.mfa.extend_deadline", SUE, ANN, REASON);
+        assert_eq!(e["details"]["days"], 7);
+        assert_eq!(e["details"]["new_deadline"], "2026-03-09");
+
+        let signed_in = login(&app, &app.client(), ANN).await;
+        assert_eq!(signed_in.json["setup_deadline"], "2026-03-09", "{}", signed_in.text);
+        assert_eq!(signed_in.json["days_left"], 7);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn support_resets_mfa_over_the_api_ending_sessions_and_voiding_the_old_app() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        let sue = signed_in_staff(&app, SUE, Role::Support).await;
+        let (ann, ann_client, old_secret) = signed_in_policyholder(&app, ANN).await;
+        let id = ann.id.as_str();
+        me(&app, &ann_client).await.assert_ok();
+        assert_eq!(sue.user(&app, id).await["sessions"], 1);
+
+        let a = sue.act(&app, id, "reset-mfa", json!({ "reason": "lost phone" })).await;
+        a.assert_ok();
+        assert_eq!(a.json["mfa_state"], "setup_pending");
+        assert_eq!(a.json["methods"], json!([]));
+        assert_eq!(a.json["setup_deadline"], "2026-03-09", "support_grace_days (7) from today");
+        let after = sue.user(&app, id).await;
+        assert_eq!(after["sessions"], 0);
+
+        // Every session of the user ended.
+        me(&app, &ann_client).await.assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
+
+        let events = sue.audit(&app, &format!("user={id}&action=support.mfa.reset")).await;
+        let e = assert_staff_event(&events, "support.mfa.reset", SUE, ANN, "lost phone");
+        assert_eq!(e["details"]["sessions_ended"], 1, "{e}");
+
+        // The old app's codes no longer sign in: the user must set a method up again.
+        let client = app.client();
+        let again = login(&app, &client, ANN).await;
+        again.assert_ok();
+        assert_eq!(again.json["state"], "mfa_setup_required", "{}", again.text);
+        assert_eq!(again.json["setup_deadline"], "2026-03-09");
+        assert_eq!(again.json["days_left"], 7);
+        let old = verify(&app, &client, &next_totp(&app, &old_secret)).await;
+        assert!(old.status.is_client_error() && old.json.get("state").is_none(), "{} {}", old.status, old.text);
+        me(&app, &client).await.assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
+
+        // Setting a new app up works; the old one's codes stay dead.
+        let setup = post(&app, &client, "/api/v1/mfa/totp/setup", json!({})).await;
+        setup.assert_ok();
+        let new_secret = setup.json["secret"].as_str().unwrap().to_owned();
+        assert_ne!(new_secret, old_secret);
+        post(&app, &client, "/api/v1/mfa/totp/confirm", json!({ "code": app.oathtool_code(&new_secret) }))
+            .await
+            .assert_authenticated();
+        let returning = app.client();
+        app.clock.advance(Duration::seconds(30));
+        assert_eq!(login(&app, &returning, ANN).await.json["state"], "mfa_required");
+        verify(&app, &returning, &app.oathtool_code(&old_secret))
+            .await
+            .assert_error(StatusCode::BAD_REQUEST, "invalid_code");
+        verify(&app, &returning, &app.oathtool_code(&new_secret)).await.assert_authenticated();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn support_unlocks_a_locked_out_user_over_the_api() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        let sue = signed_in_staff(&app, SUE, Role::Support).await;
+        let (ann, _, secret) = signed_in_policyholder(&app, ANN).await;
+        let id = ann.id.as_str();
+        lock_out(&app, &ann).await;
+
+        let client = app.client();
+        app.clock.advance(Duration::seconds(30));
+        assert_eq!(login(&app, &client, ANN).await.json["state"], "mfa_required");
+        let locked = verify(&app, &client, &app.oathtool_code(&secret)).await;
+        locked.assert_error(StatusCode::TOO_MANY_REQUESTS, "account_locked");
+        let view = sue.user(&app, id).await;
+        assert_eq!(view["mfa_state"], "locked", "{view}");
+        assert_eq!(view["consecutive_failures"], 100, "{view}");
+
+        let a = sue.act(&app, id, "unlock", json!({ "reason": REASON })).await;
+        a.assert_ok();
+        assert_eq!(a.json["mfa_state"], "enrolled");
+        assert_eq!(a.json["methods"], json!(["totp"]));
+        assert_eq!(sue.user(&app, id).await["consecutive_failures"], 0);
+
+        let events = sue.audit(&app, &format!("user={id}&action=support.mfa.unlock")).await;
+        assert_staff_event(&events, "support.mfa.unlock", SUE, ANN, REASON);
+
+        verify(&app, &client, &next_totp(&app, &secret)).await.assert_authenticated();
+        assert_eq!(me(&app, &client).await.json["email"], ANN);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn support_ends_a_users_sessions_over_the_api() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        let sue = signed_in_staff(&app, SUE, Role::Support).await;
+        let (ann, laptop, secret) = signed_in_policyholder(&app, ANN).await;
+        let id = ann.id.as_str();
+        let phone = app.client();
+        app.clock.advance(Duration::seconds(30));
+        assert_eq!(login(&app, &phone, ANN).await.json["state"], "mfa_required");
+        verify(&app, &phone, &app.oathtool_code(&secret)).await.assert_authenticated();
+        assert_eq!(sue.user(&app, id).await["sessions"], 2);
+
+        let a = sue.act(&app, id, "end-sessions", json!({ "reason": "stolen laptop" })).await;
+        a.assert_ok();
+        assert_eq!(a.json["mfa_state"], "enrolled", "sessions end, methods stay");
+        for client in [&laptop, &phone] {
+            me(&app, client).await.assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
+        }
+        assert_eq!(sue.user(&app, id).await["sessions"], 0);
+        me(&app, &sue.client).await.assert_ok();
+
+        let events = sue.audit(&app, &format!("user={id}&action=support.end_sessions")).await;
+        let e = assert_staff_event(&events, "support.end_sessions", SUE, ANN, "stolen laptop");
+        assert_eq!(e["details"]["sessions_ended"], 2, "{e}");
+    })
+    .await;
+}
+
+// ----- 3. The same actions through the pages -------------------------------------------------------
+
+#[tokio::test]
+async fn every_action_works_through_its_confirm_page() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        let sue = signed_in_staff(&app, SUE, Role::Support).await;
+        let (ann, ann_client, _) = signed_in_policyholder(&app, ANN).await;
+        let id = ann.id.as_str();
+
+        let user_page = sue.get(&app, &format!("/console/users/{id}")).await;
+        user_page.assert_ok();
+        assert!(user_page.text.contains(ANN), "{}", user_page.text);
+        for action in ["extend-deadline", "reset-mfa", "unlock", "end-sessions"] {
+            assert!(user_page.text.contains(&format!("/console/users/{id}/{action}")), "a link to {action}");
+        }
+
+        let steps = [
+            ("extend-deadline", "The deadline was extended", Some("7")),
+            ("unlock", "The account was unlocked", None),
+            ("end-sessions", "Every session of this user was ended", None),
+            ("reset-mfa", "MFA was reset", None),
+        ];
+        for (action, notice, days) in steps {
+            let (csrf, version, page) = sue.confirm_page(&app, id, action).await;
+            assert!(page.text.contains("What will happen"), "{action}: {}", page.text);
+            assert!(page.text.contains(ANN), "{action} names the user");
+            assert_eq!(page.text.contains("name=\"days\""), action == "extend-deadline", "{action}");
+            let reason = format!("{action} asked for by phone");
+            let mut fields = vec![("csrf", csrf.as_str()), ("version", version.as_str()), ("reason", reason.as_str())];
+            fields.extend(days.map(|d| ("days", d)));
+            let done = post_form(&app, &sue.client, &format!("/console/users/{id}/{action}"), &fields).await;
+            let target = format!("/console/users/{id}?done={action}");
+            done.assert_redirect(&target);
+            let shown = sue.get(&app, &target).await;
+            shown.assert_ok();
+            assert!(shown.text.contains(notice), "{action}: {}", shown.text);
+
+            let audit_action = match action {
+                "extend-deadline" => "support.mfa.extend_deadline",
+                "reset-mfa" => "support.mfa.reset",
+                "unlock" => "support.mfa.unlock",
+                _ => "support.end_sessions",
+            };
+            let events = sue.audit(&app, &format!("user={id}&action={audit_action}")).await;
+            assert_staff_event(&events, audit_action, SUE, ANN, &reason);
+        }
+
+        let view = sue.user(&app, id).await;
+        assert_eq!(view["methods"], json!([]), "{view}");
+        assert_eq!(view["setup_deadline"], "2026-03-09", "{view}");
+        me(&app, &ann_client).await.assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
+
+        // A form without the session's token changes nothing.
+        let (_, version, _) = sue.confirm_page(&app, id, "unlock").await;
+        let forged = post_form(
+            &app,
+            &sue.client,
+            &format!("/console/users/{id}/unlock"),
+            &[("csrf", "forged"), ("version", &version), ("reason", "x")],
+        )
+        .await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN, "{}", forged.text);
+        assert_eq!(sue.audit(&app, &format!("user={id}&action=support.mfa.unlock")).await.len(), 1);
+    })
+    .await;
+}
+
+// ----- 4. An extension lets a past-deadline user set MFA up ----------------------------------------
+
+#[tokio::test]
+async fn an_extension_from_the_console_lets_a_past_deadline_user_set_up() {
+    each_backend(|backend| async move {
+        let app = TestApp::spawn_with(backend, AppOptions::mfa_from(date!(2025 - 12 - 01))).await;
+        let sue = signed_in_staff(&app, SUE, Role::Support).await;
+        let ann = app.create_user_at(ANN, Role::Policyholder, Some(datetime!(2025-12-01 12:00 UTC))).await;
+        let client = app.client();
+        let refused = login(&app, &client, ANN).await;
+        refused.assert_error(StatusCode::FORBIDDEN, "mfa_setup_expired");
+        assert_eq!(refused.json["error"]["setup_deadline"], "2026-01-15");
+        let view = sue.user(&app, ann.id.as_str()).await;
+        assert_eq!(view["mfa_state"], "setup_expired");
+        assert_eq!(view["setup_deadline"], "2026-01-15");
+
+        let a = sue.act(&app, ann.id.as_str(), "extend-deadline", json!({ "days": 7, "reason": REASON })).await;
+        a.assert_ok();
+        assert_eq!(a.json["mfa_state"], "setup_pending");
+        assert_eq!(a.json["setup_deadline"], "2026-03-09");
+
+        let a = login(&app, &client, ANN).await;
+        a.assert_ok();
+        assert_eq!(a.json["state"], "mfa_setup_required");
+        assert_eq!(a.json["days_left"], 7);
+        assert_eq!(a.json["setup_deadline"], "2026-03-09");
+        let setup = post(&app, &client, "/api/v1/mfa/totp/setup", json!({})).await;
+        setup.assert_ok();
+        let code = app.oathtool_code(setup.json["secret"].as_str().unwrap());
+        post(&app, &client, "/api/v1/mfa/totp/confirm", json!({ "code": code })).await.assert_authenticated();
+        assert_eq!(sue.user(&app, ann.id.as_str()).await["mfa_state"], "enrolled");
+    })
+    .await;
+}
+
+// ----- 5. The rules ------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn support_acts_on_policyholders_only_admins_on_staff_and_nobody_on_themselves() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        let sue = signed_in_staff(&app, SUE, Role::Support).await;
+        let sam = signed_in_staff(&app, SAM, Role::Support).await;
+        let adj = signed_in_staff(&app, ADJ, Role::Adjuster).await;
+        let root = signed_in_staff(&app, ROOT, Role::Admin).await;
+        sue.step_up(&app).await;
+
+        let body = json!({ "reason": REASON });
+        for (who, target) in [("an adjuster", &adj.id), ("another agent", &sam.id), ("an admin", &root.id)] {
+            for action in ["unlock", "reset-mfa", "end-sessions"] {
+                sue.act(&app, target, action, body.clone()).await.assert_error(StatusCode::FORBIDDEN, "forbidden");
+            }
+            let page = sue.get(&app, &format!("/console/users/{target}/unlock")).await;
+            assert_eq!(page.status, StatusCode::FORBIDDEN, "support's confirm page for {who}");
+        }
+        for action in ["unlock", "reset-mfa", "end-sessions"] {
+            sue.act(&app, &sue.id, action, body.clone()).await.assert_error(StatusCode::FORBIDDEN, "forbidden");
+        }
+        assert_eq!(sue.get(&app, &format!("/console/users/{}/unlock", sue.id)).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(support_events(&app).await, Vec::<String>::new(), "nothing was done");
+        me(&app, &sam.client).await.assert_ok();
+        me(&app, &root.client).await.assert_ok();
+
+        // An administrator acts on a support agent, but not on themselves.
+        root.step_up(&app).await;
+        let a = root.act(&app, &sam.id, "unlock", body.clone()).await;
+        a.assert_ok();
+        assert_eq!(a.json["role"], "support");
+        let a = root.act(&app, &sam.id, "end-sessions", body.clone()).await;
+        a.assert_ok();
+        me(&app, &sam.client).await.assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
+        let events = root.audit(&app, &format!("user={}&action=support.end_sessions", sam.id)).await;
+        assert_staff_event(&events, "support.end_sessions", ROOT, SAM, REASON);
+        // Staff have no setup deadline to extend.
+        root.act(&app, &sam.id, "extend-deadline", json!({ "days": 7, "reason": REASON }))
+            .await
+            .assert_error(StatusCode::CONFLICT, "staff_have_no_deadline");
+        for action in ["unlock", "reset-mfa", "end-sessions"] {
+            root.act(&app, &root.id, action, body.clone()).await.assert_error(StatusCode::FORBIDDEN, "forbidden");
+        }
+        me(&app, &root.client).await.assert_ok();
+        assert_eq!(
+            root.get(&app, &format!("/console/users/{}/reset-mfa", root.id)).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(root.user(&app, &root.id).await["methods"], json!(["totp"]));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_naming_the_field_and_changes_nothing() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        let sue = signed_in_staff(&app, SUE, Role::Support).await;
+        let (ann, _, _) = signed_in_policyholder(&app, ANN).await;
+        let id = ann.id.as_str();
+
+        // Unknown users and actions.
+        let unknown = UserId::generate(&OsRandom);
+        sue.act(&app, unknown.as_str(), "unlock", json!({ "reason": REASON }))
+            .await
+            .assert_error(StatusCode::NOT_FOUND, "not_found");
+        sue.act(&app, "not-an-id", "unlock", json!({ "reason": REASON }))
+            .await
+            .assert_error(StatusCode::NOT_FOUND, "not_found");
+        assert_eq!(
+            sue.get(&app, &format!("/api/v1/admin/users/{}", unknown.as_str())).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(sue.get(&app, &format!("/console/users/{}", unknown.as_str())).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            sue.act(&app, id, "delete-account", json!({ "reason": REASON })).await.status,
+            StatusCode::NOT_FOUND
+        );
+
+        // Days: 1–90, required for an extension.
+        for days in [json!(0), json!(91)] {
+            sue.act(&app, id, "extend-deadline", json!({ "days": days, "reason": REASON })).await.assert_field("days");
+        }
+        sue.act(&app, id, "extend-deadline", json!({ "reason": REASON })).await.assert_field("days");
+        sue.act(&app, id, "extend-deadline", json!({ "days": -1, "reason": REASON })).await.assert_field("days");
+
+        // A reason: required, not blank, at most 500 characters.
+        for action in ["extend-deadline", "reset-mfa", "unlock", "end-sessions"] {
+            sue.act(&app, id, action, json!({ "days": 7 })).await.assert_field("reason");
+            for blank in ["", "   ", "\n\t"] {
+                sue.act(&app, id, action, json!({ "days": 7, "reason": blank })).await.assert_field("reason");
+            }
+            sue.act(&app, id, action, json!({ "days": 7, "reason": "x".repeat(501) })).await.assert_field("reason");
+        }
+        // The same through the page: the form comes back with the message.
+        let (_, version, _) = sue.confirm_page(&app, id, "extend-deadline").await;
+        for (days, reason) in [("0", REASON), ("91", REASON), ("seven", REASON), ("7", "  ")] {
+            let page = sue.submit(&app, id, "extend-deadline", &version, &[("days", days), ("reason", reason)]).await;
+            assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "days {days:?} reason {reason:?}");
+            assert!(page.text.contains("field-error"), "{}", page.text);
+        }
+        assert_eq!(support_events(&app).await, Vec::<String>::new(), "nothing was done");
+        let view = sue.user(&app, id).await;
+        assert_eq!((&view["methods"], &view["setup_deadline"]), (&json!(["totp"]), &json!("2026-04-16")));
+
+        // 500 characters is fine.
+        sue.act(&app, id, "unlock", json!({ "reason": "x".repeat(500) })).await.assert_ok();
+
+        // A stale version: the account changed since the agent looked.
+        let old_version = sue.user(&app, id).await["version"].as_str().unwrap().to_owned();
+        sue.act(&app, id, "extend-deadline", json!({ "days": 10, "reason": REASON })).await.assert_ok();
+        sue.act(&app, id, "reset-mfa", json!({ "reason": REASON, "version": old_version }))
+            .await
+            .assert_error(StatusCode::CONFLICT, "changed");
+        assert_eq!(sue.user(&app, id).await["methods"], json!(["totp"]), "the reset did not happen");
+        let (_, page_version, _) = sue.confirm_page(&app, id, "reset-mfa").await;
+        assert_ne!(page_version, old_version);
+        sue.act(&app, id, "end-sessions", json!({ "reason": REASON })).await.assert_ok();
+        let stale = sue.submit(&app, id, "reset-mfa", &page_version, &[("reason", REASON)]).await;
+        assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.text);
+        assert!(stale.text.contains("changed since you opened the page"), "{}", stale.text);
+        assert_eq!(sue.user(&app, id).await["methods"], json!(["totp"]), "the reset did not happen");
+        // The refusal carries the current version: confirming again works.
+        let fresh = hidden_input(&stale.text, "version").unwrap();
+        assert_ne!(fresh, page_version);
+        sue.submit(&app, id, "reset-mfa", &fresh, &[("reason", REASON)])
+            .await
+            .assert_redirect(&format!("/console/users/{id}?done=reset-mfa"));
+        assert_eq!(sue.user(&app, id).await["methods"], json!([]));
+        // The current version from the API works too.
+        let current = sue.user(&app, id).await["version"].as_str().unwrap().to_owned();
+        sue.act(&app, id, "unlock", json!({ "reason": REASON, "version": current })).await.assert_ok();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn console_actions_need_a_second_factor_from_the_last_ten_minutes() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        let sue = signed_in_staff(&app, SUE, Role::Support).await;
+        let ann = app.create_user(ANN, Role::Policyholder).await;
+        let id = ann.id.as_str();
+        let (_, version, _) = sue.confirm_page(&app, id, "unlock").await;
+
+        app.clock.advance(Duration::minutes(11));
+        sue.act(&app, id, "unlock", json!({ "reason": REASON }))
+            .await
+            .assert_error(StatusCode::FORBIDDEN, "step_up_required");
+        let page = sue.submit(&app, id, "unlock", &version, &[("reason", REASON)]).await;
+        page.assert_redirect("/mfa/verify?next=console");
+        assert_eq!(support_events(&app).await, Vec::<String>::new(), "nothing was done");
+
+        // Verifying again through the page leads back to the console, and the action works.
+        let verify_page = sue.get(&app, "/mfa/verify?next=console").await;
+        verify_page.assert_ok();
+        let csrf = hidden_input(&verify_page.text, "csrf").unwrap();
+        let code = app.oathtool_code(&sue.secret);
+        post_form(
+            &app,
+            &sue.client,
+            "/mfa/verify",
+            &[("csrf", csrf.as_str()), ("method", "totp"), ("next", "console"), ("code", code.as_str())],
+        )
+        .await
+        .assert_redirect("/console/users");
+        sue.submit(&app, id, "unlock", &version, &[("reason", REASON)])
+            .await
+            .assert_redirect(&format!("/console/users/{id}?done=unlock"));
+
+        // And over the API, after a verification there.
+        app.clock.advance(Duration::minutes(11));
+        sue.act(&app, id, "end-sessions", json!({ "reason": REASON }))
+            .await
+            .assert_error(StatusCode::FORBIDDEN, "step_up_required");
+        sue.step_up(&app).await;
+        sue.act(&app, id, "end-sessions", json!({ "reason": REASON })).await.assert_ok();
+        // Nine minutes later the second factor is still fresh.
+        app.clock.advance(Duration::minutes(9));
+        sue.act(&app, id, "extend-deadline", json!({ "days": 3, "reason": REASON })).await.assert_ok();
+    })
+    .await;
+}
+
+/// Thirty unlocks by `staff` (stepping up once on the way), all accepted.
+async fn use_up_the_hourly_limit(app: &TestApp, staff: &Staff, user_id: &str) {
+    for i in 0..30 {
+        if i == 15 {
+            staff.step_up(app).await;
+        }
+        let a = staff.act(app, user_id, "unlock", json!({ "reason": format!("try {i}") })).await;
+        assert_eq!(a.status, StatusCode::OK, "action {}: {}", i + 1, a.text);
+    }
+}
+
+#[tokio::test]
+async fn one_agent_gets_thirty_actions_an_hour() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        let sue = signed_in_staff(&app, SUE, Role::Support).await;
+        let ann = app.create_user(ANN, Role::Policyholder).await;
+        let id = ann.id.as_str();
+        use_up_the_hourly_limit(&app, &sue, id).await;
+        let refused = sue.act(&app, id, "unlock", json!({ "reason": "one more" })).await;
+        refused.assert_error(StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+        let wait = refused.retry_after.expect("429 carries Retry-After");
+        assert!((1..=3600).contains(&wait), "Retry-After {wait}");
+
+        let successes =
+            sue.audit(&app, &format!("user={id}&action=support.mfa.unlock&outcome=success&limit=1000")).await;
+        assert_eq!(successes.len(), 30, "{successes:#?}");
+        assert!(successes.iter().all(|e| e["outcome"] == "success" && e["actor"] == SUE));
+        let refusals = sue.audit(&app, &format!("user={id}&outcome=refused")).await;
+        assert_eq!(refusals.len(), 1, "the refusal is audited: {refusals:#?}");
+        assert_eq!((&refusals[0]["actor"], &refusals[0]["subject"]), (&json!(SUE), &json!(ANN)));
+        assert_eq!(refusals[0]["ip"], "127.0.0.1");
+
+        // Any action, through the page too.
+        let version = sue.user(&app, id).await["version"].as_str().unwrap().to_owned();
+        let page = sue.submit(&app, id, "end-sessions", &version, &[("reason", "x")]).await;
+        assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS, "{}", page.text);
+        assert_eq!(sue.audit(&app, &format!("user={id}&action=support.end_sessions&outcome=success")).await.len(), 0);
+
+        // The limit is per agent.
+        let sam = signed_in_staff(&app, SAM, Role::Support).await;
+        sam.act(&app, id, "unlock", json!({ "reason": REASON })).await.assert_ok();
+
+        // An hour later (a new sign-in: the old session timed out) the agent may act again.
+        app.clock.advance(Duration::minutes(61));
+        sue.sign_in_again(&app).await;
+        sue.act(&app, id, "unlock", json!({ "reason": REASON })).await.assert_ok();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_refused_action_is_audited_under_the_actions_own_name() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        let sue = signed_in_staff(&app, SUE, Role::Support).await;
+        let ann = app.create_user(ANN, Role::Policyholder).await;
+        let id = ann.id.as_str();
+        use_up_the_hourly_limit(&app, &sue, id).await;
+        for (action, audit_action) in [
+            ("unlock", "support.mfa.unlock"),
+            ("reset-mfa", "support.mfa.reset"),
+            ("extend-deadline", "support.mfa.extend_deadline"),
+            ("end-sessions", "support.end_sessions"),
+        ] {
+            sue.act(&app, id, action, json!({ "days": 7, "reason": "one more" }))
+                .await
+                .assert_error(StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+            let events = sue.audit(&app, &format!("user={id}&action={audit_action}&outcome=refused")).await;
+            assert_eq!(events.len(), 1, "a refused {action} under {audit_action}: {events:#?}");
+            assert_eq!(events[0]["actor"], SUE);
+        }
+    })
+    .await;
+}
+
+// ----- 6. Notifications --------------------------------------------------------------------------
+
+fn has_six_digit_run(text: &str) -> bool {
+    text.split(|c: char| !c.is_ascii_digit()).any(|run| run.len() >= 6)
+}
+
+#[tokio::test]
+async fn users_are_told_by_email_without_codes_secrets_or_phone_numbers() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        let sue = signed_in_staff(&app, SUE, Role::Support).await;
+        let ann = app.create_user(ANN, Role::Policyholder).await;
+        let id = ann.id.as_str();
+        let client = app.client();
+        enroll_sms(&app, &client, ANN, "(201) 555-0123").await;
+        let mails_to_ann =
+            |mails: &[Value]| -> Vec<Value> { mails.iter().filter(|m| m["to"] == ANN).cloned().collect() };
+        let mut seen = app.mails().len();
+        let added = mails_to_ann(&app.wait_for_mails(seen).await);
+        assert_eq!(added.len(), 1, "{added:#?}");
+        assert!(added[0]["subject"].as_str().unwrap().contains("A verification method was added"), "{added:#?}");
+
+        // A second method added by a signed-in user (step-up is fresh after the text).
+        let setup = post(&app, &client, "/api/v1/mfa/totp/setup", json!({})).await;
+        setup.assert_ok();
+        let secret = setup.json["secret"].as_str().unwrap().to_owned();
+        post(&app, &client, "/api/v1/mfa/totp/confirm", json!({ "code": app.oathtool_code(&secret) }))
+            .await
+            .assert_authenticated();
+        seen += 1;
+        let mails = mails_to_ann(&app.wait_for_mails(seen).await);
+        assert_eq!(mails.len(), 2, "{mails:#?}");
+        assert!(mails[1]["subject"].as_str().unwrap().contains("A verification method was added"));
+
+        sue.act(&app, id, "reset-mfa", json!({ "reason": "lost phone" })).await.assert_ok();
+        seen += 1;
+        let mails = mails_to_ann(&app.wait_for_mails(seen).await);
+        assert_eq!(mails.len(), 3, "{mails:#?}");
+        assert!(mails[2]["subject"].as_str().unwrap().contains("reset"), "{:#?}", mails[2]);
+        assert!(mails[2]["body"].as_str().unwrap().contains("2026-03-09"), "the new deadline: {:#?}", mails[2]);
+
+        sue.act(&app, id, "extend-deadline", json!({ "days": 30, "reason": "travelling" })).await.assert_ok();
+        seen += 1;
+        let mails = mails_to_ann(&app.wait_for_mails(seen).await);
+        assert_eq!(mails.len(), 4, "{mails:#?}");
+        assert!(mails[3]["body"].as_str().unwrap().contains("2026-04-01"), "the new deadline: {:#?}", mails[3]);
+
+        let codes: Vec<String> =
+            app.texts().iter().map(|t| portal_testkit::code_in(t["body"].as_str().unwrap())).collect();
+        assert!(!codes.is_empty());
+        for mail in &mails {
+            let text = format!("{} {}", mail["subject"], mail["body"]);
+            for code in &codes {
+                assert!(!text.contains(code.as_str()), "a texted code ({code}) in {text}");
+            }
+            assert!(!text.contains(&secret) && !text.contains(&secret.to_ascii_lowercase()), "the secret in {text}");
+            for number in ["2015550123", "555-0123", "201-555", "(201) 555", "+1201"] {
+                assert!(!text.contains(number), "the phone number ({number}) in {text}");
+            }
+            assert!(!has_six_digit_run(&text), "something code-like in {text}");
+        }
+    })
+    .await;
+}
+
+// ----- 7. The enrollment report ------------------------------------------------------------------
+
+#[tokio::test]
+async fn the_enrollment_report_counts_a_seeded_population_exactly() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        let sue = signed_in_staff(&app, SUE, Role::Support).await;
+        signed_in_staff(&app, ADJ, Role::Adjuster).await; // staff are not counted
+        app.create_user("new-adjuster@example.com", Role::Adjuster).await;
+        let ctx = RequestContext::cli();
+        let audit = AuditEvent::new(app.clock.now(), "test.seed", Outcome::Success, &ctx);
+
+        for email in ["totp1@example.com", "totp2@example.com"] {
+            signed_in_policyholder(&app, email).await;
+        }
+        app.create_user("sms1@example.com", Role::Policyholder).await;
+        enroll_sms(&app, &app.client(), "sms1@example.com", "(201) 555-0123").await;
+        let (_, both_client, _) = signed_in_policyholder(&app, "both1@example.com").await;
+        app.clock.advance(Duration::seconds(30));
+        let sent =
+            post(&app, &both_client, "/api/v1/mfa/sms/setup", json!({ "country": "US", "phone": "(201) 555-0124" }))
+                .await;
+        sent.assert_ok();
+        post(&app, &both_client, "/api/v1/mfa/sms/confirm", json!({ "code": app.last_sms_code() }))
+            .await
+            .assert_authenticated();
+
+        // Pending: 45 days left (the switch-on default), 3 (support), 20 (per-user deadline).
+        app.create_user("pending45@example.com", Role::Policyholder).await;
+        let p3 = app.create_user("pending3@example.com", Role::Policyholder).await;
+        app.portal.extend_mfa_deadline(&p3, 3, SUE, "called in", &ctx).await.unwrap();
+        let p20 = app.create_user("pending20@example.com", Role::Policyholder).await;
+        app.portal.store.set_mfa_deadline(&p20.id, Some(date!(2026 - 03 - 22)), &audit).await.unwrap();
+        // Past the deadline.
+        let late_a = app.create_user("late-a@example.com", Role::Policyholder).await;
+        app.portal.store.set_mfa_deadline(&late_a.id, Some(date!(2026 - 02 - 20)), &audit).await.unwrap();
+        let late_b = app.create_user("late-b@example.com", Role::Policyholder).await;
+        app.portal.store.set_mfa_deadline(&late_b.id, Some(date!(2026 - 02 - 01)), &audit).await.unwrap();
+        // Locked.
+        let locked = app.create_user("locked@example.com", Role::Policyholder).await;
+        lock_out(&app, &locked).await;
+
+        let a = sue.get(&app, "/api/v1/admin/report").await;
+        a.assert_ok();
+        assert_eq!(
+            a.json["counts"],
+            json!({
+                "total": 10,
+                "enrolled": 4,
+                "enrolled_totp": 3,
+                "enrolled_sms": 2,
+                "enrolled_both": 1,
+                "setup_pending": 3,
+                "pending_7_days_or_less": 1,
+                "pending_8_to_30_days": 1,
+                "pending_over_30_days": 1,
+                "setup_expired": 2,
+                "locked": 1,
+            }),
+            "{}",
+            a.text
+        );
+        assert_eq!(
+            a.json["past_deadline"],
+            json!([
+                { "id": late_b.id.as_str(), "email": "late-b@example.com", "setup_deadline": "2026-02-01" },
+                { "id": late_a.id.as_str(), "email": "late-a@example.com", "setup_deadline": "2026-02-20" },
+            ]),
+            "oldest deadline first: {}",
+            a.text
+        );
+        let page = sue.get(&app, "/console/report").await;
+        page.assert_ok();
+        assert!(page.text.contains("late-b@example.com") && page.text.contains("late-a@example.com"));
+
+        // The CSV: a header and one row per policyholder.
+        let csv = sue.get(&app, "/console/report.csv").await;
+        csv.assert_ok();
+        assert!(csv.content_type.starts_with("text/csv"), "{}", csv.content_type);
+        let mut reader = csv::Reader::from_reader(csv.text.as_bytes());
+        let headers: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+        assert_eq!(headers, ["email", "name", "mfa_state", "methods", "setup_deadline", "last_sign_in"]);
+        let rows: BTreeMap<String, Vec<String>> = reader
+            .records()
+            .map(|r| {
+                let r = r.unwrap();
+                assert_eq!(r.len(), headers.len(), "{r:?}");
+                (r[0].to_owned(), r.iter().map(str::to_owned).collect())
+            })
+            .collect();
+        let expected = [
+            ("both1@example.com", "enrolled", "totp sms", "2026-04-16"),
+            ("late-a@example.com", "setup_expired", "", "2026-02-20"),
+            ("late-b@example.com", "setup_expired", "", "2026-02-01"),
+            ("locked@example.com", "locked", "", "2026-04-16"),
+            ("pending20@example.com", "setup_pending", "", "2026-03-22"),
+            ("pending3@example.com", "setup_pending", "", "2026-03-05"),
+            ("pending45@example.com", "setup_pending", "", "2026-04-16"),
+            ("sms1@example.com", "enrolled", "sms", "2026-04-16"),
+            ("totp1@example.com", "enrolled", "totp", "2026-04-16"),
+            ("totp2@example.com", "enrolled", "totp", "2026-04-16"),
+        ];
+        assert_eq!(rows.len(), expected.len(), "one row per policyholder, no staff: {}", csv.text);
+        for (email, state, methods, deadline) in expected {
+            let row = rows.get(email).unwrap_or_else(|| panic!("{email} in {}", csv.text));
+            assert_eq!((row[2].as_str(), row[3].as_str(), row[4].as_str()), (state, methods, deadline), "{email}");
+        }
+        let totp1 = &rows["totp1@example.com"];
+        assert!(totp1[5].starts_with("2026-03-02"), "last sign-in of an enrolled user: {totp1:?}");
+    })
+    .await;
+}
+
+// ----- 8. The audit log: filters, exports, append-only ---------------------------------------------
+
+/// The rows of a CSV export, header first.
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+    reader.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect()
+}
+
+#[tokio::test]
+async fn the_audit_log_filters_and_exports_as_csv_and_json_lines() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        let sue = signed_in_staff(&app, SUE, Role::Support).await;
+        let (ann, ann_client, secret) = signed_in_policyholder(&app, ANN).await;
+        let bob = app.create_user(BOB, Role::Policyholder).await;
+
+        // Day one: an extension for Bob and a wrong code from Ann.
+        sue.act(&app, bob.id.as_str(), "extend-deadline", json!({ "days": 5, "reason": "day one" })).await.assert_ok();
+        let wrong = if app.oathtool_code(&secret) == "000000" { "111111" } else { "000000" };
+        app.clock.advance(Duration::seconds(30));
+        verify(&app, &ann_client, wrong).await.assert_error(StatusCode::BAD_REQUEST, "invalid_code");
+        // Day two: Ann is unlocked (a new sign-in for the agent: the old session timed out).
+        app.clock.advance(Duration::days(1));
+        sue.sign_in_again(&app).await;
+        sue.act(&app, ann.id.as_str(), "unlock", json!({ "reason": "day two" })).await.assert_ok();
+
+        let all = sue.audit(&app, "limit=10000").await;
+        assert!(all.len() > 5, "{all:#?}");
+
+        // Exports match the JSON for the same filter.
+        for filter in ["", "actor=sue%40example.com", "action=support.mfa.unlock", "outcome=failure", "from=2026-03-03"]
+        {
+            let json_events = sue.audit(&app, &format!("limit=10000&{filter}")).await;
+            assert!(!json_events.is_empty(), "{filter}");
+            let csv = sue.get(&app, &format!("/console/audit.csv?{filter}")).await;
+            csv.assert_ok();
+            assert!(csv.content_type.starts_with("text/csv"), "{}", csv.content_type);
+            let rows = csv_rows(&csv.text);
+            assert_eq!(
+                rows[0],
+                ["seq", "at", "actor", "subject_id", "subject", "action", "outcome", "ip", "user_agent", "details"]
+            );
+            assert_eq!(rows.len() - 1, json_events.len(), "{filter}: {}", csv.text);
+            for (row, event) in rows[1..].iter().zip(&json_events) {
+                assert_eq!(row.len(), 10, "{row:?}");
+                assert_eq!(row[0], event["seq"].to_string(), "{filter}");
+                assert_eq!(
+                    (&row[5], &row[6]),
+                    (&event["action"].as_str().unwrap().to_owned(), &event["outcome"].as_str().unwrap().to_owned())
+                );
+                let details: Value = serde_json::from_str(&row[9]).expect("details as JSON");
+                assert_eq!(details, event["details"]);
+            }
+
+            let jsonl = sue.get(&app, &format!("/console/audit.jsonl?{filter}")).await;
+            jsonl.assert_ok();
+            let lines: Vec<Value> =
+                jsonl.text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect();
+            assert_eq!(lines.len(), json_events.len(), "{filter}");
+            for line in &lines {
+                for key in ["at", "actor", "action", "outcome"] {
+                    assert!(line.get(key).is_some(), "{key} in {line}");
+                }
+            }
+        }
+
+        // Each filter narrows to what it names.
+        let by_actor = sue.audit(&app, "limit=10000&actor=sue%40example.com").await;
+        assert!(by_actor.iter().all(|e| e["actor"] == SUE), "{by_actor:#?}");
+        assert!(by_actor.len() < all.len());
+        let by_action = sue.audit(&app, "action=support.mfa.unlock").await;
+        assert_eq!(by_action.len(), 1);
+        assert_staff_event(&by_action, "support.mfa.unlock", SUE, ANN, "day two");
+        let failures = sue.audit(&app, "outcome=failure").await;
+        assert!(failures.iter().all(|e| e["outcome"] == "failure"), "{failures:#?}");
+        assert!(failures.iter().any(|e| e["subject"] == ANN), "Ann's wrong code: {failures:#?}");
+        let by_email = sue.audit(&app, "limit=10000&user=ann%40example.com").await;
+        let by_id = sue.audit(&app, &format!("limit=10000&user={}", ann.id.as_str())).await;
+        assert_eq!(by_email, by_id);
+        assert!(!by_id.is_empty() && by_id.iter().all(|e| e["subject_id"] == ann.id.as_str()), "{by_id:#?}");
+        let day_two = sue.audit(&app, "limit=10000&from=2026-03-03").await;
+        assert!(day_two.iter().all(|e| e["at"].as_str().unwrap() >= "2026-03-03"), "{day_two:#?}");
+        assert!(day_two.iter().any(|e| e["action"] == "support.mfa.unlock"));
+        assert!(!day_two.iter().any(|e| e["action"] == "support.mfa.extend_deadline"));
+        let day_one = sue.audit(&app, "limit=10000&until=2026-03-02").await;
+        assert!(day_one.iter().all(|e| e["at"].as_str().unwrap() < "2026-03-03"), "{day_one:#?}");
+        assert!(day_one.iter().any(|e| e["action"] == "support.mfa.extend_deadline"));
+        assert!(!day_one.iter().any(|e| e["action"] == "support.mfa.unlock"));
+        assert_eq!(day_one.len() + day_two.len(), all.len());
+        let both_days = sue.audit(&app, "limit=10000&from=2026-03-02&until=2026-03-03").await;
+        assert_eq!(both_days.len(), all.len());
+
+        // Bad filters name themselves.
+        for (query, field) in [
+            ("from=2026-02-30", "from"),
+            ("until=yesterday", "until"),
+            ("outcome=maybe", "outcome"),
+            ("user=nobody%40example.com", "user"),
+        ] {
+            sue.get(&app, &format!("/api/v1/admin/audit?{query}")).await.assert_field(field);
+            for export in ["/console/audit.csv", "/console/audit.jsonl", "/console/audit"] {
+                let a = sue.get(&app, &format!("{export}?{query}")).await;
+                assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{export}?{query}");
+                assert!(a.text.contains(field), "{export}?{query} names {field}: {}", a.text);
+            }
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn no_route_edits_or_deletes_the_audit_log() {
+    for (route, methods) in portal_web::console_routes() {
+        if route.contains("audit") {
+            assert_eq!(methods, &["GET"], "{route}");
+        }
+    }
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        let root = signed_in_staff(&app, ROOT, Role::Admin).await;
+        let before = root.audit(&app, "limit=10000").await;
+        assert!(!before.is_empty());
+        for path in ["/api/v1/admin/audit", "/console/audit", "/console/audit.csv", "/console/audit.jsonl"] {
+            for method in [Method::PUT, Method::PATCH, Method::DELETE, Method::POST] {
+                let a = answer(
+                    root.client
+                        .request(method.clone(), app.url(path))
+                        .header(header::CONTENT_TYPE, "application/json")
+                        .body(json!({ "events": [] }).to_string())
+                        .send()
+                        .await
+                        .unwrap(),
+                )
+                .await;
+                assert_eq!(a.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}: {}", a.text);
+            }
+        }
+        assert_eq!(root.audit(&app, "limit=10000").await, before);
+    })
+    .await;
+}
+
+// ----- 9. User search ----------------------------------------------------------------------------
+
+async fn create_named(app: &TestApp, email: &str, name: &str, role: Role) -> User {
+    app.portal
+        .create_account(
+            NewAccount {
+                email: Email::parse(email).unwrap(),
+                name: DisplayName::parse(name).unwrap(),
+                role,
+                password: Password::new_checked(TEST_PASSWORD.to_owned()).unwrap(),
+                created_at: None,
+            },
+            "test",
+            &RequestContext::cli(),
+        )
+        .await
+        .unwrap()
+}
+
+/// `GET /api/v1/admin/users?q=…` with `q` percent-encoded.
+async fn search(app: &TestApp, staff: &Staff, q: &str) -> Answer {
+    let q: String = percent_encoded(q);
+    staff.get(app, &format!("/api/v1/admin/users?q={q}")).await
+}
+
+fn percent_encoded(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { char::from(b).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+fn emails(a: &Answer) -> Vec<String> {
+    a.json["users"]
+        .as_array()
+        .unwrap_or_else(|| panic!("users in {}", a.text))
+        .iter()
+        .map(|u| u["email"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn user_search_matches_email_and_name_case_insensitively_and_literally_and_paginates() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        let sue = signed_in_staff(&app, SUE, Role::Support).await;
+        create_named(&app, ANN, "Ann Lee", Role::Policyholder).await;
+        create_named(&app, "jo@example.com", "Joanne Smith", Role::Policyholder).await;
+        create_named(&app, "hb@example.com", "HANNAH BROWN", Role::Adjuster).await;
+        create_named(&app, BOB, "Bob Stone", Role::Policyholder).await;
+        create_named(&app, "a_b@example.com", "Under Score", Role::Policyholder).await;
+        create_named(&app, "axb@example.com", "Ax Bee", Role::Policyholder).await;
+        create_named(&app, "pct@example.com", "100% Sure", Role::Policyholder).await;
+        create_named(&app, "p100@example.com", "One Hundred", Role::Policyholder).await;
+
+        let expected = ["ann@example.com", "hb@example.com", "jo@example.com"];
+        for q in ["ann", "ANN", "aNn"] {
+            let a = search(&app, &sue, q).await;
+            a.assert_ok();
+            assert_eq!(emails(&a), expected, "q={q}");
+            assert_eq!(a.json["total"], 3);
+        }
+        assert_eq!(emails(&search(&app, &sue, "ANN@EXAMPLE").await), ["ann@example.com"], "email, any case");
+        assert_eq!(emails(&search(&app, &sue, "a_b").await), ["a_b@example.com"], "_ is literal");
+        assert_eq!(emails(&search(&app, &sue, "_").await), ["a_b@example.com"], "_ is literal");
+        assert_eq!(emails(&search(&app, &sue, "0%").await), ["pct@example.com"], "% is literal");
+        assert_eq!(emails(&search(&app, &sue, "%").await), ["pct@example.com"], "% is literal");
+        assert_eq!(emails(&search(&app, &sue, "nobody").await), Vec::<String>::new());
+
+        // Each row says who and where they stand.
+        let a = search(&app, &sue, "ann").await;
+        let rows = a.json["users"].as_array().unwrap();
+        for row in rows {
+            for key in ["id", "email", "name", "role", "mfa_state", "methods", "setup_deadline"] {
+                assert!(row.get(key).is_some(), "{key} in {row}");
+            }
+        }
+        assert_eq!(rows[0]["name"], "Ann Lee");
+        assert_eq!(rows[0]["role"], "policyholder");
+        assert_eq!(rows[0]["mfa_state"], "setup_pending");
+        assert_eq!(rows[0]["methods"], json!([]));
+        assert_eq!(rows[0]["setup_deadline"], "2026-04-16");
+        assert_eq!(rows[1]["role"], "adjuster");
+        assert_eq!(rows[1]["setup_deadline"], Value::Null, "staff have no deadline");
+        let me_row = &sue.get(&app, "/api/v1/admin/users?q=sue").await.json["users"][0];
+        assert_eq!(
+            (&me_row["role"], &me_row["mfa_state"], &me_row["methods"]),
+            (&json!("support"), &json!("enrolled"), &json!(["totp"]))
+        );
+
+        // Pages of three, in email order, covering everyone exactly once.
+        let all = sue.get(&app, "/api/v1/admin/users?per_page=500").await;
+        let everyone = emails(&all);
+        assert_eq!(everyone.len(), 9);
+        assert_eq!(all.json["total"], 9);
+        let mut sorted = everyone.clone();
+        sorted.sort();
+        assert_eq!(everyone, sorted);
+        let mut paged = Vec::new();
+        for page in 1..=3 {
+            let a = sue.get(&app, &format!("/api/v1/admin/users?per_page=3&page={page}")).await;
+            a.assert_ok();
+            assert_eq!(a.json["total"], 9);
+            assert_eq!(a.json["page"], page);
+            assert_eq!(emails(&a).len(), 3);
+            paged.extend(emails(&a));
+        }
+        assert_eq!(paged, everyone);
+        assert_eq!(emails(&sue.get(&app, "/api/v1/admin/users?per_page=3&page=4").await), Vec::<String>::new());
+        let a = sue.get(&app, "/api/v1/admin/users?q=ann&per_page=2&page=2").await;
+        assert_eq!((emails(&a), &a.json["total"]), (vec!["jo@example.com".to_owned()], &json!(3)));
+
+        // The page lists the same people.
+        let page = sue.get(&app, "/console/users?q=ANN").await;
+        page.assert_ok();
+        for email in expected {
+            assert!(page.text.contains(email), "{email} on the page");
+        }
+        assert!(!page.text.contains(BOB));
+    })
+    .await;
+}
+
+// ----- 10. Staff accounts ------------------------------------------------------------------------
+
+#[tokio::test]
+async fn admins_create_staff_accounts_and_nobody_else_can() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        let root = signed_in_staff(&app, ROOT, Role::Admin).await;
+        let sue = signed_in_staff(&app, SUE, Role::Support).await;
+        let new = json!({ "email": "Casey@Example.com", "name": "Casey Adjuster", "role": "adjuster" });
+
+        post(&app, &sue.client, "/api/v1/admin/staff", new.clone())
+            .await
+            .assert_error(StatusCode::FORBIDDEN, "forbidden");
+        assert_eq!(sue.get(&app, "/console/staff/new").await.status, StatusCode::FORBIDDEN);
+
+        let before = app.mails().len();
+        let a = post(&app, &root.client, "/api/v1/admin/staff", new.clone()).await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+        assert_eq!(a.json["email"], "casey@example.com");
+        assert_eq!(a.json["role"], "adjuster");
+        let id = a.json["id"].as_str().unwrap().to_owned();
+
+        let mails = app.wait_for_mails(before + 1).await;
+        let to_casey: Vec<&Value> = mails.iter().filter(|m| m["to"] == "casey@example.com").collect();
+        assert_eq!(to_casey.len(), 1, "{mails:#?}");
+        let body = to_casey[0]["body"].as_str().unwrap();
+        let link_start =
+            body.find(&format!("{}/reset-password?token=", app.base_url)).unwrap_or_else(|| panic!("a link in {body}"));
+        let link: String = body[link_start..].chars().take_while(|c| !c.is_whitespace()).collect();
+        let path = link.strip_prefix(&app.base_url).unwrap();
+        assert_eq!(get(&app, &app.client(), path).await.status, StatusCode::OK, "the link opens the reset page");
+
+        let view = root.user(&app, &id).await;
+        assert_eq!((&view["role"], &view["setup_deadline"]), (&json!("adjuster"), &Value::Null));
+        let events = root.audit(&app, &format!("user={id}")).await;
+        assert!(
+            events.iter().any(|e| e["actor"] == ROOT),
+            "the creation is audited with the admin as actor: {events:#?}"
+        );
+
+        post(&app, &root.client, "/api/v1/admin/staff", new.clone())
+            .await
+            .assert_error(StatusCode::CONFLICT, "duplicate");
+        let policyholder = json!({ "email": "pat@example.com", "name": "Pat", "role": "policyholder" });
+        post(&app, &root.client, "/api/v1/admin/staff", policyholder).await.assert_field("role");
+        let nonsense = json!({ "email": "pat@example.com", "name": "Pat", "role": "overlord" });
+        post(&app, &root.client, "/api/v1/admin/staff", nonsense).await.assert_field("role");
+        let bad_email = json!({ "email": "not an email", "name": "Pat", "role": "support" });
+        post(&app, &root.client, "/api/v1/admin/staff", bad_email).await.assert_field("email");
+        assert_eq!(
+            app.portal.store.user_by_email(&Email::parse("pat@example.com").unwrap()).await.unwrap(),
+            None,
+            "nothing half-done"
+        );
+
+        // The page form too.
+        let page = root.get(&app, "/console/staff/new").await;
+        page.assert_ok();
+        let csrf = hidden_input(&page.text, "csrf").unwrap();
+        let created = post_form(
+            &app,
+            &root.client,
+            "/console/staff/new",
+            &[("csrf", csrf.as_str()), ("email", "dana@example.com"), ("name", "Dana"), ("role", "support")],
+        )
+        .await;
+        created.assert_ok();
+        assert!(created.text.contains("dana@example.com"), "{}", created.text);
+        let dana = sue.get(&app, "/api/v1/admin/users?q=dana").await;
+        assert_eq!(dana.json["users"][0]["role"], "support");
+    })
+    .await;
+}
