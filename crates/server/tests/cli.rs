@@ -3,10 +3,12 @@
 
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // tests fail loudly
 
+mod common;
+use common::Run;
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -101,48 +103,6 @@ const ANN: &[&str] = &[
     "--created",
     "2023-01-02",
 ];
-
-struct Run {
-    what: String,
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn from(output: Output, args: &[&str]) -> Run {
-        Run {
-            what: args.join(" "),
-            code: output.status.code(),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    }
-
-    fn assert_success(&self) {
-        assert_eq!(self.code, Some(0), "`{}` failed\nstdout:\n{}\nstderr:\n{}", self.what, self.stdout, self.stderr);
-    }
-
-    /// Fails with a non-zero exit and says, on stderr, something containing every one of `words`.
-    fn assert_failure_naming(&self, words: &[&str]) {
-        assert!(
-            self.code.is_some_and(|c| c != 0),
-            "`{}` should have failed but exited {:?}\nstdout:\n{}",
-            self.what,
-            self.code,
-            self.stdout
-        );
-        for word in words {
-            assert!(self.stderr.contains(word), "`{}`: stderr does not mention {word:?}:\n{}", self.what, self.stderr);
-        }
-    }
-
-    fn assert_config_error_naming(&self, words: &[&str]) {
-        self.assert_failure_naming(words);
-        assert_eq!(self.code, Some(2), "`{}`: configuration errors exit with 2\nstderr:\n{}", self.what, self.stderr);
-        assert!(self.stderr.contains("configuration"), "{}", self.stderr);
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // user add / user list

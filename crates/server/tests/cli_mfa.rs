@@ -5,9 +5,11 @@
 
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // tests fail loudly
 
+mod common;
+use common::Run;
 use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use portal_core::clock::{Clock as _, SystemClock};
 use time::{Date, Duration};
@@ -102,42 +104,6 @@ impl Sandbox {
             pool.close().await;
             rows
         })
-    }
-}
-
-struct Run {
-    what: String,
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn from(output: Output, args: &[&str]) -> Run {
-        Run {
-            what: args.join(" "),
-            code: output.status.code(),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    }
-
-    fn assert_success(&self) {
-        assert_eq!(self.code, Some(0), "`{}` failed\nstdout:\n{}\nstderr:\n{}", self.what, self.stdout, self.stderr);
-    }
-
-    /// Fails with a non-zero exit and says, on stderr, something containing every one of `words`.
-    fn assert_failure_naming(&self, words: &[&str]) {
-        assert!(
-            self.code.is_some_and(|c| c != 0),
-            "`{}` should have failed but exited {:?}\nstdout:\n{}",
-            self.what,
-            self.code,
-            self.stdout
-        );
-        for word in words {
-            assert!(self.stderr.contains(word), "`{}`: stderr does not mention {word:?}:\n{}", self.what, self.stderr);
-        }
     }
 }
 
