@@ -437,6 +437,7 @@ impl Bench {
             hasher: PasswordHasher::new(cores(), rng.clone())?,
             mailer: Arc::new(portal_mail::OutboxMailer::new(dir.path().join("mail-outbox.jsonl"), clock.clone())),
             sms: Arc::new(portal_sms::OutboxSms::new(dir.path().join("sms-outbox.jsonl"), clock.clone())),
+            files: Arc::new(portal_store::DirFileStore::new(dir.path().join("attachments"))),
             secret_key: key.clone(),
             settings: Arc::new(PortalSettings { public_url: public_url.clone(), ..PortalSettings::default() }),
         };

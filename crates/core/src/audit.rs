@@ -128,5 +128,7 @@ pub mod action {
     pub const CLAIM_ITEM_DELETED: &str = "claim.item_deleted";
     pub const CLAIM_ITEM_COMMENTED: &str = "claim.item_commented";
     pub const CLAIM_IMPORTED: &str = "claim.imported";
+    pub const CLAIM_ATTACHMENT_ADDED: &str = "claim.attachment_added";
+    pub const CLAIM_ATTACHMENT_DELETED: &str = "claim.attachment_deleted";
     pub const CLAIM_STATUS_CHANGED: &str = "claim.status_changed";
 }

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod clock;
 pub mod console;
 pub mod email;
+pub mod files;
 pub mod inventory;
 pub mod mail;
 pub mod mfa;
@@ -49,4 +50,6 @@ pub enum InternalError {
     Store(#[from] store::StoreError),
     #[error(transparent)]
     Hashing(#[from] password::HashingError),
+    #[error(transparent)]
+    Files(#[from] files::FileError),
 }

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use crate::clock::SharedClock;
+use crate::files::FileStore;
 use crate::mail::Mailer;
 use crate::mfa::MfaPolicy;
 use crate::password::PasswordHasher;
@@ -55,6 +56,8 @@ pub struct Portal {
     pub hasher: PasswordHasher,
     pub mailer: Arc<dyn Mailer>,
     pub sms: Arc<dyn SmsSender>,
+    /// Attachments (photos, receipts) and their thumbnails.
+    pub files: Arc<dyn FileStore>,
     pub secret_key: SecretKey,
     pub settings: Arc<PortalSettings>,
 }

@@ -16,7 +16,7 @@ use portal_core::sms::SmsSender;
 use portal_core::{Portal, PortalSettings};
 use portal_mail::{OutboxMailer, SmtpMailer};
 use portal_sms::{OutboxSms, TwilioSms};
-use portal_store::ConnectOptions;
+use portal_store::{ConnectOptions, DirFileStore};
 
 use crate::config::{Config, MailProvider, SmsProvider};
 
@@ -63,7 +63,8 @@ pub async fn build(config: &Config, public_url: &str) -> anyhow::Result<Portal> 
         sms_allowed_countries: config.sms_allowed_countries.clone(),
         ..PortalSettings::default()
     };
-    Ok(Portal { store, clock, rng, hasher, mailer, sms, secret_key, settings: Arc::new(settings) })
+    let files = Arc::new(DirFileStore::new(config.attachments_dir.clone()));
+    Ok(Portal { store, clock, rng, hasher, mailer, sms, files, secret_key, settings: Arc::new(settings) })
 }
 
 /// DESIGN §7: without `PORTAL_MFA_ENFORCE_FROM`, MFA is switched on from the day the database

@@ -23,6 +23,8 @@ pub struct RawConfig {
     pub listen: String,
     pub public_url: String,
     pub data_dir: String,
+    /// Empty means `<data_dir>/attachments`.
+    pub attachments_dir: String,
     pub secret_key: String,
     pub log_format: String,
     pub portal_name: String,
@@ -95,6 +97,7 @@ impl Default for RawConfig {
             listen: "127.0.0.1:8080".into(),
             public_url: String::new(),
             data_dir: "./portal-data".into(),
+            attachments_dir: String::new(),
             secret_key: String::new(),
             log_format: "pretty".into(),
             portal_name: "Inventory Portal".into(),
@@ -126,6 +129,7 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("PORTAL_LISTEN", "listen"),
     ("PORTAL_PUBLIC_URL", "public_url"),
     ("PORTAL_DATA_DIR", "data_dir"),
+    ("PORTAL_ATTACHMENTS_DIR", "attachments_dir"),
     ("PORTAL_SECRET_KEY", "secret_key"),
     ("PORTAL_LOG_FORMAT", "log_format"),
     ("PORTAL_PORTAL_NAME", "portal_name"),
@@ -200,6 +204,8 @@ pub struct Config {
     /// Empty until the listener is bound; then `http://<bound address>` unless configured.
     pub public_url: Option<String>,
     pub data_dir: PathBuf,
+    /// Photos and receipts; shared by every instance when there are several.
+    pub attachments_dir: PathBuf,
     pub secret_key: Option<[u8; 32]>,
     pub log_format: LogFormat,
     pub portal_name: String,
@@ -312,6 +318,11 @@ fn check(raw: RawConfig) -> Result<Config, ConfigError> {
         ));
     }
     let data_dir = PathBuf::from(&raw.data_dir);
+    let attachments_dir = if raw.attachments_dir.trim().is_empty() {
+        data_dir.join("attachments")
+    } else {
+        PathBuf::from(&raw.attachments_dir)
+    };
     let mail = match raw.mail.provider.as_str() {
         "outbox" => MailProvider::Outbox(if raw.mail.outbox.is_empty() {
             data_dir.join("mail-outbox.jsonl")
@@ -388,6 +399,7 @@ fn check(raw: RawConfig) -> Result<Config, ConfigError> {
         listen,
         public_url,
         data_dir,
+        attachments_dir,
         secret_key,
         log_format,
         portal_name: raw.portal_name.trim().to_owned(),

@@ -4,7 +4,8 @@
 //! (PostgreSQL) or the write lock (SQLite) and is the compare-and-set against a racing submit.
 
 use portal_core::inventory::{
-    Claim, ClaimId, ClaimStatus, ClaimSummary, Condition, Item, ItemFields, ItemId, StatusChange,
+    Attachment, AttachmentId, AttachmentKind, Claim, ClaimId, ClaimStatus, ClaimSummary, Condition, Item, ItemFields,
+    ItemId, StatusChange,
 };
 use portal_core::store::StoreError;
 use portal_core::user::UserId;
@@ -120,6 +121,39 @@ pub(crate) fn item(row: ItemRow) -> Result<Item, StoreError> {
     })
 }
 
+pub(crate) const ATTACHMENT_COLUMNS: &str =
+    "id, claim_id, item_id, kind, file_name, size_bytes, sha256, has_thumbnail, uploaded_by, created_at";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct AttachmentRow {
+    id: String,
+    claim_id: String,
+    item_id: String,
+    kind: String,
+    file_name: String,
+    size_bytes: i64,
+    sha256: String,
+    has_thumbnail: i64,
+    uploaded_by: String,
+    created_at: i64,
+}
+
+pub(crate) fn attachment(row: AttachmentRow) -> Result<Attachment, StoreError> {
+    Ok(Attachment {
+        id: AttachmentId::from_stored(row.id),
+        claim_id: ClaimId::from_stored(row.claim_id),
+        item_id: ItemId::from_stored(row.item_id),
+        kind: AttachmentKind::parse(&row.kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("attachment kind {:?}", row.kind)))?,
+        file_name: row.file_name,
+        size_bytes: row.size_bytes,
+        sha256: row.sha256,
+        has_thumbnail: row.has_thumbnail != 0,
+        uploaded_by: UserId::from_stored(row.uploaded_by),
+        created_at: from_ts(row.created_at)?,
+    })
+}
+
 pub(crate) type HistoryRow = (i64, Option<String>, String, String, String);
 
 pub(crate) fn history(row: HistoryRow) -> Result<StatusChange, StoreError> {
@@ -140,14 +174,15 @@ macro_rules! claim_store {
             use portal_core::audit::AuditEvent;
             use portal_core::inventory::store::ClaimStore;
             use portal_core::inventory::{
-                Claim, ClaimFilter, ClaimId, ClaimStatus, ClaimSummary, Item, ItemFields, ItemId, StatusChange,
+                Attachment, AttachmentId, Claim, ClaimFilter, ClaimId, ClaimStatus, ClaimSummary, Item, ItemFields,
+                ItemId, StatusChange,
             };
             use portal_core::store::{StoreError, StoreResult};
             use portal_core::user::{User, UserId};
             use time::OffsetDateTime;
 
             use super::$store;
-            use crate::claims::{self as q, CLAIM_SELECT, ITEM_COLUMNS};
+            use crate::claims::{self as q, ATTACHMENT_COLUMNS, CLAIM_SELECT, ITEM_COLUMNS};
             use crate::rows::ts;
 
             fn backend_error(e: sqlx::Error) -> StoreError {
@@ -484,6 +519,90 @@ macro_rules! claim_store {
                         return Ok(false);
                     }
                     history(&mut *tx, claim, change).await?;
+                    audit(&mut *tx, event).await?;
+                    tx.commit().await.map_err(backend_error)?;
+                    Ok(true)
+                }
+
+                async fn attachments(&self, claim: &ClaimId) -> StoreResult<Vec<Attachment>> {
+                    let sql =
+                        format!("SELECT {ATTACHMENT_COLUMNS} FROM claim_attachments WHERE claim_id = $1 ORDER BY seq_no");
+                    let rows: Vec<q::AttachmentRow> =
+                        sqlx::query_as(&sql).bind(claim.as_str()).fetch_all(&self.pool).await.map_err(backend_error)?;
+                    rows.into_iter().map(q::attachment).collect()
+                }
+
+                async fn insert_attachment(
+                    &self,
+                    a: &Attachment,
+                    max_per_item: usize,
+                    event: &AuditEvent,
+                ) -> StoreResult<bool> {
+                    let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                    if !lock_draft(&mut *tx, &a.claim_id, a.created_at).await? {
+                        tx.rollback().await.map_err(backend_error)?;
+                        return Ok(false);
+                    }
+                    // The claim row is locked now, so this count cannot race another upload.
+                    let (items, attached): (i64, i64) = sqlx::query_as(
+                        "SELECT (SELECT COUNT(*) FROM claim_items WHERE id = $1 AND claim_id = $2), \
+                         (SELECT COUNT(*) FROM claim_attachments WHERE item_id = $1)",
+                    )
+                    .bind(a.item_id.as_str())
+                    .bind(a.claim_id.as_str())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                    if items != 1 || usize::try_from(attached).unwrap_or(usize::MAX) >= max_per_item {
+                        tx.rollback().await.map_err(backend_error)?;
+                        return Ok(false);
+                    }
+                    let sql = format!(
+                        "INSERT INTO claim_attachments ({ATTACHMENT_COLUMNS}, seq_no) VALUES \
+                         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+                          (SELECT COALESCE(MAX(seq_no), 0) + 1 FROM claim_attachments WHERE claim_id = $2))"
+                    );
+                    sqlx::query(&sql)
+                        .bind(a.id.as_str())
+                        .bind(a.claim_id.as_str())
+                        .bind(a.item_id.as_str())
+                        .bind(a.kind.as_str())
+                        .bind(a.file_name.as_str())
+                        .bind(a.size_bytes)
+                        .bind(a.sha256.as_str())
+                        .bind(i64::from(a.has_thumbnail))
+                        .bind(a.uploaded_by.as_str())
+                        .bind(ts(a.created_at))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| conflict_or_backend(e, "attachment"))?;
+                    audit(&mut *tx, event).await?;
+                    tx.commit().await.map_err(backend_error)?;
+                    Ok(true)
+                }
+
+                async fn delete_attachment(
+                    &self,
+                    claim: &ClaimId,
+                    attachment: &AttachmentId,
+                    at: OffsetDateTime,
+                    event: &AuditEvent,
+                ) -> StoreResult<bool> {
+                    let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                    if !lock_draft(&mut *tx, claim, at).await? {
+                        tx.rollback().await.map_err(backend_error)?;
+                        return Ok(false);
+                    }
+                    let done = sqlx::query("DELETE FROM claim_attachments WHERE id = $1 AND claim_id = $2")
+                        .bind(attachment.as_str())
+                        .bind(claim.as_str())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend_error)?;
+                    if done.rows_affected() != 1 {
+                        tx.rollback().await.map_err(backend_error)?;
+                        return Ok(false);
+                    }
                     audit(&mut *tx, event).await?;
                     tx.commit().await.map_err(backend_error)?;
                     Ok(true)

@@ -2,6 +2,7 @@
 //! PostgreSQL (several instances on one database). The backend is picked once, from the URL.
 
 mod claims;
+mod files;
 mod postgres;
 mod rows;
 mod shared;
@@ -11,6 +12,7 @@ use std::sync::Arc;
 
 use portal_core::store::Store;
 
+pub use files::DirFileStore;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 

@@ -23,7 +23,7 @@ use portal_core::user::{DisplayName, Role, User};
 use portal_core::{Portal, PortalSettings, RequestContext};
 use portal_mail::OutboxMailer;
 use portal_sms::OutboxSms;
-use portal_store::{ConnectOptions, PostgresStore};
+use portal_store::{ConnectOptions, DirFileStore, PostgresStore};
 use portal_web::{AppState, WebSettings};
 use time::OffsetDateTime;
 use time::macros::datetime;
@@ -199,11 +199,17 @@ impl TestApp {
             hasher: PasswordHasher::new(2, rng.clone()).expect("password hasher"),
             mailer: Arc::new(OutboxMailer::new(mail_outbox.clone(), Arc::new(clock.clone()))),
             sms: Arc::new(OutboxSms::new(sms_outbox.clone(), Arc::new(clock.clone()))),
+            files: Arc::new(DirFileStore::new(db.dir.path().join("attachments"))),
             secret_key: key.unwrap_or_else(|| SecretKey::generate(rng.as_ref())),
             settings: Arc::new(settings),
         };
         spawn_server(listener, portal.clone(), options.trusted_proxies);
         TestApp { addr, base_url, clock, portal, mail_outbox, sms_outbox, db }
+    }
+
+    /// Where this app's file store keeps attachments.
+    pub fn attachments_dir(&self) -> PathBuf {
+        self.db.dir.path().join("attachments")
     }
 
     pub fn url(&self, path: &str) -> String {

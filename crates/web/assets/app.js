@@ -16,6 +16,17 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   }
+  // File inputs with a size limit say so as soon as a file is chosen, instead of after the
+  // upload (the server checks again either way).
+  for (const input of document.querySelectorAll("input[type=file][data-max-bytes]")) {
+    input.addEventListener("change", () => {
+      const max = Number(input.dataset.maxBytes);
+      const file = input.files && input.files[0];
+      const tooBig = file && file.size > max;
+      input.setCustomValidity(tooBig ? `This file is larger than ${Math.floor(max / 1048576)} MiB; choose a smaller one.` : "");
+      if (tooBig) input.reportValidity();
+    });
+  }
   // Put the cursor in the first field that has an error, so keyboard and screen-reader
   // users land where the fix is needed.
   const invalid = document.querySelector("[aria-invalid=true]");

@@ -3,14 +3,17 @@
 //! review → closed, reopen back to draft) and who may see or change what. The rules are plain
 //! functions; the use-cases are `Portal` methods in [`service`]; storage is the [`store::ClaimStore`] port.
 
+pub mod attachment;
+mod attachment_service;
 pub mod csv;
 pub mod model;
 pub mod money;
 pub mod service;
 pub mod store;
 
+pub use attachment::{Attachment, AttachmentKind};
 pub use model::{
-    Access, Claim, ClaimFilter, ClaimId, ClaimStatus, ClaimSummary, Condition, FieldError, Item, ItemDraft, ItemFields,
-    ItemId, NewClaim, RoomTotal, StatusChange, Totals, access, totals,
+    Access, AttachmentId, Claim, ClaimFilter, ClaimId, ClaimStatus, ClaimSummary, Condition, FieldError, Item,
+    ItemDraft, ItemFields, ItemId, NewClaim, RoomTotal, StatusChange, Totals, access, totals,
 };
 pub use service::{ClaimView, ImportOutcome, InventoryError, Invite};

@@ -50,6 +50,10 @@ random_id!(
     /// An item's random 128-bit id.
     ItemId
 );
+random_id!(
+    /// An attachment's random 128-bit id: also its file's name in storage.
+    AttachmentId
+);
 
 pub const MAX_QUANTITY: i64 = 10_000;
 /// $10,000,000.00 per item.

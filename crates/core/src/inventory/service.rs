@@ -4,6 +4,7 @@
 
 use time::{Date, Duration};
 
+use super::attachment::Attachment;
 use super::csv::{self, ImportError};
 use super::model::{
     self, Access, Claim, ClaimFilter, ClaimId, ClaimStatus, ClaimSummary, FieldError, Item, ItemDraft, ItemFields,
@@ -71,6 +72,8 @@ pub struct ClaimView {
     pub items: Vec<Item>,
     pub totals: Totals,
     pub history: Vec<StatusChange>,
+    /// Every item's photos and receipts, oldest first.
+    pub attachments: Vec<Attachment>,
 }
 
 impl ClaimView {
@@ -115,7 +118,13 @@ pub fn date_text(d: Date) -> String {
 }
 
 impl Portal {
-    fn claim_event(&self, name: &str, actor: &User, claim: &ClaimSummary, ctx: &RequestContext) -> AuditEvent {
+    pub(super) fn claim_event(
+        &self,
+        name: &str,
+        actor: &User,
+        claim: &ClaimSummary,
+        ctx: &RequestContext,
+    ) -> AuditEvent {
         AuditEvent::new(self.clock.now(), name, Outcome::Success, ctx)
             .actor(actor.email.as_str())
             .subject(Some(&claim.claim.policyholder_id), claim.policyholder_email.as_str())
@@ -124,14 +133,14 @@ impl Portal {
     }
 
     /// The claim and how `actor` reaches it; not theirs is `NotFound`.
-    async fn reach(&self, actor: &User, id: &ClaimId) -> Result<(ClaimSummary, Access), InventoryError> {
+    pub(super) async fn reach(&self, actor: &User, id: &ClaimId) -> Result<(ClaimSummary, Access), InventoryError> {
         let summary = self.store.claim(id).await?.ok_or(InventoryError::NotFound)?;
         let how = model::access(actor, &summary.claim).ok_or(InventoryError::NotFound)?;
         Ok((summary, how))
     }
 
     /// The claim, if `actor` may change its items now.
-    async fn reach_editable(&self, actor: &User, id: &ClaimId) -> Result<ClaimSummary, InventoryError> {
+    pub(super) async fn reach_editable(&self, actor: &User, id: &ClaimId) -> Result<ClaimSummary, InventoryError> {
         let (summary, how) = self.reach(actor, id).await?;
         if how != Access::Policyholder {
             return Err(InventoryError::Forbidden("only the policyholder changes the inventory"));
@@ -273,8 +282,9 @@ impl Portal {
         let (summary, access) = self.reach(actor, id).await?;
         let items = self.store.items(id).await?;
         let history = self.store.status_history(id).await?;
+        let attachments = self.store.attachments(id).await?;
         let totals = model::totals(&items);
-        Ok(ClaimView { summary, access, items, totals, history })
+        Ok(ClaimView { summary, access, items, totals, history, attachments })
     }
 
     pub async fn add_item(
@@ -303,7 +313,7 @@ impl Portal {
         self.item(id, &item_id).await
     }
 
-    async fn item(&self, claim: &ClaimId, item: &ItemId) -> Result<Item, InventoryError> {
+    pub(super) async fn item(&self, claim: &ClaimId, item: &ItemId) -> Result<Item, InventoryError> {
         self.store.items(claim).await?.into_iter().find(|i| &i.id == item).ok_or(InventoryError::NotFound)
     }
 
@@ -331,7 +341,7 @@ impl Portal {
     }
 
     /// Why a guarded item write changed nothing: the claim left draft meanwhile, or the item is gone.
-    async fn why_not_written(&self, id: &ClaimId) -> InventoryError {
+    pub(super) async fn why_not_written(&self, id: &ClaimId) -> InventoryError {
         match self.store.claim(id).await {
             Ok(Some(c)) if c.claim.status != ClaimStatus::Draft => InventoryError::Locked,
             Ok(_) => InventoryError::NotFound,
@@ -352,8 +362,14 @@ impl Portal {
             .claim_event(action::CLAIM_ITEM_DELETED, actor, &summary, ctx)
             .detail("item_id", item_id.as_str())
             .detail("before", serde_json::to_value(&before.fields).unwrap_or_default());
+        let files: Vec<Attachment> =
+            self.store.attachments(id).await?.into_iter().filter(|a| &a.item_id == item_id).collect();
         if !self.store.delete_item(id, item_id, self.clock.now(), &audit).await? {
             return Err(self.why_not_written(id).await);
+        }
+        // The rows went with the item (ON DELETE CASCADE); the files follow.
+        for f in &files {
+            self.remove_files(f).await;
         }
         Ok(())
     }

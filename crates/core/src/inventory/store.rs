@@ -5,7 +5,10 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use super::model::{Claim, ClaimFilter, ClaimId, ClaimStatus, ClaimSummary, Item, ItemFields, ItemId, StatusChange};
+use super::attachment::Attachment;
+use super::model::{
+    AttachmentId, Claim, ClaimFilter, ClaimId, ClaimStatus, ClaimSummary, Item, ItemFields, ItemId, StatusChange,
+};
 use crate::audit::AuditEvent;
 use crate::store::StoreResult;
 use crate::user::User;
@@ -71,6 +74,25 @@ pub trait ClaimStore: Send + Sync {
         claim: &ClaimId,
         from: &[ClaimStatus],
         change: &StatusChange,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
+
+    /// Every attachment of the claim, oldest first.
+    async fn attachments(&self, claim: &ClaimId) -> StoreResult<Vec<Attachment>>;
+    /// Records an uploaded file, with `audit`, when the claim is still a draft, the item is in
+    /// it and has fewer than `max_per_item` attachments; `false` (nothing written) otherwise.
+    async fn insert_attachment(
+        &self,
+        attachment: &Attachment,
+        max_per_item: usize,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
+    /// `false` when the claim is not a draft or the attachment is not in it.
+    async fn delete_attachment(
+        &self,
+        claim: &ClaimId,
+        attachment: &AttachmentId,
+        at: OffsetDateTime,
         audit: &AuditEvent,
     ) -> StoreResult<bool>;
 }

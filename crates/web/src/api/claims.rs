@@ -53,11 +53,11 @@ pub(crate) fn inventory_error(e: InventoryError) -> ApiError {
     }
 }
 
-fn claim_id(id: &str) -> Result<ClaimId, ApiError> {
+pub(crate) fn claim_id(id: &str) -> Result<ClaimId, ApiError> {
     ClaimId::parse(id).ok_or_else(|| inventory_error(InventoryError::NotFound))
 }
 
-fn item_id(id: &str) -> Result<ItemId, ApiError> {
+pub(crate) fn item_id(id: &str) -> Result<ItemId, ApiError> {
     ItemId::parse(id).ok_or_else(|| inventory_error(InventoryError::NotFound))
 }
 
@@ -106,7 +106,16 @@ fn view_json(v: &ClaimView) -> Value {
         "created_at": rfc3339(s.claim.created_at),
         "your_access": access_str(v.access),
         "editable": v.editable(),
-        "items": v.items.iter().map(item_json).collect::<Vec<_>>(),
+        "items": v.items.iter().map(|i| {
+            let mut item = item_json(i);
+            item["attachments"] = v
+                .attachments
+                .iter()
+                .filter(|a| a.item_id == i.id)
+                .map(super::attachments::attachment_json)
+                .collect();
+            item
+        }).collect::<Vec<_>>(),
         "totals": v.totals,
         "history": v.history.iter().map(|h| json!({
             "at": rfc3339(h.at),

@@ -2,6 +2,7 @@
 //! `Portal` use-cases; only the presentation differs.
 
 pub mod admin;
+pub(crate) mod attachments;
 mod auth;
 pub(crate) mod claims;
 pub(crate) mod mfa;
@@ -11,5 +12,10 @@ use axum::Router;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(auth::routes()).merge(mfa::routes()).merge(admin::routes()).merge(claims::routes())
+    Router::new()
+        .merge(auth::routes())
+        .merge(mfa::routes())
+        .merge(admin::routes())
+        .merge(claims::routes())
+        .merge(attachments::routes())
 }

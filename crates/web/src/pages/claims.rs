@@ -10,11 +10,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use portal_core::inventory::attachment::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_ITEM};
 use portal_core::inventory::model::ROOM_SUGGESTIONS;
 use portal_core::inventory::money::{format_money, parse_decimal};
 use portal_core::inventory::service::date_text;
 use portal_core::inventory::{
-    Access, ClaimId, ClaimStatus, ClaimView, Condition, FieldError, InventoryError, ItemDraft, ItemId, NewClaim,
+    Access, Attachment, AttachmentKind, ClaimId, ClaimStatus, ClaimView, Condition, FieldError, InventoryError,
+    ItemDraft, ItemId, NewClaim,
 };
 use portal_core::user::Role;
 use serde::Deserialize;
@@ -37,17 +39,17 @@ pub fn routes() -> Router<AppState> {
         .route("/claims/{id}/{action}", post(change_status))
 }
 
-fn expired() -> Response {
+pub(super) fn expired() -> Response {
     PageError::new(StatusCode::FORBIDDEN, "Request refused", "This page had expired. Go back, reload it and try again.")
         .into_response()
 }
 
-fn not_found() -> Response {
+pub(super) fn not_found() -> Response {
     PageError::new(StatusCode::NOT_FOUND, "Claim not found", "There is no claim at this address, or it is not yours.")
         .into_response()
 }
 
-fn page_error(e: InventoryError) -> Response {
+pub(super) fn page_error(e: InventoryError) -> Response {
     match e {
         InventoryError::NotFound => not_found(),
         InventoryError::Forbidden(m) => PageError::new(StatusCode::FORBIDDEN, "Not allowed", m).into_response(),
@@ -230,7 +232,7 @@ async fn create(
 /// The item form's values as typed (money as dollars).
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
-struct ItemForm {
+pub(super) struct ItemForm {
     csrf: String,
     description: String,
     brand: String,
@@ -317,6 +319,46 @@ struct ItemRow {
     category: String,
     notes: String,
     comment: String,
+    attachments: Vec<AttachmentLink>,
+}
+
+/// A photo or receipt as a link (with a thumbnail for photos).
+pub(super) struct AttachmentLink {
+    pub id: String,
+    pub url: String,
+    pub thumbnail_url: String,
+    pub file_name: String,
+    pub kind_label: &'static str,
+    pub size: String,
+}
+
+pub(super) fn attachment_links(claim: &ClaimId, attachments: &[&Attachment]) -> Vec<AttachmentLink> {
+    attachments
+        .iter()
+        .map(|a| {
+            let url = format!("/claims/{claim}/attachments/{}", a.id);
+            AttachmentLink {
+                id: a.id.to_string(),
+                thumbnail_url: if a.has_thumbnail { format!("{url}/thumbnail") } else { String::new() },
+                url,
+                file_name: a.file_name.clone(),
+                kind_label: match a.kind {
+                    AttachmentKind::Jpeg => "JPEG photo",
+                    AttachmentKind::Png => "PNG image",
+                    AttachmentKind::Pdf => "PDF",
+                },
+                size: size_text(a.size_bytes),
+            }
+        })
+        .collect()
+}
+
+fn size_text(bytes: i64) -> String {
+    if bytes < 1024 * 1024 {
+        format!("{} KB", (bytes + 1023) / 1024)
+    } else {
+        format!("{}.{} MB", bytes / (1024 * 1024), (bytes % (1024 * 1024)) * 10 / (1024 * 1024))
+    }
 }
 
 struct RoomGroup {
@@ -411,6 +453,10 @@ fn claim_page(
                     category: i.fields.category.clone(),
                     notes: i.fields.notes.clone(),
                     comment: i.adjuster_comment.clone(),
+                    attachments: attachment_links(
+                        &c.id,
+                        &v.attachments.iter().filter(|a| a.item_id == i.id).collect::<Vec<_>>(),
+                    ),
                 })
                 .collect(),
         })
@@ -463,8 +509,8 @@ fn claim_page(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct DoneQuery {
-    done: String,
+pub(super) struct DoneQuery {
+    pub done: String,
 }
 
 async fn show(
@@ -487,6 +533,7 @@ async fn show(
         "closed" => Some("The claim was closed."),
         "reopened" => Some("The inventory was reopened; the policyholder can change it again."),
         "commented" => Some("Comment saved."),
+        "imported" => Some("The items from your file were added."),
         _ => None,
     };
     render(StatusCode::OK, &claim_page(&state, &s, &view, ItemForm::empty(), None, notice.map(str::to_owned)))
@@ -530,15 +577,31 @@ struct ItemPage {
     rooms: Vec<&'static str>,
     error_field: String,
     error: Option<String>,
+    attachments: Vec<AttachmentLink>,
+    can_attach: bool,
+    max_attachments: usize,
+    max_attachment_bytes: usize,
+    max_attachment_mib: usize,
+    upload_error: Option<String>,
+    notice: Option<String>,
 }
 
-async fn item_page(
+/// What the item page shows besides the form.
+#[derive(Default)]
+pub(super) struct ItemPageExtras {
+    pub upload_error: Option<String>,
+    pub notice: Option<&'static str>,
+    pub status: Option<StatusCode>,
+}
+
+pub(super) async fn item_page(
     state: &AppState,
     s: &SignedIn,
     id: &ClaimId,
     item: &ItemId,
     form: Option<ItemForm>,
     error: Option<FieldError>,
+    extras: ItemPageExtras,
 ) -> Response {
     let view = match state.portal.claim_view(&s.user, id).await {
         Ok(v) => v,
@@ -552,7 +615,12 @@ async fn item_page(
             InventoryError::Forbidden("only the policyholder changes the inventory")
         });
     }
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = extras.status.unwrap_or(if error.is_some() || extras.upload_error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    });
+    let attached: Vec<&Attachment> = view.attachments.iter().filter(|a| &a.item_id == item).collect();
     render(
         status,
         &ItemPage {
@@ -566,11 +634,18 @@ async fn item_page(
             rooms: ROOM_SUGGESTIONS.to_vec(),
             error_field: error.as_ref().map(|e| e.field.to_owned()).unwrap_or_default(),
             error: error.map(|e| e.message),
+            can_attach: attached.len() < MAX_ATTACHMENTS_PER_ITEM,
+            attachments: attachment_links(id, &attached),
+            max_attachments: MAX_ATTACHMENTS_PER_ITEM,
+            max_attachment_bytes: MAX_ATTACHMENT_BYTES,
+            max_attachment_mib: MAX_ATTACHMENT_BYTES / (1024 * 1024),
+            upload_error: extras.upload_error,
+            notice: extras.notice.map(str::to_owned),
         },
     )
 }
 
-fn ids(id: &str, item: &str) -> Option<(ClaimId, ItemId)> {
+pub(super) fn ids(id: &str, item: &str) -> Option<(ClaimId, ItemId)> {
     Some((ClaimId::parse(id)?, ItemId::parse(item)?))
 }
 
@@ -578,9 +653,15 @@ async fn edit_item_page(
     State(state): State<AppState>,
     PageUser(s): PageUser,
     Path((id, item)): Path<(String, String)>,
+    Query(q): Query<DoneQuery>,
 ) -> Response {
     let Some((id, item)) = ids(&id, &item) else { return not_found() };
-    item_page(&state, &s, &id, &item, None, None).await
+    let notice = match q.done.as_str() {
+        "attached" => Some("The file was attached."),
+        "removed" => Some("The attachment was removed."),
+        _ => None,
+    };
+    item_page(&state, &s, &id, &item, None, None, ItemPageExtras { notice, ..ItemPageExtras::default() }).await
 }
 
 async fn edit_item(
@@ -600,7 +681,9 @@ async fn edit_item(
     };
     match result {
         Ok(()) => Redirect::to(&format!("/claims/{id}?done=saved#items")).into_response(),
-        Err(InventoryError::Invalid(f)) => item_page(&state, &s, &id, &item, Some(form), Some(f)).await,
+        Err(InventoryError::Invalid(f)) => {
+            item_page(&state, &s, &id, &item, Some(form), Some(f), ItemPageExtras::default()).await
+        }
         Err(e) => page_error(e),
     }
 }

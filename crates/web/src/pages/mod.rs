@@ -2,7 +2,9 @@
 //! askama templates (compile-time checked, auto-escaped), one shared layout.
 
 mod assets;
+mod attachments;
 pub(crate) mod auth;
+mod claim_import;
 mod claims;
 pub mod console;
 pub(crate) mod csrf;
@@ -22,6 +24,8 @@ pub fn routes() -> Router<AppState> {
         .merge(mfa::routes())
         .merge(console::routes())
         .merge(claims::routes())
+        .merge(attachments::routes())
+        .merge(claim_import::routes())
         .merge(assets::routes())
 }
 

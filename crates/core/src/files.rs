@@ -1,0 +1,48 @@
+//! The file-storage port: where uploaded attachments (photos, receipts) and their thumbnails
+//! live. The adapter in `portal-store` keeps them under the data directory; a deployment with
+//! several instances points every instance at the same shared directory (docs/deployment.md).
+
+use async_trait::async_trait;
+
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    /// A key with characters outside `[0-9a-z._/-]` or a `..` segment: a bug, never user input.
+    #[error("invalid file key {0:?}")]
+    InvalidKey(String),
+    #[error("file storage: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+#[async_trait]
+pub trait FileStore: Send + Sync + std::fmt::Debug {
+    /// Stores `bytes` under `key` atomically: a reader sees the whole file or none, also after
+    /// a crash. An existing file under the key is replaced.
+    async fn put(&self, key: &str, bytes: &[u8]) -> Result<(), FileError>;
+    /// `None` when there is no such file.
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, FileError>;
+    /// Removing a file that is not there is not an error.
+    async fn delete(&self, key: &str) -> Result<(), FileError>;
+}
+
+/// Keys are made by the domain from random ids; this guard keeps a bug from ever reaching
+/// outside the storage root.
+pub fn check_key(key: &str) -> Result<(), FileError> {
+    let ok = !key.is_empty()
+        && key.len() <= 200
+        && key.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase() || matches!(b, b'.' | b'_' | b'/' | b'-'))
+        && key.split('/').all(|part| !part.is_empty() && part != "." && part != "..");
+    if ok { Ok(()) } else { Err(FileError::InvalidKey(key.to_owned())) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_key;
+
+    #[test]
+    fn keys_stay_inside_the_root() {
+        assert!(check_key("0123abcd/89ef.jpg").is_ok());
+        for bad in ["", "../etc/passwd", "a/../../b", "/abs", "a//b", "A.jpg", "a\\b", "a/./b", "a b"] {
+            assert!(check_key(bad).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! Attachment use-cases on `Portal`: upload (policyholder, draft only), read (anyone who may see
+//! the claim), delete. The file is written before its row: a crash between the two leaves an
+//! unreferenced file that nobody can reach (its name is a random id no row points to), never a
+//! row without a file. Deleting removes the row first for the same reason.
+
+use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
+
+use super::attachment::{self, Attachment, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_ITEM};
+use super::model::{AttachmentId, ClaimId, FieldError, ItemId};
+use super::service::InventoryError;
+use crate::audit::action;
+use crate::user::User;
+use crate::{InternalError, Portal, RequestContext};
+
+/// Photo decoding takes up to ~150 MiB and a core for a moment; at most two at once keeps a
+/// burst of uploads from exhausting memory or starving sign-ins.
+static DECODE_PERMITS: Semaphore = Semaphore::const_new(2);
+
+impl Portal {
+    /// Checks the file from its bytes, stores it (and a thumbnail for photos) and records it on
+    /// the item. `file_name` is only for display.
+    pub async fn add_attachment(
+        &self,
+        actor: &User,
+        claim: &ClaimId,
+        item: &ItemId,
+        file_name: &str,
+        bytes: Vec<u8>,
+        ctx: &RequestContext,
+    ) -> Result<Attachment, InventoryError> {
+        let summary = self.reach_editable(actor, claim).await?;
+        self.item(claim, item).await?;
+        if bytes.len() > MAX_ATTACHMENT_BYTES {
+            return Err(attachment::too_big().into());
+        }
+        let existing = self.store.attachments(claim).await?.into_iter().filter(|a| &a.item_id == item).count();
+        if existing >= MAX_ATTACHMENTS_PER_ITEM {
+            return Err(full().into());
+        }
+        let (prepared, bytes) = {
+            let _permit = DECODE_PERMITS.acquire().await.map_err(|_| io_error("decoder closed"))?;
+            tokio::task::spawn_blocking(move || (attachment::prepare(&bytes), bytes))
+                .await
+                .map_err(|_| io_error("decoder task failed"))?
+        };
+        let prepared = prepared?;
+        let now = self.clock.now();
+        let record = Attachment {
+            id: AttachmentId::generate(self.rng.as_ref()),
+            claim_id: claim.clone(),
+            item_id: item.clone(),
+            kind: prepared.kind,
+            file_name: attachment::clean_file_name(file_name, prepared.kind),
+            size_bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+            sha256: hex::encode(Sha256::digest(&bytes)),
+            has_thumbnail: prepared.thumbnail.is_some(),
+            uploaded_by: actor.id.clone(),
+            created_at: now,
+        };
+        self.files.put(&record.file_key(), &bytes).await.map_err(InternalError::from)?;
+        if let Some(thumb) = &prepared.thumbnail
+            && let Err(e) = self.files.put(&record.thumbnail_key(), thumb).await
+        {
+            self.remove_files(&record).await;
+            return Err(InternalError::from(e).into());
+        }
+        let audit = self
+            .claim_event(action::CLAIM_ATTACHMENT_ADDED, actor, &summary, ctx)
+            .detail("item_id", item.as_str())
+            .detail("attachment_id", record.id.as_str())
+            .detail("kind", record.kind.as_str())
+            .detail("size_bytes", record.size_bytes)
+            .detail("sha256", record.sha256.as_str());
+        let written = match self.store.insert_attachment(&record, MAX_ATTACHMENTS_PER_ITEM, &audit).await {
+            Ok(written) => written,
+            Err(e) => {
+                self.remove_files(&record).await;
+                return Err(e.into());
+            }
+        };
+        if !written {
+            self.remove_files(&record).await;
+            // Lost a race: the claim was submitted, the item deleted, or the item filled up.
+            let err = self.why_not_written(claim).await;
+            if !matches!(err, InventoryError::NotFound) {
+                return Err(err);
+            }
+            self.item(claim, item).await?;
+            return Err(full().into());
+        }
+        Ok(record)
+    }
+
+    /// The attachment's record and bytes (its thumbnail when `thumbnail` and it has one), for
+    /// anyone who may see the claim.
+    pub async fn attachment_file(
+        &self,
+        actor: &User,
+        claim: &ClaimId,
+        id: &AttachmentId,
+        thumbnail: bool,
+    ) -> Result<(Attachment, Vec<u8>), InventoryError> {
+        self.reach(actor, claim).await?;
+        let record = self.store.attachments(claim).await?.into_iter().find(|a| &a.id == id);
+        let record = record.ok_or(InventoryError::NotFound)?;
+        let key = if thumbnail && record.has_thumbnail { record.thumbnail_key() } else { record.file_key() };
+        match self.files.get(&key).await.map_err(InternalError::from)? {
+            Some(bytes) => Ok((record, bytes)),
+            None => {
+                tracing::error!(key, "an attachment's file is missing from storage");
+                Err(InventoryError::NotFound)
+            }
+        }
+    }
+
+    pub async fn delete_attachment(
+        &self,
+        actor: &User,
+        claim: &ClaimId,
+        id: &AttachmentId,
+        ctx: &RequestContext,
+    ) -> Result<Attachment, InventoryError> {
+        let summary = self.reach_editable(actor, claim).await?;
+        let record = self.store.attachments(claim).await?.into_iter().find(|a| &a.id == id);
+        let record = record.ok_or(InventoryError::NotFound)?;
+        let audit = self
+            .claim_event(action::CLAIM_ATTACHMENT_DELETED, actor, &summary, ctx)
+            .detail("item_id", record.item_id.as_str())
+            .detail("attachment_id", record.id.as_str())
+            .detail("file_name", record.file_name.as_str());
+        if !self.store.delete_attachment(claim, id, self.clock.now(), &audit).await? {
+            return Err(self.why_not_written(claim).await);
+        }
+        self.remove_files(&record).await;
+        Ok(record)
+    }
+
+    /// Best effort: a file left behind is unreachable (no row names it) and only costs space.
+    pub(super) async fn remove_files(&self, record: &Attachment) {
+        let mut keys = vec![record.file_key()];
+        if record.has_thumbnail {
+            keys.push(record.thumbnail_key());
+        }
+        for key in keys {
+            if let Err(e) = self.files.delete(&key).await {
+                tracing::warn!(key, error = %e, "could not remove an attachment file");
+            }
+        }
+    }
+}
+
+fn full() -> FieldError {
+    FieldError::new("file", format!("an item can have at most {MAX_ATTACHMENTS_PER_ITEM} attachments"))
+}
+
+fn io_error(what: &str) -> InventoryError {
+    InternalError::from(crate::files::FileError::Io(std::io::Error::other(what.to_owned()))).into()
+}

@@ -1,0 +1,183 @@
+//! Photos and receipts on the item page: upload (a plain multipart form), remove, and the files
+//! themselves for everyone who may see the claim. Also the multipart reader the CSV import
+//! page shares.
+
+use axum::Router;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use portal_core::inventory::attachment::{MAX_ATTACHMENT_BYTES, too_big};
+use portal_core::inventory::{AttachmentId, ClaimId, InventoryError};
+use serde::Deserialize;
+
+use super::claims::{ItemPageExtras, expired, ids, item_page, not_found, page_error};
+use super::csrf;
+use crate::error::PageError;
+use crate::extract::{Client, PageForm, PageUser};
+use crate::state::AppState;
+
+/// The upload form carries the file, the CSRF token and the multipart framing.
+const MAX_UPLOAD_BODY: usize = MAX_ATTACHMENT_BYTES + 64 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/claims/{id}/items/{item_id}/attachments", post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY)))
+        .route("/claims/{id}/attachments/{attachment_id}", get(file))
+        .route("/claims/{id}/attachments/{attachment_id}/thumbnail", get(thumbnail))
+        .route("/claims/{id}/attachments/{attachment_id}/delete", post(remove))
+}
+
+/// A multipart form as read: its text fields and at most one file.
+#[derive(Default)]
+pub(super) struct MultipartForm {
+    fields: Vec<(String, String)>,
+    pub file: Option<UploadedFile>,
+}
+
+pub(super) struct UploadedFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl MultipartForm {
+    pub fn field(&self, name: &str) -> &str {
+        self.fields.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.as_str())
+    }
+}
+
+pub(super) enum MultipartError {
+    TooLarge,
+    /// Not a multipart body, broken framing, or more parts than any of our forms has.
+    Unreadable,
+}
+
+/// Reads a form with text fields and one file part named `file_field`. An empty file input
+/// (no file chosen) is no file. The body limit is the route's `DefaultBodyLimit`.
+pub(super) async fn read_multipart(
+    multipart: Result<Multipart, MultipartRejection>,
+    file_field: &str,
+) -> Result<MultipartForm, MultipartError> {
+    let mut multipart = multipart.map_err(|_| MultipartError::Unreadable)?;
+    let mut form = MultipartForm::default();
+    for _ in 0..16 {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => return Ok(form),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(MultipartError::TooLarge),
+            Err(_) => return Err(MultipartError::Unreadable),
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(str::to_owned);
+        let bytes = match field.bytes().await {
+            Ok(bytes) => bytes,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(MultipartError::TooLarge),
+            Err(_) => return Err(MultipartError::Unreadable),
+        };
+        if name == file_field {
+            if !bytes.is_empty() || file_name.as_deref().is_some_and(|n| !n.is_empty()) {
+                form.file = Some(UploadedFile { name: file_name.unwrap_or_default(), bytes: bytes.to_vec() });
+            }
+        } else {
+            let text = String::from_utf8(bytes.to_vec()).map_err(|_| MultipartError::Unreadable)?;
+            form.fields.push((name, text));
+        }
+    }
+    Err(MultipartError::Unreadable)
+}
+
+pub(super) fn unreadable() -> Response {
+    PageError::new(StatusCode::BAD_REQUEST, "Form not understood", "Please send the form from the portal's page.")
+        .into_response()
+}
+
+fn attachment_ids(id: &str, attachment: &str) -> Option<(ClaimId, AttachmentId)> {
+    Some((ClaimId::parse(id)?, AttachmentId::parse(attachment)?))
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    PageUser(s): PageUser,
+    Path((id, item)): Path<(String, String)>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let Some((id, item)) = ids(&id, &item) else { return not_found() };
+    let again = |upload_error: String, status: StatusCode| ItemPageExtras {
+        upload_error: Some(upload_error),
+        status: Some(status),
+        ..ItemPageExtras::default()
+    };
+    let form = match read_multipart(multipart, "file").await {
+        Ok(form) => form,
+        Err(MultipartError::TooLarge) => {
+            let extras = again(too_big().message, StatusCode::PAYLOAD_TOO_LARGE);
+            return item_page(&state, &s, &id, &item, None, None, extras).await;
+        }
+        Err(MultipartError::Unreadable) => return unreadable(),
+    };
+    if !csrf::tokens_match(&s.session.csrf_token, form.field("csrf")) {
+        return expired();
+    }
+    let Some(file) = form.file else {
+        let extras = again("Choose a photo or PDF to attach.".into(), StatusCode::UNPROCESSABLE_ENTITY);
+        return item_page(&state, &s, &id, &item, None, None, extras).await;
+    };
+    match state.portal.add_attachment(&s.user, &id, &item, &file.name, file.bytes, &ctx).await {
+        Ok(_) => Redirect::to(&format!("/claims/{id}/items/{item}?done=attached#attachments")).into_response(),
+        Err(InventoryError::Invalid(f)) => {
+            item_page(&state, &s, &id, &item, None, None, again(f.message, StatusCode::UNPROCESSABLE_ENTITY)).await
+        }
+        Err(e) => page_error(e),
+    }
+}
+
+async fn serve(state: &AppState, s: &crate::extract::SignedIn, id: &str, attachment: &str, thumb: bool) -> Response {
+    let Some((id, attachment)) = attachment_ids(id, attachment) else { return not_found() };
+    match state.portal.attachment_file(&s.user, &id, &attachment, thumb).await {
+        Ok((record, bytes)) => crate::api::attachments::file_response(&record, bytes, thumb),
+        Err(e) => page_error(e),
+    }
+}
+
+async fn file(
+    State(state): State<AppState>,
+    PageUser(s): PageUser,
+    Path((id, attachment)): Path<(String, String)>,
+) -> Response {
+    serve(&state, &s, &id, &attachment, false).await
+}
+
+async fn thumbnail(
+    State(state): State<AppState>,
+    PageUser(s): PageUser,
+    Path((id, attachment)): Path<(String, String)>,
+) -> Response {
+    serve(&state, &s, &id, &attachment, true).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CsrfForm {
+    csrf: String,
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    PageUser(s): PageUser,
+    Path((id, attachment)): Path<(String, String)>,
+    PageForm(form): PageForm<CsrfForm>,
+) -> Response {
+    let Some((id, attachment)) = attachment_ids(&id, &attachment) else { return not_found() };
+    if !csrf::tokens_match(&s.session.csrf_token, &form.csrf) {
+        return expired();
+    }
+    match state.portal.delete_attachment(&s.user, &id, &attachment, &ctx).await {
+        Ok(record) => {
+            Redirect::to(&format!("/claims/{id}/items/{}?done=removed#attachments", record.item_id)).into_response()
+        }
+        Err(e) => page_error(e),
+    }
+}

@@ -1,0 +1,175 @@
+//! Importing items from a CSV file, in two steps: "Check file" shows every row (or every
+//! problem, by line and column) and saves nothing; "Import N items" saves them all at once.
+//! The file travels back with the second step as base64 in the form, so nothing is kept on the
+//! server between the steps and what is saved is exactly what was previewed.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use base64::Engine as _;
+use portal_core::inventory::csv::{COLUMNS, ImportError};
+use portal_core::inventory::money::format_money;
+use portal_core::inventory::{ClaimId, InventoryError, ItemFields};
+
+use super::attachments::{MultipartError, read_multipart, unreadable};
+use super::claims::{expired, not_found, page_error};
+use super::{Layout, csrf, render};
+use crate::MAX_BODY_BYTES;
+use crate::extract::{Client, PageUser, SignedIn};
+use crate::state::AppState;
+
+/// A CSV file of up to 1 MiB, as a file or (second step) as base64, plus the form's framing.
+const MAX_IMPORT_BODY: usize = MAX_BODY_BYTES * 4 / 3 + 64 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/claims/{id}/import", get(page).post(submit).layer(DefaultBodyLimit::max(MAX_IMPORT_BODY)))
+}
+
+struct PreviewRow {
+    line: usize,
+    room: String,
+    description: String,
+    quantity: i64,
+    cost: String,
+    total: String,
+}
+
+#[derive(Template)]
+#[template(path = "claim_import.html")]
+struct ImportPage {
+    layout: Layout,
+    csrf: String,
+    claim_id: String,
+    number: String,
+    columns: String,
+    max_mib: usize,
+    /// The checked file, ready to import.
+    rows: Vec<PreviewRow>,
+    total: String,
+    file_b64: String,
+    file_name: String,
+    errors: Vec<ImportError>,
+    problem: Option<String>,
+}
+
+fn blank(state: &AppState, s: &SignedIn, id: &ClaimId, number: String) -> ImportPage {
+    ImportPage {
+        layout: Layout::new(state, Some(s)),
+        csrf: s.session.csrf_token.clone(),
+        claim_id: id.to_string(),
+        number,
+        columns: COLUMNS.join(","),
+        max_mib: MAX_BODY_BYTES / (1024 * 1024),
+        rows: Vec::new(),
+        total: String::new(),
+        file_b64: String::new(),
+        file_name: String::new(),
+        errors: Vec::new(),
+        problem: None,
+    }
+}
+
+/// The claim's number, if the user may change its items now.
+async fn editable_claim(state: &AppState, s: &SignedIn, id: &ClaimId) -> Result<String, Response> {
+    let view = state.portal.claim_view(&s.user, id).await.map_err(page_error)?;
+    if !view.editable() {
+        return Err(page_error(if view.access == portal_core::inventory::Access::Policyholder {
+            InventoryError::Locked
+        } else {
+            InventoryError::Forbidden("only the policyholder changes the inventory")
+        }));
+    }
+    Ok(view.summary.claim.claim_number)
+}
+
+async fn page(State(state): State<AppState>, PageUser(s): PageUser, Path(id): Path<String>) -> Response {
+    let Some(id) = ClaimId::parse(&id) else { return not_found() };
+    match editable_claim(&state, &s, &id).await {
+        Ok(number) => render(StatusCode::OK, &blank(&state, &s, &id, number)),
+        Err(r) => r,
+    }
+}
+
+fn preview_rows(items: &[ItemFields]) -> Vec<PreviewRow> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(n, f)| PreviewRow {
+            line: n + 2,
+            room: f.room.clone(),
+            description: f.description.clone(),
+            quantity: f.quantity,
+            cost: format_money(f.replacement_cost_cents),
+            total: format_money(f.total_cents()),
+        })
+        .collect()
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    PageUser(s): PageUser,
+    Path(id): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let Some(id) = ClaimId::parse(&id) else { return not_found() };
+    let number = match editable_claim(&state, &s, &id).await {
+        Ok(number) => number,
+        Err(r) => return r,
+    };
+    let mut page = blank(&state, &s, &id, number);
+    let form = match read_multipart(multipart, "file").await {
+        Ok(form) => form,
+        Err(MultipartError::TooLarge) => {
+            page.problem = Some(format!("The file is larger than {} MiB.", page.max_mib));
+            return render(StatusCode::PAYLOAD_TOO_LARGE, &page);
+        }
+        Err(MultipartError::Unreadable) => return unreadable(),
+    };
+    if !csrf::tokens_match(&s.session.csrf_token, form.field("csrf")) {
+        return expired();
+    }
+    let confirm = form.field("step") == "import";
+    let (bytes, file_name) = if confirm {
+        match base64::engine::general_purpose::STANDARD.decode(form.field("file_b64")) {
+            Ok(bytes) => (bytes, form.field("file_name").to_owned()),
+            Err(_) => return unreadable(),
+        }
+    } else {
+        match form.file {
+            Some(file) => (file.bytes, file.name),
+            None => {
+                page.problem = Some("Choose a CSV file to check.".into());
+                return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+            }
+        }
+    };
+    if bytes.len() > MAX_BODY_BYTES {
+        page.problem = Some(format!("The file is larger than {} MiB.", page.max_mib));
+        return render(StatusCode::PAYLOAD_TOO_LARGE, &page);
+    }
+    page.file_name = file_name.chars().filter(|c| !c.is_control()).take(120).collect();
+    match state.portal.import_csv(&s.user, &id, &bytes, !confirm, &ctx).await {
+        Ok(outcome) if outcome.saved => Redirect::to(&format!("/claims/{id}?done=imported#items")).into_response(),
+        Ok(outcome) => {
+            page.total = format_money(outcome.items.iter().map(ItemFields::total_cents).sum());
+            page.rows = preview_rows(&outcome.items);
+            page.file_b64 = base64::engine::general_purpose::STANDARD.encode(&bytes);
+            render(StatusCode::OK, &page)
+        }
+        Err(InventoryError::Import(errors)) => {
+            page.problem = Some(format!(
+                "The file has {} problem{}; nothing was saved. Fix them and check the file again.",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" }
+            ));
+            page.errors = errors;
+            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(e) => page_error(e),
+    }
+}
