@@ -1,0 +1,422 @@
+//! Photos and receipts on inventory items (issue 5), on every backend: what a file is comes from
+//! its bytes; damaged, oversized and surplus files are refused and leave nothing behind; files
+//! follow the inventory's rules (read-only once submitted, gone with their item); and nobody
+//! who may not see the claim reaches a file, whatever id they try. Then the same through the
+//! item page's plain form, and the CSV import page's check-then-import.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails loudly
+
+mod common;
+
+use common::*;
+use image::{ImageEncoder, Rgb, RgbImage};
+use portal_core::audit::AuditFilter;
+use portal_core::user::Role;
+use portal_testkit::reqwest::multipart::{Form, Part};
+use portal_testkit::reqwest::{Client, StatusCode, header};
+use portal_testkit::{TestApp, csrf_from};
+use serde_json::Value;
+
+fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    let img = RgbImage::from_fn(width, height, |x, y| Rgb([(x % 251) as u8, 90, (y % 241) as u8]));
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(&img).unwrap();
+    out
+}
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let img = RgbImage::from_fn(width, height, |x, y| Rgb([30, (x % 256) as u8, (y % 256) as u8]));
+    let mut out = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut out)
+        .write_image(img.as_raw(), width, height, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    out
+}
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
+
+async fn upload(app: &TestApp, c: &Client, claim: &str, item: &str, name: &str, ty: &str, bytes: Vec<u8>) -> Answer {
+    let r = c
+        .post(app.url(&format!("/api/v1/claims/{claim}/items/{item}/attachments?file_name={name}")))
+        .header(header::CONTENT_TYPE, ty)
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    Answer { status, json: serde_json::from_str(&text).unwrap_or(Value::Null), text }
+}
+
+async fn fetch(app: &TestApp, c: &Client, path: &str) -> (StatusCode, header::HeaderMap, Vec<u8>) {
+    let r = c.get(app.url(path)).send().await.unwrap();
+    (r.status(), r.headers().clone(), r.bytes().await.unwrap().to_vec())
+}
+
+/// Every file the store holds for this app, as paths relative to its root.
+fn stored_files(app: &TestApp) -> Vec<String> {
+    let root = app.attachments_dir();
+    let mut out = Vec::new();
+    if let Ok(dirs) = std::fs::read_dir(&root) {
+        for dir in dirs {
+            let dir = dir.unwrap().path();
+            for f in std::fs::read_dir(&dir).unwrap() {
+                out.push(f.unwrap().path().strip_prefix(&root).unwrap().display().to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+async fn first_item(app: &TestApp, ann: &Client, claim: &str) -> String {
+    let v = add(app, ann, claim, item("Television", "Living room", 1, 89_900)).await;
+    v["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn photos_and_receipts_attach_to_an_item_and_come_back_byte_for_byte_with_thumbnails() {
+    each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (ann, ada, claim) = setup(&app).await;
+        let tv = first_item(&app, &ann, &claim).await;
+
+        let photo = jpeg(1600, 1200);
+        let a =
+            upload(&app, &ann, &claim, &tv, "IMG_0001.JPG", "image/jpeg", photo.clone()).await.ok(StatusCode::CREATED);
+        assert_eq!(a["kind"], "jpeg");
+        assert_eq!(a["file_name"], "IMG_0001.JPG");
+        assert_eq!(a["size_bytes"], photo.len());
+        let (status, headers, bytes) = fetch(&app, &ada, a["url"].as_str().unwrap()).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(bytes, photo, "the adjuster gets exactly what was uploaded");
+        assert_eq!(headers[header::CONTENT_TYPE], "image/jpeg");
+        assert!(headers[header::CONTENT_DISPOSITION].to_str().unwrap().starts_with("inline"));
+        assert_eq!(headers[header::CONTENT_SECURITY_POLICY], "default-src 'none'; sandbox");
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        let (status, headers, thumb) = fetch(&app, &ann, a["thumbnail_url"].as_str().unwrap()).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers[header::CONTENT_TYPE], "image/jpeg");
+        let small = image::load_from_memory(&thumb).unwrap();
+        assert_eq!((small.width(), small.height()), (320, 240), "a small copy, same shape");
+        assert!(thumb.len() < photo.len() / 4);
+
+        // A PNG sent as image/jpeg is stored as the PNG it is.
+        let p = upload(&app, &ann, &claim, &tv, "label.jpg", "image/jpeg", png(300, 200)).await.ok(StatusCode::CREATED);
+        assert_eq!(p["kind"], "png");
+        let (_, headers, _) = fetch(&app, &ann, p["url"].as_str().unwrap()).await;
+        assert_eq!(headers[header::CONTENT_TYPE], "image/png");
+
+        // A receipt: downloaded, never shown inside the portal, no thumbnail.
+        let r = upload(&app, &ann, &claim, &tv, "receipt%20TV.pdf", "application/pdf", PDF.to_vec())
+            .await
+            .ok(StatusCode::CREATED);
+        assert_eq!(r["file_name"], "receipt TV.pdf");
+        assert!(r["thumbnail_url"].is_null());
+        let (_, headers, bytes) = fetch(&app, &ada, r["url"].as_str().unwrap()).await;
+        assert_eq!(bytes, PDF);
+        assert_eq!(headers[header::CONTENT_TYPE], "application/pdf");
+        assert_eq!(headers[header::CONTENT_DISPOSITION], "attachment; filename*=UTF-8''receipt%20TV%2Epdf");
+
+        let view = get_claim(&app, &ada, &claim).await;
+        let listed: Vec<&str> = view["items"][0]["attachments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["file_name"].as_str().unwrap())
+            .collect();
+        assert_eq!(listed, ["IMG_0001.JPG", "label.jpg", "receipt TV.pdf"], "in upload order");
+        assert_eq!(stored_files(&app).len(), 5, "three files and two thumbnails: {:?}", stored_files(&app));
+
+        let events =
+            app.portal.store.audit_events(&AuditFilter { limit: 100, ..AuditFilter::default() }).await.unwrap();
+        let added: Vec<_> = events.iter().filter(|e| e.event.action == "claim.attachment_added").collect();
+        assert_eq!(added.len(), 3);
+        assert!(added.iter().all(|e| e.event.details["sha256"].as_str().is_some_and(|h| h.len() == 64)));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn wrong_damaged_oversized_and_surplus_files_are_refused_and_leave_nothing_behind() {
+    each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (ann, _ada, claim) = setup(&app).await;
+        let tv = first_item(&app, &ann, &claim).await;
+
+        let gif = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04;".to_vec();
+        let a = upload(&app, &ann, &claim, &tv, "x.png", "image/png", gif).await;
+        a.error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+        assert_eq!(a.json["error"]["field"], "file");
+        assert!(a.text.contains("only JPEG and PNG photos and PDF files"), "{}", a.text);
+
+        let html = b"<html><script>alert(1)</script></html>".to_vec();
+        upload(&app, &ann, &claim, &tv, "x.pdf", "application/pdf", html)
+            .await
+            .error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+        let cut = png(400, 300);
+        let a = upload(&app, &ann, &claim, &tv, "cut.png", "image/png", cut[..cut.len() / 2].to_vec()).await;
+        assert!(a.text.contains("damaged or incomplete"), "{}", a.text);
+        let a = upload(&app, &ann, &claim, &tv, "half.pdf", "application/pdf", PDF[..40].to_vec()).await;
+        assert!(a.text.contains("incomplete or damaged"), "{}", a.text);
+        let a = upload(&app, &ann, &claim, &tv, "empty.jpg", "image/jpeg", Vec::new()).await;
+        assert!(a.text.contains("empty"), "{}", a.text);
+        let a = upload(&app, &ann, &claim, &tv, "notes.txt", "text/plain", b"hello".to_vec()).await;
+        a.error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
+        let mut big = PDF.to_vec();
+        big.resize(10 * 1024 * 1024 + 1, b' ');
+        let a = upload(&app, &ann, &claim, &tv, "big.pdf", "application/pdf", big).await;
+        a.error(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large");
+        assert!(stored_files(&app).is_empty(), "{:?}", stored_files(&app));
+
+        for n in 0..10 {
+            upload(&app, &ann, &claim, &tv, &format!("r{n}.pdf"), "application/pdf", PDF.to_vec())
+                .await
+                .ok(StatusCode::CREATED);
+        }
+        let a = upload(&app, &ann, &claim, &tv, "r10.pdf", "application/pdf", PDF.to_vec()).await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(a.text.contains("at most 10 attachments"), "{}", a.text);
+        assert_eq!(stored_files(&app).len(), 10);
+        assert_eq!(get_claim(&app, &ann, &claim).await["items"][0]["attachments"].as_array().unwrap().len(), 10);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn attachments_follow_the_inventory_rules_and_go_with_their_item() {
+    each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (ann, ada, claim) = setup(&app).await;
+        let tv = first_item(&app, &ann, &claim).await;
+        let photo = upload(&app, &ann, &claim, &tv, "tv.jpg", "image/jpeg", jpeg(64, 48)).await.ok(StatusCode::CREATED);
+        let photo_url = photo["url"].as_str().unwrap().to_owned();
+
+        // Only the policyholder adds files.
+        upload(&app, &ada, &claim, &tv, "x.pdf", "application/pdf", PDF.to_vec())
+            .await
+            .error(StatusCode::FORBIDDEN, "forbidden");
+
+        call(&app, &ann, "POST", &format!("/api/v1/claims/{claim}/submit"), None).await.ok(StatusCode::OK);
+        upload(&app, &ann, &claim, &tv, "late.pdf", "application/pdf", PDF.to_vec())
+            .await
+            .error(StatusCode::CONFLICT, "claim_locked");
+        call(&app, &ann, "DELETE", &photo_url, None).await.error(StatusCode::CONFLICT, "claim_locked");
+        assert_eq!(fetch(&app, &ada, &photo_url).await.0, StatusCode::OK, "the adjuster reviews the photo");
+
+        call(
+            &app,
+            &ada,
+            "POST",
+            &format!("/api/v1/claims/{claim}/reopen"),
+            Some(serde_json::json!({"message": "Add receipts"})),
+        )
+        .await
+        .ok(StatusCode::OK);
+        assert_eq!(call(&app, &ann, "DELETE", &photo_url, None).await.status, StatusCode::NO_CONTENT);
+        assert_eq!(fetch(&app, &ann, &photo_url).await.0, StatusCode::NOT_FOUND);
+        assert!(stored_files(&app).is_empty(), "file and thumbnail removed: {:?}", stored_files(&app));
+
+        // Deleting an item takes its files along.
+        upload(&app, &ann, &claim, &tv, "a.jpg", "image/jpeg", jpeg(64, 48)).await.ok(StatusCode::CREATED);
+        upload(&app, &ann, &claim, &tv, "b.pdf", "application/pdf", PDF.to_vec()).await.ok(StatusCode::CREATED);
+        assert_eq!(stored_files(&app).len(), 3);
+        let other = add(&app, &ann, &claim, item("Lamp", "Bedroom", 1, 2_000)).await;
+        let lamp = other["id"].as_str().unwrap();
+        upload(&app, &ann, &claim, lamp, "lamp.pdf", "application/pdf", PDF.to_vec()).await.ok(StatusCode::CREATED);
+        assert_eq!(
+            call(&app, &ann, "DELETE", &format!("/api/v1/claims/{claim}/items/{tv}"), None).await.status,
+            StatusCode::NO_CONTENT
+        );
+        let left = stored_files(&app);
+        assert_eq!(left.len(), 1, "only the lamp's receipt is left: {left:?}");
+        assert!(left[0].ends_with(".pdf"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn nobody_reaches_an_attachment_of_a_claim_that_is_not_theirs_by_any_id() {
+    each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (ann, _ada, claim) = setup(&app).await;
+        let tv = first_item(&app, &ann, &claim).await;
+        let photo = upload(&app, &ann, &claim, &tv, "tv.jpg", "image/jpeg", jpeg(64, 48)).await.ok(StatusCode::CREATED);
+        let photo_id = photo["id"].as_str().unwrap().to_owned();
+
+        let bob = policyholder(&app, "bob@example.com").await;
+        let eve = adjuster(&app, "eve.adjuster@example.com").await;
+        // Eve's own claim for Bob: swapping Ann's attachment id into a claim Eve and Bob do see.
+        let own = open_claim(&app, &eve, "CLM-2002", "bob@example.com").await;
+        let bobs_item = add(&app, &bob, &own, item("Chair", "Office", 1, 5_000)).await;
+        let bobs_item = bobs_item["id"].as_str().unwrap();
+
+        for who in [&bob, &eve] {
+            for path in [
+                format!("/api/v1/claims/{claim}/attachments/{photo_id}"),
+                format!("/api/v1/claims/{claim}/attachments/{photo_id}?thumbnail=true"),
+                format!("/api/v1/claims/{own}/attachments/{photo_id}"),
+                format!("/claims/{claim}/attachments/{photo_id}"),
+                format!("/claims/{claim}/attachments/{photo_id}/thumbnail"),
+                format!("/claims/{own}/attachments/{photo_id}"),
+                format!("/api/v1/claims/{claim}/attachments/{}", "0".repeat(32)),
+                format!("/api/v1/claims/{claim}/attachments/../../secret.key"),
+            ] {
+                assert_eq!(fetch(&app, who, &path).await.0, StatusCode::NOT_FOUND, "GET {path}");
+            }
+            call(&app, who, "DELETE", &format!("/api/v1/claims/{claim}/attachments/{photo_id}"), None)
+                .await
+                .error(StatusCode::NOT_FOUND, "not_found");
+            upload(&app, who, &claim, &tv, "x.pdf", "application/pdf", PDF.to_vec())
+                .await
+                .error(StatusCode::NOT_FOUND, "not_found");
+        }
+        // Bob cannot move Ann's file into his claim either, nor attach to Ann's item via his claim.
+        call(&app, &bob, "DELETE", &format!("/api/v1/claims/{own}/attachments/{photo_id}"), None)
+            .await
+            .error(StatusCode::NOT_FOUND, "not_found");
+        upload(&app, &bob, &own, &tv, "x.pdf", "application/pdf", PDF.to_vec())
+            .await
+            .error(StatusCode::NOT_FOUND, "not_found");
+        let _ = bobs_item;
+
+        let anonymous = app.client();
+        let a = call(&app, &anonymous, "GET", &format!("/api/v1/claims/{claim}/attachments/{photo_id}"), None).await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+        let r = anonymous.get(app.url(&format!("/claims/{claim}/attachments/{photo_id}"))).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "pages send strangers to sign in");
+        assert_eq!(fetch(&app, &ann, &format!("/claims/{claim}/attachments/{photo_id}")).await.0, StatusCode::OK);
+    })
+    .await;
+}
+
+async fn page(app: &TestApp, c: &Client, path: &str) -> (StatusCode, String) {
+    let r = c.get(app.url(path)).send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+async fn multipart(app: &TestApp, c: &Client, path: &str, form: Form) -> (StatusCode, String, String) {
+    let r = c.post(app.url(path)).multipart(form).send().await.unwrap();
+    let location = r.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    (r.status(), location, r.text().await.unwrap())
+}
+
+fn file_form(csrf: &str, name: &str, bytes: Vec<u8>) -> Form {
+    Form::new().text("csrf", csrf.to_owned()).part("file", Part::bytes(bytes).file_name(name.to_owned()))
+}
+
+#[tokio::test]
+async fn the_item_page_attaches_photos_with_a_plain_form_and_the_claim_page_shows_them() {
+    each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (ann, ada, claim) = setup(&app).await;
+        let tv = first_item(&app, &ann, &claim).await;
+        let item_page = format!("/claims/{claim}/items/{tv}");
+        let (status, html) = page(&app, &ann, &item_page).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("enctype=\"multipart/form-data\"") && html.contains("No photos or receipts yet."));
+        let csrf = csrf_from(&html);
+        let target = format!("{item_page}/attachments");
+
+        let (status, location, _) =
+            multipart(&app, &ann, &target, file_form(&csrf, "living-room.jpg", jpeg(800, 600))).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(location, format!("{item_page}?done=attached#attachments"));
+        let (_, html) = page(&app, &ann, &location).await;
+        assert!(html.contains("The file was attached.") && html.contains("living-room.jpg"), "{html}");
+
+        let (status, _, html) = multipart(&app, &ann, &target, file_form(&csrf, "notes.txt", b"hello".to_vec())).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            html.contains("only JPEG and PNG photos and PDF files can be attached") && html.contains("aria-invalid"),
+            "{html}"
+        );
+        let (status, _, html) = multipart(&app, &ann, &target, Form::new().text("csrf", csrf.clone())).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("Choose a photo or PDF to attach."));
+        let mut big = PDF.to_vec();
+        big.resize(11 * 1024 * 1024, b' ');
+        let (status, _, html) = multipart(&app, &ann, &target, file_form(&csrf, "big.pdf", big)).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(html.contains("a file can be at most 10 MiB"), "{html}");
+        let (status, _, _) = multipart(&app, &ann, &target, file_form("forged", "x.jpg", jpeg(10, 10))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "a form without the session's token is refused");
+        let (status, _, _) = multipart(
+            &app,
+            &ada,
+            &target,
+            file_form(&csrf_from(&page(&app, &ada, "/claims").await.1), "x.jpg", jpeg(10, 10)),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "the adjuster does not change the inventory");
+        assert_eq!(stored_files(&app).len(), 2, "one photo and its thumbnail: {:?}", stored_files(&app));
+
+        // The adjuster sees the thumbnail on the claim page and opens the photo.
+        let (_, html) = page(&app, &ada, &format!("/claims/{claim}")).await;
+        let at = html.find("/thumbnail\"").expect("a thumbnail on the claim page");
+        let thumb_path = &html[html[..at].rfind("src=\"").unwrap() + 5..at + "/thumbnail".len()];
+        let (status, headers, _) = fetch(&app, &ada, thumb_path).await;
+        assert_eq!((status, headers[header::CONTENT_TYPE].to_str().unwrap()), (StatusCode::OK, "image/jpeg"));
+
+        // Removing it from the item page.
+        let (_, html) = page(&app, &ann, &item_page).await;
+        let at = html.find("/delete\"").unwrap();
+        let delete = &html[html[..at].rfind("action=\"").unwrap() + 8..at + "/delete".len()];
+        let r = ann.post(app.url(delete)).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert!(stored_files(&app).is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_import_page_shows_every_problem_or_every_row_before_anything_is_saved() {
+    each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (ann, ada, claim) = setup(&app).await;
+        let import = format!("/claims/{claim}/import");
+        let (status, html) = page(&app, &ann, &import).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("room,description,brand,model,quantity"), "the page names the columns");
+        let csrf = csrf_from(&html);
+        let header_row = "room,description,brand,model,quantity,age_years,age_months,condition,replacement_cost,business_use,category,notes";
+
+        let bad = format!("{header_row}\nKitchen,Toaster,,,two,0,0,good,49.99,no,,\nGarage,,,,1,0,0,shiny,10.00,no,,\n");
+        let form = file_form(&csrf, "bad.csv", bad.into_bytes()).text("step", "check");
+        let (status, _, html) = multipart(&app, &ann, &import, form).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("nothing was saved"), "{html}");
+        for (line, column) in [("2", "quantity"), ("3", "description"), ("3", "condition")] {
+            assert!(
+                html.contains(&format!("<td class=\"num\">{line}</td><td><code>{column}</code></td>")),
+                "line {line} column {column}: {html}"
+            );
+        }
+
+        let rows: String = (0..30).map(|n| format!("Room {},Thing {n},,,1,0,0,good,{n}.50,no,,\n", n % 3)).collect();
+        let form = file_form(&csrf, "mine.csv", format!("{header_row}\n{rows}").into_bytes()).text("step", "check");
+        let (status, _, html) = multipart(&app, &ann, &import, form).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Import 30 items") && html.contains("Thing 29"), "{html}");
+        assert_eq!(get_claim(&app, &ann, &claim).await["items"].as_array().unwrap().len(), 0, "a check saves nothing");
+
+        let file_b64 = portal_testkit::hidden_input(&html, "file_b64").unwrap();
+        let confirm = Form::new()
+            .text("csrf", csrf.clone())
+            .text("step", "import")
+            .text("file_name", "mine.csv")
+            .text("file_b64", file_b64);
+        let (status, location, _) = multipart(&app, &ann, &import, confirm).await;
+        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, format!("/claims/{claim}?done=imported#items").as_str()));
+        let v = get_claim(&app, &ann, &claim).await;
+        assert_eq!(v["items"].as_array().unwrap().len(), 30);
+        assert_eq!(v["totals"]["total_cents"], (0..30).map(|n| n * 100 + 50).sum::<i64>());
+
+        // Only the policyholder, only while it is a draft.
+        assert_eq!(page(&app, &ada, &import).await.0, StatusCode::FORBIDDEN);
+        let stranger = policyholder(&app, "mallory@example.com").await;
+        assert_eq!(page(&app, &stranger, &import).await.0, StatusCode::NOT_FOUND);
+        let _ = Role::Policyholder;
+    })
+    .await;
+}
