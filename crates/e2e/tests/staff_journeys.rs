@@ -6,7 +6,12 @@
 //! 1. a support agent finds a policyholder past the setup deadline in the support console and
 //!    extends it by 7 days; the policyholder then signs in and may set up a method again;
 //! 2. a policyholder whose adjuster opened a claim adds two items in two rooms, sees the room
-//!    and claim totals, submits the inventory and finds it read-only.
+//!    and claim totals, submits the inventory and finds it read-only;
+//! 3. issue 5's whole story: with MFA in force, a policyholder signs in with her authenticator
+//!    app, builds a 50-item inventory across rooms (a spreadsheet through the import page's
+//!    check-then-import, two items by hand), attaches photos and a receipt, downloads the CSV and
+//!    submits; the adjuster signs in with his app, sees every item and photo, comments on an
+//!    item and reopens the inventory with a message, which the policyholder then reads.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -30,8 +35,8 @@ async fn sign_in(b: &mut Browser, name: &str, email: &str) {
 }
 
 /// From "Add a verification method": the authenticator app, its secret (from "Still having
-/// trouble?"), the code oathtool computes, "Continue" → home.
-async fn enroll_app(app: &TestApp, b: &mut Browser) {
+/// trouble?"), the code oathtool computes, "Continue" → home. Returns the secret.
+async fn enroll_app(app: &TestApp, b: &mut Browser) -> String {
     b.choose("Authenticator app").await;
     b.page("authenticator-app", "Authenticator app").await;
     b.choose("Still having trouble?").await;
@@ -40,6 +45,7 @@ async fn enroll_app(app: &TestApp, b: &mut Browser) {
     b.fill("#code", &app.oathtool_code(&secret.to_ascii_uppercase())).await;
     b.choose("Continue").await;
     b.page("home", "Welcome").await;
+    secret.to_ascii_uppercase()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -109,8 +115,9 @@ async fn api(
     serde_json::from_str(&text).unwrap_or(Value::Null)
 }
 
-/// An adjuster signed in through the API (staff always set up MFA) opens claim `number` for Ann.
-async fn adjuster_opens_a_claim(app: &TestApp, number: &str) {
+/// An adjuster signed in through the API (staff always set up MFA) opens claim `number` for
+/// Ann; returns the adjuster's TOTP secret.
+async fn adjuster_opens_a_claim(app: &TestApp, number: &str) -> String {
     app.create_user(ADA, Role::Adjuster).await;
     let c = app.client();
     let login = app.api_login(&c, ADA, TEST_PASSWORD).await.text().await.unwrap();
@@ -128,6 +135,7 @@ async fn adjuster_opens_a_claim(app: &TestApp, number: &str) {
     });
     let opened = api(app, &c, "/api/v1/claims", claim, StatusCode::CREATED).await;
     assert_eq!(opened["new_account"], false, "the claim did not link to Ann's account: {opened}");
+    setup["secret"].as_str().unwrap().to_owned()
 }
 
 /// The item form on the claim page: description, room, quantity, cost each, "Add item".
@@ -186,5 +194,198 @@ async fn policyholder_adds_items_in_two_rooms_and_submits_the_inventory() {
         .await;
     assert_eq!(editable, 0, "the submitted inventory can still be changed:\n{text}");
     assert!(text.contains("$1,201.99") && text.contains("Television") && text.contains("Dining chair"), "{text}");
+    b.finish().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Fifty items with photos, exported and submitted; the adjuster reviews and reopens.
+
+fn photo_jpeg(width: u32, height: u32, shade: u8) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([shade, (x % 200) as u8, (y % 200) as u8]));
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(&img).unwrap();
+    out
+}
+
+fn photo_png(width: u32, height: u32) -> Vec<u8> {
+    use image::ImageEncoder as _;
+    let img = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, 120, (y % 256) as u8]));
+    let mut out = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut out)
+        .write_image(img.as_raw(), width, height, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    out
+}
+
+/// The spreadsheet a policyholder might keep: 48 rows over five rooms.
+fn inventory_csv() -> (String, i64) {
+    let rooms = ["Kitchen", "Living room", "Bedroom", "Garage", "Office"];
+    let mut csv = String::from(
+        "room,description,brand,model,quantity,age_years,age_months,condition,replacement_cost,business_use,category,notes\r\n",
+    );
+    let mut total = 0;
+    for n in 0..48i64 {
+        let cents = 1_000 + n * 1_337;
+        let quantity = 1 + n % 3;
+        total += cents * quantity;
+        csv.push_str(&format!(
+            "{},Item {n:02},Acme,M-{n},{quantity},{},{},good,{}.{:02},{},Household,\r\n",
+            rooms[(n % 5) as usize],
+            n % 9,
+            n % 12,
+            cents / 100,
+            cents % 100,
+            if n % 10 == 0 { "yes" } else { "no" },
+        ));
+    }
+    (csv, total)
+}
+
+/// After the password: the authenticator app's code (the only method, or chosen among several).
+async fn verify_with_app(app: &TestApp, b: &mut Browser, name: &str, secret: &str) {
+    b.page(name, "Verify it is you").await;
+    if b.script("return document.querySelector('#code') === null;").await == true {
+        b.find("input[name=method][value=totp]").await.click().await.unwrap();
+        b.choose("Use this method").await;
+        b.page(&format!("{name}-app"), "Verify it is you").await;
+    }
+    b.fill("#code", &app.oathtool_code(secret)).await;
+    b.choose("Verify code").await;
+}
+
+#[tokio::test]
+async fn a_fifty_item_inventory_with_photos_is_built_exported_submitted_reviewed_and_reopened() {
+    // MFA in force since New Year; Ann's account is recent, so she sets it up at first sign-in.
+    let app = TestApp::spawn_with(Backend::Sqlite, AppOptions::mfa_from(date!(2026 - 01 - 01))).await;
+    app.create_user(ANN, Role::Policyholder).await;
+    let ada_secret = adjuster_opens_a_claim(&app, "CL-2026-0050").await;
+    let files = tempfile::tempdir().unwrap();
+    let (csv, imported_cents) = inventory_csv();
+    let csv_path = files.path().join("my-inventory.csv");
+    std::fs::write(&csv_path, &csv).unwrap();
+    let tv_photo = files.path().join("television.jpg");
+    std::fs::write(&tv_photo, photo_jpeg(1200, 900, 40)).unwrap();
+    let label_photo = files.path().join("serial-label.png");
+    std::fs::write(&label_photo, photo_png(400, 300)).unwrap();
+    let receipt = files.path().join("receipt.pdf");
+    std::fs::write(&receipt, b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
+        .unwrap();
+
+    let mut b = Browser::start(&app.base_url, "13-fifty-items-with-photos", Js::Enabled).await;
+    b.goto("/login").await;
+    sign_in(&mut b, "sign-in", ANN).await;
+    b.page("add-a-method", "Add a verification method").await;
+    let ann_secret = enroll_app(&app, &mut b).await;
+    b.goto("/claims").await;
+    b.page("claims", "Your claims").await;
+    b.choose("CL-2026-0050").await;
+    let heading = "Claim CL-2026-0050";
+    b.page("claim-empty", heading).await;
+
+    // The spreadsheet: checked first (nothing saved), then imported.
+    b.choose("Import items from a spreadsheet (CSV)").await;
+    b.page("import", "Import items from a spreadsheet").await;
+    b.find("#file").await.send_keys(csv_path.to_str().unwrap()).await.unwrap();
+    b.choose("Check file").await;
+    b.page("import-preview", "Import items from a spreadsheet").await;
+    let preview = b.text().await;
+    assert!(preview.contains("48 items") && preview.contains("Item 47"), "{preview}");
+    b.choose("Import 48 items").await;
+    b.page("imported", heading).await;
+    assert!(b.text().await.contains("The items from your file were added."));
+
+    // Two more by hand, the second with its photos and receipt.
+    add_item(&mut b, "item-49", heading, ("Area rug", "Living room", "1", "450.00")).await;
+    add_item(&mut b, "item-50", heading, ("Television", "Living room", "1", "899.99")).await;
+    let tv_row = b
+        .script(
+            "const row = Array.from(document.querySelectorAll('.items-table tr')).find(r => r.textContent.includes('Television')); \
+             return row.querySelector('a[href$=\"#attachments\"]').getAttribute('href');",
+        )
+        .await;
+    b.goto(tv_row.as_str().unwrap()).await;
+    b.page("item-photos", "Edit item").await;
+    for (n, file) in [&tv_photo, &label_photo, &receipt].into_iter().enumerate() {
+        b.find("#file").await.send_keys(file.to_str().unwrap()).await.unwrap();
+        b.choose("Attach file").await;
+        b.page(&format!("attached-{n}"), "Edit item").await;
+        assert!(b.text().await.contains("The file was attached."));
+    }
+    let listed = b.text().await;
+    assert!(listed.contains("television.jpg") && listed.contains("serial-label.png") && listed.contains("receipt.pdf"));
+    b.choose("← Claim CL-2026-0050").await;
+    b.page("claim-fifty", heading).await;
+    let text = b.text().await;
+    let total_cents = imported_cents + 45_000 + 89_999;
+    let total = format!("${},{:03}.{:02}", total_cents / 100_000, (total_cents / 100) % 1000, total_cents % 100);
+    assert!(text.contains(&total) && text.contains("50 items"), "expected {total} for 50 items:\n{text}");
+    let rooms = b.script("return document.querySelectorAll('.room-group').length;").await;
+    assert_eq!(rooms, 5);
+
+    // The CSV download holds all fifty.
+    let exported =
+        b.script("return fetch(document.querySelector('a[href$=\"export.csv\"]').href).then(r => r.text());").await;
+    let exported = exported.as_str().unwrap();
+    assert_eq!(exported.lines().count(), 51, "header + 50 rows:\n{exported}");
+    assert!(exported.contains("Television") && exported.contains("Item 00"));
+
+    b.choose("Submit inventory for review").await;
+    b.page("submitted", heading).await;
+    assert!(b.text().await.contains("read-only"));
+    b.choose("Sign out").await;
+
+    // The adjuster, in the same browser: his app's code (a later 30-second step than the one he
+    // used to set it up), the claim, every photo loaded.
+    app.clock.advance(time::Duration::seconds(31));
+    sign_in(&mut b, "adjuster-sign-in", ADA).await;
+    verify_with_app(&app, &mut b, "adjuster-verify", &ada_secret).await;
+    b.page("adjuster-home", "Welcome").await;
+    b.goto("/claims").await;
+    b.page("adjuster-claims", "Claims").await;
+    b.choose("CL-2026-0050").await;
+    b.page("adjuster-claim", heading).await;
+    assert!(b.text().await.contains(&total));
+    let thumbs = b
+        .script(
+            // Lazy images load as a person scrolls to them.
+            "return Promise.all(Array.from(document.querySelectorAll('img.thumb-small'), \
+             i => { i.scrollIntoView(); return i.decode().then(() => i.naturalWidth); }));",
+        )
+        .await;
+    assert_eq!(thumbs, json!([320, 320]), "both photo thumbnails load, 320 px wide");
+    b.choose("Start review").await;
+    b.page("review-started", heading).await;
+    let comment_box = b
+        .script(
+            "const row = Array.from(document.querySelectorAll('.items-table tr')).find(r => r.textContent.includes('Area rug')); \
+             return '#' + row.querySelector('textarea').id;",
+        )
+        .await;
+    b.fill(comment_box.as_str().unwrap(), "Please add a photo of the rug").await;
+    b.script(
+        "const row = Array.from(document.querySelectorAll('.items-table tr')).find(r => r.textContent.includes('Area rug')); \
+         row.querySelector('button').click(); return true;",
+    )
+    .await;
+    b.page("commented", heading).await;
+    b.fill("#message", "Two items need photos; see my comments.").await;
+    b.choose("Reopen inventory").await;
+    b.page("reopened", heading).await;
+    assert!(b.text().await.contains("The inventory was reopened"));
+    b.choose("Sign out").await;
+
+    // Ann reads the message and can edit again.
+    app.clock.advance(time::Duration::seconds(31));
+    sign_in(&mut b, "ann-again", ANN).await;
+    verify_with_app(&app, &mut b, "ann-verify", &ann_secret).await;
+    b.page("ann-home", "Welcome").await;
+    b.goto("/claims").await;
+    b.page("ann-claims", "Your claims").await;
+    b.choose("CL-2026-0050").await;
+    b.page("ann-reopened-claim", heading).await;
+    let text = b.text().await;
+    assert!(text.contains("Two items need photos; see my comments."), "{text}");
+    assert!(text.contains("Please add a photo of the rug"), "{text}");
+    assert!(text.contains("Add an item"), "editable again:\n{text}");
     b.finish().await;
 }
