@@ -4,10 +4,15 @@
 
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // tests fail loudly
 
+use std::sync::Arc;
+
 use portal_core::RequestContext;
 use portal_core::audit::{AuditEvent, AuditFilter, Outcome};
 use portal_core::email::Email;
-use portal_core::inventory::{Claim, ClaimFilter, ClaimId, ClaimStatus, ItemDraft, ItemFields, ItemId, StatusChange};
+use portal_core::inventory::{
+    Attachment, AttachmentId, AttachmentKind, Claim, ClaimFilter, ClaimId, ClaimStatus, ItemDraft, ItemFields, ItemId,
+    StatusChange,
+};
 use portal_core::password::PasswordHashString;
 use portal_core::random::OsRandom;
 use portal_core::store::{Store, StoreError};
@@ -59,6 +64,78 @@ fn fields(description: &str, quantity: i64, cost: i64) -> ItemFields {
     }
     .validate()
     .unwrap()
+}
+
+fn attachment(claim: &Claim, item: &ItemId, uploader: &User, name: &str) -> Attachment {
+    Attachment {
+        id: AttachmentId::generate(&OsRandom),
+        claim_id: claim.id.clone(),
+        item_id: item.clone(),
+        kind: AttachmentKind::Jpeg,
+        file_name: name.into(),
+        size_bytes: 1234,
+        sha256: "ab".repeat(32),
+        has_thumbnail: true,
+        uploaded_by: uploader.id.clone(),
+        created_at: T0,
+    }
+}
+
+/// Attachments: in upload order, at most `max` per item even when uploads race, only on an item
+/// of the claim, only while it is a draft, and gone with their item.
+async fn check_attachments(store: Arc<dyn Store>) {
+    let adjuster = user("adj2@example.com", Role::Adjuster);
+    store.insert_user(&adjuster, &event("user.created")).await.unwrap();
+    let ann = user("ann2@example.com", Role::Policyholder);
+    let c = claim("C-2", &ann, &adjuster);
+    store.insert_claim(&c, Some((&ann, &event("user.created"))), "adj2@example.com", &event("x")).await.unwrap();
+    let items: Vec<(ItemId, ItemFields)> =
+        (0..2).map(|n| (ItemId::generate(&OsRandom), fields(&format!("Item {n}"), 1, 100))).collect();
+    assert!(store.insert_items(&c.id, &items, T0, &event("claim.imported")).await.unwrap());
+
+    let first = attachment(&c, &items[0].0, &ann, "a.jpg");
+    assert!(store.insert_attachment(&first, 3, &event("claim.attachment_added")).await.unwrap());
+    let mut racing = tokio::task::JoinSet::new();
+    for n in 0..8 {
+        let (store, a) = (store.clone(), attachment(&c, &items[0].0, &ann, &format!("r{n}.jpg")));
+        racing.spawn(async move { store.insert_attachment(&a, 3, &event("claim.attachment_added")).await.unwrap() });
+    }
+    let results = racing.join_all().await;
+    assert_eq!(results.iter().filter(|r| **r).count(), 2, "racing uploads stop at the limit: {results:?}");
+    let listed = store.attachments(&c.id).await.unwrap();
+    assert_eq!(listed.len(), 3);
+    assert_eq!(listed[0], first, "stored as given, first upload first");
+
+    // An item of another claim, or no item at all, takes nothing.
+    let stranger = attachment(&c, &ItemId::generate(&OsRandom), &ann, "x.jpg");
+    assert!(!store.insert_attachment(&stranger, 3, &event("x")).await.unwrap());
+
+    let on_second = attachment(&c, &items[1].0, &ann, "b.jpg");
+    assert!(store.insert_attachment(&on_second, 3, &event("claim.attachment_added")).await.unwrap());
+    assert!(store.delete_attachment(&c.id, &first.id, T0, &event("claim.attachment_deleted")).await.unwrap());
+    assert!(!store.delete_attachment(&c.id, &first.id, T0, &event("x")).await.unwrap(), "deleted once");
+    assert!(!store.delete_attachment(&ClaimId::generate(&OsRandom), &on_second.id, T0, &event("x")).await.unwrap());
+
+    // Deleting the first item takes its remaining attachments along.
+    assert!(store.delete_item(&c.id, &items[0].0, T0, &event("claim.item_deleted")).await.unwrap());
+    assert_eq!(store.attachments(&c.id).await.unwrap(), vec![on_second.clone()]);
+
+    // Submitted: nothing is added or removed.
+    let submit = StatusChange {
+        at: T0,
+        from: Some(ClaimStatus::Draft),
+        to: ClaimStatus::Submitted,
+        actor: "ann2@example.com".into(),
+        message: String::new(),
+    };
+    assert!(store.change_status(&c.id, &[ClaimStatus::Draft], &submit, &event("claim.status_changed")).await.unwrap());
+    let late = attachment(&c, &items[1].0, &ann, "late.jpg");
+    assert!(!store.insert_attachment(&late, 3, &event("x")).await.unwrap());
+    assert!(!store.delete_attachment(&c.id, &on_second.id, T0, &event("x")).await.unwrap());
+    assert_eq!(store.attachments(&c.id).await.unwrap().len(), 1);
+    let refused =
+        store.audit_events(&AuditFilter { action: Some("x".into()), ..AuditFilter::default() }).await.unwrap();
+    assert_eq!(refused.len(), 1, "only the claim's creation used the \"x\" event; refusals wrote nothing");
 }
 
 async fn check(store: &dyn Store) {
@@ -150,5 +227,6 @@ async fn claims_items_and_status_changes_behave_the_same_on_every_backend() {
         eprintln!("on {backend:?}");
         let db = TestDb::new(backend).await;
         check(db.store.as_ref()).await;
+        check_attachments(db.store.clone()).await;
     }
 }
