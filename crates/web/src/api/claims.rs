@@ -30,10 +30,8 @@ pub fn routes() -> Router<AppState> {
         .route("/claims/{id}/items/{item_id}/comment", post(comment_item))
         .route("/claims/{id}/export.csv", get(export))
         .route("/claims/{id}/import.csv", post(import))
-        .route("/claims/{id}/submit", post(submit))
-        .route("/claims/{id}/review", post(review))
-        .route("/claims/{id}/close", post(close))
         .route("/claims/{id}/reopen", post(reopen))
+        .route("/claims/{id}/{action}", post(change_status))
 }
 
 pub(crate) fn inventory_error(e: InventoryError) -> ApiError {
@@ -403,36 +401,21 @@ async fn status_answer(state: &AppState, s: &crate::extract::SignedIn, id: &Clai
     Ok(Json(view_json(&view)))
 }
 
-async fn submit(
+/// `POST …/submit`, `…/review`, `…/close`: a status change with no body, answered with the claim.
+async fn change_status(
     State(state): State<AppState>,
     Client(ctx): Client,
     ApiUser(s): ApiUser,
-    Path(id): Path<String>,
+    Path((id, action)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
     let id = claim_id(&id)?;
-    state.portal.submit_claim(&s.user, &id, &ctx).await.map_err(inventory_error)?;
-    status_answer(&state, &s, &id).await
-}
-
-async fn review(
-    State(state): State<AppState>,
-    Client(ctx): Client,
-    ApiUser(s): ApiUser,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    let id = claim_id(&id)?;
-    state.portal.start_review(&s.user, &id, &ctx).await.map_err(inventory_error)?;
-    status_answer(&state, &s, &id).await
-}
-
-async fn close(
-    State(state): State<AppState>,
-    Client(ctx): Client,
-    ApiUser(s): ApiUser,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    let id = claim_id(&id)?;
-    state.portal.close_claim(&s.user, &id, &ctx).await.map_err(inventory_error)?;
+    let result = match action.as_str() {
+        "submit" => state.portal.submit_claim(&s.user, &id, &ctx).await,
+        "review" => state.portal.start_review(&s.user, &id, &ctx).await,
+        "close" => state.portal.close_claim(&s.user, &id, &ctx).await,
+        _ => return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")),
+    };
+    result.map_err(inventory_error)?;
     status_answer(&state, &s, &id).await
 }
 
