@@ -182,13 +182,28 @@ impl Browser {
         let _ = std::fs::remove_dir_all(&shots);
         std::fs::create_dir_all(&shots).expect("create the screenshot directory");
         let profile = tempfile::Builder::new().prefix("e2e-chromium-").tempdir().expect("a profile directory");
-        let (driver, port) = start_driver(&program).await;
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let client = ClientBuilder::new(connector)
-            .capabilities(capabilities(profile.path(), js))
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .unwrap_or_else(|e| panic!("chromedriver could not start {CHROMIUM}: {e}"));
+        // The port is chosen free and then handed to chromedriver, so another process can take
+        // it in between, and a loaded machine can drop the first request: start afresh a few
+        // times before calling it a failure.
+        let mut attempt = 1;
+        let (client, driver) = loop {
+            let (driver, port) = start_driver(&program).await;
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(capabilities(profile.path(), js))
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(client) => break (client, driver),
+                Err(e) if attempt < 3 => {
+                    eprintln!("chromedriver attempt {attempt} failed ({e}); starting it again");
+                    drop(driver);
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(e) => panic!("chromedriver could not start {CHROMIUM}: {e}"),
+            }
+        };
         let mut browser = Browser {
             client,
             base_url: base_url.trim_end_matches('/').to_owned(),
