@@ -3,6 +3,7 @@
 //! several instances points every instance at the same shared directory (docs/deployment.md).
 
 use async_trait::async_trait;
+use time::OffsetDateTime;
 
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
@@ -22,6 +23,12 @@ pub trait FileStore: Send + Sync + std::fmt::Debug {
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, FileError>;
     /// Removing a file that is not there is not an error.
     async fn delete(&self, key: &str) -> Result<(), FileError>;
+    /// The keys of finished files last written before `cutoff` (for the sweep of files no
+    /// record names; see `Portal::sweep_unreferenced_files`).
+    async fn keys_written_before(&self, cutoff: OffsetDateTime) -> Result<Vec<String>, FileError>;
+    /// Removes what a crash in the middle of `put` left behind, when older than `cutoff`;
+    /// returns how many were removed.
+    async fn remove_partial_writes(&self, cutoff: OffsetDateTime) -> Result<u64, FileError>;
 }
 
 /// Keys are made by the domain from random ids; this guard keeps a bug from ever reaching

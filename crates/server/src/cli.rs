@@ -223,9 +223,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 }
 
 /// Sessions, codes and limits are checked on every use; this only keeps the tables small and
-/// drops expired personal data (texted-code rows hold phone numbers).
+/// drops expired personal data (texted-code rows hold phone numbers). Once at startup and then
+/// daily it also reclaims attachment files that no record names (left by a crash mid-upload).
 async fn purge_expired(portal: Portal) {
+    const TICKS_PER_FILE_SWEEP: u32 = 144; // ten-minute ticks in a day
     let mut every = tokio::time::interval(Duration::from_secs(600));
+    let mut tick: u32 = 0;
     loop {
         every.tick().await;
         let now = portal.clock.now();
@@ -235,6 +238,20 @@ async fn purge_expired(portal: Portal) {
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "could not purge expired rows"),
         }
+        if tick.is_multiple_of(TICKS_PER_FILE_SWEEP) {
+            match portal.sweep_unreferenced_files().await {
+                Ok(s) if s.unreferenced + s.partial > 0 => {
+                    tracing::info!(
+                        unreferenced = s.unreferenced,
+                        partial = s.partial,
+                        "removed attachment files no record names"
+                    )
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not sweep attachment files"),
+            }
+        }
+        tick = tick.wrapping_add(1);
     }
 }
 

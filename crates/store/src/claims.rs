@@ -532,6 +532,22 @@ macro_rules! claim_store {
                     rows.into_iter().map(q::attachment).collect()
                 }
 
+                async fn existing_attachments(&self, ids: &[AttachmentId]) -> StoreResult<Vec<AttachmentId>> {
+                    // Bounded batches keep every statement under SQLite's bind-variable limit.
+                    let mut found = Vec::new();
+                    for batch in ids.chunks(500) {
+                        let mut b = sqlx::QueryBuilder::<$db>::new("SELECT id FROM claim_attachments WHERE id IN (");
+                        let mut list = b.separated(", ");
+                        for id in batch {
+                            list.push_bind(id.as_str());
+                        }
+                        b.push(")");
+                        let rows: Vec<(String,)> = b.build_query_as().fetch_all(&self.pool).await.map_err(backend_error)?;
+                        found.extend(rows.into_iter().map(|(id,)| AttachmentId::from_stored(id)));
+                    }
+                    Ok(found)
+                }
+
                 async fn insert_attachment(
                     &self,
                     a: &Attachment,

@@ -7,6 +7,12 @@ use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
 use portal_core::files::{FileError, FileStore, check_key};
+use time::OffsetDateTime;
+
+/// `tempfile` names the file being written `.upload-<random>` beside its final name.
+const PARTIAL_PREFIX: &str = ".upload-";
+/// Keys are `<claim>/<file>`; a little room for other layouts, and no unbounded walk.
+const MAX_DEPTH: usize = 4;
 
 #[derive(Debug, Clone)]
 pub struct DirFileStore {
@@ -28,12 +34,48 @@ impl DirFileStore {
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().ok_or_else(|| std::io::Error::other("a file key needs a directory"))?;
     std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new().prefix(".upload-").tempfile_in(dir)?;
+    let mut tmp = tempfile::Builder::new().prefix(PARTIAL_PREFIX).tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     // The rename is durable only once the directory entry is.
     std::fs::File::open(dir)?.sync_all()
+}
+
+/// Every regular file under `root` last modified before `cutoff`, as (key, path, is partial).
+/// Symbolic links are neither followed nor listed. A missing root holds nothing.
+fn files_before(root: &Path, cutoff: OffsetDateTime) -> std::io::Result<Vec<(String, PathBuf, bool)>> {
+    fn walk(
+        dir: &Path,
+        prefix: &str,
+        depth: usize,
+        cutoff: OffsetDateTime,
+        out: &mut Vec<(String, PathBuf, bool)>,
+    ) -> std::io::Result<()> {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        for entry in entries {
+            let entry = entry?;
+            let Ok(name) = entry.file_name().into_string() else { continue };
+            let key = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+            let kind = entry.file_type()?;
+            if kind.is_dir() && depth < MAX_DEPTH {
+                walk(&entry.path(), &key, depth + 1, cutoff, out)?;
+            } else if kind.is_file() {
+                let modified = OffsetDateTime::from(entry.metadata()?.modified()?);
+                if modified < cutoff {
+                    out.push((key, entry.path(), name.starts_with(PARTIAL_PREFIX)));
+                }
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(root, "", 1, cutoff, &mut out)?;
+    Ok(out)
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> std::io::Result<T> + Send + 'static) -> Result<T, FileError> {
@@ -68,6 +110,33 @@ impl FileStore for DirFileStore {
             Err(e) => Err(e.into()),
         }
     }
+
+    async fn keys_written_before(&self, cutoff: OffsetDateTime) -> Result<Vec<String>, FileError> {
+        let root = self.root.clone();
+        let files = blocking(move || files_before(&root, cutoff)).await?;
+        // Anything `put` could not have written (another program's file, an odd name) is left alone.
+        Ok(files
+            .into_iter()
+            .filter(|(key, _, partial)| !partial && check_key(key).is_ok())
+            .map(|(key, ..)| key)
+            .collect())
+    }
+
+    async fn remove_partial_writes(&self, cutoff: OffsetDateTime) -> Result<u64, FileError> {
+        let root = self.root.clone();
+        blocking(move || {
+            let mut removed = 0;
+            for (_, path, _) in files_before(&root, cutoff)?.into_iter().filter(|(_, _, partial)| *partial) {
+                match std::fs::remove_file(&path) {
+                    Ok(()) => removed += 1,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(removed)
+        })
+        .await
+    }
 }
 
 #[cfg(test)]
@@ -89,6 +158,54 @@ mod tests {
         store.delete("abc/one.jpg").await.unwrap();
         store.delete("abc/one.jpg").await.unwrap();
         assert_eq!(store.get("abc/one.jpg").await.unwrap(), None);
+    }
+
+    /// Sets a file's modification time, as if it had been written at `at`.
+    fn written_at(path: &Path, at: OffsetDateTime) {
+        let file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+        file.set_modified(at.into()).unwrap();
+    }
+
+    #[tokio::test]
+    async fn old_files_are_listed_and_only_partial_writes_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("attachments");
+        let store = DirFileStore::new(&root);
+        // Nothing stored yet, not even the directory: nothing to list.
+        assert!(
+            store
+                .keys_written_before(OffsetDateTime::UNIX_EPOCH + time::Duration::days(40_000))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        store.put("c1/old.jpg", b"old").await.unwrap();
+        store.put("c1/new.jpg", b"new").await.unwrap();
+        // "Now" is when the file system says the last file was written.
+        let now = OffsetDateTime::from(std::fs::metadata(root.join("c1/new.jpg")).unwrap().modified().unwrap());
+        let cutoff = now - time::Duration::hours(1);
+        store.put("c2/old-thumb.jpg", b"thumb").await.unwrap();
+        written_at(&root.join("c1/old.jpg"), now - time::Duration::hours(2));
+        written_at(&root.join("c2/old-thumb.jpg"), now - time::Duration::days(3));
+        // What a crash in the middle of `put` leaves, old and recent; and a stranger's file.
+        for (name, age) in [(".upload-AbC123", 5), (".upload-XyZ789", 0)] {
+            let path = root.join("c1").join(name);
+            std::fs::write(&path, b"half").unwrap();
+            written_at(&path, now - time::Duration::hours(age));
+        }
+        std::fs::write(root.join("c1/README.TXT"), b"not ours").unwrap();
+        written_at(&root.join("c1/README.TXT"), now - time::Duration::days(9));
+
+        let mut keys = store.keys_written_before(cutoff).await.unwrap();
+        keys.sort();
+        assert_eq!(keys, vec!["c1/old.jpg".to_owned(), "c2/old-thumb.jpg".to_owned()]);
+
+        assert_eq!(store.remove_partial_writes(cutoff).await.unwrap(), 1);
+        assert!(!root.join("c1/.upload-AbC123").exists());
+        assert!(root.join("c1/.upload-XyZ789").exists(), "a write that may be in progress stays");
+        assert!(root.join("c1/README.TXT").exists());
+        assert_eq!(store.get("c1/new.jpg").await.unwrap().as_deref(), Some(&b"new"[..]));
     }
 
     #[tokio::test]

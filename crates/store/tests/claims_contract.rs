@@ -133,6 +133,13 @@ async fn check_attachments(store: Arc<dyn Store>) {
     assert!(!store.insert_attachment(&late, 3, &event("x")).await.unwrap());
     assert!(!store.delete_attachment(&c.id, &on_second.id, T0, &event("x")).await.unwrap());
     assert_eq!(store.attachments(&c.id).await.unwrap().len(), 1);
+
+    // The file sweep asks which of many ids still have a record: across batches, in any claim.
+    let mut asked: Vec<AttachmentId> = (0..1_200).map(|_| AttachmentId::generate(&OsRandom)).collect();
+    asked.insert(700, on_second.id.clone());
+    asked.push(first.id.clone());
+    assert_eq!(store.existing_attachments(&asked).await.unwrap(), vec![on_second.id.clone()]);
+    assert!(store.existing_attachments(&[]).await.unwrap().is_empty());
     let refused =
         store.audit_events(&AuditFilter { action: Some("x".into()), ..AuditFilter::default() }).await.unwrap();
     assert_eq!(refused.len(), 1, "only the claim's creation used the \"x\" event; refusals wrote nothing");

@@ -11,6 +11,7 @@ mod common;
 use common::*;
 use image::{ImageEncoder, Rgb, RgbImage};
 use portal_core::audit::AuditFilter;
+use portal_core::clock::Clock as _;
 use portal_core::user::Role;
 use portal_testkit::reqwest::multipart::{Form, Part};
 use portal_testkit::reqwest::{Client, StatusCode, header};
@@ -133,6 +134,78 @@ async fn photos_and_receipts_attach_to_an_item_and_come_back_byte_for_byte_with_
         let added: Vec<_> = events.iter().filter(|e| e.event.action == "claim.attachment_added").collect();
         assert_eq!(added.len(), 3);
         assert!(added.iter().all(|e| e.event.details["sha256"].as_str().is_some_and(|h| h.len() == 64)));
+    })
+    .await;
+}
+
+/// Sets a stored file's modification time, as if it had been written at `at`.
+fn written_at(path: &std::path::Path, at: time::OffsetDateTime) {
+    std::fs::OpenOptions::new().write(true).open(path).unwrap().set_modified(at.into()).unwrap();
+}
+
+#[tokio::test]
+async fn files_no_record_names_are_swept_after_an_hour_and_attached_files_never() {
+    each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (ann, ada, claim) = setup(&app).await;
+        let tv = first_item(&app, &ann, &claim).await;
+        let photo = jpeg(640, 480);
+        let a = upload(&app, &ann, &claim, &tv, "tv.jpg", "image/jpeg", photo.clone()).await.ok(StatusCode::CREATED);
+        let kept = a["id"].as_str().unwrap().to_owned();
+
+        // What a crash between writing the files and writing the row leaves: a photo and its
+        // thumbnail under an id no record names; half of a file being written; and, more
+        // recently, another unrecorded photo that could still be an upload in progress.
+        let root = app.attachments_dir();
+        let now = app.clock.now();
+        let two_hours_ago = now - time::Duration::hours(2);
+        let orphan = "0123456789abcdef0123456789abcdef";
+        let recent = "fedcba9876543210fedcba9876543210";
+        let dir = root.join(&claim);
+        for (name, at) in [
+            (format!("{orphan}.jpg"), two_hours_ago),
+            (format!("{orphan}-thumb.jpg"), two_hours_ago),
+            (".upload-Q7xk2P".to_owned(), two_hours_ago),
+            (format!("{recent}.jpg"), now - time::Duration::minutes(10)),
+            // Not a name the portal makes: somebody else's file stays, however old.
+            ("notes.txt".to_owned(), now - time::Duration::days(30)),
+        ] {
+            std::fs::write(dir.join(&name), &photo).unwrap();
+            written_at(&dir.join(&name), at);
+        }
+        // The real attachment's files are old too: being old never gets a recorded file removed.
+        for name in [format!("{kept}.jpg"), format!("{kept}-thumb.jpg")] {
+            written_at(&dir.join(name), now - time::Duration::days(400));
+        }
+
+        let sweep = app.portal.sweep_unreferenced_files().await.unwrap();
+        assert_eq!((sweep.unreferenced, sweep.partial), (2, 1));
+        let mut left: Vec<String> =
+            stored_files(&app).into_iter().map(|f| f.trim_start_matches(&format!("{claim}/")).to_owned()).collect();
+        left.sort();
+        let mut expected =
+            vec![format!("{kept}-thumb.jpg"), format!("{kept}.jpg"), format!("{recent}.jpg"), "notes.txt".into()];
+        expected.sort();
+        assert_eq!(left, expected);
+        let (status, _, bytes) = fetch(&app, &ada, a["url"].as_str().unwrap()).await;
+        assert_eq!((status, bytes), (StatusCode::OK, photo.clone()), "the attached photo is untouched");
+        let (status, _, _) = fetch(&app, &ann, a["thumbnail_url"].as_str().unwrap()).await;
+        assert_eq!(status, StatusCode::OK);
+
+        // Files under a claim this database does not hold are not the portal's to judge (another
+        // database's directory, mounted by mistake): they stay.
+        let elsewhere = root.join("00000000000000000000000000000000");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join(format!("{orphan}.jpg")), &photo).unwrap();
+        written_at(&elsewhere.join(format!("{orphan}.jpg")), now - time::Duration::days(30));
+
+        // An hour on, the unrecorded photo is no upload in progress any more.
+        app.clock.advance(time::Duration::hours(1));
+        let sweep = app.portal.sweep_unreferenced_files().await.unwrap();
+        assert_eq!((sweep.unreferenced, sweep.partial), (1, 0));
+        assert!(!dir.join(format!("{recent}.jpg")).exists());
+        assert!(dir.join(format!("{kept}.jpg")).exists() && dir.join("notes.txt").exists());
+        assert!(elsewhere.join(format!("{orphan}.jpg")).exists());
     })
     .await;
 }

@@ -1,9 +1,13 @@
 //! Attachment use-cases on `Portal`: upload (policyholder, draft only), read (anyone who may see
 //! the claim), delete. The file is written before its row: a crash between the two leaves an
 //! unreferenced file that nobody can reach (its name is a random id no row points to), never a
-//! row without a file. Deleting removes the row first for the same reason.
+//! row without a file. Deleting removes the row first for the same reason. The sweep at the end
+//! reclaims the space such files take.
+
+use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
+use time::Duration;
 use tokio::sync::Semaphore;
 
 use super::attachment::{self, Attachment, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_ITEM};
@@ -16,6 +20,19 @@ use crate::{InternalError, Portal, RequestContext};
 /// Photo decoding takes up to ~150 MiB and a core for a moment; at most two at once keeps a
 /// burst of uploads from exhausting memory or starving sign-ins.
 static DECODE_PERMITS: Semaphore = Semaphore::const_new(2);
+
+/// An upload writes its files and then its row within seconds; a file this old that no row
+/// names was left by a crash or a failed delete.
+pub const UNREFERENCED_FILE_AGE: Duration = Duration::hours(1);
+
+/// What [`Portal::sweep_unreferenced_files`] removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FileSweep {
+    /// Attachment files and thumbnails whose attachment has no record.
+    pub unreferenced: u64,
+    /// Half-written files from a crash during an upload.
+    pub partial: u64,
+}
 
 impl Portal {
     /// Checks the file from its bytes, stores it (and a thumbnail for photos) and records it on
@@ -136,6 +153,46 @@ impl Portal {
         Ok(record)
     }
 
+    /// Removes files older than [`UNREFERENCED_FILE_AGE`] that no attachment record names, and
+    /// half-written ones. Only names the portal makes (`<claim>/<attachment id>.<ext>` and
+    /// `…-thumb.jpg`) are considered, and only in claims this database holds: an instance
+    /// started by mistake on an empty database with the real attachments directory removes
+    /// nothing. Safe to run on every instance at once: deleting twice is not an error.
+    pub async fn sweep_unreferenced_files(&self) -> Result<FileSweep, InternalError> {
+        let cutoff = self.clock.now() - UNREFERENCED_FILE_AGE;
+        let mut candidates: HashMap<AttachmentId, (ClaimId, Vec<String>)> = HashMap::new();
+        for key in self.files.keys_written_before(cutoff).await? {
+            if let Some((claim, id)) = attachment_of_key(&key) {
+                candidates.entry(id).or_insert_with(|| (claim, Vec::new())).1.push(key);
+            }
+        }
+        let ids: Vec<AttachmentId> = candidates.keys().cloned().collect();
+        for id in self.store.existing_attachments(&ids).await? {
+            candidates.remove(&id);
+        }
+        let mut known_claims: HashMap<ClaimId, bool> = HashMap::new();
+        let mut sweep = FileSweep::default();
+        for (claim, keys) in candidates.into_values() {
+            let known = match known_claims.get(&claim) {
+                Some(known) => *known,
+                None => {
+                    let known = self.store.claim(&claim).await?.is_some();
+                    known_claims.insert(claim, known);
+                    known
+                }
+            };
+            if !known {
+                continue;
+            }
+            for key in keys {
+                self.files.delete(&key).await?;
+                sweep.unreferenced += 1;
+            }
+        }
+        sweep.partial = self.files.remove_partial_writes(cutoff).await?;
+        Ok(sweep)
+    }
+
     /// Best effort: a file left behind is unreachable (no row names it) and only costs space.
     pub(super) async fn remove_files(&self, record: &Attachment) {
         let mut keys = vec![record.file_key()];
@@ -150,10 +207,47 @@ impl Portal {
     }
 }
 
+/// The attachment a stored file belongs to, for the names `Attachment::file_key` and
+/// `Attachment::thumbnail_key` make; `None` for any other name.
+fn attachment_of_key(key: &str) -> Option<(ClaimId, AttachmentId)> {
+    let (claim, name) = key.split_once('/')?;
+    let (id, rest) = name.split_at_checked(32)?;
+    let ours = [".jpg", ".png", ".pdf", "-thumb.jpg"].contains(&rest);
+    if ours { Some((ClaimId::parse(claim)?, AttachmentId::parse(id)?)) } else { None }
+}
+
 fn full() -> FieldError {
     FieldError::new("file", format!("an item can have at most {MAX_ATTACHMENTS_PER_ITEM} attachments"))
 }
 
 fn io_error(what: &str) -> InventoryError {
     InternalError::from(crate::files::FileError::Io(std::io::Error::other(what.to_owned()))).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::attachment_of_key;
+
+    #[test]
+    fn only_the_names_the_portal_makes_belong_to_an_attachment() {
+        let claim = "0123456789abcdef0123456789abcdef";
+        let id = "fedcba9876543210fedcba9876543210";
+        for suffix in [".jpg", ".png", ".pdf", "-thumb.jpg"] {
+            let found = attachment_of_key(&format!("{claim}/{id}{suffix}"));
+            let found = found.as_ref().map(|(c, a)| (c.as_str(), a.as_str()));
+            assert_eq!(found, Some((claim, id)), "{suffix}");
+        }
+        for other in [
+            format!("{claim}/{id}.gif"),
+            format!("{claim}/{id}-thumb.png"),
+            format!("{claim}/{id}"),
+            format!("{claim}/notes.txt"),
+            format!("{id}.jpg"),
+            format!("short/{id}.jpg"),
+            format!("{claim}/{claim}/{id}.jpg"),
+            format!("{claim}/{}.jpg", &id[..31]),
+        ] {
+            assert_eq!(attachment_of_key(&other), None, "{other}");
+        }
+    }
 }

@@ -12,6 +12,7 @@ pub mod service;
 pub mod store;
 
 pub use attachment::{Attachment, AttachmentKind};
+pub use attachment_service::{FileSweep, UNREFERENCED_FILE_AGE};
 pub use model::{
     Access, AttachmentId, Claim, ClaimFilter, ClaimId, ClaimStatus, ClaimSummary, Condition, FieldError, Item,
     ItemDraft, ItemFields, ItemId, NewClaim, RoomTotal, StatusChange, Totals, access, totals,

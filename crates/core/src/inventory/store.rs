@@ -87,6 +87,8 @@ pub trait ClaimStore: Send + Sync {
         max_per_item: usize,
         audit: &AuditEvent,
     ) -> StoreResult<bool>;
+    /// Which of `ids` have a record (in any claim), in no particular order.
+    async fn existing_attachments(&self, ids: &[AttachmentId]) -> StoreResult<Vec<AttachmentId>>;
     /// `false` when the claim is not a draft or the attachment is not in it.
     async fn delete_attachment(
         &self,
