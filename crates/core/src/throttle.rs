@@ -58,10 +58,31 @@ pub fn retry_after_secs(d: Duration) -> u64 {
     u64::try_from(secs.max(1)).unwrap_or(1)
 }
 
+/// A wait as a person reads it, rounded up: "a minute", "58 minutes", "21 hours".
+pub fn wait_in_words(d: Duration) -> String {
+    let secs = retry_after_secs(d);
+    match secs {
+        0..=60 => "a minute".to_owned(),
+        61..=7_199 => format!("{} minutes", secs.div_ceil(60)),
+        _ => format!("{} hours", secs.div_ceil(3_600)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn waits_read_as_a_person_would_say_them() {
+        assert_eq!(wait_in_words(Duration::seconds(1)), "a minute");
+        assert_eq!(wait_in_words(Duration::seconds(60)), "a minute");
+        assert_eq!(wait_in_words(Duration::seconds(61)), "2 minutes");
+        assert_eq!(wait_in_words(Duration::seconds(3_450)), "58 minutes");
+        assert_eq!(wait_in_words(Duration::minutes(119)), "119 minutes");
+        assert_eq!(wait_in_words(Duration::hours(2)), "2 hours");
+        assert_eq!(wait_in_words(Duration::minutes(20 * 60 + 1)), "21 hours");
+    }
 
     #[test]
     fn the_fifth_failure_closes_the_account_until_the_window_ends() {

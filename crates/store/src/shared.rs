@@ -515,27 +515,38 @@ macro_rules! sql_store {
             async fn sms_send_history(&self, user: &UserId, phone_key: &str, ip: Option<&str>, now: OffsetDateTime) -> StoreResult<SendHistory> {
                 let hour_ago = ts(now - time::Duration::hours(1));
                 let day_ago = ts(now - time::Duration::days(1));
-                let (last, per_number, per_user, per_ip): (Option<i64>, i64, i64, i64) = sqlx::query_as(
-                    "SELECT \
-                       (SELECT MAX(sent_at) FROM sms_sends WHERE phone_key = $1), \
-                       (SELECT COUNT(*) FROM sms_sends WHERE phone_key = $1 AND sent_at > $2), \
-                       (SELECT COUNT(*) FROM sms_sends WHERE user_id = $3 AND sent_at > $4), \
-                       (SELECT COUNT(*) FROM sms_sends WHERE ip = $5 AND sent_at > $2)",
-                )
-                .bind(phone_key)
-                .bind(hour_ago)
-                .bind(user.as_str())
-                .bind(day_ago)
-                .bind(ip.unwrap_or(""))
-                .fetch_one(&self.pool)
-                .await
-                .map_err(backend_error)?;
+                type Window = (i64, Option<i64>);
+                let (last, per_number, per_user, per_ip): (Option<i64>, Window, Window, Window) = {
+                    let row: (Option<i64>, i64, Option<i64>, i64, Option<i64>, i64, Option<i64>) = sqlx::query_as(
+                        "SELECT \
+                           (SELECT MAX(sent_at) FROM sms_sends WHERE phone_key = $1), \
+                           (SELECT COUNT(*) FROM sms_sends WHERE phone_key = $1 AND sent_at > $2), \
+                           (SELECT MIN(sent_at) FROM sms_sends WHERE phone_key = $1 AND sent_at > $2), \
+                           (SELECT COUNT(*) FROM sms_sends WHERE user_id = $3 AND sent_at > $4), \
+                           (SELECT MIN(sent_at) FROM sms_sends WHERE user_id = $3 AND sent_at > $4), \
+                           (SELECT COUNT(*) FROM sms_sends WHERE ip = $5 AND sent_at > $2), \
+                           (SELECT MIN(sent_at) FROM sms_sends WHERE ip = $5 AND sent_at > $2)",
+                    )
+                    .bind(phone_key)
+                    .bind(hour_ago)
+                    .bind(user.as_str())
+                    .bind(day_ago)
+                    .bind(ip.unwrap_or(""))
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(backend_error)?;
+                    (row.0, (row.1, row.2), (row.3, row.4), (row.5, row.6))
+                };
                 let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+                let at = |t: Option<i64>| t.map(rows::from_ts).transpose();
                 Ok(SendHistory {
-                    last_to_number: last.map(rows::from_ts).transpose()?,
-                    to_number_last_hour: count(per_number),
-                    by_user_last_day: count(per_user),
-                    from_ip_last_hour: if ip.is_some() { count(per_ip) } else { 0 },
+                    last_to_number: at(last)?,
+                    to_number_last_hour: count(per_number.0),
+                    oldest_to_number_last_hour: at(per_number.1)?,
+                    by_user_last_day: count(per_user.0),
+                    oldest_by_user_last_day: at(per_user.1)?,
+                    from_ip_last_hour: if ip.is_some() { count(per_ip.0) } else { 0 },
+                    oldest_from_ip_last_hour: if ip.is_some() { at(per_ip.1)? } else { None },
                 })
             }
 

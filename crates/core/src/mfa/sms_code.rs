@@ -43,20 +43,24 @@ pub fn message(portal_name: &str, host: &str, code: &str) -> String {
     format!("Your {portal_name} verification code is {code}. It expires in 10 minutes.\n\n@{host} #{code}")
 }
 
-/// Sends already counted for the limits.
+/// Sends already counted for the limits, with the oldest send each window still counts: the
+/// limit lifts when that one leaves its window, which is what `Retry-After` tells the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct SendHistory {
     pub last_to_number: Option<OffsetDateTime>,
     pub to_number_last_hour: u32,
+    pub oldest_to_number_last_hour: Option<OffsetDateTime>,
     pub by_user_last_day: u32,
+    pub oldest_by_user_last_day: Option<OffsetDateTime>,
     pub from_ip_last_hour: u32,
+    pub oldest_from_ip_last_hour: Option<OffsetDateTime>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum SendRefused {
     #[error("wait {} seconds before asking for another code", crate::throttle::retry_after_secs(*.0))]
     Cooldown(Duration),
-    #[error("too many codes were sent; try again later or use the authenticator app")]
+    #[error("too many codes were sent; try again in {} or use the authenticator app", crate::throttle::wait_in_words(*.0))]
     TooMany(Duration),
 }
 
@@ -73,13 +77,27 @@ pub fn may_send(history: &SendHistory, now: OffsetDateTime) -> Result<(), SendRe
     if let Some(last) = history.last_to_number.filter(|last| now < *last + RESEND_COOLDOWN) {
         return Err(SendRefused::Cooldown(last + RESEND_COOLDOWN - now));
     }
-    if history.to_number_last_hour >= PER_NUMBER_PER_HOUR || history.from_ip_last_hour >= PER_IP_PER_HOUR {
-        return Err(SendRefused::TooMany(Duration::hours(1)));
+    let hour = Duration::hours(1);
+    let day = Duration::days(1);
+    let windows = [
+        (history.to_number_last_hour >= PER_NUMBER_PER_HOUR, history.oldest_to_number_last_hour, hour),
+        (history.from_ip_last_hour >= PER_IP_PER_HOUR, history.oldest_from_ip_last_hour, hour),
+        (history.by_user_last_day >= PER_USER_PER_DAY, history.oldest_by_user_last_day, day),
+    ];
+    // Every full window must lift; without its oldest send (never from the stores) assume the
+    // whole window. Sends that raced past a limit can keep it closed a little longer than this
+    // says; the next refusal then gives the new time.
+    let wait = windows
+        .into_iter()
+        .filter(|(full, ..)| *full)
+        .map(|(_, oldest, window)| {
+            oldest.map_or(window, |oldest| oldest + window - now).clamp(Duration::seconds(1), window)
+        })
+        .max();
+    match wait {
+        Some(wait) => Err(SendRefused::TooMany(wait)),
+        None => Ok(()),
     }
-    if history.by_user_last_day >= PER_USER_PER_DAY {
-        return Err(SendRefused::TooMany(Duration::hours(24)));
-    }
-    Ok(())
 }
 
 /// A stored challenge, as the rules see it.
@@ -184,6 +202,30 @@ mod tests {
             ),
             Ok(())
         );
+    }
+
+    #[test]
+    fn a_full_window_lifts_when_its_oldest_send_leaves_it() {
+        // Five texts to the number, the first 50 minutes ago: the sixth may go in 10 minutes.
+        let h = SendHistory {
+            to_number_last_hour: 5,
+            oldest_to_number_last_hour: Some(T0 - Duration::minutes(50)),
+            ..SendHistory::default()
+        };
+        assert_eq!(may_send(&h, T0), Err(SendRefused::TooMany(Duration::minutes(10))));
+        // The user's daily limit too, its oldest text 3 hours ago: both must lift, the later wins.
+        let both = SendHistory { by_user_last_day: 10, oldest_by_user_last_day: Some(T0 - Duration::hours(3)), ..h };
+        assert_eq!(may_send(&both, T0), Err(SendRefused::TooMany(Duration::hours(21))));
+        // From one address, the oldest 59 min 59 s ago: one second, never zero.
+        let ip = SendHistory {
+            from_ip_last_hour: 20,
+            oldest_from_ip_last_hour: Some(T0 - Duration::seconds(3599)),
+            ..SendHistory::default()
+        };
+        assert_eq!(may_send(&ip, T0), Err(SendRefused::TooMany(Duration::seconds(1))));
+        // Counted but not full: the oldest send does not matter.
+        let open = SendHistory { to_number_last_hour: 4, ..h };
+        assert_eq!(may_send(&open, T0), Ok(()));
     }
 
     #[test]
