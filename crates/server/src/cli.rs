@@ -214,6 +214,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         for login in &demo_logins {
             println!("  {:<13} {:<28} password: {}", login.role.label(), login.email, login.password);
         }
+        println!(
+            "Demo claim {} (a draft with 8 items in 3 rooms): {url}/claims, for the policyholder and the adjuster.",
+            demo::DEMO_CLAIM_NUMBER
+        );
     }
     tracing::info!(%bound, "listening");
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())

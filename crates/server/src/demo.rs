@@ -1,12 +1,30 @@
-//! Demo accounts for a first run: when the database has no users, `serve` creates a
-//! policyholder and a support agent with random passwords and prints them once.
+//! Demo data for a first run: when the database has no users, `serve` creates a policyholder,
+//! an adjuster and a support agent with random passwords (printed once), and a draft claim the
+//! adjuster opened for the policyholder with a few items in three rooms, so every part of the
+//! portal has something to show.
 
 use portal_core::auth::NewAccount;
 use portal_core::email::Email;
+use portal_core::inventory::NewClaim;
 use portal_core::password::Password;
 use portal_core::random::{self, SecureRandom};
 use portal_core::user::{DisplayName, Role};
 use portal_core::{Portal, RequestContext};
+
+pub const DEMO_CLAIM_NUMBER: &str = "CLM-DEMO-0001";
+
+/// The demo inventory, in the CSV import format (the columns of the CSV download).
+const DEMO_ITEMS: &str = "\
+room,description,brand,model,quantity,age_years,age_months,condition,replacement_cost,business_use,category,notes
+Living room,Television 55 inch,Samsung,QN55Q60,1,2,3,good,799.99,no,Electronics,Wall-mounted above the fireplace
+Living room,Sofa 3-seat,IKEA,Kivik,1,5,0,fair,899.00,no,Furniture,
+Living room,Area rug 8x10,,,1,3,0,good,249.50,no,Furnishings,Smoke damage
+Kitchen,Stand mixer,KitchenAid,KSM150,1,4,6,good,429.99,no,Appliances,
+Kitchen,Dinner plates,Corelle,,12,6,0,good,8.99,no,Kitchenware,Set of twelve
+Bedroom,Queen mattress,Tempur-Pedic,ProAdapt,1,1,8,like_new,2199.00,no,Furniture,
+Bedroom,Winter coat,Patagonia,,2,2,0,good,229.00,no,Clothing,
+Bedroom,Laptop,Apple,MacBook Air M2,1,1,0,like_new,1199.00,yes,Electronics,Used for work
+";
 
 pub struct DemoLogin {
     pub role: Role,
@@ -29,12 +47,14 @@ pub async fn seed_if_empty(portal: &Portal) -> anyhow::Result<Vec<DemoLogin>> {
         return Ok(Vec::new());
     }
     let mut logins = Vec::new();
+    let mut accounts = Vec::new();
     for (role, email, name) in [
         (Role::Policyholder, "demo@example.com", "Dana Demo"),
+        (Role::Adjuster, "adjuster@example.com", "Alex Adjuster"),
         (Role::Support, "support.agent@example.com", "Sam Support"),
     ] {
         let password = readable_password(portal.rng.as_ref());
-        portal
+        let user = portal
             .create_account(
                 NewAccount {
                     email: Email::parse(email)?,
@@ -47,7 +67,32 @@ pub async fn seed_if_empty(portal: &Portal) -> anyhow::Result<Vec<DemoLogin>> {
                 &RequestContext::cli(),
             )
             .await?;
+        accounts.push(user);
         logins.push(DemoLogin { role, email: email.to_owned(), password });
     }
+    let [policyholder, adjuster, _] = accounts.as_slice() else {
+        anyhow::bail!("the demo accounts were not all created");
+    };
+    // Through the same use-cases as the pages, so the demo claim is audited like any other.
+    let ctx = RequestContext::cli();
+    let loss_date = portal.clock.now().date() - time::Duration::days(12);
+    let invite = portal
+        .open_claim(
+            adjuster,
+            NewClaim {
+                claim_number: DEMO_CLAIM_NUMBER.to_owned(),
+                loss_date: loss_date.to_string(),
+                loss_address: "12 Elm Street, Springfield, IL 62701".to_owned(),
+                policyholder_email: policyholder.email.as_str().to_owned(),
+                policyholder_name: policyholder.name.as_str().to_owned(),
+            },
+            &ctx,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("opening the demo claim: {e}"))?;
+    portal
+        .import_csv(policyholder, &invite.claim.id, DEMO_ITEMS.as_bytes(), false, &ctx)
+        .await
+        .map_err(|e| anyhow::anyhow!("adding the demo items: {e}"))?;
     Ok(logins)
 }

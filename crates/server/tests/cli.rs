@@ -402,7 +402,8 @@ fn serve_prints_its_url_and_demo_logins_warns_about_unknown_variables_and_answer
 
     let lines = server.read_stdout_until(|lines| {
         lines.iter().any(|l| l.contains("is running at http://"))
-            && lines.iter().filter(|l| l.contains("password:")).count() >= 2
+            && lines.iter().filter(|l| l.contains("password:")).count() >= 3
+            && lines.iter().any(|l| l.contains("Demo claim"))
     });
     let output = lines.join("\n");
     let running = lines.iter().find(|l| l.contains("is running at http://")).unwrap();
@@ -423,6 +424,9 @@ fn serve_prints_its_url_and_demo_logins_warns_about_unknown_variables_and_answer
     };
     let (email, password) = login_of("Policyholder");
     assert!(password.len() >= 12, "demo passwords meet the length rule: {password:?}");
+    let (adjuster, _) = login_of("Adjuster");
+    assert_eq!(adjuster, "adjuster@example.com");
+    assert!(output.contains("Demo claim CLM-DEMO-0001"), "{output}");
 
     let stderr = server.wait_for_stderr("PORTAL_FOO");
     assert!(stderr.contains("PORTAL_FOO"), "the unknown variable is warned about:\n{stderr}");
@@ -442,6 +446,29 @@ fn serve_prints_its_url_and_demo_logins_warns_about_unknown_variables_and_answer
     let wrong = serde_json::json!({ "email": email, "password": "not the printed password" }).to_string();
     assert_eq!(http(&addr, "POST", "/api/v1/login", Some(&wrong)).status, 401);
     drop(server);
+
+    // The demo claim is the adjuster's, for the demo policyholder, a draft with its items.
+    let url = format!("sqlite://{}", sandbox.path().join("portal.db").display());
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let (owner, assigned, status, items, rooms, total): (String, String, String, i64, i64, i64) =
+        runtime.block_on(async {
+            let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+            let row = sqlx::query_as(
+                "SELECT p.email, a.email, c.status, COUNT(i.id), COUNT(DISTINCT i.room), \
+                 SUM(i.quantity * i.cost_cents) \
+                 FROM claims c JOIN users p ON p.id = c.policyholder_id JOIN users a ON a.id = c.adjuster_id \
+                 JOIN claim_items i ON i.claim_id = c.id WHERE c.claim_number = 'CLM-DEMO-0001' \
+                 GROUP BY p.email, a.email, c.status",
+            )
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            pool.close().await;
+            row
+        });
+    assert_eq!((owner.as_str(), assigned.as_str(), status.as_str()), (email.as_str(), "adjuster@example.com", "draft"));
+    assert_eq!((items, rooms), (8, 3));
+    assert_eq!(total, 79_999 + 89_900 + 24_950 + 42_999 + 12 * 899 + 219_900 + 2 * 22_900 + 119_900);
 
     // A second start finds the accounts and prints no new demo passwords.
     let again = Server::start(&sandbox, &[("PORTAL_LISTEN", "127.0.0.1:0")]);
