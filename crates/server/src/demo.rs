@@ -8,7 +8,7 @@ use portal_core::email::Email;
 use portal_core::inventory::NewClaim;
 use portal_core::password::Password;
 use portal_core::random::{self, SecureRandom};
-use portal_core::user::{DisplayName, Role};
+use portal_core::user::{DisplayName, Role, User};
 use portal_core::{Portal, RequestContext};
 
 pub const DEMO_CLAIM_NUMBER: &str = "CLM-DEMO-0001";
@@ -73,7 +73,16 @@ pub async fn seed_if_empty(portal: &Portal) -> anyhow::Result<Vec<DemoLogin>> {
     let [policyholder, adjuster, _] = accounts.as_slice() else {
         anyhow::bail!("the demo accounts were not all created");
     };
-    // Through the same use-cases as the pages, so the demo claim is audited like any other.
+    // The logins are printed whatever happens next: the accounts exist now, and a second start
+    // seeds nothing, so a failed demo claim must not lose them.
+    if let Err(e) = seed_demo_claim(portal, policyholder, adjuster).await {
+        tracing::warn!(error = %e, "could not create the demo claim; the demo logins work without it");
+    }
+    Ok(logins)
+}
+
+/// Through the same use-cases as the pages, so the demo claim is audited like any other.
+async fn seed_demo_claim(portal: &Portal, policyholder: &User, adjuster: &User) -> anyhow::Result<()> {
     let ctx = RequestContext::cli();
     let loss_date = portal.clock.now().date() - time::Duration::days(12);
     let invite = portal
@@ -94,5 +103,5 @@ pub async fn seed_if_empty(portal: &Portal) -> anyhow::Result<Vec<DemoLogin>> {
         .import_csv(policyholder, &invite.claim.id, DEMO_ITEMS.as_bytes(), false, &ctx)
         .await
         .map_err(|e| anyhow::anyhow!("adding the demo items: {e}"))?;
-    Ok(logins)
+    Ok(())
 }

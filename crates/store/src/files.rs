@@ -57,18 +57,26 @@ fn files_before(root: &Path, cutoff: OffsetDateTime) -> std::io::Result<Vec<(Str
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
             Err(e) => return Err(e),
         };
+        // Files come and go while we walk (uploads, deletes, another instance's sweep): one
+        // that vanished is skipped, not an error.
+        let gone = |e: &std::io::Error| e.kind() == std::io::ErrorKind::NotFound;
         for entry in entries {
-            let entry = entry?;
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) if gone(&e) => continue,
+                Err(e) => return Err(e),
+            };
             let Ok(name) = entry.file_name().into_string() else { continue };
             let key = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
-            let kind = entry.file_type()?;
+            let (kind, modified) = match entry.metadata().and_then(|m| Ok((m.file_type(), m.modified()?))) {
+                Ok(found) => found,
+                Err(e) if gone(&e) => continue,
+                Err(e) => return Err(e),
+            };
             if kind.is_dir() && depth < MAX_DEPTH {
                 walk(&entry.path(), &key, depth + 1, cutoff, out)?;
-            } else if kind.is_file() {
-                let modified = OffsetDateTime::from(entry.metadata()?.modified()?);
-                if modified < cutoff {
-                    out.push((key, entry.path(), name.starts_with(PARTIAL_PREFIX)));
-                }
+            } else if kind.is_file() && OffsetDateTime::from(modified) < cutoff {
+                out.push((key, entry.path(), name.starts_with(PARTIAL_PREFIX)));
             }
         }
         Ok(())

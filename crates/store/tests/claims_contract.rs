@@ -107,8 +107,17 @@ async fn check_attachments(store: Arc<dyn Store>) {
     assert_eq!(listed[0], first, "stored as given, first upload first");
 
     // An item of another claim, or no item at all, takes nothing.
+    let other = claim("C-3", &ann, &adjuster);
+    store.insert_claim(&other, None, "adj2@example.com", &event("claim.created")).await.unwrap();
+    let elsewhere = (ItemId::generate(&OsRandom), fields("Elsewhere", 1, 100));
+    assert!(
+        store.insert_items(&other.id, std::slice::from_ref(&elsewhere), T0, &event("claim.imported")).await.unwrap()
+    );
+    let crossed = attachment(&c, &elsewhere.0, &ann, "crossed.jpg");
+    assert!(!store.insert_attachment(&crossed, 3, &event("x")).await.unwrap(), "the item is in another claim");
     let stranger = attachment(&c, &ItemId::generate(&OsRandom), &ann, "x.jpg");
     assert!(!store.insert_attachment(&stranger, 3, &event("x")).await.unwrap());
+    assert!(store.attachments(&other.id).await.unwrap().is_empty());
 
     let on_second = attachment(&c, &items[1].0, &ann, "b.jpg");
     assert!(store.insert_attachment(&on_second, 3, &event("claim.attachment_added")).await.unwrap());

@@ -12,7 +12,6 @@ use common::*;
 use image::{ImageEncoder, Rgb, RgbImage};
 use portal_core::audit::AuditFilter;
 use portal_core::clock::Clock as _;
-use portal_core::user::Role;
 use portal_testkit::reqwest::multipart::{Form, Part};
 use portal_testkit::reqwest::{Client, StatusCode, header};
 use portal_testkit::{TestApp, csrf_from};
@@ -333,7 +332,6 @@ async fn nobody_reaches_an_attachment_of_a_claim_that_is_not_theirs_by_any_id() 
                 format!("/claims/{claim}/attachments/{photo_id}/thumbnail"),
                 format!("/claims/{own}/attachments/{photo_id}"),
                 format!("/api/v1/claims/{claim}/attachments/{}", "0".repeat(32)),
-                format!("/api/v1/claims/{claim}/attachments/../../secret.key"),
             ] {
                 assert_eq!(fetch(&app, who, &path).await.0, StatusCode::NOT_FOUND, "GET {path}");
             }
@@ -351,7 +349,19 @@ async fn nobody_reaches_an_attachment_of_a_claim_that_is_not_theirs_by_any_id() 
         upload(&app, &bob, &own, &tv, "x.pdf", "application/pdf", PDF.to_vec())
             .await
             .error(StatusCode::NOT_FOUND, "not_found");
-        let _ = bobs_item;
+        // Ann, who sees her claim, cannot attach to Bob's item through it.
+        upload(&app, &ann, &claim, bobs_item, "x.pdf", "application/pdf", PDF.to_vec())
+            .await
+            .error(StatusCode::NOT_FOUND, "not_found");
+        // Nor climb out of the store with an encoded path as the id (the URL keeps the `%2F`, so
+        // the handler gets `../../secret.key` as one segment).
+        for path in [
+            format!("/api/v1/claims/{claim}/attachments/..%2F..%2Fsecret.key"),
+            format!("/claims/{claim}/attachments/..%2F..%2Fsecret.key"),
+            format!("/claims/{claim}/attachments/..%2F..%2Fsecret.key/thumbnail"),
+        ] {
+            assert_eq!(fetch(&app, &ann, &path).await.0, StatusCode::NOT_FOUND, "GET {path}");
+        }
 
         let anonymous = app.client();
         let a = call(&app, &anonymous, "GET", &format!("/api/v1/claims/{claim}/attachments/{photo_id}"), None).await;
@@ -466,11 +476,21 @@ async fn the_import_page_shows_every_problem_or_every_row_before_anything_is_sav
             );
         }
 
-        let rows: String = (0..30).map(|n| format!("Room {},Thing {n},,,1,0,0,good,{n}.50,no,,\n", n % 3)).collect();
-        let form = file_form(&csrf, "mine.csv", format!("{header_row}\n{rows}").into_bytes()).text("step", "check");
+        // The first item's note runs over two lines and a blank line follows it: the preview's
+        // line numbers are the file's, as an error's would be.
+        let rows: String = (1..30).map(|n| format!("Room {},Thing {n},,,1,0,0,good,{n}.50,no,,\n", n % 3)).collect();
+        let first = "Room 0,Thing 0,,,1,0,0,good,0.50,no,,\"bought in\nMarch\"\n\n";
+        let form =
+            file_form(&csrf, "mine.csv", format!("{header_row}\n{first}{rows}").into_bytes()).text("step", "check");
         let (status, _, html) = multipart(&app, &ann, &import, form).await;
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("Import 30 items") && html.contains("Thing 29"), "{html}");
+        for (line, thing) in [(2, "Thing 0"), (5, "Thing 1"), (33, "Thing 29")] {
+            assert!(
+                html.contains(&format!("<tr><td class=\"num\">{line}</td><td>Room {}</td><td>{thing}</td>", &thing[6..].parse::<u32>().unwrap() % 3)),
+                "{thing} on line {line}: {html}"
+            );
+        }
         assert_eq!(get_claim(&app, &ann, &claim).await["items"].as_array().unwrap().len(), 0, "a check saves nothing");
 
         let file_b64 = portal_testkit::hidden_input(&html, "file_b64").unwrap();
@@ -489,7 +509,6 @@ async fn the_import_page_shows_every_problem_or_every_row_before_anything_is_sav
         assert_eq!(page(&app, &ada, &import).await.0, StatusCode::FORBIDDEN);
         let stranger = policyholder(&app, "mallory@example.com").await;
         assert_eq!(page(&app, &stranger, &import).await.0, StatusCode::NOT_FOUND);
-        let _ = Role::Policyholder;
     })
     .await;
 }

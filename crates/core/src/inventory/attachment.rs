@@ -138,8 +138,8 @@ pub fn prepare(bytes: &[u8]) -> Result<PreparedFile, FieldError> {
         }
         AttachmentKind::Jpeg | AttachmentKind::Png => {
             let format = if kind == AttachmentKind::Jpeg { ImageFormat::Jpeg } else { ImageFormat::Png };
-            let image = decode(bytes, format)?;
-            Ok(PreparedFile { kind, thumbnail: Some(thumbnail(&image)?) })
+            let small = decode_to_thumbnail(bytes, format)?;
+            Ok(PreparedFile { kind, thumbnail: Some(encode_thumbnail(&small)?) })
         }
     }
 }
@@ -152,26 +152,35 @@ fn damaged(kind: &str) -> FieldError {
     FieldError::new("file", format!("this {kind} image is damaged or incomplete"))
 }
 
-fn decode(bytes: &[u8], format: ImageFormat) -> Result<DynamicImage, FieldError> {
+/// Decoded pixels may take at most this much memory. `ImageReader::into_decoder` does not apply
+/// `Limits::max_alloc` to the pixel buffer (image 0.25), so the decoder's own count is checked
+/// before any pixel is decoded: a 372 KiB PNG can declare 49 megapixels of 16-bit RGBA (392 MB).
+pub const MAX_DECODED_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The photo as a small image, already turned upright: only the thumbnail is ever rotated, so
+/// one full-size buffer is the most a photo costs.
+fn decode_to_thumbnail(bytes: &[u8], format: ImageFormat) -> Result<DynamicImage, FieldError> {
     let name = if format == ImageFormat::Jpeg { "JPEG" } else { "PNG" };
     let mut reader = ImageReader::new(Cursor::new(bytes));
     reader.set_format(format);
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_IMAGE_SIDE);
     limits.max_image_height = Some(MAX_IMAGE_SIDE);
-    limits.max_alloc = Some(256 * 1024 * 1024);
+    limits.max_alloc = Some(MAX_DECODED_BYTES);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(|e| size_or_damaged(&e, name))?;
     let (width, height) = decoder.dimensions();
-    if u64::from(width) * u64::from(height) > MAX_IMAGE_PIXELS {
+    if u64::from(width) * u64::from(height) > MAX_IMAGE_PIXELS || decoder.total_bytes() > MAX_DECODED_BYTES {
         return Err(too_many_pixels());
     }
     let orientation = decoder.orientation().ok();
-    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| size_or_damaged(&e, name))?;
+    let image = DynamicImage::from_decoder(decoder).map_err(|e| size_or_damaged(&e, name))?;
+    let mut small = image.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE);
+    drop(image);
     if let Some(o) = orientation {
-        image.apply_orientation(o);
+        small.apply_orientation(o);
     }
-    Ok(image)
+    Ok(small)
 }
 
 fn too_many_pixels() -> FieldError {
@@ -191,8 +200,8 @@ fn size_or_damaged(e: &image::ImageError, name: &str) -> FieldError {
     }
 }
 
-fn thumbnail(image: &DynamicImage) -> Result<Vec<u8>, FieldError> {
-    let small = image.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE).to_rgb8();
+fn encode_thumbnail(small: &DynamicImage) -> Result<Vec<u8>, FieldError> {
+    let small = small.to_rgb8();
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80)
         .encode_image(&small)
@@ -309,6 +318,40 @@ mod tests {
         header.extend_from_slice(&crc.to_be_bytes());
         let err = prepare(&header).unwrap_err();
         assert!(err.message.contains("too large"), "{}", err.message);
+    }
+
+    /// A PNG chunk: length, type, data, CRC of type and data.
+    fn chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+        let mut typed = kind.to_vec();
+        typed.extend_from_slice(data);
+        let mut out = u32::try_from(data.len()).unwrap().to_be_bytes().to_vec();
+        out.extend_from_slice(&typed);
+        out.extend_from_slice(&crc32(&typed).to_be_bytes());
+        out
+    }
+
+    #[test]
+    fn a_photo_within_the_pixel_limits_but_too_deep_to_hold_is_refused_before_decoding() {
+        // 7000 × 7000 is under 50 megapixels, but at 16-bit RGBA it decodes to 392 MB: the
+        // declared size is refused before a pixel buffer exists (the data behind is not real).
+        let mut ihdr = Vec::new();
+        ihdr.extend_from_slice(&7_000u32.to_be_bytes());
+        ihdr.extend_from_slice(&7_000u32.to_be_bytes());
+        ihdr.extend_from_slice(&[16, 6, 0, 0, 0]);
+        let mut file = b"\x89PNG\r\n\x1a\n".to_vec();
+        file.extend(chunk(b"IHDR", &ihdr));
+        file.extend(chunk(b"IDAT", &[0x78, 0x9c, 0x03, 0x00]));
+        file.extend(chunk(b"IEND", &[]));
+        let err = prepare(&file).unwrap_err();
+        assert!(err.message.contains("too large"), "{}", err.message);
+        // The same picture at 8-bit RGB (147 MB) is within the limits: it fails only as damaged.
+        let mut ihdr8 = ihdr.clone();
+        ihdr8[8..10].copy_from_slice(&[8, 2]);
+        let mut file = b"\x89PNG\r\n\x1a\n".to_vec();
+        file.extend(chunk(b"IHDR", &ihdr8));
+        file.extend(chunk(b"IDAT", &[0x78, 0x9c, 0x03, 0x00]));
+        file.extend(chunk(b"IEND", &[]));
+        assert!(prepare(&file).unwrap_err().message.contains("damaged"));
     }
 
     fn crc32(data: &[u8]) -> u32 {

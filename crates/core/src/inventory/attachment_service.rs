@@ -17,8 +17,8 @@ use crate::audit::action;
 use crate::user::User;
 use crate::{InternalError, Portal, RequestContext};
 
-/// Photo decoding takes up to ~150 MiB and a core for a moment; at most two at once keeps a
-/// burst of uploads from exhausting memory or starving sign-ins.
+/// Photo decoding takes up to `MAX_DECODED_BYTES` (256 MiB) and a core for a moment; at most two
+/// at once keeps a burst of uploads from exhausting memory or starving sign-ins.
 static DECODE_PERMITS: Semaphore = Semaphore::const_new(2);
 
 /// An upload writes its files and then its row within seconds; a file this old that no row
@@ -55,12 +55,15 @@ impl Portal {
         if existing >= MAX_ATTACHMENTS_PER_ITEM {
             return Err(full().into());
         }
-        let (prepared, bytes) = {
-            let _permit = DECODE_PERMITS.acquire().await.map_err(|_| io_error("decoder closed"))?;
-            tokio::task::spawn_blocking(move || (attachment::prepare(&bytes), bytes))
-                .await
-                .map_err(|_| io_error("decoder task failed"))?
-        };
+        // The permit moves into the blocking task: a client that disconnects drops this future,
+        // but the decoding goes on, and must go on counting against the limit.
+        let permit = DECODE_PERMITS.acquire().await.map_err(|_| io_error("decoder closed"))?;
+        let (prepared, bytes) = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            (attachment::prepare(&bytes), bytes)
+        })
+        .await
+        .map_err(|_| io_error("decoder task failed"))?;
         let prepared = prepared?;
         let now = self.clock.now();
         let record = Attachment {
@@ -89,13 +92,9 @@ impl Portal {
             .detail("kind", record.kind.as_str())
             .detail("size_bytes", record.size_bytes)
             .detail("sha256", record.sha256.as_str());
-        let written = match self.store.insert_attachment(&record, MAX_ATTACHMENTS_PER_ITEM, &audit).await {
-            Ok(written) => written,
-            Err(e) => {
-                self.remove_files(&record).await;
-                return Err(e.into());
-            }
-        };
+        // On an error the row may still have been committed (a lost acknowledgement), so the
+        // files stay; if no row names them, the sweep removes them after an hour.
+        let written = self.store.insert_attachment(&record, MAX_ATTACHMENTS_PER_ITEM, &audit).await?;
         if !written {
             self.remove_files(&record).await;
             // Lost a race: the claim was submitted, the item deleted, or the item filled up.

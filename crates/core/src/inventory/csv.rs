@@ -179,6 +179,12 @@ fn column_of(field: &str) -> &str {
 /// Reads a whole file. Either every row is a valid item (in file order), or every problem found,
 /// by line and column; the caller saves nothing then.
 pub fn parse(bytes: &[u8]) -> Result<Vec<ItemFields>, Vec<ImportError>> {
+    parse_with_lines(bytes).map(|rows| rows.into_iter().map(|(_, fields)| fields).collect())
+}
+
+/// [`parse`], with the line each item starts on in the file (blank lines and line breaks inside
+/// quoted values count, as in the error messages).
+pub fn parse_with_lines(bytes: &[u8]) -> Result<Vec<(usize, ItemFields)>, Vec<ImportError>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let records = records(bytes).map_err(|e| vec![e])?;
     let Some((header, rows)) = records.split_first() else {
@@ -252,7 +258,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<ItemFields>, Vec<ImportError>> {
         }
         let d = draft_from(&texts, quantity, age_years, age_months, cost, business_use);
         match d.validate_all() {
-            Ok(fields) => items.push(fields),
+            Ok(fields) => items.push((line, fields)),
             Err(e) => push_field_errors(&mut errors, line, Some(e)),
         }
     }

@@ -86,6 +86,8 @@ impl ClaimView {
 #[derive(Debug, Clone)]
 pub struct ImportOutcome {
     pub items: Vec<ItemFields>,
+    /// The line in the file where each of `items` starts.
+    pub lines: Vec<usize>,
     /// `false` for a dry run.
     pub saved: bool,
 }
@@ -417,7 +419,8 @@ impl Portal {
         ctx: &RequestContext,
     ) -> Result<ImportOutcome, InventoryError> {
         let summary = self.reach_editable(actor, id).await?;
-        let items = csv::parse(bytes).map_err(InventoryError::Import)?;
+        let (lines, items): (Vec<usize>, Vec<ItemFields>) =
+            csv::parse_with_lines(bytes).map_err(InventoryError::Import)?.into_iter().unzip();
         let room = MAX_ITEMS_PER_CLAIM.saturating_sub(usize::try_from(summary.item_count).unwrap_or(usize::MAX));
         if items.len() > room {
             return Err(InventoryError::Import(vec![ImportError {
@@ -427,7 +430,7 @@ impl Portal {
             }]));
         }
         if dry_run {
-            return Ok(ImportOutcome { items, saved: false });
+            return Ok(ImportOutcome { items, lines, saved: false });
         }
         let with_ids: Vec<(ItemId, ItemFields)> =
             items.iter().map(|f| (ItemId::generate(self.rng.as_ref()), f.clone())).collect();
@@ -435,7 +438,7 @@ impl Portal {
         if !self.store.insert_items(id, &with_ids, self.clock.now(), &audit).await? {
             return Err(InventoryError::Locked);
         }
-        Ok(ImportOutcome { items, saved: true })
+        Ok(ImportOutcome { items, lines, saved: true })
     }
 
     async fn move_claim(

@@ -74,9 +74,7 @@ impl SendRefused {
 
 /// Whether another code may be sent now.
 pub fn may_send(history: &SendHistory, now: OffsetDateTime) -> Result<(), SendRefused> {
-    if let Some(last) = history.last_to_number.filter(|last| now < *last + RESEND_COOLDOWN) {
-        return Err(SendRefused::Cooldown(last + RESEND_COOLDOWN - now));
-    }
+    let cooldown = history.last_to_number.filter(|last| now < *last + RESEND_COOLDOWN);
     let hour = Duration::hours(1);
     let day = Duration::days(1);
     let windows = [
@@ -94,9 +92,11 @@ pub fn may_send(history: &SendHistory, now: OffsetDateTime) -> Result<(), SendRe
             oldest.map_or(window, |oldest| oldest + window - now).clamp(Duration::seconds(1), window)
         })
         .max();
-    match wait {
-        Some(wait) => Err(SendRefused::TooMany(wait)),
-        None => Ok(()),
+    // A full window is reported before the cooldown: its wait is the one that matters.
+    match (wait, cooldown) {
+        (Some(wait), _) => Err(SendRefused::TooMany(wait)),
+        (None, Some(last)) => Err(SendRefused::Cooldown(last + RESEND_COOLDOWN - now)),
+        (None, None) => Ok(()),
     }
 }
 
@@ -223,6 +223,9 @@ mod tests {
             ..SendHistory::default()
         };
         assert_eq!(may_send(&ip, T0), Err(SendRefused::TooMany(Duration::seconds(1))));
+        // Within the 30-second cooldown too: the full window's wait is the one reported.
+        let just_sent = SendHistory { last_to_number: Some(T0 - Duration::seconds(5)), ..h };
+        assert_eq!(may_send(&just_sent, T0), Err(SendRefused::TooMany(Duration::minutes(10))));
         // Counted but not full: the oldest send does not matter.
         let open = SendHistory { to_number_last_hour: 4, ..h };
         assert_eq!(may_send(&open, T0), Ok(()));

@@ -13,7 +13,7 @@ use axum::routing::get;
 use base64::Engine as _;
 use portal_core::inventory::csv::{COLUMNS, ImportError};
 use portal_core::inventory::money::format_money;
-use portal_core::inventory::{ClaimId, InventoryError, ItemFields};
+use portal_core::inventory::{ClaimId, ImportOutcome, InventoryError, ItemFields};
 
 use super::attachments::{MultipartError, read_multipart, unreadable};
 use super::claims::{expired, not_found, page_error};
@@ -94,12 +94,13 @@ async fn page(State(state): State<AppState>, PageUser(s): PageUser, Path(id): Pa
     }
 }
 
-fn preview_rows(items: &[ItemFields]) -> Vec<PreviewRow> {
-    items
+fn preview_rows(outcome: &ImportOutcome) -> Vec<PreviewRow> {
+    outcome
+        .items
         .iter()
-        .enumerate()
-        .map(|(n, f)| PreviewRow {
-            line: n + 2,
+        .zip(&outcome.lines)
+        .map(|(f, line)| PreviewRow {
+            line: *line,
             room: f.room.clone(),
             description: f.description.clone(),
             quantity: f.quantity,
@@ -157,7 +158,7 @@ async fn submit(
         Ok(outcome) if outcome.saved => Redirect::to(&format!("/claims/{id}?done=imported#items")).into_response(),
         Ok(outcome) => {
             page.total = format_money(outcome.items.iter().map(ItemFields::total_cents).sum());
-            page.rows = preview_rows(&outcome.items);
+            page.rows = preview_rows(&outcome);
             page.file_b64 = base64::engine::general_purpose::STANDARD.encode(&bytes);
             render(StatusCode::OK, &page)
         }
