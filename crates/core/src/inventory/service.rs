@@ -77,6 +77,16 @@ pub struct ClaimView {
 }
 
 impl ClaimView {
+    /// Each item's attachments, oldest first, grouped once: a full claim has 50 000 of them,
+    /// too many to scan per item.
+    pub fn attachments_by_item(&self) -> std::collections::HashMap<&ItemId, Vec<&Attachment>> {
+        let mut by_item: std::collections::HashMap<&ItemId, Vec<&Attachment>> = std::collections::HashMap::new();
+        for a in &self.attachments {
+            by_item.entry(&a.item_id).or_default().push(a);
+        }
+        by_item
+    }
+
     /// The policyholder may change items now.
     pub fn editable(&self) -> bool {
         self.access == Access::Policyholder && self.summary.claim.status == ClaimStatus::Draft

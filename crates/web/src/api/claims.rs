@@ -93,6 +93,7 @@ fn access_str(a: Access) -> &'static str {
 
 fn view_json(v: &ClaimView) -> Value {
     let s = &v.summary;
+    let by_item = v.attachments_by_item();
     json!({
         "id": s.claim.id,
         "claim_number": s.claim.claim_number,
@@ -106,12 +107,8 @@ fn view_json(v: &ClaimView) -> Value {
         "editable": v.editable(),
         "items": v.items.iter().map(|i| {
             let mut item = item_json(i);
-            item["attachments"] = v
-                .attachments
-                .iter()
-                .filter(|a| a.item_id == i.id)
-                .map(super::attachments::attachment_json)
-                .collect();
+            item["attachments"] =
+                by_item.get(&i.id).into_iter().flatten().map(|a| super::attachments::attachment_json(a)).collect();
             item
         }).collect::<Vec<_>>(),
         "totals": v.totals,

@@ -424,6 +424,7 @@ fn claim_page(
     notice: Option<String>,
 ) -> ClaimPage {
     let c = &v.summary.claim;
+    let by_item = v.attachments_by_item();
     let groups = v
         .totals
         .rooms
@@ -453,10 +454,7 @@ fn claim_page(
                     category: i.fields.category.clone(),
                     notes: i.fields.notes.clone(),
                     comment: i.adjuster_comment.clone(),
-                    attachments: attachment_links(
-                        &c.id,
-                        &v.attachments.iter().filter(|a| a.item_id == i.id).collect::<Vec<_>>(),
-                    ),
+                    attachments: attachment_links(&c.id, by_item.get(&i.id).map_or(&[], Vec::as_slice)),
                 })
                 .collect(),
         })
