@@ -1,10 +1,12 @@
 //! Passwords: length rules (NIST SP 800-63B: 12–256 characters, no composition rules) and
 //! argon2id hashing on a bounded blocking pool so a login flood cannot take every core.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
+use std::cell::RefCell;
 use std::fmt;
 use std::sync::Arc;
+use subtle::ConstantTimeEq as _;
 use tokio::sync::Semaphore;
 
 use crate::random::{self, SecureRandom};
@@ -73,27 +75,79 @@ pub enum HashingError {
 }
 
 /// argon2id with the OWASP-recommended m=19 MiB, t=2, p=1 (DESIGN §3).
-fn argon2id() -> Result<Argon2<'static>, HashingError> {
-    let params = Params::new(19_456, 2, 1, None).map_err(|e| HashingError::Argon2(e.to_string()))?;
-    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+fn params() -> Result<Params, HashingError> {
+    Params::new(19_456, 2, 1, None).map_err(|e| HashingError::Argon2(e.to_string()))
+}
+
+thread_local! {
+    /// argon2's working memory (19 MiB at our parameters), kept per thread and reused. Allocating
+    /// and zeroing it for every hash cost page faults on each login and let RSS swing by 19 MiB
+    /// per concurrent hash; every block is overwritten in the first pass, so reuse is safe.
+    static BLOCKS: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs argon2 over this thread's reusable block buffer.
+fn hash_into(argon: &Argon2<'_>, password: &[u8], salt: &[u8], out: &mut [u8]) -> Result<(), argon2::Error> {
+    BLOCKS.with(|cell| {
+        let mut blocks = cell.borrow_mut();
+        let needed = argon.params().block_count();
+        if blocks.len() < needed {
+            blocks.resize(needed, Block::new());
+        }
+        argon.hash_password_into_with_memory(password, salt, out, &mut blocks[..needed])
+    })
 }
 
 /// Hashes synchronously; for CLI tools and seeding. Servers use [`PasswordHasher`].
 pub fn hash_blocking(password: &Password, rng: &dyn SecureRandom) -> Result<PasswordHashString, HashingError> {
-    let salt = SaltString::encode_b64(&random::bytes::<16>(rng)).map_err(|e| HashingError::Argon2(e.to_string()))?;
-    let hash = argon2id()?
-        .hash_password(password.expose().as_bytes(), &salt)
-        .map_err(|e| HashingError::Argon2(e.to_string()))?;
-    Ok(PasswordHashString(hash.to_string()))
+    let error = |e: &dyn fmt::Display| HashingError::Argon2(e.to_string());
+    let salt_bytes = random::bytes::<16>(rng);
+    let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| error(&e))?;
+    let params = params()?;
+    let mut out = [0u8; 32];
+    hash_into(
+        &Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone()),
+        password.expose().as_bytes(),
+        &salt_bytes,
+        &mut out,
+    )
+    .map_err(|e| error(&e))?;
+    let phc = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(&params).map_err(|e| error(&e))?,
+        salt: Some(salt.as_salt()),
+        hash: Some(Output::new(&out).map_err(|e| error(&e))?),
+    };
+    Ok(PasswordHashString(phc.to_string()))
 }
 
-/// Verifies synchronously in constant time (argon2's own comparison).
+/// Verifies synchronously in constant time. The parameters, salt and length come from the stored
+/// hash (as `PasswordVerifier` would take them), so older hashes keep verifying.
 pub fn verify_blocking(password: &Password, hash: &PasswordHashString) -> bool {
     let Ok(parsed) = PasswordHash::new(&hash.0) else {
         return false;
     };
-    let Ok(argon) = argon2id() else { return false };
-    argon.verify_password(password.expose().as_bytes(), &parsed).is_ok()
+    let (Ok(algorithm), Ok(params)) = (Algorithm::try_from(parsed.algorithm), Params::try_from(&parsed)) else {
+        return false;
+    };
+    let version = match parsed.version.map(Version::try_from).transpose() {
+        Ok(v) => v.unwrap_or_default(),
+        Err(_) => return false,
+    };
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let mut salt_buf = [0u8; 64];
+    let Ok(salt_bytes) = salt.decode_b64(&mut salt_buf) else {
+        return false;
+    };
+    let mut out = vec![0u8; expected.len()];
+    if hash_into(&Argon2::new(algorithm, version, params), password.expose().as_bytes(), salt_bytes, &mut out).is_err()
+    {
+        return false;
+    }
+    bool::from(out.as_slice().ct_eq(expected.as_bytes()))
 }
 
 /// Runs argon2 off the async runtime, at most `permits` at a time.
@@ -154,6 +208,26 @@ mod tests {
         assert!(hash.0.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{}", hash.0);
         assert!(verify_blocking(&pw, &hash));
         assert!(!verify_blocking(&Password::for_login("correct horse battery!".into()).unwrap(), &hash));
+    }
+
+    #[test]
+    fn the_reused_buffer_agrees_with_the_argon2_crate_both_ways() {
+        use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
+        let pw = Password::new_checked("correct horse battery".into()).unwrap();
+        let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params().unwrap());
+        // A hash stored before this code existed, made by the crate's own allocating path.
+        let salt = SaltString::encode_b64(&[7u8; 16]).unwrap();
+        let stored = PasswordHashString(argon.hash_password(pw.expose().as_bytes(), &salt).unwrap().to_string());
+        // Twice on one thread: the second run starts from the first run's leftover blocks.
+        assert!(verify_blocking(&pw, &stored));
+        assert!(verify_blocking(&pw, &stored));
+        let ours = hash_blocking(&pw, &OsRandom).unwrap();
+        assert!(argon.verify_password(pw.expose().as_bytes(), &PasswordHash::new(&ours.0).unwrap()).is_ok());
+        // Other parameters in a stored hash are honoured (and the buffer grows for them).
+        let bigger = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(20_000, 1, 1, None).unwrap());
+        let other = PasswordHashString(bigger.hash_password(pw.expose().as_bytes(), &salt).unwrap().to_string());
+        assert!(verify_blocking(&pw, &other));
+        assert!(!verify_blocking(&Password::for_login("wrong horse battery".into()).unwrap(), &other));
     }
 
     #[test]
