@@ -262,7 +262,7 @@ macro_rules! claim_store {
                     actor: &str,
                     event: &AuditEvent,
                 ) -> StoreResult<()> {
-                    let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                    let mut tx = self.begin_write().await.map_err(backend_error)?;
                     if let Some((user, user_event)) = new_user {
                         sqlx::query(
                             "INSERT INTO users (id, email, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -355,7 +355,7 @@ macro_rules! claim_store {
                     at: OffsetDateTime,
                     event: &AuditEvent,
                 ) -> StoreResult<bool> {
-                    let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                    let mut tx = self.begin_write().await.map_err(backend_error)?;
                     if !lock_draft(&mut *tx, claim, at).await? {
                         tx.rollback().await.map_err(backend_error)?;
                         return Ok(false);
@@ -405,7 +405,7 @@ macro_rules! claim_store {
                     at: OffsetDateTime,
                     event: &AuditEvent,
                 ) -> StoreResult<bool> {
-                    let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                    let mut tx = self.begin_write().await.map_err(backend_error)?;
                     if !lock_draft(&mut *tx, claim, at).await? {
                         tx.rollback().await.map_err(backend_error)?;
                         return Ok(false);
@@ -449,7 +449,7 @@ macro_rules! claim_store {
                     at: OffsetDateTime,
                     event: &AuditEvent,
                 ) -> StoreResult<bool> {
-                    let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                    let mut tx = self.begin_write().await.map_err(backend_error)?;
                     if !lock_draft(&mut *tx, claim, at).await? {
                         tx.rollback().await.map_err(backend_error)?;
                         return Ok(false);
@@ -477,7 +477,7 @@ macro_rules! claim_store {
                     at: OffsetDateTime,
                     event: &AuditEvent,
                 ) -> StoreResult<bool> {
-                    let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                    let mut tx = self.begin_write().await.map_err(backend_error)?;
                     let done = sqlx::query(
                         "UPDATE claim_items SET adjuster_comment = $1, updated_at = $2 WHERE id = $3 AND claim_id = $4",
                     )
@@ -504,7 +504,7 @@ macro_rules! claim_store {
                     change: &StatusChange,
                     event: &AuditEvent,
                 ) -> StoreResult<bool> {
-                    let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                    let mut tx = self.begin_write().await.map_err(backend_error)?;
                     let mut b = sqlx::QueryBuilder::<$db>::new("UPDATE claims SET status = ");
                     b.push_bind(change.to.as_str()).push(", updated_at = ").push_bind(ts(change.at));
                     b.push(" WHERE id = ").push_bind(claim.as_str().to_owned()).push(" AND status IN (");
@@ -554,7 +554,7 @@ macro_rules! claim_store {
                     max_per_item: usize,
                     event: &AuditEvent,
                 ) -> StoreResult<bool> {
-                    let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                    let mut tx = self.begin_write().await.map_err(backend_error)?;
                     if !lock_draft(&mut *tx, &a.claim_id, a.created_at).await? {
                         tx.rollback().await.map_err(backend_error)?;
                         return Ok(false);
@@ -604,7 +604,7 @@ macro_rules! claim_store {
                     at: OffsetDateTime,
                     event: &AuditEvent,
                 ) -> StoreResult<bool> {
-                    let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                    let mut tx = self.begin_write().await.map_err(backend_error)?;
                     if !lock_draft(&mut *tx, claim, at).await? {
                         tx.rollback().await.map_err(backend_error)?;
                         return Ok(false);

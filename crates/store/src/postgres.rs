@@ -10,6 +10,10 @@ use crate::{ConnectError, ConnectOptions};
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
     pub(crate) pool: PgPool,
+    /// The same pool: PostgreSQL runs writers in parallel under row locks, so there is nothing
+    /// to gain from a separate writer. The field exists so the shared SQL names one place for
+    /// writes on both backends.
+    pub(crate) writer: PgPool,
 }
 
 impl PostgresStore {
@@ -33,11 +37,19 @@ impl PostgresStore {
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections.max(1))
             .acquire_timeout(Duration::from_secs(10))
+            // No `SELECT 1` round trip before every checkout: a broken connection fails its
+            // query and is dropped by the pool, and the next request gets a fresh one.
+            .test_before_acquire(false)
             .connect_with(connect)
             .await
             .map_err(ConnectError::Open)?;
         sqlx::migrate!("migrations/postgres").run(&pool).await.map_err(ConnectError::Migrate)?;
-        Ok(Self { pool })
+        Ok(Self { writer: pool.clone(), pool })
+    }
+
+    /// Starts a write transaction (plain `BEGIN`: row locks do the ordering).
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.writer.begin().await
     }
 
     /// Drops a test schema and everything in it.

@@ -4,8 +4,10 @@
 //! sqlx's generic-over-database bounds would drown every query in trait bounds; each backend
 //! still gets its own concrete type and its own migrations.
 //!
-//! SQLite note: transactions start with a write, so a writer takes the lock up front and waits
-//! on `busy_timeout` instead of failing with a stale-snapshot upgrade.
+//! Writes (single statements and every transaction, via `begin_write`) go to `self.writer`,
+//! reads outside a transaction to `self.pool`. On SQLite these are different pools: one writer
+//! connection whose transactions begin IMMEDIATE, and read-only readers (see `sqlite.rs`). On
+//! PostgreSQL both name the same pool.
 
 macro_rules! sql_store {
     ($store:ident, $backend:literal, $db:ty) => {
@@ -81,14 +83,14 @@ macro_rules! sql_store {
                 sqlx::query("INSERT INTO portal_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
                     .bind(key)
                     .bind(value)
-                    .execute(&self.pool)
+                    .execute(&self.writer)
                     .await
                     .map_err(backend_error)?;
                 self.meta(key).await?.ok_or_else(|| StoreError::Corrupt(format!("meta {key} vanished")))
             }
 
             async fn insert_user(&self, user: &User, audit: &AuditEvent) -> StoreResult<()> {
-                let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                let mut tx = self.begin_write().await.map_err(backend_error)?;
                 sqlx::query(
                     "INSERT INTO users (id, email, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
                 )
@@ -134,11 +136,11 @@ macro_rules! sql_store {
             }
 
             async fn insert_session(&self, s: &Session) -> StoreResult<()> {
-                insert_session(&self.pool, s).await
+                insert_session(&self.writer, s).await
             }
 
             async fn replace_session(&self, old: &SessionIdHash, new: &Session) -> StoreResult<()> {
-                let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                let mut tx = self.begin_write().await.map_err(backend_error)?;
                 sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
                     .bind(old.as_str())
                     .execute(&mut *tx)
@@ -159,7 +161,7 @@ macro_rules! sql_store {
                 sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
                     .bind(ts(at))
                     .bind(id.as_str())
-                    .execute(&self.pool)
+                    .execute(&self.writer)
                     .await
                     .map_err(backend_error)?;
                 Ok(())
@@ -168,7 +170,7 @@ macro_rules! sql_store {
             async fn delete_session(&self, id: &SessionIdHash) -> StoreResult<()> {
                 sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
                     .bind(id.as_str())
-                    .execute(&self.pool)
+                    .execute(&self.writer)
                     .await
                     .map_err(backend_error)?;
                 Ok(())
@@ -177,7 +179,7 @@ macro_rules! sql_store {
             async fn delete_sessions_of(&self, user: &UserId) -> StoreResult<u64> {
                 let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
                     .bind(user.as_str())
-                    .execute(&self.pool)
+                    .execute(&self.writer)
                     .await
                     .map_err(backend_error)?;
                 Ok(done.rows_affected())
@@ -194,7 +196,7 @@ macro_rules! sql_store {
                 let done = sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
                     .bind(ts(idle_before))
                     .bind(ts(created_before))
-                    .execute(&self.pool)
+                    .execute(&self.writer)
                     .await
                     .map_err(backend_error)?;
                 Ok(done.rows_affected())
@@ -221,14 +223,14 @@ macro_rules! sql_store {
                 .bind(key)
                 .bind(ts(now))
                 .bind(ts(now - window))
-                .fetch_one(&self.pool)
+                .fetch_one(&self.writer)
                 .await
                 .map_err(backend_error)?;
                 rows::throttle(row)
             }
 
             async fn throttle_clear(&self, key: &str) -> StoreResult<()> {
-                sqlx::query("DELETE FROM throttles WHERE key = $1").bind(key).execute(&self.pool).await.map_err(backend_error)?;
+                sqlx::query("DELETE FROM throttles WHERE key = $1").bind(key).execute(&self.writer).await.map_err(backend_error)?;
                 Ok(())
             }
 
@@ -238,7 +240,7 @@ macro_rules! sql_store {
                     .bind(reset.user_id.as_str())
                     .bind(ts(reset.created_at))
                     .bind(ts(reset.expires_at))
-                    .execute(&self.pool)
+                    .execute(&self.writer)
                     .await
                     .map_err(|e| conflict_or_backend(e, "reset token"))?;
                 Ok(())
@@ -251,7 +253,7 @@ macro_rules! sql_store {
                 now: OffsetDateTime,
                 mut audit: AuditEvent,
             ) -> StoreResult<Option<User>> {
-                let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                let mut tx = self.begin_write().await.map_err(backend_error)?;
                 let user_id: Option<String> = sqlx::query_scalar(
                     "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
                 )
@@ -300,7 +302,7 @@ macro_rules! sql_store {
             }
 
             async fn insert_pending_factor(&self, f: &Factor) -> StoreResult<()> {
-                let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                let mut tx = self.begin_write().await.map_err(backend_error)?;
                 sqlx::query("DELETE FROM mfa_factors WHERE user_id = $1 AND method = $2 AND confirmed_at IS NULL")
                     .bind(f.user_id.as_str())
                     .bind(f.method.as_str())
@@ -314,7 +316,7 @@ macro_rules! sql_store {
             async fn complete_second_factor(&self, c: &SecondFactorCompletion) -> StoreResult<bool> {
                 let now = ts(c.now);
                 let user = c.user_id.as_str();
-                let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                let mut tx = self.begin_write().await.map_err(backend_error)?;
                 let won = match &c.proof {
                     SecondFactorProof::ConfirmTotp { factor_id, step, created_after } => {
                         // A new authenticator replaces the old one (one confirmed factor per method).
@@ -420,7 +422,7 @@ macro_rules! sql_store {
                 challenge_id: Option<&str>,
                 audit: &AuditEvent,
             ) -> StoreResult<SecondFactorThrottle> {
-                let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                let mut tx = self.begin_write().await.map_err(backend_error)?;
                 let failures: i64 = sqlx::query_scalar(
                     "INSERT INTO mfa_throttles (user_id, failures, locked) VALUES ($1, 1, 0) \
                      ON CONFLICT (user_id) DO UPDATE SET failures = mfa_throttles.failures + 1 RETURNING failures",
@@ -464,7 +466,7 @@ macro_rules! sql_store {
                 phone_key: &str,
                 ip: Option<&str>,
             ) -> StoreResult<()> {
-                let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                let mut tx = self.begin_write().await.map_err(backend_error)?;
                 sqlx::query("UPDATE sms_challenges SET voided = 1 WHERE session_id = $1 AND purpose = $2 AND used_at IS NULL AND voided = 0")
                     .bind(c.session_id.as_str())
                     .bind(c.purpose.as_str())
@@ -561,7 +563,7 @@ macro_rules! sql_store {
                 ];
                 let mut removed = self.purge_sessions(idle_before, created_before).await?;
                 for (sql, cutoff) in statements {
-                    removed += sqlx::query(sql).bind(cutoff).execute(&self.pool).await.map_err(backend_error)?.rows_affected();
+                    removed += sqlx::query(sql).bind(cutoff).execute(&self.writer).await.map_err(backend_error)?.rows_affected();
                 }
                 Ok(removed)
             }
@@ -570,14 +572,14 @@ macro_rules! sql_store {
                 sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
                     .bind(ts(at))
                     .bind(user.as_str())
-                    .execute(&self.pool)
+                    .execute(&self.writer)
                     .await
                     .map_err(backend_error)?;
                 Ok(())
             }
 
             async fn end_sessions(&self, user: &UserId, audit: &AuditEvent) -> StoreResult<u64> {
-                let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                let mut tx = self.begin_write().await.map_err(backend_error)?;
                 let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
                     .bind(user.as_str())
                     .execute(&mut *tx)
@@ -623,7 +625,7 @@ macro_rules! sql_store {
             }
 
             async fn delete_factor(&self, user: &UserId, method: portal_core::mfa::Method, keep_one: bool, audit: &AuditEvent) -> StoreResult<bool> {
-                let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                let mut tx = self.begin_write().await.map_err(backend_error)?;
                 // A write to the user's row first: it takes the row lock (PostgreSQL) or the
                 // database write lock (SQLite) before the "is another factor left?" check.
                 sqlx::query("UPDATE users SET mfa_preferred = mfa_preferred WHERE id = $1")
@@ -658,7 +660,7 @@ macro_rules! sql_store {
             }
 
             async fn set_mfa_deadline(&self, user: &UserId, deadline: Option<time::Date>, audit: &AuditEvent) -> StoreResult<()> {
-                let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                let mut tx = self.begin_write().await.map_err(backend_error)?;
                 sqlx::query("UPDATE users SET mfa_deadline = $1 WHERE id = $2")
                     .bind(deadline.map(rows::date_text))
                     .bind(user.as_str())
@@ -670,7 +672,7 @@ macro_rules! sql_store {
             }
 
             async fn reset_mfa(&self, user: &UserId, deadline: time::Date, audit: &AuditEvent) -> StoreResult<u64> {
-                let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                let mut tx = self.begin_write().await.map_err(backend_error)?;
                 sqlx::query("UPDATE users SET mfa_deadline = $1, mfa_preferred = NULL WHERE id = $2")
                     .bind(rows::date_text(deadline))
                     .bind(user.as_str())
@@ -697,14 +699,14 @@ macro_rules! sql_store {
             }
 
             async fn unlock_second_factor(&self, user: &UserId, audit: &AuditEvent) -> StoreResult<()> {
-                let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                let mut tx = self.begin_write().await.map_err(backend_error)?;
                 sqlx::query("DELETE FROM mfa_throttles WHERE user_id = $1").bind(user.as_str()).execute(&mut *tx).await.map_err(backend_error)?;
                 insert_audit!(&mut *tx, audit)?;
                 tx.commit().await.map_err(backend_error)
             }
 
             async fn append_audit(&self, event: &AuditEvent) -> StoreResult<()> {
-                insert_audit!(&self.pool, event)?;
+                insert_audit!(&self.writer, event)?;
                 Ok(())
             }
 
