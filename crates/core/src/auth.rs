@@ -213,7 +213,7 @@ impl Portal {
     /// The live session behind `token`, with its user; expired sessions are deleted on sight.
     pub async fn resolve_session(&self, token: &SessionToken) -> Result<Option<(Session, User)>, InternalError> {
         let id = token.hash();
-        let Some(session) = self.store.session(&id).await? else {
+        let Some((session, user)) = self.store.session_with_user(&id).await? else {
             return Ok(None);
         };
         let now = self.clock.now();
@@ -225,10 +225,6 @@ impl Portal {
             SessionState::Active { needs_touch: true } => self.store.touch_session(&id, now).await?,
             SessionState::Active { needs_touch: false } => {}
         }
-        let Some(user) = self.store.user_by_id(&session.user_id).await? else {
-            self.store.delete_session(&id).await?;
-            return Ok(None);
-        };
         Ok(Some((session, user)))
     }
 

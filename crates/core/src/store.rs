@@ -52,6 +52,8 @@ pub trait Store: crate::inventory::store::ClaimStore + Send + Sync + std::fmt::D
     /// Deletes `old` and inserts `new` atomically (session rotation).
     async fn replace_session(&self, old: &SessionIdHash, new: &Session) -> StoreResult<()>;
     async fn session(&self, id: &SessionIdHash) -> StoreResult<Option<Session>>;
+    /// The session with its user, in one round trip: every signed-in request needs both.
+    async fn session_with_user(&self, id: &SessionIdHash) -> StoreResult<Option<(Session, User)>>;
     async fn touch_session(&self, id: &SessionIdHash, at: OffsetDateTime) -> StoreResult<()>;
     async fn delete_session(&self, id: &SessionIdHash) -> StoreResult<()>;
     async fn delete_sessions_of(&self, user: &UserId) -> StoreResult<u64>;
@@ -86,6 +88,19 @@ pub trait Store: crate::inventory::store::ClaimStore + Send + Sync + std::fmt::D
     async fn complete_second_factor(&self, completion: &SecondFactorCompletion) -> StoreResult<bool>;
 
     async fn second_factor_throttle(&self, user: &UserId) -> StoreResult<SecondFactorThrottle>;
+    /// Every factor of the user (confirmed and pending) and their second-factor throttle, in one
+    /// round trip: verifying a code needs both.
+    async fn second_factor_state(&self, user: &UserId) -> StoreResult<(Vec<Factor>, SecondFactorThrottle)>;
+    /// Appends `audit` for a refused attempt on a throttled account and notes `now` as the last
+    /// audited refusal, but only if no refusal was audited after `audited_before`; a
+    /// compare-and-set, so of racing refusals exactly one writes. `true` when it wrote.
+    async fn audit_throttled_refusal(
+        &self,
+        user: &UserId,
+        now: OffsetDateTime,
+        audited_before: OffsetDateTime,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
     /// In one transaction: counts a wrong code (and a wrong try on `challenge_id`), applies
     /// `schedule` to the new count, appends `audit`. Returns the new state.
     async fn record_second_factor_failure(

@@ -103,13 +103,78 @@ pub(crate) fn challenge(row: ChallengeRow) -> Result<SmsChallenge, StoreError> {
     })
 }
 
-pub(crate) fn second_factor_throttle(row: Option<(i64, Option<i64>, i64)>) -> Result<SecondFactorThrottle, StoreError> {
-    let Some((failures, paused_until, locked)) = row else { return Ok(SecondFactorThrottle::default()) };
+pub(crate) const SECOND_FACTOR_THROTTLE_COLUMNS: &str = "failures, paused_until, locked, refusal_audited_at";
+pub(crate) type SecondFactorThrottleRow = (i64, Option<i64>, i64, Option<i64>);
+
+pub(crate) fn second_factor_throttle(row: Option<SecondFactorThrottleRow>) -> Result<SecondFactorThrottle, StoreError> {
+    let Some((failures, paused_until, locked, refusal_audited_at)) = row else {
+        return Ok(SecondFactorThrottle::default());
+    };
     Ok(SecondFactorThrottle {
         consecutive_failures: u32::try_from(failures).unwrap_or(u32::MAX),
         paused_until: paused_until.map(from_ts).transpose()?,
         locked: locked != 0,
+        refusal_audited_at: refusal_audited_at.map(from_ts).transpose()?,
     })
+}
+
+/// Factor columns (NULL when the user has no factor) then throttle columns (NULL without a row).
+pub(crate) type FactorAndThrottleRow = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<Vec<u8>>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
+
+/// Splits the rows of the one-query factors-and-throttle read; the throttle repeats on each row.
+pub(crate) fn factors_and_throttle(
+    found: Vec<FactorAndThrottleRow>,
+) -> Result<(Vec<Factor>, SecondFactorThrottle), StoreError> {
+    let mut factors = Vec::with_capacity(found.len());
+    let mut throttle = None;
+    for (
+        id,
+        user_id,
+        method,
+        secret_enc,
+        phone,
+        created_at,
+        confirmed_at,
+        last_step,
+        last_used_at,
+        failures,
+        paused,
+        locked,
+        audited,
+    ) in found
+    {
+        if let (Some(id), Some(user_id), Some(method), Some(created_at)) = (id, user_id, method, created_at) {
+            factors.push(factor((
+                id,
+                user_id,
+                method,
+                secret_enc,
+                phone,
+                created_at,
+                confirmed_at,
+                last_step,
+                last_used_at,
+            ))?);
+        }
+        if throttle.is_none() {
+            throttle = failures.map(|f| (f, paused, locked.unwrap_or(0), audited));
+        }
+    }
+    Ok((factors, second_factor_throttle(throttle)?))
 }
 
 pub(crate) fn session(row: SessionRow) -> Result<Session, StoreError> {

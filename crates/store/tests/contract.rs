@@ -44,6 +44,9 @@ on_every_backend!(
     a_duplicate_email_is_a_conflict_and_leaves_no_audit_row,
     users_are_listed_by_email_and_counted,
     a_session_is_read_back_exactly_as_stored,
+    a_session_is_read_back_with_its_user_in_one_call,
+    a_replaced_session_whose_old_row_is_gone_is_still_stored,
+    a_throttled_refusal_is_audited_once_per_window_even_when_racing,
     touching_a_session_moves_only_its_last_seen_time,
     replacing_a_session_removes_the_old_id_and_stores_the_new_one,
     sessions_are_ended_one_at_a_time_or_all_of_a_user_at_once,
@@ -235,6 +238,64 @@ mod checks {
 
         let again = store.insert_session(&session).await.expect_err("the same session id twice");
         assert!(matches!(again, StoreError::Conflict(_)), "expected a conflict, got {again:?}");
+    }
+
+    pub async fn a_session_is_read_back_with_its_user_in_one_call(db: &TestDb) {
+        let store = db.store.as_ref();
+        let ann = stored_user(store, "ann@example.com").await;
+        let mut session = session_for(&ann, T0);
+        session.mfa_verified_at = Some(T0 + Duration::seconds(5));
+        store.insert_session(&session).await.unwrap();
+
+        assert_eq!(store.session_with_user(&session.id).await.unwrap(), Some((session.clone(), ann.clone())));
+        let unknown = session_for(&ann, T0).id;
+        assert_eq!(store.session_with_user(&unknown).await.unwrap(), None);
+    }
+
+    pub async fn a_replaced_session_whose_old_row_is_gone_is_still_stored(db: &TestDb) {
+        // Rotation is an UPDATE of the old row; signing out meanwhile must not lose the new one.
+        let store = db.store.as_ref();
+        let ann = stored_user(store, "ann@example.com").await;
+        let old = stored_session(store, &ann, T0).await;
+        store.delete_session(&old.id).await.unwrap();
+        let new = session_for(&ann, T0 + Duration::minutes(1));
+        store.replace_session(&old.id, &new).await.unwrap();
+        assert_eq!(store.session(&new.id).await.unwrap(), Some(new.clone()));
+        assert_eq!(store.session(&old.id).await.unwrap(), None);
+    }
+
+    pub async fn a_throttled_refusal_is_audited_once_per_window_even_when_racing(db: &TestDb) {
+        let store = db.store.clone();
+        let ann = stored_user(store.as_ref(), "ann@example.com").await;
+        let schedule = portal_core::mfa::throttle::after_failure;
+        let failure = AuditEvent::new(T0, action::MFA_VERIFY, Outcome::Failure, &ctx());
+        for _ in 0..5 {
+            store.record_second_factor_failure(&ann.id, T0, schedule, None, &failure).await.unwrap();
+        }
+        let (factors, throttle) = store.second_factor_state(&ann.id).await.unwrap();
+        assert!(factors.is_empty());
+        assert_eq!(throttle.consecutive_failures, 5);
+        assert_eq!(throttle.refusal_audited_at, None);
+
+        let refused =
+            AuditEvent::new(T0, action::MFA_THROTTLED, Outcome::Refused, &ctx()).subject(Some(&ann.id), "ann");
+        let window = Duration::minutes(1);
+        let racers = (0..10).map(|_| {
+            let (store, id, refused) = (store.clone(), ann.id.clone(), refused.clone());
+            tokio::spawn(async move { store.audit_throttled_refusal(&id, T0, T0 - window, &refused).await.unwrap() })
+        });
+        let mut won = 0;
+        for racer in racers.collect::<Vec<_>>() {
+            won += usize::from(racer.await.unwrap());
+        }
+        assert_eq!(won, 1, "exactly one of the racing refusals writes");
+        let later = T0 + Duration::seconds(59);
+        assert!(!store.audit_throttled_refusal(&ann.id, later, later - window, &refused).await.unwrap());
+        let later = T0 + Duration::seconds(60);
+        assert!(store.audit_throttled_refusal(&ann.id, later, later - window, &refused).await.unwrap());
+        let filter = AuditFilter { action: Some(action::MFA_THROTTLED.to_owned()), ..all_events() };
+        assert_eq!(store.audit_events(&filter).await.unwrap().len(), 2);
+        assert_eq!(store.second_factor_throttle(&ann.id).await.unwrap().refusal_audited_at, Some(later));
     }
 
     pub async fn touching_a_session_moves_only_its_last_seen_time(db: &TestDb) {

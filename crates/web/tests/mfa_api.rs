@@ -663,6 +663,67 @@ async fn asking_for_another_text_does_not_reset_the_wrong_code_count() {
     .await;
 }
 
+/// An attacker hammering a paused account: refusals are audited once per account per minute,
+/// not once per request (security.md), however many arrive in that minute.
+#[tokio::test]
+async fn refusals_of_a_paused_account_are_audited_once_a_minute() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        let user = app.create_user(ANN, Role::Policyholder).await;
+        let secret = enroll_totp(&app, &app.client(), ANN).await;
+        let client = app.client();
+        let throttled_audits = || async {
+            let filter = AuditFilter {
+                subject_id: Some(user.id.clone()),
+                action: Some("mfa.throttled".to_owned()),
+                limit: 1000,
+                ..AuditFilter::default()
+            };
+            app.portal.store.audit_events(&filter).await.unwrap().len()
+        };
+        // Five wrong codes pause for a minute; after it, five more pause for two.
+        for round in 0..2 {
+            app.clock.advance(Duration::seconds(30));
+            password_step(&app, &client, ANN).await;
+            let wrong = wrong_totp(&app, &secret);
+            for _ in 0..5 {
+                verify(&app, &client, "totp", &wrong).await.assert_error(StatusCode::BAD_REQUEST, "invalid_code");
+            }
+            if round == 0 {
+                app.clock.advance(Duration::seconds(60));
+            }
+        }
+        assert_eq!(throttled_audits().await, 0, "no refusal yet");
+
+        let wrong = wrong_totp(&app, &secret);
+        // The first refusals race each other (two browsers of the attacker at once).
+        let other = app.client();
+        password_step(&app, &other, ANN).await;
+        let (a, b, c, d) = tokio::join!(
+            verify(&app, &client, "totp", &wrong),
+            verify(&app, &client, "totp", &wrong),
+            verify(&app, &other, "totp", &wrong),
+            verify(&app, &other, "totp", &wrong),
+        );
+        for answer in [a, b, c, d] {
+            answer.assert_throttled("too_many_attempts");
+        }
+        for _ in 0..16 {
+            verify(&app, &client, "totp", &wrong).await.assert_throttled("too_many_attempts");
+        }
+        assert_eq!(throttled_audits().await, 1, "twenty refusals in one instant");
+        app.clock.advance(Duration::seconds(59));
+        for _ in 0..5 {
+            verify(&app, &client, "totp", &wrong).await.assert_throttled("too_many_attempts");
+        }
+        assert_eq!(throttled_audits().await, 1, "still within the minute");
+        app.clock.advance(Duration::seconds(1));
+        verify(&app, &client, "totp", &wrong).await.assert_throttled("too_many_attempts");
+        assert_eq!(throttled_audits().await, 2, "a refusal a minute after the audited one");
+    })
+    .await;
+}
+
 // ----- 8. The 100-failure lock -------------------------------------------------------------------
 
 #[tokio::test]

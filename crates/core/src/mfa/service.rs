@@ -136,8 +136,12 @@ impl Portal {
     /// What `user` must do about MFA now.
     pub async fn mfa_status(&self, user: &User) -> Result<MfaStatus, InternalError> {
         let confirmed = self.confirmed_factors(&user.id).await?;
+        Ok(self.status_from(user, confirmed))
+    }
+
+    fn status_from(&self, user: &User, confirmed: Vec<Factor>) -> MfaStatus {
         let requirement = self.requirement_for(user, &confirmed, self.clock.now());
-        Ok(MfaStatus { requirement, confirmed, preferred: user.mfa_preferred })
+        MfaStatus { requirement, confirmed, preferred: user.mfa_preferred }
     }
 
     /// The session's status, ending a half-signed-in session whose setup deadline has passed
@@ -149,6 +153,17 @@ impl Portal {
         ctx: &RequestContext,
     ) -> Result<MfaStatus, MfaError> {
         let status = self.mfa_status(user).await?;
+        self.end_if_setup_expired(session, user, status, ctx).await
+    }
+
+    /// Ends a half-signed-in session whose setup deadline has passed; else passes `status` on.
+    async fn end_if_setup_expired(
+        &self,
+        session: &Session,
+        user: &User,
+        status: MfaStatus,
+        ctx: &RequestContext,
+    ) -> Result<MfaStatus, MfaError> {
         if let (AuthLevel::PasswordVerified, MfaRequirement::SetupExpired { deadline }) =
             (session.auth_level, &status.requirement)
         {
@@ -186,20 +201,36 @@ impl Portal {
     }
 
     async fn ensure_not_throttled(&self, user: &User, ctx: &RequestContext) -> Result<(), MfaError> {
+        let throttle = self.store.second_factor_throttle(&user.id).await?;
+        self.refuse_if_throttled(user, &throttle, ctx).await
+    }
+
+    /// Refuses while the account is paused or locked. The refusal is audited at most once per
+    /// account per `REFUSAL_AUDIT_INTERVAL` (security.md): the check on the row just read skips
+    /// the write in the common case, and the store's compare-and-set settles racing refusals.
+    async fn refuse_if_throttled(
+        &self,
+        user: &User,
+        throttle: &SecondFactorThrottle,
+        ctx: &RequestContext,
+    ) -> Result<(), MfaError> {
         let now = self.clock.now();
-        let state = self.store.second_factor_throttle(&user.id).await?.state(now);
-        let refused = match state {
+        let refused = match throttle.state(now) {
             ThrottleState::Open => return Ok(()),
             ThrottleState::Paused { retry_after } => MfaError::Throttled { retry_after },
             ThrottleState::Locked => MfaError::Locked,
         };
-        self.audit(
-            AuditEvent::new(now, action::MFA_THROTTLED, Outcome::Refused, ctx)
+        if throttle.refusal_needs_audit(now) {
+            let audit = AuditEvent::new(now, action::MFA_THROTTLED, Outcome::Refused, ctx)
                 .actor(user.email.as_str())
                 .subject(Some(&user.id), user.email.as_str())
-                .detail("locked", matches!(refused, MfaError::Locked)),
-        )
-        .await;
+                .detail("locked", matches!(refused, MfaError::Locked));
+            let audited_before = now - throttle::REFUSAL_AUDIT_INTERVAL;
+            if let Err(e) = self.store.audit_throttled_refusal(&user.id, now, audited_before, &audit).await {
+                // Like `Portal::audit`: a failed audit write does not change the answer.
+                warn!(error = %e, user = %user.id, "could not audit a throttled attempt");
+            }
+        }
         Err(refused)
     }
 
@@ -551,6 +582,24 @@ impl Portal {
         }
     }
 
+    /// `ensure_may_verify` then `ensure_not_throttled`, with the factors and the throttle read
+    /// in one query: this is the path every returning user (and every attacker) takes.
+    async fn ensure_may_verify_now(
+        &self,
+        session: &Session,
+        user: &User,
+        ctx: &RequestContext,
+    ) -> Result<MfaStatus, MfaError> {
+        let (factors, throttle) = self.store.second_factor_state(&user.id).await?;
+        let confirmed = factors.into_iter().filter(Factor::is_confirmed).collect();
+        let status = self.end_if_setup_expired(session, user, self.status_from(user, confirmed), ctx).await?;
+        if !matches!(status.requirement, MfaRequirement::Verify { .. }) {
+            return Err(MfaError::WrongStep);
+        }
+        self.refuse_if_throttled(user, &throttle, ctx).await?;
+        Ok(status)
+    }
+
     /// "Send verification code" for a returning user who chose TEXT.
     pub async fn sms_login_send(
         &self,
@@ -573,8 +622,7 @@ impl Portal {
         code: &OtpCode,
         ctx: &RequestContext,
     ) -> Result<MfaCompleted, MfaError> {
-        let status = self.ensure_may_verify(session, user, ctx).await?;
-        self.ensure_not_throttled(user, ctx).await?;
+        let status = self.ensure_may_verify_now(session, user, ctx).await?;
         let now = self.clock.now();
         match method {
             Method::Totp => {

@@ -10,12 +10,18 @@ pub const FAILURES_PER_PAUSE: u32 = 5;
 pub const LOCK_AFTER: u32 = 100;
 pub const FIRST_PAUSE: Duration = Duration::minutes(1);
 pub const LONGEST_PAUSE: Duration = Duration::hours(24);
+/// A refused attempt on a paused or locked account is audited at most this often per account.
+/// Auditing every refusal let an attacker turn each request into a database write and an audit
+/// row; one row a minute still shows support when and how long an account was under attack.
+pub const REFUSAL_AUDIT_INTERVAL: Duration = Duration::minutes(1);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct SecondFactorThrottle {
     pub consecutive_failures: u32,
     pub paused_until: Option<OffsetDateTime>,
     pub locked: bool,
+    /// When a refusal of this account was last written to the audit log.
+    pub refusal_audited_at: Option<OffsetDateTime>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +43,14 @@ impl SecondFactorThrottle {
     }
 }
 
+impl SecondFactorThrottle {
+    /// Whether a refusal at `now` goes to the audit log: the first one, then one per interval.
+    /// The store repeats this test as a compare-and-set, so racing refusals write one row.
+    pub fn refusal_needs_audit(&self, now: OffsetDateTime) -> bool {
+        self.refusal_audited_at.is_none_or(|at| now - at >= REFUSAL_AUDIT_INTERVAL)
+    }
+}
+
 /// The pause that follows the `failures`-th consecutive failure, if any.
 pub fn pause_after(failures: u32) -> Option<Duration> {
     if failures == 0 || !failures.is_multiple_of(FAILURES_PER_PAUSE) {
@@ -52,6 +66,7 @@ pub fn after_failure(failures: u32, now: OffsetDateTime) -> SecondFactorThrottle
         consecutive_failures: failures,
         paused_until: pause_after(failures).map(|p| now + p),
         locked: failures >= LOCK_AFTER,
+        refusal_audited_at: None,
     }
 }
 
@@ -79,6 +94,17 @@ mod tests {
         let t = after_failure(100, now);
         assert!(t.locked);
         assert_eq!(t.state(now + Duration::days(365)), ThrottleState::Locked);
+    }
+
+    #[test]
+    fn refusals_are_audited_once_per_minute() {
+        let now = datetime!(2026-01-01 0:00 UTC);
+        let mut t = after_failure(100, now);
+        assert!(t.refusal_needs_audit(now), "the first refusal");
+        t.refusal_audited_at = Some(now);
+        assert!(!t.refusal_needs_audit(now));
+        assert!(!t.refusal_needs_audit(now + Duration::seconds(59)));
+        assert!(t.refusal_needs_audit(now + Duration::seconds(60)));
     }
 
     #[test]
