@@ -86,20 +86,43 @@ thread_local! {
     static BLOCKS: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Runs argon2 over this thread's reusable block buffer.
-fn hash_into(argon: &Argon2<'_>, password: &[u8], salt: &[u8], out: &mut [u8]) -> Result<(), argon2::Error> {
-    BLOCKS.with(|cell| {
-        let mut blocks = cell.borrow_mut();
-        let needed = argon.params().block_count();
-        if blocks.len() < needed {
-            blocks.resize(needed, Block::new());
-        }
-        argon.hash_password_into_with_memory(password, salt, out, &mut blocks[..needed])
-    })
+/// Where argon2's working memory comes from.
+#[derive(Clone, Copy)]
+enum Memory {
+    /// This thread's kept buffer: for the hashing threads, which hash again and again.
+    Reused,
+    /// A buffer freed afterwards: for one-off hashes on a thread that must not keep 19 MiB
+    /// (the dummy hash at startup runs on the caller's thread, the CLI hashes once).
+    Fresh,
+}
+
+/// Runs argon2 over `memory`.
+fn hash_into(
+    argon: &Argon2<'_>,
+    password: &[u8],
+    salt: &[u8],
+    out: &mut [u8],
+    memory: Memory,
+) -> Result<(), argon2::Error> {
+    let needed = argon.params().block_count();
+    match memory {
+        Memory::Fresh => argon.hash_password_into_with_memory(password, salt, out, vec![Block::new(); needed]),
+        Memory::Reused => BLOCKS.with(|cell| {
+            let mut blocks = cell.borrow_mut();
+            if blocks.len() < needed {
+                blocks.resize(needed, Block::new());
+            }
+            argon.hash_password_into_with_memory(password, salt, out, &mut blocks[..needed])
+        }),
+    }
 }
 
 /// Hashes synchronously; for CLI tools and seeding. Servers use [`PasswordHasher`].
 pub fn hash_blocking(password: &Password, rng: &dyn SecureRandom) -> Result<PasswordHashString, HashingError> {
+    hash_with(password, rng, Memory::Fresh)
+}
+
+fn hash_with(password: &Password, rng: &dyn SecureRandom, memory: Memory) -> Result<PasswordHashString, HashingError> {
     let error = |e: &dyn fmt::Display| HashingError::Argon2(e.to_string());
     let salt_bytes = random::bytes::<16>(rng);
     let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| error(&e))?;
@@ -110,6 +133,7 @@ pub fn hash_blocking(password: &Password, rng: &dyn SecureRandom) -> Result<Pass
         password.expose().as_bytes(),
         &salt_bytes,
         &mut out,
+        memory,
     )
     .map_err(|e| error(&e))?;
     let phc = PasswordHash {
@@ -123,7 +147,9 @@ pub fn hash_blocking(password: &Password, rng: &dyn SecureRandom) -> Result<Pass
 }
 
 /// Verifies synchronously in constant time. The parameters, salt and length come from the stored
-/// hash (as `PasswordVerifier` would take them), so older hashes keep verifying.
+/// hash (as `PasswordVerifier` would take them), so older hashes keep verifying. The calling
+/// thread keeps argon2's working memory for its next verification: call it from threads that
+/// verify repeatedly (the blocking pool), not from a runtime worker.
 pub fn verify_blocking(password: &Password, hash: &PasswordHashString) -> bool {
     let Ok(parsed) = PasswordHash::new(&hash.0) else {
         return false;
@@ -143,7 +169,14 @@ pub fn verify_blocking(password: &Password, hash: &PasswordHashString) -> bool {
         return false;
     };
     let mut out = vec![0u8; expected.len()];
-    if hash_into(&Argon2::new(algorithm, version, params), password.expose().as_bytes(), salt_bytes, &mut out).is_err()
+    if hash_into(
+        &Argon2::new(algorithm, version, params),
+        password.expose().as_bytes(),
+        salt_bytes,
+        &mut out,
+        Memory::Reused,
+    )
+    .is_err()
     {
         return false;
     }
@@ -168,7 +201,7 @@ impl PasswordHasher {
     pub async fn hash(&self, password: Password) -> Result<PasswordHashString, HashingError> {
         let _permit = self.permits.acquire().await.map_err(|_| HashingError::PoolClosed)?;
         let rng = self.rng.clone();
-        tokio::task::spawn_blocking(move || hash_blocking(&password, rng.as_ref()))
+        tokio::task::spawn_blocking(move || hash_with(&password, rng.as_ref(), Memory::Reused))
             .await
             .map_err(|e| HashingError::Argon2(e.to_string()))?
     }
