@@ -47,6 +47,9 @@ impl PostgresStore {
         Ok(Self { writer: pool.clone(), pool })
     }
 
+    /// A prepared statement holds one statement on PostgreSQL: no batching.
+    pub(crate) const MULTI_STATEMENT_QUERIES: bool = false;
+
     /// Starts a write transaction (plain `BEGIN`: row locks do the ordering).
     pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
         self.writer.begin().await

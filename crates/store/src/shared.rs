@@ -418,16 +418,20 @@ macro_rules! sql_store {
                     tx.rollback().await.map_err(backend_error)?;
                     return Ok(false);
                 }
-                sqlx::query("DELETE FROM mfa_throttles WHERE user_id = $1").bind(user).execute(&mut *tx).await.map_err(backend_error)?;
-                sqlx::query("UPDATE users SET mfa_preferred = $1, mfa_deadline = NULL, last_login_at = $3 WHERE id = $2")
-                    .bind(c.method.as_str())
-                    .bind(user)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend_error)?;
-                rotate_session(&mut tx, &c.old_session, &c.new_session).await?;
-                insert_audit!(&mut *tx, &c.audit)?;
+                if Self::MULTI_STATEMENT_QUERIES {
+                    finish_second_factor_in_one_batch(&mut tx, c).await?;
+                } else {
+                    sqlx::query("DELETE FROM mfa_throttles WHERE user_id = $1").bind(user).execute(&mut *tx).await.map_err(backend_error)?;
+                    sqlx::query("UPDATE users SET mfa_preferred = $1, mfa_deadline = NULL, last_login_at = $3 WHERE id = $2")
+                        .bind(c.method.as_str())
+                        .bind(user)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend_error)?;
+                    rotate_session(&mut tx, &c.old_session, &c.new_session).await?;
+                    insert_audit!(&mut *tx, &c.audit)?;
+                }
                 tx.commit().await.map_err(backend_error)?;
                 Ok(true)
             }
@@ -849,6 +853,58 @@ macro_rules! sql_store {
             .await
             .map_err(backend_error)?;
             Ok(done.rows_affected() == 1)
+        }
+
+        /// The writes after a won second-factor compare-and-set, sent as one multi-statement query
+        /// (SQLite only: its `$N` parameters index one argument list shared by every statement).
+        /// Each statement sent separately is a round trip to the connection's worker thread, and
+        /// on SQLite the one writer connection does these in series for every verification: four
+        /// hand-offs become one. Same statements and order as the unbatched path; the session
+        /// INSERT runs only when the rotation's UPDATE found no row (`changes()`), as in
+        /// `rotate_session`.
+        async fn finish_second_factor_in_one_batch(
+            tx: &mut sqlx::Transaction<'static, $db>,
+            c: &SecondFactorCompletion,
+        ) -> StoreResult<()> {
+            let s = &c.new_session;
+            let e = &c.audit;
+            let sql = format!(
+                "DELETE FROM mfa_throttles WHERE user_id = $1; \
+                 UPDATE users SET mfa_preferred = $2, mfa_deadline = NULL, last_login_at = $3 WHERE id = $1; \
+                 UPDATE sessions SET id_hash = $4, user_id = $5, auth_level = $6, csrf_token = $7, created_at = $8, \
+                   last_seen_at = $9, mfa_verified_at = $10, ip = $11, user_agent = $12 WHERE id_hash = $13; \
+                 INSERT INTO sessions ({}) SELECT $4, $5, $6, $7, $8, $9, $10, $11, $12 WHERE changes() = 0; \
+                 INSERT INTO audit_log (at, actor, subject_id, subject, action, outcome, ip, user_agent, details) \
+                   VALUES ($14, $15, $16, $17, $18, $19, $20, $21, $22)",
+                rows::SESSION_COLUMNS
+            );
+            sqlx::query(&sql)
+                .bind(c.user_id.as_str())
+                .bind(c.method.as_str())
+                .bind(ts(c.now))
+                .bind(s.id.as_str())
+                .bind(s.user_id.as_str())
+                .bind(s.auth_level.as_str())
+                .bind(s.csrf_token.as_str())
+                .bind(ts(s.created_at))
+                .bind(ts(s.last_seen_at))
+                .bind(s.mfa_verified_at.map(ts))
+                .bind(s.ip.as_deref())
+                .bind(s.user_agent.as_deref())
+                .bind(c.old_session.as_str())
+                .bind(ts(e.at))
+                .bind(e.actor.as_deref())
+                .bind(e.subject_id.as_ref().map(UserId::as_str))
+                .bind(e.subject.as_deref())
+                .bind(e.action.as_str())
+                .bind(e.outcome.as_str())
+                .bind(e.ip.as_deref())
+                .bind(e.user_agent.as_deref())
+                .bind(e.details.to_string())
+                .execute(&mut **tx)
+                .await
+                .map_err(|e| conflict_or_backend(e, "session"))?;
+            Ok(())
         }
 
         /// Session rotation as one UPDATE of the row, primary key included, instead of a DELETE

@@ -77,6 +77,10 @@ impl SqliteStore {
         Ok(Self { pool, writer })
     }
 
+    /// SQLite runs several `;`-separated statements sent as one query, binding `$N` in each from
+    /// the one argument list, so hot write paths send theirs in one hand-off to the worker thread.
+    pub(crate) const MULTI_STATEMENT_QUERIES: bool = true;
+
     /// Starts a write transaction on the writer, taking SQLite's write lock at once.
     pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
         self.writer.begin_with("BEGIN IMMEDIATE").await

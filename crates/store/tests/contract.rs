@@ -46,6 +46,7 @@ on_every_backend!(
     a_session_is_read_back_exactly_as_stored,
     a_session_is_read_back_with_its_user_in_one_call,
     a_replaced_session_whose_old_row_is_gone_is_still_stored,
+    a_second_factor_rotates_the_session_and_stores_it_even_if_the_old_row_is_gone,
     a_throttled_refusal_is_audited_once_per_window_even_when_racing,
     touching_a_session_moves_only_its_last_seen_time,
     replacing_a_session_removes_the_old_id_and_stores_the_new_one,
@@ -262,6 +263,62 @@ mod checks {
         store.replace_session(&old.id, &new).await.unwrap();
         assert_eq!(store.session(&new.id).await.unwrap(), Some(new.clone()));
         assert_eq!(store.session(&old.id).await.unwrap(), None);
+    }
+
+    pub async fn a_second_factor_rotates_the_session_and_stores_it_even_if_the_old_row_is_gone(db: &TestDb) {
+        use portal_core::mfa::Method;
+        use portal_core::mfa::factor::{Factor, FactorId, SecondFactorCompletion, SecondFactorProof};
+        let store = db.store.as_ref();
+        let ann = stored_user(store, "ann@example.com").await;
+        let pending = |id: FactorId| Factor {
+            id,
+            user_id: ann.id.clone(),
+            method: Method::Totp,
+            secret_enc: Some(vec![1, 2, 3]),
+            phone: None,
+            created_at: T0,
+            confirmed_at: None,
+            last_step: None,
+            last_used_at: None,
+        };
+        let completion = |factor: &FactorId, old: &Session, step: i64| {
+            let mut new = session_for(&ann, T0 + Duration::minutes(1));
+            new.mfa_verified_at = Some(T0 + Duration::minutes(1));
+            SecondFactorCompletion {
+                user_id: ann.id.clone(),
+                proof: SecondFactorProof::ConfirmTotp {
+                    factor_id: factor.clone(),
+                    step,
+                    created_after: T0 - Duration::minutes(15),
+                },
+                method: Method::Totp,
+                now: T0 + Duration::minutes(1),
+                old_session: old.id.clone(),
+                new_session: new,
+                audit: AuditEvent::new(T0, action::MFA_TOTP_CONFIRMED, Outcome::Success, &ctx()),
+            }
+        };
+
+        // The usual case: the old row becomes the new session.
+        let first = FactorId::generate(&OsRandom);
+        store.insert_pending_factor(&pending(first.clone())).await.unwrap();
+        let old = stored_session(store, &ann, T0).await;
+        let done = completion(&first, &old, 100);
+        assert!(store.complete_second_factor(&done).await.unwrap());
+        assert_eq!(store.session(&old.id).await.unwrap(), None, "the old token stops working");
+        assert_eq!(store.session(&done.new_session.id).await.unwrap(), Some(done.new_session.clone()));
+        assert_eq!(store.sessions_of(&ann.id).await.unwrap().len(), 1);
+
+        // Signed out in the meantime: the new session is stored all the same.
+        let second = FactorId::generate(&OsRandom);
+        store.insert_pending_factor(&pending(second.clone())).await.unwrap();
+        let gone = session_for(&ann, T0);
+        let done = completion(&second, &gone, 200);
+        assert!(store.complete_second_factor(&done).await.unwrap());
+        assert_eq!(store.session(&done.new_session.id).await.unwrap(), Some(done.new_session.clone()));
+        assert_eq!(store.sessions_of(&ann.id).await.unwrap().len(), 2);
+        let filter = AuditFilter { action: Some(action::MFA_TOTP_CONFIRMED.to_owned()), ..all_events() };
+        assert_eq!(store.audit_events(&filter).await.unwrap().len(), 2);
     }
 
     pub async fn a_throttled_refusal_is_audited_once_per_window_even_when_racing(db: &TestDb) {
