@@ -532,6 +532,17 @@ macro_rules! claim_store {
                     rows.into_iter().map(q::attachment).collect()
                 }
 
+                async fn attachment(&self, claim: &ClaimId, id: &AttachmentId) -> StoreResult<Option<Attachment>> {
+                    let sql = format!("SELECT {ATTACHMENT_COLUMNS} FROM claim_attachments WHERE id = $1 AND claim_id = $2");
+                    let row: Option<q::AttachmentRow> = sqlx::query_as(&sql)
+                        .bind(id.as_str())
+                        .bind(claim.as_str())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(backend_error)?;
+                    row.map(q::attachment).transpose()
+                }
+
                 async fn existing_attachments(&self, ids: &[AttachmentId]) -> StoreResult<Vec<AttachmentId>> {
                     // Bounded batches keep every statement under SQLite's bind-variable limit.
                     let mut found = Vec::new();
@@ -552,6 +563,7 @@ macro_rules! claim_store {
                     &self,
                     a: &Attachment,
                     max_per_item: usize,
+                    max_claim_bytes: i64,
                     event: &AuditEvent,
                 ) -> StoreResult<bool> {
                     let mut tx = self.begin_write().await.map_err(backend_error)?;
@@ -559,17 +571,21 @@ macro_rules! claim_store {
                         tx.rollback().await.map_err(backend_error)?;
                         return Ok(false);
                     }
-                    // The claim row is locked now, so this count cannot race another upload.
-                    let (items, attached): (i64, i64) = sqlx::query_as(
+                    // The claim row is locked now, so these counts cannot race another upload.
+                    let (items, attached, claim_bytes): (i64, i64, i64) = sqlx::query_as(
                         "SELECT (SELECT COUNT(*) FROM claim_items WHERE id = $1 AND claim_id = $2), \
-                         (SELECT COUNT(*) FROM claim_attachments WHERE item_id = $1)",
+                         (SELECT COUNT(*) FROM claim_attachments WHERE item_id = $1), \
+                         (SELECT CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) FROM claim_attachments WHERE claim_id = $2)",
                     )
                     .bind(a.item_id.as_str())
                     .bind(a.claim_id.as_str())
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(backend_error)?;
-                    if items != 1 || usize::try_from(attached).unwrap_or(usize::MAX) >= max_per_item {
+                    if items != 1
+                        || usize::try_from(attached).unwrap_or(usize::MAX) >= max_per_item
+                        || claim_bytes.saturating_add(a.size_bytes) > max_claim_bytes
+                    {
                         tx.rollback().await.map_err(backend_error)?;
                         return Ok(false);
                     }

@@ -83,6 +83,9 @@ fn attachment(claim: &Claim, item: &ItemId, uploader: &User, name: &str) -> Atta
 
 /// Attachments: in upload order, at most `max` per item even when uploads race, only on an item
 /// of the claim, only while it is a draft, and gone with their item.
+/// A claim byte limit no test reaches.
+const ANY_SIZE: i64 = 1 << 40;
+
 async fn check_attachments(store: Arc<dyn Store>) {
     let adjuster = user("adj2@example.com", Role::Adjuster);
     store.insert_user(&adjuster, &event("user.created")).await.unwrap();
@@ -94,17 +97,25 @@ async fn check_attachments(store: Arc<dyn Store>) {
     assert!(store.insert_items(&c.id, &items, T0, &event("claim.imported")).await.unwrap());
 
     let first = attachment(&c, &items[0].0, &ann, "a.jpg");
-    assert!(store.insert_attachment(&first, 3, &event("claim.attachment_added")).await.unwrap());
+    assert!(store.insert_attachment(&first, 3, ANY_SIZE, &event("claim.attachment_added")).await.unwrap());
     let mut racing = tokio::task::JoinSet::new();
     for n in 0..8 {
         let (store, a) = (store.clone(), attachment(&c, &items[0].0, &ann, &format!("r{n}.jpg")));
-        racing.spawn(async move { store.insert_attachment(&a, 3, &event("claim.attachment_added")).await.unwrap() });
+        racing.spawn(async move {
+            store.insert_attachment(&a, 3, ANY_SIZE, &event("claim.attachment_added")).await.unwrap()
+        });
     }
     let results = racing.join_all().await;
     assert_eq!(results.iter().filter(|r| **r).count(), 2, "racing uploads stop at the limit: {results:?}");
     let listed = store.attachments(&c.id).await.unwrap();
     assert_eq!(listed.len(), 3);
     assert_eq!(listed[0], first, "stored as given, first upload first");
+    assert_eq!(store.attachment(&c.id, &first.id).await.unwrap(), Some(first.clone()));
+    assert_eq!(
+        store.attachment(&ClaimId::generate(&OsRandom), &first.id).await.unwrap(),
+        None,
+        "only in its own claim"
+    );
 
     // An item of another claim, or no item at all, takes nothing.
     let other = claim("C-3", &ann, &adjuster);
@@ -114,13 +125,22 @@ async fn check_attachments(store: Arc<dyn Store>) {
         store.insert_items(&other.id, std::slice::from_ref(&elsewhere), T0, &event("claim.imported")).await.unwrap()
     );
     let crossed = attachment(&c, &elsewhere.0, &ann, "crossed.jpg");
-    assert!(!store.insert_attachment(&crossed, 3, &event("x")).await.unwrap(), "the item is in another claim");
+    assert!(
+        !store.insert_attachment(&crossed, 3, ANY_SIZE, &event("x")).await.unwrap(),
+        "the item is in another claim"
+    );
     let stranger = attachment(&c, &ItemId::generate(&OsRandom), &ann, "x.jpg");
-    assert!(!store.insert_attachment(&stranger, 3, &event("x")).await.unwrap());
+    assert!(!store.insert_attachment(&stranger, 3, ANY_SIZE, &event("x")).await.unwrap());
     assert!(store.attachments(&other.id).await.unwrap().is_empty());
 
+    // The claim's bytes, counted under the same lock: three files of 1 234 bytes are there, so a
+    // fourth fits in exactly 4 × 1 234 and not in a byte less.
     let on_second = attachment(&c, &items[1].0, &ann, "b.jpg");
-    assert!(store.insert_attachment(&on_second, 3, &event("claim.attachment_added")).await.unwrap());
+    assert!(
+        !store.insert_attachment(&on_second, 3, 4 * 1234 - 1, &event("x")).await.unwrap(),
+        "over the claim's bytes"
+    );
+    assert!(store.insert_attachment(&on_second, 3, 4 * 1234, &event("claim.attachment_added")).await.unwrap());
     assert!(store.delete_attachment(&c.id, &first.id, T0, &event("claim.attachment_deleted")).await.unwrap());
     assert!(!store.delete_attachment(&c.id, &first.id, T0, &event("x")).await.unwrap(), "deleted once");
     assert!(!store.delete_attachment(&ClaimId::generate(&OsRandom), &on_second.id, T0, &event("x")).await.unwrap());
@@ -139,7 +159,7 @@ async fn check_attachments(store: Arc<dyn Store>) {
     };
     assert!(store.change_status(&c.id, &[ClaimStatus::Draft], &submit, &event("claim.status_changed")).await.unwrap());
     let late = attachment(&c, &items[1].0, &ann, "late.jpg");
-    assert!(!store.insert_attachment(&late, 3, &event("x")).await.unwrap());
+    assert!(!store.insert_attachment(&late, 3, ANY_SIZE, &event("x")).await.unwrap());
     assert!(!store.delete_attachment(&c.id, &on_second.id, T0, &event("x")).await.unwrap());
     assert_eq!(store.attachments(&c.id).await.unwrap().len(), 1);
 

@@ -14,6 +14,9 @@ use crate::user::UserId;
 /// The most one file may hold (a phone photo is 2–6 MiB).
 pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
 pub const MAX_ATTACHMENTS_PER_ITEM: usize = 10;
+/// All of a claim's files together: room for hundreds of phone photos, and a bound on what one
+/// policyholder can put on the disk (5 000 items × 10 files × 10 MiB would be 500 GB).
+pub const MAX_ATTACHMENT_BYTES_PER_CLAIM: i64 = 2 * 1024 * 1024 * 1024;
 /// Photos wider or taller than this are refused: decoding them would take too much memory.
 pub const MAX_IMAGE_SIDE: u32 = 12_000;
 /// 50 megapixels: a camera's high-resolution mode, decoded as RGB in about 150 MiB.

@@ -10,7 +10,9 @@ use sha2::{Digest, Sha256};
 use time::Duration;
 use tokio::sync::Semaphore;
 
-use super::attachment::{self, Attachment, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_ITEM};
+use super::attachment::{
+    self, Attachment, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_BYTES_PER_CLAIM, MAX_ATTACHMENTS_PER_ITEM,
+};
 use super::model::{AttachmentId, ClaimId, FieldError, ItemId};
 use super::service::InventoryError;
 use crate::audit::action;
@@ -51,10 +53,8 @@ impl Portal {
         if bytes.len() > MAX_ATTACHMENT_BYTES {
             return Err(attachment::too_big().into());
         }
-        let existing = self.store.attachments(claim).await?.into_iter().filter(|a| &a.item_id == item).count();
-        if existing >= MAX_ATTACHMENTS_PER_ITEM {
-            return Err(full().into());
-        }
+        // Checked here to spare the decoding, and again under the claim lock when recording.
+        self.room_for(claim, item, i64::try_from(bytes.len()).unwrap_or(i64::MAX)).await?;
         // The permit moves into the blocking task: a client that disconnects drops this future,
         // but the decoding goes on, and must go on counting against the limit.
         let permit = DECODE_PERMITS.acquire().await.map_err(|_| io_error("decoder closed"))?;
@@ -94,18 +94,40 @@ impl Portal {
             .detail("sha256", record.sha256.as_str());
         // On an error the row may still have been committed (a lost acknowledgement), so the
         // files stay; if no row names them, the sweep removes them after an hour.
-        let written = self.store.insert_attachment(&record, MAX_ATTACHMENTS_PER_ITEM, &audit).await?;
+        let limits = (MAX_ATTACHMENTS_PER_ITEM, MAX_ATTACHMENT_BYTES_PER_CLAIM);
+        let written = self.store.insert_attachment(&record, limits.0, limits.1, &audit).await?;
         if !written {
             self.remove_files(&record).await;
-            // Lost a race: the claim was submitted, the item deleted, or the item filled up.
+            // Lost a race: the claim was submitted, the item deleted, or a limit was reached.
             let err = self.why_not_written(claim).await;
             if !matches!(err, InventoryError::NotFound) {
                 return Err(err);
             }
             self.item(claim, item).await?;
+            self.room_for(claim, item, record.size_bytes).await?;
             return Err(full().into());
         }
         Ok(record)
+    }
+
+    /// Whether the item can take one more file of `size` bytes, and the claim its bytes.
+    async fn room_for(&self, claim: &ClaimId, item: &ItemId, size: i64) -> Result<(), InventoryError> {
+        let existing = self.store.attachments(claim).await?;
+        if existing.iter().filter(|a| &a.item_id == item).count() >= MAX_ATTACHMENTS_PER_ITEM {
+            return Err(full().into());
+        }
+        let used: i64 = existing.iter().map(|a| a.size_bytes).sum();
+        if used.saturating_add(size) > MAX_ATTACHMENT_BYTES_PER_CLAIM {
+            return Err(FieldError::new(
+                "file",
+                format!(
+                    "this claim's files may take at most {} GiB together; remove some to add more",
+                    MAX_ATTACHMENT_BYTES_PER_CLAIM / (1024 * 1024 * 1024)
+                ),
+            )
+            .into());
+        }
+        Ok(())
     }
 
     /// The attachment's record and bytes (its thumbnail when `thumbnail` and it has one), for
@@ -118,7 +140,7 @@ impl Portal {
         thumbnail: bool,
     ) -> Result<(Attachment, Vec<u8>), InventoryError> {
         self.reach(actor, claim).await?;
-        let record = self.store.attachments(claim).await?.into_iter().find(|a| &a.id == id);
+        let record = self.store.attachment(claim, id).await?;
         let record = record.ok_or(InventoryError::NotFound)?;
         let key = if thumbnail && record.has_thumbnail { record.thumbnail_key() } else { record.file_key() };
         match self.files.get(&key).await.map_err(InternalError::from)? {
@@ -138,7 +160,7 @@ impl Portal {
         ctx: &RequestContext,
     ) -> Result<Attachment, InventoryError> {
         let summary = self.reach_editable(actor, claim).await?;
-        let record = self.store.attachments(claim).await?.into_iter().find(|a| &a.id == id);
+        let record = self.store.attachment(claim, id).await?;
         let record = record.ok_or(InventoryError::NotFound)?;
         let audit = self
             .claim_event(action::CLAIM_ATTACHMENT_DELETED, actor, &summary, ctx)

@@ -80,13 +80,17 @@ pub trait ClaimStore: Send + Sync {
     /// Every attachment of the claim, oldest first.
     async fn attachments(&self, claim: &ClaimId) -> StoreResult<Vec<Attachment>>;
     /// Records an uploaded file, with `audit`, when the claim is still a draft, the item is in
-    /// it and has fewer than `max_per_item` attachments; `false` (nothing written) otherwise.
+    /// it and has fewer than `max_per_item` attachments, and the claim's files with this one take
+    /// at most `max_claim_bytes`; `false` (nothing written) otherwise.
     async fn insert_attachment(
         &self,
         attachment: &Attachment,
         max_per_item: usize,
+        max_claim_bytes: i64,
         audit: &AuditEvent,
     ) -> StoreResult<bool>;
+    /// One attachment of the claim; `None` when there is none with that id in that claim.
+    async fn attachment(&self, claim: &ClaimId, id: &AttachmentId) -> StoreResult<Option<Attachment>>;
     /// Which of `ids` have a record (in any claim), in no particular order.
     async fn existing_attachments(&self, ids: &[AttachmentId]) -> StoreResult<Vec<AttachmentId>>;
     /// `false` when the claim is not a draft or the attachment is not in it.
