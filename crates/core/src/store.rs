@@ -156,6 +156,8 @@ pub trait Store: crate::inventory::store::ClaimStore + Send + Sync + std::fmt::D
 
     /// Notes that the user completed sign-in at `at` (shown to support).
     async fn record_sign_in(&self, user: &UserId, at: OffsetDateTime) -> StoreResult<()>;
+    /// When the user last completed sign-in; `None` if never (or no such user).
+    async fn last_sign_in(&self, user: &UserId) -> StoreResult<Option<OffsetDateTime>>;
     /// Ends every session of the user, with its audit row; returns how many.
     async fn end_sessions(&self, user: &UserId, audit: &AuditEvent) -> StoreResult<u64>;
     /// Users with their MFA situation, for the console list and the report; and the total

@@ -353,6 +353,10 @@ fn print_status(portal: &Portal, view: &portal_core::mfa::service::SupportView) 
         (MfaRequirement::NotRequired, _) => "not required yet (MFA not switched on)".to_owned(),
     };
     println!("state:     {state}");
+    match view.last_sign_in {
+        Some(at) => println!("last sign-in: {} {:02}:{:02} UTC", at.date(), at.hour(), at.minute()),
+        None => println!("last sign-in: never"),
+    }
     match view.deadline {
         Some(d) => println!("deadline:  {} ({})", d.date, view.deadline_source_label()),
         None => println!("deadline:  none ({})", view.deadline_source_label()),

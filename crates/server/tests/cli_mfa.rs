@@ -144,6 +144,7 @@ fn status_shows_an_expired_setup_with_the_deadline_from_the_switch_on_date() {
     assert!(status.contains("policyholder"), "{status}");
     assert!(status.contains("methods:   none"), "{status}");
     assert!(status.contains("setup expired"), "{status}");
+    assert!(status.contains("last sign-in: never"), "{status}");
     let deadline = status.lines().find(|l| l.starts_with("deadline:")).unwrap_or_else(|| panic!("{status}"));
     assert!(deadline.contains("2023-03-04"), "{deadline}");
     assert!(deadline.contains("switch-on date"), "{deadline}");

@@ -657,6 +657,15 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+            async fn last_sign_in(&self, user: &UserId) -> StoreResult<Option<OffsetDateTime>> {
+                let at: Option<(Option<i64>,)> = sqlx::query_as("SELECT last_login_at FROM users WHERE id = $1")
+                    .bind(user.as_str())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(backend_error)?;
+                at.and_then(|(at,)| at).map(rows::from_ts).transpose()
+            }
+
             async fn end_sessions(&self, user: &UserId, audit: &AuditEvent) -> StoreResult<u64> {
                 let mut tx = self.begin_write().await.map_err(backend_error)?;
                 let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1")

@@ -185,6 +185,13 @@ mod checks {
         assert_eq!(store.user_by_email(&Email::parse("bob@example.com").unwrap()).await.unwrap(), None);
         assert_eq!(store.user_by_id(&UserId::generate(&OsRandom)).await.unwrap(), None);
 
+        // The last completed sign-in, for support: none yet, then the latest recorded.
+        assert_eq!(store.last_sign_in(&ann.id).await.unwrap(), None);
+        store.record_sign_in(&ann.id, T0).await.unwrap();
+        store.record_sign_in(&ann.id, T0 + Duration::minutes(5)).await.unwrap();
+        assert_eq!(store.last_sign_in(&ann.id).await.unwrap(), Some(T0 + Duration::minutes(5)));
+        assert_eq!(store.last_sign_in(&UserId::generate(&OsRandom)).await.unwrap(), None);
+
         let audit =
             store.audit_events(&AuditFilter { subject_id: Some(ann.id.clone()), ..all_events() }).await.unwrap();
         assert_eq!(audit.len(), 1, "creating a user writes its audit row: {audit:?}");

@@ -580,9 +580,15 @@ async fn every_action_works_through_its_confirm_page() {
         let (ann, ann_client, _) = signed_in_policyholder(&app, ANN).await;
         let id = ann.id.as_str();
 
+        let signed_in_at = app.clock.now();
         let user_page = sue.get(&app, &format!("/console/users/{id}")).await;
         user_page.assert_ok();
         assert!(user_page.text.contains(ANN), "{}", user_page.text);
+        let at = format!("{} {:02}:{:02}", signed_in_at.date(), signed_in_at.hour(), signed_in_at.minute());
+        assert!(user_page.text.contains(&format!("<dt>Last sign-in</dt><dd>{at}</dd>")), "{}", user_page.text);
+        let newcomer = app.create_user("newcomer@example.com", Role::Policyholder).await;
+        let page = sue.get(&app, &format!("/console/users/{}", newcomer.id)).await;
+        assert!(page.text.contains("<dt>Last sign-in</dt><dd>never</dd>"), "{}", page.text);
         for action in ["extend-deadline", "reset-mfa", "unlock", "end-sessions"] {
             assert!(user_page.text.contains(&format!("/console/users/{id}/{action}")), "a link to {action}");
         }

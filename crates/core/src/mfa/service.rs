@@ -121,6 +121,7 @@ pub struct SupportView {
     pub deadline: Option<SetupDeadline>,
     pub requirement: MfaRequirement,
     pub throttle: SecondFactorThrottle,
+    pub last_sign_in: Option<OffsetDateTime>,
 }
 
 impl Portal {
@@ -739,7 +740,8 @@ impl Portal {
         let deadline = self.settings.mfa.setup_deadline(user.role, user.created_at, user.mfa_deadline);
         let requirement = self.requirement_for(&user, &confirmed, now);
         let throttle = self.store.second_factor_throttle(&user.id).await?;
-        Ok(Some(SupportView { user, confirmed, deadline, requirement, throttle }))
+        let last_sign_in = self.store.last_sign_in(&user.id).await?;
+        Ok(Some(SupportView { user, confirmed, deadline, requirement, throttle, last_sign_in }))
     }
 
     fn support_audit(&self, name: &str, user: &User, actor: &str, reason: &str, ctx: &RequestContext) -> AuditEvent {

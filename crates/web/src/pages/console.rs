@@ -269,7 +269,7 @@ async fn user_page(
         has_totp: view.confirmed.iter().any(|f| f.method == portal_core::mfa::Method::Totp),
         has_sms: view.confirmed.iter().any(|f| f.method == portal_core::mfa::Method::Sms),
         locked: view.throttle.locked,
-        last_login_at: None,
+        last_login_at: view.last_sign_in,
     };
     let (st, label) = state_label(&state, &overview);
     let permission = portal_core::console::may_act_on(&s.user, &view.user);
@@ -281,17 +281,6 @@ async fn user_page(
         "unlock" => Some("The account was unlocked.".to_owned()),
         "end-sessions" => Some("Every session of this user was ended.".to_owned()),
         _ => None,
-    };
-    let last_login = match state
-        .portal
-        .console_overview(
-            &s.user,
-            &OverviewFilter { query: Some(view.user.email.as_str().to_owned()), role: None, limit: 1, offset: 0 },
-        )
-        .await
-    {
-        Ok((rows, _)) => rows.into_iter().find(|r| r.user_id == view.user.id).and_then(|r| r.last_login_at),
-        Err(_) => None,
     };
     render(
         StatusCode::OK,
@@ -318,7 +307,7 @@ async fn user_page(
             deadline_source: view.deadline_source_label(),
             throttle: state.portal.throttle_label(&view),
             created: utc(view.user.created_at),
-            last_login: last_login.map(utc).unwrap_or_else(|| "never".into()),
+            last_login: view.last_sign_in.map(utc).unwrap_or_else(|| "never".into()),
             can_act: permission.is_ok(),
             can_extend: !view.user.role.is_staff(),
             cannot_act_reason: permission.err().map(|e| capitalised(&e.to_string())).unwrap_or_default(),
