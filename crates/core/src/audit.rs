@@ -109,6 +109,8 @@ pub mod action {
     pub const PASSWORD_RESET_REQUESTED: &str = "password_reset.requested";
     pub const PASSWORD_RESET_COMPLETED: &str = "password_reset.completed";
     pub const USER_CREATED: &str = "user.created";
+    /// A demo account removed with its claims (`inventory-portal user remove-demo`).
+    pub const DEMO_REMOVED: &str = "user.demo_removed";
     pub const LOGIN_MFA_SETUP_EXPIRED: &str = "login.mfa_setup_expired";
     pub const MFA_TOTP_SETUP_STARTED: &str = "mfa.totp.setup_started";
     pub const MFA_TOTP_CONFIRMED: &str = "mfa.totp.confirmed";

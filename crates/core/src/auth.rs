@@ -80,6 +80,8 @@ pub struct NewAccount {
     pub password: Password,
     /// Keeps the creation date of an account migrated from an earlier system.
     pub created_at: Option<OffsetDateTime>,
+    /// A trial account (see [`User::demo`]).
+    pub demo: bool,
 }
 
 /// At most this many reset emails per address per hour, so the form cannot be used to
@@ -104,11 +106,13 @@ impl Portal {
             created_at: new.created_at.unwrap_or(now),
             mfa_deadline: None,
             mfa_preferred: None,
+            demo: new.demo,
         };
         let audit = AuditEvent::new(now, action::USER_CREATED, Outcome::Success, ctx)
             .actor(actor)
             .subject(Some(&user.id), user.email.as_str())
-            .detail("role", user.role.as_str());
+            .detail("role", user.role.as_str())
+            .detail("demo", user.demo);
         match self.store.insert_user(&user, &audit).await {
             Ok(()) => Ok(user),
             Err(StoreError::Conflict(_)) => Err(CreateUserError::Duplicate),

@@ -36,6 +36,8 @@ pub struct MfaOverview {
     pub has_sms: bool,
     pub locked: bool,
     pub last_login_at: Option<OffsetDateTime>,
+    /// A trial account ([`User::demo`]).
+    pub demo: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -452,7 +454,7 @@ impl Portal {
         let unusable =
             crate::password::Password::new_checked(hex::encode(crate::random::bytes::<24>(self.rng.as_ref())))
                 .map_err(|_| StaffError::Internal(InternalError::Store(StoreError::Corrupt("password".into()))))?;
-        let new = crate::auth::NewAccount { email, name, role, password: unusable, created_at: None };
+        let new = crate::auth::NewAccount { email, name, role, password: unusable, created_at: None, demo: false };
         let user = match self.create_account(new, actor.email.as_str(), ctx).await {
             Ok(u) => u,
             Err(crate::auth::CreateUserError::Duplicate) => return Err(StaffError::Duplicate),
@@ -500,6 +502,7 @@ mod tests {
             created_at: datetime!(2022-01-01 0:00 UTC),
             mfa_deadline: None,
             mfa_preferred: None,
+            demo: false,
         }
     }
 
@@ -540,6 +543,7 @@ mod tests {
             has_sms,
             locked,
             last_login_at: None,
+            demo: false,
         }
     }
 

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod console;
+pub mod demo;
 pub mod email;
 pub mod files;
 pub mod inventory;

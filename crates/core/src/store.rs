@@ -46,6 +46,11 @@ pub trait Store: crate::inventory::store::ClaimStore + Send + Sync + std::fmt::D
     async fn user_by_email(&self, email: &Email) -> StoreResult<Option<User>>;
     async fn user_by_id(&self, id: &UserId) -> StoreResult<Option<User>>;
     async fn count_users(&self) -> StoreResult<u64>;
+    /// In one transaction: deletes every claim a demo account takes part in (items, history and
+    /// attachment rows go with it), then every demo account (sessions, methods and codes go with
+    /// it), and appends `audit` once per account with its subject set and the number of its
+    /// claims. Nothing else is touched. The attachment files are the caller's to delete.
+    async fn remove_demo_accounts(&self, audit: &AuditEvent) -> StoreResult<crate::demo::DemoRemoval>;
     async fn list_users(&self) -> StoreResult<Vec<User>>;
 
     async fn insert_session(&self, session: &Session) -> StoreResult<()>;

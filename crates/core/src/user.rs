@@ -149,6 +149,9 @@ pub struct User {
     pub mfa_deadline: Option<time::Date>,
     /// The method the user verified with last, pre-selected next time.
     pub mfa_preferred: Option<crate::mfa::Method>,
+    /// Created for a local trial (`serve` on an empty database), not for a real person: tagged
+    /// "Demo" in the console and removed by `inventory-portal user remove-demo`.
+    pub demo: bool,
 }
 
 #[cfg(test)]

@@ -53,8 +53,14 @@ impl From<LogFormatArg> for LogFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the portal (creates the database and demo logins on first run).
-    Serve,
+    /// Run the portal. On the first start of a local trial (plain http on a loopback address)
+    /// it creates demo logins; otherwise it creates no account and says how to add the first
+    /// administrator.
+    Serve {
+        /// Create no demo accounts, even for a local trial (same as PORTAL_DEMO=false).
+        #[arg(long)]
+        no_demo: bool,
+    },
     /// Create or upgrade the database schema, then exit.
     Migrate,
     /// Manage accounts.
@@ -99,7 +105,7 @@ pub enum MfaCommand {
 
 impl Command {
     pub fn is_server(&self) -> bool {
-        matches!(self, Command::Serve)
+        matches!(self, Command::Serve { .. })
     }
 }
 
@@ -128,11 +134,14 @@ pub enum UserCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Delete every demo account (created by a local trial's first start) and every claim one
+    /// of them takes part in, in one transaction; audited. Other accounts are not touched.
+    RemoveDemo,
 }
 
 pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
-        Command::Serve => serve(config).await,
+        Command::Serve { no_demo } => serve(Config { demo: config.demo && !no_demo, ..config }).await,
         Command::Migrate => {
             let store = app::open_store(&config).await?;
             println!("database is up to date ({})", store.backend());
@@ -153,7 +162,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let text = text.strip_suffix('\n').map(|t| t.strip_suffix('\r').unwrap_or(t)).unwrap_or(&text).to_owned();
             let password = Password::new_checked(text).map_err(|e| anyhow::anyhow!("password: {e}"))?;
             let portal = app::build(&config, &public_url(&config, config.listen)).await?;
-            let new = NewAccount { email: email.clone(), name, role, password, created_at };
+            let new = NewAccount { email: email.clone(), name, role, password, created_at, demo: false };
             match portal.create_account(new, "cli", &RequestContext::cli()).await {
                 Ok(user) => {
                     println!("created {} ({}) id {}", user.email, user.role, user.id);
@@ -166,24 +175,42 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
         }
         Command::Mfa(command) => mfa(command, config).await,
+        Command::User(UserCommand::RemoveDemo) => {
+            let portal = app::build(&config, &public_url(&config, config.listen)).await?;
+            let removal = portal.remove_demo_accounts(&cli_actor(), &RequestContext::cli()).await?;
+            if removal.accounts.is_empty() {
+                println!("no demo accounts");
+            } else {
+                let emails: Vec<&str> = removal.accounts.iter().map(|a| a.email.as_str()).collect();
+                println!(
+                    "removed {} demo account(s) ({}) and {} claim(s) with {} attachment(s)",
+                    emails.len(),
+                    emails.join(", "),
+                    removal.claims,
+                    removal.attachments.len()
+                );
+            }
+            Ok(())
+        }
         Command::User(UserCommand::List { json }) => {
             let store = app::open_store(&config).await?;
             let users = store.list_users().await?;
             if json {
                 for u in &users {
                     let created = u.created_at.format(&Rfc3339).unwrap_or_default();
-                    let line = serde_json::json!({ "id": u.id, "email": u.email, "name": u.name, "role": u.role, "created_at": created });
+                    let line = serde_json::json!({ "id": u.id, "email": u.email, "name": u.name, "role": u.role, "created_at": created, "demo": u.demo });
                     println!("{line}");
                 }
             } else {
                 println!("{:<32}  {:<12}  {:<10}  NAME", "EMAIL", "ROLE", "CREATED");
                 for u in &users {
                     println!(
-                        "{:<32}  {:<12}  {:<10}  {}",
+                        "{:<32}  {:<12}  {:<10}  {}{}",
                         u.email.as_str(),
                         u.role.as_str(),
                         u.created_at.date(),
-                        u.name.as_str()
+                        u.name.as_str(),
+                        if u.demo { "  [demo]" } else { "" }
                     );
                 }
             }
@@ -203,21 +230,35 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let bound = listener.local_addr()?;
     let url = public_url(&config, bound);
     let portal = app::build(&config, &url).await?;
-    let demo_logins = demo::seed_if_empty(&portal).await?;
+    let first_start = demo::first_start(&portal, config.demo && demo::is_local_trial(&url, bound)).await?;
     let web = WebSettings::from_public_url(&url, config.trusted_proxies.clone());
     let router = portal_web::router(AppState { portal: portal.clone(), web: std::sync::Arc::new(web) });
     tokio::spawn(purge_expired(portal.clone()));
 
-    println!("{} is running at {url}  (database: {})", portal.settings.portal_name, portal.store.backend());
-    if !demo_logins.is_empty() {
-        println!("Demo logins (shown only this once; the database keeps only password hashes):");
-        for login in &demo_logins {
-            println!("  {:<13} {:<28} password: {}", login.role.label(), login.email, login.password);
+    println!(
+        "{} is running at {url}  (listening on {bound}, database: {})",
+        portal.settings.portal_name,
+        portal.store.backend()
+    );
+    match first_start {
+        demo::FirstStart::Demo(logins) => {
+            println!("Demo logins (shown only this once; the database keeps only password hashes):");
+            for login in &logins {
+                println!("  {:<13} {:<28} password: {}", login.role.label(), login.email, login.password);
+            }
+            println!(
+                "Demo claim {} (a draft with 8 items in 3 rooms): {url}/claims, for the policyholder and the adjuster.",
+                demo::DEMO_CLAIM_NUMBER
+            );
+            println!("These are demo accounts for a local trial; `inventory-portal user remove-demo` deletes them.");
         }
-        println!(
-            "Demo claim {} (a draft with 8 items in 3 rooms): {url}/claims, for the policyholder and the adjuster.",
-            demo::DEMO_CLAIM_NUMBER
-        );
+        demo::FirstStart::NoAccounts => {
+            println!("There are no accounts yet. Create the first administrator (they set up MFA at first sign-in):");
+            println!(
+                "  printf '%s' \"$ADMIN_PASSWORD\" | inventory-portal user add --role admin --email you@example.com --name \"Your Name\" --password-stdin"
+            );
+        }
+        demo::FirstStart::HasAccounts => {}
     }
     tracing::info!(%bound, "listening");
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())

@@ -32,6 +32,8 @@ pub struct RawConfig {
     pub support_chat_url: String,
     #[serde(deserialize_with = "comma_list")]
     pub trusted_proxies: Vec<String>,
+    /// Seed demo accounts on the first start of a local trial (see `demo::is_local_trial`).
+    pub demo: bool,
     pub mail: RawMail,
     pub mfa: RawMfa,
     pub sms: RawSms,
@@ -104,6 +106,7 @@ impl Default for RawConfig {
             support_email: "support@example.com".into(),
             support_chat_url: "https://chat.example.com/support".into(),
             trusted_proxies: Vec::new(),
+            demo: true,
             mail: RawMail::default(),
             mfa: RawMfa::default(),
             sms: RawSms::default(),
@@ -136,6 +139,7 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("PORTAL_SUPPORT_EMAIL", "support_email"),
     ("PORTAL_SUPPORT_CHAT_URL", "support_chat_url"),
     ("PORTAL_TRUSTED_PROXIES", "trusted_proxies"),
+    ("PORTAL_DEMO", "demo"),
     ("PORTAL_MAIL_PROVIDER", "mail.provider"),
     ("PORTAL_MAIL_OUTBOX", "mail.outbox"),
     ("PORTAL_MAIL_SMTP_URL", "mail.smtp_url"),
@@ -212,6 +216,8 @@ pub struct Config {
     pub support_email: String,
     pub support_chat_url: String,
     pub trusted_proxies: Vec<IpAddr>,
+    /// Demo accounts may be seeded (still only for a local trial; `serve --no-demo` clears it).
+    pub demo: bool,
     pub mail: MailProvider,
     pub mfa: MfaConfig,
     pub sms: SmsProvider,
@@ -406,6 +412,7 @@ fn check(raw: RawConfig) -> Result<Config, ConfigError> {
         support_email: raw.support_email,
         support_chat_url: raw.support_chat_url,
         trusted_proxies,
+        demo: raw.demo,
         mail,
     })
 }

@@ -1,7 +1,11 @@
-//! Demo data for a first run: when the database has no users, `serve` creates a policyholder,
-//! an adjuster and a support agent with random passwords (printed once), and a draft claim the
-//! adjuster opened for the policyholder with a few items in three rooms, so every part of the
-//! portal has something to show.
+//! Demo data for a local trial: when the database has no users and the portal is plainly a
+//! trial on the operator's own machine, `serve` creates a policyholder, an adjuster and a
+//! support agent with random passwords (printed once), and a draft claim the adjuster opened for
+//! the policyholder with a few items in three rooms, so every part of the portal has something
+//! to show. Anywhere else the first start creates nothing: printed passwords of a support
+//! account on a reachable server would let whoever reads the log first take it over.
+
+use std::net::{IpAddr, SocketAddr};
 
 use portal_core::auth::NewAccount;
 use portal_core::email::Email;
@@ -42,10 +46,50 @@ fn readable_password(rng: &dyn SecureRandom) -> String {
         .join("-")
 }
 
-pub async fn seed_if_empty(portal: &Portal) -> anyhow::Result<Vec<DemoLogin>> {
-    if portal.store.count_users().await? > 0 {
-        return Ok(Vec::new());
+/// A local trial: users reach the portal at a plain `http://` URL on a loopback host, and the
+/// listener is bound to a loopback address, so nobody but this machine's users can reach it.
+/// `https://`, any other host, or a listener on `0.0.0.0` or a LAN address is a deployment.
+pub fn is_local_trial(public_url: &str, bound: SocketAddr) -> bool {
+    let Ok(url) = url::Url::parse(public_url) else { return false };
+    let loopback_host = match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    url.scheme() == "http" && loopback_host && is_loopback(bound.ip())
+}
+
+fn is_loopback(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_loopback(),
+        IpAddr::V6(v6) => v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
     }
+}
+
+/// What the first start found or did.
+pub enum FirstStart {
+    /// The database already has accounts: nothing to do.
+    HasAccounts,
+    /// Demo accounts were created; their passwords, to print once.
+    Demo(Vec<DemoLogin>),
+    /// An empty database that is not a trial: no account was created.
+    NoAccounts,
+}
+
+/// On an empty database, seeds the demo when `demo` allows it (a local trial with demo data
+/// not turned off).
+pub async fn first_start(portal: &Portal, demo: bool) -> anyhow::Result<FirstStart> {
+    if portal.store.count_users().await? > 0 {
+        return Ok(FirstStart::HasAccounts);
+    }
+    if !demo {
+        return Ok(FirstStart::NoAccounts);
+    }
+    Ok(FirstStart::Demo(seed(portal).await?))
+}
+
+async fn seed(portal: &Portal) -> anyhow::Result<Vec<DemoLogin>> {
     let mut logins = Vec::new();
     let mut accounts = Vec::new();
     for (role, email, name) in [
@@ -62,6 +106,7 @@ pub async fn seed_if_empty(portal: &Portal) -> anyhow::Result<Vec<DemoLogin>> {
                     role,
                     password: Password::new_checked(password.clone())?,
                     created_at: None,
+                    demo: true,
                 },
                 "system:demo-seed",
                 &RequestContext::cli(),
@@ -104,4 +149,35 @@ async fn seed_demo_claim(portal: &Portal, policyholder: &User, adjuster: &User) 
         .await
         .map_err(|e| anyhow::anyhow!("adding the demo items: {e}"))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_local_trial;
+
+    #[test]
+    fn only_plain_http_on_a_loopback_host_and_listener_is_a_local_trial() {
+        let local = "127.0.0.1:8080".parse().unwrap();
+        let v6_local = "[::1]:8080".parse().unwrap();
+        let everywhere = "0.0.0.0:8080".parse().unwrap();
+        let lan = "192.168.1.20:8080".parse().unwrap();
+        for url in ["http://127.0.0.1:8080", "http://localhost:8080/", "http://LOCALHOST", "http://127.0.0.2:9000"] {
+            assert!(is_local_trial(url, local), "{url}");
+        }
+        assert!(is_local_trial("http://[::1]:8080", v6_local));
+        for url in [
+            "https://127.0.0.1:8080",
+            "https://localhost",
+            "https://portal.example.com",
+            "http://portal.example.com",
+            "http://192.168.1.20:8080",
+            "http://localhost.example.com",
+            "not a url",
+        ] {
+            assert!(!is_local_trial(url, local), "{url}");
+        }
+        assert!(!is_local_trial("http://0.0.0.0:8080", everywhere), "the default URL of a listener on every address");
+        assert!(!is_local_trial("http://localhost:8080", everywhere), "a loopback URL does not hide an open listener");
+        assert!(!is_local_trial("http://127.0.0.1:8080", lan));
+    }
 }

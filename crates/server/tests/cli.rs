@@ -4,7 +4,7 @@
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // tests fail loudly
 
 mod common;
-use common::Run;
+use common::{Run, Schema};
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpStream;
 use std::path::Path;
@@ -16,14 +16,36 @@ use std::time::{Duration, Instant};
 const BIN: &str = env!("CARGO_BIN_EXE_inventory-portal");
 const PASSWORD: &str = "correct horse battery staple";
 
-/// A directory of its own, used as the working directory, data directory and database home.
+/// A directory of its own, used as the working directory and data directory, with a database
+/// of its own: a SQLite file in the directory, or a fresh PostgreSQL schema.
 struct Sandbox {
     dir: tempfile::TempDir,
+    database_url: String,
+    /// Dropped (with everything in it) after the test.
+    _schema: Option<Schema>,
 }
 
 impl Sandbox {
     fn new() -> Sandbox {
-        Sandbox { dir: tempfile::tempdir().expect("temporary directory") }
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let database_url = format!("sqlite://{}", dir.path().join("portal.db").display());
+        Sandbox { dir, database_url, _schema: None }
+    }
+
+    /// A SQLite sandbox, and a PostgreSQL one when `PORTAL_TEST_POSTGRES_URL` is set.
+    fn each_backend() -> Vec<Sandbox> {
+        let mut all = vec![Sandbox::new()];
+        if let Some(base) = common::postgres_url() {
+            let schema = Schema::create(&base, "cli");
+            all.push(Sandbox { database_url: schema.url(), _schema: Some(schema), ..Sandbox::new() });
+        } else {
+            eprintln!("note: PORTAL_TEST_POSTGRES_URL is not set; running on SQLite only");
+        }
+        all
+    }
+
+    fn backend(&self) -> &'static str {
+        if self._schema.is_some() { "postgres" } else { "sqlite" }
     }
 
     fn path(&self) -> &Path {
@@ -38,9 +60,7 @@ impl Sandbox {
                 cmd.env_remove(name);
             }
         }
-        cmd.env_remove("RUST_LOG")
-            .env("PORTAL_DATABASE_URL", format!("sqlite://{}", self.path().join("portal.db").display()))
-            .env("PORTAL_DATA_DIR", self.path());
+        cmd.env_remove("RUST_LOG").env("PORTAL_DATABASE_URL", &self.database_url).env("PORTAL_DATA_DIR", self.path());
         for (name, value) in env {
             cmd.env(name, value);
         }
@@ -269,8 +289,12 @@ struct Server {
 
 impl Server {
     fn start(sandbox: &Sandbox, env: &[(&str, &str)]) -> Server {
+        Server::start_args(sandbox, &["serve"], env)
+    }
+
+    fn start_args(sandbox: &Sandbox, args: &[&str], env: &[(&str, &str)]) -> Server {
         let mut child = sandbox
-            .command(&["serve"], env)
+            .command(args, env)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -351,6 +375,15 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `host:port` from the "is running at http://…" line (the configured public URL may differ;
+/// this is the address bound).
+fn bound_address(server: &Server) -> String {
+    let lines = server.read_stdout_until(|lines| lines.iter().any(|l| l.contains("is running at http")));
+    let running = lines.iter().find(|l| l.contains("is running at")).unwrap();
+    let after = running.split("listening on ").nth(1).unwrap_or_else(|| panic!("no bound address: {running:?}"));
+    after.split([',', ' ', ')']).next().unwrap().to_owned()
 }
 
 struct HttpResponse {
@@ -475,4 +508,120 @@ fn serve_prints_its_url_and_demo_logins_warns_about_unknown_variables_and_answer
     let mut more = again.read_stdout_until(|lines| lines.iter().any(|l| l.contains("is running at http://")));
     more.extend(again.drain_stdout());
     assert!(!more.iter().any(|l| l.contains("password:")), "demo logins are shown only once:\n{}", more.join("\n"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// First start: demo accounts only for a local trial
+
+/// Starts `serve` with `env` on a fresh database and returns what it printed on stdout.
+fn first_start(sandbox: &Sandbox, args: &[&str], env: &[(&str, &str)]) -> String {
+    let mut cmd_args = vec!["serve"];
+    cmd_args.extend_from_slice(args);
+    let server = Server::start_args(sandbox, &cmd_args, env);
+    let mut lines = server.read_stdout_until(|lines| lines.iter().any(|l| l.contains("is running at http")));
+    lines.extend(server.drain_stdout());
+    lines.join("\n")
+}
+
+/// The first start printed no password and said how to create the first administrator; the
+/// database has no account.
+fn assert_no_accounts_and_bootstrap_hint(sandbox: &Sandbox, output: &str) {
+    assert!(!output.contains("password:") && !output.contains("Demo"), "no demo logins:\n{output}");
+    assert!(output.contains("no accounts yet"), "{output}");
+    assert!(output.contains("user add --role admin") && output.contains("--password-stdin"), "{output}");
+    assert!(sandbox.listed_json().is_empty(), "no account was created on {}", sandbox.backend());
+}
+
+#[test]
+fn the_first_start_of_a_local_trial_creates_demo_accounts_marked_as_demo() {
+    for sandbox in Sandbox::each_backend() {
+        let output = first_start(&sandbox, &[], &[("PORTAL_LISTEN", "127.0.0.1:0")]);
+        assert_eq!(output.matches("password:").count(), 3, "{}: {output}", sandbox.backend());
+        assert!(output.contains("user remove-demo"), "says how to remove them:\n{output}");
+        let users = sandbox.listed_json();
+        assert_eq!(users.len(), 3, "{users:?}");
+        assert!(users.iter().all(|u| u["demo"] == true), "every seeded account is marked demo: {users:?}");
+        let table = sandbox.run(&["user", "list"]);
+        assert_eq!(table.stdout.matches("[demo]").count(), 3, "{}", table.stdout);
+    }
+}
+
+#[test]
+fn a_public_https_url_gets_no_demo_accounts_and_the_first_administrator_must_set_up_mfa() {
+    for sandbox in Sandbox::each_backend() {
+        let env = [("PORTAL_LISTEN", "127.0.0.1:0"), ("PORTAL_PUBLIC_URL", "https://portal.example.com")];
+        let output = first_start(&sandbox, &[], &env);
+        assert_no_accounts_and_bootstrap_hint(&sandbox, &output);
+
+        // The documented bootstrap: `user add --role admin`, then the admin signs in and is
+        // asked to set up MFA like all staff.
+        let admin = ["--email", "root@example.com", "--password-stdin", "--role", "admin"];
+        sandbox.add_user(&admin, PASSWORD).assert_success();
+        let users = sandbox.listed_json();
+        assert_eq!(
+            (users.len(), &users[0]["role"], &users[0]["demo"]),
+            (1, &serde_json::json!("admin"), &false.into())
+        );
+        let server = Server::start(&sandbox, &env);
+        let addr = bound_address(&server);
+        let body = serde_json::json!({ "email": "root@example.com", "password": PASSWORD }).to_string();
+        let login = http(&addr, "POST", "/api/v1/login", Some(&body));
+        assert_eq!(login.status, 200, "{}", login.body);
+        let json: serde_json::Value = serde_json::from_str(&login.body).unwrap();
+        assert_eq!(json["state"], "mfa_setup_required", "{json}");
+        assert_eq!(json["days_left"], serde_json::Value::Null, "staff have no grace period: {json}");
+    }
+}
+
+#[test]
+fn portal_demo_false_and_no_demo_turn_the_demo_off_for_a_local_trial() {
+    for sandbox in Sandbox::each_backend() {
+        let output = first_start(&sandbox, &[], &[("PORTAL_LISTEN", "127.0.0.1:0"), ("PORTAL_DEMO", "false")]);
+        assert_no_accounts_and_bootstrap_hint(&sandbox, &output);
+    }
+    let sandbox = Sandbox::new();
+    let output = first_start(&sandbox, &["--no-demo"], &[("PORTAL_LISTEN", "127.0.0.1:0")]);
+    assert_no_accounts_and_bootstrap_hint(&sandbox, &output);
+    let bad = sandbox.run_env(&["migrate"], &[("PORTAL_DEMO", "maybe")]);
+    bad.assert_config_error_naming(&["PORTAL_DEMO"]);
+}
+
+#[test]
+fn a_listener_on_every_address_gets_no_demo_accounts() {
+    for sandbox in Sandbox::each_backend() {
+        let output = first_start(&sandbox, &[], &[("PORTAL_LISTEN", "0.0.0.0:0")]);
+        assert_no_accounts_and_bootstrap_hint(&sandbox, &output);
+        // A loopback public URL does not make an open listener a trial either.
+        let output = first_start(
+            &sandbox,
+            &[],
+            &[("PORTAL_LISTEN", "0.0.0.0:0"), ("PORTAL_PUBLIC_URL", "http://localhost:8080")],
+        );
+        assert_no_accounts_and_bootstrap_hint(&sandbox, &output);
+    }
+}
+
+#[test]
+fn remove_demo_deletes_the_demo_accounts_and_their_claim_and_keeps_real_accounts() {
+    for sandbox in Sandbox::each_backend() {
+        first_start(&sandbox, &[], &[("PORTAL_LISTEN", "127.0.0.1:0")]);
+        sandbox.add_ann().assert_success();
+        assert_eq!(sandbox.listed_json().len(), 4);
+
+        let run = sandbox.run(&["user", "remove-demo"]);
+        run.assert_success();
+        assert!(run.stdout.contains("removed 3 demo account(s)"), "{}", run.stdout);
+        assert!(run.stdout.contains("demo@example.com") && run.stdout.contains("1 claim(s)"), "{}", run.stdout);
+        let users = sandbox.listed_json();
+        assert_eq!(users.len(), 1, "{users:?}");
+        assert_eq!(users[0]["email"], "a@example.com", "the real account stays");
+
+        let again = sandbox.run(&["user", "remove-demo"]);
+        again.assert_success();
+        assert!(again.stdout.contains("no demo accounts"), "{}", again.stdout);
+
+        // The database stays usable and still has no demo: a restart seeds nothing.
+        let output = first_start(&sandbox, &[], &[("PORTAL_LISTEN", "127.0.0.1:0")]);
+        assert!(!output.contains("password:") && !output.contains("no accounts yet"), "{output}");
+    }
 }

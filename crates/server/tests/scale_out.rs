@@ -22,6 +22,9 @@ use std::time::{Duration, Instant};
 use portal_core::clock::{Clock as _, SystemClock};
 use serde_json::{Value, json};
 
+mod common;
+use common::Schema;
+
 const BIN: &str = env!("CARGO_BIN_EXE_inventory-portal");
 const PASSWORD: &str = "correct horse battery staple";
 
@@ -48,44 +51,6 @@ fn prerequisites() -> Option<(String, PathBuf)> {
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// A fresh schema on the test server, dropped afterwards; the instances reach it through
-/// `options=-c search_path=…` in their URL.
-struct Schema {
-    base_url: String,
-    name: String,
-    rt: tokio::runtime::Runtime,
-}
-
-impl Schema {
-    fn create(base_url: &str) -> Schema {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let name = format!("scale_out_{}_{}", std::process::id(), SystemClock.now().unix_timestamp());
-        rt.block_on(async {
-            let pool = sqlx::PgPool::connect(base_url).await.expect("connect to PORTAL_TEST_POSTGRES_URL");
-            sqlx::query(&format!("CREATE SCHEMA \"{name}\"")).execute(&pool).await.unwrap();
-            pool.close().await;
-        });
-        Schema { base_url: base_url.to_owned(), name, rt }
-    }
-
-    fn url(&self) -> String {
-        let sep = if self.base_url.contains('?') { '&' } else { '?' };
-        format!("{}{sep}options=-c%20search_path%3D{}", self.base_url, self.name)
-    }
-}
-
-impl Drop for Schema {
-    fn drop(&mut self) {
-        let (url, name) = (self.base_url.clone(), self.name.clone());
-        self.rt.block_on(async move {
-            if let Ok(pool) = sqlx::PgPool::connect(&url).await {
-                let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS \"{name}\" CASCADE")).execute(&pool).await;
-                pool.close().await;
-            }
-        });
-    }
 }
 
 /// A child process killed when dropped.
@@ -348,7 +313,7 @@ fn sign_in(lb_port: u16, email: &str, password: &str) -> (Client, Reply) {
 #[test]
 fn two_instances_behind_nginx_share_every_piece_of_state() {
     let Some((postgres, nginx)) = prerequisites() else { return };
-    let schema = Schema::create(&postgres);
+    let schema = Schema::create(&postgres, "scale_out");
     let dir = tempfile::tempdir().unwrap();
     for sub in ["a", "b", "cli", "nginx"] {
         std::fs::create_dir_all(dir.path().join(sub)).unwrap();

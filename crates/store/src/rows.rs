@@ -14,8 +14,9 @@ use portal_core::throttle::ThrottleWindow;
 use portal_core::user::{DisplayName, Role, User, UserId};
 use time::{Date, OffsetDateTime};
 
-pub(crate) const USER_COLUMNS: &str = "id, email, name, role, password_hash, created_at, mfa_deadline, mfa_preferred";
-pub(crate) type UserRow = (String, String, String, String, String, i64, Option<String>, Option<String>);
+pub(crate) const USER_COLUMNS: &str =
+    "id, email, name, role, password_hash, created_at, mfa_deadline, mfa_preferred, is_demo";
+pub(crate) type UserRow = (String, String, String, String, String, i64, Option<String>, Option<String>, i64);
 
 pub(crate) const FACTOR_COLUMNS: &str =
     "id, user_id, method, secret_enc, phone, created_at, confirmed_at, last_step, last_used_at";
@@ -43,7 +44,7 @@ pub(crate) fn from_ts(secs: i64) -> Result<OffsetDateTime, StoreError> {
 }
 
 pub(crate) fn user(row: UserRow) -> Result<User, StoreError> {
-    let (id, email, name, role, password_hash, created_at, mfa_deadline, mfa_preferred) = row;
+    let (id, email, name, role, password_hash, created_at, mfa_deadline, mfa_preferred, is_demo) = row;
     Ok(User {
         id: UserId::from_stored(id),
         email: Email::parse(&email).map_err(|e| StoreError::Corrupt(format!("email: {e}")))?,
@@ -53,6 +54,7 @@ pub(crate) fn user(row: UserRow) -> Result<User, StoreError> {
         created_at: from_ts(created_at)?,
         mfa_deadline: mfa_deadline.as_deref().map(date).transpose()?,
         mfa_preferred: mfa_preferred.as_deref().and_then(Method::parse),
+        demo: is_demo != 0,
     })
 }
 
@@ -223,10 +225,10 @@ pub(crate) fn audit(row: AuditRow) -> Result<AuditRecord, StoreError> {
     })
 }
 
-pub(crate) type OverviewRow = (String, String, String, String, i64, Option<String>, i64, i64, i64, Option<i64>);
+pub(crate) type OverviewRow = (String, String, String, String, i64, Option<String>, i64, i64, i64, Option<i64>, i64);
 
 pub(crate) fn overview(row: OverviewRow) -> Result<portal_core::console::MfaOverview, StoreError> {
-    let (id, email, name, role, created_at, mfa_deadline, has_totp, has_sms, locked, last_login_at) = row;
+    let (id, email, name, role, created_at, mfa_deadline, has_totp, has_sms, locked, last_login_at, is_demo) = row;
     Ok(portal_core::console::MfaOverview {
         user_id: UserId::from_stored(id),
         email,
@@ -238,5 +240,6 @@ pub(crate) fn overview(row: OverviewRow) -> Result<portal_core::console::MfaOver
         has_sms: has_sms != 0,
         locked: locked != 0,
         last_login_at: last_login_at.map(from_ts).transpose()?,
+        demo: is_demo != 0,
     })
 }

@@ -92,7 +92,8 @@ macro_rules! sql_store {
             async fn insert_user(&self, user: &User, audit: &AuditEvent) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(backend_error)?;
                 sqlx::query(
-                    "INSERT INTO users (id, email, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                    "INSERT INTO users (id, email, name, role, password_hash, created_at, is_demo) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
                 .bind(user.id.as_str())
                 .bind(user.email.as_str())
@@ -100,6 +101,7 @@ macro_rules! sql_store {
                 .bind(user.role.as_str())
                 .bind(user.password_hash.0.as_str())
                 .bind(ts(user.created_at))
+                .bind(i64::from(user.demo))
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| conflict_or_backend(e, "email"))?;
@@ -129,6 +131,47 @@ macro_rules! sql_store {
                 Ok(u64::try_from(n).unwrap_or(0))
             }
 
+            async fn remove_demo_accounts(&self, audit: &AuditEvent) -> StoreResult<portal_core::demo::DemoRemoval> {
+                use portal_core::demo::{DemoRemoval, RemovedAccount};
+                const DEMO_CLAIMS: &str = "SELECT id FROM claims WHERE policyholder_id IN \
+                     (SELECT id FROM users WHERE is_demo <> 0) OR adjuster_id IN (SELECT id FROM users WHERE is_demo <> 0)";
+                let mut tx = self.begin_write().await.map_err(backend_error)?;
+                let accounts: Vec<(String, String, i64)> = sqlx::query_as(
+                    "SELECT u.id, u.email, CAST((SELECT COUNT(*) FROM claims c \
+                     WHERE c.policyholder_id = u.id OR c.adjuster_id = u.id) AS BIGINT) \
+                     FROM users u WHERE u.is_demo <> 0 ORDER BY u.email",
+                )
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(backend_error)?;
+                if accounts.is_empty() {
+                    tx.rollback().await.map_err(backend_error)?;
+                    return Ok(DemoRemoval::default());
+                }
+                let sql = format!(
+                    "SELECT {} FROM claim_attachments WHERE claim_id IN ({DEMO_CLAIMS})",
+                    crate::claims::ATTACHMENT_COLUMNS
+                );
+                let attachments: Vec<crate::claims::AttachmentRow> =
+                    sqlx::query_as(&sql).fetch_all(&mut *tx).await.map_err(backend_error)?;
+                let attachments = attachments.into_iter().map(crate::claims::attachment).collect::<Result<Vec<_>, _>>()?;
+                let claims = sqlx::query(&format!("DELETE FROM claims WHERE id IN ({DEMO_CLAIMS})"))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?
+                    .rows_affected();
+                sqlx::query("DELETE FROM users WHERE is_demo <> 0").execute(&mut *tx).await.map_err(backend_error)?;
+                let mut removed = Vec::with_capacity(accounts.len());
+                for (id, email, claims_of) in accounts {
+                    let id = UserId::from_stored(id);
+                    let event = audit.clone().subject(Some(&id), email.as_str()).detail("claims", claims_of);
+                    insert_audit!(&mut *tx, &event)?;
+                    removed.push(RemovedAccount { id, email });
+                }
+                tx.commit().await.map_err(backend_error)?;
+                Ok(DemoRemoval { accounts: removed, claims, attachments })
+            }
+
             async fn list_users(&self) -> StoreResult<Vec<User>> {
                 let sql = format!("SELECT {} FROM users ORDER BY email", rows::USER_COLUMNS);
                 let found: Vec<rows::UserRow> = sqlx::query_as(&sql).fetch_all(&self.pool).await.map_err(backend_error)?;
@@ -154,11 +197,12 @@ macro_rules! sql_store {
 
             async fn session_with_user(&self, id: &SessionIdHash) -> StoreResult<Option<(Session, User)>> {
                 use sqlx::Row as _;
-                // 17 columns: more than sqlx decodes as one tuple, so the row is split by index.
+                // 18 columns: more than sqlx decodes as one tuple, so the row is split by index.
                 let sql = format!(
                     "SELECT s.id_hash, s.user_id, s.auth_level, s.csrf_token, s.created_at, s.last_seen_at, \
                        s.mfa_verified_at, s.ip, s.user_agent, \
-                       u.id, u.email, u.name, u.role, u.password_hash, u.created_at, u.mfa_deadline, u.mfa_preferred \
+                       u.id, u.email, u.name, u.role, u.password_hash, u.created_at, u.mfa_deadline, u.mfa_preferred, \
+                       u.is_demo \
                      FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1"
                 );
                 let Some(row) = sqlx::query(&sql).bind(id.as_str()).fetch_optional(&self.pool).await.map_err(backend_error)?
@@ -186,6 +230,7 @@ macro_rules! sql_store {
                     row.try_get(14).map_err(get)?,
                     row.try_get(15).map_err(get)?,
                     row.try_get(16).map_err(get)?,
+                    row.try_get(17).map_err(get)?,
                 );
                 Ok(Some((rows::session(session)?, rows::user(user)?)))
             }
@@ -701,10 +746,10 @@ macro_rules! sql_store {
                 push_where(&mut count, filter);
                 let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await.map_err(backend_error)?;
                 let mut q = sqlx::QueryBuilder::new(
-                    "SELECT u.id, u.email, u.name, u.role, u.created_at, u.mfa_deadline,                        CAST(COALESCE(MAX(CASE WHEN f.method = 'totp' THEN 1 ELSE 0 END), 0) AS BIGINT),                        CAST(COALESCE(MAX(CASE WHEN f.method = 'sms' THEN 1 ELSE 0 END), 0) AS BIGINT),                        CAST(COALESCE(MAX(t.locked), 0) AS BIGINT), u.last_login_at                      FROM users u                      LEFT JOIN mfa_factors f ON f.user_id = u.id AND f.confirmed_at IS NOT NULL                      LEFT JOIN mfa_throttles t ON t.user_id = u.id",
+                    "SELECT u.id, u.email, u.name, u.role, u.created_at, u.mfa_deadline,                        CAST(COALESCE(MAX(CASE WHEN f.method = 'totp' THEN 1 ELSE 0 END), 0) AS BIGINT),                        CAST(COALESCE(MAX(CASE WHEN f.method = 'sms' THEN 1 ELSE 0 END), 0) AS BIGINT),                        CAST(COALESCE(MAX(t.locked), 0) AS BIGINT), u.last_login_at, u.is_demo                      FROM users u                      LEFT JOIN mfa_factors f ON f.user_id = u.id AND f.confirmed_at IS NOT NULL                      LEFT JOIN mfa_throttles t ON t.user_id = u.id",
                 );
                 push_where(&mut q, filter);
-                q.push(" GROUP BY u.id, u.email, u.name, u.role, u.created_at, u.mfa_deadline, u.last_login_at ORDER BY u.email");
+                q.push(" GROUP BY u.id, u.email, u.name, u.role, u.created_at, u.mfa_deadline, u.last_login_at, u.is_demo ORDER BY u.email");
                 q.push(" LIMIT ").push_bind(i64::from(filter.limit.max(1)));
                 q.push(" OFFSET ").push_bind(i64::from(filter.offset));
                 let found: Vec<rows::OverviewRow> = q.build_query_as().fetch_all(&self.pool).await.map_err(backend_error)?;

@@ -33,6 +33,7 @@ fn user(email: &str, role: Role) -> User {
         created_at: T0,
         mfa_deadline: None,
         mfa_preferred: None,
+        demo: false,
     }
 }
 
@@ -264,5 +265,79 @@ async fn claims_items_and_status_changes_behave_the_same_on_every_backend() {
         let db = TestDb::new(backend).await;
         check(db.store.as_ref()).await;
         check_attachments(db.store.clone()).await;
+    }
+}
+
+/// Removing the demo: every demo account and every claim one of them takes part in go, in one
+/// step with an audit row per account; real accounts and their claims stay.
+async fn check_demo_removal(store: &dyn Store) {
+    let demo = |email: &str, role| User { demo: true, ..user(email, role) };
+    let (demo_holder, demo_adjuster) =
+        (demo("demo@example.com", Role::Policyholder), demo("adjuster@example.com", Role::Adjuster));
+    let (real_holder, real_adjuster) =
+        (user("pat@example.com", Role::Policyholder), user("ria@example.com", Role::Adjuster));
+    for u in [&demo_holder, &demo_adjuster, &real_holder, &real_adjuster] {
+        store.insert_user(u, &event("user.created")).await.unwrap();
+    }
+    assert!(store.user_by_id(&demo_holder.id).await.unwrap().unwrap().demo, "the mark is stored");
+    assert!(!store.user_by_id(&real_holder.id).await.unwrap().unwrap().demo);
+
+    // Demo with demo, a real adjuster with a demo policyholder, and a real claim.
+    let demo_claim = claim("D-1", &demo_holder, &demo_adjuster);
+    let mixed = claim("D-2", &demo_holder, &real_adjuster);
+    let real = claim("R-1", &real_holder, &real_adjuster);
+    for c in [&demo_claim, &mixed, &real] {
+        store.insert_claim(c, None, "someone", &event("claim.created")).await.unwrap();
+    }
+    let item = (ItemId::generate(&OsRandom), fields("Lamp", 1, 100));
+    assert!(store.insert_items(&demo_claim.id, std::slice::from_ref(&item), T0, &event("x.item")).await.unwrap());
+    let photo = attachment(&demo_claim, &item.0, &demo_holder, "lamp.jpg");
+    assert!(store.insert_attachment(&photo, 10, ANY_SIZE, &event("x.attachment")).await.unwrap());
+    let real_item = (ItemId::generate(&OsRandom), fields("Chair", 1, 100));
+    assert!(store.insert_items(&real.id, std::slice::from_ref(&real_item), T0, &event("x.item")).await.unwrap());
+
+    let removal = store.remove_demo_accounts(&event("user.demo_removed")).await.unwrap();
+    let mut emails: Vec<&str> = removal.accounts.iter().map(|a| a.email.as_str()).collect();
+    emails.sort_unstable();
+    assert_eq!(emails, ["adjuster@example.com", "demo@example.com"]);
+    assert_eq!(removal.claims, 2);
+    assert_eq!(removal.attachments.iter().map(|a| &a.id).collect::<Vec<_>>(), [&photo.id], "files to delete");
+
+    assert!(store.user_by_id(&demo_holder.id).await.unwrap().is_none());
+    assert!(store.user_by_id(&demo_adjuster.id).await.unwrap().is_none());
+    assert!(store.claim(&demo_claim.id).await.unwrap().is_none());
+    assert!(store.claim(&mixed.id).await.unwrap().is_none(), "a claim with a demo policyholder goes too");
+    assert!(store.user_by_id(&real_holder.id).await.unwrap().is_some());
+    assert!(store.user_by_id(&real_adjuster.id).await.unwrap().is_some());
+    assert_eq!(store.items(&real.id).await.unwrap().len(), 1, "the real claim keeps its items");
+    assert!(store.attachments(&demo_claim.id).await.unwrap().is_empty());
+
+    let audited = store
+        .audit_events(&AuditFilter { action: Some("user.demo_removed".into()), ..AuditFilter::default() })
+        .await
+        .unwrap();
+    let mut subjects: Vec<(String, i64)> = audited
+        .iter()
+        .map(|r| (r.event.subject.clone().unwrap(), r.event.details["claims"].as_i64().unwrap()))
+        .collect();
+    subjects.sort();
+    assert_eq!(subjects, [("adjuster@example.com".to_owned(), 1), ("demo@example.com".to_owned(), 2)]);
+
+    // Nothing left to remove: no change, no audit row.
+    let again = store.remove_demo_accounts(&event("user.demo_removed")).await.unwrap();
+    assert!(again.accounts.is_empty() && again.claims == 0);
+    let audited_again = store
+        .audit_events(&AuditFilter { action: Some("user.demo_removed".into()), ..AuditFilter::default() })
+        .await
+        .unwrap();
+    assert_eq!(audited_again.len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_accounts_are_removed_with_their_claims_and_nothing_else_on_every_backend() {
+    for backend in backends() {
+        eprintln!("on {backend:?}");
+        let db = TestDb::new(backend).await;
+        check_demo_removal(db.store.as_ref()).await;
     }
 }

@@ -235,6 +235,7 @@ impl TestApp {
                     role,
                     password: Password::new_checked(TEST_PASSWORD.to_owned()).expect("test password"),
                     created_at,
+                    demo: false,
                 },
                 "test",
                 &RequestContext::cli(),

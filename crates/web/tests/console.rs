@@ -1264,6 +1264,10 @@ async fn no_route_edits_or_deletes_the_audit_log() {
 // ----- 9. User search ----------------------------------------------------------------------------
 
 async fn create_named(app: &TestApp, email: &str, name: &str, role: Role) -> User {
+    create_account(app, email, name, role, false).await
+}
+
+async fn create_account(app: &TestApp, email: &str, name: &str, role: Role, demo: bool) -> User {
     app.portal
         .create_account(
             NewAccount {
@@ -1272,6 +1276,7 @@ async fn create_named(app: &TestApp, email: &str, name: &str, role: Role) -> Use
                 role,
                 password: Password::new_checked(TEST_PASSWORD.to_owned()).unwrap(),
                 created_at: None,
+                demo,
             },
             "test",
             &RequestContext::cli(),
@@ -1379,6 +1384,39 @@ async fn user_search_matches_email_and_name_case_insensitively_and_literally_and
             assert!(page.text.contains(email), "{email} on the page");
         }
         assert!(!page.text.contains(BOB));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn demo_accounts_carry_a_demo_tag_in_the_console_and_the_api() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        let sue = signed_in_staff(&app, SUE, Role::Support).await;
+        let demo = create_account(&app, "demo@example.com", "Dana Demo", Role::Policyholder, true).await;
+        let real = create_named(&app, ANN, "Ann Lee", Role::Policyholder).await;
+
+        let list = sue.get(&app, "/console/users?q=example").await;
+        list.assert_ok();
+        let row_of = |email: &str| {
+            let at = list.text.find(email).unwrap_or_else(|| panic!("{email} listed"));
+            let end = list.text[at..].find("</tr>").map_or(list.text.len(), |n| at + n);
+            list.text[at..end].to_owned()
+        };
+        assert!(row_of("demo@example.com").contains(">Demo</span>"), "{}", row_of("demo@example.com"));
+        assert!(!row_of(ANN).contains(">Demo</span>"), "{}", row_of(ANN));
+
+        let page = sue.get(&app, &format!("/console/users/{}", demo.id)).await;
+        page.assert_ok();
+        assert!(page.text.contains(">Demo</span>") && page.text.contains("user remove-demo"), "{}", page.text);
+        let page = sue.get(&app, &format!("/console/users/{}", real.id)).await;
+        assert!(!page.text.contains(">Demo</span>"));
+
+        let found = search(&app, &sue, "example").await;
+        let demo_of = |email: &str| {
+            found.json["users"].as_array().unwrap().iter().find(|u| u["email"] == email).unwrap()["demo"].clone()
+        };
+        assert_eq!((demo_of("demo@example.com"), demo_of(ANN)), (json!(true), json!(false)));
     })
     .await;
 }

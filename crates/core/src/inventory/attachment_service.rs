@@ -215,7 +215,7 @@ impl Portal {
     }
 
     /// Best effort: a file left behind is unreachable (no row names it) and only costs space.
-    pub(super) async fn remove_files(&self, record: &Attachment) {
+    pub(crate) async fn remove_files(&self, record: &Attachment) {
         let mut keys = vec![record.file_key()];
         if record.has_thumbnail {
             keys.push(record.thumbnail_key());

@@ -210,6 +210,7 @@ impl Portal {
                     created_at: now,
                     mfa_deadline: None,
                     mfa_preferred: None,
+                    demo: false,
                 };
                 let audit = AuditEvent::new(now, action::USER_CREATED, Outcome::Success, ctx)
                     .actor(actor.email.as_str())

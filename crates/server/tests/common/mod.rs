@@ -3,6 +3,52 @@
 #![allow(dead_code)]
 
 use std::process::Output;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// The PostgreSQL server the tests may use (`.ci/run` sets it); `None` runs SQLite only.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("PORTAL_TEST_POSTGRES_URL").ok().filter(|v| !v.is_empty())
+}
+
+/// A fresh schema on the test server, dropped afterwards; the binary reaches it through
+/// `options=-c search_path=…` in its database URL.
+pub struct Schema {
+    base_url: String,
+    name: String,
+    rt: tokio::runtime::Runtime,
+}
+
+impl Schema {
+    pub fn create(base_url: &str, prefix: &str) -> Schema {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let stamp = std::time::UNIX_EPOCH.elapsed().map(|d| d.as_nanos()).unwrap_or_default();
+        let name = format!("{prefix}_{}_{}_{stamp}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
+        rt.block_on(async {
+            let pool = sqlx::PgPool::connect(base_url).await.expect("connect to PORTAL_TEST_POSTGRES_URL");
+            sqlx::query(&format!("CREATE SCHEMA \"{name}\"")).execute(&pool).await.unwrap();
+            pool.close().await;
+        });
+        Schema { base_url: base_url.to_owned(), name, rt }
+    }
+
+    pub fn url(&self) -> String {
+        let sep = if self.base_url.contains('?') { '&' } else { '?' };
+        format!("{}{sep}options=-c%20search_path%3D{}", self.base_url, self.name)
+    }
+}
+
+impl Drop for Schema {
+    fn drop(&mut self) {
+        let (url, name) = (self.base_url.clone(), self.name.clone());
+        self.rt.block_on(async move {
+            if let Ok(pool) = sqlx::PgPool::connect(&url).await {
+                let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS \"{name}\" CASCADE")).execute(&pool).await;
+                pool.close().await;
+            }
+        });
+    }
+}
 
 pub struct Run {
     pub what: String,

@@ -62,6 +62,7 @@ fn user_json(state: &AppState, o: &MfaOverview) -> Value {
         "methods": o.methods(),
         "setup_deadline": deadline.map(|d| d.to_string()),
         "last_sign_in": o.last_login_at.and_then(|t| t.format(&Rfc3339).ok()),
+        "demo": o.demo,
     })
 }
 

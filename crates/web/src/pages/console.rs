@@ -79,6 +79,7 @@ struct UserRow {
     state: &'static str,
     state_label: String,
     last_login: String,
+    demo: bool,
 }
 
 fn state_label(state: &AppState, o: &MfaOverview) -> (&'static str, String) {
@@ -151,6 +152,7 @@ async fn users(
                 state: st,
                 state_label: label,
                 last_login: o.last_login_at.map(utc).unwrap_or_else(|| "never".into()),
+                demo: o.demo,
             }
         })
         .collect();
@@ -214,6 +216,7 @@ struct UserPage {
     name: String,
     email: String,
     role: &'static str,
+    demo: bool,
     notice: Option<String>,
     state: &'static str,
     state_label: String,
@@ -270,6 +273,7 @@ async fn user_page(
         has_sms: view.confirmed.iter().any(|f| f.method == portal_core::mfa::Method::Sms),
         locked: view.throttle.locked,
         last_login_at: view.last_sign_in,
+        demo: view.user.demo,
     };
     let (st, label) = state_label(&state, &overview);
     let permission = portal_core::console::may_act_on(&s.user, &view.user);
@@ -292,6 +296,7 @@ async fn user_page(
             name: view.user.name.as_str().to_owned(),
             email: view.user.email.as_str().to_owned(),
             role: view.user.role.label(),
+            demo: view.user.demo,
             notice,
             state: st,
             state_label: label,
