@@ -12,7 +12,7 @@ use crate::password::{Password, PasswordError};
 use crate::password_reset::{PasswordReset, RESET_LINK_LIFETIME, ResetToken};
 use crate::session::{AuthLevel, Session, SessionState, SessionToken};
 use crate::store::StoreError;
-use crate::throttle::{self, ThrottleLimit};
+use crate::throttle;
 use crate::user::{DisplayName, Role, User, UserId};
 use crate::{InternalError, Portal, RequestContext};
 
@@ -84,10 +84,6 @@ pub struct NewAccount {
     pub demo: bool,
 }
 
-/// At most this many reset emails per address per hour, so the form cannot be used to
-/// flood someone's inbox. Requests over the limit get the same answer and send nothing.
-const RESET_EMAILS_PER_HOUR: ThrottleLimit = ThrottleLimit { max_failures: 3, window: Duration::hours(1) };
-
 impl Portal {
     pub async fn create_account(
         &self,
@@ -134,18 +130,21 @@ impl Portal {
         let account_key = throttle::account_key(email);
         let ip_key = ctx.ip.as_deref().map(throttle::ip_key);
 
-        let mut wait = policy.per_account.retry_after(self.store.throttle(&account_key).await?.as_ref(), now);
+        // Every attempt takes a slot under the account's and the address's limits before the
+        // password is checked; a wrong password keeps them (they are the failure count).
+        let mut limits = vec![(account_key.as_str(), policy.per_account)];
         if let Some(ip_key) = &ip_key {
-            let ip_wait = policy.per_ip.retry_after(self.store.throttle(ip_key).await?.as_ref(), now);
-            wait = wait.max(ip_wait);
+            limits.push((ip_key.as_str(), policy.per_ip));
         }
-        if let Some(retry_after) = wait {
-            self.audit(
-                AuditEvent::new(now, action::LOGIN_THROTTLED, Outcome::Refused, ctx).subject(None, email.as_str()),
-            )
-            .await;
-            return Err(LoginError::Throttled { retry_after });
-        }
+        let slots = match self.reserve_all(&limits).await? {
+            Ok(slots) => slots,
+            Err(refused) => {
+                let event =
+                    AuditEvent::new(now, action::LOGIN_THROTTLED, Outcome::Refused, ctx).subject(None, email.as_str());
+                self.audit_refusal(&refused, event).await;
+                return Err(LoginError::Throttled { retry_after: refused.retry_after });
+            }
+        };
 
         let user = self.store.user_by_email(email).await?;
         let matched = self
@@ -155,21 +154,19 @@ impl Portal {
             .map_err(InternalError::from)?;
 
         let Some(user) = user.filter(|_| matched) else {
-            let window = policy.per_account.window;
-            let after = self.store.throttle_failure(&account_key, now, window).await?;
-            if let Some(ip_key) = &ip_key {
-                self.store.throttle_failure(ip_key, now, policy.per_ip.window).await?;
-            }
             self.audit(
-                AuditEvent::new(now, action::LOGIN_PASSWORD, Outcome::Failure, ctx)
-                    .subject(None, email.as_str())
-                    .detail("failures_in_window", after.failures),
+                AuditEvent::new(now, action::LOGIN_PASSWORD, Outcome::Failure, ctx).subject(None, email.as_str()),
             )
             .await;
             return Err(LoginError::InvalidCredentials);
         };
 
+        // The right password: the account's failures are forgiven, and the address's slot was
+        // no failure.
         self.store.throttle_clear(&account_key).await?;
+        for slot in slots.iter().filter(|s| s.key != account_key) {
+            self.release(slot).await;
+        }
         let status = self.mfa_status(&user).await?;
         let (level, next) = match status.requirement.clone() {
             MfaRequirement::NotRequired => (AuthLevel::Full, LoginNext::Authenticated),
@@ -233,33 +230,50 @@ impl Portal {
     }
 
     pub async fn logout(&self, token: &SessionToken, ctx: &RequestContext) -> Result<(), InternalError> {
-        let id = token.hash();
-        if let Some(session) = self.store.session(&id).await? {
-            self.store.delete_session(&id).await?;
+        if let Some(user_id) = self.store.delete_session(&token.hash()).await? {
             self.audit(
                 AuditEvent::new(self.clock.now(), action::LOGOUT, Outcome::Success, ctx)
-                    .subject(Some(&session.user_id), session.user_id.as_str()),
+                    .subject(Some(&user_id), user_id.as_str()),
             )
             .await;
         }
         Ok(())
     }
 
-    /// Sends a reset link when the account exists. Callers answer the same either way and
-    /// should not wait for this (so response time does not reveal the answer either).
-    pub async fn request_password_reset(&self, email: &Email, ctx: &RequestContext) -> Result<(), InternalError> {
+    /// Takes the slots a reset request needs (per address and per client) before anything is
+    /// looked up or sent. Whether the account exists plays no part, so a refusal (with the wait
+    /// until the limit lifts) reveals nothing about it.
+    pub async fn reserve_password_reset(
+        &self,
+        email: &Email,
+        ctx: &RequestContext,
+    ) -> Result<Result<(), Duration>, InternalError> {
         let now = self.clock.now();
-        let key = format!("reset:{}", email.as_str());
-        let limited = RESET_EMAILS_PER_HOUR.retry_after(self.store.throttle(&key).await?.as_ref(), now).is_some();
+        let address_key = format!("reset:{}", email.as_str());
+        let ip_key = ctx.ip.as_deref().map(|ip| format!("reset-ip:{ip}"));
+        let mut limits = vec![(address_key.as_str(), throttle::limits::RESET_EMAILS_PER_ADDRESS)];
+        if let Some(ip_key) = &ip_key {
+            limits.push((ip_key.as_str(), throttle::limits::RESET_REQUESTS_PER_IP));
+        }
+        if let Err(refused) = self.reserve_all(&limits).await? {
+            let event = AuditEvent::new(now, action::PASSWORD_RESET_REQUESTED, Outcome::Refused, ctx)
+                .subject(None, email.as_str())
+                .detail("refused", "request limit reached");
+            self.audit_refusal(&refused, event).await;
+            return Ok(Err(refused.retry_after));
+        }
+        Ok(Ok(()))
+    }
+
+    /// Sends a reset link when the account exists, after [`Portal::reserve_password_reset`]
+    /// granted the request. Callers answer the same either way and should not wait for this
+    /// (so response time does not reveal the answer either).
+    pub async fn send_password_reset(&self, email: &Email, ctx: &RequestContext) -> Result<(), InternalError> {
+        let now = self.clock.now();
         let user = self.store.user_by_email(email).await?;
         let event = AuditEvent::new(now, action::PASSWORD_RESET_REQUESTED, Outcome::Success, ctx)
             .subject(user.as_ref().map(|u| &u.id), email.as_str())
             .detail("account_exists", user.is_some());
-        if limited {
-            self.audit(AuditEvent { outcome: Outcome::Refused, ..event }).await;
-            return Ok(());
-        }
-        self.store.throttle_failure(&key, now, RESET_EMAILS_PER_HOUR.window).await?;
         let Some(user) = user else {
             self.audit(event).await;
             return Ok(());

@@ -14,12 +14,10 @@ use crate::mfa::service::{STEP_UP_WINDOW, SupportView};
 use crate::mfa::throttle::ThrottleState;
 use crate::session::{AuthLevel, Session};
 use crate::store::StoreError;
-use crate::throttle::ThrottleLimit;
+use crate::throttle::limits::CONSOLE_ACTIONS_PER_HOUR;
 use crate::user::{Role, User, UserId};
 use crate::{InternalError, Portal, RequestContext};
 
-/// Actions one agent may take per hour; a stolen staff session cannot mass-reset accounts.
-pub const ACTIONS_PER_HOUR: ThrottleLimit = ThrottleLimit { max_failures: 30, window: Duration::hours(1) };
 pub const MAX_EXTENSION_DAYS: u16 = 90;
 pub const MAX_REASON_CHARS: usize = 500;
 
@@ -215,6 +213,14 @@ impl From<StoreError> for ConsoleError {
     }
 }
 
+/// Console actions need a second factor verified within [`STEP_UP_WINDOW`]: a session left open
+/// on a desk cannot be used to change someone's sign-in.
+pub fn require_step_up(actor_session: &Session, now: OffsetDateTime) -> Result<(), ConsoleError> {
+    let fresh = actor_session.auth_level == AuthLevel::Full
+        && actor_session.mfa_verified_at.is_some_and(|t| now - t < STEP_UP_WINDOW);
+    if fresh { Ok(()) } else { Err(ConsoleError::StepUpRequired) }
+}
+
 /// Support and admins only.
 pub fn ensure_console_user(actor: &User) -> Result<(), ConsoleError> {
     if matches!(actor.role, Role::Support | Role::Admin) { Ok(()) } else { Err(ConsoleError::NotStaff) }
@@ -270,6 +276,9 @@ pub enum StaffError {
     NotAStaffRole,
     #[error("an account with this email already exists")]
     Duplicate,
+    /// Step-up needed or the hourly action limit reached, as for every console action.
+    #[error(transparent)]
+    Console(#[from] ConsoleError),
     #[error(transparent)]
     Internal(#[from] InternalError),
 }
@@ -314,11 +323,7 @@ impl Portal {
             return Err(ConsoleError::InvalidDays);
         }
         let now = self.clock.now();
-        let fresh = actor_session.auth_level == AuthLevel::Full
-            && actor_session.mfa_verified_at.is_some_and(|t| now - t < STEP_UP_WINDOW);
-        if !fresh {
-            return Err(ConsoleError::StepUpRequired);
-        }
+        require_step_up(actor_session, now)?;
         let (view, sessions) = self.console_user(actor, subject).await?;
         may_act_on(actor, &view.user)?;
         if matches!(action, ConsoleAction::ExtendDeadline { .. }) && view.user.role.is_staff() {
@@ -327,19 +332,11 @@ impl Portal {
         if expected_version.is_some_and(|v| v != view.version(sessions.len())) {
             return Err(ConsoleError::Changed);
         }
-        let key = format!("console:{}", actor.id);
-        if let Some(retry_after) = ACTIONS_PER_HOUR.retry_after(self.store.throttle(&key).await?.as_ref(), now) {
-            self.audit(
-                AuditEvent::new(now, action.audit_action(), Outcome::Refused, ctx)
-                    .actor(actor.email.as_str())
-                    .subject(Some(&view.user.id), view.user.email.as_str())
-                    .detail("reason", reason.as_str())
-                    .detail("refused", "hourly action limit reached"),
-            )
-            .await;
-            return Err(ConsoleError::RateLimited { retry_after });
-        }
-        self.store.throttle_failure(&key, now, ACTIONS_PER_HOUR.window).await?;
+        let refused = AuditEvent::new(now, action.audit_action(), Outcome::Refused, ctx)
+            .actor(actor.email.as_str())
+            .subject(Some(&view.user.id), view.user.email.as_str())
+            .detail("reason", reason.as_str());
+        self.reserve_console_action(actor, refused).await?;
         let actor_email = actor.email.as_str();
         let user = &view.user;
         let summary = match action {
@@ -391,6 +388,19 @@ impl Portal {
         Ok(ActionDone { summary })
     }
 
+    /// Takes a slot under the agent's hourly action limit before the action is done; the
+    /// refusal is audited with `refused` (the action the agent attempted).
+    async fn reserve_console_action(&self, actor: &User, refused: AuditEvent) -> Result<(), ConsoleError> {
+        let key = format!("console:{}", actor.id);
+        match self.reserve_all(&[(key.as_str(), CONSOLE_ACTIONS_PER_HOUR)]).await? {
+            Ok(_) => Ok(()),
+            Err(limit) => {
+                self.audit(refused.detail("refused", "hourly action limit reached")).await;
+                Err(ConsoleError::RateLimited { retry_after: limit.retry_after })
+            }
+        }
+    }
+
     /// Tells the user about a change to their sign-in; never a secret, code or full number.
     pub async fn notify(&self, user: &User, subject: &str, text: &str) {
         let message = OutgoingEmail {
@@ -437,8 +447,11 @@ impl Portal {
 
     /// An administrator creates a staff account. It gets no usable password: the new colleague
     /// receives a link (valid 7 days) to choose one, and sets MFA up at the first sign-in.
+    /// Like every console action it needs a second factor within the last minutes and a slot
+    /// under the administrator's hourly limit.
     pub async fn create_staff_account(
         &self,
+        actor_session: &Session,
         actor: &User,
         email: Email,
         name: crate::user::DisplayName,
@@ -451,6 +464,13 @@ impl Portal {
         if !role.is_staff() {
             return Err(StaffError::NotAStaffRole);
         }
+        let now = self.clock.now();
+        require_step_up(actor_session, now)?;
+        let refused = AuditEvent::new(now, crate::audit::action::USER_CREATED, Outcome::Refused, ctx)
+            .actor(actor.email.as_str())
+            .subject(None, email.as_str())
+            .detail("role", role.as_str());
+        self.reserve_console_action(actor, refused).await?;
         let unusable =
             crate::password::Password::new_checked(hex::encode(crate::random::bytes::<24>(self.rng.as_ref())))
                 .map_err(|_| StaffError::Internal(InternalError::Store(StoreError::Corrupt("password".into()))))?;

@@ -16,6 +16,7 @@ pub mod password;
 pub mod password_reset;
 pub mod portal;
 pub mod random;
+pub mod reservation;
 pub mod secret;
 pub mod session;
 pub mod sms;

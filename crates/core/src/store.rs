@@ -3,18 +3,30 @@
 //! one transaction, so a crash mid-request never leaves half an operation behind.
 
 use async_trait::async_trait;
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 
 use crate::audit::{AuditEvent, AuditFilter, AuditRecord};
 use crate::email::Email;
 use crate::mfa::factor::{ChallengePurpose, Factor, SecondFactorCompletion, SmsChallenge};
-use crate::mfa::sms_code::SendHistory;
+use crate::mfa::sms_code::{SendRefused, SendRule};
 use crate::mfa::throttle::SecondFactorThrottle;
 use crate::password::PasswordHashString;
 use crate::password_reset::{PasswordReset, ResetTokenHash};
 use crate::session::{Session, SessionIdHash};
-use crate::throttle::ThrottleWindow;
+use crate::throttle::{ThrottleLimit, ThrottleWindow};
 use crate::user::{User, UserId};
+
+/// How a second-factor completion ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompletionOutcome {
+    Completed,
+    /// The compare-and-set lost: the code or step was used by another request first.
+    ProofTaken,
+    /// The account is paused or locked (it changed while the code was being checked).
+    Throttled,
+    /// The session was ended (sign-out, "end sessions", reset) while the code was checked.
+    SessionEnded,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -60,16 +72,37 @@ pub trait Store: crate::inventory::store::ClaimStore + Send + Sync + std::fmt::D
     /// The session with its user, in one round trip: every signed-in request needs both.
     async fn session_with_user(&self, id: &SessionIdHash) -> StoreResult<Option<(Session, User)>>;
     async fn touch_session(&self, id: &SessionIdHash, at: OffsetDateTime) -> StoreResult<()>;
-    async fn delete_session(&self, id: &SessionIdHash) -> StoreResult<()>;
+    /// Ends the session with this id, or the one it was rotated into (a sign-out sent with the
+    /// cookie of a moment ago); returns whose it was.
+    async fn delete_session(&self, id: &SessionIdHash) -> StoreResult<Option<UserId>>;
     async fn delete_sessions_of(&self, user: &UserId) -> StoreResult<u64>;
     async fn sessions_of(&self, user: &UserId) -> StoreResult<Vec<Session>>;
     /// Removes sessions idle since `idle_before` or created before `created_before`.
     async fn purge_sessions(&self, idle_before: OffsetDateTime, created_before: OffsetDateTime) -> StoreResult<u64>;
 
     async fn throttle(&self, key: &str) -> StoreResult<Option<ThrottleWindow>>;
-    /// Counts one failure against `key` atomically: a window older than `window` restarts at `now`.
-    async fn throttle_failure(&self, key: &str, now: OffsetDateTime, window: Duration) -> StoreResult<ThrottleWindow>;
+    /// Takes one slot under `key` in one atomic statement, if its window holds fewer than
+    /// `limit.max_failures`; a window older than `limit.window` restarts at `now`. `Ok` with the
+    /// window after taking the slot, or `Err` with the full window as it stands (nothing written).
+    async fn throttle_reserve(
+        &self,
+        key: &str,
+        now: OffsetDateTime,
+        limit: ThrottleLimit,
+    ) -> StoreResult<Result<ThrottleWindow, ThrottleWindow>>;
+    /// Gives back one slot taken in the window that started at `window_started` (never one of a
+    /// later window).
+    async fn throttle_release(&self, key: &str, window_started: OffsetDateTime) -> StoreResult<()>;
     async fn throttle_clear(&self, key: &str) -> StoreResult<()>;
+    /// Appends `audit` for a refusal under `key` and notes `now`, unless a refusal there was
+    /// audited after `audited_before`: a compare-and-set, so of racing refusals one writes.
+    async fn audit_throttle_refusal(
+        &self,
+        key: &str,
+        now: OffsetDateTime,
+        audited_before: OffsetDateTime,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
 
     async fn insert_password_reset(&self, reset: &PasswordReset) -> StoreResult<()>;
     /// In one transaction: marks the token used (only if unused and unexpired at `now`), sets the
@@ -87,10 +120,25 @@ pub trait Store: crate::inventory::store::ClaimStore + Send + Sync + std::fmt::D
     async fn factors_of(&self, user: &UserId) -> StoreResult<Vec<Factor>>;
     /// Stores a pending factor, replacing any pending one of the same method.
     async fn insert_pending_factor(&self, factor: &Factor) -> StoreResult<()>;
-    /// In one transaction: the proof's compare-and-set (a code is claimed once), the factor
-    /// change, the reset of the failure count, the preferred method, the session rotation and
-    /// the audit row. `false` when the compare-and-set lost: nothing is written.
-    async fn complete_second_factor(&self, completion: &SecondFactorCompletion) -> StoreResult<bool>;
+    /// In one transaction: the proof's compare-and-set (a code is claimed once), the re-check
+    /// that the account is neither paused nor locked, the rotation of the session (which must
+    /// still exist: a sign-out or "end sessions" that won the race ends it for good), the factor
+    /// change, the reset of the failure count (consuming the guess slot), the preferred method
+    /// and the audit row. Anything but `Completed` writes nothing.
+    async fn complete_second_factor(&self, completion: &SecondFactorCompletion) -> StoreResult<CompletionOutcome>;
+    /// Takes a guess slot for one code check of `user`, atomically: refused when the account is
+    /// locked or paused at `now`, or when its wrong codes since the last pause plus the checks in
+    /// flight already reach `per_pause`. A slot counts until `hold_until` (a crashed request's
+    /// slot then lapses). `Err` with the throttle as it stands when refused.
+    async fn reserve_second_factor_guess(
+        &self,
+        user: &UserId,
+        now: OffsetDateTime,
+        hold_until: OffsetDateTime,
+        per_pause: u32,
+    ) -> StoreResult<Result<(), SecondFactorThrottle>>;
+    /// Gives a guess slot back: the check was no guess (a replayed code, a lost race).
+    async fn release_second_factor_guess(&self, user: &UserId) -> StoreResult<()>;
 
     async fn second_factor_throttle(&self, user: &UserId) -> StoreResult<SecondFactorThrottle>;
     /// Every factor of the user (confirmed and pending) and their second-factor throttle, in one
@@ -106,8 +154,9 @@ pub trait Store: crate::inventory::store::ClaimStore + Send + Sync + std::fmt::D
         audited_before: OffsetDateTime,
         audit: &AuditEvent,
     ) -> StoreResult<bool>;
-    /// In one transaction: counts a wrong code (and a wrong try on `challenge_id`), applies
-    /// `schedule` to the new count, appends `audit`. Returns the new state.
+    /// In one transaction: counts a wrong code (and a wrong try on `challenge_id`), consuming the
+    /// guess slot it held, applies `schedule` to the new count, appends `audit`. Returns the new
+    /// state.
     async fn record_second_factor_failure(
         &self,
         user: &UserId,
@@ -117,28 +166,29 @@ pub trait Store: crate::inventory::store::ClaimStore + Send + Sync + std::fmt::D
         audit: &AuditEvent,
     ) -> StoreResult<SecondFactorThrottle>;
 
-    /// After a text was sent, in one transaction: voids the session's older codes for the same
-    /// purpose, stores the challenge, counts the send under `phone_key` and `ip`.
-    async fn insert_sms_challenge(
+    /// Reserves one text before it is sent: in one transaction, serialized with every other
+    /// reservation (so the counts cannot change between the check and the write), reads the send
+    /// history of `user`, `phone_key` and `ip`, asks `rule` whether another send is allowed, and
+    /// if so records the send. `Ok(id)` of the recorded send, or the rule's refusal.
+    async fn reserve_sms_send(
         &self,
-        challenge: &SmsChallenge,
-        expires_at: OffsetDateTime,
+        user: &UserId,
         phone_key: &str,
         ip: Option<&str>,
-    ) -> StoreResult<()>;
+        now: OffsetDateTime,
+        rule: SendRule,
+    ) -> StoreResult<Result<i64, SendRefused>>;
+    /// Gives a reserved send back (the provider did not take the text).
+    async fn release_sms_send(&self, id: i64) -> StoreResult<()>;
+    /// After a text was sent, in one transaction: voids the session's older codes for the same
+    /// purpose and stores the challenge.
+    async fn insert_sms_challenge(&self, challenge: &SmsChallenge, expires_at: OffsetDateTime) -> StoreResult<()>;
     /// The newest challenge sent for `session` with `purpose`.
     async fn latest_sms_challenge(
         &self,
         session: &SessionIdHash,
         purpose: ChallengePurpose,
     ) -> StoreResult<Option<SmsChallenge>>;
-    async fn sms_send_history(
-        &self,
-        user: &UserId,
-        phone_key: &str,
-        ip: Option<&str>,
-        now: OffsetDateTime,
-    ) -> StoreResult<SendHistory>;
 
     /// Removes the user's factor of `method`, with its audit row; `false` if there was none, or
     /// if `keep_one` is set and it is the user's last confirmed factor. The check and the delete

@@ -1,6 +1,9 @@
-//! Password throttling (DESIGN §2): 5 failures for one account or 20 from one IP within
-//! 15 minutes, and further attempts are refused with a Retry-After until the window ends.
-//! Counters live in the database so every instance behind a load balancer sees them.
+//! Counted limits: password throttling (5 failures for one account or 20 from one IP within
+//! 15 minutes), reset emails, console actions, invitations. Every limit is a *reservation*: an
+//! attempt takes a slot in one atomic statement before the work it limits is done, and is
+//! refused when the window is full, so a burst of parallel requests cannot walk past the limit
+//! (reading the count and then writing it would let every request in flight pass the check).
+//! Counters live in the database so every instance behind a load balancer shares them.
 
 use time::{Duration, OffsetDateTime};
 
@@ -24,6 +27,27 @@ impl ThrottleLimit {
         let ends = w.started_at + self.window;
         (w.failures >= self.max_failures && now < ends).then(|| ends - now)
     }
+
+    /// The wait for a refused reservation on the full window `full`: until it ends, at least a
+    /// second (a window that ended between the refusal and this call is retried at once anyway).
+    pub fn wait_for(&self, full: &ThrottleWindow, now: OffsetDateTime) -> Duration {
+        self.retry_after(Some(full), now).unwrap_or(Duration::ZERO).max(Duration::seconds(1))
+    }
+}
+
+/// A slot taken under a limit: kept when the work counts against it, given back when not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    pub key: String,
+    /// The window the slot was taken in; giving it back never touches a later window.
+    pub window_started: OffsetDateTime,
+}
+
+/// Refused under the limit at `key`; `retry_after` says when the window lifts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimitReached {
+    pub key: String,
+    pub retry_after: Duration,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -110,4 +134,22 @@ mod tests {
         assert_eq!(retry_after_secs(Duration::ZERO), 1);
         assert_eq!(retry_after_secs(Duration::minutes(14)), 840);
     }
+}
+
+/// Limits used by the use-cases, each at its one home.
+pub mod limits {
+    use super::ThrottleLimit;
+    use time::Duration;
+
+    /// Reset emails per address per hour, so the form cannot flood someone's inbox. Requests
+    /// over the limit get the same answer as any other and send nothing.
+    pub const RESET_EMAILS_PER_ADDRESS: ThrottleLimit = ThrottleLimit { max_failures: 3, window: Duration::hours(1) };
+    /// Reset requests per client address per hour: one client cannot mail many inboxes.
+    pub const RESET_REQUESTS_PER_IP: ThrottleLimit = ThrottleLimit { max_failures: 10, window: Duration::hours(1) };
+    /// Support actions (extend, reset, unlock, end sessions, new staff account) per agent per
+    /// hour: a stolen staff session cannot mass-reset accounts.
+    pub const CONSOLE_ACTIONS_PER_HOUR: ThrottleLimit = ThrottleLimit { max_failures: 30, window: Duration::hours(1) };
+    /// Claims opened with a new account (each sends a link to choose a password) per adjuster
+    /// per hour.
+    pub const INVITES_PER_HOUR: ThrottleLimit = ThrottleLimit { max_failures: 30, window: Duration::hours(1) };
 }

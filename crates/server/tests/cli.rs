@@ -39,6 +39,10 @@ impl Sandbox {
             let schema = Schema::create(&base, "cli");
             all.push(Sandbox { database_url: schema.url(), _schema: Some(schema), ..Sandbox::new() });
         } else {
+            assert!(
+                !std::env::var("CI").is_ok_and(|v| v == "true"),
+                "CI=true but PORTAL_TEST_POSTGRES_URL is not set: the PostgreSQL half would be skipped"
+            );
             eprintln!("note: PORTAL_TEST_POSTGRES_URL is not set; running on SQLite only");
         }
         all

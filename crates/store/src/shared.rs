@@ -20,7 +20,7 @@ macro_rules! sql_store {
         use portal_core::password::PasswordHashString;
         use portal_core::password_reset::{PasswordReset, ResetTokenHash};
         use portal_core::session::{Session, SessionIdHash};
-        use portal_core::store::{Store, StoreError, StoreResult};
+        use portal_core::store::{CompletionOutcome, Store, StoreError, StoreResult};
         use portal_core::throttle::ThrottleWindow;
         use portal_core::user::{User, UserId};
         use time::OffsetDateTime;
@@ -184,7 +184,11 @@ macro_rules! sql_store {
 
             async fn replace_session(&self, old: &SessionIdHash, new: &Session) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(backend_error)?;
-                rotate_session(&mut tx, old, new).await?;
+                // A password sign-in replaces whatever session the browser came with; if that
+                // one is gone already, the new one simply starts.
+                if !rotate_session(&mut tx, old, new).await? {
+                    insert_session(&mut *tx, new).await?;
+                }
                 tx.commit().await.map_err(backend_error)
             }
 
@@ -245,13 +249,16 @@ macro_rules! sql_store {
                 Ok(())
             }
 
-            async fn delete_session(&self, id: &SessionIdHash) -> StoreResult<()> {
-                sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-                    .bind(id.as_str())
-                    .execute(&self.writer)
-                    .await
-                    .map_err(backend_error)?;
-                Ok(())
+            async fn delete_session(&self, id: &SessionIdHash) -> StoreResult<Option<UserId>> {
+                // The old id of a rotated session reaches it too: a sign-out racing the
+                // second-factor check that rotated its session ends the session either way.
+                let ended: Vec<String> =
+                    sqlx::query_scalar("DELETE FROM sessions WHERE id_hash = $1 OR replaced_id_hash = $1 RETURNING user_id")
+                        .bind(id.as_str())
+                        .fetch_all(&self.writer)
+                        .await
+                        .map_err(backend_error)?;
+                Ok(ended.into_iter().next().map(UserId::from_stored))
             }
 
             async fn delete_sessions_of(&self, user: &UserId) -> StoreResult<u64> {
@@ -289,22 +296,79 @@ macro_rules! sql_store {
                 row.map(rows::throttle).transpose()
             }
 
-            async fn throttle_failure(&self, key: &str, now: OffsetDateTime, window: time::Duration) -> StoreResult<ThrottleWindow> {
-                // One statement, so two instances counting at once cannot lose a failure.
-                let row: (i64, i64) = sqlx::query_as(
+            async fn throttle_reserve(
+                &self,
+                key: &str,
+                now: OffsetDateTime,
+                limit: portal_core::throttle::ThrottleLimit,
+            ) -> StoreResult<Result<ThrottleWindow, ThrottleWindow>> {
+                // One statement: the count is tested and raised under the row's lock (PostgreSQL)
+                // or the write lock (SQLite), so racing requests on any instance take at most
+                // `max_failures` slots. A full window matches no row and writes nothing.
+                let taken: Option<(i64, i64)> = sqlx::query_as(
                     "INSERT INTO throttles (key, started_at, failures) VALUES ($1, $2, 1) \
                      ON CONFLICT (key) DO UPDATE SET \
                        failures = CASE WHEN throttles.started_at <= $3 THEN 1 ELSE throttles.failures + 1 END, \
                        started_at = CASE WHEN throttles.started_at <= $3 THEN $2 ELSE throttles.started_at END \
+                     WHERE throttles.started_at <= $3 OR throttles.failures < $4 \
                      RETURNING started_at, failures",
                 )
                 .bind(key)
                 .bind(ts(now))
-                .bind(ts(now - window))
-                .fetch_one(&self.writer)
+                .bind(ts(now - limit.window))
+                .bind(i64::from(limit.max_failures))
+                .fetch_optional(&self.writer)
                 .await
                 .map_err(backend_error)?;
-                rows::throttle(row)
+                if let Some(row) = taken {
+                    return Ok(Ok(rows::throttle(row)?));
+                }
+                // Read from the writer: a reader could lag behind the statement just refused.
+                let full: (i64, i64) = sqlx::query_as("SELECT started_at, failures FROM throttles WHERE key = $1")
+                    .bind(key)
+                    .fetch_one(&self.writer)
+                    .await
+                    .map_err(backend_error)?;
+                Ok(Err(rows::throttle(full)?))
+            }
+
+            async fn throttle_release(&self, key: &str, window_started: OffsetDateTime) -> StoreResult<()> {
+                sqlx::query("UPDATE throttles SET failures = failures - 1 WHERE key = $1 AND started_at = $2 AND failures > 0")
+                    .bind(key)
+                    .bind(ts(window_started))
+                    .execute(&self.writer)
+                    .await
+                    .map_err(backend_error)?;
+                Ok(())
+            }
+
+            async fn audit_throttle_refusal(
+                &self,
+                key: &str,
+                now: OffsetDateTime,
+                audited_before: OffsetDateTime,
+                audit: &AuditEvent,
+            ) -> StoreResult<bool> {
+                let mut tx = self.begin_write().await.map_err(backend_error)?;
+                let won = sqlx::query(
+                    "UPDATE throttles SET refusal_audited_at = $1 \
+                     WHERE key = $2 AND (refusal_audited_at IS NULL OR refusal_audited_at <= $3)",
+                )
+                .bind(ts(now))
+                .bind(key)
+                .bind(ts(audited_before))
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_error)?
+                .rows_affected()
+                    == 1;
+                if !won {
+                    tx.rollback().await.map_err(backend_error)?;
+                    return Ok(false);
+                }
+                insert_audit!(&mut *tx, audit)?;
+                tx.commit().await.map_err(backend_error)?;
+                Ok(true)
             }
 
             async fn throttle_clear(&self, key: &str) -> StoreResult<()> {
@@ -391,10 +455,18 @@ macro_rules! sql_store {
                 tx.commit().await.map_err(backend_error)
             }
 
-            async fn complete_second_factor(&self, c: &SecondFactorCompletion) -> StoreResult<bool> {
+            async fn complete_second_factor(&self, c: &SecondFactorCompletion) -> StoreResult<CompletionOutcome> {
                 let now = ts(c.now);
                 let user = c.user_id.as_str();
                 let mut tx = self.begin_write().await.map_err(backend_error)?;
+                // The user's row first, as every per-user write that also touches factors,
+                // sessions or the throttle does (an MFA reset, a password reset, removing a
+                // method): one lock order, so these never deadlock with one another.
+                sqlx::query("UPDATE users SET mfa_preferred = mfa_preferred WHERE id = $1")
+                    .bind(user)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
                 let won = match &c.proof {
                     SecondFactorProof::ConfirmTotp { factor_id, step, created_after } => {
                         // A new authenticator replaces the old one (one confirmed factor per method).
@@ -461,24 +533,97 @@ macro_rules! sql_store {
                 };
                 if !won {
                     tx.rollback().await.map_err(backend_error)?;
-                    return Ok(false);
+                    return Ok(CompletionOutcome::ProofTaken);
                 }
-                if Self::MULTI_STATEMENT_QUERIES {
-                    finish_second_factor_in_one_batch(&mut tx, c).await?;
-                } else {
-                    sqlx::query("DELETE FROM mfa_throttles WHERE user_id = $1").bind(user).execute(&mut *tx).await.map_err(backend_error)?;
-                    sqlx::query("UPDATE users SET mfa_preferred = $1, mfa_deadline = NULL, last_login_at = $3 WHERE id = $2")
-                        .bind(c.method.as_str())
+                // The pause and the lock are checked again here, under the row's lock: a right
+                // code still in flight when the account was paused or locked does not win. The
+                // guess slot is consumed and the wrong-code count cleared in the same statement.
+                let open = sqlx::query(
+                    "UPDATE mfa_throttles SET failures = 0, paused_until = NULL, \
+                       reserved = CASE WHEN reserved > 0 THEN reserved - 1 ELSE 0 END \
+                     WHERE user_id = $1 AND locked = 0 AND (paused_until IS NULL OR paused_until <= $2)",
+                )
+                .bind(user)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_error)?
+                .rows_affected()
+                    == 1;
+                if !open {
+                    let throttled: Option<i64> = sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM mfa_throttles WHERE user_id = $1")
                         .bind(user)
-                        .bind(now)
-                        .execute(&mut *tx)
+                        .fetch_optional(&mut *tx)
                         .await
                         .map_err(backend_error)?;
-                    rotate_session(&mut tx, &c.old_session, &c.new_session).await?;
-                    insert_audit!(&mut *tx, &c.audit)?;
+                    if throttled.is_some() {
+                        tx.rollback().await.map_err(backend_error)?;
+                        return Ok(CompletionOutcome::Throttled);
+                    }
                 }
+                // A sign-out, "end sessions", MFA reset or password reset that deleted the
+                // session first ends this sign-in: nothing is revived.
+                if !rotate_session(&mut tx, &c.old_session, &c.new_session).await? {
+                    tx.rollback().await.map_err(backend_error)?;
+                    return Ok(CompletionOutcome::SessionEnded);
+                }
+                sqlx::query("UPDATE users SET mfa_preferred = $1, mfa_deadline = NULL, last_login_at = $3 WHERE id = $2")
+                    .bind(c.method.as_str())
+                    .bind(user)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                insert_audit!(&mut *tx, &c.audit)?;
                 tx.commit().await.map_err(backend_error)?;
-                Ok(true)
+                Ok(CompletionOutcome::Completed)
+            }
+
+            async fn reserve_second_factor_guess(
+                &self,
+                user: &UserId,
+                now: OffsetDateTime,
+                hold_until: OffsetDateTime,
+                per_pause: u32,
+            ) -> StoreResult<Result<(), SecondFactorThrottle>> {
+                // One statement, like `throttle_reserve`: open (not locked, not paused) and room
+                // left before the next pause counting the guesses in flight. Slots whose hold
+                // has lapsed no longer count.
+                let taken: Option<i64> = sqlx::query_scalar(
+                    "INSERT INTO mfa_throttles (user_id, failures, locked, reserved, reserved_until) \
+                     VALUES ($1, 0, 0, 1, $3) \
+                     ON CONFLICT (user_id) DO UPDATE SET \
+                       reserved = (CASE WHEN mfa_throttles.reserved_until > $2 THEN mfa_throttles.reserved ELSE 0 END) + 1, \
+                       reserved_until = $3 \
+                     WHERE mfa_throttles.locked = 0 \
+                       AND (mfa_throttles.paused_until IS NULL OR mfa_throttles.paused_until <= $2) \
+                       AND (mfa_throttles.failures % $4) \
+                         + (CASE WHEN mfa_throttles.reserved_until > $2 THEN mfa_throttles.reserved ELSE 0 END) < $4 \
+                     RETURNING failures",
+                )
+                .bind(user.as_str())
+                .bind(ts(now))
+                .bind(ts(hold_until))
+                .bind(i64::from(per_pause.max(1)))
+                .fetch_optional(&self.writer)
+                .await
+                .map_err(backend_error)?;
+                if taken.is_some() {
+                    return Ok(Ok(()));
+                }
+                let sql = format!("SELECT {} FROM mfa_throttles WHERE user_id = $1", rows::SECOND_FACTOR_THROTTLE_COLUMNS);
+                let row: Option<rows::SecondFactorThrottleRow> =
+                    sqlx::query_as(&sql).bind(user.as_str()).fetch_optional(&self.writer).await.map_err(backend_error)?;
+                Ok(Err(rows::second_factor_throttle(row)?))
+            }
+
+            async fn release_second_factor_guess(&self, user: &UserId) -> StoreResult<()> {
+                sqlx::query("UPDATE mfa_throttles SET reserved = reserved - 1 WHERE user_id = $1 AND reserved > 0")
+                    .bind(user.as_str())
+                    .execute(&self.writer)
+                    .await
+                    .map_err(backend_error)?;
+                Ok(())
             }
 
             async fn second_factor_throttle(&self, user: &UserId) -> StoreResult<SecondFactorThrottle> {
@@ -548,7 +693,9 @@ macro_rules! sql_store {
                 let mut tx = self.begin_write().await.map_err(backend_error)?;
                 let failures: i64 = sqlx::query_scalar(
                     "INSERT INTO mfa_throttles (user_id, failures, locked) VALUES ($1, 1, 0) \
-                     ON CONFLICT (user_id) DO UPDATE SET failures = mfa_throttles.failures + 1 RETURNING failures",
+                     ON CONFLICT (user_id) DO UPDATE SET failures = mfa_throttles.failures + 1, \
+                       reserved = CASE WHEN mfa_throttles.reserved > 0 THEN mfa_throttles.reserved - 1 ELSE 0 END \
+                     RETURNING failures",
                 )
                 .bind(user.as_str())
                 .fetch_one(&mut *tx)
@@ -583,13 +730,43 @@ macro_rules! sql_store {
                 rows::second_factor_throttle(row)
             }
 
-            async fn insert_sms_challenge(
+            async fn reserve_sms_send(
                 &self,
-                c: &SmsChallenge,
-                expires_at: OffsetDateTime,
+                user: &UserId,
                 phone_key: &str,
                 ip: Option<&str>,
-            ) -> StoreResult<()> {
+                now: OffsetDateTime,
+                rule: portal_core::mfa::sms_code::SendRule,
+            ) -> StoreResult<Result<i64, portal_core::mfa::sms_code::SendRefused>> {
+                let mut tx = self.begin_write().await.map_err(backend_error)?;
+                if let Some(lock) = Self::SERIALIZE_SMS_SENDS {
+                    sqlx::query(lock).execute(&mut *tx).await.map_err(backend_error)?;
+                }
+                let history = send_history(&mut *tx, user, phone_key, ip, now).await?;
+                if let Err(refused) = rule(&history, now) {
+                    tx.rollback().await.map_err(backend_error)?;
+                    return Ok(Err(refused));
+                }
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO sms_sends (user_id, phone_key, ip, sent_at) VALUES ($1, $2, $3, $4) RETURNING seq",
+                )
+                .bind(user.as_str())
+                .bind(phone_key)
+                .bind(ip)
+                .bind(ts(now))
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(backend_error)?;
+                tx.commit().await.map_err(backend_error)?;
+                Ok(Ok(id))
+            }
+
+            async fn release_sms_send(&self, id: i64) -> StoreResult<()> {
+                sqlx::query("DELETE FROM sms_sends WHERE seq = $1").bind(id).execute(&self.writer).await.map_err(backend_error)?;
+                Ok(())
+            }
+
+            async fn insert_sms_challenge(&self, c: &SmsChallenge, expires_at: OffsetDateTime) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(backend_error)?;
                 sqlx::query("UPDATE sms_challenges SET voided = 1 WHERE session_id = $1 AND purpose = $2 AND used_at IS NULL AND voided = 0")
                     .bind(c.session_id.as_str())
@@ -613,14 +790,6 @@ macro_rules! sql_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| conflict_or_backend(e, "challenge"))?;
-                sqlx::query("INSERT INTO sms_sends (user_id, phone_key, ip, sent_at) VALUES ($1, $2, $3, $4)")
-                    .bind(c.user_id.as_str())
-                    .bind(phone_key)
-                    .bind(ip)
-                    .bind(ts(c.created_at))
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend_error)?;
                 tx.commit().await.map_err(backend_error)
             }
 
@@ -636,44 +805,6 @@ macro_rules! sql_store {
                     .await
                     .map_err(backend_error)?;
                 row.map(rows::challenge).transpose()
-            }
-
-            async fn sms_send_history(&self, user: &UserId, phone_key: &str, ip: Option<&str>, now: OffsetDateTime) -> StoreResult<SendHistory> {
-                let hour_ago = ts(now - time::Duration::hours(1));
-                let day_ago = ts(now - time::Duration::days(1));
-                type Window = (i64, Option<i64>);
-                let (last, per_number, per_user, per_ip): (Option<i64>, Window, Window, Window) = {
-                    let row: (Option<i64>, i64, Option<i64>, i64, Option<i64>, i64, Option<i64>) = sqlx::query_as(
-                        "SELECT \
-                           (SELECT MAX(sent_at) FROM sms_sends WHERE phone_key = $1), \
-                           (SELECT COUNT(*) FROM sms_sends WHERE phone_key = $1 AND sent_at > $2), \
-                           (SELECT MIN(sent_at) FROM sms_sends WHERE phone_key = $1 AND sent_at > $2), \
-                           (SELECT COUNT(*) FROM sms_sends WHERE user_id = $3 AND sent_at > $4), \
-                           (SELECT MIN(sent_at) FROM sms_sends WHERE user_id = $3 AND sent_at > $4), \
-                           (SELECT COUNT(*) FROM sms_sends WHERE ip = $5 AND sent_at > $2), \
-                           (SELECT MIN(sent_at) FROM sms_sends WHERE ip = $5 AND sent_at > $2)",
-                    )
-                    .bind(phone_key)
-                    .bind(hour_ago)
-                    .bind(user.as_str())
-                    .bind(day_ago)
-                    .bind(ip.unwrap_or(""))
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(backend_error)?;
-                    (row.0, (row.1, row.2), (row.3, row.4), (row.5, row.6))
-                };
-                let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
-                let at = |t: Option<i64>| t.map(rows::from_ts).transpose();
-                Ok(SendHistory {
-                    last_to_number: at(last)?,
-                    to_number_last_hour: count(per_number.0),
-                    oldest_to_number_last_hour: at(per_number.1)?,
-                    by_user_last_day: count(per_user.0),
-                    oldest_by_user_last_day: at(per_user.1)?,
-                    from_ip_last_hour: if ip.is_some() { count(per_ip.0) } else { 0 },
-                    oldest_from_ip_last_hour: if ip.is_some() { at(per_ip.1)? } else { None },
-                })
             }
 
             async fn purge_expired(&self, now: OffsetDateTime, idle_before: OffsetDateTime, created_before: OffsetDateTime) -> StoreResult<u64> {
@@ -909,70 +1040,61 @@ macro_rules! sql_store {
             Ok(done.rows_affected() == 1)
         }
 
-        /// The writes after a won second-factor compare-and-set, sent as one multi-statement query
-        /// (SQLite only: its `$N` parameters index one argument list shared by every statement).
-        /// Each statement sent separately is a round trip to the connection's worker thread, and
-        /// on SQLite the one writer connection does these in series for every verification: four
-        /// hand-offs become one. Same statements and order as the unbatched path; the session
-        /// INSERT runs only when the rotation's UPDATE found no row (`changes()`), as in
-        /// `rotate_session`.
-        async fn finish_second_factor_in_one_batch(
-            tx: &mut sqlx::Transaction<'static, $db>,
-            c: &SecondFactorCompletion,
-        ) -> StoreResult<()> {
-            let s = &c.new_session;
-            let e = &c.audit;
-            let sql = format!(
-                "DELETE FROM mfa_throttles WHERE user_id = $1; \
-                 UPDATE users SET mfa_preferred = $2, mfa_deadline = NULL, last_login_at = $3 WHERE id = $1; \
-                 UPDATE sessions SET id_hash = $4, user_id = $5, auth_level = $6, csrf_token = $7, created_at = $8, \
-                   last_seen_at = $9, mfa_verified_at = $10, ip = $11, user_agent = $12 WHERE id_hash = $13; \
-                 INSERT INTO sessions ({}) SELECT $4, $5, $6, $7, $8, $9, $10, $11, $12 WHERE changes() = 0; \
-                 INSERT INTO audit_log (at, actor, subject_id, subject, action, outcome, ip, user_agent, details) \
-                   VALUES ($14, $15, $16, $17, $18, $19, $20, $21, $22)",
-                rows::SESSION_COLUMNS
-            );
-            sqlx::query(&sql)
-                .bind(c.user_id.as_str())
-                .bind(c.method.as_str())
-                .bind(ts(c.now))
-                .bind(s.id.as_str())
-                .bind(s.user_id.as_str())
-                .bind(s.auth_level.as_str())
-                .bind(s.csrf_token.as_str())
-                .bind(ts(s.created_at))
-                .bind(ts(s.last_seen_at))
-                .bind(s.mfa_verified_at.map(ts))
-                .bind(s.ip.as_deref())
-                .bind(s.user_agent.as_deref())
-                .bind(c.old_session.as_str())
-                .bind(ts(e.at))
-                .bind(e.actor.as_deref())
-                .bind(e.subject_id.as_ref().map(UserId::as_str))
-                .bind(e.subject.as_deref())
-                .bind(e.action.as_str())
-                .bind(e.outcome.as_str())
-                .bind(e.ip.as_deref())
-                .bind(e.user_agent.as_deref())
-                .bind(e.details.to_string())
-                .execute(&mut **tx)
+        /// Sends still counted by the limits, read inside the reservation's transaction.
+        async fn send_history<'e, E>(executor: E, user: &UserId, phone_key: &str, ip: Option<&str>, now: OffsetDateTime) -> StoreResult<SendHistory>
+        where
+            E: sqlx::Executor<'e, Database = $db>,
+        {
+            let hour_ago = ts(now - time::Duration::hours(1));
+            let day_ago = ts(now - time::Duration::days(1));
+            type Window = (i64, Option<i64>);
+            let (last, per_number, per_user, per_ip): (Option<i64>, Window, Window, Window) = {
+                let row: (Option<i64>, i64, Option<i64>, i64, Option<i64>, i64, Option<i64>) = sqlx::query_as(
+                    "SELECT \
+                       (SELECT MAX(sent_at) FROM sms_sends WHERE phone_key = $1), \
+                       (SELECT COUNT(*) FROM sms_sends WHERE phone_key = $1 AND sent_at > $2), \
+                       (SELECT MIN(sent_at) FROM sms_sends WHERE phone_key = $1 AND sent_at > $2), \
+                       (SELECT COUNT(*) FROM sms_sends WHERE user_id = $3 AND sent_at > $4), \
+                       (SELECT MIN(sent_at) FROM sms_sends WHERE user_id = $3 AND sent_at > $4), \
+                       (SELECT COUNT(*) FROM sms_sends WHERE ip = $5 AND sent_at > $2), \
+                       (SELECT MIN(sent_at) FROM sms_sends WHERE ip = $5 AND sent_at > $2)",
+                )
+                .bind(phone_key)
+                .bind(hour_ago)
+                .bind(user.as_str())
+                .bind(day_ago)
+                .bind(ip.unwrap_or(""))
+                .fetch_one(executor)
                 .await
-                .map_err(|e| conflict_or_backend(e, "session"))?;
-            Ok(())
+                .map_err(backend_error)?;
+                (row.0, (row.1, row.2), (row.3, row.4), (row.5, row.6))
+            };
+            let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+            let at = |t: Option<i64>| t.map(rows::from_ts).transpose();
+            Ok(SendHistory {
+                last_to_number: at(last)?,
+                to_number_last_hour: count(per_number.0),
+                oldest_to_number_last_hour: at(per_number.1)?,
+                by_user_last_day: count(per_user.0),
+                oldest_by_user_last_day: at(per_user.1)?,
+                from_ip_last_hour: if ip.is_some() { count(per_ip.0) } else { 0 },
+                oldest_from_ip_last_hour: if ip.is_some() { at(per_ip.1)? } else { None },
+            })
         }
 
         /// Session rotation as one UPDATE of the row, primary key included, instead of a DELETE
         /// and an INSERT: one statement and one index update fewer in the hot write transaction.
-        /// The old id stops resolving all the same. If the old row is gone (signed out meanwhile),
-        /// the new session is inserted, as delete-then-insert did.
+        /// The old id stops resolving all the same. `false` when the old row is gone (ended
+        /// meanwhile): the caller decides whether that ends the sign-in.
         async fn rotate_session(
             tx: &mut sqlx::Transaction<'static, $db>,
             old: &SessionIdHash,
             s: &Session,
-        ) -> StoreResult<()> {
+        ) -> StoreResult<bool> {
             let updated = sqlx::query(
                 "UPDATE sessions SET id_hash = $1, user_id = $2, auth_level = $3, csrf_token = $4, created_at = $5, \
-                 last_seen_at = $6, mfa_verified_at = $7, ip = $8, user_agent = $9 WHERE id_hash = $10",
+                 last_seen_at = $6, mfa_verified_at = $7, ip = $8, user_agent = $9, replaced_id_hash = $10 \
+                 WHERE id_hash = $10",
             )
             .bind(s.id.as_str())
             .bind(s.user_id.as_str())
@@ -988,10 +1110,7 @@ macro_rules! sql_store {
             .await
             .map_err(|e| conflict_or_backend(e, "session"))?
             .rows_affected();
-            if updated == 0 {
-                insert_session(&mut **tx, s).await?;
-            }
-            Ok(())
+            Ok(updated == 1)
         }
 
         async fn insert_session<'e, E>(executor: E, s: &Session) -> StoreResult<()>

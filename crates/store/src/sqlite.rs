@@ -77,9 +77,9 @@ impl SqliteStore {
         Ok(Self { pool, writer })
     }
 
-    /// SQLite runs several `;`-separated statements sent as one query, binding `$N` in each from
-    /// the one argument list, so hot write paths send theirs in one hand-off to the worker thread.
-    pub(crate) const MULTI_STATEMENT_QUERIES: bool = true;
+    /// What makes the SMS send reservations of concurrent transactions run one after another:
+    /// nothing more on SQLite, where `BEGIN IMMEDIATE` already holds the one write lock.
+    pub(crate) const SERIALIZE_SMS_SENDS: Option<&'static str> = None;
 
     /// Starts a write transaction on the writer, taking SQLite's write lock at once.
     pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {

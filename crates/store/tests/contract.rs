@@ -10,12 +10,14 @@ use std::sync::Arc;
 use portal_core::RequestContext;
 use portal_core::audit::{AuditEvent, AuditFilter, Outcome, action};
 use portal_core::email::Email;
+use portal_core::mfa::Method;
+use portal_core::mfa::factor::{Factor, FactorId, SecondFactorCompletion, SecondFactorProof};
 use portal_core::password::PasswordHashString;
 use portal_core::password_reset::{PasswordReset, RESET_LINK_LIFETIME, ResetToken};
 use portal_core::random::OsRandom;
 use portal_core::session::{AuthLevel, Session};
-use portal_core::store::{Store, StoreError};
-use portal_core::throttle::ThrottleWindow;
+use portal_core::store::{CompletionOutcome, Store, StoreError};
+use portal_core::throttle::{ThrottleLimit, ThrottleWindow};
 use portal_core::user::{DisplayName, Role, User, UserId};
 use portal_testkit::{Backend, TestDb, backends};
 use time::{Duration, OffsetDateTime};
@@ -46,15 +48,19 @@ on_every_backend!(
     a_session_is_read_back_exactly_as_stored,
     a_session_is_read_back_with_its_user_in_one_call,
     a_replaced_session_whose_old_row_is_gone_is_still_stored,
-    a_second_factor_rotates_the_session_and_stores_it_even_if_the_old_row_is_gone,
+    a_second_factor_rotates_the_session_and_an_ended_session_stays_ended,
+    a_second_factor_is_refused_inside_the_transaction_when_the_account_is_paused,
+    racing_guesses_take_at_most_five_slots_before_the_pause,
     a_throttled_refusal_is_audited_once_per_window_even_when_racing,
     touching_a_session_moves_only_its_last_seen_time,
     replacing_a_session_removes_the_old_id_and_stores_the_new_one,
     sessions_are_ended_one_at_a_time_or_all_of_a_user_at_once,
     purging_removes_idle_and_too_old_sessions_and_keeps_the_rest,
-    throttle_failures_count_up_and_a_cleared_key_starts_over,
-    twenty_concurrent_failures_on_one_key_count_twenty,
+    throttle_reservations_count_up_and_a_cleared_key_starts_over,
+    twenty_racing_reservations_take_exactly_the_limit,
     a_throttle_window_restarts_once_it_has_passed,
+    a_released_slot_is_given_back_only_in_its_own_window,
+    racing_sms_reservations_send_exactly_what_the_limits_allow,
     meta_init_keeps_the_first_value,
     a_password_reset_completes_only_once,
     an_expired_or_unknown_reset_token_changes_nothing,
@@ -273,9 +279,7 @@ mod checks {
         assert_eq!(store.session(&old.id).await.unwrap(), None);
     }
 
-    pub async fn a_second_factor_rotates_the_session_and_stores_it_even_if_the_old_row_is_gone(db: &TestDb) {
-        use portal_core::mfa::Method;
-        use portal_core::mfa::factor::{Factor, FactorId, SecondFactorCompletion, SecondFactorProof};
+    pub async fn a_second_factor_rotates_the_session_and_an_ended_session_stays_ended(db: &TestDb) {
         let store = db.store.as_ref();
         let ann = stored_user(store, "ann@example.com").await;
         let pending = |id: FactorId| Factor {
@@ -312,21 +316,155 @@ mod checks {
         store.insert_pending_factor(&pending(first.clone())).await.unwrap();
         let old = stored_session(store, &ann, T0).await;
         let done = completion(&first, &old, 100);
-        assert!(store.complete_second_factor(&done).await.unwrap());
+        assert_eq!(store.complete_second_factor(&done).await.unwrap(), CompletionOutcome::Completed);
         assert_eq!(store.session(&old.id).await.unwrap(), None, "the old token stops working");
         assert_eq!(store.session(&done.new_session.id).await.unwrap(), Some(done.new_session.clone()));
         assert_eq!(store.sessions_of(&ann.id).await.unwrap().len(), 1);
 
-        // Signed out in the meantime: the new session is stored all the same.
+        // Signed out (or ended by support) in the meantime: the sign-in ends with it, and
+        // nothing of the completion is written.
         let second = FactorId::generate(&OsRandom);
         store.insert_pending_factor(&pending(second.clone())).await.unwrap();
         let gone = session_for(&ann, T0);
         let done = completion(&second, &gone, 200);
-        assert!(store.complete_second_factor(&done).await.unwrap());
-        assert_eq!(store.session(&done.new_session.id).await.unwrap(), Some(done.new_session.clone()));
-        assert_eq!(store.sessions_of(&ann.id).await.unwrap().len(), 2);
+        assert_eq!(store.complete_second_factor(&done).await.unwrap(), CompletionOutcome::SessionEnded);
+        assert_eq!(store.session(&done.new_session.id).await.unwrap(), None);
+        assert_eq!(store.sessions_of(&ann.id).await.unwrap().len(), 1);
+        let factors = store.factors_of(&ann.id).await.unwrap();
+        assert!(factors.iter().any(|f| f.id == second && f.confirmed_at.is_none()), "the setup stays pending");
         let filter = AuditFilter { action: Some(action::MFA_TOTP_CONFIRMED.to_owned()), ..all_events() };
-        assert_eq!(store.audit_events(&filter).await.unwrap().len(), 2);
+        assert_eq!(store.audit_events(&filter).await.unwrap().len(), 1);
+
+        // The same proof twice: the second loses the compare-and-set.
+        let third = FactorId::generate(&OsRandom);
+        store.insert_pending_factor(&pending(third.clone())).await.unwrap();
+        let old = stored_session(store, &ann, T0).await;
+        assert_eq!(
+            store.complete_second_factor(&completion(&third, &old, 300)).await.unwrap(),
+            CompletionOutcome::Completed
+        );
+        let again = stored_session(store, &ann, T0).await;
+        assert_eq!(
+            store.complete_second_factor(&completion(&third, &again, 300)).await.unwrap(),
+            CompletionOutcome::ProofTaken
+        );
+        assert!(store.session(&again.id).await.unwrap().is_some(), "a lost race leaves the session as it was");
+
+        // A sign-out sent with the cookie from before the rotation still ends the rotated session.
+        let fourth = FactorId::generate(&OsRandom);
+        store.insert_pending_factor(&pending(fourth.clone())).await.unwrap();
+        let before = stored_session(store, &ann, T0).await;
+        let done = completion(&fourth, &before, 400);
+        assert_eq!(store.complete_second_factor(&done).await.unwrap(), CompletionOutcome::Completed);
+        assert_eq!(store.delete_session(&before.id).await.unwrap(), Some(ann.id.clone()));
+        assert_eq!(store.session(&done.new_session.id).await.unwrap(), None, "the sign-out reached the new id");
+        assert_eq!(store.delete_session(&before.id).await.unwrap(), None, "nothing left to end");
+    }
+
+    pub async fn a_second_factor_is_refused_inside_the_transaction_when_the_account_is_paused(db: &TestDb) {
+        let store = db.store.as_ref();
+        let ann = stored_user(store, "ann@example.com").await;
+        let factor = FactorId::generate(&OsRandom);
+        store
+            .insert_pending_factor(&Factor {
+                id: factor.clone(),
+                user_id: ann.id.clone(),
+                method: Method::Totp,
+                secret_enc: Some(vec![1]),
+                phone: None,
+                created_at: T0,
+                confirmed_at: None,
+                last_step: None,
+                last_used_at: None,
+            })
+            .await
+            .unwrap();
+        let old = stored_session(store, &ann, T0).await;
+        // A right code was being checked when five wrong ones paused the account.
+        let schedule = portal_core::mfa::throttle::after_failure;
+        let failure = AuditEvent::new(T0, action::MFA_VERIFY, Outcome::Failure, &ctx());
+        for _ in 0..5 {
+            store.record_second_factor_failure(&ann.id, T0, schedule, None, &failure).await.unwrap();
+        }
+        let mut new = session_for(&ann, T0);
+        new.mfa_verified_at = Some(T0);
+        let done = SecondFactorCompletion {
+            user_id: ann.id.clone(),
+            proof: SecondFactorProof::ConfirmTotp {
+                factor_id: factor.clone(),
+                step: 1,
+                created_after: T0 - Duration::minutes(15),
+            },
+            method: Method::Totp,
+            now: T0 + Duration::seconds(1),
+            old_session: old.id.clone(),
+            new_session: new.clone(),
+            audit: AuditEvent::new(T0, action::MFA_TOTP_CONFIRMED, Outcome::Success, &ctx()),
+        };
+        assert_eq!(store.complete_second_factor(&done).await.unwrap(), CompletionOutcome::Throttled);
+        assert_eq!(store.session(&old.id).await.unwrap(), Some(old.clone()), "nothing was written");
+        assert!(store.factors_of(&ann.id).await.unwrap().iter().all(|f| f.confirmed_at.is_none()));
+        assert_eq!(store.second_factor_throttle(&ann.id).await.unwrap().consecutive_failures, 5);
+
+        // Once the pause is over the same proof completes and clears the count.
+        let after_pause = SecondFactorCompletion { now: T0 + Duration::minutes(2), ..done };
+        assert_eq!(store.complete_second_factor(&after_pause).await.unwrap(), CompletionOutcome::Completed);
+        assert_eq!(store.second_factor_throttle(&ann.id).await.unwrap().consecutive_failures, 0);
+    }
+
+    pub async fn racing_guesses_take_at_most_five_slots_before_the_pause(db: &TestDb) {
+        let store = db.store.clone();
+        let ann = stored_user(store.as_ref(), "ann@example.com").await;
+        let hold = T0 + Duration::seconds(30);
+        let barrier = Arc::new(tokio::sync::Barrier::new(20));
+        let racers: Vec<_> = (0..20)
+            .map(|_| {
+                let (store, id, barrier) = (store.clone(), ann.id.clone(), barrier.clone());
+                tokio::spawn(async move {
+                    barrier.wait().await;
+                    store.reserve_second_factor_guess(&id, T0, hold, 5).await.unwrap().is_ok()
+                })
+            })
+            .collect();
+        let mut taken = 0;
+        for racer in racers {
+            taken += usize::from(racer.await.unwrap());
+        }
+        assert_eq!(taken, 5, "five guesses in flight at most");
+
+        // Three were wrong (each consumes its slot), one was a replay (given back): two wrong
+        // codes more may be checked before the pause, then none.
+        let schedule = portal_core::mfa::throttle::after_failure;
+        let failure = AuditEvent::new(T0, action::MFA_VERIFY, Outcome::Failure, &ctx());
+        for _ in 0..3 {
+            store.record_second_factor_failure(&ann.id, T0, schedule, None, &failure).await.unwrap();
+        }
+        store.release_second_factor_guess(&ann.id).await.unwrap();
+        // One slot still held (failures 3 + 1 in flight): one more fits.
+        assert!(store.reserve_second_factor_guess(&ann.id, T0, hold, 5).await.unwrap().is_ok());
+        let refused = store.reserve_second_factor_guess(&ann.id, T0, hold, 5).await.unwrap();
+        assert_eq!(refused.map_err(|t| t.consecutive_failures), Err(3));
+        // A held slot lapses after its hold: a crashed request does not block the account.
+        assert!(
+            store
+                .reserve_second_factor_guess(&ann.id, hold + Duration::seconds(1), hold + Duration::seconds(31), 5)
+                .await
+                .unwrap()
+                .is_ok()
+        );
+        // Paused after the fifth wrong code: nothing until the pause ends.
+        for _ in 0..2 {
+            store.record_second_factor_failure(&ann.id, T0, schedule, None, &failure).await.unwrap();
+        }
+        let paused = store.reserve_second_factor_guess(&ann.id, T0 + Duration::seconds(30), hold, 5).await.unwrap();
+        assert!(paused.is_err_and(|t| t.paused_until.is_some()));
+        assert!(
+            store
+                .reserve_second_factor_guess(&ann.id, T0 + Duration::minutes(2), T0 + Duration::minutes(3), 5)
+                .await
+                .unwrap()
+                .is_ok()
+        );
     }
 
     pub async fn a_throttled_refusal_is_audited_once_per_window_even_when_racing(db: &TestDb) {
@@ -447,47 +585,104 @@ mod checks {
         assert_eq!(store.purge_sessions(idle_before, created_before).await.unwrap(), 0);
     }
 
-    pub async fn throttle_failures_count_up_and_a_cleared_key_starts_over(db: &TestDb) {
+    pub async fn throttle_reservations_count_up_and_a_cleared_key_starts_over(db: &TestDb) {
         let store = db.store.as_ref();
         let key = "pw:acct:ann@example.com";
-        let window = Duration::minutes(15);
+        let limit = ThrottleLimit { max_failures: 5, window: Duration::minutes(15) };
         assert_eq!(store.throttle(key).await.unwrap(), None);
 
         assert_eq!(
-            store.throttle_failure(key, T0, window).await.unwrap(),
-            ThrottleWindow { started_at: T0, failures: 1 }
+            store.throttle_reserve(key, T0, limit).await.unwrap(),
+            Ok(ThrottleWindow { started_at: T0, failures: 1 })
         );
-        let second = store.throttle_failure(key, T0 + Duration::minutes(3), window).await.unwrap();
+        let second = store.throttle_reserve(key, T0 + Duration::minutes(3), limit).await.unwrap().unwrap();
         assert_eq!(second, ThrottleWindow { started_at: T0, failures: 2 }, "the window keeps its first failure's time");
         assert_eq!(store.throttle(key).await.unwrap(), Some(second));
         assert_eq!(store.throttle("pw:ip:203.0.113.7").await.unwrap(), None, "keys are counted apart");
 
         store.throttle_clear(key).await.unwrap();
         assert_eq!(store.throttle(key).await.unwrap(), None);
-        let restarted = store.throttle_failure(key, T0 + Duration::minutes(4), window).await.unwrap();
-        assert_eq!(restarted, ThrottleWindow { started_at: T0 + Duration::minutes(4), failures: 1 });
+        let restarted = store.throttle_reserve(key, T0 + Duration::minutes(4), limit).await.unwrap();
+        assert_eq!(restarted, Ok(ThrottleWindow { started_at: T0 + Duration::minutes(4), failures: 1 }));
     }
 
-    pub async fn twenty_concurrent_failures_on_one_key_count_twenty(db: &TestDb) {
+    pub async fn twenty_racing_reservations_take_exactly_the_limit(db: &TestDb) {
         let key = "pw:ip:198.51.100.1";
-        let window = Duration::minutes(15);
+        let limit = ThrottleLimit { max_failures: 5, window: Duration::minutes(15) };
+        let barrier = Arc::new(tokio::sync::Barrier::new(20));
         let tasks: Vec<_> = (0..20)
             .map(|i| {
-                let store: Arc<dyn Store> = db.store.clone();
-                tokio::spawn(async move { store.throttle_failure(key, T0 + Duration::seconds(i), window).await })
+                let (store, barrier): (Arc<dyn Store>, _) = (db.store.clone(), barrier.clone());
+                tokio::spawn(async move {
+                    barrier.wait().await;
+                    store.throttle_reserve(key, T0 + Duration::seconds(i), limit).await
+                })
             })
             .collect();
         let mut counts = Vec::new();
+        let mut refused = 0;
         for task in tasks {
-            let w = task.await.expect("task").expect("throttle_failure");
-            counts.push(w.failures);
+            match task.await.expect("task").expect("throttle_reserve") {
+                Ok(w) => counts.push(w.failures),
+                Err(full) => {
+                    assert_eq!(full.failures, 5, "a refusal sees the full window");
+                    refused += 1;
+                }
+            }
         }
         counts.sort_unstable();
-        assert_eq!(counts, (1..=20).collect::<Vec<u32>>(), "every failure saw its own count; none was lost");
-
+        assert_eq!(counts, (1..=5).collect::<Vec<u32>>(), "each slot saw its own count; none was lost or doubled");
+        assert_eq!(refused, 15);
         let stored = store_window(db, key).await;
-        assert_eq!(stored.failures, 20);
+        assert_eq!(stored.failures, 5, "refusals write nothing");
         assert!(stored.started_at >= T0 && stored.started_at < T0 + Duration::seconds(20), "one window: {stored:?}");
+    }
+
+    pub async fn a_released_slot_is_given_back_only_in_its_own_window(db: &TestDb) {
+        let store = db.store.as_ref();
+        let key = "reset:ann@example.com";
+        let limit = ThrottleLimit { max_failures: 2, window: Duration::hours(1) };
+        let first = store.throttle_reserve(key, T0, limit).await.unwrap().unwrap();
+        store.throttle_reserve(key, T0, limit).await.unwrap().unwrap();
+        assert!(store.throttle_reserve(key, T0, limit).await.unwrap().is_err(), "full");
+        store.throttle_release(key, first.started_at).await.unwrap();
+        assert_eq!(
+            store.throttle_reserve(key, T0, limit).await.unwrap().map(|w| w.failures),
+            Ok(2),
+            "the slot came back"
+        );
+        // A slot of an earlier window never frees one in the current window.
+        let later = T0 + Duration::hours(1);
+        assert_eq!(store.throttle_reserve(key, later, limit).await.unwrap().map(|w| w.failures), Ok(1));
+        store.throttle_release(key, first.started_at).await.unwrap();
+        assert_eq!(store.throttle(key).await.unwrap().map(|w| w.failures), Some(1));
+    }
+
+    pub async fn racing_sms_reservations_send_exactly_what_the_limits_allow(db: &TestDb) {
+        let store = db.store.clone();
+        let ann = stored_user(store.as_ref(), "ann@example.com").await;
+        let rule = portal_core::mfa::sms_code::may_send;
+        let barrier = Arc::new(tokio::sync::Barrier::new(20));
+        let racers: Vec<_> = (0..20)
+            .map(|_| {
+                let (store, id, barrier) = (store.clone(), ann.id.clone(), barrier.clone());
+                tokio::spawn(async move {
+                    barrier.wait().await;
+                    store.reserve_sms_send(&id, "phone-key", Some("203.0.113.7"), T0, rule).await.unwrap()
+                })
+            })
+            .collect();
+        let mut sent = Vec::new();
+        for racer in racers {
+            if let Ok(id) = racer.await.unwrap() {
+                sent.push(id);
+            }
+        }
+        assert_eq!(sent.len(), 1, "the 30-second cooldown lets one text through");
+        // Given back (the provider refused it), the next one may go.
+        store.release_sms_send(sent[0]).await.unwrap();
+        assert!(store.reserve_sms_send(&ann.id, "phone-key", None, T0, rule).await.unwrap().is_ok());
+        assert!(store.reserve_sms_send(&ann.id, "phone-key", None, T0, rule).await.unwrap().is_err());
     }
 
     async fn store_window(db: &TestDb, key: &str) -> ThrottleWindow {
@@ -498,18 +693,19 @@ mod checks {
         let store = db.store.as_ref();
         let key = "pw:acct:ann@example.com";
         let window = Duration::minutes(15);
+        let limit = ThrottleLimit { max_failures: 5, window };
         for _ in 0..3 {
-            store.throttle_failure(key, T0, window).await.unwrap();
+            store.throttle_reserve(key, T0, limit).await.unwrap().unwrap();
         }
-        let late_in_window = store.throttle_failure(key, T0 + Duration::minutes(14), window).await.unwrap();
-        assert_eq!(late_in_window, ThrottleWindow { started_at: T0, failures: 4 });
+        let late_in_window = store.throttle_reserve(key, T0 + Duration::minutes(14), limit).await.unwrap();
+        assert_eq!(late_in_window, Ok(ThrottleWindow { started_at: T0, failures: 4 }));
 
         let next = T0 + window;
-        let restarted = store.throttle_failure(key, next, window).await.unwrap();
+        let restarted = store.throttle_reserve(key, next, limit).await.unwrap().unwrap();
         assert_eq!(restarted, ThrottleWindow { started_at: next, failures: 1 }, "a passed window starts afresh");
         assert_eq!(store.throttle(key).await.unwrap(), Some(restarted));
-        let counted = store.throttle_failure(key, next + Duration::minutes(1), window).await.unwrap();
-        assert_eq!(counted, ThrottleWindow { started_at: next, failures: 2 });
+        let counted = store.throttle_reserve(key, next + Duration::minutes(1), limit).await.unwrap();
+        assert_eq!(counted, Ok(ThrottleWindow { started_at: next, failures: 2 }));
     }
 
     pub async fn meta_init_keeps_the_first_value(db: &TestDb) {

@@ -38,13 +38,73 @@ pub enum Backend {
 
 pub const POSTGRES_ENV: &str = "PORTAL_TEST_POSTGRES_URL";
 
-/// SQLite always; PostgreSQL too when `PORTAL_TEST_POSTGRES_URL` is set.
+/// Whether the suite runs in CI (`CI=true`, as `.ci/run` sets it). There nothing may be
+/// skipped: a missing database or tool fails the test that needs it.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// SQLite always; PostgreSQL too when `PORTAL_TEST_POSTGRES_URL` is set, which CI requires.
 pub fn backends() -> Vec<Backend> {
     if std::env::var(POSTGRES_ENV).is_ok_and(|v| !v.is_empty()) {
         vec![Backend::Sqlite, Backend::Postgres]
     } else {
+        assert!(!in_ci(), "CI=true but {POSTGRES_ENV} is not set: the PostgreSQL half of the suite would be skipped");
         eprintln!("note: {POSTGRES_ENV} is not set; running on SQLite only");
         vec![Backend::Sqlite]
+    }
+}
+
+/// Runs `n` requests released together: every task is spawned and waits at one barrier before
+/// its future is first polled, so the requests reach the server as one burst. A limit that
+/// reads before it writes is caught walking past; one that reserves first is not.
+pub async fn burst<T, F, Fut>(n: usize, request: F) -> Vec<T>
+where
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let barrier = Arc::new(tokio::sync::Barrier::new(n));
+    let tasks: Vec<_> = (0..n)
+        .map(|i| {
+            let (barrier, request) = (barrier.clone(), request(i));
+            tokio::spawn(async move {
+                barrier.wait().await;
+                request.await
+            })
+        })
+        .collect();
+    let mut outcomes = Vec::with_capacity(n);
+    for task in tasks {
+        outcomes.push(task.await.expect("a burst request panicked"));
+    }
+    outcomes
+}
+
+/// What a client sees of one answer: the status, the `Retry-After` seconds and the JSON
+/// `error` code, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answered {
+    pub status: reqwest::StatusCode,
+    pub retry_after: Option<u64>,
+    pub error: Option<String>,
+}
+
+impl Answered {
+    pub async fn of(response: reqwest::Response) -> Answered {
+        let status = response.status();
+        let retry_after =
+            response.headers().get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()?.parse().ok());
+        let text = response.text().await.unwrap_or_default();
+        let error = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v["error"]["code"].as_str().map(str::to_owned));
+        Answered { status, retry_after, error }
+    }
+
+    /// Refused by a limit, saying when to come back.
+    pub fn is_limited(&self) -> bool {
+        self.status == reqwest::StatusCode::TOO_MANY_REQUESTS && self.retry_after.is_some_and(|s| s > 0)
     }
 }
 

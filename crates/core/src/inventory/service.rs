@@ -37,6 +37,8 @@ pub enum InventoryError {
     Invalid(FieldError),
     #[error("the file has {} problem(s); nothing was saved", .0.len())]
     Import(Vec<ImportError>),
+    #[error("too many new policyholders invited this hour; try again in {}", crate::throttle::wait_in_words(*retry_after))]
+    RateLimited { retry_after: time::Duration },
     #[error(transparent)]
     Internal(#[from] InternalError),
 }
@@ -195,6 +197,25 @@ impl Portal {
         if existing.as_ref().is_some_and(|u| u.role != Role::Policyholder) {
             return Err(FieldError::new("policyholder_email", "this email belongs to a staff account").into());
         }
+        // A new account gets a link to choose a password by email: each one takes a slot under
+        // the adjuster's hourly invitation limit first, given back if the claim is not stored.
+        let invite_slot = match &existing {
+            Some(_) => None,
+            None => {
+                let key = format!("invite:{}", actor.id);
+                match self.reserve_all(&[(key.as_str(), crate::throttle::limits::INVITES_PER_HOUR)]).await? {
+                    Ok(mut slots) => slots.pop(),
+                    Err(limit) => {
+                        let refused = AuditEvent::new(now, action::CLAIM_CREATED, Outcome::Refused, ctx)
+                            .actor(actor.email.as_str())
+                            .subject(None, email.as_str())
+                            .detail("refused", "hourly invitation limit reached");
+                        self.audit(refused).await;
+                        return Err(InventoryError::RateLimited { retry_after: limit.retry_after });
+                    }
+                }
+            }
+        };
         let fresh = match &existing {
             Some(_) => None,
             None => {
@@ -240,7 +261,12 @@ impl Portal {
             .detail("claim_id", claim.id.as_str())
             .detail("claim_number", claim.claim_number.as_str())
             .detail("new_account", fresh.is_some());
-        match self.store.insert_claim(&claim, fresh.as_ref().map(|(u, a)| (u, a)), actor.email.as_str(), &audit).await {
+        let stored =
+            self.store.insert_claim(&claim, fresh.as_ref().map(|(u, a)| (u, a)), actor.email.as_str(), &audit).await;
+        if let (Err(_), Some(slot)) = (&stored, &invite_slot) {
+            self.release(slot).await;
+        }
+        match stored {
             Ok(()) => {}
             Err(StoreError::Conflict("claim_number")) => {
                 return Err(FieldError::new("claim_number", "a claim with this number already exists").into());

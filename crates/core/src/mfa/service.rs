@@ -18,7 +18,7 @@ use crate::audit::{AuditEvent, Outcome, action};
 use crate::email::Email;
 use crate::session::{AuthLevel, Session, SessionToken};
 use crate::sms::{PhoneE164, PhoneError};
-use crate::store::StoreError;
+use crate::store::{CompletionOutcome, StoreError};
 use crate::user::{User, UserId, hex_id};
 use crate::{InternalError, Portal, RequestContext};
 
@@ -26,6 +26,11 @@ use crate::{InternalError, Portal, RequestContext};
 pub const TOTP_SETUP_LIFETIME: Duration = Duration::minutes(15);
 /// Adding a method while signed in needs a second factor verified this recently.
 pub const STEP_UP_WINDOW: Duration = Duration::minutes(10);
+/// How long a guess slot counts if its request never finishes (a crash): long enough for any
+/// real check, short enough that a lost slot does not keep a user waiting.
+const GUESS_SLOT_HOLD: Duration = Duration::seconds(30);
+/// `Retry-After` when a guess is refused because enough others are being checked right now.
+const BUSY_RETRY: Duration = Duration::seconds(1);
 
 #[derive(Debug, thiserror::Error)]
 pub enum MfaError {
@@ -59,6 +64,8 @@ pub enum MfaError {
     WrongStep,
     #[error("this is your only verification method; add another before removing it")]
     LastMethod,
+    #[error("this sign-in was ended (signed out elsewhere or by support); sign in again")]
+    SessionEnded,
     #[error(transparent)]
     Internal(#[from] InternalError),
 }
@@ -272,6 +279,9 @@ impl Portal {
         let now = self.clock.now();
         let (token, mut new_session) = Session::start(user.id.clone(), AuthLevel::Full, now, ctx, self.rng.as_ref());
         new_session.mfa_verified_at = Some(now);
+        // A new id, the same age: the absolute session limit runs from the password, so verifying
+        // again (step-up) can never extend a session without it.
+        new_session.created_at = session.created_at;
         let audit = AuditEvent::new(now, audit_action, Outcome::Success, ctx)
             .actor(user.email.as_str())
             .subject(Some(&user.id), user.email.as_str())
@@ -292,7 +302,26 @@ impl Portal {
             }
             _ => None,
         };
-        if self.store.complete_second_factor(&completion).await? {
+        let outcome = self.store.complete_second_factor(&completion).await?;
+        match outcome {
+            CompletionOutcome::Completed => {}
+            CompletionOutcome::ProofTaken => {
+                // Someone else used the code first: this check was no guess.
+                self.release_guess(user).await;
+                return Ok(None);
+            }
+            CompletionOutcome::Throttled => {
+                self.release_guess(user).await;
+                let throttle = self.store.second_factor_throttle(&user.id).await?;
+                self.refuse_if_throttled(user, &throttle, ctx).await?;
+                return Err(MfaError::Throttled { retry_after: BUSY_RETRY });
+            }
+            CompletionOutcome::SessionEnded => {
+                self.release_guess(user).await;
+                return Err(MfaError::SessionEnded);
+            }
+        }
+        {
             info!(user = %user.id, method = method.as_str(), "second factor completed");
             if let Some(what) = added {
                 self.notify(
@@ -306,8 +335,28 @@ impl Portal {
                 .await;
             }
             Ok(Some(MfaCompleted { token, session: new_session }))
-        } else {
-            Ok(None)
+        }
+    }
+
+    /// Takes a guess slot before a code is compared (see `Store::reserve_second_factor_guess`):
+    /// with the pause after every fifth wrong code, parallel guesses could otherwise all be
+    /// judged before the pause lands. Refused while paused or locked (audited as usual), or when
+    /// enough guesses are in flight to reach the next pause (try again in a second).
+    async fn reserve_guess(&self, user: &User, ctx: &RequestContext) -> Result<(), MfaError> {
+        let now = self.clock.now();
+        let hold_until = now + GUESS_SLOT_HOLD;
+        match self.store.reserve_second_factor_guess(&user.id, now, hold_until, throttle::FAILURES_PER_PAUSE).await? {
+            Ok(()) => Ok(()),
+            Err(throttle) => {
+                self.refuse_if_throttled(user, &throttle, ctx).await?;
+                Err(MfaError::Throttled { retry_after: BUSY_RETRY })
+            }
+        }
+    }
+
+    async fn release_guess(&self, user: &User) {
+        if let Err(e) = self.store.release_second_factor_guess(&user.id).await {
+            warn!(error = %e, user = %user.id, "could not give back a guess slot");
         }
     }
 
@@ -390,6 +439,7 @@ impl Portal {
         let now = self.clock.now();
         let pending = self.pending_totp(&user.id, now).await?.ok_or(MfaError::NoPendingSetup)?;
         let secret = self.open_secret(&pending)?;
+        self.reserve_guess(user, ctx).await?;
         match totp::check(&secret, code, now, None) {
             TotpCheck::Accepted(step) => {
                 let proof = SecondFactorProof::ConfirmTotp {
@@ -498,17 +548,28 @@ impl Portal {
             .subject(Some(&user.id), user.email.as_str())
             .detail("purpose", purpose.as_str())
             .detail("phone", phone.masked());
-        let history = self.store.sms_send_history(&user.id, &phone_key, ctx.ip.as_deref(), now).await?;
-        if let Err(refused) = sms_code::may_send(&history, now) {
-            self.audit(AuditEvent { outcome: Outcome::Refused, ..audit }.detail("reason", refused.to_string())).await;
-            return Err(MfaError::SendRefused(refused));
-        }
+        // The send is reserved (counted) before the provider is called, so parallel requests
+        // cannot all pass the limits; one that the provider refuses is given back.
+        let reserved =
+            self.store.reserve_sms_send(&user.id, &phone_key, ctx.ip.as_deref(), now, sms_code::may_send).await?;
+        let send_id = match reserved {
+            Ok(id) => id,
+            Err(refused) => {
+                self.audit(AuditEvent { outcome: Outcome::Refused, ..audit }.detail("reason", refused.to_string()))
+                    .await;
+                return Err(MfaError::SendRefused(refused));
+            }
+        };
         let id = hex_id(self.rng.as_ref());
         let code = sms_code::generate_code(self.rng.as_ref());
         let body = sms_code::message(&self.settings.portal_name, self.settings.public_host(), &code);
         if let Err(e) = self.sms.send(&phone, &body).await {
-            // Nothing is stored or counted: a failed send costs the user nothing.
+            // Nothing is stored and the reservation is given back: a failed send costs the user
+            // nothing.
             warn!(error = %e, phone = %phone.masked(), "text message failed");
+            if let Err(e) = self.store.release_sms_send(send_id).await {
+                warn!(error = %e, "could not give back a reserved text");
+            }
             self.audit(AuditEvent { outcome: Outcome::Failure, ..audit }.detail("reason", "provider error")).await;
             return Err(MfaError::SmsFailed);
         }
@@ -524,9 +585,7 @@ impl Portal {
             used: false,
             voided: false,
         };
-        self.store
-            .insert_sms_challenge(&challenge, now + sms_code::CODE_LIFETIME, &phone_key, ctx.ip.as_deref())
-            .await?;
+        self.store.insert_sms_challenge(&challenge, now + sms_code::CODE_LIFETIME).await?;
         self.audit(audit).await;
         Ok(SmsSent { phone_hint: phone.masked(), resend_after: sms_code::RESEND_COOLDOWN })
     }
@@ -547,6 +606,7 @@ impl Portal {
         if challenge.status(now) != ChallengeStatus::Live {
             return Err(MfaError::CodeExpired);
         }
+        self.reserve_guess(user, ctx).await?;
         if !sms_code::code_matches(&self.secret_key, &challenge.id, &challenge.code_hash, code) {
             return Err(self.count_failure(user, Method::Sms, Some(&challenge.id), "sms_setup", ctx).await);
         }
@@ -633,6 +693,7 @@ impl Portal {
                     .find(|f| f.method == Method::Totp)
                     .ok_or(MfaError::NoSuchMethod("authenticator app"))?;
                 let secret = self.open_secret(factor)?;
+                self.reserve_guess(user, ctx).await?;
                 match totp::check(&secret, code, now, factor.last_step) {
                     TotpCheck::Accepted(step) => {
                         let proof = SecondFactorProof::VerifyTotp { factor_id: factor.id.clone(), step };
@@ -642,7 +703,10 @@ impl Portal {
                             .ok_or(MfaError::CodeReplayed)
                     }
                     // A replay is refused but is no guess: it does not count toward the pause.
-                    TotpCheck::Replayed => Err(MfaError::CodeReplayed),
+                    TotpCheck::Replayed => {
+                        self.release_guess(user).await;
+                        Err(MfaError::CodeReplayed)
+                    }
                     TotpCheck::Wrong => Err(self.count_failure(user, Method::Totp, None, "verify", ctx).await),
                 }
             }
@@ -658,6 +722,7 @@ impl Portal {
                 if challenge.status(now) != ChallengeStatus::Live {
                     return Err(MfaError::CodeExpired);
                 }
+                self.reserve_guess(user, ctx).await?;
                 if !sms_code::code_matches(&self.secret_key, &challenge.id, &challenge.code_hash, code) {
                     return Err(self.count_failure(user, Method::Sms, Some(&challenge.id), "verify", ctx).await);
                 }

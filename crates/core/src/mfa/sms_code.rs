@@ -72,6 +72,9 @@ impl SendRefused {
     }
 }
 
+/// The rule a send reservation applies to the history it reads (see `Store::reserve_sms_send`).
+pub type SendRule = fn(&SendHistory, OffsetDateTime) -> Result<(), SendRefused>;
+
 /// Whether another code may be sent now.
 pub fn may_send(history: &SendHistory, now: OffsetDateTime) -> Result<(), SendRefused> {
     let cooldown = history.last_to_number.filter(|last| now < *last + RESEND_COOLDOWN);

@@ -242,7 +242,7 @@ async fn create_staff(
     }
     let (email, name, role) = parse_staff(&body.email, &body.name, &body.role)
         .map_err(|(field, m)| ApiError::field(field, format!("{field}: {m}")))?;
-    match state.portal.create_staff_account(&s.user, email, name, role, &ctx).await {
+    match state.portal.create_staff_account(&s.session, &s.user, email, name, role, &ctx).await {
         Ok(user) => Ok((StatusCode::CREATED, Json(json!({ "id": user.id, "email": user.email, "role": user.role })))),
         Err(StaffError::Duplicate) => {
             Err(ApiError::new(StatusCode::CONFLICT, "duplicate", "an account with this email already exists"))
@@ -251,6 +251,7 @@ async fn create_staff(
         Err(StaffError::AdminOnly) => {
             Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "only administrators create staff accounts"))
         }
+        Err(StaffError::Console(e)) => Err(console_error(e)),
         Err(StaffError::Internal(e)) => Err(e.into()),
     }
 }

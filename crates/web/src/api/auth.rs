@@ -90,10 +90,12 @@ async fn me(State(state): State<AppState>, ApiUser(signed_in): ApiUser) -> Resul
 async fn logout(
     State(state): State<AppState>,
     Client(ctx): Client,
-    MaybeSession(current): MaybeSession,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
-    if let Some(s) = current {
-        state.portal.logout(&s.token, &ctx).await?;
+    // The cookie's token, live or not: a cookie from just before a second-factor check rotated
+    // the session still ends the session it became.
+    if let Some(token) = cookies::session_token(&headers, &state.web) {
+        state.portal.logout(&token, &ctx).await?;
     }
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookies::clear_session(&state.web))]).into_response())
 }

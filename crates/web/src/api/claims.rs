@@ -47,6 +47,9 @@ pub(crate) fn inventory_error(e: InventoryError) -> ApiError {
             extra.insert("errors".into(), json!(errors));
             ApiError { extra: Some(extra), ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_csv", message) }
         }
+        InventoryError::RateLimited { retry_after } => {
+            ApiError { code: "rate_limited", message, ..ApiError::throttled(retry_after) }
+        }
         InventoryError::Internal(e) => e.into(),
     }
 }

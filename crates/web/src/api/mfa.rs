@@ -61,6 +61,7 @@ pub fn mfa_error(state: &AppState, e: MfaError) -> ApiError {
         },
         MfaError::WrongStep => ApiError::new(StatusCode::CONFLICT, "wrong_step", message),
         MfaError::LastMethod => ApiError::new(StatusCode::CONFLICT, "last_method", message),
+        MfaError::SessionEnded => ApiError::new(StatusCode::UNAUTHORIZED, "session_ended", message),
         MfaError::Internal(e) => e.into(),
     }
 }

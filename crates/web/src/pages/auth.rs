@@ -268,11 +268,20 @@ struct CsrfOnly {
 async fn logout(
     State(state): State<AppState>,
     Client(ctx): Client,
+    headers: HeaderMap,
     MaybeSession(current): MaybeSession,
     PageForm(form): PageForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
     let Some(signed_in) = current else {
-        return Ok(Redirect::to("/login").into_response());
+        // No live session behind the cookie, but perhaps one it was rotated into a moment ago
+        // (a second-factor check in another tab): end that too. The cookie is SameSite=Lax,
+        // so another site cannot send it with a POST.
+        if let Some(token) = cookies::session_token(&headers, &state.web) {
+            state.portal.logout(&token, &ctx).await?;
+        }
+        let mut response = Redirect::to("/login").into_response();
+        response.headers_mut().append(header::SET_COOKIE, cookies::clear_session(&state.web));
+        return Ok(response);
     };
     if !csrf::tokens_match(&signed_in.session.csrf_token, &form.csrf) {
         return Err(PageError::new(
@@ -339,11 +348,31 @@ async fn forgot_submit(
             return forgot_form(&state, &headers, StatusCode::UNPROCESSABLE_ENTITY, page);
         }
     };
+    // Over the limit for this address or this client: say so (it reveals nothing about the
+    // account) and send nothing.
+    match state.portal.reserve_password_reset(&email, &ctx).await {
+        Ok(Ok(())) => {}
+        Ok(Err(retry_after)) => {
+            let page = ForgotPage {
+                email: form.email,
+                error: Some(format!(
+                    "Too many reset requests; try again in {}.",
+                    portal_core::throttle::wait_in_words(retry_after)
+                )),
+                ..ForgotPage::default()
+            };
+            let mut response = forgot_form(&state, &headers, StatusCode::TOO_MANY_REQUESTS, page);
+            let secs = portal_core::throttle::retry_after_secs(retry_after);
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
+            return response;
+        }
+        Err(e) => return crate::error::PageError::from(e).into_response(),
+    }
     // The answer and its timing are the same whether or not the account exists: the work
     // (lookup, token, email) happens after the response is on its way.
     let portal = state.portal.clone();
     tokio::spawn(async move {
-        if let Err(e) = portal.request_password_reset(&email, &ctx).await {
+        if let Err(e) = portal.send_password_reset(&email, &ctx).await {
             tracing::error!(error = %e, "password reset request failed");
         }
     });

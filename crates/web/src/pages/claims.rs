@@ -62,6 +62,9 @@ pub(super) fn page_error(e: InventoryError) -> Response {
         InventoryError::Import(_) => {
             PageError::new(StatusCode::UNPROCESSABLE_ENTITY, "The file has problems", e.to_string()).into_response()
         }
+        InventoryError::RateLimited { .. } => {
+            PageError::new(StatusCode::TOO_MANY_REQUESTS, "Please wait", e.to_string()).into_response()
+        }
         InventoryError::Internal(e) => PageError::from(e).into_response(),
     }
 }

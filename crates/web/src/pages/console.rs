@@ -891,7 +891,7 @@ async fn staff_submit(
             return again(StatusCode::UNPROCESSABLE_ENTITY, format!("{}: {message}", capitalised(field)));
         }
     };
-    match state.portal.create_staff_account(&s.user, email, name, role, &ctx).await {
+    match state.portal.create_staff_account(&s.session, &s.user, email, name, role, &ctx).await {
         Ok(user) => staff_form(
             &state,
             &s,
@@ -906,6 +906,7 @@ async fn staff_submit(
             },
         ),
         Err(StaffError::Internal(e)) => PageError::from(e).into_response(),
+        Err(StaffError::Console(e)) => console_failure(e),
         Err(e) => again(
             if matches!(e, StaffError::AdminOnly) { StatusCode::FORBIDDEN } else { StatusCode::UNPROCESSABLE_ENTITY },
             capitalised(&e.to_string()),

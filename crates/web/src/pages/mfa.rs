@@ -82,6 +82,7 @@ fn failure(state: &AppState, e: MfaError) -> Failure {
         MfaError::SetupExpired { deadline } => Failure::Respond(expired_page(state, deadline)),
         MfaError::StepUpRequired => Failure::Respond(Redirect::to("/mfa/verify?next=setup").into_response()),
         MfaError::WrongStep => Failure::Respond(Redirect::to("/mfa").into_response()),
+        MfaError::SessionEnded => Failure::Respond(Redirect::to("/login").into_response()),
         MfaError::Internal(e) => Failure::Respond(PageError::from(e).into_response()),
         MfaError::Throttled { retry_after } => Failure::Show {
             status: StatusCode::TOO_MANY_REQUESTS,
