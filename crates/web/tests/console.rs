@@ -1494,3 +1494,40 @@ async fn admins_create_staff_accounts_and_nobody_else_can() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn creating_a_staff_account_needs_a_fresh_second_factor_counts_in_the_hourly_limit_and_records_the_role() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        let root = signed_in_staff(&app, ROOT, Role::Admin).await;
+        let ann = app.create_user(ANN, Role::Policyholder).await;
+        app.clock.advance(Duration::minutes(11));
+        me(&app, &root.client).await.assert_ok();
+        let casey = json!({ "email": "casey@example.com", "name": "Casey Adjuster", "role": "adjuster" });
+        post(&app, &root.client, "/api/v1/admin/staff", casey.clone())
+            .await
+            .assert_error(StatusCode::FORBIDDEN, "step_up_required");
+        assert_eq!(app.portal.store.user_by_email(&Email::parse("casey@example.com").unwrap()).await.unwrap(), None);
+
+        root.step_up(&app).await;
+        let created = post(&app, &root.client, "/api/v1/admin/staff", casey).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+        let id = created.json["id"].as_str().unwrap().to_owned();
+        let events = root.audit(&app, &format!("user={id}")).await;
+        let creation = events.iter().find(|e| e["actor"] == ROOT).unwrap_or_else(|| panic!("{events:#?}"));
+        assert_eq!(creation["details"]["role"], "adjuster", "{creation:#}");
+
+        // 29 more actions fill the hour; the next creation is refused and creates nothing.
+        for _ in 0..29 {
+            root.act(&app, ann.id.as_str(), "extend-deadline", json!({ "days": 3, "reason": "asked by phone" }))
+                .await
+                .assert_ok();
+        }
+        let dana = json!({ "email": "dana@example.com", "name": "Dana Support", "role": "support" });
+        let refused = post(&app, &root.client, "/api/v1/admin/staff", dana).await;
+        refused.assert_error(StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+        assert!(refused.retry_after.is_some_and(|s| s > 0), "{refused:?}");
+        assert_eq!(app.portal.store.user_by_email(&Email::parse("dana@example.com").unwrap()).await.unwrap(), None);
+    })
+    .await;
+}

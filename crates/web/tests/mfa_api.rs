@@ -1052,3 +1052,23 @@ async fn the_audit_log_records_enrollment_without_secrets_codes_or_numbers() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn stepping_up_keeps_the_sessions_start_so_it_still_ends_twelve_hours_after_the_password() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        app.create_user(ANN, Role::Policyholder).await;
+        let client = app.client();
+        let secret = enroll_totp(&app, &client, ANN).await;
+        // A step-up every 20 minutes (inside the idle limit) for 11 h 40 min: each rotates the
+        // session id and none makes it younger.
+        for _ in 0..35 {
+            app.clock.advance(Duration::minutes(20));
+            verify(&app, &client, "totp", &app.oathtool_code(&secret)).await.assert_authenticated();
+        }
+        assert_eq!(me(&app, &client).await.status, StatusCode::OK);
+        app.clock.advance(Duration::minutes(21));
+        assert_eq!(me(&app, &client).await.status, StatusCode::UNAUTHORIZED, "12 h after the password, it has ended");
+    })
+    .await;
+}
