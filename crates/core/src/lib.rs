@@ -19,6 +19,7 @@ pub mod random;
 pub mod secret;
 pub mod session;
 pub mod sms;
+pub mod spreadsheet;
 pub mod store;
 pub mod throttle;
 pub mod user;
