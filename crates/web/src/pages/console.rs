@@ -13,6 +13,7 @@ use portal_core::audit::{AuditFilter, AuditRecord, Outcome};
 use portal_core::console::{ConsoleAction, ConsoleError, MfaOverview, OverviewFilter, StaffError};
 use portal_core::email::Email;
 use portal_core::mfa::service::SupportView;
+use portal_core::spreadsheet;
 use portal_core::user::{DisplayName, Role, UserId};
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -579,6 +580,17 @@ fn download(content_type: &'static str, filename: &str, body: Vec<u8>) -> Respon
     response
 }
 
+/// A CSV file for people to open in a spreadsheet: every cell goes through the portal's one
+/// formula guard (`portal_core::spreadsheet::guard`), because names, emails and user agents in
+/// these files are typed by others. `None` if the writer fails.
+fn spreadsheet_csv<const N: usize>(rows: impl IntoIterator<Item = [String; N]>) -> Option<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        w.write_record(row.iter().map(|cell| spreadsheet::guard(cell).into_owned())).ok()?;
+    }
+    w.into_inner().ok()
+}
+
 /// Every policyholder with their MFA state and deadline, one row each.
 async fn report_csv(State(state): State<AppState>, ConsolePageUser(s): ConsolePageUser) -> Response {
     let filter = OverviewFilter { role: Some(Role::Policyholder), limit: u32::MAX, ..OverviewFilter::default() };
@@ -587,24 +599,21 @@ async fn report_csv(State(state): State<AppState>, ConsolePageUser(s): ConsolePa
         Err(e) => return console_failure(e),
     };
     let today = state.portal.clock.now().date();
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut result = w.write_record(["email", "name", "mfa_state", "methods", "setup_deadline", "last_sign_in"]);
-    for o in &rows {
+    let header = ["email", "name", "mfa_state", "methods", "setup_deadline", "last_sign_in"].map(str::to_owned);
+    let records = rows.iter().map(|o| {
         let (st, deadline) = o.state(&state.portal.settings.mfa, today);
-        if result.is_ok() {
-            result = w.write_record([
-                o.email.as_str(),
-                o.name.as_str(),
-                st.as_str(),
-                &o.methods().join(" "),
-                &deadline.map(|d| d.to_string()).unwrap_or_default(),
-                &o.last_login_at.and_then(|t| t.format(&Rfc3339).ok()).unwrap_or_default(),
-            ]);
-        }
-    }
-    match (result, w.into_inner()) {
-        (Ok(()), Ok(bytes)) => download("text/csv; charset=utf-8", &format!("mfa-enrollment-{today}.csv"), bytes),
-        _ => PageError::new(
+        [
+            o.email.as_str().to_owned(),
+            o.name.as_str().to_owned(),
+            st.as_str().to_owned(),
+            o.methods().join(" "),
+            deadline.map(|d| d.to_string()).unwrap_or_default(),
+            o.last_login_at.and_then(|t| t.format(&Rfc3339).ok()).unwrap_or_default(),
+        ]
+    });
+    match spreadsheet_csv(std::iter::once(header).chain(records)) {
+        Some(bytes) => download("text/csv; charset=utf-8", &format!("mfa-enrollment-{today}.csv"), bytes),
+        None => PageError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "Something went wrong",
             "The report could not be written.",
@@ -734,39 +743,26 @@ async fn audit_csv(
         Ok(e) => e,
         Err(r) => return r,
     };
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut result = w.write_record([
-        "seq",
-        "at",
-        "actor",
-        "subject_id",
-        "subject",
-        "action",
-        "outcome",
-        "ip",
-        "user_agent",
-        "details",
-    ]);
-    for r in &events {
+    let header = ["seq", "at", "actor", "subject_id", "subject", "action", "outcome", "ip", "user_agent", "details"]
+        .map(str::to_owned);
+    let records = events.iter().map(|r| {
         let e = &r.event;
-        if result.is_ok() {
-            result = w.write_record([
-                r.seq.to_string().as_str(),
-                &e.at.format(&Rfc3339).unwrap_or_default(),
-                e.actor.as_deref().unwrap_or_default(),
-                e.subject_id.as_ref().map(UserId::as_str).unwrap_or_default(),
-                e.subject.as_deref().unwrap_or_default(),
-                &e.action,
-                e.outcome.as_str(),
-                e.ip.as_deref().unwrap_or_default(),
-                e.user_agent.as_deref().unwrap_or_default(),
-                &e.details.to_string(),
-            ]);
-        }
-    }
-    match (result, w.into_inner()) {
-        (Ok(()), Ok(bytes)) => download("text/csv; charset=utf-8", "audit.csv", bytes),
-        _ => PageError::new(
+        [
+            r.seq.to_string(),
+            e.at.format(&Rfc3339).unwrap_or_default(),
+            e.actor.clone().unwrap_or_default(),
+            e.subject_id.as_ref().map(UserId::as_str).unwrap_or_default().to_owned(),
+            e.subject.clone().unwrap_or_default(),
+            e.action.clone(),
+            e.outcome.as_str().to_owned(),
+            e.ip.clone().unwrap_or_default(),
+            e.user_agent.clone().unwrap_or_default(),
+            e.details.to_string(),
+        ]
+    });
+    match spreadsheet_csv(std::iter::once(header).chain(records)) {
+        Some(bytes) => download("text/csv; charset=utf-8", "audit.csv", bytes),
+        None => PageError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "Something went wrong",
             "The export could not be written.",
