@@ -327,11 +327,14 @@ impl Portal {
         let hash = self.hasher.hash(password).await.map_err(InternalError::from)?;
         let now = self.clock.now();
         let audit = AuditEvent::new(now, action::PASSWORD_RESET_COMPLETED, Outcome::Success, ctx);
-        self.store
+        let user = self
+            .store
             .complete_password_reset(&token.hash(), &hash, now, audit)
             .await
             .map_err(InternalError::from)?
-            .ok_or(ResetError::InvalidLink)
+            .ok_or(ResetError::InvalidLink)?;
+        self.tell(&user, crate::notice::SignInNotice::PasswordReset).await;
+        Ok(user)
     }
 
     /// Appends to the audit log. A failed audit write is logged loudly but does not undo what

@@ -342,31 +342,10 @@ impl Portal {
         let summary = match action {
             ConsoleAction::ExtendDeadline { days } => {
                 let deadline = self.extend_mfa_deadline(user, days, actor_email, &reason, ctx).await?;
-                self.notify(
-                    user,
-                    "More time to set up sign-in verification",
-                    &format!(
-                        "Support gave you until {deadline} (UTC) to set up a verification method (text message or authenticator app) \
-                         for your {} account. Sign in and follow the steps before then.",
-                        self.settings.portal_name
-                    ),
-                )
-                .await;
                 format!("{} now has until {deadline} to set up MFA.", user.email)
             }
             ConsoleAction::ResetMfa => {
                 let (deadline, ended) = self.reset_user_mfa(user, actor_email, &reason, ctx).await?;
-                self.notify(
-                    user,
-                    "Your sign-in verification was reset",
-                    &format!(
-                        "Support removed the verification methods (text message, authenticator app) of your {} account and signed \
-                         you out everywhere. At your next sign-in you will be asked to set one up again; please do so by {deadline} (UTC).\n\n\
-                         If you did not ask for this, contact support at {} right away.",
-                        self.settings.portal_name, self.settings.support_email
-                    ),
-                )
-                .await;
                 format!(
                     "Reset MFA for {}: every method removed, {ended} session(s) ended, new deadline {deadline}.",
                     user.email
@@ -377,11 +356,7 @@ impl Portal {
                 format!("Unlocked {}: wrong-code count, pause and lock cleared.", user.email)
             }
             ConsoleAction::EndSessions => {
-                let audit = AuditEvent::new(now, action.audit_action(), Outcome::Success, ctx)
-                    .actor(actor_email)
-                    .subject(Some(&user.id), user.email.as_str())
-                    .detail("reason", reason.as_str());
-                let ended = self.store.end_sessions(&user.id, &audit).await?;
+                let ended = self.end_user_sessions(user, actor_email, &reason, ctx).await?;
                 format!("Ended {ended} session(s) of {}.", user.email)
             }
         };

@@ -12,6 +12,7 @@ pub mod files;
 pub mod inventory;
 pub mod mail;
 pub mod mfa;
+pub mod notice;
 pub mod password;
 pub mod password_reset;
 pub mod portal;

@@ -274,12 +274,13 @@ impl Browser {
     }
 
     /// The button, link or disclosure a person would choose by its words: a `<button>`, an
-    /// `<a>` or a `<summary>` whose text is `label`, or a card link whose heading is `label`.
+    /// `<a>` or a `<summary>` whose text is `label`, or a card link or card button whose heading
+    /// is `label`.
     pub async fn choose(&self, label: &str) {
         let l = xpath_literal(label);
         let xpath = format!(
             "(//button[normalize-space()={l}] | //a[normalize-space()={l}] | //summary[normalize-space()={l}] \
-             | //a[.//strong[normalize-space()={l}]])[1]"
+             | //a[.//strong[normalize-space()={l}]] | //button[.//strong[normalize-space()={l}]])[1]"
         );
         let element = match self.client.wait().at_most(WAIT).every(POLL).for_element(Locator::XPath(&xpath)).await {
             Ok(e) => e,

@@ -6,10 +6,17 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
+use crate::RouteTable;
 use crate::state::AppState;
 
+/// Every route here with the methods it answers; the router is built from this table, and
+/// `portal_web::all_routes()` lists it for the tests that walk every route.
+pub fn route_table() -> RouteTable {
+    vec![("/healthz", &["GET"], get(healthz)), ("/readyz", &["GET"], get(readyz))]
+}
+
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
+    crate::router_of(route_table())
 }
 
 async fn healthz() -> Json<Value> {

@@ -14,6 +14,7 @@ mod state;
 
 use axum::Router;
 use axum::http::HeaderName;
+use axum::routing::MethodRouter;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -28,6 +29,23 @@ pub fn console_routes() -> Vec<(String, &'static [&'static str])> {
     pages.chain(api).collect()
 }
 
+/// Every route of the application as `(path, methods)`, from the same tables the routers are
+/// built from: tests walk it (every GET changes nothing; every console route needs staff).
+pub fn all_routes() -> Vec<(String, &'static [&'static str])> {
+    let pages = pages::route_tables().into_iter().map(|(path, methods, _)| (path.to_owned(), methods));
+    let api = api::route_tables().into_iter().map(|(path, methods, _)| (format!("/api/v1{path}"), methods));
+    let health = health::route_table().into_iter().map(|(path, methods, _)| (path.to_owned(), methods));
+    pages.chain(api).chain(health).collect()
+}
+
+/// A module's routes: path, the methods it answers (for the tests), and the handlers.
+pub(crate) type RouteTable = Vec<(&'static str, &'static [&'static str], MethodRouter<AppState>)>;
+
+/// The router of one route table.
+pub(crate) fn router_of(table: RouteTable) -> Router<AppState> {
+    table.into_iter().fold(Router::new(), |router, (path, _, handler)| router.route(path, handler))
+}
+
 /// Request bodies above this are refused with 413 (DESIGN §7).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
@@ -36,8 +54,8 @@ static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// The whole application; `server` serves it, tests drive it on a random port.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .merge(pages::routes())
-        .nest("/api/v1", api::routes())
+        .merge(router_of(pages::route_tables()))
+        .nest("/api/v1", router_of(api::route_tables()))
         .merge(health::routes())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::refuse_cross_site_writes))

@@ -1006,6 +1006,102 @@ async fn users_are_told_by_email_without_codes_secrets_or_phone_numbers() {
     .await;
 }
 
+/// The newest mail to `to`, once `n` mails have arrived in all: checked to say `words`, and to
+/// carry no code (nothing code-like at all), no full phone number and none of `secrets`.
+#[track_caller]
+fn assert_notice(mails: &[Value], to: &str, subject: &str, words: &[&str], secrets: &[&str]) {
+    let mail = mails.iter().rev().find(|m| m["to"] == to).unwrap_or_else(|| panic!("no mail to {to}: {mails:#?}"));
+    let (got_subject, body) = (mail["subject"].as_str().unwrap(), mail["body"].as_str().unwrap());
+    assert!(got_subject.starts_with(subject), "subject {got_subject:?}, expected {subject:?}");
+    for word in words {
+        assert!(body.contains(word), "{word:?} in {body}");
+    }
+    let text = format!("{got_subject} {body}");
+    assert!(!has_six_digit_run(&text), "something code-like in {text}");
+    for number in ["2015550123", "555-0123", "201-555", "(201) 555", "+1201"] {
+        assert!(!text.contains(number), "the phone number ({number}) in {text}");
+    }
+    for secret in secrets {
+        assert!(!text.to_ascii_lowercase().contains(&secret.to_ascii_lowercase()), "a secret ({secret}) in {text}");
+    }
+    assert!(!text.contains("token="), "no link with a token in {text}");
+}
+
+#[tokio::test]
+async fn users_are_told_when_a_method_goes_support_unlocks_or_signs_them_out_and_at_the_lock() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        let sue = signed_in_staff(&app, SUE, Role::Support).await;
+        let ann = app.create_user(ANN, Role::Policyholder).await;
+        let id = ann.id.as_str();
+        let client = app.client();
+        enroll_sms(&app, &client, ANN, "(201) 555-0123").await;
+        let setup = post(&app, &client, "/api/v1/mfa/totp/setup", json!({})).await;
+        setup.assert_ok();
+        let secret = setup.json["secret"].as_str().unwrap().to_owned();
+        post(&app, &client, "/api/v1/mfa/totp/confirm", json!({ "code": app.oathtool_code(&secret) }))
+            .await
+            .assert_authenticated();
+        let texted: Vec<String> =
+            app.texts().iter().map(|t| portal_testkit::code_in(t["body"].as_str().unwrap())).collect();
+        let mut secrets: Vec<&str> = texted.iter().map(String::as_str).collect();
+        secrets.push(&secret);
+        let mut seen = app.wait_for_mails(app.mails().len()).await.len();
+        let support = app.portal.settings.support_email.clone();
+        let support = support.as_str();
+        let everywhere = format!("signed your {} account out on every device", app.portal.settings.portal_name);
+
+        // The user removes the text-message method (step-up still fresh).
+        let removed = post(&app, &client, "/api/v1/mfa/remove", json!({ "method": "sms" })).await;
+        assert_eq!(removed.status, StatusCode::NO_CONTENT, "{}", removed.text);
+        seen += 1;
+        let mails = app.wait_for_mails(seen).await;
+        assert_eq!(mails.len(), seen, "{mails:#?}");
+        assert_notice(
+            &mails,
+            ANN,
+            "A verification method was removed",
+            &["no longer accepts codes from text messages to •••-•••-0123", support],
+            &secrets,
+        );
+
+        // 99 wrong codes are on record (the last pause has run out): the 100th locks, and tells.
+        for _ in 0..99 {
+            let now = app.clock.now();
+            let ctx = RequestContext::new(Some("127.0.0.1".into()), None);
+            let audit = AuditEvent::new(now, "mfa.verify", Outcome::Failure, &ctx).subject(Some(&ann.id), ANN);
+            app.portal.store.record_second_factor_failure(&ann.id, now, after_failure, None, &audit).await.unwrap();
+        }
+        app.clock.advance(Duration::hours(25));
+        let attacker = app.client();
+        assert_eq!(login(&app, &attacker, ANN).await.json["state"], "mfa_required");
+        let right = app.oathtool_code(&secret);
+        let wrong = if right == "000000" { "111111" } else { "000000" };
+        verify(&app, &attacker, wrong).await.assert_error(StatusCode::BAD_REQUEST, "invalid_code");
+        seen += 1;
+        let mails = app.wait_for_mails(seen).await;
+        assert_eq!(mails.len(), seen, "{mails:#?}");
+        assert_notice(&mails, ANN, "Sign-in locked after too many wrong codes", &["locked", support], &secrets);
+        // Once: the refusals that follow the lock send nothing more.
+        verify(&app, &attacker, wrong).await.assert_error(StatusCode::TOO_MANY_REQUESTS, "account_locked");
+        verify(&app, &attacker, &right).await.assert_error(StatusCode::TOO_MANY_REQUESTS, "account_locked");
+
+        sue.sign_in_again(&app).await;
+        sue.act(&app, id, "unlock", json!({ "reason": REASON })).await.assert_ok();
+        seen += 1;
+        let mails = app.wait_for_mails(seen).await;
+        assert_eq!(mails.len(), seen, "one mail for the lock, one for the unlock: {mails:#?}");
+        assert_notice(&mails, ANN, "Sign-in verification unlocked", &["Support unlocked", support], &secrets);
+
+        sue.act(&app, id, "end-sessions", json!({ "reason": "stolen laptop" })).await.assert_ok();
+        seen += 1;
+        let mails = app.wait_for_mails(seen).await;
+        assert_eq!(mails.len(), seen, "{mails:#?}");
+        assert_notice(&mails, ANN, "You were signed out everywhere", &[&everywhere, support], &secrets);
+    })
+    .await;
+}
+
 // ----- 7. The enrollment report ------------------------------------------------------------------
 
 #[tokio::test]

@@ -120,9 +120,17 @@ fn wrong_code(app: &TestApp, secret: &str) -> String {
         .to_owned()
 }
 
+/// Chooses "Authenticator app" on the choice page (a form POST), then opens the page it leads to.
+async fn start_app(app: &TestApp, client: &Client) -> Page {
+    let choose = get(app, client, "/mfa/setup").await;
+    choose.assert_ok();
+    post(app, client, "/mfa/setup/app/start", &[("csrf", &choose.csrf())]).await.assert_redirect("/mfa/setup/app");
+    get(app, client, "/mfa/setup/app").await
+}
+
 /// Adds an authenticator app through its page; returns the secret.
 async fn enroll_app(app: &TestApp, client: &Client) -> String {
-    let setup = get(app, client, "/mfa/setup/app").await;
+    let setup = start_app(app, client).await;
     setup.assert_ok();
     let secret = shown_secret(&setup.body);
     let code = app_code(app, &secret);
@@ -174,7 +182,8 @@ async fn the_first_login_after_switch_on_asks_to_add_a_method_by_the_deadline() 
         assert!(html.contains("April 16, 2026"), "{html}");
         assert!(html.contains("45 days left"), "{html}");
         assert!(html.contains("href=\"/mfa/setup/sms\"") && html.contains("Text message (SMS)"), "{html}");
-        assert!(html.contains("href=\"/mfa/setup/app\"") && html.contains("Authenticator app"), "{html}");
+        // Starting an app setup makes a secret, so it is a form (POST), not a link.
+        assert!(html.contains("action=\"/mfa/setup/app/start\"") && html.contains("Authenticator app"), "{html}");
         assert!(!html.contains("Remind me later"), "postponing is off by default");
 
         // Half signed in: the portal itself stays closed and points to the next step.
@@ -191,7 +200,7 @@ async fn the_authenticator_app_page_shows_a_qr_code_and_the_secret_then_signs_in
         let client = app.client();
         sign_in(&app, &client, ANN).await.assert_redirect("/mfa/setup");
 
-        let page = get(&app, &client, "/mfa/setup/app").await;
+        let page = start_app(&app, &client).await;
         page.assert_ok();
         let html = &page.body;
         assert!(html.contains("<svg"), "an inline QR code:\n{html}");
@@ -234,7 +243,7 @@ async fn reloading_keeps_the_secret_and_starting_again_replaces_it() {
         let client = app.client();
         sign_in(&app, &client, ANN).await.assert_redirect("/mfa/setup");
 
-        let first = get(&app, &client, "/mfa/setup/app").await;
+        let first = start_app(&app, &client).await;
         let old = shown_secret(&first.body);
         let reload = get(&app, &client, "/mfa/setup/app").await;
         assert_eq!(shown_secret(&reload.body), old, "a reload shows the same secret");
@@ -529,7 +538,9 @@ async fn no_page_of_the_flows_opens_a_window_or_leaves_the_portal() {
         walk.post("/login", &[("csrf", &csrf), ("email", ANN), ("password", TEST_PASSWORD)]).await;
         let setup = walk.follow().await;
         assert!(setup.body.contains("Add a verification method"), "{}", setup.body);
-        let app_page = walk.get("/mfa/setup/app").await;
+        let csrf = setup.csrf();
+        walk.post("/mfa/setup/app/start", &[("csrf", &csrf)]).await;
+        let app_page = walk.follow().await;
         let (secret, csrf) = (shown_secret(&app_page.body), app_page.csrf());
         walk.post("/mfa/setup/app", &[("csrf", &csrf), ("code", "12")]).await;
         let code = app_code(&app, &secret);
@@ -626,7 +637,7 @@ async fn a_forged_form_token_is_refused_and_the_code_stays_usable() {
         let app = switched_on_app(backend).await;
         let client = app.client();
         sign_in(&app, &client, ANN).await.assert_redirect("/mfa/setup");
-        let page = get(&app, &client, "/mfa/setup/app").await;
+        let page = start_app(&app, &client).await;
         let secret = shown_secret(&page.body);
         let code = app_code(&app, &secret);
         let forged = post(&app, &client, "/mfa/setup/app", &[("csrf", "forged-token"), ("code", &code)]).await;

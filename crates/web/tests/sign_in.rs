@@ -432,6 +432,16 @@ async fn a_reset_link_works_once_ends_sessions_and_signs_no_one_in() {
         let r = submit_reset(&app, &browser, &token, "a brand new passphrase").await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert_eq!(r.headers()[header::LOCATION], "/login?done=password-changed");
+        // The owner is told, without the link or anything else that would let a reader in.
+        let mails = app.wait_for_mails(2).await;
+        assert_eq!(mails.len(), 2, "the link, then the notice: {mails:#?}");
+        let notice = &mails[1];
+        assert_eq!(notice["to"], "ann@example.com");
+        assert!(notice["subject"].as_str().unwrap().starts_with("Your password was changed"), "{notice}");
+        let body = notice["body"].as_str().unwrap();
+        assert!(body.contains("changed with a reset link") && body.contains("signed out"), "{body}");
+        assert!(body.contains(&app.portal.settings.support_email), "{body}");
+        assert!(!body.contains(&token) && !body.contains("token=") && !body.contains("passphrase"), "{body}");
         assert_eq!(
             browser.get(app.url("/api/v1/me")).send().await.unwrap().status(),
             StatusCode::UNAUTHORIZED,

@@ -16,6 +16,7 @@ use super::throttle::{self, SecondFactorThrottle, ThrottleState};
 use super::totp::{self, TotpCheck, TotpSecret};
 use crate::audit::{AuditEvent, Outcome, action};
 use crate::email::Email;
+use crate::notice::SignInNotice;
 use crate::session::{AuthLevel, Session, SessionToken};
 use crate::sms::{PhoneE164, PhoneError};
 use crate::store::{CompletionOutcome, StoreError};
@@ -164,6 +165,19 @@ impl Portal {
         self.end_if_setup_expired(session, user, status, ctx).await
     }
 
+    /// The session's status for a page shown on GET, which never changes state: a passed setup
+    /// deadline is reported (the page clears the cookie) but the session is neither ended nor
+    /// audited here; the next POST of that session does both, and otherwise it times out.
+    pub async fn mfa_session_view(&self, session: &Session, user: &User) -> Result<MfaStatus, MfaError> {
+        let status = self.mfa_status(user).await?;
+        if let (AuthLevel::PasswordVerified, MfaRequirement::SetupExpired { deadline }) =
+            (session.auth_level, &status.requirement)
+        {
+            return Err(MfaError::SetupExpired { deadline: *deadline });
+        }
+        Ok(status)
+    }
+
     /// Ends a half-signed-in session whose setup deadline has passed; else passes `status` on.
     async fn end_if_setup_expired(
         &self,
@@ -197,13 +211,19 @@ impl Portal {
         ctx: &RequestContext,
     ) -> Result<MfaStatus, MfaError> {
         let status = self.mfa_session_status(session, user, ctx).await?;
+        self.may_set_up(session, &status)?;
+        Ok(status)
+    }
+
+    /// The rule behind [`Self::ensure_may_set_up`], on a status already read.
+    fn may_set_up(&self, session: &Session, status: &MfaStatus) -> Result<(), MfaError> {
         match (session.auth_level, &status.requirement) {
-            (AuthLevel::PasswordVerified, MfaRequirement::Setup { .. }) => Ok(status),
+            (AuthLevel::PasswordVerified, MfaRequirement::Setup { .. }) => Ok(()),
             (AuthLevel::PasswordVerified, _) => Err(MfaError::WrongStep),
-            (AuthLevel::Full, _) if status.confirmed.is_empty() => Ok(status),
+            (AuthLevel::Full, _) if status.confirmed.is_empty() => Ok(()),
             (AuthLevel::Full, _) => {
                 let fresh = session.mfa_verified_at.is_some_and(|t| self.clock.now() - t < STEP_UP_WINDOW);
-                if fresh { Ok(status) } else { Err(MfaError::StepUpRequired) }
+                if fresh { Ok(()) } else { Err(MfaError::StepUpRequired) }
             }
         }
     }
@@ -261,6 +281,11 @@ impl Portal {
                 if state.locked {
                     warn!(user = %user.id, "second factor locked after 100 failures");
                 }
+                // Only the failure that made the count reach the lock tells the user (the counter
+                // is one atomic upsert, so exactly one request sees this number).
+                if state.locked && state.consecutive_failures == throttle::LOCK_AFTER {
+                    self.tell(user, SignInNotice::Locked).await;
+                }
                 MfaError::InvalidCode
             }
             Err(e) => e.into(),
@@ -296,9 +321,9 @@ impl Portal {
             audit,
         };
         let added = match &completion.proof {
-            SecondFactorProof::ConfirmTotp { .. } => Some("an authenticator app".to_owned()),
+            SecondFactorProof::ConfirmTotp { .. } => Some(SignInNotice::MethodAdded { method, phone: None }),
             SecondFactorProof::ConfirmSms { factor, .. } => {
-                factor.phone.as_ref().map(|p| format!("text messages to {}", p.masked()))
+                Some(SignInNotice::MethodAdded { method, phone: factor.phone.clone() })
             }
             _ => None,
         };
@@ -323,16 +348,8 @@ impl Portal {
         }
         {
             info!(user = %user.id, method = method.as_str(), "second factor completed");
-            if let Some(what) = added {
-                self.notify(
-                    user,
-                    "A verification method was added",
-                    &format!(
-                        "Your {} account now accepts codes from {what} at sign-in.\n\nIf this was not you, contact support at {} right away.",
-                        self.settings.portal_name, self.settings.support_email
-                    ),
-                )
-                .await;
+            if let Some(notice) = added {
+                self.tell(user, notice).await;
             }
             Ok(Some(MfaCompleted { token, session: new_session }))
         }
@@ -362,8 +379,28 @@ impl Portal {
 
     // ----- Authenticator app -------------------------------------------------------------
 
-    /// The pending setup if one is still fresh, else a new one (a new secret per setup).
-    pub async fn totp_setup(
+    /// The authenticator-app setup this user has pending, if one is still fresh. Reads only:
+    /// this is what the setup page shows on GET (a reload shows the same secret).
+    pub async fn totp_pending(&self, session: &Session, user: &User) -> Result<Option<TotpSetup>, MfaError> {
+        let status = self.mfa_session_view(session, user).await?;
+        self.may_set_up(session, &status)?;
+        let now = self.clock.now();
+        match self.pending_totp(&user.id, now).await? {
+            Some(pending) => Ok(Some(self.shown_setup(user, &pending)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn shown_setup(&self, user: &User, pending: &Factor) -> Result<TotpSetup, MfaError> {
+        let account = user.email.as_str().to_owned();
+        let secret = self.open_secret(pending)?;
+        let otpauth_uri = secret.otpauth_uri(&self.settings.portal_name, &account);
+        Ok(TotpSetup { secret, otpauth_uri, account, expires_at: pending.created_at + TOTP_SETUP_LIFETIME })
+    }
+
+    /// Starts an authenticator-app setup (a POST): keeps the pending one if still fresh, so a
+    /// double submit does not change the secret under the user, unless `restart` asks for a new one.
+    pub async fn totp_start(
         &self,
         session: &Session,
         user: &User,
@@ -374,14 +411,7 @@ impl Portal {
         let now = self.clock.now();
         let account = user.email.as_str().to_owned();
         if let Some(pending) = self.pending_totp(&user.id, now).await?.filter(|_| !restart) {
-            let secret = self.open_secret(&pending)?;
-            let otpauth_uri = secret.otpauth_uri(&self.settings.portal_name, &account);
-            return Ok(TotpSetup {
-                secret,
-                otpauth_uri,
-                account,
-                expires_at: pending.created_at + TOTP_SETUP_LIFETIME,
-            });
+            return self.shown_setup(user, &pending);
         }
         let secret = TotpSecret::generate(self.rng.as_ref());
         let id = FactorId::generate(self.rng.as_ref());
@@ -788,8 +818,10 @@ impl Portal {
             .actor(user.email.as_str())
             .subject(Some(&user.id), user.email.as_str())
             .detail("method", method.as_str());
+        let phone = confirmed.iter().filter(|f| f.method == method).find_map(|f| f.phone.clone());
         // The store re-checks under a lock: a concurrent removal of the other method loses.
         if self.store.delete_factor(&user.id, method, in_force, &audit).await? {
+            self.tell(user, SignInNotice::MethodRemoved { method, phone }).await;
             Ok(())
         } else {
             Err(MfaError::LastMethod)
@@ -833,6 +865,7 @@ impl Portal {
             .detail("old_deadline", previous.map(|d| d.date.to_string()))
             .detail("new_deadline", deadline.to_string());
         self.store.set_mfa_deadline(&user.id, Some(deadline), &audit).await?;
+        self.tell(user, SignInNotice::DeadlineExtended { deadline }).await;
         Ok(deadline)
     }
 
@@ -851,6 +884,7 @@ impl Portal {
             .support_audit(action::SUPPORT_RESET_MFA, user, actor, reason, ctx)
             .detail("new_deadline", deadline.to_string());
         let ended = self.store.reset_mfa(&user.id, deadline, &audit).await?;
+        self.tell(user, SignInNotice::MfaReset { deadline }).await;
         Ok((deadline, ended))
     }
 
@@ -863,7 +897,22 @@ impl Portal {
     ) -> Result<(), InternalError> {
         let audit = self.support_audit(action::SUPPORT_UNLOCK, user, actor, reason, ctx);
         self.store.unlock_second_factor(&user.id, &audit).await?;
+        self.tell(user, SignInNotice::Unlocked).await;
         Ok(())
+    }
+
+    /// Ends every session of the user (say a lost laptop). Returns how many were ended.
+    pub async fn end_user_sessions(
+        &self,
+        user: &User,
+        actor: &str,
+        reason: &str,
+        ctx: &RequestContext,
+    ) -> Result<u64, InternalError> {
+        let audit = self.support_audit(action::SUPPORT_END_SESSIONS, user, actor, reason, ctx);
+        let ended = self.store.end_sessions(&user.id, &audit).await?;
+        self.tell(user, SignInNotice::SessionsEnded).await;
+        Ok(ended)
     }
 }
 

@@ -1,10 +1,10 @@
 //! The support console as JSON (DESIGN §7 "Support console API"): the same `portal_core`
 //! use-cases as the console pages. Not signed in → 401; signed in but not support/admin → 403.
 
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{MethodRouter, get, post};
-use axum::{Json, Router};
 use portal_core::console::{ConsoleAction, ConsoleError, MfaOverview, OverviewFilter, StaffError};
 use portal_core::user::{Role, UserId};
 use serde::Deserialize;
@@ -26,10 +26,6 @@ pub fn route_table() -> Vec<(&'static str, &'static [&'static str], MethodRouter
         ("/admin/audit", &["GET"], get(audit)),
         ("/admin/staff", &["POST"], post(create_staff)),
     ]
-}
-
-pub fn routes() -> Router<AppState> {
-    route_table().into_iter().fold(Router::new(), |router, (path, _, handler)| router.route(path, handler))
 }
 
 fn console_error(e: ConsoleError) -> ApiError {

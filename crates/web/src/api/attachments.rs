@@ -5,7 +5,6 @@
 //! file is gets decided from its bytes.
 
 use axum::Json;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -18,14 +17,18 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::claims::{claim_id, inventory_error, item_id};
+use crate::RouteTable;
 use crate::error::ApiError;
 use crate::extract::{ApiUser, Client};
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/claims/{id}/items/{item_id}/attachments", post(upload))
-        .route("/claims/{id}/attachments/{attachment_id}", get(download).delete(remove))
+/// Every route here with the methods it answers; the router is built from this table, and
+/// `portal_web::all_routes()` lists it for the tests that walk every route.
+pub fn route_table() -> RouteTable {
+    vec![
+        ("/claims/{id}/items/{item_id}/attachments", &["POST"], post(upload)),
+        ("/claims/{id}/attachments/{attachment_id}", &["GET", "DELETE"], get(download).delete(remove)),
+    ]
 }
 
 const ACCEPTED: [&str; 3] = ["image/jpeg", "image/png", "application/pdf"];

@@ -1,10 +1,10 @@
 //! `POST /login`, `GET /me`, `POST /logout`.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use portal_core::auth::{LoginError, LoginNext};
 use portal_core::email::Email;
 use portal_core::mfa::Method;
@@ -12,14 +12,17 @@ use portal_core::password::Password;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::RouteTable;
 use crate::api::mfa::setup_expired;
 use crate::cookies;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiUser, Client, MaybeSession};
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/login", post(login)).route("/me", get(me)).route("/logout", post(logout))
+/// Every route here with the methods it answers; the router is built from this table, and
+/// `portal_web::all_routes()` lists it for the tests that walk every route.
+pub fn route_table() -> RouteTable {
+    vec![("/login", &["POST"], post(login)), ("/me", &["GET"], get(me)), ("/logout", &["POST"], post(logout))]
 }
 
 #[derive(Deserialize)]

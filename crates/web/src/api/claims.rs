@@ -2,11 +2,11 @@
 //! as the claim pages. A claim that is not the caller's is 404, exactly like one that does not
 //! exist; one they may see but not change is 403; a submitted inventory is 409 `claim_locked`.
 
+use axum::Json;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
-use axum::{Json, Router};
 use portal_core::inventory::money::format_money;
 use portal_core::inventory::service::date_text;
 use portal_core::inventory::{
@@ -17,21 +17,25 @@ use serde_json::{Value, json};
 use time::format_description::well_known::Rfc3339;
 
 use crate::MAX_BODY_BYTES;
+use crate::RouteTable;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiUser, Client};
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/claims", get(list).post(create))
-        .route("/claims/{id}", get(show))
-        .route("/claims/{id}/items", post(add_item))
-        .route("/claims/{id}/items/{item_id}", patch(edit_item).delete(delete_item))
-        .route("/claims/{id}/items/{item_id}/comment", post(comment_item))
-        .route("/claims/{id}/export.csv", get(export))
-        .route("/claims/{id}/import.csv", post(import))
-        .route("/claims/{id}/reopen", post(reopen))
-        .route("/claims/{id}/{action}", post(change_status))
+/// Every route here with the methods it answers; the router is built from this table, and
+/// `portal_web::all_routes()` lists it for the tests that walk every route.
+pub fn route_table() -> RouteTable {
+    vec![
+        ("/claims", &["GET", "POST"], get(list).post(create)),
+        ("/claims/{id}", &["GET"], get(show)),
+        ("/claims/{id}/items", &["POST"], post(add_item)),
+        ("/claims/{id}/items/{item_id}", &["PATCH", "DELETE"], patch(edit_item).delete(delete_item)),
+        ("/claims/{id}/items/{item_id}/comment", &["POST"], post(comment_item)),
+        ("/claims/{id}/export.csv", &["GET"], get(export)),
+        ("/claims/{id}/import.csv", &["POST"], post(import)),
+        ("/claims/{id}/reopen", &["POST"], post(reopen)),
+        ("/claims/{id}/{action}", &["POST"], post(change_status)),
+    ]
 }
 
 pub(crate) fn inventory_error(e: InventoryError) -> ApiError {

@@ -1,33 +1,37 @@
 //! The MFA API (DESIGN §7): authenticator-app and text-message setup, sending codes, and
 //! verification, for half-signed-in sessions and for signed-in users adding a method.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::{Json, Router};
 use portal_core::mfa::service::{MfaCompleted, MfaError, SmsSent};
 use portal_core::mfa::{Method, OtpCode};
 use portal_core::sms::PhoneError;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::RouteTable;
 use crate::cookies;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiMfaSession, ApiUser, Client};
 use crate::qr;
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/mfa/totp/setup", post(totp_setup))
-        .route("/mfa/totp/confirm", post(totp_confirm))
-        .route("/mfa/sms/setup", post(sms_setup))
-        .route("/mfa/sms/confirm", post(sms_confirm))
-        .route("/mfa/sms/send", post(sms_send))
-        .route("/mfa/verify", post(verify))
-        .route("/mfa/postpone", post(postpone))
-        .route("/mfa/remove", post(remove))
+/// Every route here with the methods it answers; the router is built from this table, and
+/// `portal_web::all_routes()` lists it for the tests that walk every route.
+pub fn route_table() -> RouteTable {
+    vec![
+        ("/mfa/totp/setup", &["POST"], post(totp_setup)),
+        ("/mfa/totp/confirm", &["POST"], post(totp_confirm)),
+        ("/mfa/sms/setup", &["POST"], post(sms_setup)),
+        ("/mfa/sms/confirm", &["POST"], post(sms_confirm)),
+        ("/mfa/sms/send", &["POST"], post(sms_send)),
+        ("/mfa/verify", &["POST"], post(verify)),
+        ("/mfa/postpone", &["POST"], post(postpone)),
+        ("/mfa/remove", &["POST"], post(remove)),
+    ]
 }
 
 /// `MfaError` → the API's error format.
@@ -128,7 +132,7 @@ async fn totp_setup(
     ApiMfaSession(s): ApiMfaSession,
     ApiJson(Empty {}): ApiJson<Empty>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let setup = state.portal.totp_setup(&s.session, &s.user, &ctx, true).await.map_err(|e| mfa_error(&state, e))?;
+    let setup = state.portal.totp_start(&s.session, &s.user, &ctx, true).await.map_err(|e| mfa_error(&state, e))?;
     Ok(Json(json!({
         "secret": setup.secret.base32(),
         "otpauth_uri": setup.otpauth_uri,

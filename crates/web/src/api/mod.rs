@@ -7,15 +7,10 @@ mod auth;
 pub(crate) mod claims;
 pub(crate) mod mfa;
 
-use axum::Router;
-
-use crate::state::AppState;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .merge(auth::routes())
-        .merge(mfa::routes())
-        .merge(admin::routes())
-        .merge(claims::routes())
-        .merge(attachments::routes())
+/// Every API route (paths without the `/api/v1` prefix), from the modules' tables.
+pub fn route_tables() -> crate::RouteTable {
+    [auth::route_table(), mfa::route_table(), admin::route_table(), claims::route_table(), attachments::route_table()]
+        .into_iter()
+        .flatten()
+        .collect()
 }

@@ -1,18 +1,19 @@
 //! The stylesheet and the enhancement script, compiled into the binary: no CDN, no extra files
 //! to deploy.
 
-use axum::Router;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 
-use crate::state::AppState;
+use crate::RouteTable;
 
 const STYLE: &str = include_str!("../../assets/style.css");
 const SCRIPT: &str = include_str!("../../assets/app.js");
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/static/style.css", get(style)).route("/static/app.js", get(script))
+/// Every route here with the methods it answers; the router is built from this table, and
+/// `portal_web::all_routes()` lists it for the tests that walk every route.
+pub fn route_table() -> RouteTable {
+    vec![("/static/style.css", &["GET"], get(style)), ("/static/app.js", &["GET"], get(script))]
 }
 
 async fn style() -> impl IntoResponse {

@@ -2,7 +2,6 @@
 //! themselves for everyone who may see the claim. Also the multipart reader the CSV import
 //! page shares.
 
-use axum::Router;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
@@ -14,6 +13,7 @@ use serde::Deserialize;
 
 use super::claims::{ItemPageExtras, expired, ids, item_page, not_found, page_error};
 use super::csrf;
+use crate::RouteTable;
 use crate::error::PageError;
 use crate::extract::{Client, PageForm, PageUser};
 use crate::state::AppState;
@@ -21,12 +21,19 @@ use crate::state::AppState;
 /// The upload form carries the file, the CSRF token and the multipart framing.
 const MAX_UPLOAD_BODY: usize = MAX_ATTACHMENT_BYTES + 64 * 1024;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/claims/{id}/items/{item_id}/attachments", post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY)))
-        .route("/claims/{id}/attachments/{attachment_id}", get(file))
-        .route("/claims/{id}/attachments/{attachment_id}/thumbnail", get(thumbnail))
-        .route("/claims/{id}/attachments/{attachment_id}/delete", post(remove))
+/// Every route here with the methods it answers; the router is built from this table, and
+/// `portal_web::all_routes()` lists it for the tests that walk every route.
+pub fn route_table() -> RouteTable {
+    vec![
+        (
+            "/claims/{id}/items/{item_id}/attachments",
+            &["POST"],
+            post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY)),
+        ),
+        ("/claims/{id}/attachments/{attachment_id}", &["GET"], get(file)),
+        ("/claims/{id}/attachments/{attachment_id}/thumbnail", &["GET"], get(thumbnail)),
+        ("/claims/{id}/attachments/{attachment_id}/delete", &["POST"], post(remove)),
+    ]
 }
 
 /// A multipart form as read: its text fields and at most one file.

@@ -1,7 +1,6 @@
 //! Sign-in, sign-out, forgot/reset password and the signed-in home page.
 
 use askama::Template;
-use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -15,18 +14,22 @@ use serde::Deserialize;
 
 use super::csrf;
 use super::{Layout, render};
+use crate::RouteTable;
 use crate::cookies;
 use crate::error::PageError;
 use crate::extract::{Client, MaybeSession, PageForm, PageUser};
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home))
-        .route("/login", get(login_page).post(login_submit))
-        .route("/logout", post(logout))
-        .route("/forgot-password", get(forgot_page).post(forgot_submit))
-        .route("/reset-password", get(reset_page).post(reset_submit))
+/// Every route here with the methods it answers; the router is built from this table, and
+/// `portal_web::all_routes()` lists it for the tests that walk every route.
+pub fn route_table() -> RouteTable {
+    vec![
+        ("/", &["GET"], get(home)),
+        ("/login", &["GET", "POST"], get(login_page).post(login_submit)),
+        ("/logout", &["POST"], post(logout)),
+        ("/forgot-password", &["GET", "POST"], get(forgot_page).post(forgot_submit)),
+        ("/reset-password", &["GET", "POST"], get(reset_page).post(reset_submit)),
+    ]
 }
 
 pub(crate) struct MethodRow {

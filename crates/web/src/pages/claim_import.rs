@@ -4,7 +4,6 @@
 //! server between the steps and what is saved is exactly what was previewed.
 
 use askama::Template;
-use axum::Router;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
@@ -19,14 +18,21 @@ use super::attachments::{MultipartError, read_multipart, unreadable};
 use super::claims::{expired, not_found, page_error};
 use super::{Layout, csrf, render};
 use crate::MAX_BODY_BYTES;
+use crate::RouteTable;
 use crate::extract::{Client, PageUser, SignedIn};
 use crate::state::AppState;
 
 /// A CSV file of up to 1 MiB, as a file or (second step) as base64, plus the form's framing.
 const MAX_IMPORT_BODY: usize = MAX_BODY_BYTES * 4 / 3 + 64 * 1024;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/claims/{id}/import", get(page).post(submit).layer(DefaultBodyLimit::max(MAX_IMPORT_BODY)))
+/// Every route here with the methods it answers; the router is built from this table, and
+/// `portal_web::all_routes()` lists it for the tests that walk every route.
+pub fn route_table() -> RouteTable {
+    vec![(
+        "/claims/{id}/import",
+        &["GET", "POST"],
+        get(page).post(submit).layer(DefaultBodyLimit::max(MAX_IMPORT_BODY)),
+    )]
 }
 
 struct PreviewRow {

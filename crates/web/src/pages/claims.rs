@@ -5,7 +5,6 @@
 //! redirect → GET; the same `Portal` use-cases as the JSON API.
 
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -22,21 +21,25 @@ use portal_core::user::Role;
 use serde::Deserialize;
 
 use super::{Layout, csrf, render};
+use crate::RouteTable;
 use crate::error::PageError;
 use crate::extract::{Client, PageForm, PageUser, SignedIn};
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/claims", get(list).post(create))
-        .route("/claims/new", get(new_claim_page))
-        .route("/claims/{id}", get(show))
-        .route("/claims/{id}/items", post(add_item))
-        .route("/claims/{id}/items/{item_id}", get(edit_item_page).post(edit_item))
-        .route("/claims/{id}/items/{item_id}/delete", post(delete_item))
-        .route("/claims/{id}/items/{item_id}/comment", post(comment_item))
-        .route("/claims/{id}/export.csv", get(export))
-        .route("/claims/{id}/{action}", post(change_status))
+/// Every route here with the methods it answers; the router is built from this table, and
+/// `portal_web::all_routes()` lists it for the tests that walk every route.
+pub fn route_table() -> RouteTable {
+    vec![
+        ("/claims", &["GET", "POST"], get(list).post(create)),
+        ("/claims/new", &["GET"], get(new_claim_page)),
+        ("/claims/{id}", &["GET"], get(show)),
+        ("/claims/{id}/items", &["POST"], post(add_item)),
+        ("/claims/{id}/items/{item_id}", &["GET", "POST"], get(edit_item_page).post(edit_item)),
+        ("/claims/{id}/items/{item_id}/delete", &["POST"], post(delete_item)),
+        ("/claims/{id}/items/{item_id}/comment", &["POST"], post(comment_item)),
+        ("/claims/{id}/export.csv", &["GET"], get(export)),
+        ("/claims/{id}/{action}", &["POST"], post(change_status)),
+    ]
 }
 
 pub(super) fn expired() -> Response {

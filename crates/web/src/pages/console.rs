@@ -4,7 +4,6 @@
 //! log with exports, and (admins) new staff accounts. Rules live in `portal_core::console`.
 
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -42,10 +41,6 @@ pub fn route_table() -> Vec<(&'static str, &'static [&'static str], MethodRouter
         ("/console/audit.jsonl", &["GET"], get(audit_jsonl)),
         ("/console/staff/new", &["GET", "POST"], get(staff_page).post(staff_submit)),
     ]
-}
-
-pub fn routes() -> Router<AppState> {
-    route_table().into_iter().fold(Router::new(), |router, (path, _, handler)| router.route(path, handler))
 }
 
 fn utc(t: OffsetDateTime) -> String {

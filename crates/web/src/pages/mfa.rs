@@ -3,7 +3,6 @@
 //! forms, POST → redirect → GET; no window is ever opened.
 
 use askama::Template;
-use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -18,26 +17,31 @@ use time::Date;
 
 use super::csrf;
 use super::{Layout, render};
+use crate::RouteTable;
 use crate::cookies;
 use crate::error::PageError;
 use crate::extract::{Client, PageForm, PageMfaSession, PageUser, SignedIn};
 use crate::qr;
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/mfa", get(next_step))
-        .route("/mfa/setup", get(choose_page))
-        .route("/mfa/setup/postpone", post(postpone))
-        .route("/mfa/setup/sms", get(sms_page).post(sms_send))
-        .route("/mfa/setup/sms/verify", get(sms_verify_page).post(sms_verify))
-        .route("/mfa/setup/sms/resend", post(sms_resend))
-        .route("/mfa/setup/app", get(app_page).post(app_confirm))
-        .route("/mfa/setup/app/restart", post(app_restart))
-        .route("/mfa/verify", get(verify_page).post(verify))
-        .route("/mfa/verify/send", post(verify_send))
-        .route("/account/methods/remove", post(remove_method))
-        .route("/help", get(help))
+/// Every route here with the methods it answers; the router is built from this table, and
+/// `portal_web::all_routes()` lists it for the tests that walk every route.
+pub fn route_table() -> RouteTable {
+    vec![
+        ("/mfa", &["GET"], get(next_step)),
+        ("/mfa/setup", &["GET"], get(choose_page)),
+        ("/mfa/setup/postpone", &["POST"], post(postpone)),
+        ("/mfa/setup/sms", &["GET", "POST"], get(sms_page).post(sms_send)),
+        ("/mfa/setup/sms/verify", &["GET", "POST"], get(sms_verify_page).post(sms_verify)),
+        ("/mfa/setup/sms/resend", &["POST"], post(sms_resend)),
+        ("/mfa/setup/app", &["GET", "POST"], get(app_page).post(app_confirm)),
+        ("/mfa/setup/app/start", &["POST"], post(app_start)),
+        ("/mfa/setup/app/restart", &["POST"], post(app_restart)),
+        ("/mfa/verify", &["GET", "POST"], get(verify_page).post(verify)),
+        ("/mfa/verify/send", &["POST"], post(verify_send)),
+        ("/account/methods/remove", &["POST"], post(remove_method)),
+        ("/help", &["GET"], get(help)),
+    ]
 }
 
 /// "March 4, 2023", as the guide writes dates.
@@ -154,12 +158,10 @@ fn csrf_ok(s: &SignedIn, given: &str) -> Result<(), PageError> {
     }
 }
 
-async fn status_or_response(
-    state: &AppState,
-    s: &SignedIn,
-    ctx: &portal_core::RequestContext,
-) -> Result<MfaStatus, Response> {
-    state.portal.mfa_session_status(&s.session, &s.user, ctx).await.map_err(|e| match failure(state, e) {
+/// The session's MFA status for a page: read only, as every GET must be (a passed deadline shows
+/// the past-deadline page, which clears the cookie).
+async fn status_or_response(state: &AppState, s: &SignedIn) -> Result<MfaStatus, Response> {
+    state.portal.mfa_session_view(&s.session, &s.user).await.map_err(|e| match failure(state, e) {
         Failure::Respond(r) => r,
         Failure::Show { status, message, .. } => {
             PageError { status, title: "Something went wrong", message }.into_response()
@@ -167,8 +169,8 @@ async fn status_or_response(
     })
 }
 
-async fn next_step(State(state): State<AppState>, Client(ctx): Client, PageMfaSession(s): PageMfaSession) -> Response {
-    let status = match status_or_response(&state, &s, &ctx).await {
+async fn next_step(State(state): State<AppState>, PageMfaSession(s): PageMfaSession) -> Response {
+    let status = match status_or_response(&state, &s).await {
         Ok(status) => status,
         Err(r) => return r,
     };
@@ -193,12 +195,8 @@ struct ChoosePage {
     can_postpone: bool,
 }
 
-async fn choose_page(
-    State(state): State<AppState>,
-    Client(ctx): Client,
-    PageMfaSession(s): PageMfaSession,
-) -> Response {
-    let status = match status_or_response(&state, &s, &ctx).await {
+async fn choose_page(State(state): State<AppState>, PageMfaSession(s): PageMfaSession) -> Response {
+    let status = match status_or_response(&state, &s).await {
         Ok(status) => status,
         Err(r) => return r,
     };
@@ -288,8 +286,8 @@ fn sms_form(state: &AppState, s: &SignedIn, status: StatusCode, page: SmsPage) -
     )
 }
 
-async fn sms_page(State(state): State<AppState>, Client(ctx): Client, PageMfaSession(s): PageMfaSession) -> Response {
-    if let Err(r) = status_or_response(&state, &s, &ctx).await {
+async fn sms_page(State(state): State<AppState>, PageMfaSession(s): PageMfaSession) -> Response {
+    if let Err(r) = status_or_response(&state, &s).await {
         return r;
     }
     sms_form(&state, &s, StatusCode::OK, SmsPage::default())
@@ -375,11 +373,10 @@ struct NoticeQuery {
 
 async fn sms_verify_page(
     State(state): State<AppState>,
-    Client(ctx): Client,
     PageMfaSession(s): PageMfaSession,
     Query(q): Query<NoticeQuery>,
 ) -> Response {
-    if let Err(r) = status_or_response(&state, &s, &ctx).await {
+    if let Err(r) = status_or_response(&state, &s).await {
         return r;
     }
     let notice = (q.sent == "again").then(|| "We sent a new code. Only the newest code works.".to_owned());
@@ -454,49 +451,76 @@ async fn sms_resend(
     }
 }
 
+/// The pending setup as the page shows it.
+struct ShownSetup {
+    qr_svg: String,
+    secret_display: String,
+    secret_plain: String,
+    account: String,
+}
+
 #[derive(Template)]
 #[template(path = "mfa_setup_app.html")]
 struct AppPage {
     layout: Layout,
     csrf: String,
-    qr_svg: String,
-    secret_display: String,
-    secret_plain: String,
-    account: String,
+    /// None: no setup pending (never started, or expired); the page offers to start one.
+    setup: Option<ShownSetup>,
     code_hint: &'static str,
     error: Option<String>,
     code_error: Option<String>,
 }
 
-async fn app_form(
-    state: &AppState,
-    s: &SignedIn,
-    ctx: &portal_core::RequestContext,
-    status: StatusCode,
-    restart: bool,
-    code_error: Option<String>,
-) -> Response {
-    match state.portal.totp_setup(&s.session, &s.user, ctx, restart).await {
-        Ok(setup) => render(
-            status,
-            &AppPage {
-                layout: Layout::new(state, Some(s)),
-                csrf: s.session.csrf_token.clone(),
+/// The setup page, from what is pending: it reads and never starts a setup (GET never changes
+/// state); starting is `POST /mfa/setup/app/start`.
+async fn app_form(state: &AppState, s: &SignedIn, status: StatusCode, code_error: Option<String>) -> Response {
+    let pending = match state.portal.totp_pending(&s.session, &s.user).await {
+        Ok(pending) => pending,
+        Err(e) => return failure_page(state, e),
+    };
+    let (setup, error) = match pending {
+        Some(setup) => (
+            Some(ShownSetup {
                 qr_svg: qr::svg(&setup.otpauth_uri, "QR code to scan with your authenticator app"),
                 secret_display: setup.secret.for_display(),
                 secret_plain: setup.secret.base32().to_ascii_lowercase(),
                 account: setup.account,
-                code_hint: "The 6-digit code your app shows for this account.",
-                error: None,
-                code_error,
-            },
+            }),
+            None,
         ),
-        Err(e) => failure_page(state, e),
-    }
+        // A code typed after the setup expired: say so above the start button.
+        None => (None, code_error.clone()),
+    };
+    render(
+        status,
+        &AppPage {
+            layout: Layout::new(state, Some(s)),
+            csrf: s.session.csrf_token.clone(),
+            code_error: if setup.is_some() { code_error } else { None },
+            setup,
+            code_hint: "The 6-digit code your app shows for this account.",
+            error,
+        },
+    )
 }
 
-async fn app_page(State(state): State<AppState>, Client(ctx): Client, PageMfaSession(s): PageMfaSession) -> Response {
-    app_form(&state, &s, &ctx, StatusCode::OK, false, None).await
+async fn app_page(State(state): State<AppState>, PageMfaSession(s): PageMfaSession) -> Response {
+    app_form(&state, &s, StatusCode::OK, None).await
+}
+
+/// "Authenticator app" on the choice page: starts a setup (or keeps the fresh pending one),
+/// then the browser GETs the page that shows it.
+async fn app_start(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    PageMfaSession(s): PageMfaSession,
+    PageForm(form): PageForm<CsrfForm>,
+) -> Result<Response, PageError> {
+    csrf_ok(&s, &form.csrf)?;
+    Ok(match state.portal.totp_start(&s.session, &s.user, &ctx, false).await {
+        Ok(_) => Redirect::to("/mfa/setup/app").into_response(),
+        Err(e) => failure_page(&state, e),
+    })
 }
 
 async fn app_restart(
@@ -507,7 +531,7 @@ async fn app_restart(
 ) -> Result<Response, PageError> {
     csrf_ok(&s, &form.csrf)?;
     // Starting again replaces the pending secret; GET then shows the new one.
-    Ok(match state.portal.totp_setup(&s.session, &s.user, &ctx, true).await {
+    Ok(match state.portal.totp_start(&s.session, &s.user, &ctx, true).await {
         Ok(_) => Redirect::to("/mfa/setup/app").into_response(),
         Err(e) => failure_page(&state, e),
     })
@@ -523,15 +547,7 @@ async fn app_confirm(
     let code = match OtpCode::parse(&form.code) {
         Ok(code) => code,
         Err(e) => {
-            return Ok(app_form(
-                &state,
-                &s,
-                &ctx,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                false,
-                Some(capitalised(&e.to_string())),
-            )
-            .await);
+            return Ok(app_form(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, Some(capitalised(&e.to_string()))).await);
         }
     };
     match state.portal.totp_confirm(&s.session, &s.user, &code, &ctx).await {
@@ -539,7 +555,7 @@ async fn app_confirm(
         Err(e) => Ok(match failure(&state, e) {
             Failure::Respond(r) => r,
             Failure::Show { status, message, retry_after } => {
-                with_retry_after(app_form(&state, &s, &ctx, status, false, Some(message)).await, retry_after)
+                with_retry_after(app_form(&state, &s, status, Some(message)).await, retry_after)
             }
         }),
     }
@@ -576,15 +592,8 @@ struct VerifyQuery {
     sent: String,
 }
 
-async fn verify_form(
-    state: &AppState,
-    s: &SignedIn,
-    ctx: &portal_core::RequestContext,
-    status: StatusCode,
-    chosen: &str,
-    page: VerifyPage,
-) -> Response {
-    let mfa = match status_or_response(state, s, ctx).await {
+async fn verify_form(state: &AppState, s: &SignedIn, status: StatusCode, chosen: &str, page: VerifyPage) -> Response {
+    let mfa = match status_or_response(state, s).await {
         Ok(m) => m,
         Err(r) => return r,
     };
@@ -631,13 +640,12 @@ async fn verify_form(
 
 async fn verify_page(
     State(state): State<AppState>,
-    Client(ctx): Client,
     PageMfaSession(s): PageMfaSession,
     Query(q): Query<VerifyQuery>,
 ) -> Response {
     let notice = (q.sent == "1").then(|| "We sent a code. Enter it below; only the newest code works.".to_owned());
     let page = VerifyPage { next: next_target(&q.next), notice, ..VerifyPage::default() };
-    verify_form(&state, &s, &ctx, StatusCode::OK, &q.method, page).await
+    verify_form(&state, &s, StatusCode::OK, &q.method, page).await
 }
 
 async fn verify_send(
@@ -657,7 +665,7 @@ async fn verify_send(
             Failure::Respond(r) => r,
             Failure::Show { status, message, retry_after } => {
                 let page = VerifyPage { next: next_target(&form.next), error: Some(message), ..VerifyPage::default() };
-                with_retry_after(verify_form(&state, &s, &ctx, status, "sms", page).await, retry_after)
+                with_retry_after(verify_form(&state, &s, status, "sms", page).await, retry_after)
             }
         }),
     }
@@ -673,31 +681,22 @@ async fn verify(
     let next = next_target(&form.next);
     let again = |code_error: String| VerifyPage { next, code_error: Some(code_error), ..VerifyPage::default() };
     let Some(method) = Method::parse(&form.method) else {
-        return Ok(verify_form(
-            &state,
-            &s,
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "",
-            again("Choose a method".into()),
-        )
-        .await);
+        return Ok(verify_form(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, "", again("Choose a method".into())).await);
     };
     let code = match OtpCode::parse(&form.code) {
         Ok(code) => code,
         Err(e) => {
             let page = again(capitalised(&e.to_string()));
-            return Ok(verify_form(&state, &s, &ctx, StatusCode::UNPROCESSABLE_ENTITY, method.as_str(), page).await);
+            return Ok(verify_form(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, method.as_str(), page).await);
         }
     };
     match state.portal.mfa_verify(&s.session, &s.user, method, &code, &ctx).await {
         Ok(done) => Ok(signed_in(&state, &done, after_mfa(&form.next))),
         Err(e) => Ok(match failure(&state, e) {
             Failure::Respond(r) => r,
-            Failure::Show { status, message, retry_after } => with_retry_after(
-                verify_form(&state, &s, &ctx, status, method.as_str(), again(message)).await,
-                retry_after,
-            ),
+            Failure::Show { status, message, retry_after } => {
+                with_retry_after(verify_form(&state, &s, status, method.as_str(), again(message)).await, retry_after)
+            }
         }),
     }
 }

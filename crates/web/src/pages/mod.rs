@@ -11,22 +11,26 @@ pub(crate) mod csrf;
 pub(crate) mod mfa;
 
 use askama::Template;
-use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::extract::SignedIn;
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .merge(auth::routes())
-        .merge(mfa::routes())
-        .merge(console::routes())
-        .merge(claims::routes())
-        .merge(attachments::routes())
-        .merge(claim_import::routes())
-        .merge(assets::routes())
+/// Every page route, from the modules' tables.
+pub fn route_tables() -> crate::RouteTable {
+    [
+        auth::route_table(),
+        mfa::route_table(),
+        console::route_table(),
+        claims::route_table(),
+        attachments::route_table(),
+        claim_import::route_table(),
+        assets::route_table(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// What the shared layout shows: the portal's name, the support address, and for a signed-in

@@ -1,0 +1,145 @@
+//! The emails that tell a user their sign-in changed: a method added or removed, support
+//! extending the deadline, resetting MFA, unlocking or signing them out, a password set through
+//! a reset link, and the lock after too many wrong codes. A stranger who got in (or is trying)
+//! is most often noticed by the owner reading one of these, so every change sends one.
+//!
+//! The wording lives here, in one place, so no use-case writes its own: it names the change and
+//! how to reach support, and never carries a code, a secret, a link or a full phone number
+//! (a mailbox is read on many devices and kept for years).
+
+use time::Date;
+
+use crate::mfa::Method;
+use crate::sms::PhoneE164;
+use crate::user::User;
+use crate::{Portal, PortalSettings};
+
+/// A change to a user's sign-in that they are told about by email.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInNotice {
+    /// A second factor was confirmed; `phone` for text messages (shown masked).
+    MethodAdded { method: Method, phone: Option<PhoneE164> },
+    /// The user removed one of their methods.
+    MethodRemoved { method: Method, phone: Option<PhoneE164> },
+    /// Support moved the setup deadline.
+    DeadlineExtended { deadline: Date },
+    /// Support removed every method and ended every session.
+    MfaReset { deadline: Date },
+    /// Support cleared the wrong-code count, pause and lock.
+    Unlocked,
+    /// Support ended every session of the account.
+    SessionsEnded,
+    /// A reset link was used to choose a new password (every session ended).
+    PasswordReset,
+    /// The wrong-code count just reached the lock.
+    Locked,
+}
+
+/// How a method is named in a sentence: "an authenticator app", "text messages to •••-•••-0143".
+fn method_phrase(method: Method, phone: Option<&PhoneE164>) -> String {
+    match (method, phone) {
+        (Method::Totp, _) => "an authenticator app".to_owned(),
+        (Method::Sms, Some(p)) => format!("text messages to {}", p.masked()),
+        (Method::Sms, None) => "text messages".to_owned(),
+    }
+}
+
+impl SignInNotice {
+    pub fn subject(&self) -> &'static str {
+        match self {
+            SignInNotice::MethodAdded { .. } => "A verification method was added",
+            SignInNotice::MethodRemoved { .. } => "A verification method was removed",
+            SignInNotice::DeadlineExtended { .. } => "More time to set up sign-in verification",
+            SignInNotice::MfaReset { .. } => "Your sign-in verification was reset",
+            SignInNotice::Unlocked => "Sign-in verification unlocked",
+            SignInNotice::SessionsEnded => "You were signed out everywhere",
+            SignInNotice::PasswordReset => "Your password was changed",
+            SignInNotice::Locked => "Sign-in locked after too many wrong codes",
+        }
+    }
+
+    /// The message, before the greeting.
+    pub fn text(&self, settings: &PortalSettings) -> String {
+        let portal = &settings.portal_name;
+        let support = &settings.support_email;
+        let not_you = format!("If this was not you, contact support at {support} right away.");
+        match self {
+            SignInNotice::MethodAdded { method, phone } => format!(
+                "Your {portal} account now accepts codes from {} at sign-in.\n\n{not_you}",
+                method_phrase(*method, phone.as_ref())
+            ),
+            SignInNotice::MethodRemoved { method, phone } => format!(
+                "Your {portal} account no longer accepts codes from {} at sign-in.\n\n{not_you}",
+                method_phrase(*method, phone.as_ref())
+            ),
+            SignInNotice::DeadlineExtended { deadline } => format!(
+                "Support gave you until {deadline} (UTC) to set up a verification method (text message or authenticator app) \
+                 for your {portal} account. Sign in and follow the steps before then."
+            ),
+            SignInNotice::MfaReset { deadline } => format!(
+                "Support removed the verification methods (text message, authenticator app) of your {portal} account and signed \
+                 you out everywhere. At your next sign-in you will be asked to set one up again; please do so by {deadline} (UTC).\n\n\
+                 If you did not ask for this, contact support at {support} right away."
+            ),
+            SignInNotice::Unlocked => format!(
+                "Support unlocked sign-in verification for your {portal} account: the count of wrong codes is cleared and you can \
+                 sign in with your verification method again.\n\n\
+                 If you did not ask for this, contact support at {support} right away."
+            ),
+            SignInNotice::SessionsEnded => format!(
+                "Support signed your {portal} account out on every device. Sign in again to continue.\n\n\
+                 If you did not ask for this, contact support at {support} right away."
+            ),
+            SignInNotice::PasswordReset => format!(
+                "The password of your {portal} account was changed with a reset link, and every device signed in to the account \
+                 was signed out. Your verification methods did not change.\n\n{not_you}"
+            ),
+            SignInNotice::Locked => format!(
+                "Sign-in to your {portal} account is locked: the verification code was typed wrong too many times in a row. \
+                 Someone who knows your password may be trying to sign in.\n\n\
+                 Contact support at {support} to unlock it, and choose a new password (\"Forgot your password?\" on the \
+                 sign-in page)."
+            ),
+        }
+    }
+}
+
+impl Portal {
+    /// Emails `user` about a change to their sign-in; a failed send is logged, never fatal.
+    pub async fn tell(&self, user: &User, notice: SignInNotice) {
+        self.notify(user, notice.subject(), &notice.text(&self.settings)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn notices_show_a_phone_number_masked_only() {
+        let settings = PortalSettings::default();
+        let phone = PhoneE164::parse("US", "201-555-0143", &["US".to_owned()]).unwrap();
+        for notice in [
+            SignInNotice::MethodAdded { method: Method::Sms, phone: Some(phone.clone()) },
+            SignInNotice::MethodRemoved { method: Method::Sms, phone: Some(phone.clone()) },
+        ] {
+            let text = notice.text(&settings);
+            assert!(text.contains(&phone.masked()), "{text}");
+            assert!(!text.contains("555") && !text.contains("2015550143"), "{text}");
+        }
+        let all = [
+            SignInNotice::DeadlineExtended { deadline: date!(2026 - 04 - 01) },
+            SignInNotice::MfaReset { deadline: date!(2026 - 04 - 01) },
+            SignInNotice::Unlocked,
+            SignInNotice::SessionsEnded,
+            SignInNotice::PasswordReset,
+            SignInNotice::Locked,
+        ];
+        for notice in all {
+            let text = notice.text(&settings);
+            assert!(text.contains(&settings.support_email), "{text}");
+            assert!(!text.contains("http"), "no link in a notice: {text}");
+        }
+    }
+}
