@@ -13,6 +13,7 @@ pub mod inventory;
 pub mod mail;
 pub mod mfa;
 pub mod password;
+pub mod password_policy;
 pub mod password_reset;
 pub mod portal;
 pub mod random;
