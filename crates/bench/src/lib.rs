@@ -22,12 +22,14 @@ use bytes::Bytes;
 use http_body_util::{BodyExt as _, Full};
 use hyper::header::{CONTENT_TYPE, COOKIE, HOST, SET_COOKIE};
 use portal_core::clock::{SharedClock, SystemClock};
+use portal_core::email::Email;
 use portal_core::mfa::totp::{TotpSecret, step_at};
-use portal_core::password::{Password, PasswordHasher, hash_blocking, verify_blocking};
+use portal_core::password::{NewPassword, Password, PasswordHasher, hash_blocking, verify_blocking};
+use portal_core::password_policy::PasswordContext;
 use portal_core::random::{OsRandom, SharedRandom};
 use portal_core::secret::SecretKey;
 use portal_core::session::{AuthLevel, Session};
-use portal_core::user::UserId;
+use portal_core::user::{DisplayName, UserId};
 use portal_core::{Portal, PortalSettings, RequestContext};
 use portal_store::ConnectOptions;
 use serde::Serialize;
@@ -423,7 +425,9 @@ impl Bench {
         let clock: SharedClock = Arc::new(SystemClock);
         let key = SecretKey::generate(rng.as_ref());
         // One argon2id hash, reused for every user: seeding must not take hours.
-        let password = Password::new_checked(BENCH_PASSWORD.to_owned())?;
+        let (address, name) = (Email::parse(&email(0))?, DisplayName::parse("Bench User")?);
+        let context = PasswordContext { email: &address, name: &name, portal_name: "Inventory Portal" };
+        let password = NewPassword::check(BENCH_PASSWORD, &context)?;
         let password_hash = tokio::task::spawn_blocking(move || hash_blocking(&password, &OsRandom)).await??;
 
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

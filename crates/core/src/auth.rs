@@ -8,7 +8,8 @@ use crate::audit::{AuditEvent, Outcome, action};
 use crate::email::Email;
 use crate::mail::OutgoingEmail;
 use crate::mfa::{Method, MfaRequirement};
-use crate::password::{Password, PasswordError};
+use crate::password::{LoginMatch, NewPassword, Password, PasswordError};
+use crate::password_policy::PasswordContext;
 use crate::password_reset::{PasswordReset, RESET_LINK_LIFETIME, ResetToken};
 use crate::session::{AuthLevel, Session, SessionState, SessionToken};
 use crate::store::StoreError;
@@ -77,7 +78,7 @@ pub struct NewAccount {
     pub email: Email,
     pub name: DisplayName,
     pub role: Role,
-    pub password: Password,
+    pub password: NewPassword,
     /// Keeps the creation date of an account migrated from an earlier system.
     pub created_at: Option<OffsetDateTime>,
     /// A trial account (see [`User::demo`]).
@@ -153,7 +154,7 @@ impl Portal {
             .await
             .map_err(InternalError::from)?;
 
-        let Some(user) = user.filter(|_| matched) else {
+        let Some(user) = user.filter(|_| matched.matched()) else {
             self.audit(
                 AuditEvent::new(now, action::LOGIN_PASSWORD, Outcome::Failure, ctx).subject(None, email.as_str()),
             )
@@ -166,6 +167,9 @@ impl Portal {
         self.store.throttle_clear(&account_key).await?;
         for slot in slots.iter().filter(|s| s.key != account_key) {
             self.release(slot).await;
+        }
+        if let LoginMatch::MatchedRehashed(new_hash) = &matched {
+            self.upgrade_password_hash(&user, new_hash).await;
         }
         let status = self.mfa_status(&user).await?;
         let (level, next) = match status.requirement.clone() {
@@ -209,6 +213,18 @@ impl Portal {
         .await;
         info!(user = %user.id, level = level.as_str(), "password verified");
         Ok(LoginSuccess { user, token, session, next })
+    }
+
+    /// Replaces a hash made before normalisation (or with older argon2 parameters) by the one
+    /// just made from the normalised password. Only if the stored hash is still the one that
+    /// matched, so a password reset in between is never undone; a failure leaves the old hash,
+    /// which keeps verifying, and the next login tries again.
+    async fn upgrade_password_hash(&self, user: &User, new_hash: &crate::password::PasswordHashString) {
+        match self.store.replace_password_hash(&user.id, &user.password_hash, new_hash).await {
+            Ok(true) => info!(user = %user.id, "password hash upgraded to the normalised form"),
+            Ok(false) => {}
+            Err(e) => warn!(error = %e, user = %user.id, "could not upgrade the password hash"),
+        }
     }
 
     /// The live session behind `token`, with its user; expired sessions are deleted on sight.
@@ -323,9 +339,13 @@ impl Portal {
         ctx: &RequestContext,
     ) -> Result<User, ResetError> {
         let token = ResetToken::parse(token).ok_or(ResetError::InvalidLink)?;
-        let password = Password::new_checked(new_password)?;
-        let hash = self.hasher.hash(password).await.map_err(InternalError::from)?;
         let now = self.clock.now();
+        // The rules need the account's own words, so the link is looked up first; it is only
+        // consumed below, in the same transaction that stores the new hash.
+        let user = self.store.password_reset_user(&token.hash(), now).await.map_err(InternalError::from)?;
+        let user = user.ok_or(ResetError::InvalidLink)?;
+        let password = NewPassword::check(&new_password, &self.password_context(&user.email, &user.name))?;
+        let hash = self.hasher.hash(password).await.map_err(InternalError::from)?;
         let audit = AuditEvent::new(now, action::PASSWORD_RESET_COMPLETED, Outcome::Success, ctx);
         let user = self
             .store
@@ -335,6 +355,11 @@ impl Portal {
             .ok_or(ResetError::InvalidLink)?;
         self.tell(&user, crate::notice::SignInNotice::PasswordReset).await;
         Ok(user)
+    }
+
+    /// The words a new password for this account must not be built from.
+    pub fn password_context<'a>(&'a self, email: &'a Email, name: &'a DisplayName) -> PasswordContext<'a> {
+        PasswordContext { email, name, portal_name: &self.settings.portal_name }
     }
 
     /// Appends to the audit log. A failed audit write is logged loudly but does not undo what

@@ -446,9 +446,7 @@ impl Portal {
             .subject(None, email.as_str())
             .detail("role", role.as_str());
         self.reserve_console_action(actor, refused).await?;
-        let unusable =
-            crate::password::Password::new_checked(hex::encode(crate::random::bytes::<24>(self.rng.as_ref())))
-                .map_err(|_| StaffError::Internal(InternalError::Store(StoreError::Corrupt("password".into()))))?;
+        let unusable = crate::password::NewPassword::unusable(self.rng.as_ref());
         let new = crate::auth::NewAccount { email, name, role, password: unusable, created_at: None, demo: false };
         let user = match self.create_account(new, actor.email.as_str(), ctx).await {
             Ok(u) => u,

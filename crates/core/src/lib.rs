@@ -14,6 +14,7 @@ pub mod mail;
 pub mod mfa;
 pub mod notice;
 pub mod password;
+pub mod password_policy;
 pub mod password_reset;
 pub mod portal;
 pub mod random;

@@ -1,5 +1,7 @@
-//! Passwords: length rules (NIST SP 800-63B: 12–256 characters, no composition rules) and
-//! argon2id hashing on a bounded blocking pool so a login flood cannot take every core.
+//! Passwords (NIST SP 800-63B 5.1.1.2): a new password is NFKC-normalised, 12–256 characters
+//! with no composition rules, and not on the blocklist nor built from the account's own words
+//! ([`crate::password_policy`]); hashing is argon2id on a bounded blocking pool so a login flood
+//! cannot take every core.
 
 use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
@@ -8,13 +10,22 @@ use std::fmt;
 use std::sync::Arc;
 use subtle::ConstantTimeEq as _;
 use tokio::sync::Semaphore;
+use unicode_normalization::UnicodeNormalization as _;
 
+use crate::password_policy::{self, PasswordContext};
 use crate::random::{self, SecureRandom};
 
 pub const MIN_CHARS: usize = 12;
 pub const MAX_CHARS: usize = 256;
 
-/// A password as typed. Its `Debug` never shows the text.
+/// Unicode compatibility normalisation (NFKC): a password typed with a composed `é` or a
+/// decomposed `e` + accent, or with full-width letters from an East Asian keyboard, is the
+/// same password.
+pub fn nfkc(text: &str) -> String {
+    text.nfkc().collect()
+}
+
+/// A password as typed at login. Its `Debug` never shows the text.
 #[derive(Clone)]
 pub struct Password(String);
 
@@ -24,21 +35,13 @@ pub enum PasswordError {
     TooShort,
     #[error("a password has at most {MAX_CHARS} characters")]
     TooLong,
+    #[error("this password is on a list of common or breached passwords; choose another")]
+    Common,
+    #[error("a password must not be made of your email address, your name or the portal's name")]
+    ContextWords,
 }
 
 impl Password {
-    /// Checks a *new* password against the length rules.
-    pub fn new_checked(text: String) -> Result<Self, PasswordError> {
-        let chars = text.chars().count();
-        if chars < MIN_CHARS {
-            Err(PasswordError::TooShort)
-        } else if chars > MAX_CHARS {
-            Err(PasswordError::TooLong)
-        } else {
-            Ok(Self(text))
-        }
-    }
-
     /// A password typed at login. Only the upper bound is checked (before any hashing, so an
     /// attacker cannot make us hash megabytes); a too-short password simply fails to match.
     pub fn for_login(text: String) -> Result<Self, PasswordError> {
@@ -48,11 +51,63 @@ impl Password {
     pub fn expose(&self) -> &str {
         &self.0
     }
+
+    /// The texts to try against a stored hash, in order: the NFKC form, which every hash made
+    /// since normalisation was introduced is of, then the text as typed, which a hash made
+    /// before may be of. The second is tried only when the two differ, which depends on the text
+    /// alone, never on the account, so an unknown email costs what a known one does.
+    fn login_forms(&self) -> (String, Option<&str>) {
+        let normalised = nfkc(&self.0);
+        let raw = (normalised != self.0).then_some(self.0.as_str());
+        (normalised, raw)
+    }
 }
 
 impl fmt::Debug for Password {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Password(<redacted>)")
+    }
+}
+
+/// A password that may be stored: NFKC-normalised and through [`NewPassword::check`]. The only
+/// thing the hasher hashes, so no code path can store a password that skipped the rules.
+#[derive(Clone)]
+pub struct NewPassword(String);
+
+impl NewPassword {
+    /// The rule for every password someone chooses (CLI `user add`, the reset / set-password
+    /// link, demo accounts): NFKC, then 12–256 characters, then not on the blocklist of common
+    /// and breached passwords (exact match, ignoring case), then not built from `context`.
+    pub fn check(text: &str, context: &PasswordContext<'_>) -> Result<Self, PasswordError> {
+        let text = nfkc(text);
+        let chars = text.chars().count();
+        if chars < MIN_CHARS {
+            Err(PasswordError::TooShort)
+        } else if chars > MAX_CHARS {
+            Err(PasswordError::TooLong)
+        } else if password_policy::is_common(&text) {
+            Err(PasswordError::Common)
+        } else if context.is_built_from(&text) {
+            Err(PasswordError::ContextWords)
+        } else {
+            Ok(Self(text))
+        }
+    }
+
+    /// 48 random hex characters nobody knows: the placeholder for accounts whose owner chooses
+    /// a password later through a set-password link.
+    pub fn unusable(rng: &dyn SecureRandom) -> Self {
+        Self(hex::encode(random::bytes::<24>(rng)))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("NewPassword(<redacted>)")
     }
 }
 
@@ -118,11 +173,15 @@ fn hash_into(
 }
 
 /// Hashes synchronously; for CLI tools and seeding. Servers use [`PasswordHasher`].
-pub fn hash_blocking(password: &Password, rng: &dyn SecureRandom) -> Result<PasswordHashString, HashingError> {
+pub fn hash_blocking(password: &NewPassword, rng: &dyn SecureRandom) -> Result<PasswordHashString, HashingError> {
     hash_with(password, rng, Memory::Fresh)
 }
 
-fn hash_with(password: &Password, rng: &dyn SecureRandom, memory: Memory) -> Result<PasswordHashString, HashingError> {
+fn hash_with(
+    password: &NewPassword,
+    rng: &dyn SecureRandom,
+    memory: Memory,
+) -> Result<PasswordHashString, HashingError> {
     let error = |e: &dyn fmt::Display| HashingError::Argon2(e.to_string());
     let salt_bytes = random::bytes::<16>(rng);
     let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| error(&e))?;
@@ -146,11 +205,16 @@ fn hash_with(password: &Password, rng: &dyn SecureRandom, memory: Memory) -> Res
     Ok(PasswordHashString(phc.to_string()))
 }
 
-/// Verifies synchronously in constant time. The parameters, salt and length come from the stored
-/// hash (as `PasswordVerifier` would take them), so older hashes keep verifying. The calling
-/// thread keeps argon2's working memory for its next verification: call it from threads that
-/// verify repeatedly (the blocking pool), not from a runtime worker.
+/// Verifies the text exactly as given, one argon2 run, in constant time. The parameters, salt
+/// and length come from the stored hash (as `PasswordVerifier` would take them), so older hashes
+/// keep verifying. The calling thread keeps argon2's working memory for its next verification:
+/// call it from threads that verify repeatedly (the blocking pool), not from a runtime worker.
+/// Logins go through [`verify_login_blocking`], which also tries the normalised form.
 pub fn verify_blocking(password: &Password, hash: &PasswordHashString) -> bool {
+    verify_text(password.expose(), hash)
+}
+
+fn verify_text(text: &str, hash: &PasswordHashString) -> bool {
     let Ok(parsed) = PasswordHash::new(&hash.0) else {
         return false;
     };
@@ -169,18 +233,65 @@ pub fn verify_blocking(password: &Password, hash: &PasswordHashString) -> bool {
         return false;
     };
     let mut out = vec![0u8; expected.len()];
-    if hash_into(
-        &Argon2::new(algorithm, version, params),
-        password.expose().as_bytes(),
-        salt_bytes,
-        &mut out,
-        Memory::Reused,
-    )
-    .is_err()
+    if hash_into(&Argon2::new(algorithm, version, params), text.as_bytes(), salt_bytes, &mut out, Memory::Reused)
+        .is_err()
     {
         return false;
     }
     bool::from(out.as_slice().ct_eq(expected.as_bytes()))
+}
+
+/// Whether `hash` was made with today's algorithm, version, parameters and length.
+fn is_current(hash: &PasswordHashString) -> bool {
+    let Ok(parsed) = PasswordHash::new(&hash.0) else {
+        return false;
+    };
+    let (Ok(params), Ok(current)) = (Params::try_from(&parsed), params()) else {
+        return false;
+    };
+    parsed.algorithm == Algorithm::Argon2id.ident()
+        && parsed.version == Some(Version::V0x13.into())
+        && (params.m_cost(), params.t_cost(), params.p_cost()) == (current.m_cost(), current.t_cost(), current.p_cost())
+        && parsed.hash.is_some_and(|h| h.len() == 32)
+}
+
+/// The outcome of a login's password check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginMatch {
+    NoMatch,
+    Matched,
+    /// Matched a hash made before normalisation (of the text as typed, which NFKC changes) or
+    /// with older argon2 parameters: store this hash of the normalised text in its place.
+    MatchedRehashed(PasswordHashString),
+}
+
+impl LoginMatch {
+    pub fn matched(&self) -> bool {
+        !matches!(self, Self::NoMatch)
+    }
+}
+
+/// Checks a login's password against `hash`: the NFKC form first (what every hash made since
+/// normalisation is of, so an up-to-date account costs one argon2 run), then, only when NFKC
+/// changes the text, the text as typed (what a hash made before may be of). On a match with an
+/// outdated hash, hashes the normalised text with today's parameters.
+pub fn verify_login_blocking(
+    password: &Password,
+    hash: &PasswordHashString,
+    rng: &dyn SecureRandom,
+) -> Result<LoginMatch, HashingError> {
+    let (normalised, raw) = password.login_forms();
+    let legacy = if verify_text(&normalised, hash) {
+        false
+    } else if raw.is_some_and(|raw| verify_text(raw, hash)) {
+        true
+    } else {
+        return Ok(LoginMatch::NoMatch);
+    };
+    if !legacy && is_current(hash) {
+        return Ok(LoginMatch::Matched);
+    }
+    hash_with(&NewPassword(normalised), rng, Memory::Reused).map(LoginMatch::MatchedRehashed)
 }
 
 /// Runs argon2 off the async runtime, at most `permits` at a time.
@@ -188,17 +299,17 @@ pub fn verify_blocking(password: &Password, hash: &PasswordHashString) -> bool {
 pub struct PasswordHasher {
     permits: Arc<Semaphore>,
     rng: random::SharedRandom,
-    /// Verified against for unknown emails so both paths cost one argon2id run.
+    /// Verified against for unknown emails so both paths cost the same argon2id runs.
     dummy: PasswordHashString,
 }
 
 impl PasswordHasher {
     pub fn new(permits: usize, rng: random::SharedRandom) -> Result<Self, HashingError> {
-        let dummy = hash_blocking(&Password(hex::encode(random::bytes::<16>(rng.as_ref()))), rng.as_ref())?;
+        let dummy = hash_blocking(&NewPassword::unusable(rng.as_ref()), rng.as_ref())?;
         Ok(Self { permits: Arc::new(Semaphore::new(permits.max(1))), rng, dummy })
     }
 
-    pub async fn hash(&self, password: Password) -> Result<PasswordHashString, HashingError> {
+    pub async fn hash(&self, password: NewPassword) -> Result<PasswordHashString, HashingError> {
         let _permit = self.permits.acquire().await.map_err(|_| HashingError::PoolClosed)?;
         let rng = self.rng.clone();
         tokio::task::spawn_blocking(move || hash_with(&password, rng.as_ref(), Memory::Reused))
@@ -207,72 +318,170 @@ impl PasswordHasher {
     }
 
     /// Verifies `password` against `hash`, or against the dummy hash when there is no account,
-    /// so an unknown email costs the same time as a wrong password.
-    pub async fn verify(&self, password: Password, hash: Option<PasswordHashString>) -> Result<bool, HashingError> {
+    /// so an unknown email costs the same time as a wrong password (the dummy never matches,
+    /// so both forms are tried for it exactly as for a wrong password on a real account).
+    pub async fn verify(
+        &self,
+        password: Password,
+        hash: Option<PasswordHashString>,
+    ) -> Result<LoginMatch, HashingError> {
         let _permit = self.permits.acquire().await.map_err(|_| HashingError::PoolClosed)?;
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| self.dummy.clone());
-        let matched = tokio::task::spawn_blocking(move || verify_blocking(&password, &hash))
+        let rng = self.rng.clone();
+        let outcome = tokio::task::spawn_blocking(move || verify_login_blocking(&password, &hash, rng.as_ref()))
             .await
-            .map_err(|e| HashingError::Argon2(e.to_string()))?;
-        Ok(known && matched)
+            .map_err(|e| HashingError::Argon2(e.to_string()))??;
+        Ok(if known { outcome } else { LoginMatch::NoMatch })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::email::Email;
     use crate::random::OsRandom;
+    use crate::user::DisplayName;
+
+    fn check(text: &str) -> Result<NewPassword, PasswordError> {
+        let email = Email::parse("dana.demo@example.com").unwrap();
+        let name = DisplayName::parse("Dana Demo").unwrap();
+        NewPassword::check(text, &PasswordContext { email: &email, name: &name, portal_name: "Inventory Portal" })
+    }
+
+    fn login(text: &str) -> Password {
+        Password::for_login(text.to_owned()).unwrap()
+    }
 
     #[test]
     fn length_rules_count_characters_not_bytes() {
-        assert_eq!(Password::new_checked("short".into()).unwrap_err(), PasswordError::TooShort);
-        assert!(Password::new_checked("ééééééééééé".into()).is_err(), "11 characters");
-        assert!(Password::new_checked("éééééééééééé".into()).is_ok(), "12 characters, 24 bytes");
-        assert_eq!(Password::new_checked("x".repeat(257)).unwrap_err(), PasswordError::TooLong);
+        assert_eq!(check("short").unwrap_err(), PasswordError::TooShort);
+        assert!(check("ééééééééééé").is_err(), "11 characters");
+        assert!(check("éééééééééééé").is_ok(), "12 characters, 24 bytes");
+        assert_eq!(check(&"x".repeat(257)).unwrap_err(), PasswordError::TooLong);
         assert!(Password::for_login("x".repeat(257)).is_err());
         assert!(Password::for_login("short".into()).is_ok());
     }
 
     #[test]
+    fn new_passwords_are_refused_when_common_or_built_from_the_accounts_words() {
+        assert_eq!(check("password1234").unwrap_err(), PasswordError::Common);
+        assert_eq!(check("QWERTYUIOP123").unwrap_err(), PasswordError::Common, "case is ignored");
+        assert_eq!(
+            check("ｐａｓｓｗｏｒｄ１２３４").unwrap_err(),
+            PasswordError::Common,
+            "full-width is normalised first"
+        );
+        assert_eq!(check("dana.demo@example.com").unwrap_err(), PasswordError::ContextWords);
+        assert_eq!(check("DanaDemo2024!").unwrap_err(), PasswordError::ContextWords);
+        assert_eq!(check("inventory portal 1").unwrap_err(), PasswordError::ContextWords);
+        assert!(check("correct horse battery staple").is_ok());
+        assert!(check("password1234 is what dana used").is_ok(), "only exact list matches are refused");
+    }
+
+    #[test]
+    fn new_passwords_are_stored_in_nfkc_form() {
+        // "ｃａｆｅ" full-width, and "è" decomposed (e + U+0300).
+        let typed = "ｃａｆｅ cre\u{300}me brûlée";
+        assert_eq!(check(typed).unwrap().expose(), "cafe crème brûlée");
+    }
+
+    #[test]
+    fn a_password_verifies_however_its_characters_are_typed() {
+        let composed = "crème brûlée au café";
+        let decomposed = "cre\u{300}me bru\u{302}le\u{301}e au cafe\u{301}";
+        let full_width = "ｃｒèｍｅ ｂｒûｌéｅ ａｕ ｃａｆé";
+        let hash = hash_blocking(&check(decomposed).unwrap(), &OsRandom).unwrap();
+        for typed in [composed, decomposed, full_width] {
+            assert_eq!(verify_login_blocking(&login(typed), &hash, &OsRandom).unwrap(), LoginMatch::Matched, "{typed}");
+        }
+        assert!(!verify_login_blocking(&login("creme brulee au cafe"), &hash, &OsRandom).unwrap().matched());
+    }
+
+    /// A hash of the text as typed, made with today's parameters, as stored before normalisation.
+    fn legacy_hash(text: &str) -> PasswordHashString {
+        hash_blocking(&NewPassword(text.to_owned()), &OsRandom).unwrap()
+    }
+
+    #[test]
+    fn a_hash_made_before_normalisation_verifies_and_is_replaced_by_a_normalised_one() {
+        let decomposed = "cre\u{300}me bru\u{302}le\u{301}e au cafe\u{301}";
+        let old = legacy_hash(decomposed);
+        let LoginMatch::MatchedRehashed(new) = verify_login_blocking(&login(decomposed), &old, &OsRandom).unwrap()
+        else {
+            panic!("the old hash should match and be replaced");
+        };
+        assert!(is_current(&new));
+        // The new hash is of the normalised text, so every way of typing it now matches.
+        assert_eq!(
+            verify_login_blocking(&login("crème brûlée au café"), &new, &OsRandom).unwrap(),
+            LoginMatch::Matched
+        );
+        assert_eq!(verify_login_blocking(&login(decomposed), &new, &OsRandom).unwrap(), LoginMatch::Matched);
+        // An ASCII password needs no migration: its hash already is of its NFKC form.
+        let ascii = legacy_hash("correct horse battery");
+        assert_eq!(
+            verify_login_blocking(&login("correct horse battery"), &ascii, &OsRandom).unwrap(),
+            LoginMatch::Matched
+        );
+    }
+
+    #[test]
+    fn a_hash_with_older_parameters_is_replaced_on_a_match() {
+        let older = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(8_192, 3, 1, None).unwrap());
+        let salt = SaltString::encode_b64(&[9u8; 16]).unwrap();
+        use argon2::password_hash::PasswordHasher as _;
+        let stored = PasswordHashString(older.hash_password(b"correct horse battery", &salt).unwrap().to_string());
+        assert!(!is_current(&stored));
+        let outcome = verify_login_blocking(&login("correct horse battery"), &stored, &OsRandom).unwrap();
+        assert!(matches!(outcome, LoginMatch::MatchedRehashed(ref h) if is_current(h)), "{outcome:?}");
+        assert_eq!(
+            verify_login_blocking(&login("wrong horse battery"), &stored, &OsRandom).unwrap(),
+            LoginMatch::NoMatch
+        );
+    }
+
+    #[test]
     fn a_hash_verifies_only_its_password_and_is_argon2id() {
-        let pw = Password::new_checked("correct horse battery".into()).unwrap();
+        let pw = check("correct horse battery").unwrap();
         let hash = hash_blocking(&pw, &OsRandom).unwrap();
         assert!(hash.0.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{}", hash.0);
-        assert!(verify_blocking(&pw, &hash));
-        assert!(!verify_blocking(&Password::for_login("correct horse battery!".into()).unwrap(), &hash));
+        assert!(is_current(&hash));
+        assert!(verify_blocking(&login("correct horse battery"), &hash));
+        assert!(!verify_blocking(&login("correct horse battery!"), &hash));
     }
 
     #[test]
     fn the_reused_buffer_agrees_with_the_argon2_crate_both_ways() {
         use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
-        let pw = Password::new_checked("correct horse battery".into()).unwrap();
+        let pw = check("correct horse battery").unwrap();
+        let typed = login("correct horse battery");
         let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params().unwrap());
         // A hash stored before this code existed, made by the crate's own allocating path.
         let salt = SaltString::encode_b64(&[7u8; 16]).unwrap();
         let stored = PasswordHashString(argon.hash_password(pw.expose().as_bytes(), &salt).unwrap().to_string());
         // Twice on one thread: the second run starts from the first run's leftover blocks.
-        assert!(verify_blocking(&pw, &stored));
-        assert!(verify_blocking(&pw, &stored));
+        assert!(verify_blocking(&typed, &stored));
+        assert!(verify_blocking(&typed, &stored));
         let ours = hash_blocking(&pw, &OsRandom).unwrap();
         assert!(argon.verify_password(pw.expose().as_bytes(), &PasswordHash::new(&ours.0).unwrap()).is_ok());
         // Other parameters in a stored hash are honoured (and the buffer grows for them).
         let bigger = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(20_000, 1, 1, None).unwrap());
         let other = PasswordHashString(bigger.hash_password(pw.expose().as_bytes(), &salt).unwrap().to_string());
-        assert!(verify_blocking(&pw, &other));
-        assert!(!verify_blocking(&Password::for_login("wrong horse battery".into()).unwrap(), &other));
+        assert!(verify_blocking(&typed, &other));
+        assert!(!verify_blocking(&login("wrong horse battery"), &other));
     }
 
     #[test]
     fn debug_output_hides_the_password() {
-        let pw = Password::new_checked("correct horse battery".into()).unwrap();
-        assert!(!format!("{pw:?}").contains("horse"));
+        assert!(!format!("{:?}", check("correct horse battery").unwrap()).contains("horse"));
+        assert!(!format!("{:?}", login("correct horse battery")).contains("horse"));
     }
 
     #[tokio::test]
     async fn unknown_accounts_never_verify_even_with_the_dummy_password() {
         let hasher = PasswordHasher::new(2, std::sync::Arc::new(OsRandom)).unwrap();
         let pw = Password::for_login("anything at all".into()).unwrap();
-        assert!(!hasher.verify(pw, None).await.unwrap());
+        assert_eq!(hasher.verify(pw, None).await.unwrap(), LoginMatch::NoMatch);
     }
 }

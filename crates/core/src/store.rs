@@ -105,6 +105,17 @@ pub trait Store: crate::inventory::store::ClaimStore + Send + Sync + std::fmt::D
     ) -> StoreResult<bool>;
 
     async fn insert_password_reset(&self, reset: &PasswordReset) -> StoreResult<()>;
+    /// The user a reset link is for, while the link is unused and unexpired at `now`. Reads
+    /// only: the link is consumed by [`Store::complete_password_reset`].
+    async fn password_reset_user(&self, token: &ResetTokenHash, now: OffsetDateTime) -> StoreResult<Option<User>>;
+    /// Sets the user's hash to `new` only while it is still `old` (a login's rehash must not
+    /// undo a reset that happened meanwhile). Returns whether it was replaced.
+    async fn replace_password_hash(
+        &self,
+        user: &UserId,
+        old: &PasswordHashString,
+        new: &PasswordHashString,
+    ) -> StoreResult<bool>;
     /// In one transaction: marks the token used (only if unused and unexpired at `now`), sets the
     /// new password hash, ends every session of the user and appends `audit` with its subject set.
     /// Returns the user, or `None` when the token is unknown, used or expired.

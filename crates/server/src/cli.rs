@@ -10,7 +10,7 @@ use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use portal_core::auth::{CreateUserError, NewAccount};
 use portal_core::email::Email;
-use portal_core::password::Password;
+use portal_core::password::NewPassword;
 use portal_core::user::{DisplayName, Role};
 use portal_core::{Portal, RequestContext};
 use portal_web::{AppState, WebSettings};
@@ -160,8 +160,9 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let mut text = String::new();
             std::io::stdin().read_to_string(&mut text).context("reading the password from standard input")?;
             let text = text.strip_suffix('\n').map(|t| t.strip_suffix('\r').unwrap_or(t)).unwrap_or(&text).to_owned();
-            let password = Password::new_checked(text).map_err(|e| anyhow::anyhow!("password: {e}"))?;
             let portal = app::build(&config, &public_url(&config, config.listen)).await?;
+            let password = NewPassword::check(&text, &portal.password_context(&email, &name))
+                .map_err(|e| anyhow::anyhow!("password: {e}"))?;
             let new = NewAccount { email: email.clone(), name, role, password, created_at, demo: false };
             match portal.create_account(new, "cli", &RequestContext::cli()).await {
                 Ok(user) => {

@@ -10,7 +10,7 @@ use std::net::{IpAddr, SocketAddr};
 use portal_core::auth::NewAccount;
 use portal_core::email::Email;
 use portal_core::inventory::NewClaim;
-use portal_core::password::Password;
+use portal_core::password::NewPassword;
 use portal_core::random::{self, SecureRandom};
 use portal_core::user::{DisplayName, Role, User};
 use portal_core::{Portal, RequestContext};
@@ -98,13 +98,15 @@ async fn seed(portal: &Portal) -> anyhow::Result<Vec<DemoLogin>> {
         (Role::Support, "support.agent@example.com", "Sam Support"),
     ] {
         let password = readable_password(portal.rng.as_ref());
+        let (email_address, display_name) = (Email::parse(email)?, DisplayName::parse(name)?);
+        let checked = NewPassword::check(&password, &portal.password_context(&email_address, &display_name))?;
         let user = portal
             .create_account(
                 NewAccount {
-                    email: Email::parse(email)?,
-                    name: DisplayName::parse(name)?,
+                    email: email_address,
+                    name: display_name,
                     role,
-                    password: Password::new_checked(password.clone())?,
+                    password: checked,
                     created_at: None,
                     demo: true,
                 },

@@ -209,6 +209,23 @@ fn user_add_refuses_a_password_shorter_than_12_characters() {
 }
 
 #[test]
+fn user_add_refuses_a_common_password_or_one_made_of_the_accounts_words() {
+    for sandbox in Sandbox::each_backend() {
+        let backend = sandbox.backend();
+        let args = ["--email", "ann.lee@example.com", "--password-stdin", "--name", "Ann Lee"];
+        let common = sandbox.add_user(&args, "Password1234");
+        common.assert_failure_naming(&["password", "common or breached"]);
+        let personal = sandbox.add_user(&args, "ann.lee@example.com");
+        personal.assert_failure_naming(&["password", "email address, your name"]);
+        let name = sandbox.add_user(&args, "Ann Lee 2024!!!");
+        name.assert_failure_naming(&["password", "your name"]);
+        assert!(sandbox.listed_json().is_empty(), "{backend}: no account was created");
+        assert!(!common.stderr.contains("Password1234"), "the password is never echoed");
+        sandbox.add_user(&args, PASSWORD).assert_success();
+    }
+}
+
+#[test]
 fn user_add_refuses_to_run_without_password_stdin() {
     let sandbox = Sandbox::new();
     let run = sandbox.run_with(&["user", "add", "--email", "a@example.com"], &[], Some(&format!("{PASSWORD}\n")));

@@ -388,6 +388,37 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+            async fn password_reset_user(&self, token: &ResetTokenHash, now: OffsetDateTime) -> StoreResult<Option<User>> {
+                let sql = format!(
+                    "SELECT {} FROM users WHERE id = \
+                       (SELECT user_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2)",
+                    rows::USER_COLUMNS
+                );
+                let row: Option<rows::UserRow> = sqlx::query_as(&sql)
+                    .bind(token.0.as_str())
+                    .bind(ts(now))
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(backend_error)?;
+                row.map(rows::user).transpose()
+            }
+
+            async fn replace_password_hash(
+                &self,
+                user: &UserId,
+                old: &PasswordHashString,
+                new: &PasswordHashString,
+            ) -> StoreResult<bool> {
+                let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3")
+                    .bind(new.0.as_str())
+                    .bind(user.as_str())
+                    .bind(old.0.as_str())
+                    .execute(&self.writer)
+                    .await
+                    .map_err(backend_error)?;
+                Ok(done.rows_affected() == 1)
+            }
+
             async fn complete_password_reset(
                 &self,
                 token: &ResetTokenHash,

@@ -64,6 +64,8 @@ on_every_backend!(
     meta_init_keeps_the_first_value,
     a_password_reset_completes_only_once,
     an_expired_or_unknown_reset_token_changes_nothing,
+    a_reset_link_names_its_user_only_while_usable_and_is_not_consumed_by_looking,
+    a_password_hash_is_replaced_only_while_it_is_still_the_old_one,
     completing_a_reset_ends_sessions_voids_other_links_and_is_audited,
     audit_events_are_filtered_by_subject_actor_action_outcome_and_time,
     audit_events_come_newest_first_and_the_limit_keeps_the_newest,
@@ -739,6 +741,38 @@ mod checks {
         assert_eq!(store.user_by_id(&ann.id).await.unwrap().unwrap().password_hash, new_hash);
         let completed = AuditFilter { action: Some(action::PASSWORD_RESET_COMPLETED.to_owned()), ..all_events() };
         assert_eq!(store.audit_events(&completed).await.unwrap().len(), 1, "only the real completion is audited");
+    }
+
+    pub async fn a_reset_link_names_its_user_only_while_usable_and_is_not_consumed_by_looking(db: &TestDb) {
+        let store = db.store.as_ref();
+        let ann = stored_user(store, "ann@example.com").await;
+        let token = stored_reset(store, &ann, T0).await;
+        let at = T0 + Duration::minutes(1);
+        let found = store.password_reset_user(&token.hash(), at).await.unwrap().expect("a fresh link names its user");
+        assert_eq!(found.id, ann.id);
+        assert_eq!(store.password_reset_user(&token.hash(), at).await.unwrap().map(|u| u.id), Some(ann.id.clone()));
+        assert_eq!(store.password_reset_user(&token.hash(), T0 + RESET_LINK_LIFETIME).await.unwrap(), None, "expired");
+        assert_eq!(store.password_reset_user(&ResetToken::generate(&OsRandom).hash(), at).await.unwrap(), None);
+        let new_hash = PasswordHashString("$argon2id$new-hash".to_owned());
+        assert!(
+            store.complete_password_reset(&token.hash(), &new_hash, at, reset_completed_event(at)).await.unwrap().is_some(),
+            "looking did not use the link up"
+        );
+        assert_eq!(store.password_reset_user(&token.hash(), at).await.unwrap(), None, "a used link names no one");
+    }
+
+    pub async fn a_password_hash_is_replaced_only_while_it_is_still_the_old_one(db: &TestDb) {
+        let store = db.store.as_ref();
+        let ann = stored_user(store, "ann@example.com").await;
+        let upgraded = PasswordHashString("$argon2id$upgraded".to_owned());
+        let stale = PasswordHashString("$argon2id$stale".to_owned());
+        assert!(!store.replace_password_hash(&ann.id, &stale, &upgraded).await.unwrap(), "not the stored hash");
+        assert_eq!(store.user_by_id(&ann.id).await.unwrap().unwrap().password_hash, ann.password_hash);
+        assert!(store.replace_password_hash(&ann.id, &ann.password_hash, &upgraded).await.unwrap());
+        assert_eq!(store.user_by_id(&ann.id).await.unwrap().unwrap().password_hash, upgraded);
+        // A second upgrade racing the first (or one after a reset) finds the hash changed.
+        assert!(!store.replace_password_hash(&ann.id, &ann.password_hash, &stale).await.unwrap());
+        assert_eq!(store.user_by_id(&ann.id).await.unwrap().unwrap().password_hash, upgraded);
     }
 
     pub async fn an_expired_or_unknown_reset_token_changes_nothing(db: &TestDb) {

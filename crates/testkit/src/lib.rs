@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use portal_core::auth::NewAccount;
 use portal_core::clock::{Clock, ManualClock};
 use portal_core::email::Email;
-use portal_core::password::{Password, PasswordHasher};
+use portal_core::password::{NewPassword, PasswordHasher};
 use portal_core::random::OsRandom;
 use portal_core::secret::SecretKey;
 use portal_core::store::Store;
@@ -286,17 +286,13 @@ impl TestApp {
     }
 
     pub async fn create_user_at(&self, email: &str, role: Role, created_at: Option<OffsetDateTime>) -> User {
-        let name = email.split('@').next().unwrap_or("user");
+        let email = Email::parse(email).expect("test email");
+        let name = DisplayName::parse(email.as_str().split('@').next().unwrap_or("user")).expect("test name");
+        let password =
+            NewPassword::check(TEST_PASSWORD, &self.portal.password_context(&email, &name)).expect("test password");
         self.portal
             .create_account(
-                NewAccount {
-                    email: Email::parse(email).expect("test email"),
-                    name: DisplayName::parse(name).expect("test name"),
-                    role,
-                    password: Password::new_checked(TEST_PASSWORD.to_owned()).expect("test password"),
-                    created_at,
-                    demo: false,
-                },
+                NewAccount { email, name, role, password, created_at, demo: false },
                 "test",
                 &RequestContext::cli(),
             )

@@ -15,7 +15,7 @@ use portal_core::auth::NewAccount;
 use portal_core::clock::Clock;
 use portal_core::email::Email;
 use portal_core::mfa::throttle::after_failure;
-use portal_core::password::Password;
+use portal_core::password::NewPassword;
 use portal_core::random::OsRandom;
 use portal_core::user::{DisplayName, Role, User, UserId};
 use portal_testkit::reqwest::{Client, Method, Response, StatusCode, header};
@@ -1429,16 +1429,11 @@ async fn create_named(app: &TestApp, email: &str, name: &str, role: Role) -> Use
 }
 
 async fn create_account(app: &TestApp, email: &str, name: &str, role: Role, demo: bool) -> User {
+    let (email, name) = (Email::parse(email).unwrap(), DisplayName::parse(name).unwrap());
+    let password = NewPassword::check(TEST_PASSWORD, &app.portal.password_context(&email, &name)).unwrap();
     app.portal
         .create_account(
-            NewAccount {
-                email: Email::parse(email).unwrap(),
-                name: DisplayName::parse(name).unwrap(),
-                role,
-                password: Password::new_checked(TEST_PASSWORD.to_owned()).unwrap(),
-                created_at: None,
-                demo,
-            },
+            NewAccount { email, name, role, password, created_at: None, demo },
             "test",
             &RequestContext::cli(),
         )

@@ -12,7 +12,7 @@ use super::model::{
 };
 use crate::audit::{AuditEvent, Outcome, action};
 use crate::email::Email;
-use crate::password::Password;
+use crate::password::NewPassword;
 use crate::store::StoreError;
 use crate::user::{DisplayName, Role, User, UserId};
 use crate::{InternalError, Portal, RequestContext};
@@ -219,8 +219,7 @@ impl Portal {
         let fresh = match &existing {
             Some(_) => None,
             None => {
-                let unusable = Password::new_checked(hex::encode(crate::random::bytes::<24>(self.rng.as_ref())))
-                    .map_err(|_| StoreError::Corrupt("generated password".into()))?;
+                let unusable = NewPassword::unusable(self.rng.as_ref());
                 let password_hash = self.hasher.hash(unusable).await.map_err(InternalError::from)?;
                 let user = User {
                     id: UserId::generate(self.rng.as_ref()),

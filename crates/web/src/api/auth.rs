@@ -1,11 +1,11 @@
-//! `POST /login`, `GET /me`, `POST /logout`.
+//! `POST /login`, `GET /me`, `POST /logout`, `POST /password/reset`.
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use portal_core::auth::{LoginError, LoginNext};
+use axum::Json;
+use portal_core::auth::{LoginError, LoginNext, ResetError};
 use portal_core::email::Email;
 use portal_core::mfa::Method;
 use portal_core::password::Password;
@@ -22,7 +22,12 @@ use crate::state::AppState;
 /// Every route here with the methods it answers; the router is built from this table, and
 /// `portal_web::all_routes()` lists it for the tests that walk every route.
 pub fn route_table() -> RouteTable {
-    vec![("/login", &["POST"], post(login)), ("/me", &["GET"], get(me)), ("/logout", &["POST"], post(logout))]
+    vec![
+        ("/login", &["POST"], post(login)),
+        ("/me", &["GET"], get(me)),
+        ("/logout", &["POST"], post(logout)),
+        ("/password/reset", &["POST"], post(reset_password)),
+    ]
 }
 
 #[derive(Deserialize)]
@@ -101,4 +106,35 @@ async fn logout(
         state.portal.logout(&token, &ctx).await?;
     }
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookies::clear_session(&state.web))]).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResetBody {
+    token: String,
+    password: String,
+}
+
+/// The JSON twin of the reset / set-password page: the token from the emailed link and the
+/// new password. Ends every session of the account (this client's cookie too); signs no one in.
+async fn reset_password(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    ApiJson(body): ApiJson<ResetBody>,
+) -> Result<Response, ApiError> {
+    match state.portal.reset_password(&body.token, body.password, &ctx).await {
+        Ok(_) => {
+            Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookies::clear_session(&state.web))]).into_response())
+        }
+        Err(ResetError::Password(e)) => Err(ApiError::field("password", e.to_string())),
+        Err(ResetError::InvalidLink) => Err(ApiError {
+            field: Some("token".into()),
+            ..ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_link",
+                "this reset link is invalid, used or expired; ask for a new one",
+            )
+        }),
+        Err(ResetError::Internal(e)) => Err(e.into()),
+    }
 }
