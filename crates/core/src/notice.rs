@@ -74,7 +74,8 @@ impl SignInNotice {
             ),
             SignInNotice::DeadlineExtended { deadline } => format!(
                 "Support gave you until {deadline} (UTC) to set up a verification method (text message or authenticator app) \
-                 for your {portal} account. Sign in and follow the steps before then."
+                 for your {portal} account. Sign in and follow the steps before then.\n\n\
+                 If you did not ask for this, contact support at {support}."
             ),
             SignInNotice::MfaReset { deadline } => format!(
                 "Support removed the verification methods (text message, authenticator app) of your {portal} account and signed \

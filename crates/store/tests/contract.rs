@@ -755,7 +755,11 @@ mod checks {
         assert_eq!(store.password_reset_user(&ResetToken::generate(&OsRandom).hash(), at).await.unwrap(), None);
         let new_hash = PasswordHashString("$argon2id$new-hash".to_owned());
         assert!(
-            store.complete_password_reset(&token.hash(), &new_hash, at, reset_completed_event(at)).await.unwrap().is_some(),
+            store
+                .complete_password_reset(&token.hash(), &new_hash, at, reset_completed_event(at))
+                .await
+                .unwrap()
+                .is_some(),
             "looking did not use the link up"
         );
         assert_eq!(store.password_reset_user(&token.hash(), at).await.unwrap(), None, "a used link names no one");

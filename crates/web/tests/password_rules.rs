@@ -115,7 +115,11 @@ async fn a_password_chosen_in_one_unicode_form_signs_in_typed_in_another() {
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert_eq!(api_login(&app, "ann@example.com", "crème brûlée au café").await, StatusCode::OK, "composed");
         assert_eq!(api_login(&app, "ann@example.com", decomposed).await, StatusCode::OK, "as chosen");
-        assert_eq!(api_login(&app, "ann@example.com", "ｃｒèｍｅ ｂｒûｌéｅ ａｕ ｃａｆé").await, StatusCode::OK, "full-width");
+        assert_eq!(
+            api_login(&app, "ann@example.com", "ｃｒèｍｅ ｂｒûｌéｅ ａｕ ｃａｆé").await,
+            StatusCode::OK,
+            "full-width"
+        );
         assert_eq!(api_login(&app, "ann@example.com", "creme brulee au cafe").await, StatusCode::UNAUTHORIZED);
     }
 }

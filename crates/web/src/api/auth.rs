@@ -1,10 +1,10 @@
 //! `POST /login`, `GET /me`, `POST /logout`, `POST /password/reset`.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Json;
 use portal_core::auth::{LoginError, LoginNext, ResetError};
 use portal_core::email::Email;
 use portal_core::mfa::Method;
