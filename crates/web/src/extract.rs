@@ -132,7 +132,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
     }
 }
 
-fn decode_form(bytes: &[u8]) -> Option<Vec<(String, String)>> {
+pub(crate) fn decode_form(bytes: &[u8]) -> Option<Vec<(String, String)>> {
     let decode = |s: &[u8]| -> Option<String> {
         let plus_as_space: Vec<u8> = s.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect();
         percent_encoding::percent_decode(&plus_as_space).decode_utf8().ok().map(|c| c.into_owned())
