@@ -23,7 +23,10 @@ impl Email {
     /// mail provider a policyholder uses relies on that, and two accounts differing by case
     /// would only confuse support).
     pub fn parse(input: &str) -> Result<Self, EmailError> {
-        let trimmed = input.trim();
+        // Checked after lower-casing, because that can lengthen an address ('İ' becomes 'i' and a
+        // combining dot): the stored form must pass these same checks when it is read back.
+        let canonical = input.trim().to_lowercase();
+        let trimmed = canonical.as_str();
         if trimmed.is_empty() {
             return Err(EmailError::Empty);
         }
@@ -50,7 +53,7 @@ impl Email {
         if !(valid_local && valid_domain && printable) {
             return Err(EmailError::Malformed);
         }
-        Ok(Self(trimmed.to_lowercase()))
+        Ok(Self(canonical))
     }
 
     pub fn as_str(&self) -> &str {
@@ -118,6 +121,19 @@ mod tests {
         assert_eq!(Email::parse("").unwrap_err(), EmailError::Empty);
         let long = format!("{}@example.com", "a".repeat(250));
         assert_eq!(Email::parse(&long).unwrap_err(), EmailError::TooLong);
+    }
+
+    #[test]
+    fn addresses_are_checked_as_stored_after_lower_casing() {
+        // 'İ' lower-cases to 'i' plus a combining dot: not a letter a domain may hold, and one
+        // more character in the local part. These were accepted, then refused when read back.
+        let long_local = format!("{}@example.com", "\u{130}".repeat(32));
+        for bad in ["ann@ex\u{130}mple.com", long_local.as_str()] {
+            assert_eq!(Email::parse(bad), Err(EmailError::Malformed), "{bad:?}");
+        }
+        let email = Email::parse("\u{130}lke@example.com").unwrap();
+        assert_eq!(email.as_str(), "i\u{307}lke@example.com");
+        assert_eq!(Email::parse(email.as_str()), Ok(email));
     }
 
     #[test]

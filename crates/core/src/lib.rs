@@ -9,6 +9,8 @@ pub mod console;
 pub mod demo;
 pub mod email;
 pub mod files;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod inventory;
 pub mod mail;
 pub mod mfa;

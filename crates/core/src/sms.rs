@@ -91,7 +91,13 @@ impl PhoneE164 {
         if !real_country.is_some_and(|c| allowed.iter().any(|a| a.eq_ignore_ascii_case(&c))) {
             return Err(PhoneError::CountryNotAllowed);
         }
-        Ok(Self(parsed.format().mode(phonenumber::Mode::E164).to_string()))
+        let e164 = parsed.format().mode(phonenumber::Mode::E164).to_string();
+        // E.164 allows at most 15 digits, but the metadata accepts some longer German fixed-line
+        // numbers (with a direct-dial extension); a number that long cannot be texted.
+        if e164.bytes().filter(u8::is_ascii_digit).count() > 15 {
+            return Err(PhoneError::Invalid);
+        }
+        Ok(Self(e164))
     }
 
     pub fn from_stored(value: String) -> Self {
@@ -151,6 +157,14 @@ mod tests {
         assert_eq!(PhoneE164::parse("GB", "020 7946 0018", &us_ca()), Err(PhoneError::CountryNotAllowed));
         assert_eq!(PhoneE164::parse("US", "+44 20 7946 0018", &us_ca()), Err(PhoneError::CountryNotAllowed));
         assert_eq!(PhoneE164::parse("ZZ", "2015550123", &us_ca()), Err(PhoneError::UnknownCountry));
+    }
+
+    #[test]
+    fn numbers_longer_than_e164_allows_are_refused() {
+        let de = vec!["DE".to_owned()];
+        // 16 digits with the country code, though the metadata calls it a valid German number.
+        assert_eq!(PhoneE164::parse("DE", "46 69 6982-82 1517", &de), Err(PhoneError::Invalid));
+        assert_eq!(PhoneE164::parse("DE", "030 901820", &de).unwrap().as_str(), "+4930901820");
     }
 
     #[test]

@@ -88,8 +88,11 @@ fn field_error(e: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     let quoted = message.split('`').nth(1).map(str::to_owned);
     let (field, text) = if message.starts_with("missing field") {
         (quoted.unwrap_or_else(|| path.clone()), "is required".to_owned())
-    } else if message.starts_with("unknown field") {
-        (quoted.unwrap_or_else(|| path.clone()), "is not a known field".to_owned())
+    } else if let Some(rest) = message.strip_prefix("unknown field `") {
+        // The unknown key is the client's and may itself contain backticks, so it ends where
+        // serde's list of expected fields (ours, without backticks) begins.
+        let key = rest.rsplit_once("`, expected ").or_else(|| rest.rsplit_once("`, there are no fields"));
+        (key.map_or_else(|| path.clone(), |(key, _)| key.to_owned()), "is not a known field".to_owned())
     } else {
         (path, message.split(" at line ").next().unwrap_or(&message).to_owned())
     };
@@ -132,7 +135,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
     }
 }
 
-fn decode_form(bytes: &[u8]) -> Option<Vec<(String, String)>> {
+pub(crate) fn decode_form(bytes: &[u8]) -> Option<Vec<(String, String)>> {
     let decode = |s: &[u8]| -> Option<String> {
         let plus_as_space: Vec<u8> = s.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect();
         percent_encoding::percent_decode(&plus_as_space).decode_utf8().ok().map(|c| c.into_owned())
@@ -333,6 +336,21 @@ mod tests {
         let pairs = decode_form(b"email=ann%40example.com&password=a+b%2Bc").unwrap();
         assert_eq!(pairs, vec![("email".into(), "ann@example.com".into()), ("password".into(), "a b+c".into())]);
         assert!(decode_form(b"email=%ff%fe").is_none());
+    }
+
+    #[test]
+    fn an_unknown_field_is_named_whole_even_with_backticks_in_it() {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Body {
+            email: String,
+        }
+        for key in ["emailo`rd", "a`, expected `email`", "`"] {
+            let value = serde_json::json!({ key: "x" });
+            let e = serde_path_to_error::deserialize::<_, Body>(value).unwrap_err();
+            assert_eq!(field_error(&e).field.as_deref(), Some(key));
+        }
     }
 
     #[test]

@@ -6,6 +6,8 @@ mod api;
 mod cookies;
 mod error;
 mod extract;
+#[doc(hidden)]
+pub mod fuzzing;
 mod health;
 mod pages;
 mod qr;

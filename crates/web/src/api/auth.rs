@@ -32,7 +32,7 @@ pub fn route_table() -> RouteTable {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct LoginBody {
+pub(crate) struct LoginBody {
     email: String,
     password: String,
 }

@@ -160,7 +160,7 @@ async fn list(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CreateBody {
+pub(crate) struct CreateBody {
     claim_number: String,
     loss_date: String,
     #[serde(default)]
@@ -206,7 +206,7 @@ async fn show(
 /// and room; PATCH changes only what it names.
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-struct ItemBody {
+pub(crate) struct ItemBody {
     description: Option<String>,
     brand: Option<String>,
     model: Option<String>,

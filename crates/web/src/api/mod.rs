@@ -3,7 +3,7 @@
 
 pub mod admin;
 pub(crate) mod attachments;
-mod auth;
+pub(crate) mod auth;
 pub(crate) mod claims;
 pub(crate) mod mfa;
 

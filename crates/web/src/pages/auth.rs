@@ -173,7 +173,7 @@ async fn login_page(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct LoginForm {
+pub(crate) struct LoginForm {
     csrf: String,
     email: String,
     password: String,

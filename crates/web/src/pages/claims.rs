@@ -238,7 +238,7 @@ async fn create(
 /// The item form's values as typed (money as dollars).
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
-pub(super) struct ItemForm {
+pub(crate) struct ItemForm {
     csrf: String,
     description: String,
     brand: String,

@@ -5,7 +5,7 @@ mod assets;
 mod attachments;
 pub(crate) mod auth;
 mod claim_import;
-mod claims;
+pub(crate) mod claims;
 pub mod console;
 pub(crate) mod csrf;
 pub(crate) mod mfa;
