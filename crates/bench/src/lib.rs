@@ -1,4 +1,4 @@
-//! The load benchmark (issue 7). The real portal (`portal_web::router` over a `Portal` wired like
+//! The load benchmark. The real portal (`portal_web::router` over a `Portal` wired like
 //! the binary wires it, with `SystemClock`) is served in-process on 127.0.0.1, seeded straight
 //! into its database, and driven over real HTTP/1.1 keep-alive connections.
 //!

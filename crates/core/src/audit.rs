@@ -1,4 +1,4 @@
-//! The audit log (DESIGN §3): append-only rows for every login step, enrollment, failure,
+//! The audit log: append-only rows for every login step, enrollment, failure,
 //! throttle and staff action. Details never hold a secret, a code or a full phone number.
 
 use serde::Serialize;

@@ -1,4 +1,4 @@
-//! The support console's rules and use-cases (DESIGN §1–2, issue 4): who may act on whom,
+//! The support console's rules and use-cases: who may act on whom,
 //! step-up before sensitive actions, a per-agent hourly limit, stale-form detection, the
 //! enrollment report, and the email a user gets when their MFA changes.
 
@@ -21,80 +21,7 @@ use crate::{InternalError, Portal, RequestContext};
 pub const MAX_EXTENSION_DAYS: u16 = 90;
 pub const MAX_REASON_CHARS: usize = 500;
 
-/// One user's MFA situation in a list row or the report.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MfaOverview {
-    pub user_id: UserId,
-    pub email: String,
-    pub name: String,
-    pub role: Role,
-    pub created_at: OffsetDateTime,
-    pub mfa_deadline: Option<Date>,
-    pub has_totp: bool,
-    pub has_sms: bool,
-    pub locked: bool,
-    pub last_login_at: Option<OffsetDateTime>,
-    /// A trial account ([`User::demo`]).
-    pub demo: bool,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct OverviewFilter {
-    /// Matches email or name, case-insensitively.
-    pub query: Option<String>,
-    pub role: Option<Role>,
-    pub limit: u32,
-    pub offset: u32,
-}
-
-/// The state support sees (DESIGN §7: enrolled / setup_pending / setup_expired / locked).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MfaState {
-    Enrolled,
-    SetupPending,
-    SetupExpired,
-    Locked,
-}
-
-impl MfaState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MfaState::Enrolled => "enrolled",
-            MfaState::SetupPending => "setup_pending",
-            MfaState::SetupExpired => "setup_expired",
-            MfaState::Locked => "locked",
-        }
-    }
-}
-
-impl MfaOverview {
-    /// The deadline in force (policyholders only) and the state on `today`.
-    pub fn state(&self, policy: &MfaPolicy, today: Date) -> (MfaState, Option<Date>) {
-        let deadline = policy.setup_deadline(self.role, self.created_at, self.mfa_deadline).map(|d| d.date);
-        let state = if self.locked {
-            MfaState::Locked
-        } else if self.has_totp || self.has_sms {
-            MfaState::Enrolled
-        } else if deadline.is_some_and(|d| today >= d) {
-            MfaState::SetupExpired
-        } else {
-            MfaState::SetupPending
-        };
-        (state, deadline)
-    }
-
-    pub fn methods(&self) -> Vec<&'static str> {
-        let mut m = Vec::new();
-        if self.has_totp {
-            m.push("totp");
-        }
-        if self.has_sms {
-            m.push("sms");
-        }
-        m
-    }
-}
+pub use crate::overview::{MfaOverview, MfaState, OverviewFilter};
 
 /// Policyholders by MFA state (the report's numbers).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -238,6 +165,29 @@ pub fn may_act_on(actor: &User, subject: &User) -> Result<(), ConsoleError> {
     }
 }
 
+/// Who takes a support action. Staff act in the console or through the admin API, with the
+/// session that proves a recent second factor, and count against their hourly limit; an
+/// operator acts at the server's command line, where holding the machine (and the database) is
+/// the proof, named by their login for the audit log.
+#[derive(Debug, Clone, Copy)]
+pub enum SupportActor<'a> {
+    Staff { user: &'a User, session: &'a Session },
+    Operator { login: &'a str },
+}
+
+impl SupportActor<'_> {
+    /// How the audit log names the actor.
+    pub fn name(&self) -> &str {
+        match self {
+            SupportActor::Staff { user, .. } => user.email.as_str(),
+            SupportActor::Operator { login } => login,
+        }
+    }
+}
+
+/// What an operator's action without `--reason` is recorded with.
+pub const NO_REASON_GIVEN: &str = "(no reason given)";
+
 /// A reason is required, trimmed, at most 500 characters, without control characters.
 pub fn parse_reason(text: &str) -> Result<String, ConsoleError> {
     let t = text.trim();
@@ -303,7 +253,8 @@ impl Portal {
         Ok((view, sessions))
     }
 
-    /// Runs a support action after every check: rights, reason, step-up, stale form, hourly limit.
+    /// A support action by a staff member in the console or the admin API; see
+    /// [`Portal::support_act`].
     #[allow(clippy::too_many_arguments)]
     pub async fn console_act(
         &self,
@@ -315,30 +266,65 @@ impl Portal {
         expected_version: Option<&str>,
         ctx: &RequestContext,
     ) -> Result<ActionDone, ConsoleError> {
-        ensure_console_user(actor)?;
-        let reason = parse_reason(reason)?;
+        let actor = SupportActor::Staff { user: actor, session: actor_session };
+        self.support_act(actor, subject, action, reason, expected_version, ctx).await
+    }
+
+    /// Runs a support action (extend the deadline, reset MFA, unlock, end sessions) after every
+    /// check, for every front end: the console pages, the admin API and the CLI. Staff need the
+    /// right to act on the subject, a reason, a second factor within the step-up window and room
+    /// under their hourly limit; an operator at the command line may leave the reason out. For
+    /// anyone: 1–90 days, no deadline for staff accounts, and a refusal when the account changed
+    /// since `expected_version` was read.
+    pub async fn support_act(
+        &self,
+        actor: SupportActor<'_>,
+        subject: &UserId,
+        action: ConsoleAction,
+        reason: &str,
+        expected_version: Option<&str>,
+        ctx: &RequestContext,
+    ) -> Result<ActionDone, ConsoleError> {
+        let reason = match actor {
+            SupportActor::Operator { .. } if reason.trim().is_empty() => NO_REASON_GIVEN.to_owned(),
+            SupportActor::Staff { user, .. } => {
+                ensure_console_user(user)?;
+                parse_reason(reason)?
+            }
+            SupportActor::Operator { .. } => parse_reason(reason)?,
+        };
         if let ConsoleAction::ExtendDeadline { days } = action
             && !(1..=MAX_EXTENSION_DAYS).contains(&days)
         {
             return Err(ConsoleError::InvalidDays);
         }
         let now = self.clock.now();
-        require_step_up(actor_session, now)?;
-        let (view, sessions) = self.console_user(actor, subject).await?;
-        may_act_on(actor, &view.user)?;
-        if matches!(action, ConsoleAction::ExtendDeadline { .. }) && view.user.role.is_staff() {
+        if let SupportActor::Staff { session, .. } = actor {
+            require_step_up(session, now)?;
+        }
+        let user = self.store.user_by_id(subject).await?.ok_or(ConsoleError::NotFound)?;
+        if let SupportActor::Staff { user: staff, .. } = actor {
+            may_act_on(staff, &user)?;
+        }
+        if matches!(action, ConsoleAction::ExtendDeadline { .. }) && user.role.is_staff() {
             return Err(ConsoleError::StaffHaveNoDeadline);
         }
-        if expected_version.is_some_and(|v| v != view.version(sessions.len())) {
-            return Err(ConsoleError::Changed);
+        if let Some(expected) = expected_version {
+            let view = self.support_view(&user.email).await?.ok_or(ConsoleError::NotFound)?;
+            let sessions = self.store.sessions_of(subject).await?;
+            if expected != view.version(sessions.len()) {
+                return Err(ConsoleError::Changed);
+            }
         }
-        let refused = AuditEvent::new(now, action.audit_action(), Outcome::Refused, ctx)
-            .actor(actor.email.as_str())
-            .subject(Some(&view.user.id), view.user.email.as_str())
-            .detail("reason", reason.as_str());
-        self.reserve_console_action(actor, refused).await?;
-        let actor_email = actor.email.as_str();
-        let user = &view.user;
+        if let SupportActor::Staff { user: staff, .. } = actor {
+            let refused = AuditEvent::new(now, action.audit_action(), Outcome::Refused, ctx)
+                .actor(staff.email.as_str())
+                .subject(Some(&user.id), user.email.as_str())
+                .detail("reason", reason.as_str());
+            self.reserve_console_action(staff, refused).await?;
+        }
+        let actor_email = actor.name();
+        let user = &user;
         let summary = match action {
             ConsoleAction::ExtendDeadline { days } => {
                 let deadline = self.extend_mfa_deadline(user, days, actor_email, &reason, ctx).await?;

@@ -4,26 +4,9 @@
 //! trial, can be cleaned: [`Portal::remove_demo_accounts`] deletes them and their claims.
 
 use crate::audit::{AuditEvent, Outcome, action};
-use crate::inventory::Attachment;
-use crate::user::UserId;
 use crate::{InternalError, Portal, RequestContext};
 
-/// One demo account that was removed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RemovedAccount {
-    pub id: UserId,
-    pub email: String,
-}
-
-/// What [`crate::store::Store::remove_demo_accounts`] deleted.
-#[derive(Debug, Clone, Default)]
-pub struct DemoRemoval {
-    pub accounts: Vec<RemovedAccount>,
-    /// Claims a demo account took part in (as policyholder or adjuster).
-    pub claims: u64,
-    /// The attachment rows that went with those claims; their files are deleted after commit.
-    pub attachments: Vec<Attachment>,
-}
+pub use crate::user::{DemoRemoval, RemovedAccount};
 
 impl Portal {
     /// Deletes every demo account and every claim one of them takes part in, in one transaction

@@ -15,6 +15,7 @@ pub mod inventory;
 pub mod mail;
 pub mod mfa;
 pub mod notice;
+pub mod overview;
 pub mod password;
 pub mod password_policy;
 pub mod password_reset;

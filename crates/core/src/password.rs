@@ -129,7 +129,7 @@ pub enum HashingError {
     PoolClosed,
 }
 
-/// argon2id with the OWASP-recommended m=19 MiB, t=2, p=1 (DESIGN §3).
+/// argon2id with the OWASP-recommended m=19 MiB, t=2, p=1.
 fn params() -> Result<Params, HashingError> {
     Params::new(19_456, 2, 1, None).map_err(|e| HashingError::Argon2(e.to_string()))
 }

@@ -1,4 +1,4 @@
-//! The portal's 256-bit key (DESIGN §3): it encrypts TOTP secrets at rest (XChaCha20-Poly1305,
+//! The portal's 256-bit key: it encrypts TOTP secrets at rest (XChaCha20-Poly1305,
 //! a fresh random nonce per value) and keys the hashes of short codes (HMAC-SHA256), so a copy
 //! of the database alone yields neither secrets nor brute-forceable code hashes.
 

@@ -1,4 +1,4 @@
-//! Sessions (DESIGN §3): a 256-bit random token lives only in the browser's cookie; the
+//! Sessions: a 256-bit random token lives only in the browser's cookie; the
 //! database keeps its SHA-256, so a leaked database cannot be replayed as cookies.
 //! A session is first password-verified, then fully authenticated; each step gets a new id.
 
@@ -128,7 +128,7 @@ impl Session {
     }
 }
 
-/// Idle and absolute lifetimes (DESIGN §3: 30 minutes idle, 12 hours absolute).
+/// Idle and absolute lifetimes (30 minutes idle, 12 hours absolute).
 #[derive(Debug, Clone, Copy)]
 pub struct SessionPolicy {
     pub idle_timeout: Duration,

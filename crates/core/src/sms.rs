@@ -108,7 +108,7 @@ impl PhoneE164 {
         &self.0
     }
 
-    /// `•••-•••-0143`: enough for a person to recognise their phone, no more (DESIGN §2).
+    /// `•••-•••-0143`: enough for a person to recognise their phone, no more.
     pub fn masked(&self) -> String {
         let digits: String = self.0.chars().filter(char::is_ascii_digit).collect();
         let last4 = digits.get(digits.len().saturating_sub(4)..).unwrap_or_default();

@@ -62,7 +62,7 @@ pub trait Store: crate::inventory::store::ClaimStore + Send + Sync + std::fmt::D
     /// attachment rows go with it), then every demo account (sessions, methods and codes go with
     /// it), and appends `audit` once per account with its subject set and the number of its
     /// claims. Nothing else is touched. The attachment files are the caller's to delete.
-    async fn remove_demo_accounts(&self, audit: &AuditEvent) -> StoreResult<crate::demo::DemoRemoval>;
+    async fn remove_demo_accounts(&self, audit: &AuditEvent) -> StoreResult<crate::user::DemoRemoval>;
     async fn list_users(&self) -> StoreResult<Vec<User>>;
 
     async fn insert_session(&self, session: &Session) -> StoreResult<()>;
@@ -230,8 +230,8 @@ pub trait Store: crate::inventory::store::ClaimStore + Send + Sync + std::fmt::D
     /// matching `filter` (before limit/offset).
     async fn mfa_overview(
         &self,
-        filter: &crate::console::OverviewFilter,
-    ) -> StoreResult<(Vec<crate::console::MfaOverview>, u64)>;
+        filter: &crate::overview::OverviewFilter,
+    ) -> StoreResult<(Vec<crate::overview::MfaOverview>, u64)>;
 
     /// Sets (or clears) the support-set setup deadline, with its audit row.
     async fn set_mfa_deadline(

@@ -1,4 +1,4 @@
-//! Accounts: who a person is to the portal and what role they hold (DESIGN §1).
+//! Accounts: who a person is to the portal and what role they hold.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -67,7 +67,7 @@ impl Role {
         }
     }
 
-    /// Staff must pass MFA at every login, with no grace period (DESIGN §1).
+    /// Staff must pass MFA at every login, with no grace period.
     pub fn is_staff(self) -> bool {
         !matches!(self, Role::Policyholder)
     }
@@ -152,6 +152,24 @@ pub struct User {
     /// Created for a local trial (`serve` on an empty database), not for a real person: tagged
     /// "Demo" in the console and removed by `inventory-portal user remove-demo`.
     pub demo: bool,
+}
+
+/// One demo account that was removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemovedAccount {
+    pub id: UserId,
+    pub email: String,
+}
+
+/// What [`crate::store::Store::remove_demo_accounts`] (demo accounts are
+/// [`User::demo`]) deleted.
+#[derive(Debug, Clone, Default)]
+pub struct DemoRemoval {
+    pub accounts: Vec<RemovedAccount>,
+    /// Claims a demo account took part in (as policyholder or adjuster).
+    pub claims: u64,
+    /// The attachment rows that went with those claims; their files are deleted after commit.
+    pub attachments: Vec<crate::inventory::Attachment>,
 }
 
 #[cfg(test)]

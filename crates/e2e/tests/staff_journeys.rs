@@ -7,7 +7,7 @@
 //!    extends it by 7 days; the policyholder then signs in and may set up a method again;
 //! 2. a policyholder whose adjuster opened a claim adds two items in two rooms, sees the room
 //!    and claim totals, submits the inventory and finds it read-only;
-//! 3. issue 5's whole story: with MFA in force, a policyholder signs in with her authenticator
+//! 3. the inventory's whole story: with MFA in force, a policyholder signs in with her authenticator
 //!    app, builds a 50-item inventory across rooms (a spreadsheet through the import page's
 //!    check-then-import, two items by hand), attaches photos and a receipt, downloads the CSV and
 //!    submits; the adjuster signs in with his app, sees every item and photo, comments on an

@@ -67,7 +67,7 @@ pub async fn build(config: &Config, public_url: &str) -> anyhow::Result<Portal> 
     Ok(Portal { store, clock, rng, hasher, mailer, sms, files, secret_key, settings: Arc::new(settings) })
 }
 
-/// DESIGN §7: without `PORTAL_MFA_ENFORCE_FROM`, MFA is switched on from the day the database
+/// Without `PORTAL_MFA_ENFORCE_FROM`, MFA is switched on from the day the database
 /// was created (recorded once, so restarts do not move it).
 async fn database_created_on(store: &dyn portal_core::store::Store, today: time::Date) -> anyhow::Result<time::Date> {
     let stored = store.meta_init("database_created_on", &today.to_string()).await?;

@@ -1,4 +1,4 @@
-//! The command line (DESIGN §7): `serve`, `migrate`, `user add`, `user list`.
+//! The command line: `serve`, `migrate`, `user add`, `user list`.
 //! Errors go to stderr with a non-zero exit.
 
 use std::io::Read as _;
@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use portal_core::auth::{CreateUserError, NewAccount};
+use portal_core::console::{ConsoleAction, ConsoleError, SupportActor};
 use portal_core::email::Email;
 use portal_core::password::NewPassword;
 use portal_core::user::{DisplayName, Role};
@@ -82,7 +83,8 @@ pub enum MfaCommand {
     Extend {
         #[arg(long)]
         email: String,
-        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=90))]
+        /// 1–90 (checked with the console's rule).
+        #[arg(long)]
         days: u16,
         #[arg(long)]
         reason: Option<String>,
@@ -325,13 +327,14 @@ fn cli_actor() -> String {
     format!("cli:{}", std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into()))
 }
 
-fn reason_text(reason: Option<String>) -> anyhow::Result<String> {
-    let reason = reason.unwrap_or_default();
-    let reason = reason.trim();
-    if reason.chars().count() > 500 {
-        bail!("--reason: at most 500 characters");
+/// A refused support action, worded for the command line: the flag it is about first.
+fn support_refusal(e: ConsoleError, email: &Email) -> anyhow::Error {
+    match e {
+        ConsoleError::InvalidDays => anyhow::anyhow!("--days: {e}"),
+        ConsoleError::InvalidReason => anyhow::anyhow!("--reason: {e}"),
+        ConsoleError::StaffHaveNoDeadline => anyhow::anyhow!("{email} is staff: {e}"),
+        other => other.into(),
     }
-    Ok(if reason.is_empty() { "(no reason given)".to_owned() } else { reason.to_owned() })
 }
 
 async fn mfa(command: MfaCommand, config: Config) -> anyhow::Result<()> {
@@ -344,28 +347,36 @@ async fn mfa(command: MfaCommand, config: Config) -> anyhow::Result<()> {
     let portal = app::build(&config, &public_url(&config, config.listen)).await?;
     let Some(view) = portal.support_view(&email).await? else { bail!("no account with email {email}") };
     let ctx = RequestContext::cli();
-    let actor = cli_actor();
+    let login = cli_actor();
+    // The console's one entry point, as an operator: the same rules, minus the session checks.
+    let act = |action: ConsoleAction, reason: Option<String>| {
+        let (portal, view, ctx, login, email) = (&portal, &view, &ctx, &login, &email);
+        async move {
+            let actor = SupportActor::Operator { login };
+            let reason = reason.unwrap_or_default();
+            portal
+                .support_act(actor, &view.user.id, action, &reason, None, ctx)
+                .await
+                .map_err(|e| support_refusal(e, email))
+        }
+    };
     match command {
         MfaCommand::Status { .. } => {
             print_status(&portal, &view);
             Ok(())
         }
         MfaCommand::Extend { days, reason, .. } => {
-            if view.user.role.is_staff() {
-                bail!("{email} is staff: staff have no setup deadline (they set MFA up at their first sign-in)");
-            }
-            let deadline = portal.extend_mfa_deadline(&view.user, days, &actor, &reason_text(reason)?, &ctx).await?;
-            println!("{email} now has until {deadline} to set up MFA");
+            let action = ConsoleAction::ExtendDeadline { days };
+            let done = act(action, reason).await?;
+            println!("{}", done.summary);
             Ok(())
         }
         MfaCommand::Reset { reason, .. } => {
-            let (deadline, ended) = portal.reset_user_mfa(&view.user, &actor, &reason_text(reason)?, &ctx).await?;
-            println!("reset MFA for {email}: all methods removed, {ended} session(s) ended; setup deadline {deadline}");
+            println!("{}", act(ConsoleAction::ResetMfa, reason).await?.summary);
             Ok(())
         }
         MfaCommand::Unlock { reason, .. } => {
-            portal.unlock_user_mfa(&view.user, &actor, &reason_text(reason)?, &ctx).await?;
-            println!("unlocked {email}: wrong-code count, pause and lock cleared");
+            println!("{}", act(ConsoleAction::Unlock, reason).await?.summary);
             Ok(())
         }
     }

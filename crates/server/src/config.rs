@@ -1,7 +1,7 @@
 //! Configuration: built-in defaults, then `portal.toml` (from `--config` or `PORTAL_CONFIG`),
 //! then environment variables, later wins (figment, as lldap does). Every setting has an
-//! environment variable: `PORTAL_` + its upper-case key with `_` (DESIGN §6); the names of
-//! DESIGN §7 are among them. Values are checked here, once, and a bad one stops startup with
+//! environment variable: `PORTAL_` + its upper-case key with `_`; the names the README's
+//! configuration table lists are among them. Values are checked here, once, and a bad one stops startup with
 //! a message that names it.
 
 use std::collections::BTreeMap;

@@ -229,7 +229,7 @@ fn unlock_clears_the_wrong_code_count_and_is_audited_with_the_reason() {
     sandbox.add_pat();
     let run = sandbox.run(&["mfa", "unlock", "--email", PAT, "--reason", "verified by phone"]);
     run.assert_success();
-    assert!(run.stdout.contains(&format!("unlocked {PAT}")), "{}", run.stdout);
+    assert!(run.stdout.contains(&format!("Unlocked {PAT}")), "{}", run.stdout);
     assert!(sandbox.status(PAT).contains("wrong codes in a row: 0"));
     let rows = sandbox.support_audit();
     assert_eq!(rows.len(), 1, "{rows:?}");

@@ -13,6 +13,7 @@ use portal_core::RequestContext;
 use portal_core::audit::{AuditEvent, AuditFilter, Outcome};
 use portal_core::auth::NewAccount;
 use portal_core::clock::Clock;
+use portal_core::console::{ConsoleAction, SupportActor};
 use portal_core::email::Email;
 use portal_core::mfa::throttle::after_failure;
 use portal_core::password::NewPassword;
@@ -1132,7 +1133,9 @@ async fn the_enrollment_report_counts_a_seeded_population_exactly() {
         // Pending: 45 days left (the switch-on default), 3 (support), 20 (per-user deadline).
         app.create_user("pending45@example.com", Role::Policyholder).await;
         let p3 = app.create_user("pending3@example.com", Role::Policyholder).await;
-        app.portal.extend_mfa_deadline(&p3, 3, SUE, "called in", &ctx).await.unwrap();
+        let operator = SupportActor::Operator { login: SUE };
+        let extend = ConsoleAction::ExtendDeadline { days: 3 };
+        app.portal.support_act(operator, &p3.id, extend, "called in", None, &ctx).await.unwrap();
         let p20 = app.create_user("pending20@example.com", Role::Policyholder).await;
         app.portal.store.set_mfa_deadline(&p20.id, Some(date!(2026 - 03 - 22)), &audit).await.unwrap();
         // Past the deadline.

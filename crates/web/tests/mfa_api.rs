@@ -8,6 +8,7 @@
 use portal_core::RequestContext;
 use portal_core::audit::AuditFilter;
 use portal_core::clock::Clock;
+use portal_core::console::{ConsoleAction, SupportActor};
 use portal_core::user::Role;
 use portal_testkit::reqwest::{Client, Response, StatusCode, header};
 use portal_testkit::{AppOptions, Backend, TEST_PASSWORD, TEST_START, TestApp, backends, oathtool_at};
@@ -757,8 +758,9 @@ async fn a_hundred_wrong_codes_lock_the_account_until_support_unlocks_it() {
         password_step(&app, &client, ANN).await;
         verify(&app, &client, "totp", &app.oathtool_code(&secret)).await.assert_throttled("account_locked");
 
+        let operator = SupportActor::Operator { login: "support@example.com" };
         app.portal
-            .unlock_user_mfa(&user, "support@example.com", "verified by phone", &RequestContext::cli())
+            .support_act(operator, &user.id, ConsoleAction::Unlock, "verified by phone", None, &RequestContext::cli())
             .await
             .unwrap();
         verify(&app, &client, "totp", &app.oathtool_code(&secret)).await.assert_authenticated();
@@ -896,12 +898,10 @@ async fn a_support_extension_lets_a_past_deadline_user_set_up() {
         login(&app, &client, ANN).await.assert_error(StatusCode::FORBIDDEN, "mfa_setup_expired");
 
         let ctx = RequestContext::cli();
-        let deadline = app
-            .portal
-            .extend_mfa_deadline(&user, 7, "support@example.com", "lost phone, called in", &ctx)
-            .await
-            .unwrap();
-        assert_eq!(deadline, date!(2026 - 03 - 09));
+        let operator = SupportActor::Operator { login: "support@example.com" };
+        let extend = ConsoleAction::ExtendDeadline { days: 7 };
+        let done = app.portal.support_act(operator, &user.id, extend, "lost phone, called in", None, &ctx).await.unwrap();
+        assert!(done.summary.contains("2026-03-09"), "{}", done.summary);
         let a = login(&app, &client, ANN).await;
         assert_eq!(a.status, StatusCode::OK, "{}", a.text);
         assert_eq!(a.json["state"], "mfa_setup_required");

@@ -1,4 +1,4 @@
-//! The loss inventory (DESIGN §4, issue 5): claims that adjusters open and policyholders fill
+//! The loss inventory: claims that adjusters open and policyholders fill
 //! with items by room, totals, the CSV format, the review workflow (draft → submitted → in
 //! review → closed, reopen back to draft) and who may see or change what. The rules are plain
 //! functions; the use-cases are `Portal` methods in [`service`]; storage is the [`store::ClaimStore`] port.
@@ -14,7 +14,7 @@ pub mod store;
 pub use attachment::{Attachment, AttachmentKind};
 pub use attachment_service::{FileSweep, UNREFERENCED_FILE_AGE};
 pub use model::{
-    Access, AttachmentId, Claim, ClaimFilter, ClaimId, ClaimStatus, ClaimSummary, Condition, FieldError, Item,
-    ItemDraft, ItemFields, ItemId, NewClaim, RoomTotal, StatusChange, Totals, access, totals,
+    Access, AttachmentId, Claim, ClaimFilter, ClaimId, ClaimStatus, ClaimSummary, ClaimTransition, Condition, FieldError, Item,
+    ItemDraft, ItemFields, ItemId, NewClaim, RoomTotal, StatusChange, Totals, WrongClaimStatus, access, totals,
 };
 pub use service::{ClaimView, ImportOutcome, InventoryError, Invite};

@@ -110,6 +110,50 @@ impl ClaimStatus {
     }
 }
 
+/// A step of the claim's status flow and who takes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimTransition {
+    /// The policyholder hands the inventory over.
+    Submit,
+    /// The adjuster starts reviewing it.
+    StartReview,
+    /// The adjuster closes the claim; nothing moves it afterwards.
+    Close,
+    /// The adjuster gives the inventory back to the policyholder to change.
+    Reopen,
+}
+
+/// The claim was not in a status the step starts from.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the claim is {}; this needs it to be {}", .current.label().to_lowercase(), .needed.iter().map(|s| s.label().to_lowercase()).collect::<Vec<_>>().join(" or "))]
+pub struct WrongClaimStatus {
+    pub current: ClaimStatus,
+    pub needed: &'static [ClaimStatus],
+}
+
+impl ClaimTransition {
+    pub const ALL: [ClaimTransition; 4] =
+        [ClaimTransition::Submit, ClaimTransition::StartReview, ClaimTransition::Close, ClaimTransition::Reopen];
+
+    /// The whole status flow in one table: draft → submitted → in review → closed, and back to
+    /// draft from submitted or in review. The store applies a step only while the claim is still
+    /// in one of `from`, so a step racing another finds the claim moved and is refused.
+    pub fn rule(self) -> (&'static [ClaimStatus], ClaimStatus) {
+        match self {
+            ClaimTransition::Submit => (&[ClaimStatus::Draft], ClaimStatus::Submitted),
+            ClaimTransition::StartReview => (&[ClaimStatus::Submitted], ClaimStatus::InReview),
+            ClaimTransition::Close => (&[ClaimStatus::InReview], ClaimStatus::Closed),
+            ClaimTransition::Reopen => (&[ClaimStatus::Submitted, ClaimStatus::InReview], ClaimStatus::Draft),
+        }
+    }
+
+    /// Where the step takes a claim that is `current`, or why it cannot.
+    pub fn apply(self, current: ClaimStatus) -> Result<ClaimStatus, WrongClaimStatus> {
+        let (from, to) = self.rule();
+        if from.contains(&current) { Ok(to) } else { Err(WrongClaimStatus { current, needed: from }) }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Condition {
@@ -428,6 +472,36 @@ pub fn access(user: &User, claim: &Claim) -> Option<Access> {
 
 #[cfg(test)]
 mod tests {
+    use super::{ClaimStatus, ClaimTransition};
+
+    #[test]
+    fn the_status_flow_is_exactly_the_table() {
+        use ClaimStatus::*;
+        use ClaimTransition::*;
+        let allowed = [
+            (Draft, Submit, Submitted),
+            (Submitted, StartReview, InReview),
+            (InReview, Close, Closed),
+            (Submitted, Reopen, Draft),
+            (InReview, Reopen, Draft),
+        ];
+        for from in ClaimStatus::ALL {
+            for step in ClaimTransition::ALL {
+                let expected = allowed.iter().find(|(f, s, _)| *f == from && *s == step).map(|(_, _, to)| *to);
+                assert_eq!(step.apply(from).ok(), expected, "{step:?} from {from:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_closed_claim_never_moves_and_a_refusal_says_what_was_needed() {
+        for step in ClaimTransition::ALL {
+            assert!(step.apply(ClaimStatus::Closed).is_err(), "{step:?}");
+        }
+        let refused = ClaimTransition::Reopen.apply(ClaimStatus::Draft).unwrap_err();
+        assert_eq!(refused.to_string(), "the claim is draft; this needs it to be submitted or in review");
+    }
+
     use super::*;
 
     fn draft() -> ItemDraft {

@@ -7,6 +7,7 @@ use time::{Date, Duration};
 use super::attachment::Attachment;
 use super::csv::{self, ImportError};
 use super::model::{
+    ClaimTransition, WrongClaimStatus,
     self, Access, Claim, ClaimFilter, ClaimId, ClaimStatus, ClaimSummary, FieldError, Item, ItemDraft, ItemFields,
     ItemId, MAX_ITEMS_PER_CLAIM, NewClaim, StatusChange, Totals,
 };
@@ -481,11 +482,12 @@ impl Portal {
         &self,
         actor: &User,
         summary: &ClaimSummary,
-        from: &[ClaimStatus],
-        to: ClaimStatus,
+        step: ClaimTransition,
         message: &str,
         ctx: &RequestContext,
     ) -> Result<(), InventoryError> {
+        let to = step.apply(summary.claim.status).map_err(|e| InventoryError::WrongStatus(e.to_string()))?;
+        let (from, _) = step.rule();
         let change = StatusChange {
             at: self.clock.now(),
             from: Some(summary.claim.status),
@@ -498,14 +500,11 @@ impl Portal {
             .detail("from", summary.claim.status.as_str())
             .detail("to", to.as_str())
             .detail("message", message);
-        if !from.contains(&summary.claim.status)
-            || !self.store.change_status(&summary.claim.id, from, &change, &audit).await?
-        {
-            return Err(InventoryError::WrongStatus(format!(
-                "the claim is {}; this needs it to be {}",
-                summary.claim.status.label().to_lowercase(),
-                from.iter().map(|s| s.label().to_lowercase()).collect::<Vec<_>>().join(" or ")
-            )));
+        // Another step may have moved the claim since it was read: the store applies this one
+        // only while the status is still one it starts from.
+        if !self.store.change_status(&summary.claim.id, from, &change, &audit).await? {
+            let moved = WrongClaimStatus { current: summary.claim.status, needed: from };
+            return Err(InventoryError::WrongStatus(moved.to_string()));
         }
         Ok(())
     }
@@ -519,7 +518,7 @@ impl Portal {
         if summary.claim.status == ClaimStatus::Draft && summary.item_count == 0 {
             return Err(InventoryError::WrongStatus("add at least one item before submitting".into()));
         }
-        self.move_claim(actor, &summary, &[ClaimStatus::Draft], ClaimStatus::Submitted, "", ctx).await?;
+        self.move_claim(actor, &summary, ClaimTransition::Submit, "", ctx).await?;
         if let Ok(Some(adjuster)) = self.store.user_by_id(&summary.claim.adjuster_id).await {
             let text = format!(
                 "{} submitted the inventory of claim {} ({} items, {}). Open it to review:\n\n{}/claims/{}",
@@ -539,12 +538,12 @@ impl Portal {
     /// The adjuster starts reviewing a submitted inventory.
     pub async fn start_review(&self, actor: &User, id: &ClaimId, ctx: &RequestContext) -> Result<(), InventoryError> {
         let summary = self.reach_as_adjuster(actor, id).await?;
-        self.move_claim(actor, &summary, &[ClaimStatus::Submitted], ClaimStatus::InReview, "", ctx).await
+        self.move_claim(actor, &summary, ClaimTransition::StartReview, "", ctx).await
     }
 
     pub async fn close_claim(&self, actor: &User, id: &ClaimId, ctx: &RequestContext) -> Result<(), InventoryError> {
         let summary = self.reach_as_adjuster(actor, id).await?;
-        self.move_claim(actor, &summary, &[ClaimStatus::InReview], ClaimStatus::Closed, "", ctx).await
+        self.move_claim(actor, &summary, ClaimTransition::Close, "", ctx).await
     }
 
     /// The adjuster gives the inventory back to the policyholder with a message (required).
@@ -557,15 +556,7 @@ impl Portal {
     ) -> Result<(), InventoryError> {
         let summary = self.reach_as_adjuster(actor, id).await?;
         let message = model::text("message", message, 1, MAX_MESSAGE_CHARS, true)?;
-        self.move_claim(
-            actor,
-            &summary,
-            &[ClaimStatus::Submitted, ClaimStatus::InReview],
-            ClaimStatus::Draft,
-            &message,
-            ctx,
-        )
-        .await?;
+        self.move_claim(actor, &summary, ClaimTransition::Reopen, &message, ctx).await?;
         if let Ok(Some(policyholder)) = self.store.user_by_id(&summary.claim.policyholder_id).await {
             let text = format!(
                 "{} reopened the inventory of claim {} so you can change it. Their message:\n\n{message}\n\n\

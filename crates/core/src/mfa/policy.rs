@@ -1,4 +1,4 @@
-//! When MFA is required, and by when a user must set it up (DESIGN §1–2, the guide's dates).
+//! When MFA is required, and by when a user must set it up (the user guide's dates).
 //!
 //! Before the switch-on date MFA is optional, but a user who has a factor is always asked for
 //! it. From the switch-on date a policyholder with no factor must set one up before their

@@ -848,8 +848,9 @@ impl Portal {
             .detail("reason", reason)
     }
 
-    /// Gives the user until `days` days from today (1–90) to set MFA up.
-    pub async fn extend_mfa_deadline(
+    /// Gives the user until `days` days from today to set MFA up. Every front end reaches this
+    /// (and the three below) through `Portal::support_act`, which checks the range and the rest.
+    pub(crate) async fn extend_mfa_deadline(
         &self,
         user: &User,
         days: u16,
@@ -871,7 +872,7 @@ impl Portal {
 
     /// Removes every factor and ends every session; the user enrolls again within the support
     /// grace period. Returns the new deadline and the number of sessions ended.
-    pub async fn reset_user_mfa(
+    pub(crate) async fn reset_user_mfa(
         &self,
         user: &User,
         actor: &str,
@@ -888,7 +889,7 @@ impl Portal {
         Ok((deadline, ended))
     }
 
-    pub async fn unlock_user_mfa(
+    pub(crate) async fn unlock_user_mfa(
         &self,
         user: &User,
         actor: &str,
@@ -902,7 +903,7 @@ impl Portal {
     }
 
     /// Ends every session of the user (say a lost laptop). Returns how many were ended.
-    pub async fn end_user_sessions(
+    pub(crate) async fn end_user_sessions(
         &self,
         user: &User,
         actor: &str,

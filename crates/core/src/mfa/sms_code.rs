@@ -1,4 +1,4 @@
-//! Texted codes (DESIGN §2): 6 digits from the OS CSPRNG, stored only as a keyed hash, valid 10
+//! Texted codes: 6 digits from the OS CSPRNG, stored only as a keyed hash, valid 10
 //! minutes, single use, bound to the sign-in or setup they were sent for, voided by a newer code,
 //! dead after 5 wrong tries. Sending is limited: 30 s between codes to one number (whichever
 //! session asks), 5 per number per hour, 10 per user per day, 20 per IP per hour.
@@ -38,7 +38,7 @@ pub fn phone_key(key: &SecretKey, e164: &str) -> String {
     key.keyed_hash("sms-phone", e164.as_bytes())
 }
 
-/// The message (DESIGN §2), ending with the origin-bound line browsers use to autofill.
+/// The message, ending with the origin-bound line browsers use to autofill.
 pub fn message(portal_name: &str, host: &str, code: &str) -> String {
     format!("Your {portal_name} verification code is {code}. It expires in 10 minutes.\n\n@{host} #{code}")
 }

@@ -1,4 +1,4 @@
-//! Second-factor throttling per account (DESIGN §2, NIST SP 800-63B §5.2.2): every 5
+//! Second-factor throttling per account (NIST SP 800-63B §5.2.2): every 5
 //! consecutive wrong codes pause the account, 1 minute the first time and doubling each further
 //! 5 (capped at 24 hours so a real person is never shut out for days by a stranger); 100
 //! consecutive wrong codes lock it until support unlocks. While paused or locked, even a right
