@@ -177,47 +177,15 @@ macro_rules! claim_store {
                 Attachment, AttachmentId, Claim, ClaimFilter, ClaimId, ClaimStatus, ClaimSummary, Item, ItemFields,
                 ItemId, StatusChange,
             };
-            use portal_core::store::{StoreError, StoreResult};
-            use portal_core::user::{User, UserId};
+            use portal_core::store::StoreResult;
+            use portal_core::user::User;
             use time::OffsetDateTime;
 
             use super::$store;
+            use super::statements::insert_audit;
             use crate::claims::{self as q, ATTACHMENT_COLUMNS, CLAIM_SELECT, ITEM_COLUMNS};
             use crate::rows::ts;
-
-            fn backend_error(e: sqlx::Error) -> StoreError {
-                StoreError::Backend(Box::new(e))
-            }
-
-            fn conflict_or_backend(e: sqlx::Error, what: &'static str) -> StoreError {
-                match &e {
-                    sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(what),
-                    _ => backend_error(e),
-                }
-            }
-
-            async fn audit<'e, E>(executor: E, e: &AuditEvent) -> StoreResult<()>
-            where
-                E: sqlx::Executor<'e, Database = $db>,
-            {
-                sqlx::query(
-                    "INSERT INTO audit_log (at, actor, subject_id, subject, action, outcome, ip, user_agent, details) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                )
-                .bind(ts(e.at))
-                .bind(e.actor.as_deref())
-                .bind(e.subject_id.as_ref().map(UserId::as_str))
-                .bind(e.subject.as_deref())
-                .bind(e.action.as_str())
-                .bind(e.outcome.as_str())
-                .bind(e.ip.as_deref())
-                .bind(e.user_agent.as_deref())
-                .bind(e.details.to_string())
-                .execute(executor)
-                .await
-                .map_err(backend_error)?;
-                Ok(())
-            }
+            use crate::sql::{backend_error, conflict_or_backend};
 
             async fn history<'e, E>(executor: E, claim: &ClaimId, c: &StatusChange) -> StoreResult<()>
             where
@@ -276,7 +244,7 @@ macro_rules! claim_store {
                         .execute(&mut *tx)
                         .await
                         .map_err(|e| conflict_or_backend(e, "email"))?;
-                        audit(&mut *tx, user_event).await?;
+                        insert_audit(&mut *tx, user_event).await?;
                     }
                     sqlx::query(
                         "INSERT INTO claims (id, claim_number, loss_date, loss_address, status, policyholder_id, adjuster_id, \
@@ -302,7 +270,7 @@ macro_rules! claim_store {
                         message: String::new(),
                     };
                     history(&mut *tx, &c.id, &first).await?;
-                    audit(&mut *tx, event).await?;
+                    insert_audit(&mut *tx, event).await?;
                     tx.commit().await.map_err(backend_error)
                 }
 
@@ -392,7 +360,7 @@ macro_rules! claim_store {
                             .await
                             .map_err(|e| conflict_or_backend(e, "item"))?;
                     }
-                    audit(&mut *tx, event).await?;
+                    insert_audit(&mut *tx, event).await?;
                     tx.commit().await.map_err(backend_error)?;
                     Ok(true)
                 }
@@ -437,7 +405,7 @@ macro_rules! claim_store {
                         tx.rollback().await.map_err(backend_error)?;
                         return Ok(false);
                     }
-                    audit(&mut *tx, event).await?;
+                    insert_audit(&mut *tx, event).await?;
                     tx.commit().await.map_err(backend_error)?;
                     Ok(true)
                 }
@@ -464,7 +432,7 @@ macro_rules! claim_store {
                         tx.rollback().await.map_err(backend_error)?;
                         return Ok(false);
                     }
-                    audit(&mut *tx, event).await?;
+                    insert_audit(&mut *tx, event).await?;
                     tx.commit().await.map_err(backend_error)?;
                     Ok(true)
                 }
@@ -492,7 +460,7 @@ macro_rules! claim_store {
                         tx.rollback().await.map_err(backend_error)?;
                         return Ok(false);
                     }
-                    audit(&mut *tx, event).await?;
+                    insert_audit(&mut *tx, event).await?;
                     tx.commit().await.map_err(backend_error)?;
                     Ok(true)
                 }
@@ -519,7 +487,7 @@ macro_rules! claim_store {
                         return Ok(false);
                     }
                     history(&mut *tx, claim, change).await?;
-                    audit(&mut *tx, event).await?;
+                    insert_audit(&mut *tx, event).await?;
                     tx.commit().await.map_err(backend_error)?;
                     Ok(true)
                 }
@@ -608,7 +576,7 @@ macro_rules! claim_store {
                         .execute(&mut *tx)
                         .await
                         .map_err(|e| conflict_or_backend(e, "attachment"))?;
-                    audit(&mut *tx, event).await?;
+                    insert_audit(&mut *tx, event).await?;
                     tx.commit().await.map_err(backend_error)?;
                     Ok(true)
                 }
@@ -635,7 +603,7 @@ macro_rules! claim_store {
                         tx.rollback().await.map_err(backend_error)?;
                         return Ok(false);
                     }
-                    audit(&mut *tx, event).await?;
+                    insert_audit(&mut *tx, event).await?;
                     tx.commit().await.map_err(backend_error)?;
                     Ok(true)
                 }

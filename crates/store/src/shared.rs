@@ -26,39 +26,8 @@ macro_rules! sql_store {
         use time::OffsetDateTime;
 
         use crate::rows::{self, ts};
-
-        fn backend_error(e: sqlx::Error) -> StoreError {
-            StoreError::Backend(Box::new(e))
-        }
-
-        fn conflict_or_backend(e: sqlx::Error, what: &'static str) -> StoreError {
-            match &e {
-                sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(what),
-                _ => backend_error(e),
-            }
-        }
-
-        macro_rules! insert_audit {
-            ($executor:expr, $event:expr) => {{
-                let e: &AuditEvent = $event;
-                sqlx::query(
-                    "INSERT INTO audit_log (at, actor, subject_id, subject, action, outcome, ip, user_agent, details) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                )
-                .bind(ts(e.at))
-                .bind(e.actor.as_deref())
-                .bind(e.subject_id.as_ref().map(UserId::as_str))
-                .bind(e.subject.as_deref())
-                .bind(e.action.as_str())
-                .bind(e.outcome.as_str())
-                .bind(e.ip.as_deref())
-                .bind(e.user_agent.as_deref())
-                .bind(e.details.to_string())
-                .execute($executor)
-                .await
-                .map_err(backend_error)
-            }};
-        }
+        use crate::sql::{backend_error, conflict_or_backend};
+        use statements::{insert_audit, insert_session, rotate_session};
 
         #[async_trait]
         impl Store for $store {
@@ -105,7 +74,7 @@ macro_rules! sql_store {
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| conflict_or_backend(e, "email"))?;
-                insert_audit!(&mut *tx, audit)?;
+                insert_audit(&mut *tx, audit).await?;
                 tx.commit().await.map_err(backend_error)
             }
 
@@ -165,7 +134,7 @@ macro_rules! sql_store {
                 for (id, email, claims_of) in accounts {
                     let id = UserId::from_stored(id);
                     let event = audit.clone().subject(Some(&id), email.as_str()).detail("claims", claims_of);
-                    insert_audit!(&mut *tx, &event)?;
+                    insert_audit(&mut *tx, &event).await?;
                     removed.push(RemovedAccount { id, email });
                 }
                 tx.commit().await.map_err(backend_error)?;
@@ -366,7 +335,7 @@ macro_rules! sql_store {
                     tx.rollback().await.map_err(backend_error)?;
                     return Ok(false);
                 }
-                insert_audit!(&mut *tx, audit)?;
+                insert_audit(&mut *tx, audit).await?;
                 tx.commit().await.map_err(backend_error)?;
                 Ok(true)
             }
@@ -462,7 +431,7 @@ macro_rules! sql_store {
                 let row: rows::UserRow = sqlx::query_as(&sql).bind(user_id.as_str()).fetch_one(&mut *tx).await.map_err(backend_error)?;
                 let user = rows::user(row)?;
                 audit = audit.actor(user.email.as_str()).subject(Some(&user.id), user.email.as_str()).detail("sessions_ended", ended);
-                insert_audit!(&mut *tx, &audit)?;
+                insert_audit(&mut *tx, &audit).await?;
                 tx.commit().await.map_err(backend_error)?;
                 Ok(Some(user))
             }
@@ -605,7 +574,7 @@ macro_rules! sql_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(backend_error)?;
-                insert_audit!(&mut *tx, &c.audit)?;
+                insert_audit(&mut *tx, &c.audit).await?;
                 tx.commit().await.map_err(backend_error)?;
                 Ok(CompletionOutcome::Completed)
             }
@@ -708,7 +677,7 @@ macro_rules! sql_store {
                     tx.rollback().await.map_err(backend_error)?;
                     return Ok(false);
                 }
-                insert_audit!(&mut *tx, audit)?;
+                insert_audit(&mut *tx, audit).await?;
                 tx.commit().await.map_err(backend_error)?;
                 Ok(true)
             }
@@ -749,7 +718,7 @@ macro_rules! sql_store {
                         .await
                         .map_err(backend_error)?;
                 }
-                insert_audit!(&mut *tx, audit)?;
+                insert_audit(&mut *tx, audit).await?;
                 let sql = format!("SELECT {} FROM mfa_throttles WHERE user_id = $1", rows::SECOND_FACTOR_THROTTLE_COLUMNS);
                 let row: Option<rows::SecondFactorThrottleRow> =
                     sqlx::query_as(&sql)
@@ -882,7 +851,7 @@ macro_rules! sql_store {
                     .map_err(backend_error)?
                     .rows_affected();
                 let audit = audit.clone().detail("sessions_ended", ended);
-                insert_audit!(&mut *tx, &audit)?;
+                insert_audit(&mut *tx, &audit).await?;
                 tx.commit().await.map_err(backend_error)?;
                 Ok(ended)
             }
@@ -949,7 +918,7 @@ macro_rules! sql_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(backend_error)?;
-                insert_audit!(&mut *tx, audit)?;
+                insert_audit(&mut *tx, audit).await?;
                 tx.commit().await.map_err(backend_error)?;
                 Ok(true)
             }
@@ -962,7 +931,7 @@ macro_rules! sql_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(backend_error)?;
-                insert_audit!(&mut *tx, audit)?;
+                insert_audit(&mut *tx, audit).await?;
                 tx.commit().await.map_err(backend_error)
             }
 
@@ -988,7 +957,7 @@ macro_rules! sql_store {
                     .map_err(backend_error)?
                     .rows_affected();
                 let audit = audit.clone().detail("sessions_ended", ended);
-                insert_audit!(&mut *tx, &audit)?;
+                insert_audit(&mut *tx, &audit).await?;
                 tx.commit().await.map_err(backend_error)?;
                 Ok(ended)
             }
@@ -996,12 +965,12 @@ macro_rules! sql_store {
             async fn unlock_second_factor(&self, user: &UserId, audit: &AuditEvent) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(backend_error)?;
                 sqlx::query("DELETE FROM mfa_throttles WHERE user_id = $1").bind(user.as_str()).execute(&mut *tx).await.map_err(backend_error)?;
-                insert_audit!(&mut *tx, audit)?;
+                insert_audit(&mut *tx, audit).await?;
                 tx.commit().await.map_err(backend_error)
             }
 
             async fn append_audit(&self, event: &AuditEvent) -> StoreResult<()> {
-                insert_audit!(&self.writer, event)?;
+                insert_audit(&self.writer, event).await?;
                 Ok(())
             }
 
@@ -1111,61 +1080,6 @@ macro_rules! sql_store {
                 from_ip_last_hour: if ip.is_some() { count(per_ip.0) } else { 0 },
                 oldest_from_ip_last_hour: if ip.is_some() { at(per_ip.1)? } else { None },
             })
-        }
-
-        /// Session rotation as one UPDATE of the row, primary key included, instead of a DELETE
-        /// and an INSERT: one statement and one index update fewer in the hot write transaction.
-        /// The old id stops resolving all the same. `false` when the old row is gone (ended
-        /// meanwhile): the caller decides whether that ends the sign-in.
-        async fn rotate_session(
-            tx: &mut sqlx::Transaction<'static, $db>,
-            old: &SessionIdHash,
-            s: &Session,
-        ) -> StoreResult<bool> {
-            let updated = sqlx::query(
-                "UPDATE sessions SET id_hash = $1, user_id = $2, auth_level = $3, csrf_token = $4, created_at = $5, \
-                 last_seen_at = $6, mfa_verified_at = $7, ip = $8, user_agent = $9, replaced_id_hash = $10 \
-                 WHERE id_hash = $10",
-            )
-            .bind(s.id.as_str())
-            .bind(s.user_id.as_str())
-            .bind(s.auth_level.as_str())
-            .bind(s.csrf_token.as_str())
-            .bind(ts(s.created_at))
-            .bind(ts(s.last_seen_at))
-            .bind(s.mfa_verified_at.map(ts))
-            .bind(s.ip.as_deref())
-            .bind(s.user_agent.as_deref())
-            .bind(old.as_str())
-            .execute(&mut **tx)
-            .await
-            .map_err(|e| conflict_or_backend(e, "session"))?
-            .rows_affected();
-            Ok(updated == 1)
-        }
-
-        async fn insert_session<'e, E>(executor: E, s: &Session) -> StoreResult<()>
-        where
-            E: sqlx::Executor<'e, Database = $db>,
-        {
-            let sql = format!(
-                "INSERT INTO sessions ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                rows::SESSION_COLUMNS
-            );
-            sqlx::query(&sql)
-                .bind(s.id.as_str())
-                .bind(s.user_id.as_str())
-                .bind(s.auth_level.as_str())
-                .bind(s.csrf_token.as_str())
-                .bind(ts(s.created_at))
-                .bind(ts(s.last_seen_at))
-                .bind(s.mfa_verified_at.map(ts))
-                .bind(s.ip.as_deref())
-                .bind(s.user_agent.as_deref())
-                .execute(executor)
-                .await
-                .map_err(|e| conflict_or_backend(e, "session"))?;
-            Ok(())
         }
     };
 }
