@@ -182,10 +182,10 @@ macro_rules! claim_store {
             use time::OffsetDateTime;
 
             use super::$store;
-            use super::statements::insert_audit;
+            use super::statements::{commit_audited, commit_audited_if_one, insert_audit};
             use crate::claims::{self as q, ATTACHMENT_COLUMNS, CLAIM_SELECT, ITEM_COLUMNS};
             use crate::rows::ts;
-            use crate::sql::{backend_error, conflict_or_backend};
+            use crate::sql::{backend_error, conflict_or_backend, roll_back};
 
             async fn history<'e, E>(executor: E, claim: &ClaimId, c: &StatusChange) -> StoreResult<()>
             where
@@ -207,18 +207,24 @@ macro_rules! claim_store {
                 Ok(())
             }
 
-            /// The compare-and-set on the claim row: `true` when it is still a draft.
-            async fn lock_draft<'e, E>(executor: E, claim: &ClaimId, at: OffsetDateTime) -> StoreResult<bool>
-            where
-                E: sqlx::Executor<'e, Database = $db>,
-            {
+            /// A write transaction past the compare-and-set on the claim row (see the module
+            /// comment), or `None`, rolled back, when the claim is no longer a draft.
+            async fn begin_on_draft(
+                store: &$store,
+                claim: &ClaimId,
+                at: OffsetDateTime,
+            ) -> StoreResult<Option<sqlx::Transaction<'static, $db>>> {
+                let mut tx = store.begin_write().await.map_err(backend_error)?;
                 let done = sqlx::query("UPDATE claims SET updated_at = $1 WHERE id = $2 AND status = 'draft'")
                     .bind(ts(at))
                     .bind(claim.as_str())
-                    .execute(executor)
+                    .execute(&mut *tx)
                     .await
                     .map_err(backend_error)?;
-                Ok(done.rows_affected() == 1)
+                if done.rows_affected() != 1 {
+                    return roll_back(tx, None).await;
+                }
+                Ok(Some(tx))
             }
 
             #[async_trait]
@@ -270,8 +276,7 @@ macro_rules! claim_store {
                         message: String::new(),
                     };
                     history(&mut *tx, &c.id, &first).await?;
-                    insert_audit(&mut *tx, event).await?;
-                    tx.commit().await.map_err(backend_error)
+                    commit_audited(tx, event).await
                 }
 
                 async fn claim(&self, id: &ClaimId) -> StoreResult<Option<ClaimSummary>> {
@@ -323,11 +328,9 @@ macro_rules! claim_store {
                     at: OffsetDateTime,
                     event: &AuditEvent,
                 ) -> StoreResult<bool> {
-                    let mut tx = self.begin_write().await.map_err(backend_error)?;
-                    if !lock_draft(&mut *tx, claim, at).await? {
-                        tx.rollback().await.map_err(backend_error)?;
+                    let Some(mut tx) = begin_on_draft(self, claim, at).await? else {
                         return Ok(false);
-                    }
+                    };
                     let last: i64 =
                         sqlx::query_scalar("SELECT CAST(COALESCE(MAX(seq_no), 0) AS BIGINT) FROM claim_items WHERE claim_id = $1")
                             .bind(claim.as_str())
@@ -360,8 +363,7 @@ macro_rules! claim_store {
                             .await
                             .map_err(|e| conflict_or_backend(e, "item"))?;
                     }
-                    insert_audit(&mut *tx, event).await?;
-                    tx.commit().await.map_err(backend_error)?;
+                    commit_audited(tx, event).await?;
                     Ok(true)
                 }
 
@@ -373,11 +375,9 @@ macro_rules! claim_store {
                     at: OffsetDateTime,
                     event: &AuditEvent,
                 ) -> StoreResult<bool> {
-                    let mut tx = self.begin_write().await.map_err(backend_error)?;
-                    if !lock_draft(&mut *tx, claim, at).await? {
-                        tx.rollback().await.map_err(backend_error)?;
+                    let Some(mut tx) = begin_on_draft(self, claim, at).await? else {
                         return Ok(false);
-                    }
+                    };
                     let done = sqlx::query(
                         "UPDATE claim_items SET description = $1, brand = $2, model = $3, quantity = $4, age_years = $5, \
                          age_months = $6, item_condition = $7, cost_cents = $8, business_use = $9, room = $10, \
@@ -401,13 +401,7 @@ macro_rules! claim_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(backend_error)?;
-                    if done.rows_affected() != 1 {
-                        tx.rollback().await.map_err(backend_error)?;
-                        return Ok(false);
-                    }
-                    insert_audit(&mut *tx, event).await?;
-                    tx.commit().await.map_err(backend_error)?;
-                    Ok(true)
+                    commit_audited_if_one(tx, done.rows_affected(), event).await
                 }
 
                 async fn delete_item(
@@ -417,24 +411,16 @@ macro_rules! claim_store {
                     at: OffsetDateTime,
                     event: &AuditEvent,
                 ) -> StoreResult<bool> {
-                    let mut tx = self.begin_write().await.map_err(backend_error)?;
-                    if !lock_draft(&mut *tx, claim, at).await? {
-                        tx.rollback().await.map_err(backend_error)?;
+                    let Some(mut tx) = begin_on_draft(self, claim, at).await? else {
                         return Ok(false);
-                    }
+                    };
                     let done = sqlx::query("DELETE FROM claim_items WHERE id = $1 AND claim_id = $2")
                         .bind(item.as_str())
                         .bind(claim.as_str())
                         .execute(&mut *tx)
                         .await
                         .map_err(backend_error)?;
-                    if done.rows_affected() != 1 {
-                        tx.rollback().await.map_err(backend_error)?;
-                        return Ok(false);
-                    }
-                    insert_audit(&mut *tx, event).await?;
-                    tx.commit().await.map_err(backend_error)?;
-                    Ok(true)
+                    commit_audited_if_one(tx, done.rows_affected(), event).await
                 }
 
                 async fn set_item_comment(
@@ -456,13 +442,7 @@ macro_rules! claim_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(backend_error)?;
-                    if done.rows_affected() != 1 {
-                        tx.rollback().await.map_err(backend_error)?;
-                        return Ok(false);
-                    }
-                    insert_audit(&mut *tx, event).await?;
-                    tx.commit().await.map_err(backend_error)?;
-                    Ok(true)
+                    commit_audited_if_one(tx, done.rows_affected(), event).await
                 }
 
                 async fn change_status(
@@ -483,12 +463,10 @@ macro_rules! claim_store {
                     b.push(")");
                     let done = b.build().execute(&mut *tx).await.map_err(backend_error)?;
                     if done.rows_affected() != 1 {
-                        tx.rollback().await.map_err(backend_error)?;
-                        return Ok(false);
+                        return roll_back(tx, false).await;
                     }
                     history(&mut *tx, claim, change).await?;
-                    insert_audit(&mut *tx, event).await?;
-                    tx.commit().await.map_err(backend_error)?;
+                    commit_audited(tx, event).await?;
                     Ok(true)
                 }
 
@@ -534,11 +512,9 @@ macro_rules! claim_store {
                     max_claim_bytes: i64,
                     event: &AuditEvent,
                 ) -> StoreResult<bool> {
-                    let mut tx = self.begin_write().await.map_err(backend_error)?;
-                    if !lock_draft(&mut *tx, &a.claim_id, a.created_at).await? {
-                        tx.rollback().await.map_err(backend_error)?;
+                    let Some(mut tx) = begin_on_draft(self, &a.claim_id, a.created_at).await? else {
                         return Ok(false);
-                    }
+                    };
                     // The claim row is locked now, so these counts cannot race another upload.
                     let (items, attached, claim_bytes): (i64, i64, i64) = sqlx::query_as(
                         "SELECT (SELECT COUNT(*) FROM claim_items WHERE id = $1 AND claim_id = $2), \
@@ -554,8 +530,7 @@ macro_rules! claim_store {
                         || usize::try_from(attached).unwrap_or(usize::MAX) >= max_per_item
                         || claim_bytes.saturating_add(a.size_bytes) > max_claim_bytes
                     {
-                        tx.rollback().await.map_err(backend_error)?;
-                        return Ok(false);
+                        return roll_back(tx, false).await;
                     }
                     let sql = format!(
                         "INSERT INTO claim_attachments ({ATTACHMENT_COLUMNS}, seq_no) VALUES \
@@ -576,8 +551,7 @@ macro_rules! claim_store {
                         .execute(&mut *tx)
                         .await
                         .map_err(|e| conflict_or_backend(e, "attachment"))?;
-                    insert_audit(&mut *tx, event).await?;
-                    tx.commit().await.map_err(backend_error)?;
+                    commit_audited(tx, event).await?;
                     Ok(true)
                 }
 
@@ -588,24 +562,16 @@ macro_rules! claim_store {
                     at: OffsetDateTime,
                     event: &AuditEvent,
                 ) -> StoreResult<bool> {
-                    let mut tx = self.begin_write().await.map_err(backend_error)?;
-                    if !lock_draft(&mut *tx, claim, at).await? {
-                        tx.rollback().await.map_err(backend_error)?;
+                    let Some(mut tx) = begin_on_draft(self, claim, at).await? else {
                         return Ok(false);
-                    }
+                    };
                     let done = sqlx::query("DELETE FROM claim_attachments WHERE id = $1 AND claim_id = $2")
                         .bind(attachment.as_str())
                         .bind(claim.as_str())
                         .execute(&mut *tx)
                         .await
                         .map_err(backend_error)?;
-                    if done.rows_affected() != 1 {
-                        tx.rollback().await.map_err(backend_error)?;
-                        return Ok(false);
-                    }
-                    insert_audit(&mut *tx, event).await?;
-                    tx.commit().await.map_err(backend_error)?;
-                    Ok(true)
+                    commit_audited_if_one(tx, done.rows_affected(), event).await
                 }
             }
         }

@@ -26,8 +26,8 @@ macro_rules! sql_store {
         use time::OffsetDateTime;
 
         use crate::rows::{self, ts};
-        use crate::sql::{backend_error, conflict_or_backend};
-        use statements::{insert_audit, insert_session, rotate_session};
+        use crate::sql::{backend_error, conflict_or_backend, roll_back};
+        use statements::{commit_audited, insert_audit, insert_session, rotate_session};
 
         #[async_trait]
         impl Store for $store {
@@ -74,8 +74,7 @@ macro_rules! sql_store {
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| conflict_or_backend(e, "email"))?;
-                insert_audit(&mut *tx, audit).await?;
-                tx.commit().await.map_err(backend_error)
+                commit_audited(tx, audit).await
             }
 
             async fn user_by_email(&self, email: &Email) -> StoreResult<Option<User>> {
@@ -114,8 +113,7 @@ macro_rules! sql_store {
                 .await
                 .map_err(backend_error)?;
                 if accounts.is_empty() {
-                    tx.rollback().await.map_err(backend_error)?;
-                    return Ok(DemoRemoval::default());
+                    return roll_back(tx, DemoRemoval::default()).await;
                 }
                 let sql = format!(
                     "SELECT {} FROM claim_attachments WHERE claim_id IN ({DEMO_CLAIMS})",
@@ -332,11 +330,9 @@ macro_rules! sql_store {
                 .rows_affected()
                     == 1;
                 if !won {
-                    tx.rollback().await.map_err(backend_error)?;
-                    return Ok(false);
+                    return roll_back(tx, false).await;
                 }
-                insert_audit(&mut *tx, audit).await?;
-                tx.commit().await.map_err(backend_error)?;
+                commit_audited(tx, audit).await?;
                 Ok(true)
             }
 
@@ -405,8 +401,7 @@ macro_rules! sql_store {
                 .await
                 .map_err(backend_error)?;
                 let Some(user_id) = user_id else {
-                    tx.rollback().await.map_err(backend_error)?;
-                    return Ok(None);
+                    return roll_back(tx, None).await;
                 };
                 sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
                     .bind(new_hash.0.as_str())
@@ -431,8 +426,7 @@ macro_rules! sql_store {
                 let row: rows::UserRow = sqlx::query_as(&sql).bind(user_id.as_str()).fetch_one(&mut *tx).await.map_err(backend_error)?;
                 let user = rows::user(row)?;
                 audit = audit.actor(user.email.as_str()).subject(Some(&user.id), user.email.as_str()).detail("sessions_ended", ended);
-                insert_audit(&mut *tx, &audit).await?;
-                tx.commit().await.map_err(backend_error)?;
+                commit_audited(tx, &audit).await?;
                 Ok(Some(user))
             }
 
@@ -532,8 +526,7 @@ macro_rules! sql_store {
                     }
                 };
                 if !won {
-                    tx.rollback().await.map_err(backend_error)?;
-                    return Ok(CompletionOutcome::ProofTaken);
+                    return roll_back(tx, CompletionOutcome::ProofTaken).await;
                 }
                 // The pause and the lock are checked again here, under the row's lock: a right
                 // code still in flight when the account was paused or locked does not win. The
@@ -557,15 +550,13 @@ macro_rules! sql_store {
                         .await
                         .map_err(backend_error)?;
                     if throttled.is_some() {
-                        tx.rollback().await.map_err(backend_error)?;
-                        return Ok(CompletionOutcome::Throttled);
+                        return roll_back(tx, CompletionOutcome::Throttled).await;
                     }
                 }
                 // A sign-out, "end sessions", MFA reset or password reset that deleted the
                 // session first ends this sign-in: nothing is revived.
                 if !rotate_session(&mut tx, &c.old_session, &c.new_session).await? {
-                    tx.rollback().await.map_err(backend_error)?;
-                    return Ok(CompletionOutcome::SessionEnded);
+                    return roll_back(tx, CompletionOutcome::SessionEnded).await;
                 }
                 sqlx::query("UPDATE users SET mfa_preferred = $1, mfa_deadline = NULL, last_login_at = $3 WHERE id = $2")
                     .bind(c.method.as_str())
@@ -574,8 +565,7 @@ macro_rules! sql_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(backend_error)?;
-                insert_audit(&mut *tx, &c.audit).await?;
-                tx.commit().await.map_err(backend_error)?;
+                commit_audited(tx, &c.audit).await?;
                 Ok(CompletionOutcome::Completed)
             }
 
@@ -674,11 +664,9 @@ macro_rules! sql_store {
                 .rows_affected()
                     == 1;
                 if !won {
-                    tx.rollback().await.map_err(backend_error)?;
-                    return Ok(false);
+                    return roll_back(tx, false).await;
                 }
-                insert_audit(&mut *tx, audit).await?;
-                tx.commit().await.map_err(backend_error)?;
+                commit_audited(tx, audit).await?;
                 Ok(true)
             }
 
@@ -744,8 +732,7 @@ macro_rules! sql_store {
                 }
                 let history = send_history(&mut *tx, user, phone_key, ip, now).await?;
                 if let Err(refused) = rule(&history, now) {
-                    tx.rollback().await.map_err(backend_error)?;
-                    return Ok(Err(refused));
+                    return roll_back(tx, Err(refused)).await;
                 }
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO sms_sends (user_id, phone_key, ip, sent_at) VALUES ($1, $2, $3, $4) RETURNING seq",
@@ -851,8 +838,7 @@ macro_rules! sql_store {
                     .map_err(backend_error)?
                     .rows_affected();
                 let audit = audit.clone().detail("sessions_ended", ended);
-                insert_audit(&mut *tx, &audit).await?;
-                tx.commit().await.map_err(backend_error)?;
+                commit_audited(tx, &audit).await?;
                 Ok(ended)
             }
 
@@ -909,8 +895,7 @@ macro_rules! sql_store {
                 .map_err(backend_error)?
                 .rows_affected();
                 if removed == 0 {
-                    tx.rollback().await.map_err(backend_error)?;
-                    return Ok(false);
+                    return roll_back(tx, false).await;
                 }
                 sqlx::query("UPDATE users SET mfa_preferred = NULL WHERE id = $1 AND mfa_preferred = $2")
                     .bind(user.as_str())
@@ -918,8 +903,7 @@ macro_rules! sql_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(backend_error)?;
-                insert_audit(&mut *tx, audit).await?;
-                tx.commit().await.map_err(backend_error)?;
+                commit_audited(tx, audit).await?;
                 Ok(true)
             }
 
@@ -931,8 +915,7 @@ macro_rules! sql_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(backend_error)?;
-                insert_audit(&mut *tx, audit).await?;
-                tx.commit().await.map_err(backend_error)
+                commit_audited(tx, audit).await
             }
 
             async fn reset_mfa(&self, user: &UserId, deadline: time::Date, audit: &AuditEvent) -> StoreResult<u64> {
@@ -957,16 +940,14 @@ macro_rules! sql_store {
                     .map_err(backend_error)?
                     .rows_affected();
                 let audit = audit.clone().detail("sessions_ended", ended);
-                insert_audit(&mut *tx, &audit).await?;
-                tx.commit().await.map_err(backend_error)?;
+                commit_audited(tx, &audit).await?;
                 Ok(ended)
             }
 
             async fn unlock_second_factor(&self, user: &UserId, audit: &AuditEvent) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(backend_error)?;
                 sqlx::query("DELETE FROM mfa_throttles WHERE user_id = $1").bind(user.as_str()).execute(&mut *tx).await.map_err(backend_error)?;
-                insert_audit(&mut *tx, audit).await?;
-                tx.commit().await.map_err(backend_error)
+                commit_audited(tx, audit).await
             }
 
             async fn append_audit(&self, event: &AuditEvent) -> StoreResult<()> {

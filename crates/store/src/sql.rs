@@ -6,7 +6,7 @@
 //! database would need a trait bound for every type it binds. Each adapter expands it once,
 //! beside `sql_store!` and `claim_store!`, which call into the module it defines.
 
-use portal_core::store::StoreError;
+use portal_core::store::{StoreError, StoreResult};
 
 pub(crate) fn backend_error(e: sqlx::Error) -> StoreError {
     StoreError::Backend(Box::new(e))
@@ -21,6 +21,12 @@ pub(crate) fn conflict_or_backend(e: sqlx::Error, what: &'static str) -> StoreEr
     }
 }
 
+/// Ends a write transaction that found nothing to change; `outcome` is what the caller reports.
+pub(crate) async fn roll_back<DB: sqlx::Database, T>(tx: sqlx::Transaction<'_, DB>, outcome: T) -> StoreResult<T> {
+    tx.rollback().await.map_err(backend_error)?;
+    Ok(outcome)
+}
+
 /// Defines `mod statements` for the backend `$db` in the adapter that expands it.
 macro_rules! statements {
     ($db:ty) => {
@@ -31,7 +37,7 @@ macro_rules! statements {
             use portal_core::user::UserId;
 
             use crate::rows::{self, ts};
-            use crate::sql::{backend_error, conflict_or_backend};
+            use crate::sql::{backend_error, conflict_or_backend, roll_back};
 
             /// The audit row written in the same transaction as the change it records.
             pub(super) async fn insert_audit<'e, E>(executor: E, e: &AuditEvent) -> StoreResult<()>
@@ -55,6 +61,29 @@ macro_rules! statements {
                 .await
                 .map_err(backend_error)?;
                 Ok(())
+            }
+
+            /// Writes the audit row and commits: a change and its record land together or not at all.
+            pub(super) async fn commit_audited(
+                mut tx: sqlx::Transaction<'static, $db>,
+                event: &AuditEvent,
+            ) -> StoreResult<()> {
+                insert_audit(&mut *tx, event).await?;
+                tx.commit().await.map_err(backend_error)
+            }
+
+            /// `commit_audited` when the change touched exactly the one row it aimed at, `true`;
+            /// otherwise (the row is gone or changed meanwhile) a rollback, `false`.
+            pub(super) async fn commit_audited_if_one(
+                tx: sqlx::Transaction<'static, $db>,
+                rows_affected: u64,
+                event: &AuditEvent,
+            ) -> StoreResult<bool> {
+                if rows_affected != 1 {
+                    return roll_back(tx, false).await;
+                }
+                commit_audited(tx, event).await?;
+                Ok(true)
             }
 
             pub(super) async fn insert_session<'e, E>(executor: E, s: &Session) -> StoreResult<()>
