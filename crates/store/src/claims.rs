@@ -1,171 +1,8 @@
-//! The inventory's queries (`ClaimStore`), written once for both backends like `shared.rs`.
+//! The inventory's queries (`ClaimStore`), written once for both backends like `shared.rs`; its
+//! rows are read in `rows.rs`.
 //! Every write that must not land in a submitted inventory first moves the claim row's
 //! `updated_at` with `status = 'draft'` in its WHERE clause: that takes the row lock
 //! (PostgreSQL) or the write lock (SQLite) and is the compare-and-set against a racing submit.
-
-use portal_core::inventory::{
-    Attachment, AttachmentId, AttachmentKind, Claim, ClaimId, ClaimStatus, ClaimSummary, Condition, Item, ItemFields,
-    ItemId, StatusChange,
-};
-use portal_core::store::StoreError;
-use portal_core::user::UserId;
-
-use crate::rows::from_ts;
-
-pub(crate) const CLAIM_SELECT: &str = "SELECT c.id, c.claim_number, c.loss_date, c.loss_address, c.status, \
-     c.policyholder_id, c.adjuster_id, c.created_at, c.updated_at, p.name AS policyholder_name, \
-     p.email AS policyholder_email, a.name AS adjuster_name, \
-     (SELECT COUNT(*) FROM claim_items i WHERE i.claim_id = c.id) AS item_count, \
-     (SELECT CAST(COALESCE(SUM(i.quantity * i.cost_cents), 0) AS BIGINT) FROM claim_items i WHERE i.claim_id = c.id) AS total_cents \
-     FROM claims c JOIN users p ON p.id = c.policyholder_id JOIN users a ON a.id = c.adjuster_id";
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct ClaimRow {
-    id: String,
-    claim_number: String,
-    loss_date: String,
-    loss_address: String,
-    status: String,
-    policyholder_id: String,
-    adjuster_id: String,
-    created_at: i64,
-    updated_at: i64,
-    policyholder_name: String,
-    policyholder_email: String,
-    adjuster_name: String,
-    item_count: i64,
-    total_cents: i64,
-}
-
-const DATE_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day]");
-
-fn status(text: &str) -> Result<ClaimStatus, StoreError> {
-    ClaimStatus::parse(text).ok_or_else(|| StoreError::Corrupt(format!("claim status {text:?}")))
-}
-
-pub(crate) fn claim(row: ClaimRow) -> Result<ClaimSummary, StoreError> {
-    Ok(ClaimSummary {
-        claim: Claim {
-            id: ClaimId::from_stored(row.id),
-            claim_number: row.claim_number,
-            loss_date: time::Date::parse(&row.loss_date, DATE_FORMAT)
-                .map_err(|e| StoreError::Corrupt(format!("loss date {:?}: {e}", row.loss_date)))?,
-            loss_address: row.loss_address,
-            status: status(&row.status)?,
-            policyholder_id: UserId::from_stored(row.policyholder_id),
-            adjuster_id: UserId::from_stored(row.adjuster_id),
-            created_at: from_ts(row.created_at)?,
-            updated_at: from_ts(row.updated_at)?,
-        },
-        policyholder_name: row.policyholder_name,
-        policyholder_email: row.policyholder_email,
-        adjuster_name: row.adjuster_name,
-        item_count: row.item_count,
-        total_cents: row.total_cents,
-    })
-}
-
-pub(crate) fn date_text(d: time::Date) -> String {
-    d.format(DATE_FORMAT).unwrap_or_default()
-}
-
-pub(crate) const ITEM_COLUMNS: &str = "id, claim_id, seq_no, description, brand, model, quantity, age_years, age_months, \
-     item_condition, cost_cents, business_use, room, category, notes, adjuster_comment, created_at, updated_at";
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct ItemRow {
-    id: String,
-    claim_id: String,
-    seq_no: i64,
-    description: String,
-    brand: String,
-    model: String,
-    quantity: i64,
-    age_years: i64,
-    age_months: i64,
-    item_condition: String,
-    cost_cents: i64,
-    business_use: i64,
-    room: String,
-    category: String,
-    notes: String,
-    adjuster_comment: String,
-    created_at: i64,
-    updated_at: i64,
-}
-
-pub(crate) fn item(row: ItemRow) -> Result<Item, StoreError> {
-    Ok(Item {
-        id: ItemId::from_stored(row.id),
-        claim_id: ClaimId::from_stored(row.claim_id),
-        seq_no: row.seq_no,
-        fields: ItemFields {
-            description: row.description,
-            brand: row.brand,
-            model: row.model,
-            quantity: row.quantity,
-            age_years: row.age_years,
-            age_months: row.age_months,
-            condition: Condition::parse(&row.item_condition)
-                .ok_or_else(|| StoreError::Corrupt(format!("condition {:?}", row.item_condition)))?,
-            replacement_cost_cents: row.cost_cents,
-            business_use: row.business_use != 0,
-            room: row.room,
-            category: row.category,
-            notes: row.notes,
-        },
-        adjuster_comment: row.adjuster_comment,
-        created_at: from_ts(row.created_at)?,
-        updated_at: from_ts(row.updated_at)?,
-    })
-}
-
-pub(crate) const ATTACHMENT_COLUMNS: &str =
-    "id, claim_id, item_id, kind, file_name, size_bytes, sha256, has_thumbnail, uploaded_by, created_at";
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct AttachmentRow {
-    id: String,
-    claim_id: String,
-    item_id: String,
-    kind: String,
-    file_name: String,
-    size_bytes: i64,
-    sha256: String,
-    has_thumbnail: i64,
-    uploaded_by: String,
-    created_at: i64,
-}
-
-pub(crate) fn attachment(row: AttachmentRow) -> Result<Attachment, StoreError> {
-    Ok(Attachment {
-        id: AttachmentId::from_stored(row.id),
-        claim_id: ClaimId::from_stored(row.claim_id),
-        item_id: ItemId::from_stored(row.item_id),
-        kind: AttachmentKind::parse(&row.kind)
-            .ok_or_else(|| StoreError::Corrupt(format!("attachment kind {:?}", row.kind)))?,
-        file_name: row.file_name,
-        size_bytes: row.size_bytes,
-        sha256: row.sha256,
-        has_thumbnail: row.has_thumbnail != 0,
-        uploaded_by: UserId::from_stored(row.uploaded_by),
-        created_at: from_ts(row.created_at)?,
-    })
-}
-
-pub(crate) type HistoryRow = (i64, Option<String>, String, String, String);
-
-pub(crate) fn history(row: HistoryRow) -> Result<StatusChange, StoreError> {
-    let (at, from, to, actor, message) = row;
-    Ok(StatusChange {
-        at: from_ts(at)?,
-        from: from.as_deref().map(status).transpose()?,
-        to: status(&to)?,
-        actor,
-        message,
-    })
-}
 
 macro_rules! claim_store {
     ($store:ident, $db:ty) => {
@@ -183,7 +20,7 @@ macro_rules! claim_store {
 
             use super::$store;
             use super::statements::{commit_audited, commit_audited_if_one, insert_audit};
-            use crate::claims::{self as q, ATTACHMENT_COLUMNS, CLAIM_SELECT, ITEM_COLUMNS};
+            use crate::rows::{self, ATTACHMENT_COLUMNS, CLAIM_SELECT, ITEM_COLUMNS};
             use crate::rows::ts;
             use crate::sql::{backend_error, conflict_or_backend, roll_back};
 
@@ -258,7 +95,7 @@ macro_rules! claim_store {
                     )
                     .bind(c.id.as_str())
                     .bind(c.claim_number.as_str())
-                    .bind(q::date_text(c.loss_date))
+                    .bind(rows::date_text(c.loss_date))
                     .bind(c.loss_address.as_str())
                     .bind(c.status.as_str())
                     .bind(c.policyholder_id.as_str())
@@ -281,9 +118,9 @@ macro_rules! claim_store {
 
                 async fn claim(&self, id: &ClaimId) -> StoreResult<Option<ClaimSummary>> {
                     let sql = format!("{CLAIM_SELECT} WHERE c.id = $1");
-                    let row: Option<q::ClaimRow> =
+                    let row: Option<rows::ClaimRow> =
                         sqlx::query_as(&sql).bind(id.as_str()).fetch_optional(&self.pool).await.map_err(backend_error)?;
-                    row.map(q::claim).transpose()
+                    row.map(rows::claim).transpose()
                 }
 
                 async fn claims(&self, filter: &ClaimFilter) -> StoreResult<Vec<ClaimSummary>> {
@@ -298,19 +135,19 @@ macro_rules! claim_store {
                         b.push(" AND c.status = ").push_bind(s.as_str());
                     }
                     b.push(" ORDER BY c.created_at DESC, c.claim_number");
-                    let rows: Vec<q::ClaimRow> = b.build_query_as().fetch_all(&self.pool).await.map_err(backend_error)?;
-                    rows.into_iter().map(q::claim).collect()
+                    let rows: Vec<rows::ClaimRow> = b.build_query_as().fetch_all(&self.pool).await.map_err(backend_error)?;
+                    rows.into_iter().map(rows::claim).collect()
                 }
 
                 async fn items(&self, claim: &ClaimId) -> StoreResult<Vec<Item>> {
                     let sql = format!("SELECT {ITEM_COLUMNS} FROM claim_items WHERE claim_id = $1 ORDER BY seq_no");
-                    let rows: Vec<q::ItemRow> =
+                    let rows: Vec<rows::ItemRow> =
                         sqlx::query_as(&sql).bind(claim.as_str()).fetch_all(&self.pool).await.map_err(backend_error)?;
-                    rows.into_iter().map(q::item).collect()
+                    rows.into_iter().map(rows::item).collect()
                 }
 
                 async fn status_history(&self, claim: &ClaimId) -> StoreResult<Vec<StatusChange>> {
-                    let rows: Vec<q::HistoryRow> = sqlx::query_as(
+                    let rows: Vec<rows::HistoryRow> = sqlx::query_as(
                         "SELECT at, from_status, to_status, actor, message FROM claim_status_history \
                          WHERE claim_id = $1 ORDER BY seq",
                     )
@@ -318,7 +155,7 @@ macro_rules! claim_store {
                     .fetch_all(&self.pool)
                     .await
                     .map_err(backend_error)?;
-                    rows.into_iter().map(q::history).collect()
+                    rows.into_iter().map(rows::history).collect()
                 }
 
                 async fn insert_items(
@@ -473,20 +310,20 @@ macro_rules! claim_store {
                 async fn attachments(&self, claim: &ClaimId) -> StoreResult<Vec<Attachment>> {
                     let sql =
                         format!("SELECT {ATTACHMENT_COLUMNS} FROM claim_attachments WHERE claim_id = $1 ORDER BY seq_no");
-                    let rows: Vec<q::AttachmentRow> =
+                    let rows: Vec<rows::AttachmentRow> =
                         sqlx::query_as(&sql).bind(claim.as_str()).fetch_all(&self.pool).await.map_err(backend_error)?;
-                    rows.into_iter().map(q::attachment).collect()
+                    rows.into_iter().map(rows::attachment).collect()
                 }
 
                 async fn attachment(&self, claim: &ClaimId, id: &AttachmentId) -> StoreResult<Option<Attachment>> {
                     let sql = format!("SELECT {ATTACHMENT_COLUMNS} FROM claim_attachments WHERE id = $1 AND claim_id = $2");
-                    let row: Option<q::AttachmentRow> = sqlx::query_as(&sql)
+                    let row: Option<rows::AttachmentRow> = sqlx::query_as(&sql)
                         .bind(id.as_str())
                         .bind(claim.as_str())
                         .fetch_optional(&self.pool)
                         .await
                         .map_err(backend_error)?;
-                    row.map(q::attachment).transpose()
+                    row.map(rows::attachment).transpose()
                 }
 
                 async fn existing_attachments(&self, ids: &[AttachmentId]) -> StoreResult<Vec<AttachmentId>> {

@@ -117,11 +117,11 @@ macro_rules! sql_store {
                 }
                 let sql = format!(
                     "SELECT {} FROM claim_attachments WHERE claim_id IN ({DEMO_CLAIMS})",
-                    crate::claims::ATTACHMENT_COLUMNS
+                    rows::ATTACHMENT_COLUMNS
                 );
-                let attachments: Vec<crate::claims::AttachmentRow> =
+                let attachments: Vec<rows::AttachmentRow> =
                     sqlx::query_as(&sql).fetch_all(&mut *tx).await.map_err(backend_error)?;
-                let attachments = attachments.into_iter().map(crate::claims::attachment).collect::<Result<Vec<_>, _>>()?;
+                let attachments = attachments.into_iter().map(rows::attachment).collect::<Result<Vec<_>, _>>()?;
                 let claims = sqlx::query(&format!("DELETE FROM claims WHERE id IN ({DEMO_CLAIMS})"))
                     .execute(&mut *tx)
                     .await
