@@ -27,7 +27,7 @@ macro_rules! sql_store {
 
         use crate::rows::{self, ts};
         use crate::sql::{backend_error, conflict_or_backend, roll_back};
-        use statements::{commit_audited, insert_audit, insert_session, rotate_session};
+        use statements::{commit_audited, commit_audited_if_one, insert_audit, insert_session, rotate_session};
 
         #[async_trait]
         impl Store for $store {
@@ -229,12 +229,7 @@ macro_rules! sql_store {
             }
 
             async fn delete_sessions_of(&self, user: &UserId) -> StoreResult<u64> {
-                let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                    .bind(user.as_str())
-                    .execute(&self.writer)
-                    .await
-                    .map_err(backend_error)?;
-                Ok(done.rows_affected())
+                delete_user_sessions(&self.writer, user.as_str()).await
             }
 
             async fn sessions_of(&self, user: &UserId) -> StoreResult<Vec<Session>> {
@@ -316,24 +311,7 @@ macro_rules! sql_store {
                 audited_before: OffsetDateTime,
                 audit: &AuditEvent,
             ) -> StoreResult<bool> {
-                let mut tx = self.begin_write().await.map_err(backend_error)?;
-                let won = sqlx::query(
-                    "UPDATE throttles SET refusal_audited_at = $1 \
-                     WHERE key = $2 AND (refusal_audited_at IS NULL OR refusal_audited_at <= $3)",
-                )
-                .bind(ts(now))
-                .bind(key)
-                .bind(ts(audited_before))
-                .execute(&mut *tx)
-                .await
-                .map_err(backend_error)?
-                .rows_affected()
-                    == 1;
-                if !won {
-                    return roll_back(tx, false).await;
-                }
-                commit_audited(tx, audit).await?;
-                Ok(true)
+                audit_refusal_once(self, "throttles", "key", key, now, audited_before, audit).await
             }
 
             async fn throttle_clear(&self, key: &str) -> StoreResult<()> {
@@ -416,12 +394,7 @@ macro_rules! sql_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(backend_error)?;
-                let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                    .bind(user_id.as_str())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend_error)?
-                    .rows_affected();
+                let ended = delete_user_sessions(&mut *tx, user_id.as_str()).await?;
                 let sql = format!("SELECT {} FROM users WHERE id = $1", rows::USER_COLUMNS);
                 let row: rows::UserRow = sqlx::query_as(&sql).bind(user_id.as_str()).fetch_one(&mut *tx).await.map_err(backend_error)?;
                 let user = rows::user(row)?;
@@ -455,12 +428,8 @@ macro_rules! sql_store {
                 let mut tx = self.begin_write().await.map_err(backend_error)?;
                 // The user's row first, as every per-user write that also touches factors,
                 // sessions or the throttle does (an MFA reset, a password reset, removing a
-                // method): one lock order, so these never deadlock with one another.
-                sqlx::query("UPDATE users SET mfa_preferred = mfa_preferred WHERE id = $1")
-                    .bind(user)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend_error)?;
+                // method; see `lock_user_row`).
+                lock_user_row(&mut *tx, user).await?;
                 let won = match &c.proof {
                     SecondFactorProof::ConfirmTotp { factor_id, step, created_after } => {
                         // A new authenticator replaces the old one (one confirmed factor per method).
@@ -601,9 +570,7 @@ macro_rules! sql_store {
                 if taken.is_some() {
                     return Ok(Ok(()));
                 }
-                let sql = format!("SELECT {} FROM mfa_throttles WHERE user_id = $1", rows::SECOND_FACTOR_THROTTLE_COLUMNS);
-                let row: Option<rows::SecondFactorThrottleRow> =
-                    sqlx::query_as(&sql).bind(user.as_str()).fetch_optional(&self.writer).await.map_err(backend_error)?;
+                let row = second_factor_throttle_row(&self.writer, user).await?;
                 Ok(Err(rows::second_factor_throttle(row)?))
             }
 
@@ -617,13 +584,7 @@ macro_rules! sql_store {
             }
 
             async fn second_factor_throttle(&self, user: &UserId) -> StoreResult<SecondFactorThrottle> {
-                let sql = format!("SELECT {} FROM mfa_throttles WHERE user_id = $1", rows::SECOND_FACTOR_THROTTLE_COLUMNS);
-                let row: Option<rows::SecondFactorThrottleRow> =
-                    sqlx::query_as(&sql)
-                        .bind(user.as_str())
-                        .fetch_optional(&self.pool)
-                        .await
-                        .map_err(backend_error)?;
+                let row = second_factor_throttle_row(&self.pool, user).await?;
                 rows::second_factor_throttle(row)
             }
 
@@ -650,24 +611,7 @@ macro_rules! sql_store {
                 audited_before: OffsetDateTime,
                 audit: &AuditEvent,
             ) -> StoreResult<bool> {
-                let mut tx = self.begin_write().await.map_err(backend_error)?;
-                let won = sqlx::query(
-                    "UPDATE mfa_throttles SET refusal_audited_at = $1 \
-                     WHERE user_id = $2 AND (refusal_audited_at IS NULL OR refusal_audited_at <= $3)",
-                )
-                .bind(ts(now))
-                .bind(user.as_str())
-                .bind(ts(audited_before))
-                .execute(&mut *tx)
-                .await
-                .map_err(backend_error)?
-                .rows_affected()
-                    == 1;
-                if !won {
-                    return roll_back(tx, false).await;
-                }
-                commit_audited(tx, audit).await?;
-                Ok(true)
+                audit_refusal_once(self, "mfa_throttles", "user_id", user.as_str(), now, audited_before, audit).await
             }
 
             async fn record_second_factor_failure(
@@ -707,13 +651,7 @@ macro_rules! sql_store {
                         .map_err(backend_error)?;
                 }
                 insert_audit(&mut *tx, audit).await?;
-                let sql = format!("SELECT {} FROM mfa_throttles WHERE user_id = $1", rows::SECOND_FACTOR_THROTTLE_COLUMNS);
-                let row: Option<rows::SecondFactorThrottleRow> =
-                    sqlx::query_as(&sql)
-                        .bind(user.as_str())
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(backend_error)?;
+                let row = second_factor_throttle_row(&mut *tx, user).await?;
                 tx.commit().await.map_err(backend_error)?;
                 rows::second_factor_throttle(row)
             }
@@ -831,12 +769,7 @@ macro_rules! sql_store {
 
             async fn end_sessions(&self, user: &UserId, audit: &AuditEvent) -> StoreResult<u64> {
                 let mut tx = self.begin_write().await.map_err(backend_error)?;
-                let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                    .bind(user.as_str())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend_error)?
-                    .rows_affected();
+                let ended = delete_user_sessions(&mut *tx, user.as_str()).await?;
                 let audit = audit.clone().detail("sessions_ended", ended);
                 commit_audited(tx, &audit).await?;
                 Ok(ended)
@@ -878,11 +811,7 @@ macro_rules! sql_store {
                 let mut tx = self.begin_write().await.map_err(backend_error)?;
                 // A write to the user's row first: it takes the row lock (PostgreSQL) or the
                 // database write lock (SQLite) before the "is another factor left?" check.
-                sqlx::query("UPDATE users SET mfa_preferred = mfa_preferred WHERE id = $1")
-                    .bind(user.as_str())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend_error)?;
+                lock_user_row(&mut *tx, user.as_str()).await?;
                 let removed = sqlx::query(
                     "DELETE FROM mfa_factors WHERE user_id = $1 AND method = $2 AND ($3 = 0 OR EXISTS \
                      (SELECT 1 FROM mfa_factors other WHERE other.user_id = $1 AND other.method <> $2 AND other.confirmed_at IS NOT NULL))",
@@ -933,12 +862,7 @@ macro_rules! sql_store {
                         .await
                         .map_err(backend_error)?;
                 }
-                let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                    .bind(user.as_str())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend_error)?
-                    .rows_affected();
+                let ended = delete_user_sessions(&mut *tx, user.as_str()).await?;
                 let audit = audit.clone().detail("sessions_ended", ended);
                 commit_audited(tx, &audit).await?;
                 Ok(ended)
@@ -979,6 +903,70 @@ macro_rules! sql_store {
                 let found: Vec<rows::AuditRow> = q.build_query_as().fetch_all(&self.pool).await.map_err(backend_error)?;
                 found.into_iter().map(rows::audit).collect()
             }
+        }
+
+        /// Takes the user's row lock (PostgreSQL) or the database write lock (SQLite) with a write
+        /// that changes nothing. Every per-user write that also touches factors, sessions or the
+        /// throttle takes it first: one lock order, so these never deadlock with one another.
+        async fn lock_user_row<'e, E>(executor: E, user: &str) -> StoreResult<()>
+        where
+            E: sqlx::Executor<'e, Database = $db>,
+        {
+            sqlx::query("UPDATE users SET mfa_preferred = mfa_preferred WHERE id = $1")
+                .bind(user)
+                .execute(executor)
+                .await
+                .map_err(backend_error)?;
+            Ok(())
+        }
+
+        async fn delete_user_sessions<'e, E>(executor: E, user: &str) -> StoreResult<u64>
+        where
+            E: sqlx::Executor<'e, Database = $db>,
+        {
+            let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user)
+                .execute(executor)
+                .await
+                .map_err(backend_error)?;
+            Ok(done.rows_affected())
+        }
+
+        async fn second_factor_throttle_row<'e, E>(
+            executor: E,
+            user: &UserId,
+        ) -> StoreResult<Option<rows::SecondFactorThrottleRow>>
+        where
+            E: sqlx::Executor<'e, Database = $db>,
+        {
+            let sql = format!("SELECT {} FROM mfa_throttles WHERE user_id = $1", rows::SECOND_FACTOR_THROTTLE_COLUMNS);
+            sqlx::query_as(&sql).bind(user.as_str()).fetch_optional(executor).await.map_err(backend_error)
+        }
+
+        /// Marks the refusal audited in the throttle row where `key_column = key` of `table`, at
+        /// most once per window, with its audit row: `false` when another request already has.
+        async fn audit_refusal_once(
+            store: &$store,
+            table: &str,
+            key_column: &str,
+            key: &str,
+            now: OffsetDateTime,
+            audited_before: OffsetDateTime,
+            audit: &AuditEvent,
+        ) -> StoreResult<bool> {
+            let mut tx = store.begin_write().await.map_err(backend_error)?;
+            let sql = format!(
+                "UPDATE {table} SET refusal_audited_at = $1 \
+                 WHERE {key_column} = $2 AND (refusal_audited_at IS NULL OR refusal_audited_at <= $3)"
+            );
+            let done = sqlx::query(&sql)
+                .bind(ts(now))
+                .bind(key)
+                .bind(ts(audited_before))
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_error)?;
+            commit_audited_if_one(tx, done.rows_affected(), audit).await
         }
 
         async fn insert_factor<'e, E>(executor: E, f: &Factor) -> StoreResult<()>
