@@ -19,7 +19,7 @@ macro_rules! claim_store {
             use time::OffsetDateTime;
 
             use super::$store;
-            use super::statements::{commit_audited, commit_audited_if_one, insert_audit};
+            use super::statements::{Query, commit_audited, commit_audited_if_one, insert_audit};
             use crate::rows::{self, ATTACHMENT_COLUMNS, CLAIM_SELECT, ITEM_COLUMNS};
             use crate::rows::ts;
             use crate::sql::{backend_error, conflict_or_backend, roll_back};
@@ -62,6 +62,22 @@ macro_rules! claim_store {
                     return roll_back(tx, None).await;
                 }
                 Ok(Some(tx))
+            }
+
+            /// Binds the item's fields in `ITEM_COLUMNS` order, `description` to `notes`.
+            fn bind_item_fields<'q>(q: Query<'q>, f: &'q ItemFields) -> Query<'q> {
+                q.bind(f.description.as_str())
+                    .bind(f.brand.as_str())
+                    .bind(f.model.as_str())
+                    .bind(f.quantity)
+                    .bind(f.age_years)
+                    .bind(f.age_months)
+                    .bind(f.condition.as_str())
+                    .bind(f.replacement_cost_cents)
+                    .bind(i64::from(f.business_use))
+                    .bind(f.room.as_str())
+                    .bind(f.category.as_str())
+                    .bind(f.notes.as_str())
             }
 
             #[async_trait]
@@ -179,22 +195,11 @@ macro_rules! claim_store {
                          ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, '', $16, $16)"
                     );
                     for (n, (id, f)) in items.iter().enumerate() {
-                        sqlx::query(&sql)
+                        let numbered = sqlx::query(&sql)
                             .bind(id.as_str())
                             .bind(claim.as_str())
-                            .bind(last + 1 + i64::try_from(n).unwrap_or(i64::MAX - last - 1))
-                            .bind(f.description.as_str())
-                            .bind(f.brand.as_str())
-                            .bind(f.model.as_str())
-                            .bind(f.quantity)
-                            .bind(f.age_years)
-                            .bind(f.age_months)
-                            .bind(f.condition.as_str())
-                            .bind(f.replacement_cost_cents)
-                            .bind(i64::from(f.business_use))
-                            .bind(f.room.as_str())
-                            .bind(f.category.as_str())
-                            .bind(f.notes.as_str())
+                            .bind(last + 1 + i64::try_from(n).unwrap_or(i64::MAX - last - 1));
+                        bind_item_fields(numbered, f)
                             .bind(ts(at))
                             .execute(&mut *tx)
                             .await
@@ -215,29 +220,18 @@ macro_rules! claim_store {
                     let Some(mut tx) = begin_on_draft(self, claim, at).await? else {
                         return Ok(false);
                     };
-                    let done = sqlx::query(
+                    let update = sqlx::query(
                         "UPDATE claim_items SET description = $1, brand = $2, model = $3, quantity = $4, age_years = $5, \
                          age_months = $6, item_condition = $7, cost_cents = $8, business_use = $9, room = $10, \
                          category = $11, notes = $12, updated_at = $13 WHERE id = $14 AND claim_id = $15",
-                    )
-                    .bind(f.description.as_str())
-                    .bind(f.brand.as_str())
-                    .bind(f.model.as_str())
-                    .bind(f.quantity)
-                    .bind(f.age_years)
-                    .bind(f.age_months)
-                    .bind(f.condition.as_str())
-                    .bind(f.replacement_cost_cents)
-                    .bind(i64::from(f.business_use))
-                    .bind(f.room.as_str())
-                    .bind(f.category.as_str())
-                    .bind(f.notes.as_str())
-                    .bind(ts(at))
-                    .bind(item.as_str())
-                    .bind(claim.as_str())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend_error)?;
+                    );
+                    let done = bind_item_fields(update, f)
+                        .bind(ts(at))
+                        .bind(item.as_str())
+                        .bind(claim.as_str())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend_error)?;
                     commit_audited_if_one(tx, done.rows_affected(), event).await
                 }
 

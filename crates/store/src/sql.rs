@@ -99,7 +99,8 @@ macro_rules! statements {
                 Ok(())
             }
 
-            type Query<'q> = sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>;
+            /// A statement of this backend, for helpers that bind a group of columns.
+            pub(super) type Query<'q> = sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>;
 
             /// Binds `$1` to `$9`, the session's columns in `rows::SESSION_COLUMNS` order.
             fn bind_session<'q>(q: Query<'q>, s: &'q Session) -> Query<'q> {
