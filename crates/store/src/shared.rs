@@ -4,6 +4,12 @@
 //! sqlx's generic-over-database bounds would drown every query in trait bounds; each backend
 //! still gets its own concrete type and its own migrations.
 //!
+//! The layout: `sql_store!` here (the `Store` impl) and `claim_store!` in `claims.rs` (the
+//! `ClaimStore` impl) hold the queries; what both use (error mapping, the audit insert, the
+//! session insert and rotation, ending a transaction) lives once in `sql.rs`; rows are read in
+//! `rows.rs`. Whatever differs per backend (the pools, `begin_write`, `SERIALIZE_SMS_SENDS`) is
+//! in `sqlite.rs` or `postgres.rs`, which expand the macros for their own type.
+//!
 //! Writes (single statements and every transaction, via `begin_write`) go to `self.writer`,
 //! reads outside a transaction to `self.pool`. On SQLite these are different pools: one writer
 //! connection whose transactions begin IMMEDIATE, and read-only readers (see `sqlite.rs`). On
