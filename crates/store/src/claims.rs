@@ -1,5 +1,6 @@
 //! The inventory's queries (`ClaimStore`), written once for both backends like `shared.rs`; its
 //! rows are read in `rows.rs`.
+//!
 //! Every write that must not land in a submitted inventory first moves the claim row's
 //! `updated_at` with `status = 'draft'` in its WHERE clause: that takes the row lock
 //! (PostgreSQL) or the write lock (SQLite) and is the compare-and-set against a racing submit.
@@ -20,8 +21,7 @@ macro_rules! claim_store {
 
             use super::$store;
             use super::statements::{Query, commit_audited, commit_audited_if_one, insert_audit};
-            use crate::rows::{self, ATTACHMENT_COLUMNS, CLAIM_SELECT, ITEM_COLUMNS};
-            use crate::rows::ts;
+            use crate::rows::{self, ATTACHMENT_COLUMNS, CLAIM_SELECT, ITEM_COLUMNS, ts};
             use crate::sql::{backend_error, conflict_or_backend, roll_back};
 
             async fn history<'e, E>(executor: E, claim: &ClaimId, c: &StatusChange) -> StoreResult<()>

@@ -1,6 +1,6 @@
 //! What the two SQL impls (`Store` in `shared.rs`, `ClaimStore` in `claims.rs`) share, so each
-//! helper has one home: the mapping of sqlx errors, and `statements!`, the statements both impls
-//! run (the audit insert, a session's insert and rotation).
+//! helper has one home: the mapping of sqlx errors, ending a transaction, and `statements!`, the
+//! statements both impls run (the audit insert, a session's insert and rotation).
 //!
 //! The statements are a macro for the reason `shared.rs` gives: a function generic over the
 //! database would need a trait bound for every type it binds. Each adapter expands it once,
