@@ -1,171 +1,9 @@
-//! The inventory's queries (`ClaimStore`), written once for both backends like `shared.rs`.
+//! The inventory's queries (`ClaimStore`), written once for both backends like `shared.rs`; its
+//! rows are read in `rows.rs`.
+//!
 //! Every write that must not land in a submitted inventory first moves the claim row's
 //! `updated_at` with `status = 'draft'` in its WHERE clause: that takes the row lock
 //! (PostgreSQL) or the write lock (SQLite) and is the compare-and-set against a racing submit.
-
-use portal_core::inventory::{
-    Attachment, AttachmentId, AttachmentKind, Claim, ClaimId, ClaimStatus, ClaimSummary, Condition, Item, ItemFields,
-    ItemId, StatusChange,
-};
-use portal_core::store::StoreError;
-use portal_core::user::UserId;
-
-use crate::rows::from_ts;
-
-pub(crate) const CLAIM_SELECT: &str = "SELECT c.id, c.claim_number, c.loss_date, c.loss_address, c.status, \
-     c.policyholder_id, c.adjuster_id, c.created_at, c.updated_at, p.name AS policyholder_name, \
-     p.email AS policyholder_email, a.name AS adjuster_name, \
-     (SELECT COUNT(*) FROM claim_items i WHERE i.claim_id = c.id) AS item_count, \
-     (SELECT CAST(COALESCE(SUM(i.quantity * i.cost_cents), 0) AS BIGINT) FROM claim_items i WHERE i.claim_id = c.id) AS total_cents \
-     FROM claims c JOIN users p ON p.id = c.policyholder_id JOIN users a ON a.id = c.adjuster_id";
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct ClaimRow {
-    id: String,
-    claim_number: String,
-    loss_date: String,
-    loss_address: String,
-    status: String,
-    policyholder_id: String,
-    adjuster_id: String,
-    created_at: i64,
-    updated_at: i64,
-    policyholder_name: String,
-    policyholder_email: String,
-    adjuster_name: String,
-    item_count: i64,
-    total_cents: i64,
-}
-
-const DATE_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day]");
-
-fn status(text: &str) -> Result<ClaimStatus, StoreError> {
-    ClaimStatus::parse(text).ok_or_else(|| StoreError::Corrupt(format!("claim status {text:?}")))
-}
-
-pub(crate) fn claim(row: ClaimRow) -> Result<ClaimSummary, StoreError> {
-    Ok(ClaimSummary {
-        claim: Claim {
-            id: ClaimId::from_stored(row.id),
-            claim_number: row.claim_number,
-            loss_date: time::Date::parse(&row.loss_date, DATE_FORMAT)
-                .map_err(|e| StoreError::Corrupt(format!("loss date {:?}: {e}", row.loss_date)))?,
-            loss_address: row.loss_address,
-            status: status(&row.status)?,
-            policyholder_id: UserId::from_stored(row.policyholder_id),
-            adjuster_id: UserId::from_stored(row.adjuster_id),
-            created_at: from_ts(row.created_at)?,
-            updated_at: from_ts(row.updated_at)?,
-        },
-        policyholder_name: row.policyholder_name,
-        policyholder_email: row.policyholder_email,
-        adjuster_name: row.adjuster_name,
-        item_count: row.item_count,
-        total_cents: row.total_cents,
-    })
-}
-
-pub(crate) fn date_text(d: time::Date) -> String {
-    d.format(DATE_FORMAT).unwrap_or_default()
-}
-
-pub(crate) const ITEM_COLUMNS: &str = "id, claim_id, seq_no, description, brand, model, quantity, age_years, age_months, \
-     item_condition, cost_cents, business_use, room, category, notes, adjuster_comment, created_at, updated_at";
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct ItemRow {
-    id: String,
-    claim_id: String,
-    seq_no: i64,
-    description: String,
-    brand: String,
-    model: String,
-    quantity: i64,
-    age_years: i64,
-    age_months: i64,
-    item_condition: String,
-    cost_cents: i64,
-    business_use: i64,
-    room: String,
-    category: String,
-    notes: String,
-    adjuster_comment: String,
-    created_at: i64,
-    updated_at: i64,
-}
-
-pub(crate) fn item(row: ItemRow) -> Result<Item, StoreError> {
-    Ok(Item {
-        id: ItemId::from_stored(row.id),
-        claim_id: ClaimId::from_stored(row.claim_id),
-        seq_no: row.seq_no,
-        fields: ItemFields {
-            description: row.description,
-            brand: row.brand,
-            model: row.model,
-            quantity: row.quantity,
-            age_years: row.age_years,
-            age_months: row.age_months,
-            condition: Condition::parse(&row.item_condition)
-                .ok_or_else(|| StoreError::Corrupt(format!("condition {:?}", row.item_condition)))?,
-            replacement_cost_cents: row.cost_cents,
-            business_use: row.business_use != 0,
-            room: row.room,
-            category: row.category,
-            notes: row.notes,
-        },
-        adjuster_comment: row.adjuster_comment,
-        created_at: from_ts(row.created_at)?,
-        updated_at: from_ts(row.updated_at)?,
-    })
-}
-
-pub(crate) const ATTACHMENT_COLUMNS: &str =
-    "id, claim_id, item_id, kind, file_name, size_bytes, sha256, has_thumbnail, uploaded_by, created_at";
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct AttachmentRow {
-    id: String,
-    claim_id: String,
-    item_id: String,
-    kind: String,
-    file_name: String,
-    size_bytes: i64,
-    sha256: String,
-    has_thumbnail: i64,
-    uploaded_by: String,
-    created_at: i64,
-}
-
-pub(crate) fn attachment(row: AttachmentRow) -> Result<Attachment, StoreError> {
-    Ok(Attachment {
-        id: AttachmentId::from_stored(row.id),
-        claim_id: ClaimId::from_stored(row.claim_id),
-        item_id: ItemId::from_stored(row.item_id),
-        kind: AttachmentKind::parse(&row.kind)
-            .ok_or_else(|| StoreError::Corrupt(format!("attachment kind {:?}", row.kind)))?,
-        file_name: row.file_name,
-        size_bytes: row.size_bytes,
-        sha256: row.sha256,
-        has_thumbnail: row.has_thumbnail != 0,
-        uploaded_by: UserId::from_stored(row.uploaded_by),
-        created_at: from_ts(row.created_at)?,
-    })
-}
-
-pub(crate) type HistoryRow = (i64, Option<String>, String, String, String);
-
-pub(crate) fn history(row: HistoryRow) -> Result<StatusChange, StoreError> {
-    let (at, from, to, actor, message) = row;
-    Ok(StatusChange {
-        at: from_ts(at)?,
-        from: from.as_deref().map(status).transpose()?,
-        to: status(&to)?,
-        actor,
-        message,
-    })
-}
 
 macro_rules! claim_store {
     ($store:ident, $db:ty) => {
@@ -177,47 +15,14 @@ macro_rules! claim_store {
                 Attachment, AttachmentId, Claim, ClaimFilter, ClaimId, ClaimStatus, ClaimSummary, Item, ItemFields,
                 ItemId, StatusChange,
             };
-            use portal_core::store::{StoreError, StoreResult};
-            use portal_core::user::{User, UserId};
+            use portal_core::store::StoreResult;
+            use portal_core::user::User;
             use time::OffsetDateTime;
 
             use super::$store;
-            use crate::claims::{self as q, ATTACHMENT_COLUMNS, CLAIM_SELECT, ITEM_COLUMNS};
-            use crate::rows::ts;
-
-            fn backend_error(e: sqlx::Error) -> StoreError {
-                StoreError::Backend(Box::new(e))
-            }
-
-            fn conflict_or_backend(e: sqlx::Error, what: &'static str) -> StoreError {
-                match &e {
-                    sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(what),
-                    _ => backend_error(e),
-                }
-            }
-
-            async fn audit<'e, E>(executor: E, e: &AuditEvent) -> StoreResult<()>
-            where
-                E: sqlx::Executor<'e, Database = $db>,
-            {
-                sqlx::query(
-                    "INSERT INTO audit_log (at, actor, subject_id, subject, action, outcome, ip, user_agent, details) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                )
-                .bind(ts(e.at))
-                .bind(e.actor.as_deref())
-                .bind(e.subject_id.as_ref().map(UserId::as_str))
-                .bind(e.subject.as_deref())
-                .bind(e.action.as_str())
-                .bind(e.outcome.as_str())
-                .bind(e.ip.as_deref())
-                .bind(e.user_agent.as_deref())
-                .bind(e.details.to_string())
-                .execute(executor)
-                .await
-                .map_err(backend_error)?;
-                Ok(())
-            }
+            use super::statements::{Query, commit_audited, commit_audited_if_one, insert_audit};
+            use crate::rows::{self, ATTACHMENT_COLUMNS, CLAIM_SELECT, ITEM_COLUMNS, ts};
+            use crate::sql::{backend_error, conflict_or_backend, roll_back};
 
             async fn history<'e, E>(executor: E, claim: &ClaimId, c: &StatusChange) -> StoreResult<()>
             where
@@ -239,18 +44,40 @@ macro_rules! claim_store {
                 Ok(())
             }
 
-            /// The compare-and-set on the claim row: `true` when it is still a draft.
-            async fn lock_draft<'e, E>(executor: E, claim: &ClaimId, at: OffsetDateTime) -> StoreResult<bool>
-            where
-                E: sqlx::Executor<'e, Database = $db>,
-            {
+            /// A write transaction past the compare-and-set on the claim row (see the module
+            /// comment), or `None`, rolled back, when the claim is no longer a draft.
+            async fn begin_on_draft(
+                store: &$store,
+                claim: &ClaimId,
+                at: OffsetDateTime,
+            ) -> StoreResult<Option<sqlx::Transaction<'static, $db>>> {
+                let mut tx = store.begin_write().await.map_err(backend_error)?;
                 let done = sqlx::query("UPDATE claims SET updated_at = $1 WHERE id = $2 AND status = 'draft'")
                     .bind(ts(at))
                     .bind(claim.as_str())
-                    .execute(executor)
+                    .execute(&mut *tx)
                     .await
                     .map_err(backend_error)?;
-                Ok(done.rows_affected() == 1)
+                if done.rows_affected() != 1 {
+                    return roll_back(tx, None).await;
+                }
+                Ok(Some(tx))
+            }
+
+            /// Binds the item's fields in `ITEM_COLUMNS` order, `description` to `notes`.
+            fn bind_item_fields<'q>(q: Query<'q>, f: &'q ItemFields) -> Query<'q> {
+                q.bind(f.description.as_str())
+                    .bind(f.brand.as_str())
+                    .bind(f.model.as_str())
+                    .bind(f.quantity)
+                    .bind(f.age_years)
+                    .bind(f.age_months)
+                    .bind(f.condition.as_str())
+                    .bind(f.replacement_cost_cents)
+                    .bind(i64::from(f.business_use))
+                    .bind(f.room.as_str())
+                    .bind(f.category.as_str())
+                    .bind(f.notes.as_str())
             }
 
             #[async_trait]
@@ -276,7 +103,7 @@ macro_rules! claim_store {
                         .execute(&mut *tx)
                         .await
                         .map_err(|e| conflict_or_backend(e, "email"))?;
-                        audit(&mut *tx, user_event).await?;
+                        insert_audit(&mut *tx, user_event).await?;
                     }
                     sqlx::query(
                         "INSERT INTO claims (id, claim_number, loss_date, loss_address, status, policyholder_id, adjuster_id, \
@@ -284,7 +111,7 @@ macro_rules! claim_store {
                     )
                     .bind(c.id.as_str())
                     .bind(c.claim_number.as_str())
-                    .bind(q::date_text(c.loss_date))
+                    .bind(rows::date_text(c.loss_date))
                     .bind(c.loss_address.as_str())
                     .bind(c.status.as_str())
                     .bind(c.policyholder_id.as_str())
@@ -302,15 +129,14 @@ macro_rules! claim_store {
                         message: String::new(),
                     };
                     history(&mut *tx, &c.id, &first).await?;
-                    audit(&mut *tx, event).await?;
-                    tx.commit().await.map_err(backend_error)
+                    commit_audited(tx, event).await
                 }
 
                 async fn claim(&self, id: &ClaimId) -> StoreResult<Option<ClaimSummary>> {
                     let sql = format!("{CLAIM_SELECT} WHERE c.id = $1");
-                    let row: Option<q::ClaimRow> =
+                    let row: Option<rows::ClaimRow> =
                         sqlx::query_as(&sql).bind(id.as_str()).fetch_optional(&self.pool).await.map_err(backend_error)?;
-                    row.map(q::claim).transpose()
+                    row.map(rows::claim).transpose()
                 }
 
                 async fn claims(&self, filter: &ClaimFilter) -> StoreResult<Vec<ClaimSummary>> {
@@ -325,19 +151,19 @@ macro_rules! claim_store {
                         b.push(" AND c.status = ").push_bind(s.as_str());
                     }
                     b.push(" ORDER BY c.created_at DESC, c.claim_number");
-                    let rows: Vec<q::ClaimRow> = b.build_query_as().fetch_all(&self.pool).await.map_err(backend_error)?;
-                    rows.into_iter().map(q::claim).collect()
+                    let rows: Vec<rows::ClaimRow> = b.build_query_as().fetch_all(&self.pool).await.map_err(backend_error)?;
+                    rows.into_iter().map(rows::claim).collect()
                 }
 
                 async fn items(&self, claim: &ClaimId) -> StoreResult<Vec<Item>> {
                     let sql = format!("SELECT {ITEM_COLUMNS} FROM claim_items WHERE claim_id = $1 ORDER BY seq_no");
-                    let rows: Vec<q::ItemRow> =
+                    let rows: Vec<rows::ItemRow> =
                         sqlx::query_as(&sql).bind(claim.as_str()).fetch_all(&self.pool).await.map_err(backend_error)?;
-                    rows.into_iter().map(q::item).collect()
+                    rows.into_iter().map(rows::item).collect()
                 }
 
                 async fn status_history(&self, claim: &ClaimId) -> StoreResult<Vec<StatusChange>> {
-                    let rows: Vec<q::HistoryRow> = sqlx::query_as(
+                    let rows: Vec<rows::HistoryRow> = sqlx::query_as(
                         "SELECT at, from_status, to_status, actor, message FROM claim_status_history \
                          WHERE claim_id = $1 ORDER BY seq",
                     )
@@ -345,7 +171,7 @@ macro_rules! claim_store {
                     .fetch_all(&self.pool)
                     .await
                     .map_err(backend_error)?;
-                    rows.into_iter().map(q::history).collect()
+                    rows.into_iter().map(rows::history).collect()
                 }
 
                 async fn insert_items(
@@ -355,11 +181,9 @@ macro_rules! claim_store {
                     at: OffsetDateTime,
                     event: &AuditEvent,
                 ) -> StoreResult<bool> {
-                    let mut tx = self.begin_write().await.map_err(backend_error)?;
-                    if !lock_draft(&mut *tx, claim, at).await? {
-                        tx.rollback().await.map_err(backend_error)?;
+                    let Some(mut tx) = begin_on_draft(self, claim, at).await? else {
                         return Ok(false);
-                    }
+                    };
                     let last: i64 =
                         sqlx::query_scalar("SELECT CAST(COALESCE(MAX(seq_no), 0) AS BIGINT) FROM claim_items WHERE claim_id = $1")
                             .bind(claim.as_str())
@@ -371,29 +195,17 @@ macro_rules! claim_store {
                          ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, '', $16, $16)"
                     );
                     for (n, (id, f)) in items.iter().enumerate() {
-                        sqlx::query(&sql)
+                        let numbered = sqlx::query(&sql)
                             .bind(id.as_str())
                             .bind(claim.as_str())
-                            .bind(last + 1 + i64::try_from(n).unwrap_or(i64::MAX - last - 1))
-                            .bind(f.description.as_str())
-                            .bind(f.brand.as_str())
-                            .bind(f.model.as_str())
-                            .bind(f.quantity)
-                            .bind(f.age_years)
-                            .bind(f.age_months)
-                            .bind(f.condition.as_str())
-                            .bind(f.replacement_cost_cents)
-                            .bind(i64::from(f.business_use))
-                            .bind(f.room.as_str())
-                            .bind(f.category.as_str())
-                            .bind(f.notes.as_str())
+                            .bind(last + 1 + i64::try_from(n).unwrap_or(i64::MAX - last - 1));
+                        bind_item_fields(numbered, f)
                             .bind(ts(at))
                             .execute(&mut *tx)
                             .await
                             .map_err(|e| conflict_or_backend(e, "item"))?;
                     }
-                    audit(&mut *tx, event).await?;
-                    tx.commit().await.map_err(backend_error)?;
+                    commit_audited(tx, event).await?;
                     Ok(true)
                 }
 
@@ -405,41 +217,22 @@ macro_rules! claim_store {
                     at: OffsetDateTime,
                     event: &AuditEvent,
                 ) -> StoreResult<bool> {
-                    let mut tx = self.begin_write().await.map_err(backend_error)?;
-                    if !lock_draft(&mut *tx, claim, at).await? {
-                        tx.rollback().await.map_err(backend_error)?;
+                    let Some(mut tx) = begin_on_draft(self, claim, at).await? else {
                         return Ok(false);
-                    }
-                    let done = sqlx::query(
+                    };
+                    let update = sqlx::query(
                         "UPDATE claim_items SET description = $1, brand = $2, model = $3, quantity = $4, age_years = $5, \
                          age_months = $6, item_condition = $7, cost_cents = $8, business_use = $9, room = $10, \
                          category = $11, notes = $12, updated_at = $13 WHERE id = $14 AND claim_id = $15",
-                    )
-                    .bind(f.description.as_str())
-                    .bind(f.brand.as_str())
-                    .bind(f.model.as_str())
-                    .bind(f.quantity)
-                    .bind(f.age_years)
-                    .bind(f.age_months)
-                    .bind(f.condition.as_str())
-                    .bind(f.replacement_cost_cents)
-                    .bind(i64::from(f.business_use))
-                    .bind(f.room.as_str())
-                    .bind(f.category.as_str())
-                    .bind(f.notes.as_str())
-                    .bind(ts(at))
-                    .bind(item.as_str())
-                    .bind(claim.as_str())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend_error)?;
-                    if done.rows_affected() != 1 {
-                        tx.rollback().await.map_err(backend_error)?;
-                        return Ok(false);
-                    }
-                    audit(&mut *tx, event).await?;
-                    tx.commit().await.map_err(backend_error)?;
-                    Ok(true)
+                    );
+                    let done = bind_item_fields(update, f)
+                        .bind(ts(at))
+                        .bind(item.as_str())
+                        .bind(claim.as_str())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend_error)?;
+                    commit_audited_if_one(tx, done.rows_affected(), event).await
                 }
 
                 async fn delete_item(
@@ -449,24 +242,16 @@ macro_rules! claim_store {
                     at: OffsetDateTime,
                     event: &AuditEvent,
                 ) -> StoreResult<bool> {
-                    let mut tx = self.begin_write().await.map_err(backend_error)?;
-                    if !lock_draft(&mut *tx, claim, at).await? {
-                        tx.rollback().await.map_err(backend_error)?;
+                    let Some(mut tx) = begin_on_draft(self, claim, at).await? else {
                         return Ok(false);
-                    }
+                    };
                     let done = sqlx::query("DELETE FROM claim_items WHERE id = $1 AND claim_id = $2")
                         .bind(item.as_str())
                         .bind(claim.as_str())
                         .execute(&mut *tx)
                         .await
                         .map_err(backend_error)?;
-                    if done.rows_affected() != 1 {
-                        tx.rollback().await.map_err(backend_error)?;
-                        return Ok(false);
-                    }
-                    audit(&mut *tx, event).await?;
-                    tx.commit().await.map_err(backend_error)?;
-                    Ok(true)
+                    commit_audited_if_one(tx, done.rows_affected(), event).await
                 }
 
                 async fn set_item_comment(
@@ -488,13 +273,7 @@ macro_rules! claim_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(backend_error)?;
-                    if done.rows_affected() != 1 {
-                        tx.rollback().await.map_err(backend_error)?;
-                        return Ok(false);
-                    }
-                    audit(&mut *tx, event).await?;
-                    tx.commit().await.map_err(backend_error)?;
-                    Ok(true)
+                    commit_audited_if_one(tx, done.rows_affected(), event).await
                 }
 
                 async fn change_status(
@@ -515,32 +294,30 @@ macro_rules! claim_store {
                     b.push(")");
                     let done = b.build().execute(&mut *tx).await.map_err(backend_error)?;
                     if done.rows_affected() != 1 {
-                        tx.rollback().await.map_err(backend_error)?;
-                        return Ok(false);
+                        return roll_back(tx, false).await;
                     }
                     history(&mut *tx, claim, change).await?;
-                    audit(&mut *tx, event).await?;
-                    tx.commit().await.map_err(backend_error)?;
+                    commit_audited(tx, event).await?;
                     Ok(true)
                 }
 
                 async fn attachments(&self, claim: &ClaimId) -> StoreResult<Vec<Attachment>> {
                     let sql =
                         format!("SELECT {ATTACHMENT_COLUMNS} FROM claim_attachments WHERE claim_id = $1 ORDER BY seq_no");
-                    let rows: Vec<q::AttachmentRow> =
+                    let rows: Vec<rows::AttachmentRow> =
                         sqlx::query_as(&sql).bind(claim.as_str()).fetch_all(&self.pool).await.map_err(backend_error)?;
-                    rows.into_iter().map(q::attachment).collect()
+                    rows.into_iter().map(rows::attachment).collect()
                 }
 
                 async fn attachment(&self, claim: &ClaimId, id: &AttachmentId) -> StoreResult<Option<Attachment>> {
                     let sql = format!("SELECT {ATTACHMENT_COLUMNS} FROM claim_attachments WHERE id = $1 AND claim_id = $2");
-                    let row: Option<q::AttachmentRow> = sqlx::query_as(&sql)
+                    let row: Option<rows::AttachmentRow> = sqlx::query_as(&sql)
                         .bind(id.as_str())
                         .bind(claim.as_str())
                         .fetch_optional(&self.pool)
                         .await
                         .map_err(backend_error)?;
-                    row.map(q::attachment).transpose()
+                    row.map(rows::attachment).transpose()
                 }
 
                 async fn existing_attachments(&self, ids: &[AttachmentId]) -> StoreResult<Vec<AttachmentId>> {
@@ -566,11 +343,9 @@ macro_rules! claim_store {
                     max_claim_bytes: i64,
                     event: &AuditEvent,
                 ) -> StoreResult<bool> {
-                    let mut tx = self.begin_write().await.map_err(backend_error)?;
-                    if !lock_draft(&mut *tx, &a.claim_id, a.created_at).await? {
-                        tx.rollback().await.map_err(backend_error)?;
+                    let Some(mut tx) = begin_on_draft(self, &a.claim_id, a.created_at).await? else {
                         return Ok(false);
-                    }
+                    };
                     // The claim row is locked now, so these counts cannot race another upload.
                     let (items, attached, claim_bytes): (i64, i64, i64) = sqlx::query_as(
                         "SELECT (SELECT COUNT(*) FROM claim_items WHERE id = $1 AND claim_id = $2), \
@@ -586,8 +361,7 @@ macro_rules! claim_store {
                         || usize::try_from(attached).unwrap_or(usize::MAX) >= max_per_item
                         || claim_bytes.saturating_add(a.size_bytes) > max_claim_bytes
                     {
-                        tx.rollback().await.map_err(backend_error)?;
-                        return Ok(false);
+                        return roll_back(tx, false).await;
                     }
                     let sql = format!(
                         "INSERT INTO claim_attachments ({ATTACHMENT_COLUMNS}, seq_no) VALUES \
@@ -608,8 +382,7 @@ macro_rules! claim_store {
                         .execute(&mut *tx)
                         .await
                         .map_err(|e| conflict_or_backend(e, "attachment"))?;
-                    audit(&mut *tx, event).await?;
-                    tx.commit().await.map_err(backend_error)?;
+                    commit_audited(tx, event).await?;
                     Ok(true)
                 }
 
@@ -620,24 +393,16 @@ macro_rules! claim_store {
                     at: OffsetDateTime,
                     event: &AuditEvent,
                 ) -> StoreResult<bool> {
-                    let mut tx = self.begin_write().await.map_err(backend_error)?;
-                    if !lock_draft(&mut *tx, claim, at).await? {
-                        tx.rollback().await.map_err(backend_error)?;
+                    let Some(mut tx) = begin_on_draft(self, claim, at).await? else {
                         return Ok(false);
-                    }
+                    };
                     let done = sqlx::query("DELETE FROM claim_attachments WHERE id = $1 AND claim_id = $2")
                         .bind(attachment.as_str())
                         .bind(claim.as_str())
                         .execute(&mut *tx)
                         .await
                         .map_err(backend_error)?;
-                    if done.rows_affected() != 1 {
-                        tx.rollback().await.map_err(backend_error)?;
-                        return Ok(false);
-                    }
-                    audit(&mut *tx, event).await?;
-                    tx.commit().await.map_err(backend_error)?;
-                    Ok(true)
+                    commit_audited_if_one(tx, done.rows_affected(), event).await
                 }
             }
         }

@@ -6,6 +6,7 @@ mod files;
 mod postgres;
 mod rows;
 mod shared;
+mod sql;
 mod sqlite;
 
 use std::sync::Arc;

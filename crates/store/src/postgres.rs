@@ -69,5 +69,6 @@ impl PostgresStore {
     }
 }
 
+crate::sql::statements!(sqlx::Postgres);
 crate::shared::sql_store!(PostgresStore, "postgres", sqlx::Postgres);
 crate::claims::claim_store!(PostgresStore, sqlx::Postgres);

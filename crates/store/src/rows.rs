@@ -1,8 +1,12 @@
-//! Row tuples as both backends return them, and their conversion to domain types. Queries
-//! select columns in the order these tuples list them.
+//! Rows as both backends return them, for `shared.rs` and `claims.rs`, and their conversion to
+//! domain types. Queries select columns in the order these tuples list them.
 
 use portal_core::audit::{AuditEvent, AuditRecord, Outcome};
 use portal_core::email::Email;
+use portal_core::inventory::{
+    Attachment, AttachmentId, AttachmentKind, Claim, ClaimId, ClaimStatus, ClaimSummary, Condition, Item, ItemFields,
+    ItemId, StatusChange,
+};
 use portal_core::mfa::Method;
 use portal_core::mfa::factor::{ChallengePurpose, Factor, FactorId, SmsChallenge};
 use portal_core::mfa::throttle::SecondFactorThrottle;
@@ -241,5 +245,155 @@ pub(crate) fn overview(row: OverviewRow) -> Result<portal_core::console::MfaOver
         locked: locked != 0,
         last_login_at: last_login_at.map(from_ts).transpose()?,
         demo: is_demo != 0,
+    })
+}
+
+// The inventory's rows are structs: their many columns read better by name than by position.
+
+pub(crate) const CLAIM_SELECT: &str = "SELECT c.id, c.claim_number, c.loss_date, c.loss_address, c.status, \
+     c.policyholder_id, c.adjuster_id, c.created_at, c.updated_at, p.name AS policyholder_name, \
+     p.email AS policyholder_email, a.name AS adjuster_name, \
+     (SELECT COUNT(*) FROM claim_items i WHERE i.claim_id = c.id) AS item_count, \
+     (SELECT CAST(COALESCE(SUM(i.quantity * i.cost_cents), 0) AS BIGINT) FROM claim_items i WHERE i.claim_id = c.id) AS total_cents \
+     FROM claims c JOIN users p ON p.id = c.policyholder_id JOIN users a ON a.id = c.adjuster_id";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ClaimRow {
+    id: String,
+    claim_number: String,
+    loss_date: String,
+    loss_address: String,
+    status: String,
+    policyholder_id: String,
+    adjuster_id: String,
+    created_at: i64,
+    updated_at: i64,
+    policyholder_name: String,
+    policyholder_email: String,
+    adjuster_name: String,
+    item_count: i64,
+    total_cents: i64,
+}
+
+fn status(text: &str) -> Result<ClaimStatus, StoreError> {
+    ClaimStatus::parse(text).ok_or_else(|| StoreError::Corrupt(format!("claim status {text:?}")))
+}
+
+pub(crate) fn claim(row: ClaimRow) -> Result<ClaimSummary, StoreError> {
+    Ok(ClaimSummary {
+        claim: Claim {
+            id: ClaimId::from_stored(row.id),
+            claim_number: row.claim_number,
+            loss_date: Date::parse(&row.loss_date, DATE_FORMAT)
+                .map_err(|e| StoreError::Corrupt(format!("loss date {:?}: {e}", row.loss_date)))?,
+            loss_address: row.loss_address,
+            status: status(&row.status)?,
+            policyholder_id: UserId::from_stored(row.policyholder_id),
+            adjuster_id: UserId::from_stored(row.adjuster_id),
+            created_at: from_ts(row.created_at)?,
+            updated_at: from_ts(row.updated_at)?,
+        },
+        policyholder_name: row.policyholder_name,
+        policyholder_email: row.policyholder_email,
+        adjuster_name: row.adjuster_name,
+        item_count: row.item_count,
+        total_cents: row.total_cents,
+    })
+}
+
+pub(crate) const ITEM_COLUMNS: &str = "id, claim_id, seq_no, description, brand, model, quantity, age_years, age_months, \
+     item_condition, cost_cents, business_use, room, category, notes, adjuster_comment, created_at, updated_at";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ItemRow {
+    id: String,
+    claim_id: String,
+    seq_no: i64,
+    description: String,
+    brand: String,
+    model: String,
+    quantity: i64,
+    age_years: i64,
+    age_months: i64,
+    item_condition: String,
+    cost_cents: i64,
+    business_use: i64,
+    room: String,
+    category: String,
+    notes: String,
+    adjuster_comment: String,
+    created_at: i64,
+    updated_at: i64,
+}
+
+pub(crate) fn item(row: ItemRow) -> Result<Item, StoreError> {
+    Ok(Item {
+        id: ItemId::from_stored(row.id),
+        claim_id: ClaimId::from_stored(row.claim_id),
+        seq_no: row.seq_no,
+        fields: ItemFields {
+            description: row.description,
+            brand: row.brand,
+            model: row.model,
+            quantity: row.quantity,
+            age_years: row.age_years,
+            age_months: row.age_months,
+            condition: Condition::parse(&row.item_condition)
+                .ok_or_else(|| StoreError::Corrupt(format!("condition {:?}", row.item_condition)))?,
+            replacement_cost_cents: row.cost_cents,
+            business_use: row.business_use != 0,
+            room: row.room,
+            category: row.category,
+            notes: row.notes,
+        },
+        adjuster_comment: row.adjuster_comment,
+        created_at: from_ts(row.created_at)?,
+        updated_at: from_ts(row.updated_at)?,
+    })
+}
+
+pub(crate) const ATTACHMENT_COLUMNS: &str =
+    "id, claim_id, item_id, kind, file_name, size_bytes, sha256, has_thumbnail, uploaded_by, created_at";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct AttachmentRow {
+    id: String,
+    claim_id: String,
+    item_id: String,
+    kind: String,
+    file_name: String,
+    size_bytes: i64,
+    sha256: String,
+    has_thumbnail: i64,
+    uploaded_by: String,
+    created_at: i64,
+}
+
+pub(crate) fn attachment(row: AttachmentRow) -> Result<Attachment, StoreError> {
+    Ok(Attachment {
+        id: AttachmentId::from_stored(row.id),
+        claim_id: ClaimId::from_stored(row.claim_id),
+        item_id: ItemId::from_stored(row.item_id),
+        kind: AttachmentKind::parse(&row.kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("attachment kind {:?}", row.kind)))?,
+        file_name: row.file_name,
+        size_bytes: row.size_bytes,
+        sha256: row.sha256,
+        has_thumbnail: row.has_thumbnail != 0,
+        uploaded_by: UserId::from_stored(row.uploaded_by),
+        created_at: from_ts(row.created_at)?,
+    })
+}
+
+pub(crate) type HistoryRow = (i64, Option<String>, String, String, String);
+
+pub(crate) fn history(row: HistoryRow) -> Result<StatusChange, StoreError> {
+    let (at, from, to, actor, message) = row;
+    Ok(StatusChange {
+        at: from_ts(at)?,
+        from: from.as_deref().map(status).transpose()?,
+        to: status(&to)?,
+        actor,
+        message,
     })
 }

@@ -4,6 +4,12 @@
 //! sqlx's generic-over-database bounds would drown every query in trait bounds; each backend
 //! still gets its own concrete type and its own migrations.
 //!
+//! The layout: `sql_store!` here (the `Store` impl) and `claim_store!` in `claims.rs` (the
+//! `ClaimStore` impl) hold the queries; what both use (error mapping, the audit insert, the
+//! session insert and rotation, ending a transaction) lives once in `sql.rs`; rows are read in
+//! `rows.rs`. Whatever differs per backend (the pools, `begin_write`, `SERIALIZE_SMS_SENDS`) is
+//! in `sqlite.rs` or `postgres.rs`, which expand the macros for their own type.
+//!
 //! Writes (single statements and every transaction, via `begin_write`) go to `self.writer`,
 //! reads outside a transaction to `self.pool`. On SQLite these are different pools: one writer
 //! connection whose transactions begin IMMEDIATE, and read-only readers (see `sqlite.rs`). On
@@ -26,39 +32,8 @@ macro_rules! sql_store {
         use time::OffsetDateTime;
 
         use crate::rows::{self, ts};
-
-        fn backend_error(e: sqlx::Error) -> StoreError {
-            StoreError::Backend(Box::new(e))
-        }
-
-        fn conflict_or_backend(e: sqlx::Error, what: &'static str) -> StoreError {
-            match &e {
-                sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(what),
-                _ => backend_error(e),
-            }
-        }
-
-        macro_rules! insert_audit {
-            ($executor:expr, $event:expr) => {{
-                let e: &AuditEvent = $event;
-                sqlx::query(
-                    "INSERT INTO audit_log (at, actor, subject_id, subject, action, outcome, ip, user_agent, details) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                )
-                .bind(ts(e.at))
-                .bind(e.actor.as_deref())
-                .bind(e.subject_id.as_ref().map(UserId::as_str))
-                .bind(e.subject.as_deref())
-                .bind(e.action.as_str())
-                .bind(e.outcome.as_str())
-                .bind(e.ip.as_deref())
-                .bind(e.user_agent.as_deref())
-                .bind(e.details.to_string())
-                .execute($executor)
-                .await
-                .map_err(backend_error)
-            }};
-        }
+        use crate::sql::{backend_error, conflict_or_backend, roll_back};
+        use statements::{commit_audited, commit_audited_if_one, insert_audit, insert_session, rotate_session};
 
         #[async_trait]
         impl Store for $store {
@@ -105,8 +80,7 @@ macro_rules! sql_store {
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| conflict_or_backend(e, "email"))?;
-                insert_audit!(&mut *tx, audit)?;
-                tx.commit().await.map_err(backend_error)
+                commit_audited(tx, audit).await
             }
 
             async fn user_by_email(&self, email: &Email) -> StoreResult<Option<User>> {
@@ -145,16 +119,15 @@ macro_rules! sql_store {
                 .await
                 .map_err(backend_error)?;
                 if accounts.is_empty() {
-                    tx.rollback().await.map_err(backend_error)?;
-                    return Ok(DemoRemoval::default());
+                    return roll_back(tx, DemoRemoval::default()).await;
                 }
                 let sql = format!(
                     "SELECT {} FROM claim_attachments WHERE claim_id IN ({DEMO_CLAIMS})",
-                    crate::claims::ATTACHMENT_COLUMNS
+                    rows::ATTACHMENT_COLUMNS
                 );
-                let attachments: Vec<crate::claims::AttachmentRow> =
+                let attachments: Vec<rows::AttachmentRow> =
                     sqlx::query_as(&sql).fetch_all(&mut *tx).await.map_err(backend_error)?;
-                let attachments = attachments.into_iter().map(crate::claims::attachment).collect::<Result<Vec<_>, _>>()?;
+                let attachments = attachments.into_iter().map(rows::attachment).collect::<Result<Vec<_>, _>>()?;
                 let claims = sqlx::query(&format!("DELETE FROM claims WHERE id IN ({DEMO_CLAIMS})"))
                     .execute(&mut *tx)
                     .await
@@ -165,7 +138,7 @@ macro_rules! sql_store {
                 for (id, email, claims_of) in accounts {
                     let id = UserId::from_stored(id);
                     let event = audit.clone().subject(Some(&id), email.as_str()).detail("claims", claims_of);
-                    insert_audit!(&mut *tx, &event)?;
+                    insert_audit(&mut *tx, &event).await?;
                     removed.push(RemovedAccount { id, email });
                 }
                 tx.commit().await.map_err(backend_error)?;
@@ -262,12 +235,7 @@ macro_rules! sql_store {
             }
 
             async fn delete_sessions_of(&self, user: &UserId) -> StoreResult<u64> {
-                let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                    .bind(user.as_str())
-                    .execute(&self.writer)
-                    .await
-                    .map_err(backend_error)?;
-                Ok(done.rows_affected())
+                delete_user_sessions(&self.writer, user.as_str()).await
             }
 
             async fn sessions_of(&self, user: &UserId) -> StoreResult<Vec<Session>> {
@@ -349,26 +317,7 @@ macro_rules! sql_store {
                 audited_before: OffsetDateTime,
                 audit: &AuditEvent,
             ) -> StoreResult<bool> {
-                let mut tx = self.begin_write().await.map_err(backend_error)?;
-                let won = sqlx::query(
-                    "UPDATE throttles SET refusal_audited_at = $1 \
-                     WHERE key = $2 AND (refusal_audited_at IS NULL OR refusal_audited_at <= $3)",
-                )
-                .bind(ts(now))
-                .bind(key)
-                .bind(ts(audited_before))
-                .execute(&mut *tx)
-                .await
-                .map_err(backend_error)?
-                .rows_affected()
-                    == 1;
-                if !won {
-                    tx.rollback().await.map_err(backend_error)?;
-                    return Ok(false);
-                }
-                insert_audit!(&mut *tx, audit)?;
-                tx.commit().await.map_err(backend_error)?;
-                Ok(true)
+                audit_refusal_once(self, "throttles", "key", key, now, audited_before, audit).await
             }
 
             async fn throttle_clear(&self, key: &str) -> StoreResult<()> {
@@ -436,8 +385,7 @@ macro_rules! sql_store {
                 .await
                 .map_err(backend_error)?;
                 let Some(user_id) = user_id else {
-                    tx.rollback().await.map_err(backend_error)?;
-                    return Ok(None);
+                    return roll_back(tx, None).await;
                 };
                 sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
                     .bind(new_hash.0.as_str())
@@ -452,18 +400,12 @@ macro_rules! sql_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(backend_error)?;
-                let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                    .bind(user_id.as_str())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend_error)?
-                    .rows_affected();
+                let ended = delete_user_sessions(&mut *tx, user_id.as_str()).await?;
                 let sql = format!("SELECT {} FROM users WHERE id = $1", rows::USER_COLUMNS);
                 let row: rows::UserRow = sqlx::query_as(&sql).bind(user_id.as_str()).fetch_one(&mut *tx).await.map_err(backend_error)?;
                 let user = rows::user(row)?;
                 audit = audit.actor(user.email.as_str()).subject(Some(&user.id), user.email.as_str()).detail("sessions_ended", ended);
-                insert_audit!(&mut *tx, &audit)?;
-                tx.commit().await.map_err(backend_error)?;
+                commit_audited(tx, &audit).await?;
                 Ok(Some(user))
             }
 
@@ -492,12 +434,8 @@ macro_rules! sql_store {
                 let mut tx = self.begin_write().await.map_err(backend_error)?;
                 // The user's row first, as every per-user write that also touches factors,
                 // sessions or the throttle does (an MFA reset, a password reset, removing a
-                // method): one lock order, so these never deadlock with one another.
-                sqlx::query("UPDATE users SET mfa_preferred = mfa_preferred WHERE id = $1")
-                    .bind(user)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend_error)?;
+                // method; see `lock_user_row`).
+                lock_user_row(&mut *tx, user).await?;
                 let won = match &c.proof {
                     SecondFactorProof::ConfirmTotp { factor_id, step, created_after } => {
                         // A new authenticator replaces the old one (one confirmed factor per method).
@@ -563,8 +501,7 @@ macro_rules! sql_store {
                     }
                 };
                 if !won {
-                    tx.rollback().await.map_err(backend_error)?;
-                    return Ok(CompletionOutcome::ProofTaken);
+                    return roll_back(tx, CompletionOutcome::ProofTaken).await;
                 }
                 // The pause and the lock are checked again here, under the row's lock: a right
                 // code still in flight when the account was paused or locked does not win. The
@@ -588,15 +525,13 @@ macro_rules! sql_store {
                         .await
                         .map_err(backend_error)?;
                     if throttled.is_some() {
-                        tx.rollback().await.map_err(backend_error)?;
-                        return Ok(CompletionOutcome::Throttled);
+                        return roll_back(tx, CompletionOutcome::Throttled).await;
                     }
                 }
                 // A sign-out, "end sessions", MFA reset or password reset that deleted the
                 // session first ends this sign-in: nothing is revived.
                 if !rotate_session(&mut tx, &c.old_session, &c.new_session).await? {
-                    tx.rollback().await.map_err(backend_error)?;
-                    return Ok(CompletionOutcome::SessionEnded);
+                    return roll_back(tx, CompletionOutcome::SessionEnded).await;
                 }
                 sqlx::query("UPDATE users SET mfa_preferred = $1, mfa_deadline = NULL, last_login_at = $3 WHERE id = $2")
                     .bind(c.method.as_str())
@@ -605,8 +540,7 @@ macro_rules! sql_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(backend_error)?;
-                insert_audit!(&mut *tx, &c.audit)?;
-                tx.commit().await.map_err(backend_error)?;
+                commit_audited(tx, &c.audit).await?;
                 Ok(CompletionOutcome::Completed)
             }
 
@@ -642,9 +576,7 @@ macro_rules! sql_store {
                 if taken.is_some() {
                     return Ok(Ok(()));
                 }
-                let sql = format!("SELECT {} FROM mfa_throttles WHERE user_id = $1", rows::SECOND_FACTOR_THROTTLE_COLUMNS);
-                let row: Option<rows::SecondFactorThrottleRow> =
-                    sqlx::query_as(&sql).bind(user.as_str()).fetch_optional(&self.writer).await.map_err(backend_error)?;
+                let row = second_factor_throttle_row(&self.writer, user).await?;
                 Ok(Err(rows::second_factor_throttle(row)?))
             }
 
@@ -658,13 +590,7 @@ macro_rules! sql_store {
             }
 
             async fn second_factor_throttle(&self, user: &UserId) -> StoreResult<SecondFactorThrottle> {
-                let sql = format!("SELECT {} FROM mfa_throttles WHERE user_id = $1", rows::SECOND_FACTOR_THROTTLE_COLUMNS);
-                let row: Option<rows::SecondFactorThrottleRow> =
-                    sqlx::query_as(&sql)
-                        .bind(user.as_str())
-                        .fetch_optional(&self.pool)
-                        .await
-                        .map_err(backend_error)?;
+                let row = second_factor_throttle_row(&self.pool, user).await?;
                 rows::second_factor_throttle(row)
             }
 
@@ -691,26 +617,7 @@ macro_rules! sql_store {
                 audited_before: OffsetDateTime,
                 audit: &AuditEvent,
             ) -> StoreResult<bool> {
-                let mut tx = self.begin_write().await.map_err(backend_error)?;
-                let won = sqlx::query(
-                    "UPDATE mfa_throttles SET refusal_audited_at = $1 \
-                     WHERE user_id = $2 AND (refusal_audited_at IS NULL OR refusal_audited_at <= $3)",
-                )
-                .bind(ts(now))
-                .bind(user.as_str())
-                .bind(ts(audited_before))
-                .execute(&mut *tx)
-                .await
-                .map_err(backend_error)?
-                .rows_affected()
-                    == 1;
-                if !won {
-                    tx.rollback().await.map_err(backend_error)?;
-                    return Ok(false);
-                }
-                insert_audit!(&mut *tx, audit)?;
-                tx.commit().await.map_err(backend_error)?;
-                Ok(true)
+                audit_refusal_once(self, "mfa_throttles", "user_id", user.as_str(), now, audited_before, audit).await
             }
 
             async fn record_second_factor_failure(
@@ -749,14 +656,8 @@ macro_rules! sql_store {
                         .await
                         .map_err(backend_error)?;
                 }
-                insert_audit!(&mut *tx, audit)?;
-                let sql = format!("SELECT {} FROM mfa_throttles WHERE user_id = $1", rows::SECOND_FACTOR_THROTTLE_COLUMNS);
-                let row: Option<rows::SecondFactorThrottleRow> =
-                    sqlx::query_as(&sql)
-                        .bind(user.as_str())
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(backend_error)?;
+                insert_audit(&mut *tx, audit).await?;
+                let row = second_factor_throttle_row(&mut *tx, user).await?;
                 tx.commit().await.map_err(backend_error)?;
                 rows::second_factor_throttle(row)
             }
@@ -775,8 +676,7 @@ macro_rules! sql_store {
                 }
                 let history = send_history(&mut *tx, user, phone_key, ip, now).await?;
                 if let Err(refused) = rule(&history, now) {
-                    tx.rollback().await.map_err(backend_error)?;
-                    return Ok(Err(refused));
+                    return roll_back(tx, Err(refused)).await;
                 }
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO sms_sends (user_id, phone_key, ip, sent_at) VALUES ($1, $2, $3, $4) RETURNING seq",
@@ -875,15 +775,9 @@ macro_rules! sql_store {
 
             async fn end_sessions(&self, user: &UserId, audit: &AuditEvent) -> StoreResult<u64> {
                 let mut tx = self.begin_write().await.map_err(backend_error)?;
-                let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                    .bind(user.as_str())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend_error)?
-                    .rows_affected();
+                let ended = delete_user_sessions(&mut *tx, user.as_str()).await?;
                 let audit = audit.clone().detail("sessions_ended", ended);
-                insert_audit!(&mut *tx, &audit)?;
-                tx.commit().await.map_err(backend_error)?;
+                commit_audited(tx, &audit).await?;
                 Ok(ended)
             }
 
@@ -923,11 +817,7 @@ macro_rules! sql_store {
                 let mut tx = self.begin_write().await.map_err(backend_error)?;
                 // A write to the user's row first: it takes the row lock (PostgreSQL) or the
                 // database write lock (SQLite) before the "is another factor left?" check.
-                sqlx::query("UPDATE users SET mfa_preferred = mfa_preferred WHERE id = $1")
-                    .bind(user.as_str())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend_error)?;
+                lock_user_row(&mut *tx, user.as_str()).await?;
                 let removed = sqlx::query(
                     "DELETE FROM mfa_factors WHERE user_id = $1 AND method = $2 AND ($3 = 0 OR EXISTS \
                      (SELECT 1 FROM mfa_factors other WHERE other.user_id = $1 AND other.method <> $2 AND other.confirmed_at IS NOT NULL))",
@@ -940,8 +830,7 @@ macro_rules! sql_store {
                 .map_err(backend_error)?
                 .rows_affected();
                 if removed == 0 {
-                    tx.rollback().await.map_err(backend_error)?;
-                    return Ok(false);
+                    return roll_back(tx, false).await;
                 }
                 sqlx::query("UPDATE users SET mfa_preferred = NULL WHERE id = $1 AND mfa_preferred = $2")
                     .bind(user.as_str())
@@ -949,8 +838,7 @@ macro_rules! sql_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(backend_error)?;
-                insert_audit!(&mut *tx, audit)?;
-                tx.commit().await.map_err(backend_error)?;
+                commit_audited(tx, audit).await?;
                 Ok(true)
             }
 
@@ -962,8 +850,7 @@ macro_rules! sql_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(backend_error)?;
-                insert_audit!(&mut *tx, audit)?;
-                tx.commit().await.map_err(backend_error)
+                commit_audited(tx, audit).await
             }
 
             async fn reset_mfa(&self, user: &UserId, deadline: time::Date, audit: &AuditEvent) -> StoreResult<u64> {
@@ -981,27 +868,20 @@ macro_rules! sql_store {
                         .await
                         .map_err(backend_error)?;
                 }
-                let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                    .bind(user.as_str())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend_error)?
-                    .rows_affected();
+                let ended = delete_user_sessions(&mut *tx, user.as_str()).await?;
                 let audit = audit.clone().detail("sessions_ended", ended);
-                insert_audit!(&mut *tx, &audit)?;
-                tx.commit().await.map_err(backend_error)?;
+                commit_audited(tx, &audit).await?;
                 Ok(ended)
             }
 
             async fn unlock_second_factor(&self, user: &UserId, audit: &AuditEvent) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(backend_error)?;
                 sqlx::query("DELETE FROM mfa_throttles WHERE user_id = $1").bind(user.as_str()).execute(&mut *tx).await.map_err(backend_error)?;
-                insert_audit!(&mut *tx, audit)?;
-                tx.commit().await.map_err(backend_error)
+                commit_audited(tx, audit).await
             }
 
             async fn append_audit(&self, event: &AuditEvent) -> StoreResult<()> {
-                insert_audit!(&self.writer, event)?;
+                insert_audit(&self.writer, event).await?;
                 Ok(())
             }
 
@@ -1029,6 +909,70 @@ macro_rules! sql_store {
                 let found: Vec<rows::AuditRow> = q.build_query_as().fetch_all(&self.pool).await.map_err(backend_error)?;
                 found.into_iter().map(rows::audit).collect()
             }
+        }
+
+        /// Takes the user's row lock (PostgreSQL) or the database write lock (SQLite) with a write
+        /// that changes nothing. Every per-user write that also touches factors, sessions or the
+        /// throttle takes it first: one lock order, so these never deadlock with one another.
+        async fn lock_user_row<'e, E>(executor: E, user: &str) -> StoreResult<()>
+        where
+            E: sqlx::Executor<'e, Database = $db>,
+        {
+            sqlx::query("UPDATE users SET mfa_preferred = mfa_preferred WHERE id = $1")
+                .bind(user)
+                .execute(executor)
+                .await
+                .map_err(backend_error)?;
+            Ok(())
+        }
+
+        async fn delete_user_sessions<'e, E>(executor: E, user: &str) -> StoreResult<u64>
+        where
+            E: sqlx::Executor<'e, Database = $db>,
+        {
+            let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user)
+                .execute(executor)
+                .await
+                .map_err(backend_error)?;
+            Ok(done.rows_affected())
+        }
+
+        async fn second_factor_throttle_row<'e, E>(
+            executor: E,
+            user: &UserId,
+        ) -> StoreResult<Option<rows::SecondFactorThrottleRow>>
+        where
+            E: sqlx::Executor<'e, Database = $db>,
+        {
+            let sql = format!("SELECT {} FROM mfa_throttles WHERE user_id = $1", rows::SECOND_FACTOR_THROTTLE_COLUMNS);
+            sqlx::query_as(&sql).bind(user.as_str()).fetch_optional(executor).await.map_err(backend_error)
+        }
+
+        /// Marks the refusal audited in the throttle row where `key_column = key` of `table`, at
+        /// most once per window, with its audit row: `false` when another request already has.
+        async fn audit_refusal_once(
+            store: &$store,
+            table: &str,
+            key_column: &str,
+            key: &str,
+            now: OffsetDateTime,
+            audited_before: OffsetDateTime,
+            audit: &AuditEvent,
+        ) -> StoreResult<bool> {
+            let mut tx = store.begin_write().await.map_err(backend_error)?;
+            let sql = format!(
+                "UPDATE {table} SET refusal_audited_at = $1 \
+                 WHERE {key_column} = $2 AND (refusal_audited_at IS NULL OR refusal_audited_at <= $3)"
+            );
+            let done = sqlx::query(&sql)
+                .bind(ts(now))
+                .bind(key)
+                .bind(ts(audited_before))
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_error)?;
+            commit_audited_if_one(tx, done.rows_affected(), audit).await
         }
 
         async fn insert_factor<'e, E>(executor: E, f: &Factor) -> StoreResult<()>
@@ -1111,61 +1055,6 @@ macro_rules! sql_store {
                 from_ip_last_hour: if ip.is_some() { count(per_ip.0) } else { 0 },
                 oldest_from_ip_last_hour: if ip.is_some() { at(per_ip.1)? } else { None },
             })
-        }
-
-        /// Session rotation as one UPDATE of the row, primary key included, instead of a DELETE
-        /// and an INSERT: one statement and one index update fewer in the hot write transaction.
-        /// The old id stops resolving all the same. `false` when the old row is gone (ended
-        /// meanwhile): the caller decides whether that ends the sign-in.
-        async fn rotate_session(
-            tx: &mut sqlx::Transaction<'static, $db>,
-            old: &SessionIdHash,
-            s: &Session,
-        ) -> StoreResult<bool> {
-            let updated = sqlx::query(
-                "UPDATE sessions SET id_hash = $1, user_id = $2, auth_level = $3, csrf_token = $4, created_at = $5, \
-                 last_seen_at = $6, mfa_verified_at = $7, ip = $8, user_agent = $9, replaced_id_hash = $10 \
-                 WHERE id_hash = $10",
-            )
-            .bind(s.id.as_str())
-            .bind(s.user_id.as_str())
-            .bind(s.auth_level.as_str())
-            .bind(s.csrf_token.as_str())
-            .bind(ts(s.created_at))
-            .bind(ts(s.last_seen_at))
-            .bind(s.mfa_verified_at.map(ts))
-            .bind(s.ip.as_deref())
-            .bind(s.user_agent.as_deref())
-            .bind(old.as_str())
-            .execute(&mut **tx)
-            .await
-            .map_err(|e| conflict_or_backend(e, "session"))?
-            .rows_affected();
-            Ok(updated == 1)
-        }
-
-        async fn insert_session<'e, E>(executor: E, s: &Session) -> StoreResult<()>
-        where
-            E: sqlx::Executor<'e, Database = $db>,
-        {
-            let sql = format!(
-                "INSERT INTO sessions ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                rows::SESSION_COLUMNS
-            );
-            sqlx::query(&sql)
-                .bind(s.id.as_str())
-                .bind(s.user_id.as_str())
-                .bind(s.auth_level.as_str())
-                .bind(s.csrf_token.as_str())
-                .bind(ts(s.created_at))
-                .bind(ts(s.last_seen_at))
-                .bind(s.mfa_verified_at.map(ts))
-                .bind(s.ip.as_deref())
-                .bind(s.user_agent.as_deref())
-                .execute(executor)
-                .await
-                .map_err(|e| conflict_or_backend(e, "session"))?;
-            Ok(())
         }
     };
 }

@@ -87,5 +87,6 @@ impl SqliteStore {
     }
 }
 
+crate::sql::statements!(sqlx::Sqlite);
 crate::shared::sql_store!(SqliteStore, "sqlite", sqlx::Sqlite);
 crate::claims::claim_store!(SqliteStore, sqlx::Sqlite);
