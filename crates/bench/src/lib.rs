@@ -426,7 +426,7 @@ impl Bench {
         let key = SecretKey::generate(rng.as_ref());
         // One argon2id hash, reused for every user: seeding must not take hours.
         let (address, name) = (Email::parse(&email(0))?, DisplayName::parse("Bench User")?);
-        let context = PasswordContext { email: &address, name: &name, portal_name: "Inventory Portal" };
+        let context = PasswordContext { email: &address, name: name.as_str(), portal_name: "Inventory Portal" };
         let password = NewPassword::check(BENCH_PASSWORD, &context)?;
         let password_hash = tokio::task::spawn_blocking(move || hash_blocking(&password, &OsRandom)).await??;
 

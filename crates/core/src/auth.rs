@@ -359,7 +359,7 @@ impl Portal {
 
     /// The words a new password for this account must not be built from.
     pub fn password_context<'a>(&'a self, email: &'a Email, name: &'a DisplayName) -> PasswordContext<'a> {
-        PasswordContext { email, name, portal_name: &self.settings.portal_name }
+        PasswordContext { email, name: name.as_str(), portal_name: &self.settings.portal_name }
     }
 
     /// Appends to the audit log. A failed audit write is logged loudly but does not undo what

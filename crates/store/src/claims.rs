@@ -10,7 +10,7 @@ macro_rules! claim_store {
         mod claim_store_impl {
             use async_trait::async_trait;
             use portal_core::audit::AuditEvent;
-            use portal_core::inventory::store::ClaimStore;
+            use portal_core::store::ClaimStore;
             use portal_core::inventory::{
                 Attachment, AttachmentId, Claim, ClaimFilter, ClaimId, ClaimStatus, ClaimSummary, Item, ItemFields,
                 ItemId, StatusChange,

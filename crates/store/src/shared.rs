@@ -26,7 +26,10 @@ macro_rules! sql_store {
         use portal_core::password::PasswordHashString;
         use portal_core::password_reset::{PasswordReset, ResetTokenHash};
         use portal_core::session::{Session, SessionIdHash};
-        use portal_core::store::{CompletionOutcome, Store, StoreError, StoreResult};
+        use portal_core::store::{
+            AccountStore, AuditStore, CompletionOutcome, LimitStore, MfaStore, SessionStore, StoreError, StoreResult,
+            SupportStore,
+        };
         use portal_core::throttle::ThrottleWindow;
         use portal_core::user::{User, UserId};
         use time::OffsetDateTime;
@@ -36,7 +39,7 @@ macro_rules! sql_store {
         use statements::{commit_audited, commit_audited_if_one, insert_audit, insert_session, rotate_session};
 
         #[async_trait]
-        impl Store for $store {
+        impl AccountStore for $store {
             fn backend(&self) -> &'static str {
                 $backend
             }
@@ -151,6 +154,128 @@ macro_rules! sql_store {
                 found.into_iter().map(rows::user).collect()
             }
 
+            async fn insert_password_reset(&self, reset: &PasswordReset) -> StoreResult<()> {
+                sqlx::query("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+                    .bind(reset.token_hash.0.as_str())
+                    .bind(reset.user_id.as_str())
+                    .bind(ts(reset.created_at))
+                    .bind(ts(reset.expires_at))
+                    .execute(&self.writer)
+                    .await
+                    .map_err(|e| conflict_or_backend(e, "reset token"))?;
+                Ok(())
+            }
+
+            async fn password_reset_user(&self, token: &ResetTokenHash, now: OffsetDateTime) -> StoreResult<Option<User>> {
+                let sql = format!(
+                    "SELECT {} FROM users WHERE id = \
+                       (SELECT user_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2)",
+                    rows::USER_COLUMNS
+                );
+                let row: Option<rows::UserRow> = sqlx::query_as(&sql)
+                    .bind(token.0.as_str())
+                    .bind(ts(now))
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(backend_error)?;
+                row.map(rows::user).transpose()
+            }
+
+            async fn replace_password_hash(
+                &self,
+                user: &UserId,
+                old: &PasswordHashString,
+                new: &PasswordHashString,
+            ) -> StoreResult<bool> {
+                let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3")
+                    .bind(new.0.as_str())
+                    .bind(user.as_str())
+                    .bind(old.0.as_str())
+                    .execute(&self.writer)
+                    .await
+                    .map_err(backend_error)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn complete_password_reset(
+                &self,
+                token: &ResetTokenHash,
+                new_hash: &PasswordHashString,
+                now: OffsetDateTime,
+                mut audit: AuditEvent,
+            ) -> StoreResult<Option<User>> {
+                let mut tx = self.begin_write().await.map_err(backend_error)?;
+                let user_id: Option<String> = sqlx::query_scalar(
+                    "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
+                )
+                .bind(ts(now))
+                .bind(token.0.as_str())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(backend_error)?;
+                let Some(user_id) = user_id else {
+                    return roll_back(tx, None).await;
+                };
+                sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                    .bind(new_hash.0.as_str())
+                    .bind(user_id.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                // Other outstanding links die with this one: the password they were for is gone.
+                sqlx::query("UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+                    .bind(ts(now))
+                    .bind(user_id.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                let ended = delete_user_sessions(&mut *tx, user_id.as_str()).await?;
+                let sql = format!("SELECT {} FROM users WHERE id = $1", rows::USER_COLUMNS);
+                let row: rows::UserRow = sqlx::query_as(&sql).bind(user_id.as_str()).fetch_one(&mut *tx).await.map_err(backend_error)?;
+                let user = rows::user(row)?;
+                audit = audit.actor(user.email.as_str()).subject(Some(&user.id), user.email.as_str()).detail("sessions_ended", ended);
+                commit_audited(tx, &audit).await?;
+                Ok(Some(user))
+            }
+
+            async fn purge_expired(&self, now: OffsetDateTime, idle_before: OffsetDateTime, created_before: OffsetDateTime) -> StoreResult<u64> {
+                let now_s = ts(now);
+                let statements: [(&str, i64); 5] = [
+                    ("DELETE FROM sms_challenges WHERE expires_at < $1", now_s),
+                    ("DELETE FROM mfa_factors WHERE confirmed_at IS NULL AND created_at < $1", ts(now - time::Duration::hours(1))),
+                    ("DELETE FROM password_resets WHERE expires_at < $1", now_s),
+                    ("DELETE FROM sms_sends WHERE sent_at < $1", ts(now - time::Duration::days(1))),
+                    ("DELETE FROM throttles WHERE started_at < $1", ts(now - time::Duration::days(1))),
+                ];
+                let mut removed = self.purge_sessions(idle_before, created_before).await?;
+                for (sql, cutoff) in statements {
+                    removed += sqlx::query(sql).bind(cutoff).execute(&self.writer).await.map_err(backend_error)?.rows_affected();
+                }
+                Ok(removed)
+            }
+
+            async fn record_sign_in(&self, user: &UserId, at: OffsetDateTime) -> StoreResult<()> {
+                sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
+                    .bind(ts(at))
+                    .bind(user.as_str())
+                    .execute(&self.writer)
+                    .await
+                    .map_err(backend_error)?;
+                Ok(())
+            }
+
+            async fn last_sign_in(&self, user: &UserId) -> StoreResult<Option<OffsetDateTime>> {
+                let at: Option<(Option<i64>,)> = sqlx::query_as("SELECT last_login_at FROM users WHERE id = $1")
+                    .bind(user.as_str())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(backend_error)?;
+                at.and_then(|(at,)| at).map(rows::from_ts).transpose()
+            }
+        }
+
+        #[async_trait]
+        impl SessionStore for $store {
             async fn insert_session(&self, s: &Session) -> StoreResult<()> {
                 insert_session(&self.writer, s).await
             }
@@ -254,7 +379,10 @@ macro_rules! sql_store {
                     .map_err(backend_error)?;
                 Ok(done.rows_affected())
             }
+        }
 
+        #[async_trait]
+        impl LimitStore for $store {
             async fn throttle(&self, key: &str) -> StoreResult<Option<ThrottleWindow>> {
                 let row: Option<(i64, i64)> = sqlx::query_as("SELECT started_at, failures FROM throttles WHERE key = $1")
                     .bind(key)
@@ -324,91 +452,10 @@ macro_rules! sql_store {
                 sqlx::query("DELETE FROM throttles WHERE key = $1").bind(key).execute(&self.writer).await.map_err(backend_error)?;
                 Ok(())
             }
+        }
 
-            async fn insert_password_reset(&self, reset: &PasswordReset) -> StoreResult<()> {
-                sqlx::query("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-                    .bind(reset.token_hash.0.as_str())
-                    .bind(reset.user_id.as_str())
-                    .bind(ts(reset.created_at))
-                    .bind(ts(reset.expires_at))
-                    .execute(&self.writer)
-                    .await
-                    .map_err(|e| conflict_or_backend(e, "reset token"))?;
-                Ok(())
-            }
-
-            async fn password_reset_user(&self, token: &ResetTokenHash, now: OffsetDateTime) -> StoreResult<Option<User>> {
-                let sql = format!(
-                    "SELECT {} FROM users WHERE id = \
-                       (SELECT user_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2)",
-                    rows::USER_COLUMNS
-                );
-                let row: Option<rows::UserRow> = sqlx::query_as(&sql)
-                    .bind(token.0.as_str())
-                    .bind(ts(now))
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(backend_error)?;
-                row.map(rows::user).transpose()
-            }
-
-            async fn replace_password_hash(
-                &self,
-                user: &UserId,
-                old: &PasswordHashString,
-                new: &PasswordHashString,
-            ) -> StoreResult<bool> {
-                let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3")
-                    .bind(new.0.as_str())
-                    .bind(user.as_str())
-                    .bind(old.0.as_str())
-                    .execute(&self.writer)
-                    .await
-                    .map_err(backend_error)?;
-                Ok(done.rows_affected() == 1)
-            }
-
-            async fn complete_password_reset(
-                &self,
-                token: &ResetTokenHash,
-                new_hash: &PasswordHashString,
-                now: OffsetDateTime,
-                mut audit: AuditEvent,
-            ) -> StoreResult<Option<User>> {
-                let mut tx = self.begin_write().await.map_err(backend_error)?;
-                let user_id: Option<String> = sqlx::query_scalar(
-                    "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
-                )
-                .bind(ts(now))
-                .bind(token.0.as_str())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(backend_error)?;
-                let Some(user_id) = user_id else {
-                    return roll_back(tx, None).await;
-                };
-                sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-                    .bind(new_hash.0.as_str())
-                    .bind(user_id.as_str())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend_error)?;
-                // Other outstanding links die with this one: the password they were for is gone.
-                sqlx::query("UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
-                    .bind(ts(now))
-                    .bind(user_id.as_str())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend_error)?;
-                let ended = delete_user_sessions(&mut *tx, user_id.as_str()).await?;
-                let sql = format!("SELECT {} FROM users WHERE id = $1", rows::USER_COLUMNS);
-                let row: rows::UserRow = sqlx::query_as(&sql).bind(user_id.as_str()).fetch_one(&mut *tx).await.map_err(backend_error)?;
-                let user = rows::user(row)?;
-                audit = audit.actor(user.email.as_str()).subject(Some(&user.id), user.email.as_str()).detail("sessions_ended", ended);
-                commit_audited(tx, &audit).await?;
-                Ok(Some(user))
-            }
-
+        #[async_trait]
+        impl MfaStore for $store {
             async fn factors_of(&self, user: &UserId) -> StoreResult<Vec<Factor>> {
                 let sql = format!("SELECT {} FROM mfa_factors WHERE user_id = $1 ORDER BY created_at", rows::FACTOR_COLUMNS);
                 let found: Vec<rows::FactorRow> =
@@ -738,41 +785,38 @@ macro_rules! sql_store {
                 row.map(rows::challenge).transpose()
             }
 
-            async fn purge_expired(&self, now: OffsetDateTime, idle_before: OffsetDateTime, created_before: OffsetDateTime) -> StoreResult<u64> {
-                let now_s = ts(now);
-                let statements: [(&str, i64); 5] = [
-                    ("DELETE FROM sms_challenges WHERE expires_at < $1", now_s),
-                    ("DELETE FROM mfa_factors WHERE confirmed_at IS NULL AND created_at < $1", ts(now - time::Duration::hours(1))),
-                    ("DELETE FROM password_resets WHERE expires_at < $1", now_s),
-                    ("DELETE FROM sms_sends WHERE sent_at < $1", ts(now - time::Duration::days(1))),
-                    ("DELETE FROM throttles WHERE started_at < $1", ts(now - time::Duration::days(1))),
-                ];
-                let mut removed = self.purge_sessions(idle_before, created_before).await?;
-                for (sql, cutoff) in statements {
-                    removed += sqlx::query(sql).bind(cutoff).execute(&self.writer).await.map_err(backend_error)?.rows_affected();
+            async fn delete_factor(&self, user: &UserId, method: portal_core::mfa::Method, keep_one: bool, audit: &AuditEvent) -> StoreResult<bool> {
+                let mut tx = self.begin_write().await.map_err(backend_error)?;
+                // A write to the user's row first: it takes the row lock (PostgreSQL) or the
+                // database write lock (SQLite) before the "is another factor left?" check.
+                lock_user_row(&mut *tx, user.as_str()).await?;
+                let removed = sqlx::query(
+                    "DELETE FROM mfa_factors WHERE user_id = $1 AND method = $2 AND ($3 = 0 OR EXISTS \
+                     (SELECT 1 FROM mfa_factors other WHERE other.user_id = $1 AND other.method <> $2 AND other.confirmed_at IS NOT NULL))",
+                )
+                .bind(user.as_str())
+                .bind(method.as_str())
+                .bind(i64::from(keep_one))
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_error)?
+                .rows_affected();
+                if removed == 0 {
+                    return roll_back(tx, false).await;
                 }
-                Ok(removed)
-            }
-
-            async fn record_sign_in(&self, user: &UserId, at: OffsetDateTime) -> StoreResult<()> {
-                sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
-                    .bind(ts(at))
+                sqlx::query("UPDATE users SET mfa_preferred = NULL WHERE id = $1 AND mfa_preferred = $2")
                     .bind(user.as_str())
-                    .execute(&self.writer)
+                    .bind(method.as_str())
+                    .execute(&mut *tx)
                     .await
                     .map_err(backend_error)?;
-                Ok(())
+                commit_audited(tx, audit).await?;
+                Ok(true)
             }
+        }
 
-            async fn last_sign_in(&self, user: &UserId) -> StoreResult<Option<OffsetDateTime>> {
-                let at: Option<(Option<i64>,)> = sqlx::query_as("SELECT last_login_at FROM users WHERE id = $1")
-                    .bind(user.as_str())
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(backend_error)?;
-                at.and_then(|(at,)| at).map(rows::from_ts).transpose()
-            }
-
+        #[async_trait]
+        impl SupportStore for $store {
             async fn end_sessions(&self, user: &UserId, audit: &AuditEvent) -> StoreResult<u64> {
                 let mut tx = self.begin_write().await.map_err(backend_error)?;
                 let ended = delete_user_sessions(&mut *tx, user.as_str()).await?;
@@ -813,35 +857,6 @@ macro_rules! sql_store {
                 Ok((rows, u64::try_from(total).unwrap_or(0)))
             }
 
-            async fn delete_factor(&self, user: &UserId, method: portal_core::mfa::Method, keep_one: bool, audit: &AuditEvent) -> StoreResult<bool> {
-                let mut tx = self.begin_write().await.map_err(backend_error)?;
-                // A write to the user's row first: it takes the row lock (PostgreSQL) or the
-                // database write lock (SQLite) before the "is another factor left?" check.
-                lock_user_row(&mut *tx, user.as_str()).await?;
-                let removed = sqlx::query(
-                    "DELETE FROM mfa_factors WHERE user_id = $1 AND method = $2 AND ($3 = 0 OR EXISTS \
-                     (SELECT 1 FROM mfa_factors other WHERE other.user_id = $1 AND other.method <> $2 AND other.confirmed_at IS NOT NULL))",
-                )
-                .bind(user.as_str())
-                .bind(method.as_str())
-                .bind(i64::from(keep_one))
-                .execute(&mut *tx)
-                .await
-                .map_err(backend_error)?
-                .rows_affected();
-                if removed == 0 {
-                    return roll_back(tx, false).await;
-                }
-                sqlx::query("UPDATE users SET mfa_preferred = NULL WHERE id = $1 AND mfa_preferred = $2")
-                    .bind(user.as_str())
-                    .bind(method.as_str())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend_error)?;
-                commit_audited(tx, audit).await?;
-                Ok(true)
-            }
-
             async fn set_mfa_deadline(&self, user: &UserId, deadline: Option<time::Date>, audit: &AuditEvent) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(backend_error)?;
                 sqlx::query("UPDATE users SET mfa_deadline = $1 WHERE id = $2")
@@ -879,7 +894,10 @@ macro_rules! sql_store {
                 sqlx::query("DELETE FROM mfa_throttles WHERE user_id = $1").bind(user.as_str()).execute(&mut *tx).await.map_err(backend_error)?;
                 commit_audited(tx, audit).await
             }
+        }
 
+        #[async_trait]
+        impl AuditStore for $store {
             async fn append_audit(&self, event: &AuditEvent) -> StoreResult<()> {
                 insert_audit(&self.writer, event).await?;
                 Ok(())

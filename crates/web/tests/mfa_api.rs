@@ -900,7 +900,8 @@ async fn a_support_extension_lets_a_past_deadline_user_set_up() {
         let ctx = RequestContext::cli();
         let operator = SupportActor::Operator { login: "support@example.com" };
         let extend = ConsoleAction::ExtendDeadline { days: 7 };
-        let done = app.portal.support_act(operator, &user.id, extend, "lost phone, called in", None, &ctx).await.unwrap();
+        let done =
+            app.portal.support_act(operator, &user.id, extend, "lost phone, called in", None, &ctx).await.unwrap();
         assert!(done.summary.contains("2026-03-09"), "{}", done.summary);
         let a = login(&app, &client, ANN).await;
         assert_eq!(a.status, StatusCode::OK, "{}", a.text);

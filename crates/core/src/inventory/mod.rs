@@ -9,12 +9,12 @@ pub mod csv;
 pub mod model;
 pub mod money;
 pub mod service;
-pub mod store;
 
 pub use attachment::{Attachment, AttachmentKind};
 pub use attachment_service::{FileSweep, UNREFERENCED_FILE_AGE};
 pub use model::{
-    Access, AttachmentId, Claim, ClaimFilter, ClaimId, ClaimStatus, ClaimSummary, ClaimTransition, Condition, FieldError, Item,
-    ItemDraft, ItemFields, ItemId, NewClaim, RoomTotal, StatusChange, Totals, WrongClaimStatus, access, totals,
+    Access, AttachmentId, Claim, ClaimFilter, ClaimId, ClaimStatus, ClaimSummary, ClaimTransition, Condition,
+    FieldError, Item, ItemDraft, ItemFields, ItemId, NewClaim, RoomTotal, StatusChange, Totals, WrongClaimStatus,
+    access, totals,
 };
 pub use service::{ClaimView, ImportOutcome, InventoryError, Invite};

@@ -7,9 +7,8 @@ use time::{Date, Duration};
 use super::attachment::Attachment;
 use super::csv::{self, ImportError};
 use super::model::{
-    ClaimTransition, WrongClaimStatus,
-    self, Access, Claim, ClaimFilter, ClaimId, ClaimStatus, ClaimSummary, FieldError, Item, ItemDraft, ItemFields,
-    ItemId, MAX_ITEMS_PER_CLAIM, NewClaim, StatusChange, Totals,
+    self, Access, Claim, ClaimFilter, ClaimId, ClaimStatus, ClaimSummary, ClaimTransition, FieldError, Item, ItemDraft,
+    ItemFields, ItemId, MAX_ITEMS_PER_CLAIM, NewClaim, StatusChange, Totals, WrongClaimStatus,
 };
 use crate::audit::{AuditEvent, Outcome, action};
 use crate::email::Email;

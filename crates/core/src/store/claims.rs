@@ -5,12 +5,12 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use super::attachment::Attachment;
-use super::model::{
+use super::StoreResult;
+use crate::audit::AuditEvent;
+use crate::inventory::attachment::Attachment;
+use crate::inventory::model::{
     AttachmentId, Claim, ClaimFilter, ClaimId, ClaimStatus, ClaimSummary, Item, ItemFields, ItemId, StatusChange,
 };
-use crate::audit::AuditEvent;
-use crate::store::StoreResult;
 use crate::user::User;
 
 #[async_trait]

@@ -1,0 +1,121 @@
+//! Second factors: methods, the second-factor throttle, texted codes and their send log.
+
+use crate::audit::AuditEvent;
+use crate::mfa::factor::{ChallengePurpose, Factor, SecondFactorCompletion, SmsChallenge};
+use crate::mfa::sms_code::{SendRefused, SendRule};
+use crate::mfa::throttle::SecondFactorThrottle;
+use crate::session::SessionIdHash;
+use crate::user::UserId;
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+use super::StoreResult;
+/// How a second-factor completion ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompletionOutcome {
+    Completed,
+    /// The compare-and-set lost: the code or step was used by another request first.
+    ProofTaken,
+    /// The account is paused or locked (it changed while the code was being checked).
+    Throttled,
+    /// The session was ended (sign-out, "end sessions", reset) while the code was checked.
+    SessionEnded,
+}
+
+#[async_trait]
+pub trait MfaStore: Send + Sync {
+    /// Every factor of the user, confirmed and pending.
+    async fn factors_of(&self, user: &UserId) -> StoreResult<Vec<Factor>>;
+
+    /// Stores a pending factor, replacing any pending one of the same method.
+    async fn insert_pending_factor(&self, factor: &Factor) -> StoreResult<()>;
+
+    /// In one transaction: the proof's compare-and-set (a code is claimed once), the re-check
+    /// that the account is neither paused nor locked, the rotation of the session (which must
+    /// still exist: a sign-out or "end sessions" that won the race ends it for good), the factor
+    /// change, the reset of the failure count (consuming the guess slot), the preferred method
+    /// and the audit row. Anything but `Completed` writes nothing.
+    async fn complete_second_factor(&self, completion: &SecondFactorCompletion) -> StoreResult<CompletionOutcome>;
+
+    /// Takes a guess slot for one code check of `user`, atomically: refused when the account is
+    /// locked or paused at `now`, or when its wrong codes since the last pause plus the checks in
+    /// flight already reach `per_pause`. A slot counts until `hold_until` (a crashed request's
+    /// slot then lapses). `Err` with the throttle as it stands when refused.
+    async fn reserve_second_factor_guess(
+        &self,
+        user: &UserId,
+        now: OffsetDateTime,
+        hold_until: OffsetDateTime,
+        per_pause: u32,
+    ) -> StoreResult<Result<(), SecondFactorThrottle>>;
+
+    /// Gives a guess slot back: the check was no guess (a replayed code, a lost race).
+    async fn release_second_factor_guess(&self, user: &UserId) -> StoreResult<()>;
+
+    async fn second_factor_throttle(&self, user: &UserId) -> StoreResult<SecondFactorThrottle>;
+
+    /// Every factor of the user (confirmed and pending) and their second-factor throttle, in one
+    /// round trip: verifying a code needs both.
+    async fn second_factor_state(&self, user: &UserId) -> StoreResult<(Vec<Factor>, SecondFactorThrottle)>;
+
+    /// Appends `audit` for a refused attempt on a throttled account and notes `now` as the last
+    /// audited refusal, but only if no refusal was audited after `audited_before`; a
+    /// compare-and-set, so of racing refusals exactly one writes. `true` when it wrote.
+    async fn audit_throttled_refusal(
+        &self,
+        user: &UserId,
+        now: OffsetDateTime,
+        audited_before: OffsetDateTime,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
+
+    /// In one transaction: counts a wrong code (and a wrong try on `challenge_id`), consuming the
+    /// guess slot it held, applies `schedule` to the new count, appends `audit`. Returns the new
+    /// state.
+    async fn record_second_factor_failure(
+        &self,
+        user: &UserId,
+        now: OffsetDateTime,
+        schedule: fn(u32, OffsetDateTime) -> SecondFactorThrottle,
+        challenge_id: Option<&str>,
+        audit: &AuditEvent,
+    ) -> StoreResult<SecondFactorThrottle>;
+
+    /// Reserves one text before it is sent: in one transaction, serialized with every other
+    /// reservation (so the counts cannot change between the check and the write), reads the send
+    /// history of `user`, `phone_key` and `ip`, asks `rule` whether another send is allowed, and
+    /// if so records the send. `Ok(id)` of the recorded send, or the rule's refusal.
+    async fn reserve_sms_send(
+        &self,
+        user: &UserId,
+        phone_key: &str,
+        ip: Option<&str>,
+        now: OffsetDateTime,
+        rule: SendRule,
+    ) -> StoreResult<Result<i64, SendRefused>>;
+
+    /// Gives a reserved send back (the provider did not take the text).
+    async fn release_sms_send(&self, id: i64) -> StoreResult<()>;
+
+    /// After a text was sent, in one transaction: voids the session's older codes for the same
+    /// purpose and stores the challenge.
+    async fn insert_sms_challenge(&self, challenge: &SmsChallenge, expires_at: OffsetDateTime) -> StoreResult<()>;
+
+    /// The newest challenge sent for `session` with `purpose`.
+    async fn latest_sms_challenge(
+        &self,
+        session: &SessionIdHash,
+        purpose: ChallengePurpose,
+    ) -> StoreResult<Option<SmsChallenge>>;
+
+    /// Removes the user's factor of `method`, with its audit row; `false` if there was none, or
+    /// if `keep_one` is set and it is the user's last confirmed factor. The check and the delete
+    /// happen under the user row's lock, so two removals at once cannot both succeed.
+    async fn delete_factor(
+        &self,
+        user: &UserId,
+        method: crate::mfa::Method,
+        keep_one: bool,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
+}

@@ -1,0 +1,63 @@
+//! The storage port: every piece of state the portal keeps, as one trait composed of one trait
+//! per area, each in its own module beside the types it stores. `portal-store` implements them
+//! for SQLite and PostgreSQL; each method that changes more than one row is one transaction, so a
+//! crash mid-request never leaves half an operation behind.
+
+mod accounts;
+mod audit;
+mod claims;
+mod limits;
+mod mfa;
+mod sessions;
+mod support;
+
+pub use accounts::AccountStore;
+pub use audit::AuditStore;
+pub use claims::ClaimStore;
+pub use limits::LimitStore;
+pub use mfa::{CompletionOutcome, MfaStore};
+pub use sessions::SessionStore;
+pub use support::SupportStore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule was broken; the string names what (e.g. "email").
+    #[error("{0} already exists")]
+    Conflict(&'static str),
+    #[error("database error: {0}")]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Everything the portal stores. A `dyn Store` reaches every area's methods without importing
+/// the area traits.
+pub trait Store:
+    AccountStore
+    + SessionStore
+    + LimitStore
+    + MfaStore
+    + SupportStore
+    + AuditStore
+    + ClaimStore
+    + Send
+    + Sync
+    + std::fmt::Debug
+{
+}
+
+impl<T> Store for T where
+    T: AccountStore
+        + SessionStore
+        + LimitStore
+        + MfaStore
+        + SupportStore
+        + AuditStore
+        + ClaimStore
+        + Send
+        + Sync
+        + std::fmt::Debug
+{
+}

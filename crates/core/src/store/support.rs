@@ -1,0 +1,35 @@
+//! Support: what the console reads and the actions it takes on a user's sign-in.
+
+use crate::audit::AuditEvent;
+use crate::user::UserId;
+use async_trait::async_trait;
+
+use super::StoreResult;
+
+#[async_trait]
+pub trait SupportStore: Send + Sync {
+    /// Ends every session of the user, with its audit row; returns how many.
+    async fn end_sessions(&self, user: &UserId, audit: &AuditEvent) -> StoreResult<u64>;
+
+    /// Users with their MFA situation, for the console list and the report; and the total
+    /// matching `filter` (before limit/offset).
+    async fn mfa_overview(
+        &self,
+        filter: &crate::overview::OverviewFilter,
+    ) -> StoreResult<(Vec<crate::overview::MfaOverview>, u64)>;
+
+    /// Sets (or clears) the support-set setup deadline, with its audit row.
+    async fn set_mfa_deadline(
+        &self,
+        user: &UserId,
+        deadline: Option<time::Date>,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+
+    /// In one transaction: removes every factor and code of the user, clears the failure count,
+    /// ends all their sessions, sets the setup deadline, appends `audit`. Returns sessions ended.
+    async fn reset_mfa(&self, user: &UserId, deadline: time::Date, audit: &AuditEvent) -> StoreResult<u64>;
+
+    /// Clears the failure count, any pause and the lock, with its audit row.
+    async fn unlock_second_factor(&self, user: &UserId, audit: &AuditEvent) -> StoreResult<()>;
+}
