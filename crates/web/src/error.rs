@@ -9,7 +9,7 @@ use portal_core::InternalError;
 use serde_json::{Value, json};
 use time::Duration;
 
-use crate::pages::render_error_page;
+use crate::render::{self, Layout};
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -105,7 +105,7 @@ impl From<InternalError> for PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        render_error_page(self.status, self.title, &self.message)
+        render::error_page(Layout::plain(), self.status, self.title, &self.message)
     }
 }
 

@@ -9,14 +9,16 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use portal_core::RequestContext;
-use portal_core::session::{AuthLevel, Session, SessionToken};
-use portal_core::user::User;
+use portal_core::session::AuthLevel;
 use serde::de::DeserializeOwned;
 
-use crate::MAX_BODY_BYTES;
 use crate::cookies;
 use crate::error::{ApiError, PageError};
+pub use crate::session::SignedIn;
 use crate::state::AppState;
+
+/// Request bodies above this are refused with 413 (DESIGN §7).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 fn content_type_is(headers: &HeaderMap, expected: &str) -> bool {
     headers
@@ -181,14 +183,6 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAdd
         .filter_map(|hop| hop.trim().parse().ok())
         .collect();
     hops.into_iter().rev().find(|hop| !trusted.contains(hop)).unwrap_or(peer)
-}
-
-/// A session at any level, with its cookie token.
-#[derive(Debug, Clone)]
-pub struct SignedIn {
-    pub token: SessionToken,
-    pub session: Session,
-    pub user: User,
 }
 
 /// The browser's session, if it has a live one. Never rejects.

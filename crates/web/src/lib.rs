@@ -11,15 +11,19 @@ pub mod fuzzing;
 mod health;
 mod pages;
 mod qr;
+mod render;
+mod routing;
 mod security;
+mod session;
 mod state;
 
 use axum::Router;
 use axum::http::HeaderName;
-use axum::routing::MethodRouter;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+pub use extract::MAX_BODY_BYTES;
+use routing::router_of;
 pub use state::{AppState, WebSettings};
 
 /// Every support-console route as `(path, methods)`: the pages under `/console` and the JSON
@@ -39,17 +43,6 @@ pub fn all_routes() -> Vec<(String, &'static [&'static str])> {
     let health = health::route_table().into_iter().map(|(path, methods, _)| (path.to_owned(), methods));
     pages.chain(api).chain(health).collect()
 }
-
-/// A module's routes: path, the methods it answers (for the tests), and the handlers.
-pub(crate) type RouteTable = Vec<(&'static str, &'static [&'static str], MethodRouter<AppState>)>;
-
-/// The router of one route table.
-pub(crate) fn router_of(table: RouteTable) -> Router<AppState> {
-    table.into_iter().fold(Router::new(), |router, (path, _, handler)| router.route(path, handler))
-}
-
-/// Request bodies above this are refused with 413 (DESIGN §7).
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 

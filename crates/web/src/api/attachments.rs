@@ -17,9 +17,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::claims::{claim_id, inventory_error, item_id};
-use crate::RouteTable;
 use crate::error::ApiError;
 use crate::extract::{ApiUser, Client};
+use crate::routing::RouteTable;
 use crate::state::AppState;
 
 /// Every route here with the methods it answers; the router is built from this table, and

@@ -12,11 +12,11 @@ use portal_core::password::Password;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::RouteTable;
 use crate::api::mfa::setup_expired;
 use crate::cookies;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiUser, Client, MaybeSession};
+use crate::routing::RouteTable;
 use crate::state::AppState;
 
 /// Every route here with the methods it answers; the router is built from this table, and

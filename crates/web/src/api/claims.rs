@@ -16,10 +16,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use time::format_description::well_known::Rfc3339;
 
-use crate::MAX_BODY_BYTES;
-use crate::RouteTable;
 use crate::error::ApiError;
+use crate::extract::MAX_BODY_BYTES;
 use crate::extract::{ApiJson, ApiUser, Client};
+use crate::routing::RouteTable;
 use crate::state::AppState;
 
 /// Every route here with the methods it answers; the router is built from this table, and

@@ -12,11 +12,11 @@ use portal_core::sms::PhoneError;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::RouteTable;
 use crate::cookies;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiMfaSession, ApiUser, Client};
 use crate::qr;
+use crate::routing::RouteTable;
 use crate::state::AppState;
 
 /// Every route here with the methods it answers; the router is built from this table, and

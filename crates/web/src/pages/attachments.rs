@@ -13,9 +13,9 @@ use serde::Deserialize;
 
 use super::claims::{ItemPageExtras, expired, ids, item_page, not_found, page_error};
 use super::csrf;
-use crate::RouteTable;
 use crate::error::PageError;
 use crate::extract::{Client, PageForm, PageUser};
+use crate::routing::RouteTable;
 use crate::state::AppState;
 
 /// The upload form carries the file, the CSRF token and the multipart framing.

@@ -13,11 +13,11 @@ use portal_core::session::AuthLevel;
 use serde::Deserialize;
 
 use super::csrf;
-use super::{Layout, render};
-use crate::RouteTable;
 use crate::cookies;
 use crate::error::PageError;
 use crate::extract::{Client, MaybeSession, PageForm, PageUser};
+use crate::render::{Layout, render};
+use crate::routing::RouteTable;
 use crate::state::AppState;
 
 /// Every route here with the methods it answers; the router is built from this table, and

@@ -16,10 +16,11 @@ use portal_core::inventory::{ClaimId, ImportOutcome, InventoryError, ItemFields}
 
 use super::attachments::{MultipartError, read_multipart, unreadable};
 use super::claims::{expired, not_found, page_error};
-use super::{Layout, csrf, render};
-use crate::MAX_BODY_BYTES;
-use crate::RouteTable;
+use super::csrf;
+use crate::extract::MAX_BODY_BYTES;
 use crate::extract::{Client, PageUser, SignedIn};
+use crate::render::{Layout, render};
+use crate::routing::RouteTable;
 use crate::state::AppState;
 
 /// A CSV file of up to 1 MiB, as a file or (second step) as base64, plus the form's framing.

@@ -20,10 +20,11 @@ use portal_core::inventory::{
 use portal_core::user::Role;
 use serde::Deserialize;
 
-use super::{Layout, csrf, render};
-use crate::RouteTable;
+use super::csrf;
 use crate::error::PageError;
 use crate::extract::{Client, PageForm, PageUser, SignedIn};
+use crate::render::{Layout, render};
+use crate::routing::RouteTable;
 use crate::state::AppState;
 
 /// Every route here with the methods it answers; the router is built from this table, and

@@ -18,10 +18,10 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::mfa::long_date;
-use super::{Layout, csrf, render};
+use super::csrf;
 use crate::error::PageError;
 use crate::extract::{Client, ConsolePageUser, PageForm, SignedIn};
+use crate::render::{Layout, long_date, render};
 use crate::state::AppState;
 
 const PAGE_SIZE: u32 = 25;

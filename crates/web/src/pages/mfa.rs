@@ -16,12 +16,12 @@ use serde::Deserialize;
 use time::Date;
 
 use super::csrf;
-use super::{Layout, render};
-use crate::RouteTable;
 use crate::cookies;
 use crate::error::PageError;
 use crate::extract::{Client, PageForm, PageMfaSession, PageUser, SignedIn};
 use crate::qr;
+use crate::render::{Layout, long_date, render};
+use crate::routing::RouteTable;
 use crate::state::AppState;
 
 /// Every route here with the methods it answers; the router is built from this table, and
@@ -42,11 +42,6 @@ pub fn route_table() -> RouteTable {
         ("/account/methods/remove", &["POST"], post(remove_method)),
         ("/help", &["GET"], get(help)),
     ]
-}
-
-/// "March 4, 2023", as the guide writes dates.
-pub fn long_date(d: Date) -> String {
-    format!("{} {}, {}", d.month(), d.day(), d.year())
 }
 
 #[derive(Template)]
