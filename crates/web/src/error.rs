@@ -1,15 +1,22 @@
 //! Errors become responses here and nowhere else. The API answers
 //! `{"error": {"code", "message", "field"?}}` (DESIGN §7); pages answer with an HTML page.
 //! Internal detail is logged with the request's span, never shown.
+//!
+//! A `PageError` can be raised where there is no state (extractor rejections, the fallback), so
+//! it renders with the default layout and records what it showed; `error_pages_with_settings`,
+//! a layer around the whole router, renders it again with the configured portal name.
 
 use axum::Json;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use portal_core::InternalError;
 use serde_json::{Value, json};
 use time::Duration;
 
 use crate::render::{self, Layout};
+use crate::state::AppState;
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -75,7 +82,7 @@ impl IntoResponse for ApiError {
 }
 
 /// A failure while serving an HTML page.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct PageError {
     pub status: StatusCode,
     pub title: &'static str,
@@ -105,8 +112,29 @@ impl From<InternalError> for PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        render::error_page(Layout::plain(), self.status, self.title, &self.message)
+        let mut response = render::error_page(Layout::plain(), self.status, self.title, &self.message);
+        response.extensions_mut().insert(self);
+        response
     }
+}
+
+/// Renders every error page again in the configured layout (portal name, support address),
+/// keeping the status and the headers the handler set (`Set-Cookie`, `Retry-After`).
+pub async fn error_pages_with_settings(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let Some(error) = response.extensions_mut().remove::<PageError>() else { return response };
+    let fresh = render::error_page(Layout::new(&state, None), error.status, error.title, &error.message);
+    if fresh.status() != error.status {
+        // The template failed (and was logged); the first rendering stands.
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    let (fresh_parts, body) = fresh.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    if let Some(content_type) = fresh_parts.headers.get(header::CONTENT_TYPE) {
+        parts.headers.insert(header::CONTENT_TYPE, content_type.clone());
+    }
+    Response::from_parts(parts, body)
 }
 
 pub async fn not_found(uri: Uri) -> Response {

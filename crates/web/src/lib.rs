@@ -54,6 +54,8 @@ pub fn router(state: AppState) -> Router {
         .merge(health::routes())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::refuse_cross_site_writes))
+        // Outside the cross-site wall, so its refusal page gets the portal's name too.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), error::error_pages_with_settings))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::security_headers))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {

@@ -42,8 +42,8 @@ impl Layout {
         }
     }
 
-    /// The layout without state, for error pages (they can come from extractors and
-    /// middleware, which have none).
+    /// The layout without state: only for an error page that never reaches the router's
+    /// error-page layer (see `error::error_pages_with_settings`).
     pub fn plain() -> Self {
         let defaults = portal_core::PortalSettings::default();
         Self { portal_name: defaults.portal_name, support_email: defaults.support_email, signed_in: None }
