@@ -109,32 +109,42 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
     type Rejection = PageError;
 
     async fn from_request(req: Request, _: &S) -> Result<Self, PageError> {
-        if !content_type_is(req.headers(), "application/x-www-form-urlencoded") {
-            return Err(PageError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "Form not understood",
-                "Please submit the form from the portal's page.",
-            ));
-        }
-        let bytes = read_body(req).await.map_err(|BodyError::TooLarge| {
-            PageError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "Too much data",
-                "The form sent more data than the portal accepts.",
-            )
-        })?;
-        let pairs = decode_form(&bytes).ok_or_else(|| {
-            PageError::new(
-                StatusCode::BAD_REQUEST,
-                "Form not understood",
-                "The form contained text that is not valid UTF-8.",
-            )
-        })?;
-        let de = serde::de::value::MapDeserializer::<_, serde::de::value::Error>::new(pairs.into_iter());
-        T::deserialize(de).map(PageForm).map_err(|e| {
-            PageError::new(StatusCode::BAD_REQUEST, "Form not understood", format!("The form could not be read: {e}."))
-        })
+        form_value(form_pairs(req).await?).map(PageForm)
     }
+}
+
+/// A form body's name/value pairs, in order: the part of `PageForm` that `csrf::CsrfForm`
+/// shares, so both refuse the same bodies with the same pages.
+pub(crate) async fn form_pairs(req: Request) -> Result<Vec<(String, String)>, PageError> {
+    if !content_type_is(req.headers(), "application/x-www-form-urlencoded") {
+        return Err(PageError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Form not understood",
+            "Please submit the form from the portal's page.",
+        ));
+    }
+    let bytes = read_body(req).await.map_err(|BodyError::TooLarge| {
+        PageError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Too much data",
+            "The form sent more data than the portal accepts.",
+        )
+    })?;
+    decode_form(&bytes).ok_or_else(|| {
+        PageError::new(
+            StatusCode::BAD_REQUEST,
+            "Form not understood",
+            "The form contained text that is not valid UTF-8.",
+        )
+    })
+}
+
+/// The form's pairs as the handler's type.
+pub(crate) fn form_value<T: DeserializeOwned>(pairs: Vec<(String, String)>) -> Result<T, PageError> {
+    let de = serde::de::value::MapDeserializer::<_, serde::de::value::Error>::new(pairs.into_iter());
+    T::deserialize(de).map_err(|e| {
+        PageError::new(StatusCode::BAD_REQUEST, "Form not understood", format!("The form could not be read: {e}."))
+    })
 }
 
 pub(crate) fn decode_form(bytes: &[u8]) -> Option<Vec<(String, String)>> {

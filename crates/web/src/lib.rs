@@ -4,6 +4,7 @@
 
 mod api;
 mod cookies;
+mod csrf;
 mod error;
 mod extract;
 #[doc(hidden)]

@@ -9,12 +9,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use portal_core::inventory::attachment::{MAX_ATTACHMENT_BYTES, too_big};
 use portal_core::inventory::{AttachmentId, ClaimId, InventoryError};
-use serde::Deserialize;
 
-use super::claims::{ItemPageExtras, expired, ids, item_page, not_found, page_error};
-use super::csrf;
+use super::claims::{ItemPageExtras, ids, item_page, not_found, page_error};
+use crate::csrf::{self, CsrfForm, NoFields};
 use crate::error::PageError;
-use crate::extract::{Client, PageForm, PageUser};
+use crate::extract::{Client, PageUser};
 use crate::routing::RouteTable;
 use crate::state::AppState;
 
@@ -124,8 +123,8 @@ async fn upload(
         }
         Err(MultipartError::Unreadable) => return unreadable(),
     };
-    if !csrf::tokens_match(&s.session.csrf_token, form.field("csrf")) {
-        return expired();
+    if let Err(refused) = csrf::check(&s, form.field("csrf")) {
+        return refused.into_response();
     }
     let Some(file) = form.file else {
         let extras = again("Choose a photo or PDF to attach.".into(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -164,23 +163,14 @@ async fn thumbnail(
     serve(&state, &s, &id, &attachment, true).await
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct CsrfForm {
-    csrf: String,
-}
-
 async fn remove(
     State(state): State<AppState>,
     Client(ctx): Client,
     PageUser(s): PageUser,
     Path((id, attachment)): Path<(String, String)>,
-    PageForm(form): PageForm<CsrfForm>,
+    _: CsrfForm<NoFields>,
 ) -> Response {
     let Some((id, attachment)) = attachment_ids(&id, &attachment) else { return not_found() };
-    if !csrf::tokens_match(&s.session.csrf_token, &form.csrf) {
-        return expired();
-    }
     match state.portal.delete_attachment(&s.user, &id, &attachment, &ctx).await {
         Ok(record) => {
             Redirect::to(&format!("/claims/{id}/items/{}?done=removed#attachments", record.item_id)).into_response()

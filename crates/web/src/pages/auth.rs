@@ -12,8 +12,8 @@ use portal_core::password::Password;
 use portal_core::session::AuthLevel;
 use serde::Deserialize;
 
-use super::csrf;
 use crate::cookies;
+use crate::csrf;
 use crate::error::PageError;
 use crate::extract::{Client, MaybeSession, PageForm, PageUser};
 use crate::render::{Layout, render};
@@ -286,13 +286,7 @@ async fn logout(
         response.headers_mut().append(header::SET_COOKIE, cookies::clear_session(&state.web));
         return Ok(response);
     };
-    if !csrf::tokens_match(&signed_in.session.csrf_token, &form.csrf) {
-        return Err(PageError::new(
-            StatusCode::FORBIDDEN,
-            "Request refused",
-            "This page had expired. Go back, reload it and try again.",
-        ));
-    }
+    csrf::check(&signed_in, &form.csrf)?;
     state.portal.logout(&signed_in.token, &ctx).await?;
     let mut response = Redirect::to("/login?done=signed-out").into_response();
     response.headers_mut().append(header::SET_COOKIE, cookies::clear_session(&state.web));

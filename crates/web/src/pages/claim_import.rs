@@ -15,8 +15,8 @@ use portal_core::inventory::money::format_money;
 use portal_core::inventory::{ClaimId, ImportOutcome, InventoryError, ItemFields};
 
 use super::attachments::{MultipartError, read_multipart, unreadable};
-use super::claims::{expired, not_found, page_error};
-use super::csrf;
+use super::claims::{not_found, page_error};
+use crate::csrf;
 use crate::extract::MAX_BODY_BYTES;
 use crate::extract::{Client, PageUser, SignedIn};
 use crate::render::{Layout, render};
@@ -138,8 +138,8 @@ async fn submit(
         }
         Err(MultipartError::Unreadable) => return unreadable(),
     };
-    if !csrf::tokens_match(&s.session.csrf_token, form.field("csrf")) {
-        return expired();
+    if let Err(refused) = csrf::check(&s, form.field("csrf")) {
+        return refused.into_response();
     }
     let confirm = form.field("step") == "import";
     let (bytes, file_name) = if confirm {

@@ -20,9 +20,9 @@ use portal_core::inventory::{
 use portal_core::user::Role;
 use serde::Deserialize;
 
-use super::csrf;
+use crate::csrf::{CsrfForm, NoFields};
 use crate::error::PageError;
-use crate::extract::{Client, PageForm, PageUser, SignedIn};
+use crate::extract::{Client, PageUser, SignedIn};
 use crate::render::{Layout, render};
 use crate::routing::RouteTable;
 use crate::state::AppState;
@@ -41,11 +41,6 @@ pub fn route_table() -> RouteTable {
         ("/claims/{id}/export.csv", &["GET"], get(export)),
         ("/claims/{id}/{action}", &["POST"], post(change_status)),
     ]
-}
-
-pub(super) fn expired() -> Response {
-    PageError::new(StatusCode::FORBIDDEN, "Request refused", "This page had expired. Go back, reload it and try again.")
-        .into_response()
 }
 
 pub(super) fn not_found() -> Response {
@@ -159,7 +154,6 @@ async fn list(State(state): State<AppState>, PageUser(s): PageUser, Query(q): Qu
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct NewClaimForm {
-    csrf: String,
     claim_number: String,
     loss_date: String,
     loss_address: String,
@@ -199,11 +193,8 @@ async fn create(
     State(state): State<AppState>,
     Client(ctx): Client,
     PageUser(s): PageUser,
-    PageForm(form): PageForm<NewClaimForm>,
+    CsrfForm(form): CsrfForm<NewClaimForm>,
 ) -> Response {
-    if !csrf::tokens_match(&s.session.csrf_token, &form.csrf) {
-        return expired();
-    }
     let new = NewClaim {
         claim_number: form.claim_number.clone(),
         loss_date: form.loss_date.clone(),
@@ -240,7 +231,6 @@ async fn create(
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub(crate) struct ItemForm {
-    csrf: String,
     description: String,
     brand: String,
     model: String,
@@ -262,7 +252,6 @@ impl ItemForm {
 
     fn from_fields(f: &portal_core::inventory::ItemFields) -> Self {
         Self {
-            csrf: String::new(),
             description: f.description.clone(),
             brand: f.brand.clone(),
             model: f.model.clone(),
@@ -549,12 +538,9 @@ async fn add_item(
     Client(ctx): Client,
     PageUser(s): PageUser,
     Path(id): Path<String>,
-    PageForm(form): PageForm<ItemForm>,
+    CsrfForm(form): CsrfForm<ItemForm>,
 ) -> Response {
     let Some(id) = ClaimId::parse(&id) else { return not_found() };
-    if !csrf::tokens_match(&s.session.csrf_token, &form.csrf) {
-        return expired();
-    }
     let result = match form.draft() {
         Ok(d) => state.portal.add_item(&s.user, &id, &d, &ctx).await.map(|_| ()),
         Err(f) => Err(InventoryError::Invalid(f)),
@@ -674,12 +660,9 @@ async fn edit_item(
     Client(ctx): Client,
     PageUser(s): PageUser,
     Path((id, item)): Path<(String, String)>,
-    PageForm(form): PageForm<ItemForm>,
+    CsrfForm(form): CsrfForm<ItemForm>,
 ) -> Response {
     let Some((id, item)) = ids(&id, &item) else { return not_found() };
-    if !csrf::tokens_match(&s.session.csrf_token, &form.csrf) {
-        return expired();
-    }
     let result = match form.draft() {
         Ok(d) => state.portal.edit_item(&s.user, &id, &item, &d, &ctx).await.map(|_| ()),
         Err(f) => Err(InventoryError::Invalid(f)),
@@ -696,7 +679,6 @@ async fn edit_item(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct PlainForm {
-    csrf: String,
     message: String,
     comment: String,
 }
@@ -706,12 +688,9 @@ async fn delete_item(
     Client(ctx): Client,
     PageUser(s): PageUser,
     Path((id, item)): Path<(String, String)>,
-    PageForm(form): PageForm<PlainForm>,
+    _: CsrfForm<NoFields>,
 ) -> Response {
     let Some((id, item)) = ids(&id, &item) else { return not_found() };
-    if !csrf::tokens_match(&s.session.csrf_token, &form.csrf) {
-        return expired();
-    }
     match state.portal.delete_item(&s.user, &id, &item, &ctx).await {
         Ok(()) => Redirect::to(&format!("/claims/{id}?done=deleted#items")).into_response(),
         Err(e) => page_error(e),
@@ -723,12 +702,9 @@ async fn comment_item(
     Client(ctx): Client,
     PageUser(s): PageUser,
     Path((id, item)): Path<(String, String)>,
-    PageForm(form): PageForm<PlainForm>,
+    CsrfForm(form): CsrfForm<PlainForm>,
 ) -> Response {
     let Some((id, item)) = ids(&id, &item) else { return not_found() };
-    if !csrf::tokens_match(&s.session.csrf_token, &form.csrf) {
-        return expired();
-    }
     match state.portal.comment_item(&s.user, &id, &item, &form.comment, &ctx).await {
         Ok(_) => Redirect::to(&format!("/claims/{id}?done=commented#items")).into_response(),
         Err(e) => page_error(e),
@@ -740,12 +716,9 @@ async fn change_status(
     Client(ctx): Client,
     PageUser(s): PageUser,
     Path((id, action)): Path<(String, String)>,
-    PageForm(form): PageForm<PlainForm>,
+    CsrfForm(form): CsrfForm<PlainForm>,
 ) -> Response {
     let Some(id) = ClaimId::parse(&id) else { return not_found() };
-    if !csrf::tokens_match(&s.session.csrf_token, &form.csrf) {
-        return expired();
-    }
     let (result, done) = match action.as_str() {
         "submit" => (state.portal.submit_claim(&s.user, &id, &ctx).await, "submitted"),
         "review" => (state.portal.start_review(&s.user, &id, &ctx).await, "review"),

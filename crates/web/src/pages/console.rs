@@ -18,9 +18,9 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::csrf;
+use crate::csrf::CsrfForm;
 use crate::error::PageError;
-use crate::extract::{Client, ConsolePageUser, PageForm, SignedIn};
+use crate::extract::{Client, ConsolePageUser, SignedIn};
 use crate::render::{Layout, long_date, render};
 use crate::state::AppState;
 
@@ -449,7 +449,6 @@ async fn action_page(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct ActionForm {
-    csrf: String,
     version: String,
     days: String,
     reason: String,
@@ -460,20 +459,12 @@ async fn action_submit(
     Client(ctx): Client,
     ConsolePageUser(s): ConsolePageUser,
     Path((id, action_name)): Path<(String, String)>,
-    PageForm(form): PageForm<ActionForm>,
+    CsrfForm(form): CsrfForm<ActionForm>,
 ) -> Response {
     let id = match parse_id(&id) {
         Ok(id) => id,
         Err(r) => return *r,
     };
-    if !csrf::tokens_match(&s.session.csrf_token, &form.csrf) {
-        return PageError::new(
-            StatusCode::FORBIDDEN,
-            "Request refused",
-            "This page had expired. Go back, reload it and try again.",
-        )
-        .into_response();
-    }
     let days = if action_name == "extend-deadline" {
         match form.days.trim().parse::<u16>() {
             Ok(d) => Some(d),
@@ -832,7 +823,6 @@ async fn staff_page(State(state): State<AppState>, ConsolePageUser(s): ConsolePa
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct StaffForm {
-    csrf: String,
     email: String,
     name: String,
     role: String,
@@ -853,16 +843,8 @@ async fn staff_submit(
     State(state): State<AppState>,
     Client(ctx): Client,
     ConsolePageUser(s): ConsolePageUser,
-    PageForm(form): PageForm<StaffForm>,
+    CsrfForm(form): CsrfForm<StaffForm>,
 ) -> Response {
-    if !csrf::tokens_match(&s.session.csrf_token, &form.csrf) {
-        return PageError::new(
-            StatusCode::FORBIDDEN,
-            "Request refused",
-            "This page had expired. Go back, reload it and try again.",
-        )
-        .into_response();
-    }
     let again = |status, error: String| {
         staff_form(
             &state,

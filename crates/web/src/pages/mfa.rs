@@ -15,10 +15,10 @@ use portal_core::sms::{self, PhoneError};
 use serde::Deserialize;
 use time::Date;
 
-use super::csrf;
 use crate::cookies;
+use crate::csrf::{CsrfForm, NoFields};
 use crate::error::PageError;
-use crate::extract::{Client, PageForm, PageMfaSession, PageUser, SignedIn};
+use crate::extract::{Client, PageMfaSession, PageUser, SignedIn};
 use crate::qr;
 use crate::render::{Layout, long_date, render};
 use crate::routing::RouteTable;
@@ -141,18 +141,6 @@ fn signed_in(state: &AppState, done: &MfaCompleted, next: &str) -> Response {
     response
 }
 
-fn csrf_ok(s: &SignedIn, given: &str) -> Result<(), PageError> {
-    if csrf::tokens_match(&s.session.csrf_token, given) {
-        Ok(())
-    } else {
-        Err(PageError::new(
-            StatusCode::FORBIDDEN,
-            "Request refused",
-            "This page had expired. Go back, reload it and try again.",
-        ))
-    }
-}
-
 /// The session's MFA status for a page: read only, as every GET must be (a passed deadline shows
 /// the past-deadline page, which clears the cookie).
 async fn status_or_response(state: &AppState, s: &SignedIn) -> Result<MfaStatus, Response> {
@@ -220,19 +208,12 @@ async fn choose_page(State(state): State<AppState>, PageMfaSession(s): PageMfaSe
     )
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct CsrfForm {
-    csrf: String,
-}
-
 async fn postpone(
     State(state): State<AppState>,
     Client(ctx): Client,
     PageMfaSession(s): PageMfaSession,
-    PageForm(form): PageForm<CsrfForm>,
+    _: CsrfForm<NoFields>,
 ) -> Result<Response, PageError> {
-    csrf_ok(&s, &form.csrf)?;
     match state.portal.mfa_postpone(&s.session, &s.user, &ctx).await {
         Ok(done) => Ok(signed_in(&state, &done, "/")),
         Err(e) => Ok(failure_page(&state, e)),
@@ -291,7 +272,6 @@ async fn sms_page(State(state): State<AppState>, PageMfaSession(s): PageMfaSessi
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct PhoneForm {
-    csrf: String,
     country: String,
     phone: String,
 }
@@ -300,9 +280,8 @@ async fn sms_send(
     State(state): State<AppState>,
     Client(ctx): Client,
     PageMfaSession(s): PageMfaSession,
-    PageForm(form): PageForm<PhoneForm>,
+    CsrfForm(form): CsrfForm<PhoneForm>,
 ) -> Result<Response, PageError> {
-    csrf_ok(&s, &form.csrf)?;
     match state.portal.sms_setup_send(&s.session, &s.user, &form.country, &form.phone, &ctx).await {
         Ok(_) => Ok(Redirect::to("/mfa/setup/sms/verify").into_response()),
         Err(MfaError::Phone(p)) => {
@@ -381,7 +360,6 @@ async fn sms_verify_page(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct CodeForm {
-    csrf: String,
     code: String,
     method: String,
     next: String,
@@ -409,9 +387,8 @@ async fn sms_verify(
     State(state): State<AppState>,
     Client(ctx): Client,
     PageMfaSession(s): PageMfaSession,
-    PageForm(form): PageForm<CodeForm>,
+    CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, PageError> {
-    csrf_ok(&s, &form.csrf)?;
     let (status, message, retry_after) = match OtpCode::parse(&form.code) {
         Err(e) => (StatusCode::UNPROCESSABLE_ENTITY, capitalised(&e.to_string()), None),
         Ok(code) => match state.portal.sms_setup_confirm(&s.session, &s.user, &code, &ctx).await {
@@ -430,9 +407,8 @@ async fn sms_resend(
     State(state): State<AppState>,
     Client(ctx): Client,
     PageMfaSession(s): PageMfaSession,
-    PageForm(form): PageForm<CsrfForm>,
+    _: CsrfForm<NoFields>,
 ) -> Result<Response, PageError> {
-    csrf_ok(&s, &form.csrf)?;
     match state.portal.sms_resend(&s.session, &s.user, ChallengePurpose::Setup, &ctx).await {
         Ok(_) => Ok(Redirect::to("/mfa/setup/sms/verify?sent=again").into_response()),
         Err(MfaError::NoCodeSent) => Ok(Redirect::to("/mfa/setup/sms").into_response()),
@@ -509,9 +485,8 @@ async fn app_start(
     State(state): State<AppState>,
     Client(ctx): Client,
     PageMfaSession(s): PageMfaSession,
-    PageForm(form): PageForm<CsrfForm>,
+    _: CsrfForm<NoFields>,
 ) -> Result<Response, PageError> {
-    csrf_ok(&s, &form.csrf)?;
     Ok(match state.portal.totp_start(&s.session, &s.user, &ctx, false).await {
         Ok(_) => Redirect::to("/mfa/setup/app").into_response(),
         Err(e) => failure_page(&state, e),
@@ -522,9 +497,8 @@ async fn app_restart(
     State(state): State<AppState>,
     Client(ctx): Client,
     PageMfaSession(s): PageMfaSession,
-    PageForm(form): PageForm<CsrfForm>,
+    _: CsrfForm<NoFields>,
 ) -> Result<Response, PageError> {
-    csrf_ok(&s, &form.csrf)?;
     // Starting again replaces the pending secret; GET then shows the new one.
     Ok(match state.portal.totp_start(&s.session, &s.user, &ctx, true).await {
         Ok(_) => Redirect::to("/mfa/setup/app").into_response(),
@@ -536,9 +510,8 @@ async fn app_confirm(
     State(state): State<AppState>,
     Client(ctx): Client,
     PageMfaSession(s): PageMfaSession,
-    PageForm(form): PageForm<CodeForm>,
+    CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, PageError> {
-    csrf_ok(&s, &form.csrf)?;
     let code = match OtpCode::parse(&form.code) {
         Ok(code) => code,
         Err(e) => {
@@ -647,9 +620,8 @@ async fn verify_send(
     State(state): State<AppState>,
     Client(ctx): Client,
     PageMfaSession(s): PageMfaSession,
-    PageForm(form): PageForm<CodeForm>,
+    CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, PageError> {
-    csrf_ok(&s, &form.csrf)?;
     let next = match next_target(&form.next) {
         "" => String::new(),
         target => format!("&next={target}"),
@@ -670,9 +642,8 @@ async fn verify(
     State(state): State<AppState>,
     Client(ctx): Client,
     PageMfaSession(s): PageMfaSession,
-    PageForm(form): PageForm<CodeForm>,
+    CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, PageError> {
-    csrf_ok(&s, &form.csrf)?;
     let next = next_target(&form.next);
     let again = |code_error: String| VerifyPage { next, code_error: Some(code_error), ..VerifyPage::default() };
     let Some(method) = Method::parse(&form.method) else {
@@ -723,7 +694,6 @@ async fn help(State(state): State<AppState>) -> Response {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct RemoveForm {
-    csrf: String,
     method: String,
 }
 
@@ -731,9 +701,8 @@ async fn remove_method(
     State(state): State<AppState>,
     Client(ctx): Client,
     PageUser(s): PageUser,
-    PageForm(form): PageForm<RemoveForm>,
+    CsrfForm(form): CsrfForm<RemoveForm>,
 ) -> Result<Response, PageError> {
-    csrf_ok(&s, &form.csrf)?;
     let Some(method) = Method::parse(&form.method) else {
         return Err(PageError::new(
             StatusCode::UNPROCESSABLE_ENTITY,

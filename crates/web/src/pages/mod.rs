@@ -7,7 +7,6 @@ pub(crate) mod auth;
 mod claim_import;
 pub(crate) mod claims;
 pub mod console;
-pub(crate) mod csrf;
 pub(crate) mod mfa;
 
 /// Every page route, from the modules' tables.
