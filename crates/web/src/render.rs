@@ -3,10 +3,11 @@
 //! of handlers, so errors, extractors and both front ends can use it.
 
 use askama::Template;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use time::Date;
 
+use crate::cookies;
 use crate::session::SignedIn;
 use crate::state::AppState;
 
@@ -77,4 +78,29 @@ pub fn error_page(layout: Layout, status: StatusCode, title: &str, message: &str
 /// "March 4, 2023", as the guide writes dates.
 pub fn long_date(d: Date) -> String {
     format!("{} {}, {}", d.month(), d.day(), d.year())
+}
+
+#[derive(Template)]
+#[template(path = "mfa_expired.html")]
+struct ExpiredPage {
+    layout: Layout,
+    deadline: String,
+    support_email: String,
+    chat_url: String,
+}
+
+/// The past-deadline page (403), with the browser's dead session cookie cleared.
+pub fn expired_page(state: &AppState, deadline: Date) -> Response {
+    let settings = &state.portal.settings;
+    let mut response = render(
+        StatusCode::FORBIDDEN,
+        &ExpiredPage {
+            layout: Layout::new(state, None),
+            deadline: long_date(deadline),
+            support_email: settings.support_email.clone(),
+            chat_url: settings.support_chat_url.clone(),
+        },
+    );
+    response.headers_mut().insert(header::SET_COOKIE, cookies::clear_session(&state.web));
+    response
 }

@@ -5,6 +5,7 @@ pub mod admin;
 pub(crate) mod attachments;
 pub(crate) mod auth;
 pub(crate) mod claims;
+mod ids;
 pub(crate) mod mfa;
 
 /// Every API route (paths without the `/api/v1` prefix), from the modules' tables.

@@ -10,9 +10,9 @@ use axum::routing::{get, post};
 use portal_core::inventory::attachment::{MAX_ATTACHMENT_BYTES, too_big};
 use portal_core::inventory::{AttachmentId, ClaimId, InventoryError};
 
-use super::claims::{ItemPageExtras, ids, item_page, not_found, page_error};
+use super::claims::{ItemPageExtras, ids, item_page};
 use crate::csrf::{self, CsrfForm, NoFields};
-use crate::error::PageError;
+use crate::error::{PageError, claim_not_found};
 use crate::extract::{Client, PageUser};
 use crate::routing::RouteTable;
 use crate::state::AppState;
@@ -109,7 +109,7 @@ async fn upload(
     Path((id, item)): Path<(String, String)>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let Some((id, item)) = ids(&id, &item) else { return not_found() };
+    let Some((id, item)) = ids(&id, &item) else { return claim_not_found().into_response() };
     let again = |upload_error: String, status: StatusCode| ItemPageExtras {
         upload_error: Some(upload_error),
         status: Some(status),
@@ -135,15 +135,15 @@ async fn upload(
         Err(InventoryError::Invalid(f)) => {
             item_page(&state, &s, &id, &item, None, None, again(f.message, StatusCode::UNPROCESSABLE_ENTITY)).await
         }
-        Err(e) => page_error(e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
 async fn serve(state: &AppState, s: &crate::extract::SignedIn, id: &str, attachment: &str, thumb: bool) -> Response {
-    let Some((id, attachment)) = attachment_ids(id, attachment) else { return not_found() };
+    let Some((id, attachment)) = attachment_ids(id, attachment) else { return claim_not_found().into_response() };
     match state.portal.attachment_file(&s.user, &id, &attachment, thumb).await {
         Ok((record, bytes)) => crate::api::attachments::file_response(&record, bytes, thumb),
-        Err(e) => page_error(e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -170,11 +170,11 @@ async fn remove(
     Path((id, attachment)): Path<(String, String)>,
     _: CsrfForm<NoFields>,
 ) -> Response {
-    let Some((id, attachment)) = attachment_ids(&id, &attachment) else { return not_found() };
+    let Some((id, attachment)) = attachment_ids(&id, &attachment) else { return claim_not_found().into_response() };
     match state.portal.delete_attachment(&s.user, &id, &attachment, &ctx).await {
         Ok(record) => {
             Redirect::to(&format!("/claims/{id}/items/{}?done=removed#attachments", record.item_id)).into_response()
         }
-        Err(e) => page_error(e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }

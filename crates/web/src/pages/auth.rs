@@ -14,9 +14,9 @@ use serde::Deserialize;
 
 use crate::cookies;
 use crate::csrf;
-use crate::error::PageError;
+use crate::error::{PageError, capitalised};
 use crate::extract::{Client, MaybeSession, PageForm, PageUser};
-use crate::render::{Layout, render};
+use crate::render::{self, Layout, render};
 use crate::routing::RouteTable;
 use crate::state::AppState;
 
@@ -229,7 +229,7 @@ async fn login_submit(
             response.headers_mut().append(header::SET_COOKIE, cookies::set_session(&success.token, &state.web));
             response
         }
-        Err(LoginError::MfaSetupExpired { deadline }) => super::mfa::expired_page(&state, deadline),
+        Err(LoginError::MfaSetupExpired { deadline }) => render::expired_page(&state, deadline),
         Err(LoginError::InvalidCredentials) => retry(
             StatusCode::UNAUTHORIZED,
             LoginPage {
@@ -255,11 +255,6 @@ async fn login_submit(
         }
         Err(LoginError::Internal(e)) => PageError::from(e).into_response(),
     }
-}
-
-fn capitalised(s: &str) -> String {
-    let mut chars = s.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 #[derive(Deserialize, Default)]

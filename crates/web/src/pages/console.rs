@@ -19,7 +19,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::csrf::CsrfForm;
-use crate::error::PageError;
+use crate::error::{PageError, capitalised, console_page_error};
 use crate::extract::{Client, ConsolePageUser, SignedIn};
 use crate::render::{Layout, long_date, render};
 use crate::state::AppState;
@@ -45,26 +45,6 @@ pub fn route_table() -> Vec<(&'static str, &'static [&'static str], MethodRouter
 
 fn utc(t: OffsetDateTime) -> String {
     format!("{} {:02}:{:02}", t.date(), t.hour(), t.minute())
-}
-
-/// Console failures as pages (actions re-render their form for the fixable ones).
-fn console_failure(e: ConsoleError) -> Response {
-    let message = e.to_string();
-    let status = match e {
-        ConsoleError::StepUpRequired => return Redirect::to("/mfa/verify?next=console").into_response(),
-        ConsoleError::NotStaff | ConsoleError::OwnAccount | ConsoleError::NotPermitted => StatusCode::FORBIDDEN,
-        ConsoleError::NotFound => StatusCode::NOT_FOUND,
-        ConsoleError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-        ConsoleError::Changed | ConsoleError::StaffHaveNoDeadline => StatusCode::CONFLICT,
-        ConsoleError::InvalidDays | ConsoleError::InvalidReason => StatusCode::UNPROCESSABLE_ENTITY,
-        ConsoleError::Internal(e) => return PageError::from(e).into_response(),
-    };
-    PageError::new(status, "Not possible", capitalised(&message)).into_response()
-}
-
-fn capitalised(s: &str) -> String {
-    let mut chars = s.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 struct UserRow {
@@ -134,7 +114,7 @@ async fn users(
     };
     let (found, total) = match state.portal.console_overview(&s.user, &filter).await {
         Ok(r) => r,
-        Err(e) => return console_failure(e),
+        Err(e) => return console_page_error(e),
     };
     let rows = found
         .iter()
@@ -236,7 +216,7 @@ struct DoneQuery {
 }
 
 fn parse_id(id: &str) -> Result<UserId, Box<Response>> {
-    UserId::parse(id).ok_or_else(|| Box::new(console_failure(ConsoleError::NotFound)))
+    UserId::parse(id).ok_or_else(|| Box::new(console_page_error(ConsoleError::NotFound)))
 }
 
 async fn user_page(
@@ -251,7 +231,7 @@ async fn user_page(
     };
     let (view, sessions) = match state.portal.console_user(&s.user, &id).await {
         Ok(v) => v,
-        Err(e) => return console_failure(e),
+        Err(e) => return console_page_error(e),
     };
     let filter = AuditFilter { subject_id: Some(id.clone()), limit: 20, ..AuditFilter::default() };
     let events = match state.portal.store.audit_events(&filter).await {
@@ -404,14 +384,14 @@ async fn action_form(
     page: ActionPage,
 ) -> Response {
     if parse_action(action, None).is_none() {
-        return console_failure(ConsoleError::NotFound);
+        return console_page_error(ConsoleError::NotFound);
     }
     let (view, sessions) = match state.portal.console_user(&s.user, id).await {
         Ok(v) => v,
-        Err(e) => return console_failure(e),
+        Err(e) => return console_page_error(e),
     };
     if let Err(e) = portal_core::console::may_act_on(&s.user, &view.user) {
-        return console_failure(e);
+        return console_page_error(e);
     }
     let (title, explanation, confirm_label) = describe(action, &view, state.portal.settings.mfa.support_grace_days);
     let version = if page.version.is_empty() { view.version(sessions.len()) } else { page.version.clone() };
@@ -482,7 +462,7 @@ async fn action_submit(
     } else {
         None
     };
-    let Some(action) = parse_action(&action_name, days) else { return console_failure(ConsoleError::NotFound) };
+    let Some(action) = parse_action(&action_name, days) else { return console_page_error(ConsoleError::NotFound) };
     match state.portal.console_act(&s.session, &s.user, &id, action, &form.reason, Some(&form.version), &ctx).await {
         Ok(_) => Redirect::to(&format!("/console/users/{}?done={action_name}", id.as_str())).into_response(),
         Err(
@@ -509,7 +489,7 @@ async fn action_submit(
             }
             action_form(&state, &s, &id, &action_name, status, page).await
         }
-        Err(e) => console_failure(e),
+        Err(e) => console_page_error(e),
     }
 }
 
@@ -533,7 +513,7 @@ struct ReportPage {
 async fn report_page(State(state): State<AppState>, ConsolePageUser(s): ConsolePageUser) -> Response {
     let report = match state.portal.enrollment_report(&s.user).await {
         Ok(r) => r,
-        Err(e) => return console_failure(e),
+        Err(e) => return console_page_error(e),
     };
     render(
         StatusCode::OK,
@@ -582,7 +562,7 @@ async fn report_csv(State(state): State<AppState>, ConsolePageUser(s): ConsolePa
     let filter = OverviewFilter { role: Some(Role::Policyholder), limit: u32::MAX, ..OverviewFilter::default() };
     let (rows, _) = match state.portal.console_overview(&s.user, &filter).await {
         Ok(r) => r,
-        Err(e) => return console_failure(e),
+        Err(e) => return console_page_error(e),
     };
     let today = state.portal.clock.now().date();
     let header = ["email", "name", "mfa_state", "methods", "setup_deadline", "last_sign_in"].map(str::to_owned);
@@ -879,7 +859,7 @@ async fn staff_submit(
             },
         ),
         Err(StaffError::Internal(e)) => PageError::from(e).into_response(),
-        Err(StaffError::Console(e)) => console_failure(e),
+        Err(StaffError::Console(e)) => console_page_error(e),
         Err(e) => again(
             if matches!(e, StaffError::AdminOnly) { StatusCode::FORBIDDEN } else { StatusCode::UNPROCESSABLE_ENTITY },
             capitalised(&e.to_string()),

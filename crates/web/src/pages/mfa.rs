@@ -13,11 +13,10 @@ use portal_core::mfa::{Method, MfaRequirement, OtpCode};
 use portal_core::session::AuthLevel;
 use portal_core::sms::{self, PhoneError};
 use serde::Deserialize;
-use time::Date;
 
 use crate::cookies;
 use crate::csrf::{CsrfForm, NoFields};
-use crate::error::PageError;
+use crate::error::{MfaFailure, PageError, capitalised, mfa_failure};
 use crate::extract::{Client, PageMfaSession, PageUser, SignedIn};
 use crate::qr;
 use crate::render::{Layout, long_date, render};
@@ -44,87 +43,14 @@ pub fn route_table() -> RouteTable {
     ]
 }
 
-#[derive(Template)]
-#[template(path = "mfa_expired.html")]
-struct ExpiredPage {
-    layout: Layout,
-    deadline: String,
-    support_email: String,
-    chat_url: String,
-}
-
-/// The past-deadline page (403), with the browser's dead session cookie cleared.
-pub fn expired_page(state: &AppState, deadline: Date) -> Response {
-    let settings = &state.portal.settings;
-    let mut response = render(
-        StatusCode::FORBIDDEN,
-        &ExpiredPage {
-            layout: Layout::new(state, None),
-            deadline: long_date(deadline),
-            support_email: settings.support_email.clone(),
-            chat_url: settings.support_chat_url.clone(),
-        },
-    );
-    response.headers_mut().insert(header::SET_COOKIE, cookies::clear_session(&state.web));
-    response
-}
-
-/// What a page does with an MFA failure: some leave the form, the rest are shown on it.
-enum Failure {
-    Respond(Response),
-    Show { status: StatusCode, message: String, retry_after: Option<u64> },
-}
-
-fn failure(state: &AppState, e: MfaError) -> Failure {
-    let message = capitalised(&e.to_string());
-    match e {
-        MfaError::SetupExpired { deadline } => Failure::Respond(expired_page(state, deadline)),
-        MfaError::StepUpRequired => Failure::Respond(Redirect::to("/mfa/verify?next=setup").into_response()),
-        MfaError::WrongStep => Failure::Respond(Redirect::to("/mfa").into_response()),
-        MfaError::SessionEnded => Failure::Respond(Redirect::to("/login").into_response()),
-        MfaError::Internal(e) => Failure::Respond(PageError::from(e).into_response()),
-        MfaError::Throttled { retry_after } => Failure::Show {
-            status: StatusCode::TOO_MANY_REQUESTS,
-            message: format!("Too many wrong codes. Please wait {} and try again.", wait_text(retry_after)),
-            retry_after: Some(portal_core::throttle::retry_after_secs(retry_after)),
-        },
-        MfaError::Locked => Failure::Show {
-            status: StatusCode::TOO_MANY_REQUESTS,
-            message: "Too many wrong codes: sign-in is locked for this account. Contact support to unlock it.".into(),
-            retry_after: Some(86_400),
-        },
-        MfaError::SendRefused(r) => Failure::Show {
-            status: StatusCode::TOO_MANY_REQUESTS,
-            message,
-            retry_after: Some(portal_core::throttle::retry_after_secs(r.retry_after())),
-        },
-        MfaError::SmsFailed => Failure::Show { status: StatusCode::BAD_GATEWAY, message, retry_after: None },
-        MfaError::InvalidCode | MfaError::CodeReplayed | MfaError::CodeExpired | MfaError::NoCodeSent => {
-            Failure::Show { status: StatusCode::BAD_REQUEST, message, retry_after: None }
-        }
-        MfaError::LastMethod => Failure::Show { status: StatusCode::CONFLICT, message, retry_after: None },
-        MfaError::NoPendingSetup | MfaError::NoSuchMethod(_) | MfaError::Phone(_) => {
-            Failure::Show { status: StatusCode::UNPROCESSABLE_ENTITY, message, retry_after: None }
-        }
-    }
-}
-
 /// A failure with no form to show it on: its own page.
 fn failure_page(state: &AppState, e: MfaError) -> Response {
-    match failure(state, e) {
-        Failure::Respond(r) => r,
-        Failure::Show { status, message, .. } => PageError { status, title: "Not possible", message }.into_response(),
+    match mfa_failure(state, e) {
+        MfaFailure::Respond(r) => r,
+        MfaFailure::Show { status, message, .. } => {
+            PageError { status, title: "Not possible", message }.into_response()
+        }
     }
-}
-
-fn wait_text(d: time::Duration) -> String {
-    let secs = portal_core::throttle::retry_after_secs(d);
-    if secs < 90 { format!("{secs} seconds") } else { format!("{} minutes", secs.div_ceil(60)) }
-}
-
-fn capitalised(s: &str) -> String {
-    let mut chars = s.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 fn with_retry_after(mut response: Response, retry_after: Option<u64>) -> Response {
@@ -144,9 +70,9 @@ fn signed_in(state: &AppState, done: &MfaCompleted, next: &str) -> Response {
 /// The session's MFA status for a page: read only, as every GET must be (a passed deadline shows
 /// the past-deadline page, which clears the cookie).
 async fn status_or_response(state: &AppState, s: &SignedIn) -> Result<MfaStatus, Response> {
-    state.portal.mfa_session_view(&s.session, &s.user).await.map_err(|e| match failure(state, e) {
-        Failure::Respond(r) => r,
-        Failure::Show { status, message, .. } => {
+    state.portal.mfa_session_view(&s.session, &s.user).await.map_err(|e| match mfa_failure(state, e) {
+        MfaFailure::Respond(r) => r,
+        MfaFailure::Show { status, message, .. } => {
             PageError { status, title: "Something went wrong", message }.into_response()
         }
     })
@@ -294,9 +220,9 @@ async fn sms_send(
                 SmsPage { country: form.country, phone: form.phone, country_error, phone_error, ..SmsPage::default() };
             Ok(sms_form(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, page))
         }
-        Err(e) => Ok(match failure(&state, e) {
-            Failure::Respond(r) => r,
-            Failure::Show { status, message, retry_after } => {
+        Err(e) => Ok(match mfa_failure(&state, e) {
+            MfaFailure::Respond(r) => r,
+            MfaFailure::Show { status, message, retry_after } => {
                 let page =
                     SmsPage { country: form.country, phone: form.phone, error: Some(message), ..SmsPage::default() };
                 with_retry_after(sms_form(&state, &s, status, page), retry_after)
@@ -393,9 +319,9 @@ async fn sms_verify(
         Err(e) => (StatusCode::UNPROCESSABLE_ENTITY, capitalised(&e.to_string()), None),
         Ok(code) => match state.portal.sms_setup_confirm(&s.session, &s.user, &code, &ctx).await {
             Ok(done) => return Ok(signed_in(&state, &done, "/")),
-            Err(e) => match failure(&state, e) {
-                Failure::Respond(r) => return Ok(r),
-                Failure::Show { status, message, retry_after } => (status, message, retry_after),
+            Err(e) => match mfa_failure(&state, e) {
+                MfaFailure::Respond(r) => return Ok(r),
+                MfaFailure::Show { status, message, retry_after } => (status, message, retry_after),
             },
         },
     };
@@ -412,9 +338,9 @@ async fn sms_resend(
     match state.portal.sms_resend(&s.session, &s.user, ChallengePurpose::Setup, &ctx).await {
         Ok(_) => Ok(Redirect::to("/mfa/setup/sms/verify?sent=again").into_response()),
         Err(MfaError::NoCodeSent) => Ok(Redirect::to("/mfa/setup/sms").into_response()),
-        Err(e) => Ok(match failure(&state, e) {
-            Failure::Respond(r) => r,
-            Failure::Show { status, message, retry_after } => {
+        Err(e) => Ok(match mfa_failure(&state, e) {
+            MfaFailure::Respond(r) => r,
+            MfaFailure::Show { status, message, retry_after } => {
                 let page = SmsVerifyPage { error: Some(message), ..SmsVerifyPage::default() };
                 with_retry_after(sms_verify_form(&state, &s, status, page).await, retry_after)
             }
@@ -520,9 +446,9 @@ async fn app_confirm(
     };
     match state.portal.totp_confirm(&s.session, &s.user, &code, &ctx).await {
         Ok(done) => Ok(signed_in(&state, &done, "/")),
-        Err(e) => Ok(match failure(&state, e) {
-            Failure::Respond(r) => r,
-            Failure::Show { status, message, retry_after } => {
+        Err(e) => Ok(match mfa_failure(&state, e) {
+            MfaFailure::Respond(r) => r,
+            MfaFailure::Show { status, message, retry_after } => {
                 with_retry_after(app_form(&state, &s, status, Some(message)).await, retry_after)
             }
         }),
@@ -628,9 +554,9 @@ async fn verify_send(
     };
     match state.portal.sms_login_send(&s.session, &s.user, &ctx).await {
         Ok(_) => Ok(Redirect::to(&format!("/mfa/verify?method=sms&sent=1{next}")).into_response()),
-        Err(e) => Ok(match failure(&state, e) {
-            Failure::Respond(r) => r,
-            Failure::Show { status, message, retry_after } => {
+        Err(e) => Ok(match mfa_failure(&state, e) {
+            MfaFailure::Respond(r) => r,
+            MfaFailure::Show { status, message, retry_after } => {
                 let page = VerifyPage { next: next_target(&form.next), error: Some(message), ..VerifyPage::default() };
                 with_retry_after(verify_form(&state, &s, status, "sms", page).await, retry_after)
             }
@@ -658,9 +584,9 @@ async fn verify(
     };
     match state.portal.mfa_verify(&s.session, &s.user, method, &code, &ctx).await {
         Ok(done) => Ok(signed_in(&state, &done, after_mfa(&form.next))),
-        Err(e) => Ok(match failure(&state, e) {
-            Failure::Respond(r) => r,
-            Failure::Show { status, message, retry_after } => {
+        Err(e) => Ok(match mfa_failure(&state, e) {
+            MfaFailure::Respond(r) => r,
+            MfaFailure::Show { status, message, retry_after } => {
                 with_retry_after(verify_form(&state, &s, status, method.as_str(), again(message)).await, retry_after)
             }
         }),
@@ -712,9 +638,9 @@ async fn remove_method(
     };
     Ok(match state.portal.remove_method(&s.session, &s.user, method, &ctx).await {
         Ok(()) => Redirect::to("/?done=removed").into_response(),
-        Err(e) => match failure(&state, e) {
-            Failure::Respond(r) => r,
-            Failure::Show { status, message, .. } => {
+        Err(e) => match mfa_failure(&state, e) {
+            MfaFailure::Respond(r) => r,
+            MfaFailure::Show { status, message, .. } => {
                 super::auth::home_page(&state, &s, status, None, Some(message)).await
             }
         },
