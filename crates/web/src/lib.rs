@@ -3,8 +3,10 @@
 //! Handlers are thin: they parse input into core types, call a `Portal` use-case, and present.
 
 mod api;
+mod console_input;
 mod cookies;
 mod csrf;
+mod downloads;
 mod error;
 mod extract;
 #[doc(hidden)]

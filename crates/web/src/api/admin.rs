@@ -11,9 +11,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use time::format_description::well_known::Rfc3339;
 
+use crate::console_input::{AuditQuery, audit_filter, parse_staff};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Client, ConsoleApiUser};
-use crate::pages::console::{AuditQuery, audit_filter, parse_staff};
 use crate::state::AppState;
 
 /// Every admin API route with its methods; the router and the authorization tests share it.

@@ -7,16 +7,16 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use portal_core::inventory::Attachment;
 use portal_core::inventory::attachment::MAX_ATTACHMENT_BYTES;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::ids::{attachment_id, claim_id, item_id};
+use crate::downloads::file_response;
 use crate::error::ApiError;
 use crate::extract::{ApiUser, Client};
 use crate::routing::RouteTable;
@@ -119,22 +119,4 @@ async fn remove(
     let (id, attachment) = (claim_id(&id)?, attachment_id(&attachment)?);
     state.portal.delete_attachment(&s.user, &id, &attachment, &ctx).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// A stored file as a response: its real type, photos shown in the page and PDFs downloaded
-/// (a PDF viewer is a large attack surface to open on our origin), and a sandbox policy so
-/// nothing in a file can ever run as the portal.
-pub(crate) fn file_response(record: &Attachment, bytes: Vec<u8>, thumbnail: bool) -> Response {
-    let content_type = if thumbnail && record.has_thumbnail { "image/jpeg" } else { record.kind.content_type() };
-    let disposition = if record.kind.is_image() { "inline" } else { "attachment" };
-    let encoded = utf8_percent_encode(&record.file_name, NON_ALPHANUMERIC);
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&format!("{disposition}; filename*=UTF-8''{encoded}")) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
-    }
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
-    headers.insert("cross-origin-resource-policy", HeaderValue::from_static("same-origin"));
-    response
 }

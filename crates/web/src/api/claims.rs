@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
 use portal_core::inventory::money::format_money;
@@ -18,6 +18,7 @@ use time::format_description::well_known::Rfc3339;
 
 use super::attachments::attachment_json;
 use super::ids::{claim_id, item_id};
+use crate::downloads::csv_response;
 use crate::error::ApiError;
 use crate::extract::MAX_BODY_BYTES;
 use crate::extract::{ApiJson, ApiUser, Client};
@@ -285,23 +286,6 @@ async fn comment_item(
     let (id, item) = (claim_id(&id)?, item_id(&item)?);
     let saved = state.portal.comment_item(&s.user, &id, &item, &body.comment, &ctx).await?;
     Ok(Json(item_json(&saved)))
-}
-
-/// A file name made of the claim number's safe characters.
-pub(crate) fn csv_file_name(claim_number: &str) -> String {
-    let safe: String =
-        claim_number.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
-    format!("claim-{safe}.csv")
-}
-
-pub(crate) fn csv_response(claim_number: &str, body: String) -> Response {
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", csv_file_name(claim_number))) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
-    }
-    response
 }
 
 async fn export(

@@ -12,6 +12,7 @@ use portal_core::inventory::{AttachmentId, ClaimId, InventoryError};
 
 use super::claims::{ItemPageExtras, ids, item_page};
 use crate::csrf::{self, CsrfForm, NoFields};
+use crate::downloads::file_response;
 use crate::error::{PageError, claim_not_found};
 use crate::extract::{Client, PageUser};
 use crate::routing::RouteTable;
@@ -142,7 +143,7 @@ async fn upload(
 async fn serve(state: &AppState, s: &crate::extract::SignedIn, id: &str, attachment: &str, thumb: bool) -> Response {
     let Some((id, attachment)) = attachment_ids(id, attachment) else { return claim_not_found().into_response() };
     match state.portal.attachment_file(&s.user, &id, &attachment, thumb).await {
-        Ok((record, bytes)) => crate::api::attachments::file_response(&record, bytes, thumb),
+        Ok((record, bytes)) => file_response(&record, bytes, thumb),
         Err(e) => PageError::from(e).into_response(),
     }
 }

@@ -21,6 +21,7 @@ use portal_core::user::Role;
 use serde::Deserialize;
 
 use crate::csrf::{CsrfForm, NoFields};
+use crate::downloads::csv_response;
 use crate::error::{PageError, claim_not_found};
 use crate::extract::{Client, PageUser, SignedIn};
 use crate::render::{Layout, render};
@@ -711,7 +712,7 @@ async fn change_status(
 async fn export(State(state): State<AppState>, PageUser(s): PageUser, Path(id): Path<String>) -> Response {
     let Some(id) = ClaimId::parse(&id) else { return claim_not_found().into_response() };
     match state.portal.export_csv(&s.user, &id).await {
-        Ok((summary, csv)) => crate::api::claims::csv_response(&summary.claim.claim_number, csv),
+        Ok((summary, csv)) => csv_response(&summary.claim.claim_number, csv),
         Err(e) => PageError::from(e).into_response(),
     }
 }

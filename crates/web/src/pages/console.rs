@@ -5,20 +5,20 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get};
-use portal_core::audit::{AuditFilter, AuditRecord, Outcome};
+use portal_core::audit::{AuditFilter, AuditRecord};
 use portal_core::console::{ConsoleAction, ConsoleError, MfaOverview, OverviewFilter, StaffError};
-use portal_core::email::Email;
 use portal_core::mfa::service::SupportView;
-use portal_core::spreadsheet;
-use portal_core::user::{DisplayName, Role, UserId};
+use portal_core::user::{Role, UserId};
 use serde::Deserialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use crate::console_input::{AuditQuery, audit_filter, parse_staff};
 use crate::csrf::CsrfForm;
+use crate::downloads::{download, spreadsheet_csv};
 use crate::error::{PageError, capitalised, console_page_error};
 use crate::extract::{Client, ConsolePageUser, SignedIn};
 use crate::render::{Layout, long_date, render};
@@ -536,27 +536,6 @@ async fn report_page(State(state): State<AppState>, ConsolePageUser(s): ConsoleP
     )
 }
 
-fn download(content_type: &'static str, filename: &str, body: Vec<u8>) -> Response {
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
-    }
-    response
-}
-
-/// A CSV file for people to open in a spreadsheet: every cell goes through the portal's one
-/// formula guard (`portal_core::spreadsheet::guard`), because names, emails and user agents in
-/// these files are typed by others. `None` if the writer fails.
-fn spreadsheet_csv<const N: usize>(rows: impl IntoIterator<Item = [String; N]>) -> Option<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for row in rows {
-        w.write_record(row.iter().map(|cell| spreadsheet::guard(cell).into_owned())).ok()?;
-    }
-    w.into_inner().ok()
-}
-
 /// Every policyholder with their MFA state and deadline, one row each.
 async fn report_csv(State(state): State<AppState>, ConsolePageUser(s): ConsolePageUser) -> Response {
     let filter = OverviewFilter { role: Some(Role::Policyholder), limit: u32::MAX, ..OverviewFilter::default() };
@@ -586,59 +565,6 @@ async fn report_csv(State(state): State<AppState>, ConsolePageUser(s): ConsolePa
         )
         .into_response(),
     }
-}
-
-#[derive(Deserialize, Default, Clone)]
-#[serde(default)]
-pub(crate) struct AuditQuery {
-    pub user: String,
-    pub actor: String,
-    pub action: String,
-    pub outcome: String,
-    pub from: String,
-    pub until: String,
-}
-
-/// Turns the filter form into a store filter; a bad value is named.
-pub(crate) async fn audit_filter(state: &AppState, q: &AuditQuery, limit: u32) -> Result<AuditFilter, String> {
-    let date = |name: &str, text: &str| -> Result<Option<time::Date>, String> {
-        if text.trim().is_empty() {
-            return Ok(None);
-        }
-        time::Date::parse(text.trim(), time::macros::format_description!("[year]-[month]-[day]"))
-            .map(Some)
-            .map_err(|_| format!("{name}: use a date like 2026-03-01"))
-    };
-    let subject_id = match q.user.trim() {
-        "" => None,
-        text => match UserId::parse(text) {
-            Some(id) => Some(id),
-            None => {
-                let email = Email::parse(text).map_err(|_| "user: give an email address or a user id".to_owned())?;
-                match state.portal.store.user_by_email(&email).await {
-                    Ok(Some(u)) => Some(u.id),
-                    Ok(None) => return Err(format!("user: no account with email {email}")),
-                    Err(e) => return Err(e.to_string()),
-                }
-            }
-        },
-    };
-    let outcome = match q.outcome.as_str() {
-        "" => None,
-        "success" => Some(Outcome::Success),
-        "failure" => Some(Outcome::Failure),
-        "refused" => Some(Outcome::Refused),
-        _ => return Err("outcome: use success, failure or refused".into()),
-    };
-    Ok(AuditFilter {
-        subject_id,
-        actor: Some(q.actor.trim().to_owned()).filter(|a| !a.is_empty()),
-        action: Some(q.action.trim().to_owned()).filter(|a| !a.is_empty()),
-        outcome,
-        from: date("from", &q.from)?.map(|d| d.midnight().assume_utc()),
-        until: date("until", &q.until)?.map(|d| d.next_day().unwrap_or(d).midnight().assume_utc()),
-        limit,
-    })
 }
 
 #[derive(Template)]
@@ -806,17 +732,6 @@ struct StaffForm {
     email: String,
     name: String,
     role: String,
-}
-
-pub(crate) fn parse_staff(
-    email: &str,
-    name: &str,
-    role: &str,
-) -> Result<(Email, DisplayName, Role), (&'static str, String)> {
-    let email = Email::parse(email).map_err(|e| ("email", e.to_string()))?;
-    let name = DisplayName::parse(name).map_err(|e| ("name", e.to_string()))?;
-    let role = role.parse::<Role>().map_err(|e| ("role", e.to_string()))?;
-    Ok((email, name, role))
 }
 
 async fn staff_submit(
