@@ -1,6 +1,21 @@
 //! The HTTP face of the portal: HTML pages (askama, plain forms, no JavaScript needed), the
 //! JSON API under `/api/v1`, health checks, and the middleware every response passes through.
 //! Handlers are thin: they parse input into core types, call a `Portal` use-case, and present.
+//!
+//! Modules depend only on those listed before them (within a line, on none of each other), so
+//! there is no cycle and pages and API never reach into each other:
+//!
+//! 1. `state`, `session`, `qr`, `downloads` — what a request can reach; the signed-in session;
+//!    files to hand out
+//! 2. `cookies`, `routing`, `console_input` — cookie names, route tables, console input parsing
+//! 3. `render` — the layout, templates, the error page
+//! 4. `error` — `ApiError`, `PageError`, and the one mapping of each core error per front end
+//! 5. `extract`, `security` — checked request input and sessions; the middleware
+//! 6. `csrf` — form tokens and the `CsrfForm` extractor
+//! 7. `pages`, `api`, `health` — the front ends, siblings (inside `pages`: `claims` ←
+//!    `attachments` ← `claim_import`, `auth` ← `mfa`; inside `api`: `ids` ← `attachments` ←
+//!    `claims`)
+//! 8. the crate root (the router) and `fuzzing`, which see everything
 
 mod api;
 mod console_input;
