@@ -1,15 +1,26 @@
 //! Errors become responses here and nowhere else. The API answers
 //! `{"error": {"code", "message", "field"?}}` (DESIGN §7); pages answer with an HTML page.
 //! Internal detail is logged with the request's span, never shown.
+//!
+//! A `PageError` can be raised where there is no state (extractor rejections, the fallback), so
+//! it renders with the default layout and records what it showed; `error_pages_with_settings`,
+//! a layer around the whole router, renders it again with the configured portal name.
 
 use axum::Json;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
-use axum::response::{IntoResponse, Response};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
 use portal_core::InternalError;
+use portal_core::console::ConsoleError;
+use portal_core::inventory::InventoryError;
+use portal_core::mfa::service::MfaError;
+use portal_core::sms::PhoneError;
 use serde_json::{Value, json};
 use time::Duration;
 
-use crate::pages::render_error_page;
+use crate::render::{self, Layout};
+use crate::state::AppState;
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -55,6 +66,105 @@ impl From<InternalError> for ApiError {
     }
 }
 
+impl ApiError {
+    /// `MfaError` → the API's error format (the past-deadline answer names the support
+    /// contacts, hence the state).
+    pub fn mfa(state: &AppState, e: MfaError) -> Self {
+        let message = e.to_string();
+        match e {
+            MfaError::InvalidCode | MfaError::CodeReplayed => {
+                Self::new(StatusCode::BAD_REQUEST, "invalid_code", message)
+            }
+            MfaError::CodeExpired => Self::new(StatusCode::BAD_REQUEST, "code_expired", message),
+            MfaError::NoCodeSent => Self::new(StatusCode::BAD_REQUEST, "no_code_sent", message),
+            MfaError::NoPendingSetup => Self::new(StatusCode::BAD_REQUEST, "setup_not_started", message),
+            MfaError::Throttled { retry_after } => Self { message, ..Self::throttled(retry_after) },
+            MfaError::Locked => Self { code: "account_locked", message, ..Self::throttled(Duration::hours(24)) },
+            MfaError::SetupExpired { deadline } => Self::setup_expired(state, deadline),
+            MfaError::Phone(p) => {
+                let field = match p {
+                    PhoneError::UnknownCountry | PhoneError::CountryNotAllowed => "country",
+                    PhoneError::Empty | PhoneError::Invalid => "phone",
+                };
+                Self::field(field, p.to_string())
+            }
+            MfaError::SendRefused(r) => Self { code: "sms_limit", message, ..Self::throttled(r.retry_after()) },
+            MfaError::SmsFailed => Self::new(StatusCode::BAD_GATEWAY, "sms_failed", message),
+            MfaError::StepUpRequired => Self::new(StatusCode::FORBIDDEN, "step_up_required", message),
+            MfaError::NoSuchMethod(_) => Self {
+                field: Some("method".into()),
+                ..Self::new(StatusCode::BAD_REQUEST, "method_not_enrolled", message)
+            },
+            MfaError::WrongStep => Self::new(StatusCode::CONFLICT, "wrong_step", message),
+            MfaError::LastMethod => Self::new(StatusCode::CONFLICT, "last_method", message),
+            MfaError::SessionEnded => Self::new(StatusCode::UNAUTHORIZED, "session_ended", message),
+            MfaError::Internal(e) => e.into(),
+        }
+    }
+
+    /// 403 `mfa_setup_expired` with the deadline and how to reach support.
+    pub fn setup_expired(state: &AppState, deadline: time::Date) -> Self {
+        let settings = &state.portal.settings;
+        let mut extra = serde_json::Map::new();
+        extra.insert("setup_deadline".into(), json!(deadline.to_string()));
+        extra.insert(
+            "support".into(),
+            json!({ "email": settings.support_email, "chat_url": settings.support_chat_url }),
+        );
+        Self {
+            extra: Some(extra),
+            ..Self::new(
+                StatusCode::FORBIDDEN,
+                "mfa_setup_expired",
+                format!("the deadline to set up a verification method was {deadline}; contact support to continue"),
+            )
+        }
+    }
+}
+
+impl From<InventoryError> for ApiError {
+    fn from(e: InventoryError) -> Self {
+        let message = e.to_string();
+        match e {
+            InventoryError::NotFound => Self::new(StatusCode::NOT_FOUND, "not_found", message),
+            InventoryError::Forbidden(_) => Self::new(StatusCode::FORBIDDEN, "forbidden", message),
+            InventoryError::Locked => Self::new(StatusCode::CONFLICT, "claim_locked", message),
+            InventoryError::WrongStatus(_) => Self::new(StatusCode::CONFLICT, "wrong_status", message),
+            InventoryError::Invalid(f) => Self::field(f.field, f.to_string()),
+            InventoryError::Import(errors) => {
+                let mut extra = serde_json::Map::new();
+                extra.insert("errors".into(), json!(errors));
+                Self { extra: Some(extra), ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_csv", message) }
+            }
+            InventoryError::RateLimited { retry_after } => {
+                Self { code: "rate_limited", message, ..Self::throttled(retry_after) }
+            }
+            InventoryError::Internal(e) => e.into(),
+        }
+    }
+}
+
+impl From<ConsoleError> for ApiError {
+    fn from(e: ConsoleError) -> Self {
+        let message = e.to_string();
+        match e {
+            ConsoleError::NotStaff | ConsoleError::OwnAccount | ConsoleError::NotPermitted => {
+                Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+            }
+            ConsoleError::StepUpRequired => Self::new(StatusCode::FORBIDDEN, "step_up_required", message),
+            ConsoleError::NotFound => Self::new(StatusCode::NOT_FOUND, "not_found", message),
+            ConsoleError::RateLimited { retry_after } => {
+                Self { code: "rate_limited", message, ..Self::throttled(retry_after) }
+            }
+            ConsoleError::Changed => Self::new(StatusCode::CONFLICT, "changed", message),
+            ConsoleError::StaffHaveNoDeadline => Self::new(StatusCode::CONFLICT, "staff_have_no_deadline", message),
+            ConsoleError::InvalidDays => Self::field("days", message),
+            ConsoleError::InvalidReason => Self::field("reason", message),
+            ConsoleError::Internal(e) => e.into(),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut error = serde_json::Map::new();
@@ -75,7 +185,7 @@ impl IntoResponse for ApiError {
 }
 
 /// A failure while serving an HTML page.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct PageError {
     pub status: StatusCode,
     pub title: &'static str,
@@ -103,10 +213,126 @@ impl From<InternalError> for PageError {
     }
 }
 
+/// A claim that does not exist or is not the user's: the same page either way.
+pub fn claim_not_found() -> PageError {
+    PageError::new(StatusCode::NOT_FOUND, "Claim not found", "There is no claim at this address, or it is not yours.")
+}
+
+impl From<InventoryError> for PageError {
+    fn from(e: InventoryError) -> Self {
+        match e {
+            InventoryError::NotFound => claim_not_found(),
+            InventoryError::Forbidden(m) => Self::new(StatusCode::FORBIDDEN, "Not allowed", m),
+            InventoryError::Locked | InventoryError::WrongStatus(_) => {
+                Self::new(StatusCode::CONFLICT, "Not possible now", e.to_string())
+            }
+            InventoryError::Invalid(f) => {
+                Self::new(StatusCode::UNPROCESSABLE_ENTITY, "Please check the form", f.to_string())
+            }
+            InventoryError::Import(_) => {
+                Self::new(StatusCode::UNPROCESSABLE_ENTITY, "The file has problems", e.to_string())
+            }
+            InventoryError::RateLimited { .. } => {
+                Self::new(StatusCode::TOO_MANY_REQUESTS, "Please wait", e.to_string())
+            }
+            InventoryError::Internal(e) => e.into(),
+        }
+    }
+}
+
+/// Console failures as pages: a missing fresh second factor sends the agent to verify first;
+/// the rest are an error page (actions re-render their form for the fixable ones first).
+pub fn console_page_error(e: ConsoleError) -> Response {
+    let message = e.to_string();
+    let status = match e {
+        ConsoleError::StepUpRequired => return Redirect::to("/mfa/verify?next=console").into_response(),
+        ConsoleError::NotStaff | ConsoleError::OwnAccount | ConsoleError::NotPermitted => StatusCode::FORBIDDEN,
+        ConsoleError::NotFound => StatusCode::NOT_FOUND,
+        ConsoleError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        ConsoleError::Changed | ConsoleError::StaffHaveNoDeadline => StatusCode::CONFLICT,
+        ConsoleError::InvalidDays | ConsoleError::InvalidReason => StatusCode::UNPROCESSABLE_ENTITY,
+        ConsoleError::Internal(e) => return PageError::from(e).into_response(),
+    };
+    PageError::new(status, "Not possible", capitalised(&message)).into_response()
+}
+
+/// What a page does with an MFA failure: some leave the form (the past-deadline page, a
+/// redirect), the rest are shown on it.
+pub enum MfaFailure {
+    Respond(Response),
+    Show { status: StatusCode, message: String, retry_after: Option<u64> },
+}
+
+pub fn mfa_failure(state: &AppState, e: MfaError) -> MfaFailure {
+    let message = capitalised(&e.to_string());
+    match e {
+        MfaError::SetupExpired { deadline } => MfaFailure::Respond(render::expired_page(state, deadline)),
+        MfaError::StepUpRequired => MfaFailure::Respond(Redirect::to("/mfa/verify?next=setup").into_response()),
+        MfaError::WrongStep => MfaFailure::Respond(Redirect::to("/mfa").into_response()),
+        MfaError::SessionEnded => MfaFailure::Respond(Redirect::to("/login").into_response()),
+        MfaError::Internal(e) => MfaFailure::Respond(PageError::from(e).into_response()),
+        MfaError::Throttled { retry_after } => MfaFailure::Show {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            message: format!("Too many wrong codes. Please wait {} and try again.", wait_text(retry_after)),
+            retry_after: Some(portal_core::throttle::retry_after_secs(retry_after)),
+        },
+        MfaError::Locked => MfaFailure::Show {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            message: "Too many wrong codes: sign-in is locked for this account. Contact support to unlock it.".into(),
+            retry_after: Some(86_400),
+        },
+        MfaError::SendRefused(r) => MfaFailure::Show {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            message,
+            retry_after: Some(portal_core::throttle::retry_after_secs(r.retry_after())),
+        },
+        MfaError::SmsFailed => MfaFailure::Show { status: StatusCode::BAD_GATEWAY, message, retry_after: None },
+        MfaError::InvalidCode | MfaError::CodeReplayed | MfaError::CodeExpired | MfaError::NoCodeSent => {
+            MfaFailure::Show { status: StatusCode::BAD_REQUEST, message, retry_after: None }
+        }
+        MfaError::LastMethod => MfaFailure::Show { status: StatusCode::CONFLICT, message, retry_after: None },
+        MfaError::NoPendingSetup | MfaError::NoSuchMethod(_) | MfaError::Phone(_) => {
+            MfaFailure::Show { status: StatusCode::UNPROCESSABLE_ENTITY, message, retry_after: None }
+        }
+    }
+}
+
+fn wait_text(d: time::Duration) -> String {
+    let secs = portal_core::throttle::retry_after_secs(d);
+    if secs < 90 { format!("{secs} seconds") } else { format!("{} minutes", secs.div_ceil(60)) }
+}
+
+/// Core messages are sentence fragments ("the code is wrong"); pages show them as sentences.
+pub fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        render_error_page(self.status, self.title, &self.message)
+        let mut response = render::error_page(Layout::plain(), self.status, self.title, &self.message);
+        response.extensions_mut().insert(self);
+        response
     }
+}
+
+/// Renders every error page again in the configured layout (portal name, support address),
+/// keeping the status and the headers the handler set (`Set-Cookie`, `Retry-After`).
+pub async fn error_pages_with_settings(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let Some(error) = response.extensions_mut().remove::<PageError>() else { return response };
+    let fresh = render::error_page(Layout::new(&state, None), error.status, error.title, &error.message);
+    if fresh.status() != error.status {
+        // The template failed (and was logged); the first rendering stands.
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    let (fresh_parts, body) = fresh.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    if let Some(content_type) = fresh_parts.headers.get(header::CONTENT_TYPE) {
+        parts.headers.insert(header::CONTENT_TYPE, content_type.clone());
+    }
+    Response::from_parts(parts, body)
 }
 
 pub async fn not_found(uri: Uri) -> Response {

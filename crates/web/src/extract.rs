@@ -9,14 +9,16 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use portal_core::RequestContext;
-use portal_core::session::{AuthLevel, Session, SessionToken};
-use portal_core::user::User;
+use portal_core::session::AuthLevel;
 use serde::de::DeserializeOwned;
 
-use crate::MAX_BODY_BYTES;
 use crate::cookies;
 use crate::error::{ApiError, PageError};
+pub use crate::session::SignedIn;
 use crate::state::AppState;
+
+/// Request bodies above this are refused with 413 (DESIGN §7).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 fn content_type_is(headers: &HeaderMap, expected: &str) -> bool {
     headers
@@ -107,32 +109,42 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
     type Rejection = PageError;
 
     async fn from_request(req: Request, _: &S) -> Result<Self, PageError> {
-        if !content_type_is(req.headers(), "application/x-www-form-urlencoded") {
-            return Err(PageError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "Form not understood",
-                "Please submit the form from the portal's page.",
-            ));
-        }
-        let bytes = read_body(req).await.map_err(|BodyError::TooLarge| {
-            PageError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "Too much data",
-                "The form sent more data than the portal accepts.",
-            )
-        })?;
-        let pairs = decode_form(&bytes).ok_or_else(|| {
-            PageError::new(
-                StatusCode::BAD_REQUEST,
-                "Form not understood",
-                "The form contained text that is not valid UTF-8.",
-            )
-        })?;
-        let de = serde::de::value::MapDeserializer::<_, serde::de::value::Error>::new(pairs.into_iter());
-        T::deserialize(de).map(PageForm).map_err(|e| {
-            PageError::new(StatusCode::BAD_REQUEST, "Form not understood", format!("The form could not be read: {e}."))
-        })
+        form_value(form_pairs(req).await?).map(PageForm)
     }
+}
+
+/// A form body's name/value pairs, in order: the part of `PageForm` that `csrf::CsrfForm`
+/// shares, so both refuse the same bodies with the same pages.
+pub(crate) async fn form_pairs(req: Request) -> Result<Vec<(String, String)>, PageError> {
+    if !content_type_is(req.headers(), "application/x-www-form-urlencoded") {
+        return Err(PageError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Form not understood",
+            "Please submit the form from the portal's page.",
+        ));
+    }
+    let bytes = read_body(req).await.map_err(|BodyError::TooLarge| {
+        PageError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Too much data",
+            "The form sent more data than the portal accepts.",
+        )
+    })?;
+    decode_form(&bytes).ok_or_else(|| {
+        PageError::new(
+            StatusCode::BAD_REQUEST,
+            "Form not understood",
+            "The form contained text that is not valid UTF-8.",
+        )
+    })
+}
+
+/// The form's pairs as the handler's type.
+pub(crate) fn form_value<T: DeserializeOwned>(pairs: Vec<(String, String)>) -> Result<T, PageError> {
+    let de = serde::de::value::MapDeserializer::<_, serde::de::value::Error>::new(pairs.into_iter());
+    T::deserialize(de).map_err(|e| {
+        PageError::new(StatusCode::BAD_REQUEST, "Form not understood", format!("The form could not be read: {e}."))
+    })
 }
 
 pub(crate) fn decode_form(bytes: &[u8]) -> Option<Vec<(String, String)>> {
@@ -181,14 +193,6 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAdd
         .filter_map(|hop| hop.trim().parse().ok())
         .collect();
     hops.into_iter().rev().find(|hop| !trusted.contains(hop)).unwrap_or(peer)
-}
-
-/// A session at any level, with its cookie token.
-#[derive(Debug, Clone)]
-pub struct SignedIn {
-    pub token: SessionToken,
-    pub session: Session,
-    pub user: User,
 }
 
 /// The browser's session, if it has a live one. Never rejects.

@@ -6,7 +6,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
-use crate::RouteTable;
+use crate::routing::RouteTable;
 use crate::state::AppState;
 
 /// Every route here with the methods it answers; the router is built from this table, and
@@ -16,7 +16,7 @@ pub fn route_table() -> RouteTable {
 }
 
 pub fn routes() -> Router<AppState> {
-    crate::router_of(route_table())
+    crate::routing::router_of(route_table())
 }
 
 async fn healthz() -> Json<Value> {

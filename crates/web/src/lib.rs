@@ -1,9 +1,27 @@
 //! The HTTP face of the portal: HTML pages (askama, plain forms, no JavaScript needed), the
 //! JSON API under `/api/v1`, health checks, and the middleware every response passes through.
 //! Handlers are thin: they parse input into core types, call a `Portal` use-case, and present.
+//!
+//! Modules depend only on those listed before them (within a line, on none of each other), so
+//! there is no cycle and pages and API never reach into each other:
+//!
+//! 1. `state`, `session`, `qr`, `downloads` — what a request can reach; the signed-in session;
+//!    files to hand out
+//! 2. `cookies`, `routing`, `console_input` — cookie names, route tables, console input parsing
+//! 3. `render` — the layout, templates, the error page
+//! 4. `error` — `ApiError`, `PageError`, and the one mapping of each core error per front end
+//! 5. `extract`, `security` — checked request input and sessions; the middleware
+//! 6. `csrf` — form tokens and the `CsrfForm` extractor
+//! 7. `pages`, `api`, `health` — the front ends, siblings (inside `pages`: `claims` ←
+//!    `attachments` ← `claim_import`, `auth` ← `mfa`; inside `api`: `ids` ← `attachments` ←
+//!    `claims`)
+//! 8. the crate root (the router) and `fuzzing`, which see everything
 
 mod api;
+mod console_input;
 mod cookies;
+mod csrf;
+mod downloads;
 mod error;
 mod extract;
 #[doc(hidden)]
@@ -11,15 +29,19 @@ pub mod fuzzing;
 mod health;
 mod pages;
 mod qr;
+mod render;
+mod routing;
 mod security;
+mod session;
 mod state;
 
 use axum::Router;
 use axum::http::HeaderName;
-use axum::routing::MethodRouter;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+pub use extract::MAX_BODY_BYTES;
+use routing::router_of;
 pub use state::{AppState, WebSettings};
 
 /// Every support-console route as `(path, methods)`: the pages under `/console` and the JSON
@@ -40,17 +62,6 @@ pub fn all_routes() -> Vec<(String, &'static [&'static str])> {
     pages.chain(api).chain(health).collect()
 }
 
-/// A module's routes: path, the methods it answers (for the tests), and the handlers.
-pub(crate) type RouteTable = Vec<(&'static str, &'static [&'static str], MethodRouter<AppState>)>;
-
-/// The router of one route table.
-pub(crate) fn router_of(table: RouteTable) -> Router<AppState> {
-    table.into_iter().fold(Router::new(), |router, (path, _, handler)| router.route(path, handler))
-}
-
-/// Request bodies above this are refused with 413 (DESIGN §7).
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The whole application; `server` serves it, tests drive it on a random port.
@@ -61,6 +72,8 @@ pub fn router(state: AppState) -> Router {
         .merge(health::routes())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::refuse_cross_site_writes))
+        // Outside the cross-site wall, so its refusal page gets the portal's name too.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), error::error_pages_with_settings))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::security_headers))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {

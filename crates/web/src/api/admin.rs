@@ -11,9 +11,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use time::format_description::well_known::Rfc3339;
 
+use crate::console_input::{AuditQuery, audit_filter, parse_staff};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Client, ConsoleApiUser};
-use crate::pages::console::{AuditQuery, audit_filter, parse_staff};
 use crate::state::AppState;
 
 /// Every admin API route with its methods; the router and the authorization tests share it.
@@ -26,25 +26,6 @@ pub fn route_table() -> Vec<(&'static str, &'static [&'static str], MethodRouter
         ("/admin/audit", &["GET"], get(audit)),
         ("/admin/staff", &["POST"], post(create_staff)),
     ]
-}
-
-fn console_error(e: ConsoleError) -> ApiError {
-    let message = e.to_string();
-    match e {
-        ConsoleError::NotStaff | ConsoleError::OwnAccount | ConsoleError::NotPermitted => {
-            ApiError::new(StatusCode::FORBIDDEN, "forbidden", message)
-        }
-        ConsoleError::StepUpRequired => ApiError::new(StatusCode::FORBIDDEN, "step_up_required", message),
-        ConsoleError::NotFound => ApiError::new(StatusCode::NOT_FOUND, "not_found", message),
-        ConsoleError::RateLimited { retry_after } => {
-            ApiError { code: "rate_limited", message, ..ApiError::throttled(retry_after) }
-        }
-        ConsoleError::Changed => ApiError::new(StatusCode::CONFLICT, "changed", message),
-        ConsoleError::StaffHaveNoDeadline => ApiError::new(StatusCode::CONFLICT, "staff_have_no_deadline", message),
-        ConsoleError::InvalidDays => ApiError::field("days", message),
-        ConsoleError::InvalidReason => ApiError::field("reason", message),
-        ConsoleError::Internal(e) => e.into(),
-    }
 }
 
 fn user_json(state: &AppState, o: &MfaOverview) -> Value {
@@ -86,7 +67,7 @@ async fn users(
         limit: per_page,
         offset: (page - 1).saturating_mul(per_page),
     };
-    let (rows, total) = state.portal.console_overview(&s.user, &filter).await.map_err(console_error)?;
+    let (rows, total) = state.portal.console_overview(&s.user, &filter).await?;
     Ok(Json(
         json!({ "users": rows.iter().map(|o| user_json(&state, o)).collect::<Vec<_>>(), "total": total, "page": page }),
     ))
@@ -99,17 +80,17 @@ async fn overview_of(state: &AppState, actor: &portal_core::user::User, id: &Use
         .user_by_id(id)
         .await
         .map_err(|e| ApiError::internal(&e))?
-        .ok_or_else(|| console_error(ConsoleError::NotFound))?;
+        .ok_or_else(|| ApiError::from(ConsoleError::NotFound))?;
     let filter = OverviewFilter { query: Some(user.email.as_str().to_owned()), role: None, limit: 50, offset: 0 };
-    let (rows, _) = state.portal.console_overview(actor, &filter).await.map_err(console_error)?;
+    let (rows, _) = state.portal.console_overview(actor, &filter).await?;
     rows.iter()
         .find(|o| &o.user_id == id)
         .map(|o| user_json(state, o))
-        .ok_or_else(|| console_error(ConsoleError::NotFound))
+        .ok_or_else(|| ApiError::from(ConsoleError::NotFound))
 }
 
 fn parse_id(id: &str) -> Result<UserId, ApiError> {
-    UserId::parse(id).ok_or_else(|| console_error(ConsoleError::NotFound))
+    UserId::parse(id).ok_or_else(|| ApiError::from(ConsoleError::NotFound))
 }
 
 async fn user(
@@ -118,7 +99,7 @@ async fn user(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let id = parse_id(&id)?;
-    let (view, sessions) = state.portal.console_user(&s.user, &id).await.map_err(console_error)?;
+    let (view, sessions) = state.portal.console_user(&s.user, &id).await?;
     let mut body = overview_of(&state, &s.user, &id).await?;
     body["version"] = json!(view.version(sessions.len()));
     body["sessions"] = json!(sessions.len());
@@ -156,16 +137,12 @@ async fn act(
         "end-sessions" => ConsoleAction::EndSessions,
         _ => return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such action")),
     };
-    state
-        .portal
-        .console_act(&s.session, &s.user, &id, action, &body.reason, body.version.as_deref(), &ctx)
-        .await
-        .map_err(console_error)?;
+    state.portal.console_act(&s.session, &s.user, &id, action, &body.reason, body.version.as_deref(), &ctx).await?;
     Ok(Json(overview_of(&state, &s.user, &id).await?))
 }
 
 async fn report(State(state): State<AppState>, ConsoleApiUser(s): ConsoleApiUser) -> Result<Json<Value>, ApiError> {
-    let report = state.portal.enrollment_report(&s.user).await.map_err(console_error)?;
+    let report = state.portal.enrollment_report(&s.user).await?;
     let past: Vec<Value> = report
         .past_deadline
         .iter()
@@ -247,7 +224,7 @@ async fn create_staff(
         Err(StaffError::AdminOnly) => {
             Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "only administrators create staff accounts"))
         }
-        Err(StaffError::Console(e)) => Err(console_error(e)),
+        Err(StaffError::Console(e)) => Err(e.into()),
         Err(StaffError::Internal(e)) => Err(e.into()),
     }
 }

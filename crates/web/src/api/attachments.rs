@@ -7,19 +7,19 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use portal_core::inventory::Attachment;
 use portal_core::inventory::attachment::MAX_ATTACHMENT_BYTES;
-use portal_core::inventory::{Attachment, AttachmentId, InventoryError};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::claims::{claim_id, inventory_error, item_id};
-use crate::RouteTable;
+use super::ids::{attachment_id, claim_id, item_id};
+use crate::downloads::file_response;
 use crate::error::ApiError;
 use crate::extract::{ApiUser, Client};
+use crate::routing::RouteTable;
 use crate::state::AppState;
 
 /// Every route here with the methods it answers; the router is built from this table, and
@@ -32,10 +32,6 @@ pub fn route_table() -> RouteTable {
 }
 
 const ACCEPTED: [&str; 3] = ["image/jpeg", "image/png", "application/pdf"];
-
-fn attachment_id(id: &str) -> Result<AttachmentId, ApiError> {
-    AttachmentId::parse(id).ok_or_else(|| inventory_error(InventoryError::NotFound))
-}
 
 /// The attachment as the API and pages describe it, with the addresses to fetch it.
 pub(crate) fn attachment_json(a: &Attachment) -> Value {
@@ -78,7 +74,7 @@ async fn upload(
         .unwrap_or_default();
     if !ACCEPTED.contains(&declared.as_str()) {
         // Authorization first: a stranger learns nothing from the type check.
-        state.portal.claim_view(&s.user, &id).await.map_err(inventory_error)?;
+        state.portal.claim_view(&s.user, &id).await?;
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
@@ -92,11 +88,7 @@ async fn upload(
             format!("a file can be at most {} MiB", MAX_ATTACHMENT_BYTES / (1024 * 1024)),
         )
     })?;
-    let saved = state
-        .portal
-        .add_attachment(&s.user, &id, &item, &q.file_name, bytes.to_vec(), &ctx)
-        .await
-        .map_err(inventory_error)?;
+    let saved = state.portal.add_attachment(&s.user, &id, &item, &q.file_name, bytes.to_vec(), &ctx).await?;
     Ok((StatusCode::CREATED, Json(attachment_json(&saved))).into_response())
 }
 
@@ -114,8 +106,7 @@ async fn download(
 ) -> Result<Response, ApiError> {
     let (id, attachment) = (claim_id(&id)?, attachment_id(&attachment)?);
     let thumbnail = matches!(q.thumbnail.as_str(), "true" | "1" | "yes");
-    let (record, bytes) =
-        state.portal.attachment_file(&s.user, &id, &attachment, thumbnail).await.map_err(inventory_error)?;
+    let (record, bytes) = state.portal.attachment_file(&s.user, &id, &attachment, thumbnail).await?;
     Ok(file_response(&record, bytes, thumbnail))
 }
 
@@ -126,24 +117,6 @@ async fn remove(
     Path((id, attachment)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let (id, attachment) = (claim_id(&id)?, attachment_id(&attachment)?);
-    state.portal.delete_attachment(&s.user, &id, &attachment, &ctx).await.map_err(inventory_error)?;
+    state.portal.delete_attachment(&s.user, &id, &attachment, &ctx).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// A stored file as a response: its real type, photos shown in the page and PDFs downloaded
-/// (a PDF viewer is a large attack surface to open on our origin), and a sandbox policy so
-/// nothing in a file can ever run as the portal.
-pub(crate) fn file_response(record: &Attachment, bytes: Vec<u8>, thumbnail: bool) -> Response {
-    let content_type = if thumbnail && record.has_thumbnail { "image/jpeg" } else { record.kind.content_type() };
-    let disposition = if record.kind.is_image() { "inline" } else { "attachment" };
-    let encoded = utf8_percent_encode(&record.file_name, NON_ALPHANUMERIC);
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&format!("{disposition}; filename*=UTF-8''{encoded}")) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
-    }
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
-    headers.insert("cross-origin-resource-policy", HeaderValue::from_static("same-origin"));
-    response
 }

@@ -12,11 +12,10 @@ use portal_core::password::Password;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::RouteTable;
-use crate::api::mfa::setup_expired;
 use crate::cookies;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiUser, Client, MaybeSession};
+use crate::routing::RouteTable;
 use crate::state::AppState;
 
 /// Every route here with the methods it answers; the router is built from this table, and
@@ -71,7 +70,7 @@ async fn login(
             Ok(([(header::SET_COOKIE, cookies::set_session(&success.token, &state.web))], Json(body)).into_response())
         }
         Err(LoginError::MfaSetupExpired { deadline }) => {
-            let mut response = setup_expired(&state, deadline).into_response();
+            let mut response = ApiError::setup_expired(&state, deadline).into_response();
             response.headers_mut().insert(header::SET_COOKIE, cookies::clear_session(&state.web));
             Ok(response)
         }

@@ -4,22 +4,25 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
 use portal_core::inventory::money::format_money;
 use portal_core::inventory::service::date_text;
 use portal_core::inventory::{
-    Access, ClaimId, ClaimStatus, ClaimSummary, ClaimView, InventoryError, Item, ItemDraft, ItemId, NewClaim,
+    Access, ClaimId, ClaimStatus, ClaimSummary, ClaimView, InventoryError, Item, ItemDraft, NewClaim,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
 use time::format_description::well_known::Rfc3339;
 
-use crate::MAX_BODY_BYTES;
-use crate::RouteTable;
+use super::attachments::attachment_json;
+use super::ids::{claim_id, item_id};
+use crate::downloads::csv_response;
 use crate::error::ApiError;
+use crate::extract::MAX_BODY_BYTES;
 use crate::extract::{ApiJson, ApiUser, Client};
+use crate::routing::RouteTable;
 use crate::state::AppState;
 
 /// Every route here with the methods it answers; the router is built from this table, and
@@ -36,34 +39,6 @@ pub fn route_table() -> RouteTable {
         ("/claims/{id}/reopen", &["POST"], post(reopen)),
         ("/claims/{id}/{action}", &["POST"], post(change_status)),
     ]
-}
-
-pub(crate) fn inventory_error(e: InventoryError) -> ApiError {
-    let message = e.to_string();
-    match e {
-        InventoryError::NotFound => ApiError::new(StatusCode::NOT_FOUND, "not_found", message),
-        InventoryError::Forbidden(_) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", message),
-        InventoryError::Locked => ApiError::new(StatusCode::CONFLICT, "claim_locked", message),
-        InventoryError::WrongStatus(_) => ApiError::new(StatusCode::CONFLICT, "wrong_status", message),
-        InventoryError::Invalid(f) => ApiError::field(f.field, f.to_string()),
-        InventoryError::Import(errors) => {
-            let mut extra = serde_json::Map::new();
-            extra.insert("errors".into(), json!(errors));
-            ApiError { extra: Some(extra), ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_csv", message) }
-        }
-        InventoryError::RateLimited { retry_after } => {
-            ApiError { code: "rate_limited", message, ..ApiError::throttled(retry_after) }
-        }
-        InventoryError::Internal(e) => e.into(),
-    }
-}
-
-pub(crate) fn claim_id(id: &str) -> Result<ClaimId, ApiError> {
-    ClaimId::parse(id).ok_or_else(|| inventory_error(InventoryError::NotFound))
-}
-
-pub(crate) fn item_id(id: &str) -> Result<ItemId, ApiError> {
-    ItemId::parse(id).ok_or_else(|| inventory_error(InventoryError::NotFound))
 }
 
 fn rfc3339(t: time::OffsetDateTime) -> String {
@@ -115,7 +90,7 @@ fn view_json(v: &ClaimView) -> Value {
         "items": v.items.iter().map(|i| {
             let mut item = item_json(i);
             item["attachments"] =
-                by_item.get(&i.id).into_iter().flatten().map(|a| super::attachments::attachment_json(a)).collect();
+                by_item.get(&i.id).into_iter().flatten().map(|a| attachment_json(a)).collect();
             item
         }).collect::<Vec<_>>(),
         "totals": v.totals,
@@ -147,7 +122,7 @@ async fn list(
                 .ok_or_else(|| ApiError::field("status", "status: one of draft, submitted, in_review, closed"))?,
         ),
     };
-    let all = state.portal.claims_for(&s.user, None).await.map_err(inventory_error)?;
+    let all = state.portal.claims_for(&s.user, None).await?;
     let mut counts = serde_json::Map::new();
     for st in ClaimStatus::ALL {
         counts.insert(st.as_str().into(), json!(all.iter().filter(|c| c.claim.status == st).count()));
@@ -182,7 +157,7 @@ async fn create(
         policyholder_email: body.policyholder_email,
         policyholder_name: body.policyholder_name,
     };
-    let invite = state.portal.open_claim(&s.user, new, &ctx).await.map_err(inventory_error)?;
+    let invite = state.portal.open_claim(&s.user, new, &ctx).await?;
     let body = json!({
         "id": invite.claim.id,
         "invite_url": invite.invite_url,
@@ -198,7 +173,7 @@ async fn show(
     ApiUser(s): ApiUser,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let view = state.portal.claim_view(&s.user, &claim_id(&id)?).await.map_err(inventory_error)?;
+    let view = state.portal.claim_view(&s.user, &claim_id(&id)?).await?;
     Ok(Json(view_json(&view)))
 }
 
@@ -260,12 +235,12 @@ async fn add_item(
     ] {
         if missing {
             // Authorization first: a stranger learns nothing from the field check.
-            state.portal.claim_view(&s.user, &id).await.map_err(inventory_error)?;
+            state.portal.claim_view(&s.user, &id).await?;
             return Err(ApiError::field(name, format!("{name}: is required")));
         }
     }
     let draft = body.apply(ItemDraft::default());
-    let item = state.portal.add_item(&s.user, &id, &draft, &ctx).await.map_err(inventory_error)?;
+    let item = state.portal.add_item(&s.user, &id, &draft, &ctx).await?;
     Ok((StatusCode::CREATED, Json(item_json(&item))).into_response())
 }
 
@@ -277,10 +252,10 @@ async fn edit_item(
     ApiJson(body): ApiJson<ItemBody>,
 ) -> Result<Json<Value>, ApiError> {
     let (id, item) = (claim_id(&id)?, item_id(&item)?);
-    let view = state.portal.claim_view(&s.user, &id).await.map_err(inventory_error)?;
-    let current = view.items.iter().find(|i| i.id == item).ok_or_else(|| inventory_error(InventoryError::NotFound))?;
+    let view = state.portal.claim_view(&s.user, &id).await?;
+    let current = view.items.iter().find(|i| i.id == item).ok_or_else(|| ApiError::from(InventoryError::NotFound))?;
     let draft = body.apply(current.fields.draft());
-    let saved = state.portal.edit_item(&s.user, &id, &item, &draft, &ctx).await.map_err(inventory_error)?;
+    let saved = state.portal.edit_item(&s.user, &id, &item, &draft, &ctx).await?;
     Ok(Json(item_json(&saved)))
 }
 
@@ -291,7 +266,7 @@ async fn delete_item(
     Path((id, item)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let (id, item) = (claim_id(&id)?, item_id(&item)?);
-    state.portal.delete_item(&s.user, &id, &item, &ctx).await.map_err(inventory_error)?;
+    state.portal.delete_item(&s.user, &id, &item, &ctx).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -309,25 +284,8 @@ async fn comment_item(
     ApiJson(body): ApiJson<CommentBody>,
 ) -> Result<Json<Value>, ApiError> {
     let (id, item) = (claim_id(&id)?, item_id(&item)?);
-    let saved = state.portal.comment_item(&s.user, &id, &item, &body.comment, &ctx).await.map_err(inventory_error)?;
+    let saved = state.portal.comment_item(&s.user, &id, &item, &body.comment, &ctx).await?;
     Ok(Json(item_json(&saved)))
-}
-
-/// A file name made of the claim number's safe characters.
-pub(crate) fn csv_file_name(claim_number: &str) -> String {
-    let safe: String =
-        claim_number.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
-    format!("claim-{safe}.csv")
-}
-
-pub(crate) fn csv_response(claim_number: &str, body: String) -> Response {
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", csv_file_name(claim_number))) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
-    }
-    response
 }
 
 async fn export(
@@ -335,7 +293,7 @@ async fn export(
     ApiUser(s): ApiUser,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (summary, csv) = state.portal.export_csv(&s.user, &claim_id(&id)?).await.map_err(inventory_error)?;
+    let (summary, csv) = state.portal.export_csv(&s.user, &claim_id(&id)?).await?;
     Ok(csv_response(&summary.claim.claim_number, csv))
 }
 
@@ -361,7 +319,7 @@ async fn import(
         .and_then(|v| v.split(';').next())
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("text/csv"));
     if !csv_type {
-        state.portal.claim_view(&s.user, &id).await.map_err(inventory_error)?;
+        state.portal.claim_view(&s.user, &id).await?;
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
@@ -396,12 +354,12 @@ async fn import(
             "count": 0,
             "errors": errors,
         }))),
-        Err(e) => Err(inventory_error(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
 async fn status_answer(state: &AppState, s: &crate::extract::SignedIn, id: &ClaimId) -> Result<Json<Value>, ApiError> {
-    let view = state.portal.claim_view(&s.user, id).await.map_err(inventory_error)?;
+    let view = state.portal.claim_view(&s.user, id).await?;
     Ok(Json(view_json(&view)))
 }
 
@@ -419,7 +377,7 @@ async fn change_status(
         "close" => state.portal.close_claim(&s.user, &id, &ctx).await,
         _ => return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")),
     };
-    result.map_err(inventory_error)?;
+    result?;
     status_answer(&state, &s, &id).await
 }
 
@@ -437,6 +395,6 @@ async fn reopen(
     ApiJson(body): ApiJson<ReopenBody>,
 ) -> Result<Json<Value>, ApiError> {
     let id = claim_id(&id)?;
-    state.portal.reopen_claim(&s.user, &id, &body.message, &ctx).await.map_err(inventory_error)?;
+    state.portal.reopen_claim(&s.user, &id, &body.message, &ctx).await?;
     status_answer(&state, &s, &id).await
 }

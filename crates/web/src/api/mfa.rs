@@ -6,17 +6,16 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use portal_core::mfa::service::{MfaCompleted, MfaError, SmsSent};
+use portal_core::mfa::service::{MfaCompleted, SmsSent};
 use portal_core::mfa::{Method, OtpCode};
-use portal_core::sms::PhoneError;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::RouteTable;
 use crate::cookies;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiMfaSession, ApiUser, Client};
 use crate::qr;
+use crate::routing::RouteTable;
 use crate::state::AppState;
 
 /// Every route here with the methods it answers; the router is built from this table, and
@@ -32,58 +31,6 @@ pub fn route_table() -> RouteTable {
         ("/mfa/postpone", &["POST"], post(postpone)),
         ("/mfa/remove", &["POST"], post(remove)),
     ]
-}
-
-/// `MfaError` → the API's error format.
-pub fn mfa_error(state: &AppState, e: MfaError) -> ApiError {
-    let message = e.to_string();
-    match e {
-        MfaError::InvalidCode | MfaError::CodeReplayed => {
-            ApiError::new(StatusCode::BAD_REQUEST, "invalid_code", message)
-        }
-        MfaError::CodeExpired => ApiError::new(StatusCode::BAD_REQUEST, "code_expired", message),
-        MfaError::NoCodeSent => ApiError::new(StatusCode::BAD_REQUEST, "no_code_sent", message),
-        MfaError::NoPendingSetup => ApiError::new(StatusCode::BAD_REQUEST, "setup_not_started", message),
-        MfaError::Throttled { retry_after } => ApiError { message, ..ApiError::throttled(retry_after) },
-        MfaError::Locked => {
-            ApiError { code: "account_locked", message, ..ApiError::throttled(time::Duration::hours(24)) }
-        }
-        MfaError::SetupExpired { deadline } => setup_expired(state, deadline),
-        MfaError::Phone(p) => {
-            let field = match p {
-                PhoneError::UnknownCountry | PhoneError::CountryNotAllowed => "country",
-                PhoneError::Empty | PhoneError::Invalid => "phone",
-            };
-            ApiError::field(field, p.to_string())
-        }
-        MfaError::SendRefused(r) => ApiError { code: "sms_limit", message, ..ApiError::throttled(r.retry_after()) },
-        MfaError::SmsFailed => ApiError::new(StatusCode::BAD_GATEWAY, "sms_failed", message),
-        MfaError::StepUpRequired => ApiError::new(StatusCode::FORBIDDEN, "step_up_required", message),
-        MfaError::NoSuchMethod(_) => ApiError {
-            field: Some("method".into()),
-            ..ApiError::new(StatusCode::BAD_REQUEST, "method_not_enrolled", message)
-        },
-        MfaError::WrongStep => ApiError::new(StatusCode::CONFLICT, "wrong_step", message),
-        MfaError::LastMethod => ApiError::new(StatusCode::CONFLICT, "last_method", message),
-        MfaError::SessionEnded => ApiError::new(StatusCode::UNAUTHORIZED, "session_ended", message),
-        MfaError::Internal(e) => e.into(),
-    }
-}
-
-/// 403 `mfa_setup_expired` with the deadline and how to reach support.
-pub fn setup_expired(state: &AppState, deadline: time::Date) -> ApiError {
-    let settings = &state.portal.settings;
-    let mut extra = serde_json::Map::new();
-    extra.insert("setup_deadline".into(), json!(deadline.to_string()));
-    extra.insert("support".into(), json!({ "email": settings.support_email, "chat_url": settings.support_chat_url }));
-    ApiError {
-        extra: Some(extra),
-        ..ApiError::new(
-            StatusCode::FORBIDDEN,
-            "mfa_setup_expired",
-            format!("the deadline to set up a verification method was {deadline}; contact support to continue"),
-        )
-    }
 }
 
 fn code_sent(sent: &SmsSent) -> Json<serde_json::Value> {
@@ -132,7 +79,7 @@ async fn totp_setup(
     ApiMfaSession(s): ApiMfaSession,
     ApiJson(Empty {}): ApiJson<Empty>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let setup = state.portal.totp_start(&s.session, &s.user, &ctx, true).await.map_err(|e| mfa_error(&state, e))?;
+    let setup = state.portal.totp_start(&s.session, &s.user, &ctx, true).await.map_err(|e| ApiError::mfa(&state, e))?;
     Ok(Json(json!({
         "secret": setup.secret.base32(),
         "otpauth_uri": setup.otpauth_uri,
@@ -147,7 +94,8 @@ async fn totp_confirm(
     ApiJson(body): ApiJson<CodeBody>,
 ) -> Result<Response, ApiError> {
     let code = parse_code(&body.code)?;
-    let done = state.portal.totp_confirm(&s.session, &s.user, &code, &ctx).await.map_err(|e| mfa_error(&state, e))?;
+    let done =
+        state.portal.totp_confirm(&s.session, &s.user, &code, &ctx).await.map_err(|e| ApiError::mfa(&state, e))?;
     Ok(authenticated(&state, &done))
 }
 
@@ -161,7 +109,7 @@ async fn sms_setup(
         .portal
         .sms_setup_send(&s.session, &s.user, &body.country, &body.phone, &ctx)
         .await
-        .map_err(|e| mfa_error(&state, e))?;
+        .map_err(|e| ApiError::mfa(&state, e))?;
     Ok(code_sent(&sent))
 }
 
@@ -173,7 +121,7 @@ async fn sms_confirm(
 ) -> Result<Response, ApiError> {
     let code = parse_code(&body.code)?;
     let done =
-        state.portal.sms_setup_confirm(&s.session, &s.user, &code, &ctx).await.map_err(|e| mfa_error(&state, e))?;
+        state.portal.sms_setup_confirm(&s.session, &s.user, &code, &ctx).await.map_err(|e| ApiError::mfa(&state, e))?;
     Ok(authenticated(&state, &done))
 }
 
@@ -184,7 +132,7 @@ async fn sms_send(
     ApiMfaSession(s): ApiMfaSession,
     ApiJson(Empty {}): ApiJson<Empty>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let sent = state.portal.sms_send_next(&s.session, &s.user, &ctx).await.map_err(|e| mfa_error(&state, e))?;
+    let sent = state.portal.sms_send_next(&s.session, &s.user, &ctx).await.map_err(|e| ApiError::mfa(&state, e))?;
     Ok(code_sent(&sent))
 }
 
@@ -197,8 +145,11 @@ async fn verify(
     let method =
         Method::parse(&body.method).ok_or_else(|| ApiError::field("method", "method must be \"totp\" or \"sms\""))?;
     let code = parse_code(&body.code)?;
-    let done =
-        state.portal.mfa_verify(&s.session, &s.user, method, &code, &ctx).await.map_err(|e| mfa_error(&state, e))?;
+    let done = state
+        .portal
+        .mfa_verify(&s.session, &s.user, method, &code, &ctx)
+        .await
+        .map_err(|e| ApiError::mfa(&state, e))?;
     Ok(authenticated(&state, &done))
 }
 
@@ -208,7 +159,7 @@ async fn postpone(
     ApiMfaSession(s): ApiMfaSession,
     ApiJson(Empty {}): ApiJson<Empty>,
 ) -> Result<Response, ApiError> {
-    let done = state.portal.mfa_postpone(&s.session, &s.user, &ctx).await.map_err(|e| mfa_error(&state, e))?;
+    let done = state.portal.mfa_postpone(&s.session, &s.user, &ctx).await.map_err(|e| ApiError::mfa(&state, e))?;
     Ok(authenticated(&state, &done))
 }
 
@@ -227,6 +178,6 @@ async fn remove(
 ) -> Result<StatusCode, ApiError> {
     let method =
         Method::parse(&body.method).ok_or_else(|| ApiError::field("method", "method must be \"totp\" or \"sms\""))?;
-    state.portal.remove_method(&s.session, &s.user, method, &ctx).await.map_err(|e| mfa_error(&state, e))?;
+    state.portal.remove_method(&s.session, &s.user, method, &ctx).await.map_err(|e| ApiError::mfa(&state, e))?;
     Ok(StatusCode::NO_CONTENT)
 }

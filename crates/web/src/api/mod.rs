@@ -5,10 +5,11 @@ pub mod admin;
 pub(crate) mod attachments;
 pub(crate) mod auth;
 pub(crate) mod claims;
+mod ids;
 pub(crate) mod mfa;
 
 /// Every API route (paths without the `/api/v1` prefix), from the modules' tables.
-pub fn route_tables() -> crate::RouteTable {
+pub fn route_tables() -> crate::routing::RouteTable {
     [auth::route_table(), mfa::route_table(), admin::route_table(), claims::route_table(), attachments::route_table()]
         .into_iter()
         .flatten()

@@ -9,13 +9,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use portal_core::inventory::attachment::{MAX_ATTACHMENT_BYTES, too_big};
 use portal_core::inventory::{AttachmentId, ClaimId, InventoryError};
-use serde::Deserialize;
 
-use super::claims::{ItemPageExtras, expired, ids, item_page, not_found, page_error};
-use super::csrf;
-use crate::RouteTable;
-use crate::error::PageError;
-use crate::extract::{Client, PageForm, PageUser};
+use super::claims::{ItemPageExtras, ids, item_page};
+use crate::csrf::{self, CsrfForm, NoFields};
+use crate::downloads::file_response;
+use crate::error::{PageError, claim_not_found};
+use crate::extract::{Client, PageUser};
+use crate::routing::RouteTable;
 use crate::state::AppState;
 
 /// The upload form carries the file, the CSRF token and the multipart framing.
@@ -110,7 +110,7 @@ async fn upload(
     Path((id, item)): Path<(String, String)>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let Some((id, item)) = ids(&id, &item) else { return not_found() };
+    let Some((id, item)) = ids(&id, &item) else { return claim_not_found().into_response() };
     let again = |upload_error: String, status: StatusCode| ItemPageExtras {
         upload_error: Some(upload_error),
         status: Some(status),
@@ -124,8 +124,8 @@ async fn upload(
         }
         Err(MultipartError::Unreadable) => return unreadable(),
     };
-    if !csrf::tokens_match(&s.session.csrf_token, form.field("csrf")) {
-        return expired();
+    if let Err(refused) = csrf::check(&s, form.field("csrf")) {
+        return refused.into_response();
     }
     let Some(file) = form.file else {
         let extras = again("Choose a photo or PDF to attach.".into(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -136,15 +136,15 @@ async fn upload(
         Err(InventoryError::Invalid(f)) => {
             item_page(&state, &s, &id, &item, None, None, again(f.message, StatusCode::UNPROCESSABLE_ENTITY)).await
         }
-        Err(e) => page_error(e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
 async fn serve(state: &AppState, s: &crate::extract::SignedIn, id: &str, attachment: &str, thumb: bool) -> Response {
-    let Some((id, attachment)) = attachment_ids(id, attachment) else { return not_found() };
+    let Some((id, attachment)) = attachment_ids(id, attachment) else { return claim_not_found().into_response() };
     match state.portal.attachment_file(&s.user, &id, &attachment, thumb).await {
-        Ok((record, bytes)) => crate::api::attachments::file_response(&record, bytes, thumb),
-        Err(e) => page_error(e),
+        Ok((record, bytes)) => file_response(&record, bytes, thumb),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -164,27 +164,18 @@ async fn thumbnail(
     serve(&state, &s, &id, &attachment, true).await
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct CsrfForm {
-    csrf: String,
-}
-
 async fn remove(
     State(state): State<AppState>,
     Client(ctx): Client,
     PageUser(s): PageUser,
     Path((id, attachment)): Path<(String, String)>,
-    PageForm(form): PageForm<CsrfForm>,
+    _: CsrfForm<NoFields>,
 ) -> Response {
-    let Some((id, attachment)) = attachment_ids(&id, &attachment) else { return not_found() };
-    if !csrf::tokens_match(&s.session.csrf_token, &form.csrf) {
-        return expired();
-    }
+    let Some((id, attachment)) = attachment_ids(&id, &attachment) else { return claim_not_found().into_response() };
     match state.portal.delete_attachment(&s.user, &id, &attachment, &ctx).await {
         Ok(record) => {
             Redirect::to(&format!("/claims/{id}/items/{}?done=removed#attachments", record.item_id)).into_response()
         }
-        Err(e) => page_error(e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }

@@ -12,12 +12,12 @@ use portal_core::password::Password;
 use portal_core::session::AuthLevel;
 use serde::Deserialize;
 
-use super::csrf;
-use super::{Layout, render};
-use crate::RouteTable;
 use crate::cookies;
-use crate::error::PageError;
+use crate::csrf;
+use crate::error::{PageError, capitalised};
 use crate::extract::{Client, MaybeSession, PageForm, PageUser};
+use crate::render::{self, Layout, render};
+use crate::routing::RouteTable;
 use crate::state::AppState;
 
 /// Every route here with the methods it answers; the router is built from this table, and
@@ -229,7 +229,7 @@ async fn login_submit(
             response.headers_mut().append(header::SET_COOKIE, cookies::set_session(&success.token, &state.web));
             response
         }
-        Err(LoginError::MfaSetupExpired { deadline }) => super::mfa::expired_page(&state, deadline),
+        Err(LoginError::MfaSetupExpired { deadline }) => render::expired_page(&state, deadline),
         Err(LoginError::InvalidCredentials) => retry(
             StatusCode::UNAUTHORIZED,
             LoginPage {
@@ -257,11 +257,6 @@ async fn login_submit(
     }
 }
 
-fn capitalised(s: &str) -> String {
-    let mut chars = s.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
-}
-
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct CsrfOnly {
@@ -286,13 +281,7 @@ async fn logout(
         response.headers_mut().append(header::SET_COOKIE, cookies::clear_session(&state.web));
         return Ok(response);
     };
-    if !csrf::tokens_match(&signed_in.session.csrf_token, &form.csrf) {
-        return Err(PageError::new(
-            StatusCode::FORBIDDEN,
-            "Request refused",
-            "This page had expired. Go back, reload it and try again.",
-        ));
-    }
+    csrf::check(&signed_in, &form.csrf)?;
     state.portal.logout(&signed_in.token, &ctx).await?;
     let mut response = Redirect::to("/login?done=signed-out").into_response();
     response.headers_mut().append(header::SET_COOKIE, cookies::clear_session(&state.web));

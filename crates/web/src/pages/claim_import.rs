@@ -15,11 +15,12 @@ use portal_core::inventory::money::format_money;
 use portal_core::inventory::{ClaimId, ImportOutcome, InventoryError, ItemFields};
 
 use super::attachments::{MultipartError, read_multipart, unreadable};
-use super::claims::{expired, not_found, page_error};
-use super::{Layout, csrf, render};
-use crate::MAX_BODY_BYTES;
-use crate::RouteTable;
+use crate::csrf;
+use crate::error::{PageError, claim_not_found};
+use crate::extract::MAX_BODY_BYTES;
 use crate::extract::{Client, PageUser, SignedIn};
+use crate::render::{Layout, render};
+use crate::routing::RouteTable;
 use crate::state::AppState;
 
 /// A CSV file of up to 1 MiB, as a file or (second step) as base64, plus the form's framing.
@@ -81,19 +82,20 @@ fn blank(state: &AppState, s: &SignedIn, id: &ClaimId, number: String) -> Import
 
 /// The claim's number, if the user may change its items now.
 async fn editable_claim(state: &AppState, s: &SignedIn, id: &ClaimId) -> Result<String, Response> {
-    let view = state.portal.claim_view(&s.user, id).await.map_err(page_error)?;
+    let view = state.portal.claim_view(&s.user, id).await.map_err(|e| PageError::from(e).into_response())?;
     if !view.editable() {
-        return Err(page_error(if view.access == portal_core::inventory::Access::Policyholder {
+        return Err(PageError::from(if view.access == portal_core::inventory::Access::Policyholder {
             InventoryError::Locked
         } else {
             InventoryError::Forbidden("only the policyholder changes the inventory")
-        }));
+        })
+        .into_response());
     }
     Ok(view.summary.claim.claim_number)
 }
 
 async fn page(State(state): State<AppState>, PageUser(s): PageUser, Path(id): Path<String>) -> Response {
-    let Some(id) = ClaimId::parse(&id) else { return not_found() };
+    let Some(id) = ClaimId::parse(&id) else { return claim_not_found().into_response() };
     match editable_claim(&state, &s, &id).await {
         Ok(number) => render(StatusCode::OK, &blank(&state, &s, &id, number)),
         Err(r) => r,
@@ -123,7 +125,7 @@ async fn submit(
     Path(id): Path<String>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let Some(id) = ClaimId::parse(&id) else { return not_found() };
+    let Some(id) = ClaimId::parse(&id) else { return claim_not_found().into_response() };
     let number = match editable_claim(&state, &s, &id).await {
         Ok(number) => number,
         Err(r) => return r,
@@ -137,8 +139,8 @@ async fn submit(
         }
         Err(MultipartError::Unreadable) => return unreadable(),
     };
-    if !csrf::tokens_match(&s.session.csrf_token, form.field("csrf")) {
-        return expired();
+    if let Err(refused) = csrf::check(&s, form.field("csrf")) {
+        return refused.into_response();
     }
     let confirm = form.field("step") == "import";
     let (bytes, file_name) = if confirm {
@@ -177,6 +179,6 @@ async fn submit(
             page.errors = errors;
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
-        Err(e) => page_error(e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }

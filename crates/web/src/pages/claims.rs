@@ -20,10 +20,12 @@ use portal_core::inventory::{
 use portal_core::user::Role;
 use serde::Deserialize;
 
-use super::{Layout, csrf, render};
-use crate::RouteTable;
-use crate::error::PageError;
-use crate::extract::{Client, PageForm, PageUser, SignedIn};
+use crate::csrf::{CsrfForm, NoFields};
+use crate::downloads::csv_response;
+use crate::error::{PageError, claim_not_found};
+use crate::extract::{Client, PageUser, SignedIn};
+use crate::render::{Layout, render};
+use crate::routing::RouteTable;
 use crate::state::AppState;
 
 /// Every route here with the methods it answers; the router is built from this table, and
@@ -40,36 +42,6 @@ pub fn route_table() -> RouteTable {
         ("/claims/{id}/export.csv", &["GET"], get(export)),
         ("/claims/{id}/{action}", &["POST"], post(change_status)),
     ]
-}
-
-pub(super) fn expired() -> Response {
-    PageError::new(StatusCode::FORBIDDEN, "Request refused", "This page had expired. Go back, reload it and try again.")
-        .into_response()
-}
-
-pub(super) fn not_found() -> Response {
-    PageError::new(StatusCode::NOT_FOUND, "Claim not found", "There is no claim at this address, or it is not yours.")
-        .into_response()
-}
-
-pub(super) fn page_error(e: InventoryError) -> Response {
-    match e {
-        InventoryError::NotFound => not_found(),
-        InventoryError::Forbidden(m) => PageError::new(StatusCode::FORBIDDEN, "Not allowed", m).into_response(),
-        InventoryError::Locked | InventoryError::WrongStatus(_) => {
-            PageError::new(StatusCode::CONFLICT, "Not possible now", e.to_string()).into_response()
-        }
-        InventoryError::Invalid(f) => {
-            PageError::new(StatusCode::UNPROCESSABLE_ENTITY, "Please check the form", f.to_string()).into_response()
-        }
-        InventoryError::Import(_) => {
-            PageError::new(StatusCode::UNPROCESSABLE_ENTITY, "The file has problems", e.to_string()).into_response()
-        }
-        InventoryError::RateLimited { .. } => {
-            PageError::new(StatusCode::TOO_MANY_REQUESTS, "Please wait", e.to_string()).into_response()
-        }
-        InventoryError::Internal(e) => PageError::from(e).into_response(),
-    }
 }
 
 // ----- the claim list -----------------------------------------------------------------------
@@ -114,7 +86,7 @@ async fn list(State(state): State<AppState>, PageUser(s): PageUser, Query(q): Qu
     let status = ClaimStatus::parse(&q.status);
     let all = match state.portal.claims_for(&s.user, None).await {
         Ok(all) => all,
-        Err(e) => return page_error(e),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let counts = ClaimStatus::ALL
         .into_iter()
@@ -158,7 +130,6 @@ async fn list(State(state): State<AppState>, PageUser(s): PageUser, Query(q): Qu
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct NewClaimForm {
-    csrf: String,
     claim_number: String,
     loss_date: String,
     loss_address: String,
@@ -182,7 +153,7 @@ struct NewClaimPage {
 
 async fn new_claim_page(State(state): State<AppState>, PageUser(s): PageUser) -> Response {
     if s.user.role != Role::Adjuster {
-        return page_error(InventoryError::Forbidden("only adjusters open claims"));
+        return PageError::from(InventoryError::Forbidden("only adjusters open claims")).into_response();
     }
     render(
         StatusCode::OK,
@@ -198,11 +169,8 @@ async fn create(
     State(state): State<AppState>,
     Client(ctx): Client,
     PageUser(s): PageUser,
-    PageForm(form): PageForm<NewClaimForm>,
+    CsrfForm(form): CsrfForm<NewClaimForm>,
 ) -> Response {
-    if !csrf::tokens_match(&s.session.csrf_token, &form.csrf) {
-        return expired();
-    }
     let new = NewClaim {
         claim_number: form.claim_number.clone(),
         loss_date: form.loss_date.clone(),
@@ -229,7 +197,7 @@ async fn create(
             page.form = form;
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
-        Err(e) => page_error(e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -239,7 +207,6 @@ async fn create(
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub(crate) struct ItemForm {
-    csrf: String,
     description: String,
     brand: String,
     model: String,
@@ -261,7 +228,6 @@ impl ItemForm {
 
     fn from_fields(f: &portal_core::inventory::ItemFields) -> Self {
         Self {
-            csrf: String::new(),
             description: f.description.clone(),
             brand: f.brand.clone(),
             model: f.model.clone(),
@@ -523,10 +489,10 @@ async fn show(
     Path(id): Path<String>,
     Query(q): Query<DoneQuery>,
 ) -> Response {
-    let Some(id) = ClaimId::parse(&id) else { return not_found() };
+    let Some(id) = ClaimId::parse(&id) else { return claim_not_found().into_response() };
     let view = match state.portal.claim_view(&s.user, &id).await {
         Ok(v) => v,
-        Err(e) => return page_error(e),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let notice = match q.done.as_str() {
         "added" => Some("The item was added."),
@@ -548,12 +514,9 @@ async fn add_item(
     Client(ctx): Client,
     PageUser(s): PageUser,
     Path(id): Path<String>,
-    PageForm(form): PageForm<ItemForm>,
+    CsrfForm(form): CsrfForm<ItemForm>,
 ) -> Response {
-    let Some(id) = ClaimId::parse(&id) else { return not_found() };
-    if !csrf::tokens_match(&s.session.csrf_token, &form.csrf) {
-        return expired();
-    }
+    let Some(id) = ClaimId::parse(&id) else { return claim_not_found().into_response() };
     let result = match form.draft() {
         Ok(d) => state.portal.add_item(&s.user, &id, &d, &ctx).await.map(|_| ()),
         Err(f) => Err(InventoryError::Invalid(f)),
@@ -562,9 +525,9 @@ async fn add_item(
         Ok(()) => Redirect::to(&format!("/claims/{id}?done=added#items")).into_response(),
         Err(InventoryError::Invalid(f)) => match state.portal.claim_view(&s.user, &id).await {
             Ok(v) => render(StatusCode::UNPROCESSABLE_ENTITY, &claim_page(&state, &s, &v, form, Some(f), None)),
-            Err(e) => page_error(e),
+            Err(e) => PageError::from(e).into_response(),
         },
-        Err(e) => page_error(e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -609,15 +572,16 @@ pub(super) async fn item_page(
 ) -> Response {
     let view = match state.portal.claim_view(&s.user, id).await {
         Ok(v) => v,
-        Err(e) => return page_error(e),
+        Err(e) => return PageError::from(e).into_response(),
     };
-    let Some(current) = view.items.iter().find(|i| &i.id == item) else { return not_found() };
+    let Some(current) = view.items.iter().find(|i| &i.id == item) else { return claim_not_found().into_response() };
     if !view.editable() {
-        return page_error(if view.access == Access::Policyholder {
+        return PageError::from(if view.access == Access::Policyholder {
             InventoryError::Locked
         } else {
             InventoryError::Forbidden("only the policyholder changes the inventory")
-        });
+        })
+        .into_response();
     }
     let status = extras.status.unwrap_or(if error.is_some() || extras.upload_error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -659,7 +623,7 @@ async fn edit_item_page(
     Path((id, item)): Path<(String, String)>,
     Query(q): Query<DoneQuery>,
 ) -> Response {
-    let Some((id, item)) = ids(&id, &item) else { return not_found() };
+    let Some((id, item)) = ids(&id, &item) else { return claim_not_found().into_response() };
     let notice = match q.done.as_str() {
         "attached" => Some("The file was attached."),
         "removed" => Some("The attachment was removed."),
@@ -673,12 +637,9 @@ async fn edit_item(
     Client(ctx): Client,
     PageUser(s): PageUser,
     Path((id, item)): Path<(String, String)>,
-    PageForm(form): PageForm<ItemForm>,
+    CsrfForm(form): CsrfForm<ItemForm>,
 ) -> Response {
-    let Some((id, item)) = ids(&id, &item) else { return not_found() };
-    if !csrf::tokens_match(&s.session.csrf_token, &form.csrf) {
-        return expired();
-    }
+    let Some((id, item)) = ids(&id, &item) else { return claim_not_found().into_response() };
     let result = match form.draft() {
         Ok(d) => state.portal.edit_item(&s.user, &id, &item, &d, &ctx).await.map(|_| ()),
         Err(f) => Err(InventoryError::Invalid(f)),
@@ -688,14 +649,13 @@ async fn edit_item(
         Err(InventoryError::Invalid(f)) => {
             item_page(&state, &s, &id, &item, Some(form), Some(f), ItemPageExtras::default()).await
         }
-        Err(e) => page_error(e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct PlainForm {
-    csrf: String,
     message: String,
     comment: String,
 }
@@ -705,15 +665,12 @@ async fn delete_item(
     Client(ctx): Client,
     PageUser(s): PageUser,
     Path((id, item)): Path<(String, String)>,
-    PageForm(form): PageForm<PlainForm>,
+    _: CsrfForm<NoFields>,
 ) -> Response {
-    let Some((id, item)) = ids(&id, &item) else { return not_found() };
-    if !csrf::tokens_match(&s.session.csrf_token, &form.csrf) {
-        return expired();
-    }
+    let Some((id, item)) = ids(&id, &item) else { return claim_not_found().into_response() };
     match state.portal.delete_item(&s.user, &id, &item, &ctx).await {
         Ok(()) => Redirect::to(&format!("/claims/{id}?done=deleted#items")).into_response(),
-        Err(e) => page_error(e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -722,15 +679,12 @@ async fn comment_item(
     Client(ctx): Client,
     PageUser(s): PageUser,
     Path((id, item)): Path<(String, String)>,
-    PageForm(form): PageForm<PlainForm>,
+    CsrfForm(form): CsrfForm<PlainForm>,
 ) -> Response {
-    let Some((id, item)) = ids(&id, &item) else { return not_found() };
-    if !csrf::tokens_match(&s.session.csrf_token, &form.csrf) {
-        return expired();
-    }
+    let Some((id, item)) = ids(&id, &item) else { return claim_not_found().into_response() };
     match state.portal.comment_item(&s.user, &id, &item, &form.comment, &ctx).await {
         Ok(_) => Redirect::to(&format!("/claims/{id}?done=commented#items")).into_response(),
-        Err(e) => page_error(e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -739,29 +693,26 @@ async fn change_status(
     Client(ctx): Client,
     PageUser(s): PageUser,
     Path((id, action)): Path<(String, String)>,
-    PageForm(form): PageForm<PlainForm>,
+    CsrfForm(form): CsrfForm<PlainForm>,
 ) -> Response {
-    let Some(id) = ClaimId::parse(&id) else { return not_found() };
-    if !csrf::tokens_match(&s.session.csrf_token, &form.csrf) {
-        return expired();
-    }
+    let Some(id) = ClaimId::parse(&id) else { return claim_not_found().into_response() };
     let (result, done) = match action.as_str() {
         "submit" => (state.portal.submit_claim(&s.user, &id, &ctx).await, "submitted"),
         "review" => (state.portal.start_review(&s.user, &id, &ctx).await, "review"),
         "close" => (state.portal.close_claim(&s.user, &id, &ctx).await, "closed"),
         "reopen" => (state.portal.reopen_claim(&s.user, &id, &form.message, &ctx).await, "reopened"),
-        _ => return not_found(),
+        _ => return claim_not_found().into_response(),
     };
     match result {
         Ok(()) => Redirect::to(&format!("/claims/{id}?done={done}")).into_response(),
-        Err(e) => page_error(e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
 async fn export(State(state): State<AppState>, PageUser(s): PageUser, Path(id): Path<String>) -> Response {
-    let Some(id) = ClaimId::parse(&id) else { return not_found() };
+    let Some(id) = ClaimId::parse(&id) else { return claim_not_found().into_response() };
     match state.portal.export_csv(&s.user, &id).await {
-        Ok((summary, csv)) => crate::api::claims::csv_response(&summary.claim.claim_number, csv),
-        Err(e) => page_error(e),
+        Ok((summary, csv)) => csv_response(&summary.claim.claim_number, csv),
+        Err(e) => PageError::from(e).into_response(),
     }
 }

@@ -5,23 +5,23 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get};
-use portal_core::audit::{AuditFilter, AuditRecord, Outcome};
+use portal_core::audit::{AuditFilter, AuditRecord};
 use portal_core::console::{ConsoleAction, ConsoleError, MfaOverview, OverviewFilter, StaffError};
-use portal_core::email::Email;
 use portal_core::mfa::service::SupportView;
-use portal_core::spreadsheet;
-use portal_core::user::{DisplayName, Role, UserId};
+use portal_core::user::{Role, UserId};
 use serde::Deserialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::mfa::long_date;
-use super::{Layout, csrf, render};
-use crate::error::PageError;
-use crate::extract::{Client, ConsolePageUser, PageForm, SignedIn};
+use crate::console_input::{AuditQuery, audit_filter, parse_staff};
+use crate::csrf::CsrfForm;
+use crate::downloads::{download, spreadsheet_csv};
+use crate::error::{PageError, capitalised, console_page_error};
+use crate::extract::{Client, ConsolePageUser, SignedIn};
+use crate::render::{Layout, long_date, render};
 use crate::state::AppState;
 
 const PAGE_SIZE: u32 = 25;
@@ -45,26 +45,6 @@ pub fn route_table() -> Vec<(&'static str, &'static [&'static str], MethodRouter
 
 fn utc(t: OffsetDateTime) -> String {
     format!("{} {:02}:{:02}", t.date(), t.hour(), t.minute())
-}
-
-/// Console failures as pages (actions re-render their form for the fixable ones).
-fn console_failure(e: ConsoleError) -> Response {
-    let message = e.to_string();
-    let status = match e {
-        ConsoleError::StepUpRequired => return Redirect::to("/mfa/verify?next=console").into_response(),
-        ConsoleError::NotStaff | ConsoleError::OwnAccount | ConsoleError::NotPermitted => StatusCode::FORBIDDEN,
-        ConsoleError::NotFound => StatusCode::NOT_FOUND,
-        ConsoleError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-        ConsoleError::Changed | ConsoleError::StaffHaveNoDeadline => StatusCode::CONFLICT,
-        ConsoleError::InvalidDays | ConsoleError::InvalidReason => StatusCode::UNPROCESSABLE_ENTITY,
-        ConsoleError::Internal(e) => return PageError::from(e).into_response(),
-    };
-    PageError::new(status, "Not possible", capitalised(&message)).into_response()
-}
-
-fn capitalised(s: &str) -> String {
-    let mut chars = s.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 struct UserRow {
@@ -134,7 +114,7 @@ async fn users(
     };
     let (found, total) = match state.portal.console_overview(&s.user, &filter).await {
         Ok(r) => r,
-        Err(e) => return console_failure(e),
+        Err(e) => return console_page_error(e),
     };
     let rows = found
         .iter()
@@ -236,7 +216,7 @@ struct DoneQuery {
 }
 
 fn parse_id(id: &str) -> Result<UserId, Box<Response>> {
-    UserId::parse(id).ok_or_else(|| Box::new(console_failure(ConsoleError::NotFound)))
+    UserId::parse(id).ok_or_else(|| Box::new(console_page_error(ConsoleError::NotFound)))
 }
 
 async fn user_page(
@@ -251,7 +231,7 @@ async fn user_page(
     };
     let (view, sessions) = match state.portal.console_user(&s.user, &id).await {
         Ok(v) => v,
-        Err(e) => return console_failure(e),
+        Err(e) => return console_page_error(e),
     };
     let filter = AuditFilter { subject_id: Some(id.clone()), limit: 20, ..AuditFilter::default() };
     let events = match state.portal.store.audit_events(&filter).await {
@@ -404,14 +384,14 @@ async fn action_form(
     page: ActionPage,
 ) -> Response {
     if parse_action(action, None).is_none() {
-        return console_failure(ConsoleError::NotFound);
+        return console_page_error(ConsoleError::NotFound);
     }
     let (view, sessions) = match state.portal.console_user(&s.user, id).await {
         Ok(v) => v,
-        Err(e) => return console_failure(e),
+        Err(e) => return console_page_error(e),
     };
     if let Err(e) = portal_core::console::may_act_on(&s.user, &view.user) {
-        return console_failure(e);
+        return console_page_error(e);
     }
     let (title, explanation, confirm_label) = describe(action, &view, state.portal.settings.mfa.support_grace_days);
     let version = if page.version.is_empty() { view.version(sessions.len()) } else { page.version.clone() };
@@ -449,7 +429,6 @@ async fn action_page(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct ActionForm {
-    csrf: String,
     version: String,
     days: String,
     reason: String,
@@ -460,20 +439,12 @@ async fn action_submit(
     Client(ctx): Client,
     ConsolePageUser(s): ConsolePageUser,
     Path((id, action_name)): Path<(String, String)>,
-    PageForm(form): PageForm<ActionForm>,
+    CsrfForm(form): CsrfForm<ActionForm>,
 ) -> Response {
     let id = match parse_id(&id) {
         Ok(id) => id,
         Err(r) => return *r,
     };
-    if !csrf::tokens_match(&s.session.csrf_token, &form.csrf) {
-        return PageError::new(
-            StatusCode::FORBIDDEN,
-            "Request refused",
-            "This page had expired. Go back, reload it and try again.",
-        )
-        .into_response();
-    }
     let days = if action_name == "extend-deadline" {
         match form.days.trim().parse::<u16>() {
             Ok(d) => Some(d),
@@ -491,7 +462,7 @@ async fn action_submit(
     } else {
         None
     };
-    let Some(action) = parse_action(&action_name, days) else { return console_failure(ConsoleError::NotFound) };
+    let Some(action) = parse_action(&action_name, days) else { return console_page_error(ConsoleError::NotFound) };
     match state.portal.console_act(&s.session, &s.user, &id, action, &form.reason, Some(&form.version), &ctx).await {
         Ok(_) => Redirect::to(&format!("/console/users/{}?done={action_name}", id.as_str())).into_response(),
         Err(
@@ -518,7 +489,7 @@ async fn action_submit(
             }
             action_form(&state, &s, &id, &action_name, status, page).await
         }
-        Err(e) => console_failure(e),
+        Err(e) => console_page_error(e),
     }
 }
 
@@ -542,7 +513,7 @@ struct ReportPage {
 async fn report_page(State(state): State<AppState>, ConsolePageUser(s): ConsolePageUser) -> Response {
     let report = match state.portal.enrollment_report(&s.user).await {
         Ok(r) => r,
-        Err(e) => return console_failure(e),
+        Err(e) => return console_page_error(e),
     };
     render(
         StatusCode::OK,
@@ -565,33 +536,12 @@ async fn report_page(State(state): State<AppState>, ConsolePageUser(s): ConsoleP
     )
 }
 
-fn download(content_type: &'static str, filename: &str, body: Vec<u8>) -> Response {
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
-    }
-    response
-}
-
-/// A CSV file for people to open in a spreadsheet: every cell goes through the portal's one
-/// formula guard (`portal_core::spreadsheet::guard`), because names, emails and user agents in
-/// these files are typed by others. `None` if the writer fails.
-fn spreadsheet_csv<const N: usize>(rows: impl IntoIterator<Item = [String; N]>) -> Option<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for row in rows {
-        w.write_record(row.iter().map(|cell| spreadsheet::guard(cell).into_owned())).ok()?;
-    }
-    w.into_inner().ok()
-}
-
 /// Every policyholder with their MFA state and deadline, one row each.
 async fn report_csv(State(state): State<AppState>, ConsolePageUser(s): ConsolePageUser) -> Response {
     let filter = OverviewFilter { role: Some(Role::Policyholder), limit: u32::MAX, ..OverviewFilter::default() };
     let (rows, _) = match state.portal.console_overview(&s.user, &filter).await {
         Ok(r) => r,
-        Err(e) => return console_failure(e),
+        Err(e) => return console_page_error(e),
     };
     let today = state.portal.clock.now().date();
     let header = ["email", "name", "mfa_state", "methods", "setup_deadline", "last_sign_in"].map(str::to_owned);
@@ -615,59 +565,6 @@ async fn report_csv(State(state): State<AppState>, ConsolePageUser(s): ConsolePa
         )
         .into_response(),
     }
-}
-
-#[derive(Deserialize, Default, Clone)]
-#[serde(default)]
-pub(crate) struct AuditQuery {
-    pub user: String,
-    pub actor: String,
-    pub action: String,
-    pub outcome: String,
-    pub from: String,
-    pub until: String,
-}
-
-/// Turns the filter form into a store filter; a bad value is named.
-pub(crate) async fn audit_filter(state: &AppState, q: &AuditQuery, limit: u32) -> Result<AuditFilter, String> {
-    let date = |name: &str, text: &str| -> Result<Option<time::Date>, String> {
-        if text.trim().is_empty() {
-            return Ok(None);
-        }
-        time::Date::parse(text.trim(), time::macros::format_description!("[year]-[month]-[day]"))
-            .map(Some)
-            .map_err(|_| format!("{name}: use a date like 2026-03-01"))
-    };
-    let subject_id = match q.user.trim() {
-        "" => None,
-        text => match UserId::parse(text) {
-            Some(id) => Some(id),
-            None => {
-                let email = Email::parse(text).map_err(|_| "user: give an email address or a user id".to_owned())?;
-                match state.portal.store.user_by_email(&email).await {
-                    Ok(Some(u)) => Some(u.id),
-                    Ok(None) => return Err(format!("user: no account with email {email}")),
-                    Err(e) => return Err(e.to_string()),
-                }
-            }
-        },
-    };
-    let outcome = match q.outcome.as_str() {
-        "" => None,
-        "success" => Some(Outcome::Success),
-        "failure" => Some(Outcome::Failure),
-        "refused" => Some(Outcome::Refused),
-        _ => return Err("outcome: use success, failure or refused".into()),
-    };
-    Ok(AuditFilter {
-        subject_id,
-        actor: Some(q.actor.trim().to_owned()).filter(|a| !a.is_empty()),
-        action: Some(q.action.trim().to_owned()).filter(|a| !a.is_empty()),
-        outcome,
-        from: date("from", &q.from)?.map(|d| d.midnight().assume_utc()),
-        until: date("until", &q.until)?.map(|d| d.next_day().unwrap_or(d).midnight().assume_utc()),
-        limit,
-    })
 }
 
 #[derive(Template)]
@@ -832,37 +729,17 @@ async fn staff_page(State(state): State<AppState>, ConsolePageUser(s): ConsolePa
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct StaffForm {
-    csrf: String,
     email: String,
     name: String,
     role: String,
-}
-
-pub(crate) fn parse_staff(
-    email: &str,
-    name: &str,
-    role: &str,
-) -> Result<(Email, DisplayName, Role), (&'static str, String)> {
-    let email = Email::parse(email).map_err(|e| ("email", e.to_string()))?;
-    let name = DisplayName::parse(name).map_err(|e| ("name", e.to_string()))?;
-    let role = role.parse::<Role>().map_err(|e| ("role", e.to_string()))?;
-    Ok((email, name, role))
 }
 
 async fn staff_submit(
     State(state): State<AppState>,
     Client(ctx): Client,
     ConsolePageUser(s): ConsolePageUser,
-    PageForm(form): PageForm<StaffForm>,
+    CsrfForm(form): CsrfForm<StaffForm>,
 ) -> Response {
-    if !csrf::tokens_match(&s.session.csrf_token, &form.csrf) {
-        return PageError::new(
-            StatusCode::FORBIDDEN,
-            "Request refused",
-            "This page had expired. Go back, reload it and try again.",
-        )
-        .into_response();
-    }
     let again = |status, error: String| {
         staff_form(
             &state,
@@ -897,7 +774,7 @@ async fn staff_submit(
             },
         ),
         Err(StaffError::Internal(e)) => PageError::from(e).into_response(),
-        Err(StaffError::Console(e)) => console_failure(e),
+        Err(StaffError::Console(e)) => console_page_error(e),
         Err(e) => again(
             if matches!(e, StaffError::AdminOnly) { StatusCode::FORBIDDEN } else { StatusCode::UNPROCESSABLE_ENTITY },
             capitalised(&e.to_string()),

@@ -13,15 +13,14 @@ use portal_core::mfa::{Method, MfaRequirement, OtpCode};
 use portal_core::session::AuthLevel;
 use portal_core::sms::{self, PhoneError};
 use serde::Deserialize;
-use time::Date;
 
-use super::csrf;
-use super::{Layout, render};
-use crate::RouteTable;
 use crate::cookies;
-use crate::error::PageError;
-use crate::extract::{Client, PageForm, PageMfaSession, PageUser, SignedIn};
+use crate::csrf::{CsrfForm, NoFields};
+use crate::error::{MfaFailure, PageError, capitalised, mfa_failure};
+use crate::extract::{Client, PageMfaSession, PageUser, SignedIn};
 use crate::qr;
+use crate::render::{Layout, long_date, render};
+use crate::routing::RouteTable;
 use crate::state::AppState;
 
 /// Every route here with the methods it answers; the router is built from this table, and
@@ -44,92 +43,14 @@ pub fn route_table() -> RouteTable {
     ]
 }
 
-/// "March 4, 2023", as the guide writes dates.
-pub fn long_date(d: Date) -> String {
-    format!("{} {}, {}", d.month(), d.day(), d.year())
-}
-
-#[derive(Template)]
-#[template(path = "mfa_expired.html")]
-struct ExpiredPage {
-    layout: Layout,
-    deadline: String,
-    support_email: String,
-    chat_url: String,
-}
-
-/// The past-deadline page (403), with the browser's dead session cookie cleared.
-pub fn expired_page(state: &AppState, deadline: Date) -> Response {
-    let settings = &state.portal.settings;
-    let mut response = render(
-        StatusCode::FORBIDDEN,
-        &ExpiredPage {
-            layout: Layout::new(state, None),
-            deadline: long_date(deadline),
-            support_email: settings.support_email.clone(),
-            chat_url: settings.support_chat_url.clone(),
-        },
-    );
-    response.headers_mut().insert(header::SET_COOKIE, cookies::clear_session(&state.web));
-    response
-}
-
-/// What a page does with an MFA failure: some leave the form, the rest are shown on it.
-enum Failure {
-    Respond(Response),
-    Show { status: StatusCode, message: String, retry_after: Option<u64> },
-}
-
-fn failure(state: &AppState, e: MfaError) -> Failure {
-    let message = capitalised(&e.to_string());
-    match e {
-        MfaError::SetupExpired { deadline } => Failure::Respond(expired_page(state, deadline)),
-        MfaError::StepUpRequired => Failure::Respond(Redirect::to("/mfa/verify?next=setup").into_response()),
-        MfaError::WrongStep => Failure::Respond(Redirect::to("/mfa").into_response()),
-        MfaError::SessionEnded => Failure::Respond(Redirect::to("/login").into_response()),
-        MfaError::Internal(e) => Failure::Respond(PageError::from(e).into_response()),
-        MfaError::Throttled { retry_after } => Failure::Show {
-            status: StatusCode::TOO_MANY_REQUESTS,
-            message: format!("Too many wrong codes. Please wait {} and try again.", wait_text(retry_after)),
-            retry_after: Some(portal_core::throttle::retry_after_secs(retry_after)),
-        },
-        MfaError::Locked => Failure::Show {
-            status: StatusCode::TOO_MANY_REQUESTS,
-            message: "Too many wrong codes: sign-in is locked for this account. Contact support to unlock it.".into(),
-            retry_after: Some(86_400),
-        },
-        MfaError::SendRefused(r) => Failure::Show {
-            status: StatusCode::TOO_MANY_REQUESTS,
-            message,
-            retry_after: Some(portal_core::throttle::retry_after_secs(r.retry_after())),
-        },
-        MfaError::SmsFailed => Failure::Show { status: StatusCode::BAD_GATEWAY, message, retry_after: None },
-        MfaError::InvalidCode | MfaError::CodeReplayed | MfaError::CodeExpired | MfaError::NoCodeSent => {
-            Failure::Show { status: StatusCode::BAD_REQUEST, message, retry_after: None }
-        }
-        MfaError::LastMethod => Failure::Show { status: StatusCode::CONFLICT, message, retry_after: None },
-        MfaError::NoPendingSetup | MfaError::NoSuchMethod(_) | MfaError::Phone(_) => {
-            Failure::Show { status: StatusCode::UNPROCESSABLE_ENTITY, message, retry_after: None }
-        }
-    }
-}
-
 /// A failure with no form to show it on: its own page.
 fn failure_page(state: &AppState, e: MfaError) -> Response {
-    match failure(state, e) {
-        Failure::Respond(r) => r,
-        Failure::Show { status, message, .. } => PageError { status, title: "Not possible", message }.into_response(),
+    match mfa_failure(state, e) {
+        MfaFailure::Respond(r) => r,
+        MfaFailure::Show { status, message, .. } => {
+            PageError { status, title: "Not possible", message }.into_response()
+        }
     }
-}
-
-fn wait_text(d: time::Duration) -> String {
-    let secs = portal_core::throttle::retry_after_secs(d);
-    if secs < 90 { format!("{secs} seconds") } else { format!("{} minutes", secs.div_ceil(60)) }
-}
-
-fn capitalised(s: &str) -> String {
-    let mut chars = s.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 fn with_retry_after(mut response: Response, retry_after: Option<u64>) -> Response {
@@ -146,24 +67,12 @@ fn signed_in(state: &AppState, done: &MfaCompleted, next: &str) -> Response {
     response
 }
 
-fn csrf_ok(s: &SignedIn, given: &str) -> Result<(), PageError> {
-    if csrf::tokens_match(&s.session.csrf_token, given) {
-        Ok(())
-    } else {
-        Err(PageError::new(
-            StatusCode::FORBIDDEN,
-            "Request refused",
-            "This page had expired. Go back, reload it and try again.",
-        ))
-    }
-}
-
 /// The session's MFA status for a page: read only, as every GET must be (a passed deadline shows
 /// the past-deadline page, which clears the cookie).
 async fn status_or_response(state: &AppState, s: &SignedIn) -> Result<MfaStatus, Response> {
-    state.portal.mfa_session_view(&s.session, &s.user).await.map_err(|e| match failure(state, e) {
-        Failure::Respond(r) => r,
-        Failure::Show { status, message, .. } => {
+    state.portal.mfa_session_view(&s.session, &s.user).await.map_err(|e| match mfa_failure(state, e) {
+        MfaFailure::Respond(r) => r,
+        MfaFailure::Show { status, message, .. } => {
             PageError { status, title: "Something went wrong", message }.into_response()
         }
     })
@@ -225,19 +134,12 @@ async fn choose_page(State(state): State<AppState>, PageMfaSession(s): PageMfaSe
     )
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct CsrfForm {
-    csrf: String,
-}
-
 async fn postpone(
     State(state): State<AppState>,
     Client(ctx): Client,
     PageMfaSession(s): PageMfaSession,
-    PageForm(form): PageForm<CsrfForm>,
+    _: CsrfForm<NoFields>,
 ) -> Result<Response, PageError> {
-    csrf_ok(&s, &form.csrf)?;
     match state.portal.mfa_postpone(&s.session, &s.user, &ctx).await {
         Ok(done) => Ok(signed_in(&state, &done, "/")),
         Err(e) => Ok(failure_page(&state, e)),
@@ -296,7 +198,6 @@ async fn sms_page(State(state): State<AppState>, PageMfaSession(s): PageMfaSessi
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct PhoneForm {
-    csrf: String,
     country: String,
     phone: String,
 }
@@ -305,9 +206,8 @@ async fn sms_send(
     State(state): State<AppState>,
     Client(ctx): Client,
     PageMfaSession(s): PageMfaSession,
-    PageForm(form): PageForm<PhoneForm>,
+    CsrfForm(form): CsrfForm<PhoneForm>,
 ) -> Result<Response, PageError> {
-    csrf_ok(&s, &form.csrf)?;
     match state.portal.sms_setup_send(&s.session, &s.user, &form.country, &form.phone, &ctx).await {
         Ok(_) => Ok(Redirect::to("/mfa/setup/sms/verify").into_response()),
         Err(MfaError::Phone(p)) => {
@@ -320,9 +220,9 @@ async fn sms_send(
                 SmsPage { country: form.country, phone: form.phone, country_error, phone_error, ..SmsPage::default() };
             Ok(sms_form(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, page))
         }
-        Err(e) => Ok(match failure(&state, e) {
-            Failure::Respond(r) => r,
-            Failure::Show { status, message, retry_after } => {
+        Err(e) => Ok(match mfa_failure(&state, e) {
+            MfaFailure::Respond(r) => r,
+            MfaFailure::Show { status, message, retry_after } => {
                 let page =
                     SmsPage { country: form.country, phone: form.phone, error: Some(message), ..SmsPage::default() };
                 with_retry_after(sms_form(&state, &s, status, page), retry_after)
@@ -386,7 +286,6 @@ async fn sms_verify_page(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct CodeForm {
-    csrf: String,
     code: String,
     method: String,
     next: String,
@@ -414,16 +313,15 @@ async fn sms_verify(
     State(state): State<AppState>,
     Client(ctx): Client,
     PageMfaSession(s): PageMfaSession,
-    PageForm(form): PageForm<CodeForm>,
+    CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, PageError> {
-    csrf_ok(&s, &form.csrf)?;
     let (status, message, retry_after) = match OtpCode::parse(&form.code) {
         Err(e) => (StatusCode::UNPROCESSABLE_ENTITY, capitalised(&e.to_string()), None),
         Ok(code) => match state.portal.sms_setup_confirm(&s.session, &s.user, &code, &ctx).await {
             Ok(done) => return Ok(signed_in(&state, &done, "/")),
-            Err(e) => match failure(&state, e) {
-                Failure::Respond(r) => return Ok(r),
-                Failure::Show { status, message, retry_after } => (status, message, retry_after),
+            Err(e) => match mfa_failure(&state, e) {
+                MfaFailure::Respond(r) => return Ok(r),
+                MfaFailure::Show { status, message, retry_after } => (status, message, retry_after),
             },
         },
     };
@@ -435,15 +333,14 @@ async fn sms_resend(
     State(state): State<AppState>,
     Client(ctx): Client,
     PageMfaSession(s): PageMfaSession,
-    PageForm(form): PageForm<CsrfForm>,
+    _: CsrfForm<NoFields>,
 ) -> Result<Response, PageError> {
-    csrf_ok(&s, &form.csrf)?;
     match state.portal.sms_resend(&s.session, &s.user, ChallengePurpose::Setup, &ctx).await {
         Ok(_) => Ok(Redirect::to("/mfa/setup/sms/verify?sent=again").into_response()),
         Err(MfaError::NoCodeSent) => Ok(Redirect::to("/mfa/setup/sms").into_response()),
-        Err(e) => Ok(match failure(&state, e) {
-            Failure::Respond(r) => r,
-            Failure::Show { status, message, retry_after } => {
+        Err(e) => Ok(match mfa_failure(&state, e) {
+            MfaFailure::Respond(r) => r,
+            MfaFailure::Show { status, message, retry_after } => {
                 let page = SmsVerifyPage { error: Some(message), ..SmsVerifyPage::default() };
                 with_retry_after(sms_verify_form(&state, &s, status, page).await, retry_after)
             }
@@ -514,9 +411,8 @@ async fn app_start(
     State(state): State<AppState>,
     Client(ctx): Client,
     PageMfaSession(s): PageMfaSession,
-    PageForm(form): PageForm<CsrfForm>,
+    _: CsrfForm<NoFields>,
 ) -> Result<Response, PageError> {
-    csrf_ok(&s, &form.csrf)?;
     Ok(match state.portal.totp_start(&s.session, &s.user, &ctx, false).await {
         Ok(_) => Redirect::to("/mfa/setup/app").into_response(),
         Err(e) => failure_page(&state, e),
@@ -527,9 +423,8 @@ async fn app_restart(
     State(state): State<AppState>,
     Client(ctx): Client,
     PageMfaSession(s): PageMfaSession,
-    PageForm(form): PageForm<CsrfForm>,
+    _: CsrfForm<NoFields>,
 ) -> Result<Response, PageError> {
-    csrf_ok(&s, &form.csrf)?;
     // Starting again replaces the pending secret; GET then shows the new one.
     Ok(match state.portal.totp_start(&s.session, &s.user, &ctx, true).await {
         Ok(_) => Redirect::to("/mfa/setup/app").into_response(),
@@ -541,9 +436,8 @@ async fn app_confirm(
     State(state): State<AppState>,
     Client(ctx): Client,
     PageMfaSession(s): PageMfaSession,
-    PageForm(form): PageForm<CodeForm>,
+    CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, PageError> {
-    csrf_ok(&s, &form.csrf)?;
     let code = match OtpCode::parse(&form.code) {
         Ok(code) => code,
         Err(e) => {
@@ -552,9 +446,9 @@ async fn app_confirm(
     };
     match state.portal.totp_confirm(&s.session, &s.user, &code, &ctx).await {
         Ok(done) => Ok(signed_in(&state, &done, "/")),
-        Err(e) => Ok(match failure(&state, e) {
-            Failure::Respond(r) => r,
-            Failure::Show { status, message, retry_after } => {
+        Err(e) => Ok(match mfa_failure(&state, e) {
+            MfaFailure::Respond(r) => r,
+            MfaFailure::Show { status, message, retry_after } => {
                 with_retry_after(app_form(&state, &s, status, Some(message)).await, retry_after)
             }
         }),
@@ -652,18 +546,17 @@ async fn verify_send(
     State(state): State<AppState>,
     Client(ctx): Client,
     PageMfaSession(s): PageMfaSession,
-    PageForm(form): PageForm<CodeForm>,
+    CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, PageError> {
-    csrf_ok(&s, &form.csrf)?;
     let next = match next_target(&form.next) {
         "" => String::new(),
         target => format!("&next={target}"),
     };
     match state.portal.sms_login_send(&s.session, &s.user, &ctx).await {
         Ok(_) => Ok(Redirect::to(&format!("/mfa/verify?method=sms&sent=1{next}")).into_response()),
-        Err(e) => Ok(match failure(&state, e) {
-            Failure::Respond(r) => r,
-            Failure::Show { status, message, retry_after } => {
+        Err(e) => Ok(match mfa_failure(&state, e) {
+            MfaFailure::Respond(r) => r,
+            MfaFailure::Show { status, message, retry_after } => {
                 let page = VerifyPage { next: next_target(&form.next), error: Some(message), ..VerifyPage::default() };
                 with_retry_after(verify_form(&state, &s, status, "sms", page).await, retry_after)
             }
@@ -675,9 +568,8 @@ async fn verify(
     State(state): State<AppState>,
     Client(ctx): Client,
     PageMfaSession(s): PageMfaSession,
-    PageForm(form): PageForm<CodeForm>,
+    CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, PageError> {
-    csrf_ok(&s, &form.csrf)?;
     let next = next_target(&form.next);
     let again = |code_error: String| VerifyPage { next, code_error: Some(code_error), ..VerifyPage::default() };
     let Some(method) = Method::parse(&form.method) else {
@@ -692,9 +584,9 @@ async fn verify(
     };
     match state.portal.mfa_verify(&s.session, &s.user, method, &code, &ctx).await {
         Ok(done) => Ok(signed_in(&state, &done, after_mfa(&form.next))),
-        Err(e) => Ok(match failure(&state, e) {
-            Failure::Respond(r) => r,
-            Failure::Show { status, message, retry_after } => {
+        Err(e) => Ok(match mfa_failure(&state, e) {
+            MfaFailure::Respond(r) => r,
+            MfaFailure::Show { status, message, retry_after } => {
                 with_retry_after(verify_form(&state, &s, status, method.as_str(), again(message)).await, retry_after)
             }
         }),
@@ -728,7 +620,6 @@ async fn help(State(state): State<AppState>) -> Response {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct RemoveForm {
-    csrf: String,
     method: String,
 }
 
@@ -736,9 +627,8 @@ async fn remove_method(
     State(state): State<AppState>,
     Client(ctx): Client,
     PageUser(s): PageUser,
-    PageForm(form): PageForm<RemoveForm>,
+    CsrfForm(form): CsrfForm<RemoveForm>,
 ) -> Result<Response, PageError> {
-    csrf_ok(&s, &form.csrf)?;
     let Some(method) = Method::parse(&form.method) else {
         return Err(PageError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -748,9 +638,9 @@ async fn remove_method(
     };
     Ok(match state.portal.remove_method(&s.session, &s.user, method, &ctx).await {
         Ok(()) => Redirect::to("/?done=removed").into_response(),
-        Err(e) => match failure(&state, e) {
-            Failure::Respond(r) => r,
-            Failure::Show { status, message, .. } => {
+        Err(e) => match mfa_failure(&state, e) {
+            MfaFailure::Respond(r) => r,
+            MfaFailure::Show { status, message, .. } => {
                 super::auth::home_page(&state, &s, status, None, Some(message)).await
             }
         },

@@ -7,18 +7,10 @@ pub(crate) mod auth;
 mod claim_import;
 pub(crate) mod claims;
 pub mod console;
-pub(crate) mod csrf;
 pub(crate) mod mfa;
 
-use askama::Template;
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
-
-use crate::extract::SignedIn;
-use crate::state::AppState;
-
 /// Every page route, from the modules' tables.
-pub fn route_tables() -> crate::RouteTable {
+pub fn route_tables() -> crate::routing::RouteTable {
     [
         auth::route_table(),
         mfa::route_table(),
@@ -31,67 +23,4 @@ pub fn route_tables() -> crate::RouteTable {
     .into_iter()
     .flatten()
     .collect()
-}
-
-/// What the shared layout shows: the portal's name, the support address, and for a signed-in
-/// user their name and the sign-out form's token.
-#[derive(Debug, Clone, Default)]
-pub struct Layout {
-    pub portal_name: String,
-    pub support_email: String,
-    pub signed_in: Option<LayoutUser>,
-}
-
-#[derive(Debug, Clone)]
-pub struct LayoutUser {
-    pub name: String,
-    pub csrf: String,
-    /// Support agents and admins with a full session see the console link.
-    pub console: bool,
-}
-
-impl Layout {
-    pub fn new(state: &AppState, signed_in: Option<&SignedIn>) -> Self {
-        let settings = &state.portal.settings;
-        Self {
-            portal_name: settings.portal_name.clone(),
-            support_email: settings.support_email.clone(),
-            signed_in: signed_in.map(|s| LayoutUser {
-                name: s.user.name.as_str().to_owned(),
-                csrf: s.session.csrf_token.clone(),
-                console: s.session.auth_level == portal_core::session::AuthLevel::Full
-                    && portal_core::console::ensure_console_user(&s.user).is_ok(),
-            }),
-        }
-    }
-
-    fn plain() -> Self {
-        let defaults = portal_core::PortalSettings::default();
-        Self { portal_name: defaults.portal_name, support_email: defaults.support_email, signed_in: None }
-    }
-}
-
-/// Renders a template with a status; a template failure is logged and becomes a plain 500.
-pub fn render(status: StatusCode, template: &impl Template) -> Response {
-    match template.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "template failed to render");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.").into_response()
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage<'a> {
-    layout: Layout,
-    title: &'a str,
-    message: &'a str,
-}
-
-/// Error pages are rendered without state (they can come from extractors and middleware), so
-/// they use the default portal name.
-pub fn render_error_page(status: StatusCode, title: &str, message: &str) -> Response {
-    render(status, &ErrorPage { layout: Layout::plain(), title, message })
 }
