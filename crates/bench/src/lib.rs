@@ -30,7 +30,7 @@ use portal_core::random::{OsRandom, SharedRandom};
 use portal_core::secret::SecretKey;
 use portal_core::session::{AuthLevel, Session};
 use portal_core::user::{DisplayName, UserId};
-use portal_core::{Portal, PortalSettings, RequestContext};
+use portal_core::{Portal, PortalParts, PortalSettings, RequestContext};
 use portal_store::ConnectOptions;
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
@@ -433,7 +433,7 @@ impl Bench {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let public_url = format!("http://{addr}");
-        let portal = Portal {
+        let portal = Portal::new(PortalParts {
             store,
             clock: clock.clone(),
             rng: rng.clone(),
@@ -443,8 +443,8 @@ impl Bench {
             sms: Arc::new(portal_sms::OutboxSms::new(dir.path().join("sms-outbox.jsonl"), clock.clone())),
             files: Arc::new(portal_store::DirFileStore::new(dir.path().join("attachments"))),
             secret_key: key.clone(),
-            settings: Arc::new(PortalSettings { public_url: public_url.clone(), ..PortalSettings::default() }),
-        };
+            settings: PortalSettings { public_url: public_url.clone(), ..PortalSettings::default() },
+        });
 
         let mut bench = Bench {
             addr,

@@ -6,7 +6,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use time::{Date, Duration, OffsetDateTime};
 
-use crate::audit::{AuditEvent, Outcome};
+use crate::audit::{AuditEvent, AuditFilter, AuditRecord, Outcome};
 use crate::email::Email;
 use crate::mail::OutgoingEmail;
 use crate::mfa::MfaPolicy;
@@ -456,6 +456,12 @@ impl Portal {
     }
 
     /// Finds a user by email for staff tools.
+    /// The audit log as support searches it: newest first, filtered as asked.
+    pub async fn audit_search(&self, actor: &User, filter: &AuditFilter) -> Result<Vec<AuditRecord>, ConsoleError> {
+        ensure_console_user(actor)?;
+        Ok(self.store.audit_events(filter).await?)
+    }
+
     pub async fn console_find(&self, actor: &User, email: &Email) -> Result<Option<User>, ConsoleError> {
         ensure_console_user(actor)?;
         Ok(self.store.user_by_email(email).await?)

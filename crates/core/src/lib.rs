@@ -30,7 +30,7 @@ pub mod store;
 pub mod throttle;
 pub mod user;
 
-pub use portal::{Portal, PortalSettings};
+pub use portal::{Portal, PortalParts, PortalSettings};
 
 /// Where a request came from, for throttles and the audit log.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

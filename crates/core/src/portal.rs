@@ -48,18 +48,92 @@ impl Default for PortalSettings {
     }
 }
 
+/// The portal: its ports and settings, with every use-case as a method (in the modules that own
+/// them). The fields are private so that front ends go through those use-cases, where the rules
+/// are, instead of reaching the store; they read the settings and the time through accessors.
 #[derive(Debug, Clone)]
 pub struct Portal {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) clock: SharedClock,
+    pub(crate) rng: SharedRandom,
+    pub(crate) hasher: PasswordHasher,
+    pub(crate) mailer: Arc<dyn Mailer>,
+    pub(crate) sms: Arc<dyn SmsSender>,
+    /// Attachments (photos, receipts) and their thumbnails.
+    pub(crate) files: Arc<dyn FileStore>,
+    pub(crate) secret_key: SecretKey,
+    pub(crate) settings: Arc<PortalSettings>,
+}
+
+/// What a portal is built from: the binary, the test kit and the benchmark each assemble one.
+pub struct PortalParts {
     pub store: Arc<dyn Store>,
     pub clock: SharedClock,
     pub rng: SharedRandom,
     pub hasher: PasswordHasher,
     pub mailer: Arc<dyn Mailer>,
     pub sms: Arc<dyn SmsSender>,
-    /// Attachments (photos, receipts) and their thumbnails.
     pub files: Arc<dyn FileStore>,
     pub secret_key: SecretKey,
-    pub settings: Arc<PortalSettings>,
+    pub settings: PortalSettings,
+}
+
+impl Portal {
+    pub fn new(parts: PortalParts) -> Self {
+        let PortalParts { store, clock, rng, hasher, mailer, sms, files, secret_key, settings } = parts;
+        Self { store, clock, rng, hasher, mailer, sms, files, secret_key, settings: Arc::new(settings) }
+    }
+
+    pub fn settings(&self) -> &PortalSettings {
+        &self.settings
+    }
+
+    /// The injected clock's time.
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.clock.now()
+    }
+
+    /// The portal's source of randomness (for tokens a front end mints, such as the CSRF cookie).
+    pub fn rng(&self) -> &dyn crate::random::SecureRandom {
+        self.rng.as_ref()
+    }
+
+    /// Which database this portal runs on ("sqlite" or "postgres").
+    pub fn backend(&self) -> &'static str {
+        self.store.backend()
+    }
+
+    /// Whether the database answers (for the readiness probe).
+    pub async fn ping_store(&self) -> Result<(), crate::InternalError> {
+        Ok(self.store.ping().await?)
+    }
+
+    /// Removes expired sessions, codes, pending setups, reset links, send logs and throttle
+    /// windows; returns how many rows went. Everything is also checked when used: this keeps the
+    /// tables small and drops expired personal data.
+    pub async fn purge_expired(&self) -> Result<u64, crate::InternalError> {
+        let now = self.clock.now();
+        let policy = self.settings.sessions;
+        Ok(self.store.purge_expired(now, now - policy.idle_timeout, now - policy.absolute_timeout).await?)
+    }
+
+    /// How many accounts exist (the first start creates demo accounts only into an empty one).
+    pub async fn count_users(&self) -> Result<u64, crate::InternalError> {
+        Ok(self.store.count_users().await?)
+    }
+
+    /// The store itself, for tests that check what was written (the `testing` feature, which
+    /// only the test kit turns on).
+    #[cfg(feature = "testing")]
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// The same portal on another connection to the database, as a second instance would be.
+    #[cfg(feature = "testing")]
+    pub fn with_store(&self, store: Arc<dyn Store>) -> Portal {
+        Portal { store, ..self.clone() }
+    }
 }
 
 impl PortalSettings {

@@ -293,7 +293,7 @@ async fn past_the_deadline_the_sign_in_ends_on_contact_support() {
     b.page("contact-support", "Contact support to sign in").await;
     let text = b.text().await;
     assert!(text.contains("February 15, 2026"), "{text}");
-    let support = &app.portal.settings.support_email;
+    let support = &app.portal.settings().support_email;
     b.find(&format!("a[href='mailto:{support}']")).await;
     b.choose("Back to sign in").await;
     b.page("sign-in-again", "Sign in").await;

@@ -13,7 +13,7 @@ use portal_core::password::PasswordHasher;
 use portal_core::random::{OsRandom, SecureRandom};
 use portal_core::secret::SecretKey;
 use portal_core::sms::SmsSender;
-use portal_core::{Portal, PortalSettings};
+use portal_core::{Portal, PortalParts, PortalSettings};
 use portal_mail::{OutboxMailer, SmtpMailer};
 use portal_sms::{OutboxSms, TwilioSms};
 use portal_store::{ConnectOptions, DirFileStore};
@@ -64,7 +64,7 @@ pub async fn build(config: &Config, public_url: &str) -> anyhow::Result<Portal> 
         ..PortalSettings::default()
     };
     let files = Arc::new(DirFileStore::new(config.attachments_dir.clone()));
-    Ok(Portal { store, clock, rng, hasher, mailer, sms, files, secret_key, settings: Arc::new(settings) })
+    Ok(Portal::new(PortalParts { store, clock, rng, hasher, mailer, sms, files, secret_key, settings }))
 }
 
 /// Without `PORTAL_MFA_ENFORCE_FROM`, MFA is switched on from the day the database

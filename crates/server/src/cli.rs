@@ -240,8 +240,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 
     println!(
         "{} is running at {url}  (listening on {bound}, database: {})",
-        portal.settings.portal_name,
-        portal.store.backend()
+        portal.settings().portal_name,
+        portal.backend()
     );
     match first_start {
         demo::FirstStart::Demo(logins) => {
@@ -279,9 +279,7 @@ async fn purge_expired(portal: Portal) {
     let mut tick: u32 = 0;
     loop {
         every.tick().await;
-        let now = portal.clock.now();
-        let policy = portal.settings.sessions;
-        match portal.store.purge_expired(now, now - policy.idle_timeout, now - policy.absolute_timeout).await {
+        match portal.purge_expired().await {
             Ok(n) if n > 0 => tracing::info!(removed = n, "purged expired rows"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "could not purge expired rows"),
@@ -385,7 +383,7 @@ async fn mfa(command: MfaCommand, config: Config) -> anyhow::Result<()> {
 fn print_status(portal: &Portal, view: &portal_core::mfa::service::SupportView) {
     use portal_core::mfa::MfaRequirement;
     use portal_core::mfa::throttle::ThrottleState;
-    let now = portal.clock.now();
+    let now = portal.now();
     println!("email:     {}", view.user.email);
     println!("role:      {}", view.user.role);
     let methods: Vec<String> = view

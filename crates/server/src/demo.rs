@@ -80,7 +80,7 @@ pub enum FirstStart {
 /// On an empty database, seeds the demo when `demo` allows it (a local trial with demo data
 /// not turned off).
 pub async fn first_start(portal: &Portal, demo: bool) -> anyhow::Result<FirstStart> {
-    if portal.store.count_users().await? > 0 {
+    if portal.count_users().await? > 0 {
         return Ok(FirstStart::HasAccounts);
     }
     if !demo {
@@ -97,7 +97,7 @@ async fn seed(portal: &Portal) -> anyhow::Result<Vec<DemoLogin>> {
         (Role::Adjuster, "adjuster@example.com", "Alex Adjuster"),
         (Role::Support, "support.agent@example.com", "Sam Support"),
     ] {
-        let password = readable_password(portal.rng.as_ref());
+        let password = readable_password(portal.rng());
         let (email_address, display_name) = (Email::parse(email)?, DisplayName::parse(name)?);
         let checked = NewPassword::check(&password, &portal.password_context(&email_address, &display_name))?;
         let user = portal
@@ -131,7 +131,7 @@ async fn seed(portal: &Portal) -> anyhow::Result<Vec<DemoLogin>> {
 /// Through the same use-cases as the pages, so the demo claim is audited like any other.
 async fn seed_demo_claim(portal: &Portal, policyholder: &User, adjuster: &User) -> anyhow::Result<()> {
     let ctx = RequestContext::cli();
-    let loss_date = portal.clock.now().date() - time::Duration::days(12);
+    let loss_date = portal.now().date() - time::Duration::days(12);
     let invite = portal
         .open_claim(
             adjuster,

@@ -20,7 +20,7 @@ use portal_core::random::OsRandom;
 use portal_core::secret::SecretKey;
 use portal_core::store::Store;
 use portal_core::user::{DisplayName, Role, User};
-use portal_core::{Portal, PortalSettings, RequestContext};
+use portal_core::{Portal, PortalParts, PortalSettings, RequestContext};
 use portal_mail::OutboxMailer;
 use portal_sms::OutboxSms;
 use portal_store::{ConnectOptions, DirFileStore, PostgresStore};
@@ -237,7 +237,7 @@ impl TestApp {
     /// load balancer.
     pub async fn second_instance(&self) -> (SocketAddr, String) {
         let store = self.db.reopen().await;
-        let portal = Portal { store, ..self.portal.clone() };
+        let portal = self.portal.with_store(store);
         let (addr, url) = serve_router(portal, Vec::new()).await;
         (addr, url)
     }
@@ -252,7 +252,7 @@ impl TestApp {
         let base_url = format!("http://{addr}");
         let settings =
             PortalSettings { public_url: options.public_url.unwrap_or_else(|| base_url.clone()), ..options.settings };
-        let portal = Portal {
+        let portal = Portal::new(PortalParts {
             store,
             clock: Arc::new(clock.clone()),
             rng: rng.clone(),
@@ -261,8 +261,8 @@ impl TestApp {
             sms: Arc::new(OutboxSms::new(sms_outbox.clone(), Arc::new(clock.clone()))),
             files: Arc::new(DirFileStore::new(db.dir.path().join("attachments"))),
             secret_key: key.unwrap_or_else(|| SecretKey::generate(rng.as_ref())),
-            settings: Arc::new(settings),
-        };
+            settings,
+        });
         spawn_server(listener, portal.clone(), options.trusted_proxies);
         TestApp { addr, base_url, clock, portal, mail_outbox, sms_outbox, db }
     }
@@ -378,7 +378,7 @@ pub fn browser_client() -> reqwest::Client {
 }
 
 fn spawn_server(listener: tokio::net::TcpListener, portal: Portal, trusted_proxies: Vec<std::net::IpAddr>) {
-    let web = WebSettings::from_public_url(&portal.settings.public_url, trusted_proxies);
+    let web = WebSettings::from_public_url(&portal.settings().public_url, trusted_proxies);
     let router = portal_web::router(AppState { portal, web: Arc::new(web) });
     tokio::spawn(async move {
         let _ = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await;

@@ -3,7 +3,7 @@
 
 use portal_core::audit::{AuditFilter, Outcome};
 use portal_core::email::Email;
-use portal_core::user::{DisplayName, Role, UserId};
+use portal_core::user::{DisplayName, Role, User, UserId};
 use serde::Deserialize;
 
 use crate::state::AppState;
@@ -21,7 +21,7 @@ pub struct AuditQuery {
 }
 
 /// Turns the filter form into a store filter; a bad value is named.
-pub async fn audit_filter(state: &AppState, q: &AuditQuery, limit: u32) -> Result<AuditFilter, String> {
+pub async fn audit_filter(state: &AppState, actor: &User, q: &AuditQuery, limit: u32) -> Result<AuditFilter, String> {
     let date = |name: &str, text: &str| -> Result<Option<time::Date>, String> {
         if text.trim().is_empty() {
             return Ok(None);
@@ -36,7 +36,7 @@ pub async fn audit_filter(state: &AppState, q: &AuditQuery, limit: u32) -> Resul
             Some(id) => Some(id),
             None => {
                 let email = Email::parse(text).map_err(|_| "user: give an email address or a user id".to_owned())?;
-                match state.portal.store.user_by_email(&email).await {
+                match state.portal.console_find(actor, &email).await {
                     Ok(Some(u)) => Some(u.id),
                     Ok(None) => return Err(format!("user: no account with email {email}")),
                     Err(e) => return Err(e.to_string()),

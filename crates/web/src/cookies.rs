@@ -1,4 +1,4 @@
-//! Cookie names and attributes (DESIGN §3): HttpOnly, SameSite=Lax, and on https the `Secure`
+//! Cookie names and attributes: HttpOnly, SameSite=Lax, and on https the `Secure`
 //! flag with the `__Host-` prefix, which also forbids a Domain attribute and pins Path=/.
 
 use axum::http::{HeaderMap, HeaderValue, header};

@@ -67,7 +67,7 @@ pub fn anonymous_token(headers: &HeaderMap, state: &AppState) -> (String, Option
         Some(existing) => (existing, None),
         None => {
             let fresh = base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .encode(portal_core::random::bytes::<32>(state.portal.rng.as_ref()));
+                .encode(portal_core::random::bytes::<32>(state.portal.rng()));
             let cookie = cookies::set_csrf(&fresh, &state.web);
             (fresh, Some(cookie))
         }

@@ -1,5 +1,5 @@
 //! Errors become responses here and nowhere else. The API answers
-//! `{"error": {"code", "message", "field"?}}` (DESIGN §7); pages answer with an HTML page.
+//! `{"error": {"code", "message", "field"?}}`; pages answer with an HTML page.
 //! Internal detail is logged with the request's span, never shown.
 //!
 //! A `PageError` can be raised where there is no state (extractor rejections, the fallback), so
@@ -104,7 +104,7 @@ impl ApiError {
 
     /// 403 `mfa_setup_expired` with the deadline and how to reach support.
     pub fn setup_expired(state: &AppState, deadline: time::Date) -> Self {
-        let settings = &state.portal.settings;
+        let settings = &state.portal.settings();
         let mut extra = serde_json::Map::new();
         extra.insert("setup_deadline".into(), json!(deadline.to_string()));
         extra.insert(

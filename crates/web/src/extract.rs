@@ -17,7 +17,7 @@ use crate::error::{ApiError, PageError};
 pub use crate::session::SignedIn;
 use crate::state::AppState;
 
-/// Request bodies above this are refused with 413 (DESIGN §7).
+/// Request bodies above this are refused with 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 fn content_type_is(headers: &HeaderMap, expected: &str) -> bool {

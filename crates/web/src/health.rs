@@ -24,13 +24,13 @@ async fn healthz() -> Json<Value> {
 }
 
 async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    match state.portal.store.ping().await {
-        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ready", "database": state.portal.store.backend() }))),
+    match state.portal.ping_store().await {
+        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ready", "database": state.portal.backend() }))),
         Err(e) => {
             tracing::error!(error = %e, "readiness check failed");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "status": "unavailable", "database": state.portal.store.backend() })),
+                Json(json!({ "status": "unavailable", "database": state.portal.backend() })),
             )
         }
     }

@@ -30,7 +30,7 @@ pub struct LayoutUser {
 
 impl Layout {
     pub fn new(state: &AppState, signed_in: Option<&SignedIn>) -> Self {
-        let settings = &state.portal.settings;
+        let settings = &state.portal.settings();
         Self {
             portal_name: settings.portal_name.clone(),
             support_email: settings.support_email.clone(),
@@ -91,7 +91,7 @@ struct ExpiredPage {
 
 /// The past-deadline page (403), with the browser's dead session cookie cleared.
 pub fn expired_page(state: &AppState, deadline: Date) -> Response {
-    let settings = &state.portal.settings;
+    let settings = &state.portal.settings();
     let mut response = render(
         StatusCode::FORBIDDEN,
         &ExpiredPage {

@@ -1,4 +1,4 @@
-//! Middleware every response passes: security headers (DESIGN §3) and the first CSRF wall —
+//! Middleware every response passes: security headers and the first CSRF wall —
 //! a state-changing request whose `Sec-Fetch-Site` or `Origin` says it came from another site
 //! is refused before any handler runs. Forms add a token on top (see `csrf`).
 

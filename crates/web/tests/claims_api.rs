@@ -1,4 +1,4 @@
-//! The claims API (issue 5) on every backend: item CRUD and totals, CSV export and import
+//! The claims API on every backend: item CRUD and totals, CSV export and import
 //! (round trip, bad files, dry runs), submit/reopen rules with their history, invitations, and
 //! authorization attacks by a second policyholder and a second adjuster on every route.
 
@@ -86,7 +86,7 @@ async fn items_are_added_changed_and_deleted_and_totals_follow_per_room_and_over
 
         // Every change is audited.
         let events =
-            app.portal.store.audit_events(&AuditFilter { limit: 100, ..AuditFilter::default() }).await.unwrap();
+            app.portal.store().audit_events(&AuditFilter { limit: 100, ..AuditFilter::default() }).await.unwrap();
         let count = |a: &str| events.iter().filter(|e| e.event.action == a).count();
         assert_eq!(count("claim.created"), 1);
         assert_eq!(count("claim.item_added"), 3);
@@ -481,7 +481,7 @@ async fn an_invitation_creates_the_account_with_a_seven_day_link_and_bad_claims_
         }
         // Nothing half-made: no account for other@example.com.
         let other = portal_core::email::Email::parse("other@example.com").unwrap();
-        assert!(app.portal.store.user_by_email(&other).await.unwrap().is_none());
+        assert!(app.portal.store().user_by_email(&other).await.unwrap().is_none());
     })
     .await;
 }

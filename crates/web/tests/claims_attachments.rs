@@ -1,4 +1,4 @@
-//! Photos and receipts on inventory items (issue 5), on every backend: what a file is comes from
+//! Photos and receipts on inventory items, on every backend: what a file is comes from
 //! its bytes; damaged, oversized and surplus files are refused and leave nothing behind; files
 //! follow the inventory's rules (read-only once submitted, gone with their item); and nobody
 //! who may not see the claim reaches a file, whatever id they try. Then the same through the
@@ -129,7 +129,7 @@ async fn photos_and_receipts_attach_to_an_item_and_come_back_byte_for_byte_with_
         assert_eq!(stored_files(&app).len(), 5, "three files and two thumbnails: {:?}", stored_files(&app));
 
         let events =
-            app.portal.store.audit_events(&AuditFilter { limit: 100, ..AuditFilter::default() }).await.unwrap();
+            app.portal.store().audit_events(&AuditFilter { limit: 100, ..AuditFilter::default() }).await.unwrap();
         let added: Vec<_> = events.iter().filter(|e| e.event.action == "claim.attachment_added").collect();
         assert_eq!(added.len(), 3);
         assert!(added.iter().all(|e| e.event.details["sha256"].as_str().is_some_and(|h| h.len() == 64)));

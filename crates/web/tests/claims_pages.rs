@@ -1,4 +1,4 @@
-//! The claim pages (issue 5) on every backend: a policyholder builds the inventory with forms
+//! The claim pages on every backend: a policyholder builds the inventory with forms
 //! (grouped by room, totals as money, errors at the field), submits it and can no longer change
 //! it; the adjuster opens a claim with an invitation, filters the list, reviews, comments and
 //! reopens with a message; strangers get "not found" on every page and form.

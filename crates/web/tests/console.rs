@@ -1,4 +1,4 @@
-//! The support console (issue 4; DESIGN §1, §2 "Support actions", §7 "Support console API") end to
+//! The support console end to
 //! end over real HTTP: authorization for every console route (walked from the router's own
 //! table), each action over the API and through the confirm pages with its audit row, the rules
 //! (who may act on whom, reasons, days, stale forms, step-up, the hourly limit), the emails users
@@ -267,7 +267,7 @@ async fn lock_out(app: &TestApp, user: &User) {
         let audit = AuditEvent::new(now, "mfa.verify", Outcome::Failure, &ctx)
             .actor(user.email.as_str())
             .subject(Some(&user.id), user.email.as_str());
-        app.portal.store.record_second_factor_failure(&user.id, now, after_failure, None, &audit).await.unwrap();
+        app.portal.store().record_second_factor_failure(&user.id, now, after_failure, None, &audit).await.unwrap();
     }
 }
 
@@ -288,7 +288,7 @@ fn assert_staff_event(events: &[Value], action: &str, actor: &str, subject: &str
 
 /// Every `support.*` row in the audit log (read from the store, not through the console).
 async fn support_events(app: &TestApp) -> Vec<String> {
-    let all = app.portal.store.audit_events(&AuditFilter { limit: 10_000, ..AuditFilter::default() }).await.unwrap();
+    let all = app.portal.store().audit_events(&AuditFilter { limit: 10_000, ..AuditFilter::default() }).await.unwrap();
     all.into_iter().map(|r| r.event.action).filter(|a| a.starts_with("support.")).collect()
 }
 
@@ -1048,9 +1048,9 @@ async fn users_are_told_when_a_method_goes_support_unlocks_or_signs_them_out_and
         let mut secrets: Vec<&str> = texted.iter().map(String::as_str).collect();
         secrets.push(&secret);
         let mut seen = app.wait_for_mails(app.mails().len()).await.len();
-        let support = app.portal.settings.support_email.clone();
+        let support = app.portal.settings().support_email.clone();
         let support = support.as_str();
-        let everywhere = format!("signed your {} account out on every device", app.portal.settings.portal_name);
+        let everywhere = format!("signed your {} account out on every device", app.portal.settings().portal_name);
 
         // The user removes the text-message method (step-up still fresh).
         let removed = post(&app, &client, "/api/v1/mfa/remove", json!({ "method": "sms" })).await;
@@ -1071,7 +1071,7 @@ async fn users_are_told_when_a_method_goes_support_unlocks_or_signs_them_out_and
             let now = app.clock.now();
             let ctx = RequestContext::new(Some("127.0.0.1".into()), None);
             let audit = AuditEvent::new(now, "mfa.verify", Outcome::Failure, &ctx).subject(Some(&ann.id), ANN);
-            app.portal.store.record_second_factor_failure(&ann.id, now, after_failure, None, &audit).await.unwrap();
+            app.portal.store().record_second_factor_failure(&ann.id, now, after_failure, None, &audit).await.unwrap();
         }
         app.clock.advance(Duration::hours(25));
         let attacker = app.client();
@@ -1137,12 +1137,12 @@ async fn the_enrollment_report_counts_a_seeded_population_exactly() {
         let extend = ConsoleAction::ExtendDeadline { days: 3 };
         app.portal.support_act(operator, &p3.id, extend, "called in", None, &ctx).await.unwrap();
         let p20 = app.create_user("pending20@example.com", Role::Policyholder).await;
-        app.portal.store.set_mfa_deadline(&p20.id, Some(date!(2026 - 03 - 22)), &audit).await.unwrap();
+        app.portal.store().set_mfa_deadline(&p20.id, Some(date!(2026 - 03 - 22)), &audit).await.unwrap();
         // Past the deadline.
         let late_a = app.create_user("late-a@example.com", Role::Policyholder).await;
-        app.portal.store.set_mfa_deadline(&late_a.id, Some(date!(2026 - 02 - 20)), &audit).await.unwrap();
+        app.portal.store().set_mfa_deadline(&late_a.id, Some(date!(2026 - 02 - 20)), &audit).await.unwrap();
         let late_b = app.create_user("late-b@example.com", Role::Policyholder).await;
-        app.portal.store.set_mfa_deadline(&late_b.id, Some(date!(2026 - 02 - 01)), &audit).await.unwrap();
+        app.portal.store().set_mfa_deadline(&late_b.id, Some(date!(2026 - 02 - 01)), &audit).await.unwrap();
         // Locked.
         let locked = app.create_user("locked@example.com", Role::Policyholder).await;
         lock_out(&app, &locked).await;
@@ -1630,7 +1630,7 @@ async fn admins_create_staff_accounts_and_nobody_else_can() {
         let bad_email = json!({ "email": "not an email", "name": "Pat", "role": "support" });
         post(&app, &root.client, "/api/v1/admin/staff", bad_email).await.assert_field("email");
         assert_eq!(
-            app.portal.store.user_by_email(&Email::parse("pat@example.com").unwrap()).await.unwrap(),
+            app.portal.store().user_by_email(&Email::parse("pat@example.com").unwrap()).await.unwrap(),
             None,
             "nothing half-done"
         );
@@ -1666,7 +1666,7 @@ async fn creating_a_staff_account_needs_a_fresh_second_factor_counts_in_the_hour
         post(&app, &root.client, "/api/v1/admin/staff", casey.clone())
             .await
             .assert_error(StatusCode::FORBIDDEN, "step_up_required");
-        assert_eq!(app.portal.store.user_by_email(&Email::parse("casey@example.com").unwrap()).await.unwrap(), None);
+        assert_eq!(app.portal.store().user_by_email(&Email::parse("casey@example.com").unwrap()).await.unwrap(), None);
 
         root.step_up(&app).await;
         let created = post(&app, &root.client, "/api/v1/admin/staff", casey).await;
@@ -1686,7 +1686,7 @@ async fn creating_a_staff_account_needs_a_fresh_second_factor_counts_in_the_hour
         let refused = post(&app, &root.client, "/api/v1/admin/staff", dana).await;
         refused.assert_error(StatusCode::TOO_MANY_REQUESTS, "rate_limited");
         assert!(refused.retry_after.is_some_and(|s| s > 0), "{refused:?}");
-        assert_eq!(app.portal.store.user_by_email(&Email::parse("dana@example.com").unwrap()).await.unwrap(), None);
+        assert_eq!(app.portal.store().user_by_email(&Email::parse("dana@example.com").unwrap()).await.unwrap(), None);
     })
     .await;
 }

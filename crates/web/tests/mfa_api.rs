@@ -1,4 +1,4 @@
-//! The MFA JSON API end to end over real HTTP (DESIGN §2 and §7): setup with an authenticator
+//! The MFA JSON API end to end over real HTTP: setup with an authenticator
 //! app and by text message, returning users, the code window and replay rules, text limits,
 //! throttling and the 100-failure lock, the setup deadline, concurrency across instances, and
 //! the audit trail — on SQLite and (when configured) PostgreSQL.
@@ -680,7 +680,7 @@ async fn refusals_of_a_paused_account_are_audited_once_a_minute() {
                 limit: 1000,
                 ..AuditFilter::default()
             };
-            app.portal.store.audit_events(&filter).await.unwrap().len()
+            app.portal.store().audit_events(&filter).await.unwrap().len()
         };
         // Five wrong codes pause for a minute; after it, five more pause for two.
         for round in 0..2 {
@@ -1033,7 +1033,7 @@ async fn the_audit_log_records_enrollment_without_secrets_codes_or_numbers() {
         verify(&app, &client, "sms", &right).await.assert_authenticated();
 
         let events =
-            app.portal.store.audit_events(&AuditFilter { limit: 1000, ..AuditFilter::default() }).await.unwrap();
+            app.portal.store().audit_events(&AuditFilter { limit: 1000, ..AuditFilter::default() }).await.unwrap();
         let actions: Vec<&str> = events.iter().map(|e| e.event.action.as_str()).collect();
         for expected in ["mfa.sms.sent", "mfa.sms.confirmed", "mfa.totp.confirmed", "mfa.verify"] {
             assert!(actions.contains(&expected), "{expected} in {actions:?}");

@@ -427,7 +427,7 @@ async fn past_the_deadline_the_login_ends_on_a_contact_support_page() {
         let html = &r.body;
         assert!(html.contains("Contact support to sign in"), "{html}");
         assert!(html.contains("February 15, 2026"), "{html}");
-        let settings = &app.portal.settings;
+        let settings = &app.portal.settings();
         assert!(html.contains(&format!("mailto:{}", settings.support_email)), "{html}");
         assert!(html.contains(&format!("href=\"{}\"", settings.support_chat_url)), "{html}");
         assert!(html.contains("href=\"/help"), "{html}");
@@ -511,7 +511,7 @@ fn assert_no_popups(app: &TestApp, what: &str, page: &Page) {
     let lower = page.body.to_ascii_lowercase();
     assert!(!lower.contains("target=\"_blank\"") && !lower.contains("target=_blank"), "{what}:\n{}", page.body);
     assert!(!lower.contains("window.open"), "{what}:\n{}", page.body);
-    let chat = &app.portal.settings.support_chat_url;
+    let chat = &app.portal.settings().support_chat_url;
     for (at, _) in lower.match_indices("http") {
         let rest = &page.body[at..];
         if !(rest.starts_with("http://") || rest.starts_with("https://")) {
@@ -603,7 +603,7 @@ async fn the_help_page_is_public_and_every_mfa_page_links_to_it() {
             "Still having trouble?",
             "Send verification code",
             "TEXT",
-            app.portal.settings.support_email.as_str(),
+            app.portal.settings().support_email.as_str(),
         ] {
             assert!(help.body.contains(text), "help mentions {text}:\n{}", help.body);
         }

@@ -134,19 +134,19 @@ async fn a_hash_made_before_normalisation_still_signs_in_and_is_upgraded_on_succ
         let salt = SaltString::encode_b64(&[5u8; 16]).unwrap();
         let legacy = argon2::Argon2::default().hash_password(decomposed.as_bytes(), &salt).unwrap().to_string();
         let legacy = PasswordHashString(legacy);
-        assert!(app.portal.store.replace_password_hash(&ann.id, &ann.password_hash, &legacy).await.unwrap());
+        assert!(app.portal.store().replace_password_hash(&ann.id, &ann.password_hash, &legacy).await.unwrap());
 
         // Typed composed, it cannot match a hash of the decomposed text (yet).
         assert_eq!(api_login(&app, "ann@example.com", "crème brûlée au café").await, StatusCode::UNAUTHORIZED);
         // Typed as before, it signs in, and the stored hash is replaced by one of the NFKC form…
         assert_eq!(api_login(&app, "ann@example.com", decomposed).await, StatusCode::OK);
         let email = Email::parse("ann@example.com").unwrap();
-        let stored = app.portal.store.user_by_email(&email).await.unwrap().unwrap().password_hash;
+        let stored = app.portal.store().user_by_email(&email).await.unwrap().unwrap().password_hash;
         assert_ne!(stored, legacy, "the hash was upgraded");
         // …so from now on every way of typing it signs in.
         assert_eq!(api_login(&app, "ann@example.com", "crème brûlée au café").await, StatusCode::OK);
         assert_eq!(api_login(&app, "ann@example.com", decomposed).await, StatusCode::OK);
-        let again = app.portal.store.user_by_email(&email).await.unwrap().unwrap().password_hash;
+        let again = app.portal.store().user_by_email(&email).await.unwrap().unwrap().password_hash;
         assert_eq!(again, stored, "an up-to-date hash is left alone");
     }
 }

@@ -33,11 +33,11 @@ async fn mfa_app(backend: Backend) -> TestApp {
 }
 
 async fn audit_rows(app: &TestApp) -> usize {
-    app.portal.store.audit_events(&AuditFilter { limit: 10_000, ..AuditFilter::default() }).await.unwrap().len()
+    app.portal.store().audit_events(&AuditFilter { limit: 10_000, ..AuditFilter::default() }).await.unwrap().len()
 }
 
 async fn pending_factors(app: &TestApp, user: &User) -> Vec<Factor> {
-    app.portal.store.factors_of(&user.id).await.unwrap().into_iter().filter(|f| !f.is_confirmed()).collect()
+    app.portal.store().factors_of(&user.id).await.unwrap().into_iter().filter(|f| !f.is_confirmed()).collect()
 }
 
 async fn get(app: &TestApp, client: &Client, path: &str) -> (StatusCode, Option<String>, String) {
@@ -249,7 +249,7 @@ async fn no_get_route_writes_an_audit_row_for_anyone() {
         let ctx = RequestContext::cli();
         let today = app.clock.now().date();
         let audit = AuditEvent::new(app.clock.now(), "test.deadline", Outcome::Success, &ctx);
-        app.portal.store.set_mfa_deadline(&late.id, Some(today), &audit).await.unwrap();
+        app.portal.store().set_mfa_deadline(&late.id, Some(today), &audit).await.unwrap();
 
         let ids = Ids { claim, item, attachment, user: ann.id.as_str().to_owned() };
         let visitors = [

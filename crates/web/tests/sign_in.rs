@@ -440,7 +440,7 @@ async fn a_reset_link_works_once_ends_sessions_and_signs_no_one_in() {
         assert!(notice["subject"].as_str().unwrap().starts_with("Your password was changed"), "{notice}");
         let body = notice["body"].as_str().unwrap();
         assert!(body.contains("changed with a reset link") && body.contains("signed out"), "{body}");
-        assert!(body.contains(&app.portal.settings.support_email), "{body}");
+        assert!(body.contains(&app.portal.settings().support_email), "{body}");
         assert!(!body.contains(&token) && !body.contains("token=") && !body.contains("passphrase"), "{body}");
         assert_eq!(
             browser.get(app.url("/api/v1/me")).send().await.unwrap().status(),
@@ -695,7 +695,7 @@ async fn sign_in_steps_are_audited_without_the_password() {
     api_login(&app, &app.client(), "ann@example.com", TEST_PASSWORD).await;
     let events = app
         .portal
-        .store
+        .store()
         .audit_events(&portal_core::audit::AuditFilter { limit: 100, ..Default::default() })
         .await
         .unwrap();

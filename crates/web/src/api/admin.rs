@@ -1,4 +1,4 @@
-//! The support console as JSON (DESIGN §7 "Support console API"): the same `portal_core`
+//! The support console as JSON: the same `portal_core`
 //! use-cases as the console pages. Not signed in → 401; signed in but not support/admin → 403.
 
 use axum::Json;
@@ -29,7 +29,7 @@ pub fn route_table() -> Vec<(&'static str, &'static [&'static str], MethodRouter
 }
 
 fn user_json(state: &AppState, o: &MfaOverview) -> Value {
-    let (mfa_state, deadline) = o.state(&state.portal.settings.mfa, state.portal.clock.now().date());
+    let (mfa_state, deadline) = o.state(&state.portal.settings().mfa, state.portal.now().date());
     json!({
         "id": o.user_id,
         "email": o.email,
@@ -74,13 +74,8 @@ async fn users(
 }
 
 async fn overview_of(state: &AppState, actor: &portal_core::user::User, id: &UserId) -> Result<Value, ApiError> {
-    let user = state
-        .portal
-        .store
-        .user_by_id(id)
-        .await
-        .map_err(|e| ApiError::internal(&e))?
-        .ok_or_else(|| ApiError::from(ConsoleError::NotFound))?;
+    let (view, _) = state.portal.console_user(actor, id).await.map_err(ApiError::from)?;
+    let user = view.user;
     let filter = OverviewFilter { query: Some(user.email.as_str().to_owned()), role: None, limit: 50, offset: 0 };
     let (rows, _) = state.portal.console_overview(actor, &filter).await?;
     rows.iter()
@@ -148,9 +143,7 @@ async fn report(State(state): State<AppState>, ConsoleApiUser(s): ConsoleApiUser
         .iter()
         .map(|(o, d)| json!({ "id": o.user_id, "email": o.email, "setup_deadline": d.to_string() }))
         .collect();
-    Ok(Json(
-        json!({ "counts": report.counts, "past_deadline": past, "date": state.portal.clock.now().date().to_string() }),
-    ))
+    Ok(Json(json!({ "counts": report.counts, "past_deadline": past, "date": state.portal.now().date().to_string() })))
 }
 
 #[derive(Deserialize, Default)]
@@ -167,16 +160,16 @@ struct ApiAuditQuery {
 
 async fn audit(
     State(state): State<AppState>,
-    ConsoleApiUser(_s): ConsoleApiUser,
+    ConsoleApiUser(s): ConsoleApiUser,
     Query(q): Query<ApiAuditQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let query =
         AuditQuery { user: q.user, actor: q.actor, action: q.action, outcome: q.outcome, from: q.from, until: q.until };
-    let filter = audit_filter(&state, &query, q.limit.unwrap_or(100).clamp(1, 10_000)).await.map_err(|m| {
+    let filter = audit_filter(&state, &s.user, &query, q.limit.unwrap_or(100).clamp(1, 10_000)).await.map_err(|m| {
         let field = m.split(':').next().unwrap_or("query").to_owned();
         ApiError::field(&field, m)
     })?;
-    let events = state.portal.store.audit_events(&filter).await.map_err(|e| ApiError::internal(&e))?;
+    let events = state.portal.audit_search(&s.user, &filter).await.map_err(ApiError::from)?;
     let events: Vec<Value> = events
         .iter()
         .map(|r| {

@@ -1,4 +1,4 @@
-//! The claims API (DESIGN §7 "Claims API", issue 5), on the same `Portal` inventory use-cases
+//! The claims API, on the same `Portal` inventory use-cases
 //! as the claim pages. A claim that is not the caller's is 404, exactly like one that does not
 //! exist; one they may see but not change is 403; a submitted inventory is 409 `claim_locked`.
 

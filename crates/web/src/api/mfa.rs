@@ -1,4 +1,4 @@
-//! The MFA API (DESIGN §7): authenticator-app and text-message setup, sending codes, and
+//! The MFA API: authenticator-app and text-message setup, sending codes, and
 //! verification, for half-signed-in sessions and for signed-in users adding a method.
 
 use axum::Json;

@@ -1,4 +1,4 @@
-//! The JSON API (DESIGN §7). It shares the cookie session with the pages and calls the same
+//! The JSON API. It shares the cookie session with the pages and calls the same
 //! `Portal` use-cases; only the presentation differs.
 
 pub mod admin;

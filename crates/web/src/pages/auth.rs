@@ -94,13 +94,7 @@ pub(crate) async fn home_page(
         })
         .collect();
     let in_force = !matches!(
-        state.portal.settings.mfa.requirement(
-            user.role,
-            user.created_at,
-            user.mfa_deadline,
-            &[],
-            state.portal.clock.now()
-        ),
+        state.portal.settings().mfa.requirement(user.role, user.created_at, user.mfa_deadline, &[], state.portal.now()),
         MfaRequirement::NotRequired
     );
     render(

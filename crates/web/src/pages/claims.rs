@@ -1,4 +1,4 @@
-//! The inventory pages (issue 5): a policyholder's claims and a claim's items grouped by room
+//! The inventory pages: a policyholder's claims and a claim's items grouped by room
 //! with totals, add/edit/delete forms and submit; an adjuster's claim list with a status filter
 //! and counts, the form that opens a claim and shows the invitation link, and the review
 //! (per-item comments, start review, close, reopen with a message). Plain forms, POST →

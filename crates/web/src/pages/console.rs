@@ -1,4 +1,4 @@
-//! The support console (issue 4): find a user, see their MFA situation, and act — extend the
+//! The support console: find a user, see their MFA situation, and act — extend the
 //! deadline, reset MFA, unlock, end sessions — each on a page that says what will happen, with a
 //! reason, a fresh second factor and a stale-form check. Also the enrollment report, the audit
 //! log with exports, and (admins) new staff accounts. Rules live in `portal_core::console`.
@@ -59,8 +59,8 @@ struct UserRow {
 }
 
 fn state_label(state: &AppState, o: &MfaOverview) -> (&'static str, String) {
-    let today = state.portal.clock.now().date();
-    let (s, deadline) = o.state(&state.portal.settings.mfa, today);
+    let today = state.portal.now().date();
+    let (s, deadline) = o.state(&state.portal.settings().mfa, today);
     let label = match s {
         portal_core::console::MfaState::Enrolled => {
             let names: Vec<&str> = o.methods().into_iter().map(|m| if m == "totp" { "app" } else { "SMS" }).collect();
@@ -234,9 +234,9 @@ async fn user_page(
         Err(e) => return console_page_error(e),
     };
     let filter = AuditFilter { subject_id: Some(id.clone()), limit: 20, ..AuditFilter::default() };
-    let events = match state.portal.store.audit_events(&filter).await {
+    let events = match state.portal.audit_search(&s.user, &filter).await {
         Ok(ev) => ev.iter().map(event_row).collect(),
-        Err(e) => return PageError::internal(&e).into_response(),
+        Err(e) => return console_page_error(e),
     };
     let overview = MfaOverview {
         user_id: view.user.id.clone(),
@@ -393,7 +393,7 @@ async fn action_form(
     if let Err(e) = portal_core::console::may_act_on(&s.user, &view.user) {
         return console_page_error(e);
     }
-    let (title, explanation, confirm_label) = describe(action, &view, state.portal.settings.mfa.support_grace_days);
+    let (title, explanation, confirm_label) = describe(action, &view, state.portal.settings().mfa.support_grace_days);
     let version = if page.version.is_empty() { view.version(sessions.len()) } else { page.version.clone() };
     render(
         status,
@@ -521,7 +521,7 @@ async fn report_page(State(state): State<AppState>, ConsolePageUser(s): ConsoleP
             layout: Layout::new(&state, Some(&s)),
             nav: "report",
             is_admin: s.user.role == Role::Admin,
-            today: long_date(state.portal.clock.now().date()),
+            today: long_date(state.portal.now().date()),
             c: report.counts,
             past: report
                 .past_deadline
@@ -543,10 +543,10 @@ async fn report_csv(State(state): State<AppState>, ConsolePageUser(s): ConsolePa
         Ok(r) => r,
         Err(e) => return console_page_error(e),
     };
-    let today = state.portal.clock.now().date();
+    let today = state.portal.now().date();
     let header = ["email", "name", "mfa_state", "methods", "setup_deadline", "last_sign_in"].map(str::to_owned);
     let records = rows.iter().map(|o| {
-        let (st, deadline) = o.state(&state.portal.settings.mfa, today);
+        let (st, deadline) = o.state(&state.portal.settings().mfa, today);
         [
             o.email.as_str().to_owned(),
             o.name.as_str().to_owned(),
@@ -597,10 +597,10 @@ async fn audit_page(
     Query(q): Query<AuditQuery>,
 ) -> Response {
     let limit = 200;
-    let (status, error, events) = match audit_filter(&state, &q, limit).await {
-        Ok(filter) => match state.portal.store.audit_events(&filter).await {
+    let (status, error, events) = match audit_filter(&state, &s.user, &q, limit).await {
+        Ok(filter) => match state.portal.audit_search(&s.user, &filter).await {
             Ok(ev) => (StatusCode::OK, None, ev.iter().map(event_row).collect()),
-            Err(e) => return PageError::internal(&e).into_response(),
+            Err(e) => return console_page_error(e),
         },
         Err(message) => (StatusCode::UNPROCESSABLE_ENTITY, Some(message), Vec::new()),
     };
@@ -619,19 +619,23 @@ async fn audit_page(
     )
 }
 
-async fn audit_export(state: &AppState, q: &AuditQuery) -> Result<Vec<AuditRecord>, Response> {
-    let filter = audit_filter(state, q, 10_000)
+async fn audit_export(
+    state: &AppState,
+    actor: &portal_core::user::User,
+    q: &AuditQuery,
+) -> Result<Vec<AuditRecord>, Response> {
+    let filter = audit_filter(state, actor, q, 10_000)
         .await
         .map_err(|m| PageError::new(StatusCode::UNPROCESSABLE_ENTITY, "Filter not understood", m).into_response())?;
-    state.portal.store.audit_events(&filter).await.map_err(|e| PageError::internal(&e).into_response())
+    state.portal.audit_search(actor, &filter).await.map_err(console_page_error)
 }
 
 async fn audit_csv(
     State(state): State<AppState>,
-    ConsolePageUser(_s): ConsolePageUser,
+    ConsolePageUser(s): ConsolePageUser,
     Query(q): Query<AuditQuery>,
 ) -> Response {
-    let events = match audit_export(&state, &q).await {
+    let events = match audit_export(&state, &s.user, &q).await {
         Ok(e) => e,
         Err(r) => return r,
     };
@@ -665,10 +669,10 @@ async fn audit_csv(
 
 async fn audit_jsonl(
     State(state): State<AppState>,
-    ConsolePageUser(_s): ConsolePageUser,
+    ConsolePageUser(s): ConsolePageUser,
     Query(q): Query<AuditQuery>,
 ) -> Response {
-    let events = match audit_export(&state, &q).await {
+    let events = match audit_export(&state, &s.user, &q).await {
         Ok(e) => e,
         Err(r) => return r,
     };

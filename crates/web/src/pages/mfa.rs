@@ -165,7 +165,7 @@ struct SmsPage {
 }
 
 fn sms_form(state: &AppState, s: &SignedIn, status: StatusCode, page: SmsPage) -> Response {
-    let countries = sms::picker_countries(&state.portal.settings.sms_allowed_countries)
+    let countries = sms::picker_countries(&state.portal.settings().sms_allowed_countries)
         .into_iter()
         .map(|c| CountryOption {
             code: c.code,
@@ -603,7 +603,7 @@ struct HelpPage {
 }
 
 async fn help(State(state): State<AppState>) -> Response {
-    let settings = &state.portal.settings;
+    let settings = &state.portal.settings();
     let countries =
         sms::picker_countries(&settings.sms_allowed_countries).iter().map(|c| c.name).collect::<Vec<_>>().join(", ");
     render(
