@@ -38,6 +38,8 @@ macro_rules! sql_store {
         use crate::sql::{backend_error, conflict_or_backend, roll_back};
         use statements::{commit_audited, commit_audited_if_one, insert_audit, insert_session, rotate_session};
 
+        impl portal_core::store::Store for $store {}
+
         #[async_trait]
         impl AccountStore for $store {
             fn backend(&self) -> &'static str {

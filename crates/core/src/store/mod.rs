@@ -33,7 +33,7 @@ pub enum StoreError {
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything the portal stores. A `dyn Store` reaches every area's methods without importing
-/// the area traits.
+/// the area traits. An adapter implements each area, then declares `impl Store for … {}`.
 pub trait Store:
     AccountStore
     + SessionStore
@@ -45,19 +45,5 @@ pub trait Store:
     + Send
     + Sync
     + std::fmt::Debug
-{
-}
-
-impl<T> Store for T where
-    T: AccountStore
-        + SessionStore
-        + LimitStore
-        + MfaStore
-        + SupportStore
-        + AuditStore
-        + ClaimStore
-        + Send
-        + Sync
-        + std::fmt::Debug
 {
 }
