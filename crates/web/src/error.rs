@@ -190,11 +190,13 @@ pub struct PageError {
     pub status: StatusCode,
     pub title: &'static str,
     pub message: String,
+    /// Seconds for `Retry-After` when a limit refused the request.
+    pub retry_after: Option<u64>,
 }
 
 impl PageError {
     pub fn new(status: StatusCode, title: &'static str, message: impl Into<String>) -> Self {
-        Self { status, title, message: message.into() }
+        Self { status, title, message: message.into(), retry_after: None }
     }
 
     pub fn internal(e: &dyn std::error::Error) -> Self {
@@ -232,9 +234,10 @@ impl From<InventoryError> for PageError {
             InventoryError::Import(_) => {
                 Self::new(StatusCode::UNPROCESSABLE_ENTITY, "The file has problems", e.to_string())
             }
-            InventoryError::RateLimited { .. } => {
-                Self::new(StatusCode::TOO_MANY_REQUESTS, "Please wait", e.to_string())
-            }
+            InventoryError::RateLimited { retry_after } => Self {
+                retry_after: Some(portal_core::throttle::retry_after_secs(retry_after)),
+                ..Self::new(StatusCode::TOO_MANY_REQUESTS, "Please wait", e.to_string())
+            },
             InventoryError::Internal(e) => e.into(),
         }
     }
@@ -248,7 +251,11 @@ pub fn console_page_error(e: ConsoleError) -> Response {
         ConsoleError::StepUpRequired => return Redirect::to("/mfa/verify?next=console").into_response(),
         ConsoleError::NotStaff | ConsoleError::OwnAccount | ConsoleError::NotPermitted => StatusCode::FORBIDDEN,
         ConsoleError::NotFound => StatusCode::NOT_FOUND,
-        ConsoleError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        ConsoleError::RateLimited { retry_after } => {
+            let secs = portal_core::throttle::retry_after_secs(retry_after);
+            let refused = PageError::new(StatusCode::TOO_MANY_REQUESTS, "Not possible", capitalised(&message));
+            return PageError { retry_after: Some(secs), ..refused }.into_response();
+        }
         ConsoleError::Changed | ConsoleError::StaffHaveNoDeadline => StatusCode::CONFLICT,
         ConsoleError::InvalidDays | ConsoleError::InvalidReason => StatusCode::UNPROCESSABLE_ENTITY,
         ConsoleError::Internal(e) => return PageError::from(e).into_response(),
@@ -311,6 +318,9 @@ pub fn capitalised(s: &str) -> String {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let mut response = render::error_page(Layout::plain(), self.status, self.title, &self.message);
+        if let Some(secs) = self.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         response.extensions_mut().insert(self);
         response
     }

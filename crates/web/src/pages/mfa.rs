@@ -47,9 +47,7 @@ pub fn route_table() -> RouteTable {
 fn failure_page(state: &AppState, e: MfaError) -> Response {
     match mfa_failure(state, e) {
         MfaFailure::Respond(r) => r,
-        MfaFailure::Show { status, message, .. } => {
-            PageError { status, title: "Not possible", message }.into_response()
-        }
+        MfaFailure::Show { status, message, .. } => PageError::new(status, "Not possible", message).into_response(),
     }
 }
 
@@ -73,7 +71,7 @@ async fn status_or_response(state: &AppState, s: &SignedIn) -> Result<MfaStatus,
     state.portal.mfa_session_view(&s.session, &s.user).await.map_err(|e| match mfa_failure(state, e) {
         MfaFailure::Respond(r) => r,
         MfaFailure::Show { status, message, .. } => {
-            PageError { status, title: "Something went wrong", message }.into_response()
+            PageError::new(status, "Something went wrong", message).into_response()
         }
     })
 }
