@@ -356,6 +356,8 @@ impl Portal {
         match self.reserve_all(&[(key.as_str(), CONSOLE_ACTIONS_PER_HOUR)]).await? {
             Ok(_) => Ok(()),
             Err(limit) => {
+                // Every refusal is audited: staff are signed in with a second factor and
+                // answerable for each attempt (anonymous refusals are audited once a minute).
                 self.audit(refused.detail("refused", "hourly action limit reached")).await;
                 Err(ConsoleError::RateLimited { retry_after: limit.retry_after })
             }

@@ -23,7 +23,16 @@ impl Portal {
         let now = self.clock.now();
         let mut taken = Vec::with_capacity(limits.len());
         for (key, limit) in limits {
-            match self.store.throttle_reserve(key, now, *limit).await? {
+            let reserved = match self.store.throttle_reserve(key, now, *limit).await {
+                Ok(reserved) => reserved,
+                Err(e) => {
+                    for slot in &taken {
+                        self.release(slot).await;
+                    }
+                    return Err(e);
+                }
+            };
+            match reserved {
                 Ok(window) => taken.push(Slot { key: (*key).to_owned(), window_started: window.started_at }),
                 Err(full) => {
                     for slot in &taken {

@@ -292,6 +292,15 @@ macro_rules! sql_store {
                 tx.commit().await.map_err(backend_error)
             }
 
+            async fn rotate_session(&self, old: &SessionIdHash, new: &Session) -> StoreResult<bool> {
+                let mut tx = self.begin_write().await.map_err(backend_error)?;
+                if !rotate_session(&mut tx, old, new).await? {
+                    return roll_back(tx, false).await;
+                }
+                tx.commit().await.map_err(backend_error)?;
+                Ok(true)
+            }
+
             async fn session(&self, id: &SessionIdHash) -> StoreResult<Option<Session>> {
                 let sql = format!("SELECT {} FROM sessions WHERE id_hash = $1", rows::SESSION_COLUMNS);
                 let row: Option<rows::SessionRow> =
@@ -402,32 +411,43 @@ macro_rules! sql_store {
             ) -> StoreResult<Result<ThrottleWindow, ThrottleWindow>> {
                 // One statement: the count is tested and raised under the row's lock (PostgreSQL)
                 // or the write lock (SQLite), so racing requests on any instance take at most
-                // `max_failures` slots. A full window matches no row and writes nothing.
-                let taken: Option<(i64, i64)> = sqlx::query_as(
-                    "INSERT INTO throttles (key, started_at, failures) VALUES ($1, $2, 1) \
-                     ON CONFLICT (key) DO UPDATE SET \
-                       failures = CASE WHEN throttles.started_at <= $3 THEN 1 ELSE throttles.failures + 1 END, \
-                       started_at = CASE WHEN throttles.started_at <= $3 THEN $2 ELSE throttles.started_at END \
-                     WHERE throttles.started_at <= $3 OR throttles.failures < $4 \
-                     RETURNING started_at, failures",
-                )
-                .bind(key)
-                .bind(ts(now))
-                .bind(ts(now - limit.window))
-                .bind(i64::from(limit.max_failures))
-                .fetch_optional(&self.writer)
-                .await
-                .map_err(backend_error)?;
-                if let Some(row) = taken {
-                    return Ok(Ok(rows::throttle(row)?));
-                }
-                // Read from the writer: a reader could lag behind the statement just refused.
-                let full: (i64, i64) = sqlx::query_as("SELECT started_at, failures FROM throttles WHERE key = $1")
+                // `max_failures` slots. A full window matches no row and writes nothing. The
+                // window is then read to say when it ends; if it was cleared in between (a right
+                // password), the slot is simply tried again.
+                for _ in 0..3 {
+                    let taken: Option<(i64, i64)> = sqlx::query_as(
+                        "INSERT INTO throttles (key, started_at, failures) VALUES ($1, $2, 1) \
+                         ON CONFLICT (key) DO UPDATE SET \
+                           failures = CASE WHEN throttles.started_at <= $3 THEN 1 ELSE throttles.failures + 1 END, \
+                           started_at = CASE WHEN throttles.started_at <= $3 THEN $2 ELSE throttles.started_at END \
+                         WHERE throttles.started_at <= $3 OR throttles.failures < $4 \
+                         RETURNING started_at, failures",
+                    )
                     .bind(key)
-                    .fetch_one(&self.writer)
+                    .bind(ts(now))
+                    .bind(ts(now - limit.window))
+                    .bind(i64::from(limit.max_failures))
+                    .fetch_optional(&self.writer)
                     .await
                     .map_err(backend_error)?;
-                Ok(Err(rows::throttle(full)?))
+                    if let Some(row) = taken {
+                        return Ok(Ok(rows::throttle(row)?));
+                    }
+                    // Read from the writer: a reader could lag behind the statement just refused.
+                    let full: Option<(i64, i64)> =
+                        sqlx::query_as("SELECT started_at, failures FROM throttles WHERE key = $1")
+                            .bind(key)
+                            .fetch_optional(&self.writer)
+                            .await
+                            .map_err(backend_error)?;
+                    if let Some(full) = full {
+                        return Ok(Err(rows::throttle(full)?));
+                    }
+                }
+                // Cleared and refilled by others three times over: refuse, to be tried again in a
+                // second (a window that ends a second from now).
+                let ending = now - limit.window + time::Duration::seconds(1);
+                Ok(Err(ThrottleWindow { started_at: ending, failures: limit.max_failures }))
             }
 
             async fn throttle_release(&self, key: &str, window_started: OffsetDateTime) -> StoreResult<()> {
@@ -557,7 +577,7 @@ macro_rules! sql_store {
                 // guess slot is consumed and the wrong-code count cleared in the same statement.
                 let open = sqlx::query(
                     "UPDATE mfa_throttles SET failures = 0, paused_until = NULL, \
-                       reserved = CASE WHEN reserved > 0 THEN reserved - 1 ELSE 0 END \
+                       reserved = CASE WHEN reserved > 0 AND reserved_until > $2 THEN reserved - 1 ELSE 0 END \
                      WHERE user_id = $1 AND locked = 0 AND (paused_until IS NULL OR paused_until <= $2)",
                 )
                 .bind(user)
@@ -629,9 +649,15 @@ macro_rules! sql_store {
                 Ok(Err(rows::second_factor_throttle(row)?))
             }
 
-            async fn release_second_factor_guess(&self, user: &UserId) -> StoreResult<()> {
-                sqlx::query("UPDATE mfa_throttles SET reserved = reserved - 1 WHERE user_id = $1 AND reserved > 0")
-                    .bind(user.as_str())
+            async fn release_second_factor_guess(&self, user: &UserId, now: OffsetDateTime) -> StoreResult<()> {
+                // Only while the hold is live: once it has lapsed the count started again, and an
+                // old slot given back late must not free a place among the new ones.
+                sqlx::query(
+                    "UPDATE mfa_throttles SET reserved = reserved - 1 \
+                     WHERE user_id = $1 AND reserved > 0 AND reserved_until > $2",
+                )
+                .bind(user.as_str())
+                .bind(ts(now))
                     .execute(&self.writer)
                     .await
                     .map_err(backend_error)?;
@@ -678,13 +704,16 @@ macro_rules! sql_store {
                 audit: &AuditEvent,
             ) -> StoreResult<SecondFactorThrottle> {
                 let mut tx = self.begin_write().await.map_err(backend_error)?;
+                lock_user_row(&mut *tx, user.as_str()).await?;
                 let failures: i64 = sqlx::query_scalar(
                     "INSERT INTO mfa_throttles (user_id, failures, locked) VALUES ($1, 1, 0) \
                      ON CONFLICT (user_id) DO UPDATE SET failures = mfa_throttles.failures + 1, \
-                       reserved = CASE WHEN mfa_throttles.reserved > 0 THEN mfa_throttles.reserved - 1 ELSE 0 END \
+                       reserved = CASE WHEN mfa_throttles.reserved > 0 AND mfa_throttles.reserved_until > $2 \
+                         THEN mfa_throttles.reserved - 1 ELSE 0 END \
                      RETURNING failures",
                 )
                 .bind(user.as_str())
+                .bind(ts(now))
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(backend_error)?;
@@ -981,9 +1010,14 @@ macro_rules! sql_store {
             audit: &AuditEvent,
         ) -> StoreResult<bool> {
             let mut tx = store.begin_write().await.map_err(backend_error)?;
+            // A refusal under a counter that has no row yet (a key only refusals use, such as a
+            // user's refused texts) starts one with no failures, so it is audited too.
             let sql = format!(
-                "UPDATE {table} SET refusal_audited_at = $1 \
-                 WHERE {key_column} = $2 AND (refusal_audited_at IS NULL OR refusal_audited_at <= $3)"
+                "INSERT INTO {table} ({key_column}, {}, refusal_audited_at) VALUES ($2, {}, $1) \
+                 ON CONFLICT ({key_column}) DO UPDATE SET refusal_audited_at = $1 \
+                 WHERE {table}.refusal_audited_at IS NULL OR {table}.refusal_audited_at <= $3",
+                if table == "throttles" { "started_at, failures" } else { "failures, locked" },
+                if table == "throttles" { "$1, 0" } else { "0, 0" },
             );
             let done = sqlx::query(&sql)
                 .bind(ts(now))

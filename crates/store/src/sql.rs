@@ -117,7 +117,9 @@ macro_rules! statements {
 
             /// Session rotation as one UPDATE of the row, primary key included, instead of a
             /// DELETE and an INSERT: one statement and one index update fewer in the hot write
-            /// transaction. The old id stops resolving all the same. `false` when the old row is
+            /// transaction. The old id stops resolving all the same, but a sign-out sent with it
+            /// still reaches the row (`replaced_id_hash`), unless the row now belongs to someone
+            /// else (a different user signed in on the same browser). `false` when the old row is
             /// gone (ended meanwhile): the caller decides whether that ends the sign-in.
             pub(super) async fn rotate_session(
                 tx: &mut sqlx::Transaction<'static, $db>,
@@ -126,7 +128,8 @@ macro_rules! statements {
             ) -> StoreResult<bool> {
                 let rotate = sqlx::query(
                     "UPDATE sessions SET id_hash = $1, user_id = $2, auth_level = $3, csrf_token = $4, created_at = $5, \
-                     last_seen_at = $6, mfa_verified_at = $7, ip = $8, user_agent = $9, replaced_id_hash = $10 \
+                     last_seen_at = $6, mfa_verified_at = $7, ip = $8, user_agent = $9, \
+                     replaced_id_hash = CASE WHEN user_id = $2 THEN $10 ELSE NULL END \
                      WHERE id_hash = $10",
                 );
                 let updated = bind_session(rotate, s)

@@ -441,7 +441,7 @@ mod checks {
         for _ in 0..3 {
             store.record_second_factor_failure(&ann.id, T0, schedule, None, &failure).await.unwrap();
         }
-        store.release_second_factor_guess(&ann.id).await.unwrap();
+        store.release_second_factor_guess(&ann.id, T0).await.unwrap();
         // One slot still held (failures 3 + 1 in flight): one more fits.
         assert!(store.reserve_second_factor_guess(&ann.id, T0, hold, 5).await.unwrap().is_ok());
         let refused = store.reserve_second_factor_guess(&ann.id, T0, hold, 5).await.unwrap();

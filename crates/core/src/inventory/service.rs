@@ -210,6 +210,7 @@ impl Portal {
                             .actor(actor.email.as_str())
                             .subject(None, email.as_str())
                             .detail("refused", "hourly invitation limit reached");
+                        // Audited every time, like a support agent's refusals: a signed-in adjuster.
                         self.audit(refused).await;
                         return Err(InventoryError::RateLimited { retry_after: limit.retry_after });
                     }
@@ -220,7 +221,15 @@ impl Portal {
             Some(_) => None,
             None => {
                 let unusable = NewPassword::unusable(self.rng.as_ref());
-                let password_hash = self.hasher.hash(unusable).await.map_err(InternalError::from)?;
+                let password_hash = match self.hasher.hash(unusable).await {
+                    Ok(hash) => hash,
+                    Err(e) => {
+                        if let Some(slot) = &invite_slot {
+                            self.release(slot).await;
+                        }
+                        return Err(InternalError::from(e).into());
+                    }
+                };
                 let user = User {
                     id: UserId::generate(self.rng.as_ref()),
                     email: email.clone(),

@@ -20,6 +20,7 @@ use crate::notice::SignInNotice;
 use crate::session::{AuthLevel, Session, SessionToken};
 use crate::sms::{PhoneE164, PhoneError};
 use crate::store::{CompletionOutcome, StoreError};
+use crate::throttle::LimitReached;
 use crate::user::{User, UserId, hex_id};
 use crate::{InternalError, Portal, RequestContext};
 
@@ -288,7 +289,11 @@ impl Portal {
                 }
                 MfaError::InvalidCode
             }
-            Err(e) => e.into(),
+            Err(e) => {
+                // Not counted, so the slot taken for this guess goes back.
+                self.release_guess(user).await;
+                e.into()
+            }
         }
     }
 
@@ -327,7 +332,13 @@ impl Portal {
             }
             _ => None,
         };
-        let outcome = self.store.complete_second_factor(&completion).await?;
+        let outcome = match self.store.complete_second_factor(&completion).await {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                self.release_guess(user).await;
+                return Err(e.into());
+            }
+        };
         match outcome {
             CompletionOutcome::Completed => {}
             CompletionOutcome::ProofTaken => {
@@ -372,7 +383,7 @@ impl Portal {
     }
 
     async fn release_guess(&self, user: &User) {
-        if let Err(e) = self.store.release_second_factor_guess(&user.id).await {
+        if let Err(e) = self.store.release_second_factor_guess(&user.id, self.clock.now()).await {
             warn!(error = %e, user = %user.id, "could not give back a guess slot");
         }
     }
@@ -585,8 +596,12 @@ impl Portal {
         let send_id = match reserved {
             Ok(id) => id,
             Err(refused) => {
-                self.audit(AuditEvent { outcome: Outcome::Refused, ..audit }.detail("reason", refused.to_string()))
-                    .await;
+                // Audited once a minute per user, like every refusal: a burst of refused
+                // sends cannot flood the log.
+                let limit =
+                    LimitReached { key: format!("sms-refused:{}", user.id), retry_after: refused.retry_after() };
+                let event = AuditEvent { outcome: Outcome::Refused, ..audit }.detail("reason", refused.to_string());
+                self.audit_refusal(&limit, event).await;
                 return Err(MfaError::SendRefused(refused));
             }
         };
@@ -779,7 +794,11 @@ impl Portal {
         };
         let now = self.clock.now();
         let (token, new_session) = Session::start(user.id.clone(), AuthLevel::Full, now, ctx, self.rng.as_ref());
-        self.store.replace_session(&session.id, &new_session).await?;
+        // Only while the session still exists: a sign-out or reset racing "Remind me later"
+        // must not leave a full session behind.
+        if !self.store.rotate_session(&session.id, &new_session).await? {
+            return Err(MfaError::SessionEnded);
+        }
         self.store.record_sign_in(&user.id, now).await?;
         self.audit(
             AuditEvent::new(now, action::MFA_POSTPONED, Outcome::Success, ctx)

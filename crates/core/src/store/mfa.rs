@@ -50,7 +50,7 @@ pub trait MfaStore: Send + Sync {
     ) -> StoreResult<Result<(), SecondFactorThrottle>>;
 
     /// Gives a guess slot back: the check was no guess (a replayed code, a lost race).
-    async fn release_second_factor_guess(&self, user: &UserId) -> StoreResult<()>;
+    async fn release_second_factor_guess(&self, user: &UserId, now: OffsetDateTime) -> StoreResult<()>;
 
     async fn second_factor_throttle(&self, user: &UserId) -> StoreResult<SecondFactorThrottle>;
 

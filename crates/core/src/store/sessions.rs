@@ -14,6 +14,11 @@ pub trait SessionStore: Send + Sync {
     /// Deletes `old` and inserts `new` atomically (session rotation).
     async fn replace_session(&self, old: &SessionIdHash, new: &Session) -> StoreResult<()>;
 
+    /// Gives the session `old` the new id and contents of `new`, only if it still exists: a
+    /// session ended meanwhile (sign-out, "end sessions", a reset) stays ended. Returns whether
+    /// it did.
+    async fn rotate_session(&self, old: &SessionIdHash, new: &Session) -> StoreResult<bool>;
+
     async fn session(&self, id: &SessionIdHash) -> StoreResult<Option<Session>>;
 
     /// The session with its user, in one round trip: every signed-in request needs both.

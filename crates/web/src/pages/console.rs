@@ -487,7 +487,12 @@ async fn action_submit(
             if !matches!(e, ConsoleError::Changed) {
                 page.version = form.version.clone();
             }
-            action_form(&state, &s, &id, &action_name, status, page).await
+            let mut response = action_form(&state, &s, &id, &action_name, status, page).await;
+            if let ConsoleError::RateLimited { retry_after } = e {
+                let secs = portal_core::throttle::retry_after_secs(retry_after);
+                response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
+            }
+            response
         }
         Err(e) => console_page_error(e),
     }
