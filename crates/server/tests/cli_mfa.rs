@@ -6,16 +6,13 @@
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // tests fail loudly
 
 mod common;
-use common::Run;
-use std::io::Write as _;
+use common::{PASSWORD, Run};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use portal_core::clock::{Clock as _, SystemClock};
 use time::{Date, Duration};
 
-const BIN: &str = env!("CARGO_BIN_EXE_inventory-portal");
-const PASSWORD: &str = "correct horse battery staple";
 /// The guide's switch-on date; its 45-day deadline is 2023-03-04.
 const SWITCH_ON: &str = "2023-01-18";
 const PAT: &str = "pat@example.com";
@@ -39,34 +36,15 @@ impl Sandbox {
     }
 
     fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(BIN);
-        cmd.args(args).current_dir(self.path());
-        for (name, _) in std::env::vars() {
-            if name.starts_with("PORTAL_") {
-                cmd.env_remove(name);
-            }
-        }
-        cmd.env_remove("RUST_LOG")
-            .env("PORTAL_DATABASE_URL", format!("sqlite://{}", self.database().display()))
+        let mut cmd = common::portal_command(args, self.path());
+        cmd.env("PORTAL_DATABASE_URL", format!("sqlite://{}", self.database().display()))
             .env("PORTAL_DATA_DIR", self.path())
             .env("PORTAL_MFA_ENFORCE_FROM", SWITCH_ON);
         cmd
     }
 
     fn run_with(&self, args: &[&str], stdin: Option<&str>) -> Run {
-        let mut child = self
-            .command(args)
-            .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start inventory-portal");
-        if let Some(text) = stdin {
-            let mut pipe = child.stdin.take().expect("stdin pipe");
-            // A command that refuses early may exit before reading: a broken pipe is fine.
-            let _ = pipe.write_all(text.as_bytes());
-        }
-        Run::from(child.wait_with_output().expect("wait for inventory-portal"), args)
+        common::run_to_end(self.command(args), args, stdin)
     }
 
     fn run(&self, args: &[&str]) -> Run {
