@@ -226,6 +226,12 @@ pub async fn enroll_totp(app: &TestApp, client: &Client, email: &str) -> String 
     let first = login(app, client, email).await;
     first.assert_ok();
     assert_eq!(first.json["state"], "mfa_setup_required", "{}", first.text);
+    add_totp(app, client).await
+}
+
+/// Sets an authenticator app up on a session that may do so (setting up, or fully signed in with
+/// a fresh second factor) and confirms it: the session is then fully signed in. Returns the secret.
+pub async fn add_totp(app: &TestApp, client: &Client) -> String {
     let setup = post(app, client, "/api/v1/mfa/totp/setup", json!({})).await;
     setup.assert_ok();
     let secret = setup.json["secret"].as_str().expect("secret").to_owned();

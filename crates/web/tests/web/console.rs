@@ -110,6 +110,22 @@ impl Staff {
     }
 }
 
+/// A portal with MFA on, Sue (support) signed in, and Ann, a policyholder who has not signed in.
+async fn sue_and_ann(backend: Backend) -> (TestApp, Staff, User) {
+    let app = mfa_app(backend).await;
+    let sue = signed_in_staff(&app, SUE, Role::Support).await;
+    let ann = app.create_user(ANN, Role::Policyholder).await;
+    (app, sue, ann)
+}
+
+/// [`sue_and_ann`], with Ann signed in by text message on (201) 555-0123 in the client returned.
+async fn sue_and_ann_by_text(backend: Backend) -> (TestApp, Staff, User, Client) {
+    let (app, sue, ann) = sue_and_ann(backend).await;
+    let client = app.client();
+    enroll_sms(&app, &client, ANN, "(201) 555-0123").await;
+    (app, sue, ann, client)
+}
+
 /// A policyholder who set the app up and is fully signed in: (user, client, secret).
 async fn signed_in_policyholder(app: &TestApp, email: &str) -> (User, Client, String) {
     let user = app.create_user(email, Role::Policyholder).await;
@@ -286,9 +302,7 @@ async fn the_console_root_refuses_everyone_but_fully_signed_in_support_and_admin
 #[tokio::test]
 async fn support_extends_a_deadline_over_the_api_and_it_is_audited() {
     each_backend(|backend| async move {
-        let app = mfa_app(backend).await;
-        let sue = signed_in_staff(&app, SUE, Role::Support).await;
-        let ann = app.create_user(ANN, Role::Policyholder).await;
+        let (app, sue, ann) = sue_and_ann(backend).await;
         let id = ann.id.as_str();
         let before = sue.user(&app, id).await;
         assert_eq!(before["setup_deadline"], "2026-04-16");
@@ -350,13 +364,8 @@ async fn support_resets_mfa_over_the_api_ending_sessions_and_voiding_the_old_app
         me(&app, &client).await.assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
 
         // Setting a new app up works; the old one's codes stay dead.
-        let setup = post(&app, &client, "/api/v1/mfa/totp/setup", json!({})).await;
-        setup.assert_ok();
-        let new_secret = setup.json["secret"].as_str().unwrap().to_owned();
+        let new_secret = add_totp(&app, &client).await;
         assert_ne!(new_secret, old_secret);
-        post(&app, &client, "/api/v1/mfa/totp/confirm", json!({ "code": app.oathtool_code(&new_secret) }))
-            .await
-            .assert_authenticated();
         let returning = app.client();
         app.clock.advance(Duration::seconds(30));
         assert_eq!(login(&app, &returning, ANN).await.json["state"], "mfa_required");
@@ -530,10 +539,7 @@ async fn an_extension_from_the_console_lets_a_past_deadline_user_set_up() {
         assert_eq!(a.json["state"], "mfa_setup_required");
         assert_eq!(a.json["days_left"], 7);
         assert_eq!(a.json["setup_deadline"], "2026-03-09");
-        let setup = post(&app, &client, "/api/v1/mfa/totp/setup", json!({})).await;
-        setup.assert_ok();
-        let code = app.oathtool_code(setup.json["secret"].as_str().unwrap());
-        post(&app, &client, "/api/v1/mfa/totp/confirm", json!({ "code": code })).await.assert_authenticated();
+        add_totp(&app, &client).await;
         assert_eq!(sue.user(&app, ann.id.as_str()).await["mfa_state"], "enrolled");
     })
     .await;
@@ -680,9 +686,7 @@ async fn bad_input_is_refused_naming_the_field_and_changes_nothing() {
 #[tokio::test]
 async fn console_actions_need_a_second_factor_from_the_last_ten_minutes() {
     each_backend(|backend| async move {
-        let app = mfa_app(backend).await;
-        let sue = signed_in_staff(&app, SUE, Role::Support).await;
-        let ann = app.create_user(ANN, Role::Policyholder).await;
+        let (app, sue, ann) = sue_and_ann(backend).await;
         let id = ann.id.as_str();
         let (_, version, _) = sue.confirm_page(&app, id, "unlock").await;
 
@@ -739,9 +743,7 @@ async fn use_up_the_hourly_limit(app: &TestApp, staff: &Staff, user_id: &str) {
 #[tokio::test]
 async fn one_agent_gets_thirty_actions_an_hour() {
     each_backend(|backend| async move {
-        let app = mfa_app(backend).await;
-        let sue = signed_in_staff(&app, SUE, Role::Support).await;
-        let ann = app.create_user(ANN, Role::Policyholder).await;
+        let (app, sue, ann) = sue_and_ann(backend).await;
         let id = ann.id.as_str();
         use_up_the_hourly_limit(&app, &sue, id).await;
         let refused = sue.act(&app, id, "unlock", json!({ "reason": "one more" })).await;
@@ -779,9 +781,7 @@ async fn one_agent_gets_thirty_actions_an_hour() {
 #[tokio::test]
 async fn a_refused_action_is_audited_under_the_actions_own_name() {
     each_backend(|backend| async move {
-        let app = mfa_app(backend).await;
-        let sue = signed_in_staff(&app, SUE, Role::Support).await;
-        let ann = app.create_user(ANN, Role::Policyholder).await;
+        let (app, sue, ann) = sue_and_ann(backend).await;
         let id = ann.id.as_str();
         use_up_the_hourly_limit(&app, &sue, id).await;
         for (action, audit_action) in [
@@ -810,12 +810,8 @@ fn has_six_digit_run(text: &str) -> bool {
 #[tokio::test]
 async fn users_are_told_by_email_without_codes_secrets_or_phone_numbers() {
     each_backend(|backend| async move {
-        let app = mfa_app(backend).await;
-        let sue = signed_in_staff(&app, SUE, Role::Support).await;
-        let ann = app.create_user(ANN, Role::Policyholder).await;
+        let (app, sue, ann, client) = sue_and_ann_by_text(backend).await;
         let id = ann.id.as_str();
-        let client = app.client();
-        enroll_sms(&app, &client, ANN, "(201) 555-0123").await;
         let mails_to_ann =
             |mails: &[Value]| -> Vec<Value> { mails.iter().filter(|m| m["to"] == ANN).cloned().collect() };
         let mut seen = app.mails().len();
@@ -824,12 +820,7 @@ async fn users_are_told_by_email_without_codes_secrets_or_phone_numbers() {
         assert!(added[0]["subject"].as_str().unwrap().contains("A verification method was added"), "{added:#?}");
 
         // A second method added by a signed-in user (step-up is fresh after the text).
-        let setup = post(&app, &client, "/api/v1/mfa/totp/setup", json!({})).await;
-        setup.assert_ok();
-        let secret = setup.json["secret"].as_str().unwrap().to_owned();
-        post(&app, &client, "/api/v1/mfa/totp/confirm", json!({ "code": app.oathtool_code(&secret) }))
-            .await
-            .assert_authenticated();
+        let secret = add_totp(&app, &client).await;
         seen += 1;
         let mails = mails_to_ann(&app.wait_for_mails(seen).await);
         assert_eq!(mails.len(), 2, "{mails:#?}");
@@ -890,18 +881,9 @@ fn assert_notice(mails: &[Value], to: &str, subject: &str, words: &[&str], secre
 #[tokio::test]
 async fn users_are_told_when_a_method_goes_support_unlocks_or_signs_them_out_and_at_the_lock() {
     each_backend(|backend| async move {
-        let app = mfa_app(backend).await;
-        let sue = signed_in_staff(&app, SUE, Role::Support).await;
-        let ann = app.create_user(ANN, Role::Policyholder).await;
+        let (app, sue, ann, client) = sue_and_ann_by_text(backend).await;
         let id = ann.id.as_str();
-        let client = app.client();
-        enroll_sms(&app, &client, ANN, "(201) 555-0123").await;
-        let setup = post(&app, &client, "/api/v1/mfa/totp/setup", json!({})).await;
-        setup.assert_ok();
-        let secret = setup.json["secret"].as_str().unwrap().to_owned();
-        post(&app, &client, "/api/v1/mfa/totp/confirm", json!({ "code": app.oathtool_code(&secret) }))
-            .await
-            .assert_authenticated();
+        let secret = add_totp(&app, &client).await;
         let texted: Vec<String> =
             app.texts().iter().map(|t| portal_testkit::code_in(t["body"].as_str().unwrap())).collect();
         let mut secrets: Vec<&str> = texted.iter().map(String::as_str).collect();

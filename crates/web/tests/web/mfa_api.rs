@@ -753,10 +753,7 @@ async fn a_support_extension_lets_a_past_deadline_user_set_up() {
         assert_eq!(a.json["state"], "mfa_setup_required");
         assert_eq!(a.json["days_left"], 7);
         assert_eq!(a.json["setup_deadline"], "2026-03-09");
-        let setup = post(&app, &client, "/api/v1/mfa/totp/setup", json!({})).await;
-        assert_eq!(setup.status, StatusCode::OK, "{}", setup.text);
-        let code = app.oathtool_code(setup.json["secret"].as_str().unwrap());
-        post(&app, &client, "/api/v1/mfa/totp/confirm", json!({ "code": code })).await.assert_authenticated();
+        add_totp(&app, &client).await;
     })
     .await;
 }
