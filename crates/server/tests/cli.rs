@@ -85,6 +85,12 @@ impl Sandbox {
         self.add_user(ANN, PASSWORD)
     }
 
+    /// `user add` with `args` and `password` fails naming every one of `words`, and adds nobody.
+    fn assert_user_add_refused(&self, args: &[&str], password: &str, words: &[&str]) {
+        self.add_user(args, password).assert_failure_naming(words);
+        assert!(self.listed_json().is_empty());
+    }
+
     fn listed_json(&self) -> Vec<serde_json::Value> {
         let run = self.run(&["user", "list", "--json"]);
         run.assert_success();
@@ -163,25 +169,27 @@ fn adding_the_same_email_twice_fails_and_names_the_email() {
 #[test]
 fn user_add_refuses_a_malformed_email_and_names_the_flag() {
     let sandbox = Sandbox::new();
-    let run = sandbox.add_user(&["--email", "not-an-email", "--password-stdin"], PASSWORD);
-    run.assert_failure_naming(&["--email"]);
-    assert!(sandbox.listed_json().is_empty());
+    sandbox.assert_user_add_refused(&["--email", "not-an-email", "--password-stdin"], PASSWORD, &["--email"]);
 }
 
 #[test]
 fn user_add_refuses_an_unknown_role_and_names_the_flag() {
     let sandbox = Sandbox::new();
-    let run = sandbox.add_user(&["--email", "a@example.com", "--password-stdin", "--role", "root"], PASSWORD);
-    run.assert_failure_naming(&["--role", "root"]);
-    assert!(sandbox.listed_json().is_empty());
+    sandbox.assert_user_add_refused(
+        &["--email", "a@example.com", "--password-stdin", "--role", "root"],
+        PASSWORD,
+        &["--role", "root"],
+    );
 }
 
 #[test]
 fn user_add_refuses_a_password_shorter_than_12_characters() {
     let sandbox = Sandbox::new();
-    let run = sandbox.add_user(&["--email", "a@example.com", "--password-stdin"], "elevenchars");
-    run.assert_failure_naming(&["password", "12"]);
-    assert!(sandbox.listed_json().is_empty());
+    sandbox.assert_user_add_refused(
+        &["--email", "a@example.com", "--password-stdin"],
+        "elevenchars",
+        &["password", "12"],
+    );
 
     let exactly_twelve = sandbox.add_user(&["--email", "a@example.com", "--password-stdin"], "twelve chars");
     exactly_twelve.assert_success();
@@ -215,9 +223,11 @@ fn user_add_refuses_to_run_without_password_stdin() {
 #[test]
 fn user_add_refuses_a_created_date_that_is_not_iso() {
     let sandbox = Sandbox::new();
-    let run = sandbox.add_user(&["--email", "a@example.com", "--password-stdin", "--created", "01/02/2023"], PASSWORD);
-    run.assert_failure_naming(&["--created", "01/02/2023"]);
-    assert!(sandbox.listed_json().is_empty());
+    sandbox.assert_user_add_refused(
+        &["--email", "a@example.com", "--password-stdin", "--created", "01/02/2023"],
+        PASSWORD,
+        &["--created", "01/02/2023"],
+    );
 }
 
 #[test]
