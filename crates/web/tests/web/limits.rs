@@ -77,6 +77,29 @@ async fn password_step(app: &TestApp, email: &str) -> (String, Value) {
     (token, response.json().await.unwrap())
 }
 
+/// Ann, with an authenticator app set up, signs in with her password `n` times at the app's next
+/// step: the app's secret and one half-signed-in session token per sign-in.
+async fn ann_with_app_and_sessions(l: &Layout, n: usize) -> (String, Vec<String>) {
+    l.app.create_user("ann@example.com", Role::Policyholder).await;
+    let secret = enroll_totp(&l.app, &l.app.client(), "ann@example.com").await;
+    l.app.clock.advance(Duration::seconds(30));
+    let mut tokens = Vec::new();
+    for _ in 0..n {
+        tokens.push(password_step(&l.app, "ann@example.com").await.0);
+    }
+    (secret, tokens)
+}
+
+/// One TOTP `code` sent from every session of `tokens` as one burst, spread over the instances.
+async fn totp_burst(l: &Layout, tokens: &[String], code: &str) -> Vec<Answered> {
+    burst(tokens.len(), |i| {
+        let (client, url) = (client_with_token(&tokens[i]), l.url(i, "/api/v1/mfa/verify"));
+        let body = json!({ "method": "totp", "code": code });
+        async move { Answered::of(client.post(url).json(&body).send().await.unwrap()).await }
+    })
+    .await
+}
+
 /// A code that is not the app's current one (nor, by the same change, a neighbour's).
 fn wrong_code(right: &str) -> String {
     right.chars().map(|c| if c == '0' { '5' } else { '0' }).collect()
@@ -120,20 +143,9 @@ async fn eighty_wrong_passwords_from_one_address_are_judged_twenty_times() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn forty_wrong_codes_from_forty_sessions_are_judged_five_times() {
     each_layout(|l| async move {
-        l.app.create_user("ann@example.com", Role::Policyholder).await;
-        let secret = enroll_totp(&l.app, &l.app.client(), "ann@example.com").await;
-        l.app.clock.advance(Duration::seconds(30));
-        let mut tokens = Vec::new();
-        for _ in 0..40 {
-            tokens.push(password_step(&l.app, "ann@example.com").await.0);
-        }
+        let (secret, tokens) = ann_with_app_and_sessions(&l, 40).await;
         let wrong = wrong_code(&l.app.oathtool_code(&secret));
-        let answers = burst(40, |i| {
-            let (client, url) = (client_with_token(&tokens[i]), l.url(i, "/api/v1/mfa/verify"));
-            let body = json!({ "method": "totp", "code": wrong });
-            async move { Answered::of(client.post(url).json(&body).send().await.unwrap()).await }
-        })
-        .await;
+        let answers = totp_burst(&l, &tokens, &wrong).await;
         assert_exactly(&answers, 5, (StatusCode::BAD_REQUEST, Some("invalid_code")));
         // The pause holds for the right code too.
         let right = json!({ "method": "totp", "code": l.app.oathtool_code(&secret) });
@@ -147,20 +159,9 @@ async fn forty_wrong_codes_from_forty_sessions_are_judged_five_times() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn one_right_code_sent_from_twenty_sessions_signs_in_exactly_one() {
     each_layout(|l| async move {
-        l.app.create_user("ann@example.com", Role::Policyholder).await;
-        let secret = enroll_totp(&l.app, &l.app.client(), "ann@example.com").await;
-        l.app.clock.advance(Duration::seconds(30));
-        let mut tokens = Vec::new();
-        for _ in 0..20 {
-            tokens.push(password_step(&l.app, "ann@example.com").await.0);
-        }
+        let (secret, tokens) = ann_with_app_and_sessions(&l, 20).await;
         let code = l.app.oathtool_code(&secret);
-        let answers = burst(20, |i| {
-            let (client, url) = (client_with_token(&tokens[i]), l.url(i, "/api/v1/mfa/verify"));
-            let body = json!({ "method": "totp", "code": code });
-            async move { Answered::of(client.post(url).json(&body).send().await.unwrap()).await }
-        })
-        .await;
+        let answers = totp_burst(&l, &tokens, &code).await;
         let won = answers.iter().filter(|a| a.status == StatusCode::OK).count();
         assert_eq!(won, 1, "{answers:#?}");
         for a in answers.iter().filter(|a| a.status != StatusCode::OK) {
