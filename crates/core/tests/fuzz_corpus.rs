@@ -2,29 +2,10 @@
 //! cargo-fuzz targets run, so every seed and every past finding is checked by `cargo test` on
 //! stable, without nightly or libFuzzer.
 
-use portal_testkit::replay_corpus as replay;
-
-#[test]
-fn csv_import_corpus() {
-    replay("csv_import", portal_core::fuzzing::csv_import);
-}
-
-#[test]
-fn phone_corpus() {
-    replay("phone", portal_core::fuzzing::phone);
-}
-
-#[test]
-fn otp_code_corpus() {
-    replay("otp_code", portal_core::fuzzing::otp_code);
-}
-
-#[test]
-fn email_corpus() {
-    replay("email", portal_core::fuzzing::email);
-}
-
-#[test]
-fn money_corpus() {
-    replay("money", portal_core::fuzzing::money);
+portal_testkit::corpus_tests! {
+    csv_import_corpus => "csv_import", portal_core::fuzzing::csv_import;
+    phone_corpus => "phone", portal_core::fuzzing::phone;
+    otp_code_corpus => "otp_code", portal_core::fuzzing::otp_code;
+    email_corpus => "email", portal_core::fuzzing::email;
+    money_corpus => "money", portal_core::fuzzing::money;
 }

@@ -447,3 +447,17 @@ pub fn replay_corpus(target: &str, body: fn(&[u8])) {
         .collect();
     assert!(failed.is_empty(), "{target} fails on {failed:#?}");
 }
+
+/// One `#[test]` per fuzz target, named as given, each replaying that target's corpus through
+/// its body with [`replay_corpus`]: `corpus_tests! { email_corpus => "email", fuzzing::email; }`.
+#[macro_export]
+macro_rules! corpus_tests {
+    ($($name:ident => $target:literal, $body:path;)+) => {
+        $(
+            #[test]
+            fn $name() {
+                $crate::replay_corpus($target, $body);
+            }
+        )+
+    };
+}
