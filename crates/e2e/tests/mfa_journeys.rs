@@ -46,9 +46,30 @@ fn journey_name(name: &str, js: Js) -> String {
 async fn sign_in(b: &mut Browser, name: &str) {
     b.goto("/login").await;
     b.page(name, "Sign in").await;
+    submit_sign_in(b).await;
+}
+
+/// Fills the sign-in form on screen with Ann's email and password and submits it.
+async fn submit_sign_in(b: &mut Browser) {
     b.fill("#email", ANN).await;
     b.fill("#password", TEST_PASSWORD).await;
     b.choose("Sign in").await;
+}
+
+/// Ann's first sign-in on a [`switched_on_app`], in a browser recording `journey`: it ends on
+/// "Add a verification method".
+async fn first_sign_in(journey: &str, js: Js) -> (TestApp, Browser) {
+    let app = switched_on_app().await;
+    let mut b = Browser::start(&app.base_url, journey, js).await;
+    sign_in(&mut b, "sign-in").await;
+    b.page("add-a-method", "Add a verification method").await;
+    (app, b)
+}
+
+/// From "Add a verification method": chooses the authenticator app and waits for its page.
+async fn open_app_setup(b: &mut Browser) {
+    b.choose("Authenticator app").await;
+    b.page("authenticator-app", "Authenticator app").await;
 }
 
 /// Opens "Still having trouble?" on the authenticator app page and reads the secret there.
@@ -75,8 +96,7 @@ async fn secret_from_trouble_box(b: &mut Browser) -> String {
 /// From the "Add a verification method" page: the app, its secret, the code, "Continue" → home.
 /// Returns the secret (upper-case base32, as oathtool takes it).
 async fn enroll_app(app: &TestApp, b: &mut Browser) -> String {
-    b.choose("Authenticator app").await;
-    b.page("authenticator-app", "Authenticator app").await;
+    open_app_setup(b).await;
     b.find(".qr svg").await;
     let secret = secret_from_trouble_box(b).await;
     b.fill("#code", &app.oathtool_code(&secret)).await;
@@ -101,14 +121,10 @@ fn wrong_code(app: &TestApp, secret: &str) -> String {
 // 1. First login → authenticator app, the code typed by keyboard alone.
 
 async fn authenticator_app_journey(js: Js) {
-    let app = switched_on_app().await;
-    let mut b = Browser::start(&app.base_url, &journey_name("01-first-login-app", js), js).await;
-    sign_in(&mut b, "sign-in").await;
-    b.page("add-a-method", "Add a verification method").await;
+    let (app, mut b) = first_sign_in(&journey_name("01-first-login-app", js), js).await;
     assert!(b.text().await.contains("Please set this up by"), "{}", b.text().await);
 
-    b.choose("Authenticator app").await;
-    b.page("authenticator-app", "Authenticator app").await;
+    open_app_setup(&mut b).await;
     b.find(".qr svg").await;
     let secret = secret_from_trouble_box(&mut b).await;
 
@@ -138,12 +154,8 @@ async fn first_login_with_an_authenticator_app_without_javascript() {
 /// Without JavaScript the "Copy secret" button could not copy anything, so it must stay hidden.
 #[tokio::test]
 async fn without_javascript_the_copy_secret_button_stays_hidden() {
-    let app = switched_on_app().await;
-    let mut b = Browser::start(&app.base_url, "01-copy-button-no-js", Js::Disabled).await;
-    sign_in(&mut b, "sign-in").await;
-    b.page("add-a-method", "Add a verification method").await;
-    b.choose("Authenticator app").await;
-    b.page("authenticator-app", "Authenticator app").await;
+    let (_app, mut b) = first_sign_in("01-copy-button-no-js", Js::Disabled).await;
+    open_app_setup(&mut b).await;
     secret_from_trouble_box(&mut b).await;
     let copy = b.find("[data-copy-target=totp-secret]").await;
     assert!(!copy.is_displayed().await.unwrap(), "a 'Copy secret' button that cannot work is shown without JavaScript");
@@ -154,12 +166,8 @@ async fn without_javascript_the_copy_secret_button_stays_hidden() {
 /// (with JavaScript) the field that it describes gets the focus.
 #[tokio::test]
 async fn without_javascript_a_wrong_code_is_announced() {
-    let app = switched_on_app().await;
-    let mut b = Browser::start(&app.base_url, "01-wrong-code-no-js", Js::Disabled).await;
-    sign_in(&mut b, "sign-in").await;
-    b.page("add-a-method", "Add a verification method").await;
-    b.choose("Authenticator app").await;
-    b.page("authenticator-app", "Authenticator app").await;
+    let (app, mut b) = first_sign_in("01-wrong-code-no-js", Js::Disabled).await;
+    open_app_setup(&mut b).await;
     let secret = secret_from_trouble_box(&mut b).await;
     b.fill("#code", &wrong_code(&app, &secret)).await;
     b.choose("Continue").await;
@@ -179,10 +187,7 @@ async fn without_javascript_a_wrong_code_is_announced() {
 // 2. First login → text message: country, a number with dashes, the texted code.
 
 async fn text_message_journey(js: Js, number: &str) {
-    let app = switched_on_app().await;
-    let mut b = Browser::start(&app.base_url, &journey_name("02-first-login-sms", js), js).await;
-    sign_in(&mut b, "sign-in").await;
-    b.page("add-a-method", "Add a verification method").await;
+    let (app, mut b) = first_sign_in(&journey_name("02-first-login-sms", js), js).await;
 
     b.choose("Text message (SMS)").await;
     b.page("text-message", "Text message (SMS)").await;
@@ -225,10 +230,7 @@ async fn first_login_with_a_text_message_without_javascript() {
 
 #[tokio::test]
 async fn returning_user_chooses_text_then_the_authenticator_app() {
-    let app = switched_on_app().await;
-    let mut b = Browser::start(&app.base_url, "03-returning-user", Js::Enabled).await;
-    sign_in(&mut b, "sign-in").await;
-    b.page("add-a-method", "Add a verification method").await;
+    let (app, mut b) = first_sign_in("03-returning-user", Js::Enabled).await;
     let secret = enroll_app(&app, &mut b).await;
 
     // Adding a phone from home needs a fresh second factor: the app's code just gave one.
@@ -247,9 +249,7 @@ async fn returning_user_chooses_text_then_the_authenticator_app() {
     b.choose("Sign out").await;
     b.page("signed-out", "Sign in").await;
     app.clock.advance(Duration::minutes(1));
-    b.fill("#email", ANN).await;
-    b.fill("#password", TEST_PASSWORD).await;
-    b.choose("Sign in").await;
+    submit_sign_in(&mut b).await;
     b.page("verify", "Verify it is you").await;
     b.find("input[name=method][value=sms]").await.click().await.unwrap();
     b.choose("Use this method").await;
@@ -267,9 +267,7 @@ async fn returning_user_chooses_text_then_the_authenticator_app() {
     // Sign out, sign in, choose the authenticator app (a new 30-second step: a code works once).
     b.choose("Sign out").await;
     b.page("signed-out-again", "Sign in").await;
-    b.fill("#email", ANN).await;
-    b.fill("#password", TEST_PASSWORD).await;
-    b.choose("Sign in").await;
+    submit_sign_in(&mut b).await;
     b.page("verify-again", "Verify it is you").await;
     b.find("input[name=method][value=totp]").await.click().await.unwrap();
     b.choose("Use this method").await;
@@ -305,17 +303,12 @@ async fn past_the_deadline_the_sign_in_ends_on_contact_support() {
 
 #[tokio::test]
 async fn five_wrong_codes_pause_code_entry() {
-    let app = switched_on_app().await;
-    let mut b = Browser::start(&app.base_url, "05-throttled", Js::Enabled).await;
-    sign_in(&mut b, "sign-in").await;
-    b.page("add-a-method", "Add a verification method").await;
+    let (app, mut b) = first_sign_in("05-throttled", Js::Enabled).await;
     let secret = enroll_app(&app, &mut b).await;
     b.choose("Sign out").await;
     b.page("signed-out", "Sign in").await;
     app.clock.advance(Duration::minutes(1));
-    b.fill("#email", ANN).await;
-    b.fill("#password", TEST_PASSWORD).await;
-    b.choose("Sign in").await;
+    submit_sign_in(&mut b).await;
     b.page("verify", "Verify it is you").await;
 
     let wrong = wrong_code(&app, &secret);
@@ -347,10 +340,7 @@ async fn five_wrong_codes_pause_code_entry() {
 
 #[tokio::test]
 async fn sign_out_ends_the_session() {
-    let app = switched_on_app().await;
-    let mut b = Browser::start(&app.base_url, "06-sign-out", Js::Enabled).await;
-    sign_in(&mut b, "sign-in").await;
-    b.page("add-a-method", "Add a verification method").await;
+    let (app, mut b) = first_sign_in("06-sign-out", Js::Enabled).await;
     enroll_app(&app, &mut b).await;
     b.choose("Sign out").await;
     b.page("signed-out", "Sign in").await;

@@ -241,6 +241,26 @@ fn inventory_csv() -> (String, i64) {
     (csv, total)
 }
 
+/// Someone signs in again a 30-second step later, verifies with the app `(email, secret)` and
+/// opens claim CL-2026-0050 from the claims list titled `list`; page names start with `who`.
+async fn back_to_the_claim(
+    app: &TestApp,
+    b: &mut Browser,
+    who: &str,
+    (email, secret): (&str, &str),
+    list: &str,
+    heading: &str,
+) {
+    app.clock.advance(time::Duration::seconds(31));
+    sign_in(b, &format!("{who}-sign-in"), email).await;
+    verify_with_app(app, b, &format!("{who}-verify"), secret).await;
+    b.page(&format!("{who}-home"), "Welcome").await;
+    b.goto("/claims").await;
+    b.page(&format!("{who}-claims"), list).await;
+    b.choose("CL-2026-0050").await;
+    b.page(&format!("{who}-claim"), heading).await;
+}
+
 /// After the password: the authenticator app's code (the only method, or chosen among several).
 async fn verify_with_app(app: &TestApp, b: &mut Browser, name: &str, secret: &str) {
     b.page(name, "Verify it is you").await;
@@ -336,14 +356,7 @@ async fn a_fifty_item_inventory_with_photos_is_built_exported_submitted_reviewed
 
     // The adjuster, in the same browser: his app's code (a later 30-second step than the one he
     // used to set it up), the claim, every photo loaded.
-    app.clock.advance(time::Duration::seconds(31));
-    sign_in(&mut b, "adjuster-sign-in", ADA).await;
-    verify_with_app(&app, &mut b, "adjuster-verify", &ada_secret).await;
-    b.page("adjuster-home", "Welcome").await;
-    b.goto("/claims").await;
-    b.page("adjuster-claims", "Claims").await;
-    b.choose("CL-2026-0050").await;
-    b.page("adjuster-claim", heading).await;
+    back_to_the_claim(&app, &mut b, "adjuster", (ADA, &ada_secret), "Claims", heading).await;
     assert!(b.text().await.contains(&total));
     let thumbs = b
         .script(
@@ -375,14 +388,7 @@ async fn a_fifty_item_inventory_with_photos_is_built_exported_submitted_reviewed
     b.choose("Sign out").await;
 
     // Ann reads the message and can edit again.
-    app.clock.advance(time::Duration::seconds(31));
-    sign_in(&mut b, "ann-again", ANN).await;
-    verify_with_app(&app, &mut b, "ann-verify", &ann_secret).await;
-    b.page("ann-home", "Welcome").await;
-    b.goto("/claims").await;
-    b.page("ann-claims", "Your claims").await;
-    b.choose("CL-2026-0050").await;
-    b.page("ann-reopened-claim", heading).await;
+    back_to_the_claim(&app, &mut b, "ann", (ANN, &ann_secret), "Your claims", heading).await;
     let text = b.text().await;
     assert!(text.contains("Two items need photos; see my comments."), "{text}");
     assert!(text.contains("Please add a photo of the rug"), "{text}");

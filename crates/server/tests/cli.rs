@@ -4,7 +4,7 @@
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // tests fail loudly
 
 mod common;
-use common::{Run, Schema};
+use common::{PASSWORD, Run, Schema, dechunk};
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpStream;
 use std::path::Path;
@@ -12,9 +12,6 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_inventory-portal");
-const PASSWORD: &str = "correct horse battery staple";
 
 /// A directory of its own, used as the working directory and data directory, with a database
 /// of its own: a SQLite file in the directory, or a fresh PostgreSQL schema.
@@ -57,14 +54,8 @@ impl Sandbox {
     }
 
     fn command(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
-        let mut cmd = Command::new(BIN);
-        cmd.args(args).current_dir(self.path());
-        for (name, _) in std::env::vars() {
-            if name.starts_with("PORTAL_") {
-                cmd.env_remove(name);
-            }
-        }
-        cmd.env_remove("RUST_LOG").env("PORTAL_DATABASE_URL", &self.database_url).env("PORTAL_DATA_DIR", self.path());
+        let mut cmd = common::portal_command(args, self.path());
+        cmd.env("PORTAL_DATABASE_URL", &self.database_url).env("PORTAL_DATA_DIR", self.path());
         for (name, value) in env {
             cmd.env(name, value);
         }
@@ -73,19 +64,7 @@ impl Sandbox {
 
     /// Runs to completion, with `stdin` (if any) as standard input.
     fn run_with(&self, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
-        let mut child = self
-            .command(args, env)
-            .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start inventory-portal");
-        if let Some(text) = stdin {
-            let mut pipe = child.stdin.take().expect("stdin pipe");
-            // A command that refuses early may exit before reading: a broken pipe is fine.
-            let _ = pipe.write_all(text.as_bytes());
-        }
-        Run::from(child.wait_with_output().expect("wait for inventory-portal"), args)
+        common::run_to_end(self.command(args, env), args, stdin)
     }
 
     fn run(&self, args: &[&str]) -> Run {
@@ -104,6 +83,12 @@ impl Sandbox {
 
     fn add_ann(&self) -> Run {
         self.add_user(ANN, PASSWORD)
+    }
+
+    /// `user add` with `args` and `password` fails naming every one of `words`, and adds nobody.
+    fn assert_user_add_refused(&self, args: &[&str], password: &str, words: &[&str]) {
+        self.add_user(args, password).assert_failure_naming(words);
+        assert!(self.listed_json().is_empty());
     }
 
     fn listed_json(&self) -> Vec<serde_json::Value> {
@@ -184,25 +169,27 @@ fn adding_the_same_email_twice_fails_and_names_the_email() {
 #[test]
 fn user_add_refuses_a_malformed_email_and_names_the_flag() {
     let sandbox = Sandbox::new();
-    let run = sandbox.add_user(&["--email", "not-an-email", "--password-stdin"], PASSWORD);
-    run.assert_failure_naming(&["--email"]);
-    assert!(sandbox.listed_json().is_empty());
+    sandbox.assert_user_add_refused(&["--email", "not-an-email", "--password-stdin"], PASSWORD, &["--email"]);
 }
 
 #[test]
 fn user_add_refuses_an_unknown_role_and_names_the_flag() {
     let sandbox = Sandbox::new();
-    let run = sandbox.add_user(&["--email", "a@example.com", "--password-stdin", "--role", "root"], PASSWORD);
-    run.assert_failure_naming(&["--role", "root"]);
-    assert!(sandbox.listed_json().is_empty());
+    sandbox.assert_user_add_refused(
+        &["--email", "a@example.com", "--password-stdin", "--role", "root"],
+        PASSWORD,
+        &["--role", "root"],
+    );
 }
 
 #[test]
 fn user_add_refuses_a_password_shorter_than_12_characters() {
     let sandbox = Sandbox::new();
-    let run = sandbox.add_user(&["--email", "a@example.com", "--password-stdin"], "elevenchars");
-    run.assert_failure_naming(&["password", "12"]);
-    assert!(sandbox.listed_json().is_empty());
+    sandbox.assert_user_add_refused(
+        &["--email", "a@example.com", "--password-stdin"],
+        "elevenchars",
+        &["password", "12"],
+    );
 
     let exactly_twelve = sandbox.add_user(&["--email", "a@example.com", "--password-stdin"], "twelve chars");
     exactly_twelve.assert_success();
@@ -236,9 +223,11 @@ fn user_add_refuses_to_run_without_password_stdin() {
 #[test]
 fn user_add_refuses_a_created_date_that_is_not_iso() {
     let sandbox = Sandbox::new();
-    let run = sandbox.add_user(&["--email", "a@example.com", "--password-stdin", "--created", "01/02/2023"], PASSWORD);
-    run.assert_failure_naming(&["--created", "01/02/2023"]);
-    assert!(sandbox.listed_json().is_empty());
+    sandbox.assert_user_add_refused(
+        &["--email", "a@example.com", "--password-stdin", "--created", "01/02/2023"],
+        PASSWORD,
+        &["--created", "01/02/2023"],
+    );
 }
 
 #[test]
@@ -434,19 +423,6 @@ fn http(addr: &str, method: &str, path: &str, json_body: Option<&str>) -> HttpRe
     let headers = head.to_ascii_lowercase();
     let body = if headers.contains("transfer-encoding: chunked") { dechunk(rest) } else { rest.to_owned() };
     HttpResponse { status, headers, body }
-}
-
-fn dechunk(mut rest: &str) -> String {
-    let mut body = String::new();
-    while let Some((size, after)) = rest.split_once("\r\n") {
-        let size = usize::from_str_radix(size.split(';').next().unwrap_or("0").trim(), 16).unwrap_or(0);
-        if size == 0 {
-            break;
-        }
-        body.push_str(&after[..size]);
-        rest = after[size..].trim_start_matches("\r\n");
-    }
-    body
 }
 
 #[test]

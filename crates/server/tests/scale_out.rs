@@ -23,10 +23,7 @@ use portal_core::clock::{Clock as _, SystemClock};
 use serde_json::{Value, json};
 
 mod common;
-use common::Schema;
-
-const BIN: &str = env!("CARGO_BIN_EXE_inventory-portal");
-const PASSWORD: &str = "correct horse battery staple";
+use common::{PASSWORD, Schema, dechunk};
 
 fn prerequisites() -> Option<(String, PathBuf)> {
     let ci = std::env::var("CI").is_ok_and(|v| v == "true");
@@ -118,16 +115,9 @@ impl Env {
     }
 
     fn portal(&self, args: &[&str], listen_port: u16, data: &str) -> Command {
-        let mut cmd = Command::new(BIN);
-        cmd.args(args).current_dir(self.dir.path());
-        for (name, _) in std::env::vars() {
-            if name.starts_with("PORTAL_") {
-                cmd.env_remove(name);
-            }
-        }
+        let mut cmd = common::portal_command(args, self.dir.path());
         let data_dir = self.dir.path().join(data);
-        cmd.env_remove("RUST_LOG")
-            .env("PORTAL_DATABASE_URL", &self.database_url)
+        cmd.env("PORTAL_DATABASE_URL", &self.database_url)
             .env("PORTAL_DATABASE_MAX_CONNECTIONS", "4")
             .env("PORTAL_LISTEN", format!("127.0.0.1:{listen_port}"))
             .env("PORTAL_PUBLIC_URL", format!("http://127.0.0.1:{}", self.lb_port))
@@ -276,19 +266,6 @@ impl Client {
         }
         assert_eq!(self.last_upstream, than, "round robin alternates");
     }
-}
-
-fn dechunk(mut rest: &str) -> String {
-    let mut body = String::new();
-    while let Some((size, after)) = rest.split_once("\r\n") {
-        let size = usize::from_str_radix(size.split(';').next().unwrap_or("0").trim(), 16).unwrap_or(0);
-        if size == 0 {
-            break;
-        }
-        body.push_str(&after[..size]);
-        rest = after[size..].trim_start_matches("\r\n");
-    }
-    body
 }
 
 fn oathtool_at(secret: &str, unix: i64) -> String {

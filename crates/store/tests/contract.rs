@@ -19,7 +19,7 @@ use portal_core::session::{AuthLevel, Session};
 use portal_core::store::{CompletionOutcome, Store, StoreError};
 use portal_core::throttle::{ThrottleLimit, ThrottleWindow};
 use portal_core::user::{DisplayName, Role, User, UserId};
-use portal_testkit::{Backend, TestDb, backends};
+use portal_testkit::{Backend, TestDb, backends, burst};
 use time::{Duration, OffsetDateTime};
 
 /// Every test starts at this moment (whole seconds: the database keeps Unix seconds).
@@ -418,20 +418,14 @@ mod checks {
         let store = db.store.clone();
         let ann = stored_user(store.as_ref(), "ann@example.com").await;
         let hold = T0 + Duration::seconds(30);
-        let barrier = Arc::new(tokio::sync::Barrier::new(20));
-        let racers: Vec<_> = (0..20)
-            .map(|_| {
-                let (store, id, barrier) = (store.clone(), ann.id.clone(), barrier.clone());
-                tokio::spawn(async move {
-                    barrier.wait().await;
-                    store.reserve_second_factor_guess(&id, T0, hold, 5).await.unwrap().is_ok()
-                })
-            })
-            .collect();
-        let mut taken = 0;
-        for racer in racers {
-            taken += usize::from(racer.await.unwrap());
-        }
+        let taken = burst(20, |_| {
+            let (store, id) = (store.clone(), ann.id.clone());
+            async move { store.reserve_second_factor_guess(&id, T0, hold, 5).await.unwrap().is_ok() }
+        })
+        .await
+        .into_iter()
+        .filter(|taken| *taken)
+        .count();
         assert_eq!(taken, 5, "five guesses in flight at most");
 
         // Three were wrong (each consumes its slot), one was a replay (given back): two wrong
@@ -611,20 +605,16 @@ mod checks {
     pub async fn twenty_racing_reservations_take_exactly_the_limit(db: &TestDb) {
         let key = "pw:ip:198.51.100.1";
         let limit = ThrottleLimit { max_failures: 5, window: Duration::minutes(15) };
-        let barrier = Arc::new(tokio::sync::Barrier::new(20));
-        let tasks: Vec<_> = (0..20)
-            .map(|i| {
-                let (store, barrier): (Arc<dyn Store>, _) = (db.store.clone(), barrier.clone());
-                tokio::spawn(async move {
-                    barrier.wait().await;
-                    store.throttle_reserve(key, T0 + Duration::seconds(i), limit).await
-                })
-            })
-            .collect();
+        let outcomes = burst(20, |i| {
+            let store: Arc<dyn Store> = db.store.clone();
+            let at = T0 + Duration::seconds(i64::try_from(i).unwrap());
+            async move { store.throttle_reserve(key, at, limit).await }
+        })
+        .await;
         let mut counts = Vec::new();
         let mut refused = 0;
-        for task in tasks {
-            match task.await.expect("task").expect("throttle_reserve") {
+        for outcome in outcomes {
+            match outcome.expect("throttle_reserve") {
                 Ok(w) => counts.push(w.failures),
                 Err(full) => {
                     assert_eq!(full.failures, 5, "a refusal sees the full window");
@@ -664,22 +654,12 @@ mod checks {
         let store = db.store.clone();
         let ann = stored_user(store.as_ref(), "ann@example.com").await;
         let rule = portal_core::mfa::sms_code::may_send;
-        let barrier = Arc::new(tokio::sync::Barrier::new(20));
-        let racers: Vec<_> = (0..20)
-            .map(|_| {
-                let (store, id, barrier) = (store.clone(), ann.id.clone(), barrier.clone());
-                tokio::spawn(async move {
-                    barrier.wait().await;
-                    store.reserve_sms_send(&id, "phone-key", Some("203.0.113.7"), T0, rule).await.unwrap()
-                })
-            })
-            .collect();
-        let mut sent = Vec::new();
-        for racer in racers {
-            if let Ok(id) = racer.await.unwrap() {
-                sent.push(id);
-            }
-        }
+        let outcomes = burst(20, |_| {
+            let (store, id) = (store.clone(), ann.id.clone());
+            async move { store.reserve_sms_send(&id, "phone-key", Some("203.0.113.7"), T0, rule).await.unwrap() }
+        })
+        .await;
+        let sent: Vec<_> = outcomes.into_iter().filter_map(Result::ok).collect();
         assert_eq!(sent.len(), 1, "the 30-second cooldown lets one text through");
         // Given back (the provider refused it), the next one may go.
         store.release_sms_send(sent[0]).await.unwrap();

@@ -55,6 +55,19 @@ pub fn backends() -> Vec<Backend> {
     }
 }
 
+/// Runs `test` once on every backend of [`backends`], one after the other, saying on stderr
+/// which one a failure belongs to.
+pub async fn each_backend<F, Fut>(test: F)
+where
+    F: Fn(Backend) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for backend in backends() {
+        eprintln!("on {backend:?}");
+        test(backend).await;
+    }
+}
+
 /// Runs `n` requests released together: every task is spawned and waits at one barrier before
 /// its future is first polled, so the requests reach the server as one burst. A limit that
 /// reads before it writes is caught walking past; one that reserves first is not.
@@ -411,4 +424,40 @@ pub fn hidden_input(html: &str, name: &str) -> Option<String> {
     let start = html.find(&marker)? + marker.len();
     let end = html[start..].find('"')?;
     Some(html[start..start + end].to_owned())
+}
+
+/// Replays the fuzz seed corpus of one cargo-fuzz target (`fuzz/corpus/<target>/`) through
+/// `body`, the same function the target runs, so every seed and every past finding is checked
+/// by `cargo test` on stable, without nightly or libFuzzer. Fails naming every file that panics.
+pub fn replay_corpus(target: &str, body: fn(&[u8])) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus").join(target);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3, "{target}: the corpus needs a few seeds, found {}", files.len());
+    let failed: Vec<String> = files
+        .iter()
+        .filter(|file| {
+            let data = std::fs::read(file).unwrap();
+            std::panic::catch_unwind(|| body(&data)).is_err()
+        })
+        .map(|file| file.display().to_string())
+        .collect();
+    assert!(failed.is_empty(), "{target} fails on {failed:#?}");
+}
+
+/// One `#[test]` per fuzz target, named as given, each replaying that target's corpus through
+/// its body with [`replay_corpus`]: `corpus_tests! { email_corpus => "email", fuzzing::email; }`.
+#[macro_export]
+macro_rules! corpus_tests {
+    ($($name:ident => $target:literal, $body:path;)+) => {
+        $(
+            #[test]
+            fn $name() {
+                $crate::replay_corpus($target, $body);
+            }
+        )+
+    };
 }

@@ -2,8 +2,58 @@
 //! assertions on it. Each binary uses a subset.
 #![allow(dead_code)]
 
-use std::process::Output;
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
+
+/// The binary under test, built by cargo for this package's integration tests.
+pub const BIN: &str = env!("CARGO_BIN_EXE_inventory-portal");
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// The binary with `args`, run in `dir`, with none of the caller's `PORTAL_*` variables nor
+/// `RUST_LOG`: each test sets exactly the configuration it means.
+pub fn portal_command(args: &[&str], dir: &Path) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args).current_dir(dir);
+    for (name, _) in std::env::vars() {
+        if name.starts_with("PORTAL_") {
+            cmd.env_remove(name);
+        }
+    }
+    cmd.env_remove("RUST_LOG");
+    cmd
+}
+
+/// Runs `cmd` to completion, with `stdin` (if any) as standard input.
+pub fn run_to_end(mut cmd: Command, args: &[&str], stdin: Option<&str>) -> Run {
+    let mut child = cmd
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start inventory-portal");
+    if let Some(text) = stdin {
+        let mut pipe = child.stdin.take().expect("stdin pipe");
+        // A command that refuses early may exit before reading: a broken pipe is fine.
+        let _ = pipe.write_all(text.as_bytes());
+    }
+    Run::from(child.wait_with_output().expect("wait for inventory-portal"), args)
+}
+
+/// The body of a `Transfer-Encoding: chunked` HTTP response, from the text after the headers.
+pub fn dechunk(mut rest: &str) -> String {
+    let mut body = String::new();
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let size = usize::from_str_radix(size.split(';').next().unwrap_or("0").trim(), 16).unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        body.push_str(&after[..size]);
+        rest = after[size..].trim_start_matches("\r\n");
+    }
+    body
+}
 
 /// The PostgreSQL server the tests may use (`.ci/run` sets it); `None` runs SQLite only.
 pub fn postgres_url() -> Option<String> {

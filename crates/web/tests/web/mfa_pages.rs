@@ -4,26 +4,14 @@
 //! returning users choosing TEXT or the app, the past-deadline page, throttling, help,
 //! "Remind me later", staff, CSRF and the no-pop-up promise.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails loudly
-
 use portal_core::clock::Clock as _;
 use portal_core::user::Role;
 use portal_testkit::reqwest::{Client, Response, StatusCode, header};
-use portal_testkit::{AppOptions, Backend, TEST_PASSWORD, TEST_START, TestApp, backends, csrf_from, oathtool_at};
+use portal_testkit::{AppOptions, Backend, TEST_PASSWORD, TEST_START, TestApp, csrf_from, each_backend, oathtool_at};
 use time::Duration;
 use time::macros::{date, datetime};
 
 const ANN: &str = "ann@example.com";
-
-async fn each_backend<F, Fut>(test: F)
-where
-    F: Fn(Backend) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for backend in backends() {
-        test(backend).await;
-    }
-}
 
 /// One response as a browser sees it.
 #[derive(Debug)]
@@ -88,7 +76,7 @@ async fn sign_out(app: &TestApp, client: &Client) {
 
 /// A policyholder whose portal switched MFA on 2026-03-01 (the day before the tests start).
 async fn switched_on_app(backend: Backend) -> TestApp {
-    let app = TestApp::spawn_with(backend, AppOptions::mfa_from(date!(2026 - 03 - 01))).await;
+    let app = crate::common::mfa_app(backend).await;
     app.create_user(ANN, Role::Policyholder).await;
     app
 }

@@ -1,8 +1,6 @@
 //! Error pages carry the portal's configured name and support address, wherever the error
 //! comes from: the fallback, an extractor's rejection, the cross-site wall, or a handler.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails loudly
-
 use portal_core::PortalSettings;
 use portal_testkit::reqwest::{StatusCode, header};
 use portal_testkit::{AppOptions, TestApp, backends};

@@ -3,8 +3,6 @@
 //! it; the adjuster opens a claim with an invitation, filters the list, reviews, comments and
 //! reopens with a message; strangers get "not found" on every page and form.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails loudly
-
 use portal_core::user::Role;
 use portal_testkit::reqwest::{Client, StatusCode};
 use portal_testkit::{TEST_PASSWORD, TestApp, backends, csrf_from};

@@ -5,32 +5,16 @@
 //! a GET may cause is session bookkeeping (`last_seen_at`, an expired session removed), which is
 //! not the user's state and is not audited.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails loudly
-
 use portal_core::RequestContext;
 use portal_core::audit::{AuditEvent, AuditFilter, Outcome};
 use portal_core::clock::Clock as _;
 use portal_core::mfa::factor::Factor;
 use portal_core::user::{Role, User};
 use portal_testkit::reqwest::{Client, StatusCode, header};
-use portal_testkit::{AppOptions, Backend, TEST_PASSWORD, TestApp, backends, csrf_from};
+use portal_testkit::{TEST_PASSWORD, TestApp, csrf_from, each_backend};
 use serde_json::{Value, json};
-use time::macros::date;
 
-async fn each_backend<F, Fut>(test: F)
-where
-    F: Fn(Backend) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for backend in backends() {
-        test(backend).await;
-    }
-}
-
-/// MFA switched on the day before the tests start: everyone sets a method up at sign-in.
-async fn mfa_app(backend: Backend) -> TestApp {
-    TestApp::spawn_with(backend, AppOptions::mfa_from(date!(2026 - 03 - 01))).await
-}
+use crate::common::mfa_app;
 
 async fn audit_rows(app: &TestApp) -> usize {
     app.portal.store().audit_events(&AuditFilter { limit: 10_000, ..AuditFilter::default() }).await.unwrap().len()

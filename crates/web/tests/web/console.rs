@@ -5,8 +5,6 @@
 //! get, the enrollment report, the audit exports, user search and staff accounts — on SQLite and
 //! (when configured) PostgreSQL.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails loudly
-
 use std::collections::{BTreeMap, BTreeSet};
 
 use portal_core::RequestContext;
@@ -19,13 +17,14 @@ use portal_core::mfa::throttle::after_failure;
 use portal_core::password::NewPassword;
 use portal_core::random::OsRandom;
 use portal_core::user::{DisplayName, Role, User, UserId};
-use portal_testkit::reqwest::{Client, Method, Response, StatusCode, header};
-use portal_testkit::{AppOptions, Backend, TEST_PASSWORD, TestApp, backends, hidden_input};
+use portal_testkit::reqwest::{Client, Method, StatusCode, header};
+use portal_testkit::{AppOptions, Backend, TEST_PASSWORD, TestApp, hidden_input};
 use serde_json::{Value, json};
 use time::Duration;
 use time::macros::{date, datetime};
 
-const ANN: &str = "ann@example.com";
+use crate::common::*;
+
 const BOB: &str = "bob@example.com";
 const SUE: &str = "sue@example.com"; // a support agent
 const SAM: &str = "sam@example.com"; // another support agent
@@ -33,147 +32,7 @@ const ROOT: &str = "root@example.com"; // an administrator
 const ADJ: &str = "adj@example.com"; // an adjuster
 const REASON: &str = "called in, identity checked by phone";
 
-async fn each_backend<F, Fut>(test: F)
-where
-    F: Fn(Backend) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for backend in backends() {
-        test(backend).await;
-    }
-}
-
-/// MFA switched on 2026-03-01: a policyholder created at `TEST_START` (2026-03-02) has until
-/// 2026-04-16.
-async fn mfa_app(backend: Backend) -> TestApp {
-    TestApp::spawn_with(backend, AppOptions::mfa_from(date!(2026 - 03 - 01))).await
-}
-
-// ----- Reading answers ---------------------------------------------------------------------------
-
-/// A response read in full.
-#[derive(Debug)]
-struct Answer {
-    status: StatusCode,
-    retry_after: Option<u64>,
-    location: Option<String>,
-    content_type: String,
-    text: String,
-    json: Value,
-}
-
-impl Answer {
-    fn code(&self) -> &str {
-        self.json["error"]["code"].as_str().unwrap_or_default()
-    }
-
-    fn field(&self) -> &str {
-        self.json["error"]["field"].as_str().unwrap_or_default()
-    }
-
-    fn is_redirect_to(&self, target: &str) -> bool {
-        matches!(self.status, StatusCode::SEE_OTHER | StatusCode::TEMPORARY_REDIRECT)
-            && self.location.as_deref() == Some(target)
-    }
-
-    #[track_caller]
-    fn assert_ok(&self) {
-        assert_eq!(self.status, StatusCode::OK, "{}", self.text);
-    }
-
-    #[track_caller]
-    fn assert_authenticated(&self) {
-        self.assert_ok();
-        assert_eq!(self.json, json!({ "state": "authenticated" }));
-    }
-
-    #[track_caller]
-    fn assert_error(&self, status: StatusCode, code: &str) {
-        assert_eq!((self.status, self.code()), (status, code), "{}", self.text);
-    }
-
-    #[track_caller]
-    fn assert_field(&self, field: &str) {
-        assert_eq!((self.status, self.field()), (StatusCode::UNPROCESSABLE_ENTITY, field), "{}", self.text);
-    }
-
-    #[track_caller]
-    fn assert_redirect(&self, target: &str) {
-        assert!(self.is_redirect_to(target), "expected a redirect to {target}: {} {:?}", self.status, self.location);
-    }
-
-    fn events(&self) -> Vec<Value> {
-        self.json["events"].as_array().unwrap_or_else(|| panic!("events in {}", self.text)).clone()
-    }
-}
-
-async fn answer(response: Response) -> Answer {
-    let status = response.status();
-    let headers = response.headers();
-    let retry_after =
-        headers.get(header::RETRY_AFTER).map(|v| v.to_str().unwrap().parse::<u64>().expect("Retry-After in seconds"));
-    let location = headers.get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned());
-    let content_type = headers.get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
-    let text = response.text().await.unwrap();
-    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Answer { status, retry_after, location, content_type, text, json }
-}
-
-async fn get(app: &TestApp, client: &Client, path: &str) -> Answer {
-    answer(client.get(app.url(path)).send().await.unwrap()).await
-}
-
-async fn post(app: &TestApp, client: &Client, path: &str, body: Value) -> Answer {
-    answer(app.post_json(client, path, body).await).await
-}
-
-async fn post_form(app: &TestApp, client: &Client, path: &str, fields: &[(&str, &str)]) -> Answer {
-    answer(client.post(app.url(path)).form(fields).send().await.unwrap()).await
-}
-
-async fn login(app: &TestApp, client: &Client, email: &str) -> Answer {
-    answer(app.api_login(client, email, TEST_PASSWORD).await).await
-}
-
-async fn me(app: &TestApp, client: &Client) -> Answer {
-    get(app, client, "/api/v1/me").await
-}
-
-async fn verify(app: &TestApp, client: &Client, code: &str) -> Answer {
-    post(app, client, "/api/v1/mfa/verify", json!({ "method": "totp", "code": code })).await
-}
-
-/// The clock moves to the next 30-second step and the app shows its code.
-fn next_totp(app: &TestApp, secret: &str) -> String {
-    app.clock.advance(Duration::seconds(30));
-    app.oathtool_code(secret)
-}
-
 // ----- Signing people in -------------------------------------------------------------------------
-
-/// Signs in with the password, sets the authenticator app up and confirms it: the client is then
-/// fully signed in with a fresh second factor. Returns the secret.
-async fn enroll_totp(app: &TestApp, client: &Client, email: &str) -> String {
-    let first = login(app, client, email).await;
-    first.assert_ok();
-    assert_eq!(first.json["state"], "mfa_setup_required", "{}", first.text);
-    let setup = post(app, client, "/api/v1/mfa/totp/setup", json!({})).await;
-    setup.assert_ok();
-    let secret = setup.json["secret"].as_str().expect("secret").to_owned();
-    post(app, client, "/api/v1/mfa/totp/confirm", json!({ "code": app.oathtool_code(&secret) }))
-        .await
-        .assert_authenticated();
-    secret
-}
-
-/// Signs in with the password and sets text messages up on `phone` (US).
-async fn enroll_sms(app: &TestApp, client: &Client, email: &str, phone: &str) {
-    let first = login(app, client, email).await;
-    assert_eq!(first.json["state"], "mfa_setup_required", "{}", first.text);
-    let sent = post(app, client, "/api/v1/mfa/sms/setup", json!({ "country": "US", "phone": phone })).await;
-    sent.assert_ok();
-    post(app, client, "/api/v1/mfa/sms/confirm", json!({ "code": app.last_sms_code() })).await.assert_authenticated();
-}
 
 /// A staff member fully signed in with MFA (a fresh second factor: step-up is valid for ten
 /// minutes), with the app's secret kept for stepping up again later.
@@ -194,7 +53,7 @@ async fn signed_in_staff(app: &TestApp, email: &str, role: Role) -> Staff {
 impl Staff {
     /// Verifies again with the app (the clock moves to its next step first).
     async fn step_up(&self, app: &TestApp) {
-        verify(app, &self.client, &next_totp(app, &self.secret)).await.assert_authenticated();
+        verify(app, &self.client, "totp", &next_totp(app, &self.secret)).await.assert_authenticated();
     }
 
     /// Signs in again from scratch, e.g. after the session timed out.
@@ -202,7 +61,7 @@ impl Staff {
         app.clock.advance(Duration::seconds(30));
         let a = login(app, &self.client, &self.email).await;
         assert_eq!(a.json["state"], "mfa_required", "{}", a.text);
-        verify(app, &self.client, &app.oathtool_code(&self.secret)).await.assert_authenticated();
+        verify(app, &self.client, "totp", &app.oathtool_code(&self.secret)).await.assert_authenticated();
     }
 
     async fn get(&self, app: &TestApp, path: &str) -> Answer {
@@ -249,6 +108,22 @@ impl Staff {
         fields.extend_from_slice(extra);
         post_form(app, &self.client, &format!("/console/users/{user_id}/{action}"), &fields).await
     }
+}
+
+/// A portal with MFA on, Sue (support) signed in, and Ann, a policyholder who has not signed in.
+async fn sue_and_ann(backend: Backend) -> (TestApp, Staff, User) {
+    let app = mfa_app(backend).await;
+    let sue = signed_in_staff(&app, SUE, Role::Support).await;
+    let ann = app.create_user(ANN, Role::Policyholder).await;
+    (app, sue, ann)
+}
+
+/// [`sue_and_ann`], with Ann signed in by text message on (201) 555-0123 in the client returned.
+async fn sue_and_ann_by_text(backend: Backend) -> (TestApp, Staff, User, Client) {
+    let (app, sue, ann) = sue_and_ann(backend).await;
+    let client = app.client();
+    enroll_sms(&app, &client, ANN, "(201) 555-0123").await;
+    (app, sue, ann, client)
 }
 
 /// A policyholder who set the app up and is fully signed in: (user, client, secret).
@@ -427,9 +302,7 @@ async fn the_console_root_refuses_everyone_but_fully_signed_in_support_and_admin
 #[tokio::test]
 async fn support_extends_a_deadline_over_the_api_and_it_is_audited() {
     each_backend(|backend| async move {
-        let app = mfa_app(backend).await;
-        let sue = signed_in_staff(&app, SUE, Role::Support).await;
-        let ann = app.create_user(ANN, Role::Policyholder).await;
+        let (app, sue, ann) = sue_and_ann(backend).await;
         let id = ann.id.as_str();
         let before = sue.user(&app, id).await;
         assert_eq!(before["setup_deadline"], "2026-04-16");
@@ -486,25 +359,20 @@ async fn support_resets_mfa_over_the_api_ending_sessions_and_voiding_the_old_app
         assert_eq!(again.json["state"], "mfa_setup_required", "{}", again.text);
         assert_eq!(again.json["setup_deadline"], "2026-03-09");
         assert_eq!(again.json["days_left"], 7);
-        let old = verify(&app, &client, &next_totp(&app, &old_secret)).await;
+        let old = verify(&app, &client, "totp", &next_totp(&app, &old_secret)).await;
         assert!(old.status.is_client_error() && old.json.get("state").is_none(), "{} {}", old.status, old.text);
         me(&app, &client).await.assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
 
         // Setting a new app up works; the old one's codes stay dead.
-        let setup = post(&app, &client, "/api/v1/mfa/totp/setup", json!({})).await;
-        setup.assert_ok();
-        let new_secret = setup.json["secret"].as_str().unwrap().to_owned();
+        let new_secret = add_totp(&app, &client).await;
         assert_ne!(new_secret, old_secret);
-        post(&app, &client, "/api/v1/mfa/totp/confirm", json!({ "code": app.oathtool_code(&new_secret) }))
-            .await
-            .assert_authenticated();
         let returning = app.client();
         app.clock.advance(Duration::seconds(30));
         assert_eq!(login(&app, &returning, ANN).await.json["state"], "mfa_required");
-        verify(&app, &returning, &app.oathtool_code(&old_secret))
+        verify(&app, &returning, "totp", &app.oathtool_code(&old_secret))
             .await
             .assert_error(StatusCode::BAD_REQUEST, "invalid_code");
-        verify(&app, &returning, &app.oathtool_code(&new_secret)).await.assert_authenticated();
+        verify(&app, &returning, "totp", &app.oathtool_code(&new_secret)).await.assert_authenticated();
     })
     .await;
 }
@@ -521,7 +389,7 @@ async fn support_unlocks_a_locked_out_user_over_the_api() {
         let client = app.client();
         app.clock.advance(Duration::seconds(30));
         assert_eq!(login(&app, &client, ANN).await.json["state"], "mfa_required");
-        let locked = verify(&app, &client, &app.oathtool_code(&secret)).await;
+        let locked = verify(&app, &client, "totp", &app.oathtool_code(&secret)).await;
         locked.assert_error(StatusCode::TOO_MANY_REQUESTS, "account_locked");
         let view = sue.user(&app, id).await;
         assert_eq!(view["mfa_state"], "locked", "{view}");
@@ -536,7 +404,7 @@ async fn support_unlocks_a_locked_out_user_over_the_api() {
         let events = sue.audit(&app, &format!("user={id}&action=support.mfa.unlock")).await;
         assert_staff_event(&events, "support.mfa.unlock", SUE, ANN, REASON);
 
-        verify(&app, &client, &next_totp(&app, &secret)).await.assert_authenticated();
+        verify(&app, &client, "totp", &next_totp(&app, &secret)).await.assert_authenticated();
         assert_eq!(me(&app, &client).await.json["email"], ANN);
     })
     .await;
@@ -552,7 +420,7 @@ async fn support_ends_a_users_sessions_over_the_api() {
         let phone = app.client();
         app.clock.advance(Duration::seconds(30));
         assert_eq!(login(&app, &phone, ANN).await.json["state"], "mfa_required");
-        verify(&app, &phone, &app.oathtool_code(&secret)).await.assert_authenticated();
+        verify(&app, &phone, "totp", &app.oathtool_code(&secret)).await.assert_authenticated();
         assert_eq!(sue.user(&app, id).await["sessions"], 2);
 
         let a = sue.act(&app, id, "end-sessions", json!({ "reason": "stolen laptop" })).await;
@@ -671,10 +539,7 @@ async fn an_extension_from_the_console_lets_a_past_deadline_user_set_up() {
         assert_eq!(a.json["state"], "mfa_setup_required");
         assert_eq!(a.json["days_left"], 7);
         assert_eq!(a.json["setup_deadline"], "2026-03-09");
-        let setup = post(&app, &client, "/api/v1/mfa/totp/setup", json!({})).await;
-        setup.assert_ok();
-        let code = app.oathtool_code(setup.json["secret"].as_str().unwrap());
-        post(&app, &client, "/api/v1/mfa/totp/confirm", json!({ "code": code })).await.assert_authenticated();
+        add_totp(&app, &client).await;
         assert_eq!(sue.user(&app, ann.id.as_str()).await["mfa_state"], "enrolled");
     })
     .await;
@@ -821,9 +686,7 @@ async fn bad_input_is_refused_naming_the_field_and_changes_nothing() {
 #[tokio::test]
 async fn console_actions_need_a_second_factor_from_the_last_ten_minutes() {
     each_backend(|backend| async move {
-        let app = mfa_app(backend).await;
-        let sue = signed_in_staff(&app, SUE, Role::Support).await;
-        let ann = app.create_user(ANN, Role::Policyholder).await;
+        let (app, sue, ann) = sue_and_ann(backend).await;
         let id = ann.id.as_str();
         let (_, version, _) = sue.confirm_page(&app, id, "unlock").await;
 
@@ -880,9 +743,7 @@ async fn use_up_the_hourly_limit(app: &TestApp, staff: &Staff, user_id: &str) {
 #[tokio::test]
 async fn one_agent_gets_thirty_actions_an_hour() {
     each_backend(|backend| async move {
-        let app = mfa_app(backend).await;
-        let sue = signed_in_staff(&app, SUE, Role::Support).await;
-        let ann = app.create_user(ANN, Role::Policyholder).await;
+        let (app, sue, ann) = sue_and_ann(backend).await;
         let id = ann.id.as_str();
         use_up_the_hourly_limit(&app, &sue, id).await;
         let refused = sue.act(&app, id, "unlock", json!({ "reason": "one more" })).await;
@@ -920,9 +781,7 @@ async fn one_agent_gets_thirty_actions_an_hour() {
 #[tokio::test]
 async fn a_refused_action_is_audited_under_the_actions_own_name() {
     each_backend(|backend| async move {
-        let app = mfa_app(backend).await;
-        let sue = signed_in_staff(&app, SUE, Role::Support).await;
-        let ann = app.create_user(ANN, Role::Policyholder).await;
+        let (app, sue, ann) = sue_and_ann(backend).await;
         let id = ann.id.as_str();
         use_up_the_hourly_limit(&app, &sue, id).await;
         for (action, audit_action) in [
@@ -951,12 +810,8 @@ fn has_six_digit_run(text: &str) -> bool {
 #[tokio::test]
 async fn users_are_told_by_email_without_codes_secrets_or_phone_numbers() {
     each_backend(|backend| async move {
-        let app = mfa_app(backend).await;
-        let sue = signed_in_staff(&app, SUE, Role::Support).await;
-        let ann = app.create_user(ANN, Role::Policyholder).await;
+        let (app, sue, ann, client) = sue_and_ann_by_text(backend).await;
         let id = ann.id.as_str();
-        let client = app.client();
-        enroll_sms(&app, &client, ANN, "(201) 555-0123").await;
         let mails_to_ann =
             |mails: &[Value]| -> Vec<Value> { mails.iter().filter(|m| m["to"] == ANN).cloned().collect() };
         let mut seen = app.mails().len();
@@ -965,12 +820,7 @@ async fn users_are_told_by_email_without_codes_secrets_or_phone_numbers() {
         assert!(added[0]["subject"].as_str().unwrap().contains("A verification method was added"), "{added:#?}");
 
         // A second method added by a signed-in user (step-up is fresh after the text).
-        let setup = post(&app, &client, "/api/v1/mfa/totp/setup", json!({})).await;
-        setup.assert_ok();
-        let secret = setup.json["secret"].as_str().unwrap().to_owned();
-        post(&app, &client, "/api/v1/mfa/totp/confirm", json!({ "code": app.oathtool_code(&secret) }))
-            .await
-            .assert_authenticated();
+        let secret = add_totp(&app, &client).await;
         seen += 1;
         let mails = mails_to_ann(&app.wait_for_mails(seen).await);
         assert_eq!(mails.len(), 2, "{mails:#?}");
@@ -1031,18 +881,9 @@ fn assert_notice(mails: &[Value], to: &str, subject: &str, words: &[&str], secre
 #[tokio::test]
 async fn users_are_told_when_a_method_goes_support_unlocks_or_signs_them_out_and_at_the_lock() {
     each_backend(|backend| async move {
-        let app = mfa_app(backend).await;
-        let sue = signed_in_staff(&app, SUE, Role::Support).await;
-        let ann = app.create_user(ANN, Role::Policyholder).await;
+        let (app, sue, ann, client) = sue_and_ann_by_text(backend).await;
         let id = ann.id.as_str();
-        let client = app.client();
-        enroll_sms(&app, &client, ANN, "(201) 555-0123").await;
-        let setup = post(&app, &client, "/api/v1/mfa/totp/setup", json!({})).await;
-        setup.assert_ok();
-        let secret = setup.json["secret"].as_str().unwrap().to_owned();
-        post(&app, &client, "/api/v1/mfa/totp/confirm", json!({ "code": app.oathtool_code(&secret) }))
-            .await
-            .assert_authenticated();
+        let secret = add_totp(&app, &client).await;
         let texted: Vec<String> =
             app.texts().iter().map(|t| portal_testkit::code_in(t["body"].as_str().unwrap())).collect();
         let mut secrets: Vec<&str> = texted.iter().map(String::as_str).collect();
@@ -1078,14 +919,14 @@ async fn users_are_told_when_a_method_goes_support_unlocks_or_signs_them_out_and
         assert_eq!(login(&app, &attacker, ANN).await.json["state"], "mfa_required");
         let right = app.oathtool_code(&secret);
         let wrong = if right == "000000" { "111111" } else { "000000" };
-        verify(&app, &attacker, wrong).await.assert_error(StatusCode::BAD_REQUEST, "invalid_code");
+        verify(&app, &attacker, "totp", wrong).await.assert_error(StatusCode::BAD_REQUEST, "invalid_code");
         seen += 1;
         let mails = app.wait_for_mails(seen).await;
         assert_eq!(mails.len(), seen, "{mails:#?}");
         assert_notice(&mails, ANN, "Sign-in locked after too many wrong codes", &["locked", support], &secrets);
         // Once: the refusals that follow the lock send nothing more.
-        verify(&app, &attacker, wrong).await.assert_error(StatusCode::TOO_MANY_REQUESTS, "account_locked");
-        verify(&app, &attacker, &right).await.assert_error(StatusCode::TOO_MANY_REQUESTS, "account_locked");
+        verify(&app, &attacker, "totp", wrong).await.assert_error(StatusCode::TOO_MANY_REQUESTS, "account_locked");
+        verify(&app, &attacker, "totp", &right).await.assert_error(StatusCode::TOO_MANY_REQUESTS, "account_locked");
 
         sue.sign_in_again(&app).await;
         sue.act(&app, id, "unlock", json!({ "reason": REASON })).await.assert_ok();
@@ -1238,7 +1079,7 @@ async fn the_audit_log_filters_and_exports_as_csv_and_json_lines() {
         sue.act(&app, bob.id.as_str(), "extend-deadline", json!({ "days": 5, "reason": "day one" })).await.assert_ok();
         let wrong = if app.oathtool_code(&secret) == "000000" { "111111" } else { "000000" };
         app.clock.advance(Duration::seconds(30));
-        verify(&app, &ann_client, wrong).await.assert_error(StatusCode::BAD_REQUEST, "invalid_code");
+        verify(&app, &ann_client, "totp", wrong).await.assert_error(StatusCode::BAD_REQUEST, "invalid_code");
         // Day two: Ann is unlocked (a new sign-in for the agent: the old session timed out).
         app.clock.advance(Duration::days(1));
         sue.sign_in_again(&app).await;

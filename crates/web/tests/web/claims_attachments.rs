@@ -4,18 +4,13 @@
 //! who may not see the claim reaches a file, whatever id they try. Then the same through the
 //! item page's plain form, and the CSV import page's check-then-import.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails loudly
-
-mod common;
-
-use common::*;
+use crate::common::*;
 use image::{ImageEncoder, Rgb, RgbImage};
 use portal_core::audit::AuditFilter;
 use portal_core::clock::Clock as _;
 use portal_testkit::reqwest::multipart::{Form, Part};
 use portal_testkit::reqwest::{Client, StatusCode, header};
 use portal_testkit::{TestApp, csrf_from};
-use serde_json::Value;
 
 fn jpeg(width: u32, height: u32) -> Vec<u8> {
     let img = RgbImage::from_fn(width, height, |x, y| Rgb([(x % 251) as u8, 90, (y % 241) as u8]));
@@ -43,9 +38,7 @@ async fn upload(app: &TestApp, c: &Client, claim: &str, item: &str, name: &str, 
         .send()
         .await
         .unwrap();
-    let status = r.status();
-    let text = r.text().await.unwrap();
-    Answer { status, json: serde_json::from_str(&text).unwrap_or(Value::Null), text }
+    answer(r).await
 }
 
 async fn fetch(app: &TestApp, c: &Client, path: &str) -> (StatusCode, header::HeaderMap, Vec<u8>) {
@@ -218,14 +211,14 @@ async fn wrong_damaged_oversized_and_surplus_files_are_refused_and_leave_nothing
 
         let gif = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04;".to_vec();
         let a = upload(&app, &ann, &claim, &tv, "x.png", "image/png", gif).await;
-        a.error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+        a.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
         assert_eq!(a.json["error"]["field"], "file");
         assert!(a.text.contains("only JPEG and PNG photos and PDF files"), "{}", a.text);
 
         let html = b"<html><script>alert(1)</script></html>".to_vec();
         upload(&app, &ann, &claim, &tv, "x.pdf", "application/pdf", html)
             .await
-            .error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+            .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
         let cut = png(400, 300);
         let a = upload(&app, &ann, &claim, &tv, "cut.png", "image/png", cut[..cut.len() / 2].to_vec()).await;
         assert!(a.text.contains("damaged or incomplete"), "{}", a.text);
@@ -234,11 +227,11 @@ async fn wrong_damaged_oversized_and_surplus_files_are_refused_and_leave_nothing
         let a = upload(&app, &ann, &claim, &tv, "empty.jpg", "image/jpeg", Vec::new()).await;
         assert!(a.text.contains("empty"), "{}", a.text);
         let a = upload(&app, &ann, &claim, &tv, "notes.txt", "text/plain", b"hello".to_vec()).await;
-        a.error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
+        a.assert_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
         let mut big = PDF.to_vec();
         big.resize(10 * 1024 * 1024 + 1, b' ');
         let a = upload(&app, &ann, &claim, &tv, "big.pdf", "application/pdf", big).await;
-        a.error(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large");
+        a.assert_error(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large");
         assert!(stored_files(&app).is_empty(), "{:?}", stored_files(&app));
 
         for n in 0..10 {
@@ -267,13 +260,13 @@ async fn attachments_follow_the_inventory_rules_and_go_with_their_item() {
         // Only the policyholder adds files.
         upload(&app, &ada, &claim, &tv, "x.pdf", "application/pdf", PDF.to_vec())
             .await
-            .error(StatusCode::FORBIDDEN, "forbidden");
+            .assert_error(StatusCode::FORBIDDEN, "forbidden");
 
         call(&app, &ann, "POST", &format!("/api/v1/claims/{claim}/submit"), None).await.ok(StatusCode::OK);
         upload(&app, &ann, &claim, &tv, "late.pdf", "application/pdf", PDF.to_vec())
             .await
-            .error(StatusCode::CONFLICT, "claim_locked");
-        call(&app, &ann, "DELETE", &photo_url, None).await.error(StatusCode::CONFLICT, "claim_locked");
+            .assert_error(StatusCode::CONFLICT, "claim_locked");
+        call(&app, &ann, "DELETE", &photo_url, None).await.assert_error(StatusCode::CONFLICT, "claim_locked");
         assert_eq!(fetch(&app, &ada, &photo_url).await.0, StatusCode::OK, "the adjuster reviews the photo");
 
         call(
@@ -337,22 +330,22 @@ async fn nobody_reaches_an_attachment_of_a_claim_that_is_not_theirs_by_any_id() 
             }
             call(&app, who, "DELETE", &format!("/api/v1/claims/{claim}/attachments/{photo_id}"), None)
                 .await
-                .error(StatusCode::NOT_FOUND, "not_found");
+                .assert_error(StatusCode::NOT_FOUND, "not_found");
             upload(&app, who, &claim, &tv, "x.pdf", "application/pdf", PDF.to_vec())
                 .await
-                .error(StatusCode::NOT_FOUND, "not_found");
+                .assert_error(StatusCode::NOT_FOUND, "not_found");
         }
         // Bob cannot move Ann's file into his claim either, nor attach to Ann's item via his claim.
         call(&app, &bob, "DELETE", &format!("/api/v1/claims/{own}/attachments/{photo_id}"), None)
             .await
-            .error(StatusCode::NOT_FOUND, "not_found");
+            .assert_error(StatusCode::NOT_FOUND, "not_found");
         upload(&app, &bob, &own, &tv, "x.pdf", "application/pdf", PDF.to_vec())
             .await
-            .error(StatusCode::NOT_FOUND, "not_found");
+            .assert_error(StatusCode::NOT_FOUND, "not_found");
         // Ann, who sees her claim, cannot attach to Bob's item through it.
         upload(&app, &ann, &claim, bobs_item, "x.pdf", "application/pdf", PDF.to_vec())
             .await
-            .error(StatusCode::NOT_FOUND, "not_found");
+            .assert_error(StatusCode::NOT_FOUND, "not_found");
         // Nor climb out of the store with an encoded path as the id (the URL keeps the `%2F`, so
         // the handler gets `../../secret.key` as one segment).
         for path in [

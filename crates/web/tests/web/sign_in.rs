@@ -1,13 +1,13 @@
 //! Sign-in, sessions, CSRF, throttling, password reset and bad input, over real HTTP against
 //! the real portal on SQLite and (when configured) PostgreSQL.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails loudly
-
 use portal_core::user::Role;
 use portal_testkit::reqwest::{Client, Response, StatusCode, header};
-use portal_testkit::{AppOptions, Backend, TEST_PASSWORD, TestApp, backends, browser_client, csrf_from};
+use portal_testkit::{AppOptions, Backend, TEST_PASSWORD, TestApp, browser_client, csrf_from, each_backend};
 use serde_json::{Value, json};
 use time::Duration;
+
+use crate::common::{reset_token_in, submit_reset};
 
 async fn api_login(app: &TestApp, client: &Client, email: &str, password: &str) -> Response {
     client.post(app.url("/api/v1/login")).json(&json!({ "email": email, "password": password })).send().await.unwrap()
@@ -33,16 +33,6 @@ async fn me_with_token(app: &TestApp, token: &str) -> StatusCode {
         .await
         .unwrap()
         .status()
-}
-
-async fn each_backend<F, Fut>(test: F)
-where
-    F: Fn(Backend) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for backend in backends() {
-        test(backend).await;
-    }
 }
 
 #[tokio::test]
@@ -379,24 +369,6 @@ async fn ask_for_reset(app: &TestApp, email: &str) -> (StatusCode, String) {
     (status, r.text().await.unwrap().replace(&csrf, "CSRF"))
 }
 
-fn reset_token(mail: &Value) -> String {
-    let body = mail["body"].as_str().unwrap();
-    let start = body.find("token=").unwrap() + "token=".len();
-    body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
-}
-
-async fn submit_reset(app: &TestApp, client: &Client, token: &str, password: &str) -> Response {
-    let page =
-        client.get(app.url(&format!("/reset-password?token={token}"))).send().await.unwrap().text().await.unwrap();
-    let csrf = csrf_from(&page);
-    client
-        .post(app.url("/reset-password"))
-        .form(&[("csrf", csrf.as_str()), ("token", token), ("password", password), ("confirm", password)])
-        .send()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn forgot_password_answers_the_same_and_mails_only_real_accounts() {
     each_backend(|backend| async move {
@@ -427,7 +399,7 @@ async fn a_reset_link_works_once_ends_sessions_and_signs_no_one_in() {
         api_login(&app, &old_session, "ann@example.com", TEST_PASSWORD).await;
 
         ask_for_reset(&app, "ann@example.com").await;
-        let token = reset_token(&app.wait_for_mails(1).await[0]);
+        let token = reset_token_in(&app.wait_for_mails(1).await[0]);
         let browser = app.client();
         let r = submit_reset(&app, &browser, &token, "a brand new passphrase").await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -474,7 +446,7 @@ async fn a_reset_link_expires_after_30_minutes() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     app.create_user("ann@example.com", Role::Policyholder).await;
     ask_for_reset(&app, "ann@example.com").await;
-    let token = reset_token(&app.wait_for_mails(1).await[0]);
+    let token = reset_token_in(&app.wait_for_mails(1).await[0]);
     app.clock.advance(Duration::minutes(30));
     let r = submit_reset(&app, &app.client(), &token, "a brand new passphrase").await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
@@ -486,7 +458,7 @@ async fn a_reset_refuses_a_short_password_or_a_mismatch_and_keeps_the_link() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     app.create_user("ann@example.com", Role::Policyholder).await;
     ask_for_reset(&app, "ann@example.com").await;
-    let token = reset_token(&app.wait_for_mails(1).await[0]);
+    let token = reset_token_in(&app.wait_for_mails(1).await[0]);
     let r = submit_reset(&app, &app.client(), &token, "too short").await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("A password needs at least 12 characters"));

@@ -2,15 +2,15 @@
 //! on the reset / set-password page and the JSON API, and the migration of hashes made before
 //! normalisation, over real HTTP on SQLite and (when configured) PostgreSQL.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails loudly
-
 use argon2::password_hash::{PasswordHasher as _, SaltString};
 use portal_core::email::Email;
 use portal_core::password::PasswordHashString;
 use portal_core::user::Role;
-use portal_testkit::reqwest::{Client, Response, StatusCode};
+use portal_testkit::reqwest::{Response, StatusCode};
 use portal_testkit::{TEST_PASSWORD, TestApp, backends, csrf_from};
 use serde_json::{Value, json};
+
+use crate::common::{reset_token_in, submit_reset};
 
 async fn api_login(app: &TestApp, email: &str, password: &str) -> StatusCode {
     let body = json!({ "email": email, "password": password });
@@ -23,22 +23,11 @@ async fn reset_token(app: &TestApp, email: &str, mails_before: usize) -> String 
     let csrf = csrf_from(&client.get(app.url("/forgot-password")).send().await.unwrap().text().await.unwrap());
     client.post(app.url("/forgot-password")).form(&[("csrf", csrf.as_str()), ("email", email)]).send().await.unwrap();
     let mails = app.wait_for_mails(mails_before + 1).await;
-    let body = mails[mails_before]["body"].as_str().unwrap();
-    let start = body.find("token=").unwrap() + "token=".len();
-    body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+    reset_token_in(&mails[mails_before])
 }
 
 async fn page_reset(app: &TestApp, token: &str, password: &str) -> Response {
-    let client: Client = app.client();
-    let page =
-        client.get(app.url(&format!("/reset-password?token={token}"))).send().await.unwrap().text().await.unwrap();
-    let csrf = csrf_from(&page);
-    client
-        .post(app.url("/reset-password"))
-        .form(&[("csrf", csrf.as_str()), ("token", token), ("password", password), ("confirm", password)])
-        .send()
-        .await
-        .unwrap()
+    submit_reset(app, &app.client(), token, password).await
 }
 
 async fn api_reset(app: &TestApp, token: &str, password: &str) -> (StatusCode, Value) {

@@ -2,11 +2,7 @@
 //! (round trip, bad files, dry runs), submit/reopen rules with their history, invitations, and
 //! authorization attacks by a second policyholder and a second adjuster on every route.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails loudly
-
-mod common;
-
-use common::*;
+use crate::common::*;
 use portal_core::audit::AuditFilter;
 use portal_testkit::TestApp;
 use portal_testkit::reqwest::StatusCode;
@@ -61,7 +57,7 @@ async fn items_are_added_changed_and_deleted_and_totals_follow_per_room_and_over
             (json!({ "colour": "red" }), "colour"),
         ] {
             let a = call(&app, &ann, "PATCH", &path, Some(body.clone())).await;
-            a.error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+            a.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
             assert_eq!(a.json["error"]["field"], field, "{body}: {}", a.text);
         }
         let a = call(&app, &ann, "POST", &format!("/api/v1/claims/{claim}/items"), Some(json!({ "room": "Kitchen" })))
@@ -71,11 +67,11 @@ async fn items_are_added_changed_and_deleted_and_totals_follow_per_room_and_over
         // The adjuster reads but does not edit.
         call(&app, &ada, "PATCH", &path, Some(json!({ "quantity": 1 })))
             .await
-            .error(StatusCode::FORBIDDEN, "forbidden");
+            .assert_error(StatusCode::FORBIDDEN, "forbidden");
 
         let bed_path = format!("/api/v1/claims/{claim}/items/{}", bed["id"].as_str().unwrap());
         call(&app, &ann, "DELETE", &bed_path, None).await.ok(StatusCode::NO_CONTENT);
-        call(&app, &ann, "DELETE", &bed_path, None).await.error(StatusCode::NOT_FOUND, "not_found");
+        call(&app, &ann, "DELETE", &bed_path, None).await.assert_error(StatusCode::NOT_FOUND, "not_found");
         let v = get_claim(&app, &ann, &claim).await;
         assert_eq!(v["totals"]["total_cents"], 3 * 4999 + 2500);
 
@@ -238,7 +234,7 @@ async fn a_bad_file_saves_nothing_and_names_the_line_and_column() {
         ];
         for (file, line, column) in cases {
             let a = csv_call(&app, &ann, &path, file.clone()).await;
-            a.error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_csv");
+            a.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_csv");
             let first = &a.json["error"]["errors"][0];
             assert_eq!(
                 (first["line"].as_u64().unwrap() as usize, first["column"].as_str().unwrap()),
@@ -265,25 +261,25 @@ async fn a_submitted_inventory_is_read_only_until_the_adjuster_reopens_it_and_hi
         let app = TestApp::spawn(backend).await;
         let (ann, ada, claim) = setup(&app).await;
         let submit = format!("/api/v1/claims/{claim}/submit");
-        call(&app, &ann, "POST", &submit, None).await.error(StatusCode::CONFLICT, "wrong_status");
+        call(&app, &ann, "POST", &submit, None).await.assert_error(StatusCode::CONFLICT, "wrong_status");
         let lamp = add(&app, &ann, &claim, item("Lamp", "Office", 1, 1000)).await;
         let lamp_path = format!("/api/v1/claims/{claim}/items/{}", lamp["id"].as_str().unwrap());
-        call(&app, &ada, "POST", &submit, None).await.error(StatusCode::FORBIDDEN, "forbidden");
+        call(&app, &ada, "POST", &submit, None).await.assert_error(StatusCode::FORBIDDEN, "forbidden");
         let v = call(&app, &ann, "POST", &submit, None).await.ok(StatusCode::OK);
         assert_eq!(v["status"], "submitted");
 
         // Read-only for the policyholder: add, change, delete, import, submit again.
         call(&app, &ann, "POST", &format!("/api/v1/claims/{claim}/items"), Some(item("Rug", "Office", 1, 1)))
             .await
-            .error(StatusCode::CONFLICT, "claim_locked");
+            .assert_error(StatusCode::CONFLICT, "claim_locked");
         call(&app, &ann, "PATCH", &lamp_path, Some(json!({ "quantity": 2 })))
             .await
-            .error(StatusCode::CONFLICT, "claim_locked");
-        call(&app, &ann, "DELETE", &lamp_path, None).await.error(StatusCode::CONFLICT, "claim_locked");
+            .assert_error(StatusCode::CONFLICT, "claim_locked");
+        call(&app, &ann, "DELETE", &lamp_path, None).await.assert_error(StatusCode::CONFLICT, "claim_locked");
         csv_call(&app, &ann, &format!("/api/v1/claims/{claim}/import.csv"), header_line().as_bytes().to_vec())
             .await
-            .error(StatusCode::CONFLICT, "claim_locked");
-        call(&app, &ann, "POST", &submit, None).await.error(StatusCode::CONFLICT, "wrong_status");
+            .assert_error(StatusCode::CONFLICT, "claim_locked");
+        call(&app, &ann, "POST", &submit, None).await.assert_error(StatusCode::CONFLICT, "wrong_status");
         // ...but export still works.
         let r = ann.get(app.url(&format!("/api/v1/claims/{claim}/export.csv"))).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::OK);
@@ -292,7 +288,7 @@ async fn a_submitted_inventory_is_read_only_until_the_adjuster_reopens_it_and_hi
         let reopen = format!("/api/v1/claims/{claim}/reopen");
         call(&app, &ann, "POST", &reopen, Some(json!({ "message": "please" })))
             .await
-            .error(StatusCode::FORBIDDEN, "forbidden");
+            .assert_error(StatusCode::FORBIDDEN, "forbidden");
         let a = call(&app, &ada, "POST", &reopen, Some(json!({ "message": "  " }))).await;
         assert_eq!(a.json["error"]["field"], "message", "{}", a.text);
 
@@ -304,7 +300,7 @@ async fn a_submitted_inventory_is_read_only_until_the_adjuster_reopens_it_and_hi
         assert_eq!(c["adjuster_comment"], "Need a receipt");
         call(&app, &ann, "POST", &format!("{lamp_path}/comment"), Some(json!({ "comment": "x" })))
             .await
-            .error(StatusCode::FORBIDDEN, "forbidden");
+            .assert_error(StatusCode::FORBIDDEN, "forbidden");
         let v = call(&app, &ada, "POST", &reopen, Some(json!({ "message": "Add the receipt for the lamp" })))
             .await
             .ok(StatusCode::OK);
@@ -320,13 +316,13 @@ async fn a_submitted_inventory_is_read_only_until_the_adjuster_reopens_it_and_hi
         call(&app, &ann, "POST", &submit, None).await.ok(StatusCode::OK);
         call(&app, &ada, "POST", &format!("/api/v1/claims/{claim}/close"), None)
             .await
-            .error(StatusCode::CONFLICT, "wrong_status");
+            .assert_error(StatusCode::CONFLICT, "wrong_status");
         call(&app, &ada, "POST", &format!("/api/v1/claims/{claim}/review"), None).await.ok(StatusCode::OK);
         let v = call(&app, &ada, "POST", &format!("/api/v1/claims/{claim}/close"), None).await.ok(StatusCode::OK);
         assert_eq!(v["status"], "closed");
         call(&app, &ada, "POST", &reopen, Some(json!({ "message": "again" })))
             .await
-            .error(StatusCode::CONFLICT, "wrong_status");
+            .assert_error(StatusCode::CONFLICT, "wrong_status");
 
         let steps: Vec<(Value, Value)> =
             v["history"].as_array().unwrap().iter().map(|h| (h["from"].clone(), h["to"].clone())).collect();
@@ -354,7 +350,7 @@ async fn a_submitted_inventory_is_read_only_until_the_adjuster_reopens_it_and_hi
         assert_eq!(list["claims"], json!([]));
         call(&app, &ada, "GET", "/api/v1/claims?status=lost", None)
             .await
-            .error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+            .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
     })
     .await;
 }
@@ -388,13 +384,13 @@ async fn a_second_policyholder_and_a_second_adjuster_reach_nothing_of_the_first_
         for who in [&mallory, &eve] {
             for (method, path, body) in &routes {
                 let a = call(&app, who, method, path, body.clone()).await;
-                a.error(StatusCode::NOT_FOUND, "not_found");
+                a.assert_error(StatusCode::NOT_FOUND, "not_found");
                 assert!(!a.text.contains("Lamp") && !a.text.contains("CLM-1001"), "{method} {path}: {}", a.text);
             }
             for dry in ["", "?dry_run=true"] {
                 csv_call(&app, who, &format!("{c}/import.csv{dry}"), header_line().as_bytes().to_vec())
                     .await
-                    .error(StatusCode::NOT_FOUND, "not_found");
+                    .assert_error(StatusCode::NOT_FOUND, "not_found");
             }
             let list = call(&app, who, "GET", "/api/v1/claims", None).await.ok(StatusCode::OK);
             assert!(list["claims"].as_array().unwrap().iter().all(|x| x["id"] != json!(claim)), "{list}");
@@ -406,14 +402,14 @@ async fn a_second_policyholder_and_a_second_adjuster_reach_nothing_of_the_first_
             .to_owned();
         call(&app, &mallory, "DELETE", &format!("/api/v1/claims/{eves_claim}/items/{item_id}"), None)
             .await
-            .error(StatusCode::NOT_FOUND, "not_found");
+            .assert_error(StatusCode::NOT_FOUND, "not_found");
         // Policyholders do not open claims; garbage ids are simply not found.
         let body = json!({ "claim_number": "X-1", "loss_date": "2026-01-01", "policyholder_email": "z@example.com", "policyholder_name": "Z" });
-        call(&app, &mallory, "POST", "/api/v1/claims", Some(body)).await.error(StatusCode::FORBIDDEN, "forbidden");
-        call(&app, &mallory, "GET", "/api/v1/claims/1", None).await.error(StatusCode::NOT_FOUND, "not_found");
-        call(&app, &mallory, "GET", "/api/v1/claims/..%2F..%2Fetc", None).await.error(StatusCode::NOT_FOUND, "not_found");
+        call(&app, &mallory, "POST", "/api/v1/claims", Some(body)).await.assert_error(StatusCode::FORBIDDEN, "forbidden");
+        call(&app, &mallory, "GET", "/api/v1/claims/1", None).await.assert_error(StatusCode::NOT_FOUND, "not_found");
+        call(&app, &mallory, "GET", "/api/v1/claims/..%2F..%2Fetc", None).await.assert_error(StatusCode::NOT_FOUND, "not_found");
         // Not signed in is 401.
-        call(&app, &app.client(), "GET", &c, None).await.error(StatusCode::UNAUTHORIZED, "not_signed_in");
+        call(&app, &app.client(), "GET", &c, None).await.assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
 
         // Nothing changed.
         let v = get_claim(&app, &ann, &claim).await;
@@ -476,7 +472,7 @@ async fn an_invitation_creates_the_account_with_a_seven_day_link_and_bad_claims_
                 b[k] = val.clone();
             }
             let a = call(&app, &ada, "POST", "/api/v1/claims", Some(b)).await;
-            a.error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+            a.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
             assert_eq!(a.json["error"]["field"], field, "{patch}: {}", a.text);
         }
         // Nothing half-made: no account for other@example.com.

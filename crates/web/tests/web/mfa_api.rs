@@ -3,142 +3,20 @@
 //! throttling and the 100-failure lock, the setup deadline, concurrency across instances, and
 //! the audit trail — on SQLite and (when configured) PostgreSQL.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails loudly
-
 use portal_core::RequestContext;
 use portal_core::audit::AuditFilter;
 use portal_core::clock::Clock;
 use portal_core::console::{ConsoleAction, SupportActor};
 use portal_core::user::Role;
-use portal_testkit::reqwest::{Client, Response, StatusCode, header};
-use portal_testkit::{AppOptions, Backend, TEST_PASSWORD, TEST_START, TestApp, backends, oathtool_at};
+use portal_testkit::reqwest::{Client, StatusCode, header};
+use portal_testkit::{AppOptions, TEST_START, TestApp, oathtool_at};
 use serde_json::{Value, json};
 use time::Duration;
 use time::macros::{date, datetime};
 
-const ANN: &str = "ann@example.com";
+use crate::common::*;
+
 const BOB: &str = "bob@example.com";
-
-async fn each_backend<F, Fut>(test: F)
-where
-    F: Fn(Backend) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for backend in backends() {
-        test(backend).await;
-    }
-}
-
-/// MFA switched on 2026-03-01: a policyholder created at `TEST_START` (2026-03-02) has until
-/// 2026-04-16.
-async fn mfa_app(backend: Backend) -> TestApp {
-    TestApp::spawn_with(backend, AppOptions::mfa_from(date!(2026 - 03 - 01))).await
-}
-
-/// A response read in full.
-#[derive(Debug)]
-struct Answer {
-    status: StatusCode,
-    retry_after: Option<u64>,
-    /// The session token a `Set-Cookie` gave (empty when it cleared the cookie).
-    session: Option<String>,
-    text: String,
-    json: Value,
-}
-
-impl Answer {
-    fn code(&self) -> &str {
-        self.json["error"]["code"].as_str().unwrap_or_default()
-    }
-
-    fn field(&self) -> &str {
-        self.json["error"]["field"].as_str().unwrap_or_default()
-    }
-
-    #[track_caller]
-    fn assert_authenticated(&self) {
-        assert_eq!(self.status, StatusCode::OK, "{}", self.text);
-        assert_eq!(self.json, json!({ "state": "authenticated" }));
-    }
-
-    #[track_caller]
-    fn assert_error(&self, status: StatusCode, code: &str) {
-        assert_eq!((self.status, self.code()), (status, code), "{}", self.text);
-    }
-
-    /// 429 with a `Retry-After` of at least one second.
-    #[track_caller]
-    fn assert_throttled(&self, code: &str) -> u64 {
-        self.assert_error(StatusCode::TOO_MANY_REQUESTS, code);
-        let secs = self.retry_after.expect("429 carries Retry-After");
-        assert!(secs >= 1, "Retry-After {secs}");
-        secs
-    }
-}
-
-async fn answer(response: Response) -> Answer {
-    let status = response.status();
-    let retry_after = response
-        .headers()
-        .get(header::RETRY_AFTER)
-        .map(|v| v.to_str().unwrap().parse::<u64>().expect("Retry-After in seconds"));
-    let session = response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .find(|c| c.starts_with("portal_session="))
-        .map(|c| c.split(';').next().unwrap().split_once('=').unwrap().1.to_owned());
-    let text = response.text().await.unwrap();
-    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Answer { status, retry_after, session, text, json }
-}
-
-async fn login(app: &TestApp, client: &Client, email: &str) -> Answer {
-    answer(app.api_login(client, email, TEST_PASSWORD).await).await
-}
-
-async fn post(app: &TestApp, client: &Client, path: &str, body: Value) -> Answer {
-    answer(app.post_json(client, path, body).await).await
-}
-
-async fn me(app: &TestApp, client: &Client) -> Answer {
-    answer(client.get(app.url("/api/v1/me")).send().await.unwrap()).await
-}
-
-/// A client that sends exactly this session token and keeps no cookies of its own.
-fn client_with_token(token: &str) -> Client {
-    let mut headers = header::HeaderMap::new();
-    headers.insert(header::COOKIE, header::HeaderValue::from_str(&format!("portal_session={token}")).unwrap());
-    Client::builder().default_headers(headers).build().unwrap()
-}
-
-async fn verify(app: &TestApp, client: &Client, method: &str, code: &str) -> Answer {
-    post(app, client, "/api/v1/mfa/verify", json!({ "method": method, "code": code })).await
-}
-
-/// Signs in with the password, sets the authenticator app up and confirms it: the client is then
-/// fully signed in with a fresh second factor. Returns the secret.
-async fn enroll_totp(app: &TestApp, client: &Client, email: &str) -> String {
-    let first = login(app, client, email).await;
-    assert_eq!(first.status, StatusCode::OK, "{}", first.text);
-    assert_eq!(first.json["state"], "mfa_setup_required", "{}", first.text);
-    let setup = post(app, client, "/api/v1/mfa/totp/setup", json!({})).await;
-    assert_eq!(setup.status, StatusCode::OK, "{}", setup.text);
-    let secret = setup.json["secret"].as_str().expect("secret").to_owned();
-    let code = app.oathtool_code(&secret);
-    post(app, client, "/api/v1/mfa/totp/confirm", json!({ "code": code })).await.assert_authenticated();
-    secret
-}
-
-/// Signs in with the password and sets text messages up on (201) 555-0123.
-async fn enroll_sms(app: &TestApp, client: &Client, email: &str) {
-    let first = login(app, client, email).await;
-    assert_eq!(first.json["state"], "mfa_setup_required", "{}", first.text);
-    let sent = post(app, client, "/api/v1/mfa/sms/setup", json!({ "country": "US", "phone": "(201) 555-0123" })).await;
-    assert_eq!(sent.status, StatusCode::OK, "{}", sent.text);
-    post(app, client, "/api/v1/mfa/sms/confirm", json!({ "code": app.last_sms_code() })).await.assert_authenticated();
-}
 
 /// A returning TOTP user signs in with the password only (`mfa_required`).
 async fn password_step(app: &TestApp, client: &Client, email: &str) -> Answer {
@@ -146,19 +24,6 @@ async fn password_step(app: &TestApp, client: &Client, email: &str) -> Answer {
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
     assert_eq!(a.json["state"], "mfa_required", "{}", a.text);
     a
-}
-
-/// The clock moves to the next 30-second step and the app shows its code.
-fn next_totp(app: &TestApp, secret: &str) -> String {
-    app.clock.advance(Duration::seconds(30));
-    app.oathtool_code(secret)
-}
-
-/// A six-digit code that matches none of the steps t−1, t, t+1.
-fn wrong_totp(app: &TestApp, secret: &str) -> String {
-    let now = app.clock.now();
-    let near: Vec<String> = [-30, 0, 30].iter().map(|s| oathtool_at(secret, now + Duration::seconds(*s))).collect();
-    (0..10).map(|d| d.to_string().repeat(6)).find(|c| !near.contains(c)).unwrap()
 }
 
 /// A six-digit code other than `right`.
@@ -171,9 +36,7 @@ fn other_than(right: &str) -> String {
 #[tokio::test]
 async fn first_login_after_switch_on_without_a_factor_must_set_one_up_and_is_not_signed_in_yet() {
     each_backend(|backend| async move {
-        let app = mfa_app(backend).await;
-        app.create_user(ANN, Role::Policyholder).await;
-        let client = app.client();
+        let (app, client) = mfa_app_with_ann(backend).await;
         let a = login(&app, &client, ANN).await;
         assert_eq!(a.status, StatusCode::OK, "{}", a.text);
         for (key, value) in [
@@ -210,9 +73,7 @@ async fn staff_must_set_a_method_up_at_first_sign_in_even_before_switch_on() {
 #[tokio::test]
 async fn authenticator_app_enrollment_rotates_the_session_and_never_shows_the_secret_again() {
     each_backend(|backend| async move {
-        let app = mfa_app(backend).await;
-        app.create_user(ANN, Role::Policyholder).await;
-        let client = app.client();
+        let (app, client) = mfa_app_with_ann(backend).await;
         let first = login(&app, &client, ANN).await;
         let half_token = first.session.clone().expect("session cookie after the password");
 
@@ -285,9 +146,7 @@ async fn authenticator_app_enrollment_rotates_the_session_and_never_shows_the_se
 #[tokio::test]
 async fn an_unconfirmed_app_setup_expires_after_15_minutes() {
     each_backend(|backend| async move {
-        let app = mfa_app(backend).await;
-        app.create_user(ANN, Role::Policyholder).await;
-        let client = app.client();
+        let (app, client) = mfa_app_with_ann(backend).await;
         login(&app, &client, ANN).await;
         let setup = post(&app, &client, "/api/v1/mfa/totp/setup", json!({})).await;
         let secret = setup.json["secret"].as_str().unwrap().to_owned();
@@ -377,9 +236,7 @@ async fn app_codes_one_step_either_side_are_accepted_and_two_steps_away_are_not(
 #[tokio::test]
 async fn text_message_enrollment_and_sign_in_use_the_texted_code() {
     each_backend(|backend| async move {
-        let app = mfa_app(backend).await;
-        app.create_user(ANN, Role::Policyholder).await;
-        let client = app.client();
+        let (app, client) = mfa_app_with_ann(backend).await;
         assert_eq!(login(&app, &client, ANN).await.json["state"], "mfa_setup_required");
 
         let sent = post(&app, &client, "/api/v1/mfa/sms/setup", json!({ "country": "US", "phone": "(201) 555-0123" })).await;
@@ -433,9 +290,7 @@ async fn text_message_enrollment_and_sign_in_use_the_texted_code() {
 #[tokio::test]
 async fn a_text_cannot_be_resent_within_30_seconds_from_any_session() {
     each_backend(|backend| async move {
-        let app = mfa_app(backend).await;
-        app.create_user(ANN, Role::Policyholder).await;
-        let client = app.client();
+        let (app, client) = mfa_app_with_ann(backend).await;
         login(&app, &client, ANN).await;
         let phone = json!({ "country": "US", "phone": "(201) 555-0123" });
         assert_eq!(post(&app, &client, "/api/v1/mfa/sms/setup", phone.clone()).await.status, StatusCode::OK);
@@ -461,9 +316,7 @@ async fn a_text_cannot_be_resent_within_30_seconds_from_any_session() {
 #[tokio::test]
 async fn a_newer_text_voids_the_older_code() {
     each_backend(|backend| async move {
-        let app = mfa_app(backend).await;
-        app.create_user(ANN, Role::Policyholder).await;
-        let client = app.client();
+        let (app, client) = mfa_app_with_ann(backend).await;
         login(&app, &client, ANN).await;
         let phone = json!({ "country": "US", "phone": "(201) 555-0123" });
         assert_eq!(post(&app, &client, "/api/v1/mfa/sms/setup", phone).await.status, StatusCode::OK);
@@ -483,9 +336,7 @@ async fn a_newer_text_voids_the_older_code() {
 #[tokio::test]
 async fn a_texted_code_expires_after_ten_minutes() {
     each_backend(|backend| async move {
-        let app = mfa_app(backend).await;
-        app.create_user(ANN, Role::Policyholder).await;
-        let client = app.client();
+        let (app, client) = mfa_app_with_ann(backend).await;
         login(&app, &client, ANN).await;
         let phone = json!({ "country": "US", "phone": "(201) 555-0123" });
         assert_eq!(post(&app, &client, "/api/v1/mfa/sms/setup", phone).await.status, StatusCode::OK);
@@ -507,9 +358,7 @@ async fn a_texted_code_expires_after_ten_minutes() {
 #[tokio::test]
 async fn five_wrong_tries_kill_a_texted_code() {
     each_backend(|backend| async move {
-        let app = mfa_app(backend).await;
-        app.create_user(ANN, Role::Policyholder).await;
-        let client = app.client();
+        let (app, client) = mfa_app_with_ann(backend).await;
         login(&app, &client, ANN).await;
         let phone = json!({ "country": "US", "phone": "(201) 555-0123" });
         assert_eq!(post(&app, &client, "/api/v1/mfa/sms/setup", phone).await.status, StatusCode::OK);
@@ -539,9 +388,7 @@ async fn five_wrong_tries_kill_a_texted_code() {
 #[tokio::test]
 async fn a_number_gets_at_most_five_texts_an_hour() {
     each_backend(|backend| async move {
-        let app = mfa_app(backend).await;
-        app.create_user(ANN, Role::Policyholder).await;
-        let client = app.client();
+        let (app, client) = mfa_app_with_ann(backend).await;
         login(&app, &client, ANN).await;
         let phone = json!({ "country": "US", "phone": "(201) 555-0123" });
         assert_eq!(post(&app, &client, "/api/v1/mfa/sms/setup", phone.clone()).await.status, StatusCode::OK);
@@ -578,9 +425,7 @@ async fn a_number_gets_at_most_five_texts_an_hour() {
 #[tokio::test]
 async fn numbers_from_countries_not_allowed_and_bad_numbers_are_refused_naming_the_field() {
     each_backend(|backend| async move {
-        let app = mfa_app(backend).await;
-        app.create_user(ANN, Role::Policyholder).await;
-        let client = app.client();
+        let (app, client) = mfa_app_with_ann(backend).await;
         login(&app, &client, ANN).await;
         for (country, phone, field) in [
             ("GB", "020 7946 0018", "country"),
@@ -641,7 +486,7 @@ async fn asking_for_another_text_does_not_reset_the_wrong_code_count() {
     each_backend(|backend| async move {
         let app = mfa_app(backend).await;
         app.create_user(ANN, Role::Policyholder).await;
-        enroll_sms(&app, &app.client(), ANN).await;
+        enroll_sms(&app, &app.client(), ANN, "(201) 555-0123").await;
         app.clock.advance(Duration::seconds(30));
         let client = app.client();
         password_step(&app, &client, ANN).await;
@@ -908,10 +753,7 @@ async fn a_support_extension_lets_a_past_deadline_user_set_up() {
         assert_eq!(a.json["state"], "mfa_setup_required");
         assert_eq!(a.json["days_left"], 7);
         assert_eq!(a.json["setup_deadline"], "2026-03-09");
-        let setup = post(&app, &client, "/api/v1/mfa/totp/setup", json!({})).await;
-        assert_eq!(setup.status, StatusCode::OK, "{}", setup.text);
-        let code = app.oathtool_code(setup.json["secret"].as_str().unwrap());
-        post(&app, &client, "/api/v1/mfa/totp/confirm", json!({ "code": code })).await.assert_authenticated();
+        add_totp(&app, &client).await;
     })
     .await;
 }
@@ -925,9 +767,7 @@ async fn a_support_extension_lets_a_past_deadline_user_set_up() {
 #[tokio::test]
 async fn a_half_signed_in_session_reaches_nothing_but_mfa_and_sign_out() {
     each_backend(|backend| async move {
-        let app = mfa_app(backend).await;
-        app.create_user(ANN, Role::Policyholder).await;
-        let client = app.client();
+        let (app, client) = mfa_app_with_ann(backend).await;
         let a = login(&app, &client, ANN).await;
         assert_eq!(a.json["state"], "mfa_setup_required");
         me(&app, &client).await.assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
@@ -954,9 +794,7 @@ async fn a_half_signed_in_session_reaches_nothing_but_mfa_and_sign_out() {
 #[tokio::test]
 async fn adding_a_second_method_needs_a_second_factor_from_the_last_ten_minutes() {
     each_backend(|backend| async move {
-        let app = mfa_app(backend).await;
-        app.create_user(ANN, Role::Policyholder).await;
-        let client = app.client();
+        let (app, client) = mfa_app_with_ann(backend).await;
         let secret = enroll_totp(&app, &client, ANN).await;
         let phone = json!({ "country": "US", "phone": "(201) 555-0123" });
 
@@ -991,9 +829,7 @@ async fn adding_a_second_method_needs_a_second_factor_from_the_last_ten_minutes(
 #[tokio::test]
 async fn a_signed_in_user_adding_text_messages_can_ask_for_another_code() {
     each_backend(|backend| async move {
-        let app = mfa_app(backend).await;
-        app.create_user(ANN, Role::Policyholder).await;
-        let client = app.client();
+        let (app, client) = mfa_app_with_ann(backend).await;
         enroll_totp(&app, &client, ANN).await;
         let phone = json!({ "country": "US", "phone": "(201) 555-0123" });
         assert_eq!(post(&app, &client, "/api/v1/mfa/sms/setup", phone).await.status, StatusCode::OK);
@@ -1021,7 +857,7 @@ async fn the_audit_log_records_enrollment_without_secrets_codes_or_numbers() {
         let app = mfa_app(backend).await;
         app.create_user(ANN, Role::Policyholder).await;
         app.create_user(BOB, Role::Policyholder).await;
-        enroll_sms(&app, &app.client(), ANN).await;
+        enroll_sms(&app, &app.client(), ANN, "(201) 555-0123").await;
         let secret = enroll_totp(&app, &app.client(), BOB).await;
         // A returning text-message sign-in, with one wrong code first.
         app.clock.advance(Duration::seconds(30));
@@ -1057,9 +893,7 @@ async fn the_audit_log_records_enrollment_without_secrets_codes_or_numbers() {
 #[tokio::test]
 async fn stepping_up_keeps_the_sessions_start_so_it_still_ends_twelve_hours_after_the_password() {
     each_backend(|backend| async move {
-        let app = mfa_app(backend).await;
-        app.create_user(ANN, Role::Policyholder).await;
-        let client = app.client();
+        let (app, client) = mfa_app_with_ann(backend).await;
         let secret = enroll_totp(&app, &client, ANN).await;
         // A step-up every 20 minutes (inside the idle limit) for 11 h 40 min: each rotates the
         // session id and none makes it younger.

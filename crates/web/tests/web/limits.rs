@@ -5,16 +5,16 @@
 //! is a 429 with `Retry-After`. The last part races a second-factor check against each way of
 //! ending sessions: the sessions stay ended.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails loudly
-
 use std::future::Future;
 
 use portal_core::user::Role;
-use portal_testkit::reqwest::{Client, StatusCode, header};
+use portal_testkit::reqwest::{Client, StatusCode};
 use portal_testkit::{Answered, AppOptions, Backend, TEST_PASSWORD, TestApp, backends, burst, csrf_from};
 use serde_json::{Value, json};
 use time::Duration;
 use time::macros::date;
+
+use crate::common::{client_with_token, enroll_totp};
 
 /// A portal whose MFA was switched on the day before the tests start, served by one or two
 /// instances.
@@ -64,12 +64,6 @@ fn assert_exactly(answers: &[Answered], limit: usize, judged: (StatusCode, Optio
     assert_eq!(limited, answers.len() - limit, "all the others are 429 with Retry-After: {answers:#?}");
 }
 
-fn with_session(token: &str) -> Client {
-    let mut headers = header::HeaderMap::new();
-    headers.insert(header::COOKIE, header::HeaderValue::from_str(&format!("portal_session={token}")).unwrap());
-    Client::builder().default_headers(headers).build().unwrap()
-}
-
 /// The session token a successful sign-in set.
 fn session_of(response: &portal_testkit::reqwest::Response) -> String {
     response.cookies().find(|c| c.name() == "portal_session").map(|c| c.value().to_owned()).expect("a session cookie")
@@ -83,16 +77,27 @@ async fn password_step(app: &TestApp, email: &str) -> (String, Value) {
     (token, response.json().await.unwrap())
 }
 
-/// Sets up an authenticator app for `email` and returns its secret.
-async fn enroll_totp(app: &TestApp, email: &str) -> String {
-    let client = app.client();
-    app.api_login(&client, email, TEST_PASSWORD).await;
-    let setup: Value = app.post_json(&client, "/api/v1/mfa/totp/setup", json!({})).await.json().await.unwrap();
-    let secret = setup["secret"].as_str().unwrap_or_else(|| panic!("a secret: {setup}")).to_owned();
-    let code = app.oathtool_code(&secret);
-    let done = app.post_json(&client, "/api/v1/mfa/totp/confirm", json!({ "code": code })).await;
-    assert_eq!(done.status(), StatusCode::OK);
-    secret
+/// Ann, with an authenticator app set up, signs in with her password `n` times at the app's next
+/// step: the app's secret and one half-signed-in session token per sign-in.
+async fn ann_with_app_and_sessions(l: &Layout, n: usize) -> (String, Vec<String>) {
+    l.app.create_user("ann@example.com", Role::Policyholder).await;
+    let secret = enroll_totp(&l.app, &l.app.client(), "ann@example.com").await;
+    l.app.clock.advance(Duration::seconds(30));
+    let mut tokens = Vec::new();
+    for _ in 0..n {
+        tokens.push(password_step(&l.app, "ann@example.com").await.0);
+    }
+    (secret, tokens)
+}
+
+/// One TOTP `code` sent from every session of `tokens` as one burst, spread over the instances.
+async fn totp_burst(l: &Layout, tokens: &[String], code: &str) -> Vec<Answered> {
+    burst(tokens.len(), |i| {
+        let (client, url) = (client_with_token(&tokens[i]), l.url(i, "/api/v1/mfa/verify"));
+        let body = json!({ "method": "totp", "code": code });
+        async move { Answered::of(client.post(url).json(&body).send().await.unwrap()).await }
+    })
+    .await
 }
 
 /// A code that is not the app's current one (nor, by the same change, a neighbour's).
@@ -138,24 +143,14 @@ async fn eighty_wrong_passwords_from_one_address_are_judged_twenty_times() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn forty_wrong_codes_from_forty_sessions_are_judged_five_times() {
     each_layout(|l| async move {
-        l.app.create_user("ann@example.com", Role::Policyholder).await;
-        let secret = enroll_totp(&l.app, "ann@example.com").await;
-        l.app.clock.advance(Duration::seconds(30));
-        let mut tokens = Vec::new();
-        for _ in 0..40 {
-            tokens.push(password_step(&l.app, "ann@example.com").await.0);
-        }
+        let (secret, tokens) = ann_with_app_and_sessions(&l, 40).await;
         let wrong = wrong_code(&l.app.oathtool_code(&secret));
-        let answers = burst(40, |i| {
-            let (client, url) = (with_session(&tokens[i]), l.url(i, "/api/v1/mfa/verify"));
-            let body = json!({ "method": "totp", "code": wrong });
-            async move { Answered::of(client.post(url).json(&body).send().await.unwrap()).await }
-        })
-        .await;
+        let answers = totp_burst(&l, &tokens, &wrong).await;
         assert_exactly(&answers, 5, (StatusCode::BAD_REQUEST, Some("invalid_code")));
         // The pause holds for the right code too.
         let right = json!({ "method": "totp", "code": l.app.oathtool_code(&secret) });
-        let after = with_session(&tokens[0]).post(l.url(0, "/api/v1/mfa/verify")).json(&right).send().await.unwrap();
+        let after =
+            client_with_token(&tokens[0]).post(l.url(0, "/api/v1/mfa/verify")).json(&right).send().await.unwrap();
         assert!(Answered::of(after).await.is_limited());
     })
     .await;
@@ -164,20 +159,9 @@ async fn forty_wrong_codes_from_forty_sessions_are_judged_five_times() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn one_right_code_sent_from_twenty_sessions_signs_in_exactly_one() {
     each_layout(|l| async move {
-        l.app.create_user("ann@example.com", Role::Policyholder).await;
-        let secret = enroll_totp(&l.app, "ann@example.com").await;
-        l.app.clock.advance(Duration::seconds(30));
-        let mut tokens = Vec::new();
-        for _ in 0..20 {
-            tokens.push(password_step(&l.app, "ann@example.com").await.0);
-        }
+        let (secret, tokens) = ann_with_app_and_sessions(&l, 20).await;
         let code = l.app.oathtool_code(&secret);
-        let answers = burst(20, |i| {
-            let (client, url) = (with_session(&tokens[i]), l.url(i, "/api/v1/mfa/verify"));
-            let body = json!({ "method": "totp", "code": code });
-            async move { Answered::of(client.post(url).json(&body).send().await.unwrap()).await }
-        })
-        .await;
+        let answers = totp_burst(&l, &tokens, &code).await;
         let won = answers.iter().filter(|a| a.status == StatusCode::OK).count();
         assert_eq!(won, 1, "{answers:#?}");
         for a in answers.iter().filter(|a| a.status != StatusCode::OK) {
@@ -191,7 +175,7 @@ async fn one_right_code_sent_from_twenty_sessions_signs_in_exactly_one() {
         l.app.clock.advance(Duration::seconds(30));
         let next = json!({ "method": "totp", "code": l.app.oathtool_code(&secret) });
         let (token, _) = password_step(&l.app, "ann@example.com").await;
-        let again = with_session(&token).post(l.url(1, "/api/v1/mfa/verify")).json(&next).send().await.unwrap();
+        let again = client_with_token(&token).post(l.url(1, "/api/v1/mfa/verify")).json(&next).send().await.unwrap();
         assert_eq!(again.status(), StatusCode::OK);
     })
     .await;
@@ -216,7 +200,7 @@ async fn setup_sessions(app: &TestApp, email: &str, n: usize) -> Vec<String> {
 
 async fn send_setup_code(l: &Layout, tokens: &[String], numbers: impl Fn(usize) -> Value) -> Vec<Answered> {
     burst(tokens.len(), |i| {
-        let (client, url, body) = (with_session(&tokens[i]), l.url(i, "/api/v1/mfa/sms/setup"), numbers(i));
+        let (client, url, body) = (client_with_token(&tokens[i]), l.url(i, "/api/v1/mfa/sms/setup"), numbers(i));
         async move { Answered::of(client.post(url).json(&body).send().await.unwrap()).await }
     })
     .await
@@ -408,7 +392,7 @@ where
         // The check won first, or found its session (or, after an MFA reset, its method or
         // its step) gone: a clean answer either way.
         assert!(verified == StatusCode::OK || verified.is_client_error(), "round {round}: {verified}");
-        for client in [browser, with_session(&old)] {
+        for client in [browser, client_with_token(&old)] {
             let me = client.get(l.url(round + 1, "/api/v1/me")).send().await.unwrap();
             assert_eq!(
                 me.status(),
@@ -423,12 +407,12 @@ where
 async fn a_sign_out_racing_a_second_factor_check_leaves_no_session() {
     each_layout(|l| async move {
         l.app.create_user("ann@example.com", Role::Policyholder).await;
-        let secret = enroll_totp(&l.app, "ann@example.com").await;
+        let secret = enroll_totp(&l.app, &l.app.client(), "ann@example.com").await;
         let logout = l.url(1, "/api/v1/logout");
         verification_races(&l, &secret, TEST_PASSWORD, 12, |old| {
             let url = logout.clone();
             async move {
-                let status = with_session(&old).post(url).send().await.unwrap().status();
+                let status = client_with_token(&old).post(url).send().await.unwrap().status();
                 assert!(status.is_success(), "sign-out: {status}");
             }
         })
@@ -442,7 +426,7 @@ async fn support_ending_sessions_or_resetting_mfa_racing_a_second_factor_check_l
     each_layout(|l| async move {
         let (agent, _) = staff(&l.app, "sam.support@example.com", Role::Support).await;
         let ann = l.app.create_user("ann@example.com", Role::Policyholder).await;
-        let secret = enroll_totp(&l.app, "ann@example.com").await;
+        let secret = enroll_totp(&l.app, &l.app.client(), "ann@example.com").await;
         let end_sessions = l.url(1, &format!("/api/v1/admin/users/{}/end-sessions", ann.id.as_str()));
         verification_races(&l, &secret, TEST_PASSWORD, 8, |_| {
             let (agent, url) = (agent.clone(), end_sessions.clone());
@@ -466,7 +450,7 @@ async fn support_ending_sessions_or_resetting_mfa_racing_a_second_factor_check_l
                 }
             })
             .await;
-            secret = enroll_totp(&l.app, "ann@example.com").await;
+            secret = enroll_totp(&l.app, &l.app.client(), "ann@example.com").await;
         }
     })
     .await;
@@ -476,7 +460,7 @@ async fn support_ending_sessions_or_resetting_mfa_racing_a_second_factor_check_l
 async fn a_password_reset_racing_a_second_factor_check_leaves_no_session() {
     each_layout(|l| async move {
         l.app.create_user("ann@example.com", Role::Policyholder).await;
-        let secret = enroll_totp(&l.app, "ann@example.com").await;
+        let secret = enroll_totp(&l.app, &l.app.client(), "ann@example.com").await;
         let mut password = TEST_PASSWORD.to_owned();
         for round in 0..3 {
             // The link is asked for and its form opened before the race; only the submit races.
