@@ -36,16 +36,27 @@ where
     F: Fn(Layout) -> Fut,
     Fut: Future<Output = ()>,
 {
+    each_layout_with(false, test).await;
+}
+
+/// [`each_layout`], with "Remind me later" offered or not.
+async fn each_layout_with<F, Fut>(allow_postpone: bool, test: F)
+where
+    F: Fn(Layout) -> Fut,
+    Fut: Future<Output = ()>,
+{
     for backend in backends() {
         for instances in [1, 2] {
             eprintln!("on {backend:?} with {instances} instance(s)");
-            test(layout(backend, instances).await).await;
+            test(layout(backend, instances, allow_postpone).await).await;
         }
     }
 }
 
-async fn layout(backend: Backend, instances: usize) -> Layout {
-    let app = TestApp::spawn_with(backend, AppOptions::mfa_from(date!(2026 - 03 - 01))).await;
+async fn layout(backend: Backend, instances: usize, allow_postpone: bool) -> Layout {
+    let mut options = AppOptions::mfa_from(date!(2026 - 03 - 01));
+    options.settings.mfa.allow_postpone = allow_postpone;
+    let app = TestApp::spawn_with(backend, options).await;
     let mut bases = vec![app.base_url.clone()];
     if instances == 2 {
         bases.push(app.second_instance().await.1);
@@ -497,6 +508,119 @@ async fn a_password_reset_racing_a_second_factor_check_leaves_no_session() {
             })
             .await;
             password = new_password;
+        }
+    })
+    .await;
+}
+
+// ----- Found in review: races outside the second-factor check -----------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_parallel_remind_me_laters_with_one_cookie_sign_in_once() {
+    each_layout_with(true, |l| async move {
+        let ann = l.app.create_user("ann@example.com", Role::Policyholder).await;
+        let (token, state) = password_step(&l.app, "ann@example.com").await;
+        assert_eq!(state["can_postpone"], true, "{state}");
+        let answers = burst(20, |i| {
+            let (client, url) = (client_with_token(&token), l.url(i, "/api/v1/mfa/postpone"));
+            async move { Answered::of(client.post(url).json(&json!({})).send().await.unwrap()).await }
+        })
+        .await;
+        let won = answers.iter().filter(|a| a.status == StatusCode::OK).count();
+        assert_eq!(won, 1, "{answers:#?}");
+        assert!(
+            answers.iter().all(|a| a.status == StatusCode::OK || a.status == StatusCode::UNAUTHORIZED),
+            "{answers:#?}"
+        );
+        assert_eq!(l.app.portal.store().sessions_of(&ann.id).await.unwrap().len(), 1, "one session, not twenty");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_sign_out_racing_remind_me_later_leaves_no_session() {
+    each_layout_with(true, |l| async move {
+        l.app.create_user("ann@example.com", Role::Policyholder).await;
+        for round in 0..10 {
+            let browser = l.app.client();
+            let login = l.app.api_login(&browser, "ann@example.com", TEST_PASSWORD).await;
+            let old = session_of(&login);
+            let postpone = {
+                let (browser, url) = (browser.clone(), l.url(round, "/api/v1/mfa/postpone"));
+                async move { browser.post(url).json(&json!({})).send().await.unwrap().status() }
+            };
+            let logout = {
+                let (client, url) = (client_with_token(&old), l.url(round + 1, "/api/v1/logout"));
+                async move { client.post(url).send().await.unwrap().status() }
+            };
+            let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(2));
+            let b2 = barrier.clone();
+            let postponed = tokio::spawn(async move {
+                b2.wait().await;
+                postpone.await
+            });
+            let signed_out = tokio::spawn(async move {
+                barrier.wait().await;
+                logout.await
+            });
+            let (postponed, signed_out) = tokio::join!(postponed, signed_out);
+            let postponed = postponed.unwrap();
+            assert!(postponed == StatusCode::OK || postponed == StatusCode::UNAUTHORIZED, "round {round}: {postponed}");
+            assert!(signed_out.unwrap().is_success());
+            for client in [browser, client_with_token(&old)] {
+                let me = client.get(l.url(round, "/api/v1/me")).send().await.unwrap();
+                assert_eq!(me.status(), StatusCode::UNAUTHORIZED, "round {round}: a session outlived the sign-out");
+            }
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn refused_texts_are_audited_once_a_minute_per_user() {
+    each_layout(|l| async move {
+        l.app.create_user("ann@example.com", Role::Policyholder).await;
+        let tokens = setup_sessions(&l.app, "ann@example.com", 20).await;
+        let answers = send_setup_code(&l, &tokens, |_| phone(0)).await;
+        assert_exactly(&answers, 1, (StatusCode::OK, None));
+        let filter = portal_core::audit::AuditFilter {
+            outcome: Some(portal_core::audit::Outcome::Refused),
+            limit: 100,
+            ..Default::default()
+        };
+        let refused = l.app.portal.store().audit_events(&filter).await.unwrap();
+        assert_eq!(refused.len(), 1, "nineteen refusals, one row: {refused:#?}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_right_and_a_wrong_texted_code_sent_together_get_clean_answers() {
+    each_layout(|l| async move {
+        l.app.create_user("ann@example.com", Role::Policyholder).await;
+        let (token, _) = password_step(&l.app, "ann@example.com").await;
+        let client = client_with_token(&token);
+        let sent = client.post(l.url(0, "/api/v1/mfa/sms/setup")).json(&phone(7)).send().await.unwrap();
+        assert_eq!(sent.status(), StatusCode::OK);
+        let code = l.app.last_sms_code();
+        let confirm = client.post(l.url(0, "/api/v1/mfa/sms/confirm")).json(&json!({ "code": code })).send().await;
+        assert_eq!(confirm.unwrap().status(), StatusCode::OK);
+        // Thirteen minutes apart: within the limits of five texts an hour and ten a day.
+        for round in 0..8 {
+            l.app.clock.advance(Duration::minutes(13));
+            let (token, _) = password_step(&l.app, "ann@example.com").await;
+            let client = client_with_token(&token);
+            let sent = client.post(l.url(round, "/api/v1/mfa/sms/send")).json(&json!({})).send().await.unwrap();
+            assert_eq!(sent.status(), StatusCode::OK, "round {round}");
+            let right = l.app.last_sms_code();
+            let codes = [right.clone(), wrong_code(&right)];
+            let answers = burst(2, |i| {
+                let (client, url) = (client.clone(), l.url(i, "/api/v1/mfa/verify"));
+                let body = json!({ "method": "sms", "code": codes[i] });
+                async move { Answered::of(client.post(url).json(&body).send().await.unwrap()).await }
+            })
+            .await;
+            assert!(answers.iter().all(|a| !a.status.is_server_error()), "round {round}: {answers:#?}");
         }
     })
     .await;
