@@ -349,6 +349,9 @@ async fn sms_resend(
 /// The pending setup as the page shows it.
 struct ShownSetup {
     qr_svg: String,
+    /// What the QR code holds, as a link: a phone cannot scan its own screen, but its
+    /// authenticator app opens `otpauth://` links.
+    otpauth_uri: String,
     secret_display: String,
     secret_plain: String,
     account: String,
@@ -377,6 +380,7 @@ async fn app_form(state: &AppState, s: &SignedIn, status: StatusCode, code_error
         Some(setup) => (
             Some(ShownSetup {
                 qr_svg: qr::svg(&setup.otpauth_uri, "QR code to scan with your authenticator app"),
+                otpauth_uri: setup.otpauth_uri.clone(),
                 secret_display: setup.secret.for_display(),
                 secret_plain: setup.secret.base32().to_ascii_lowercase(),
                 account: setup.account,

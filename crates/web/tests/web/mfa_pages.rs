@@ -89,6 +89,22 @@ fn shown_secret(html: &str) -> String {
     html[start..start + end].to_owned()
 }
 
+/// Where "Open in your authenticator app" leads, with the HTML escaping undone.
+fn open_in_app_link(html: &str) -> String {
+    let marker = "id=\"open-in-app\" href=\"";
+    let start = html.find(marker).unwrap_or_else(|| panic!("no app link on the page:\n{html}")) + marker.len();
+    let end = html[start..].find('"').unwrap();
+    html[start..start + end]
+        .replace("&#x2f;", "/")
+        .replace("&#47;", "/")
+        .replace("&#x3a;", ":")
+        .replace("&#58;", ":")
+        .replace("&#x40;", "@")
+        .replace("&#64;", "@")
+        .replace("&amp;", "&")
+        .replace("&#38;", "&")
+}
+
 /// The code an authenticator app shows now for a secret as the page shows it.
 fn app_code(app: &TestApp, secret: &str) -> String {
     app.oathtool_code(&secret.to_ascii_uppercase())
@@ -201,6 +217,11 @@ async fn the_authenticator_app_page_shows_a_qr_code_and_the_secret_then_signs_in
             secret.as_bytes().chunks(4).map(|c| String::from_utf8(c.to_vec()).unwrap()).collect();
         assert!(html.contains(&format!("data-copy=\"{secret}\">{}</span>", grouped.join(" "))), "{html}");
         assert!(html.contains(ANN), "the account name to type into a desktop app");
+        // A phone cannot scan its own screen: the link opens the same account in its app.
+        let link = open_in_app_link(html);
+        assert!(link.starts_with("otpauth://totp/"), "{link}");
+        assert!(link.to_ascii_lowercase().contains(&format!("secret={secret}")), "the shown secret: {link}");
+        assert!(link.contains(&format!(":{ANN}?")) && link.contains("&issuer="), "the account and issuer: {link}");
         assert!(html.contains("autocomplete=\"one-time-code\""), "{html}");
         assert!(html.contains("inputmode=\"numeric\""), "{html}");
         assert!(html.contains("<label for=\"code\">"), "{html}");
