@@ -11,7 +11,7 @@ use crate::mfa::{Method, MfaRequirement};
 use crate::password::{LoginMatch, NewPassword, Password, PasswordError};
 use crate::password_policy::PasswordContext;
 use crate::password_reset::{PasswordReset, RESET_LINK_LIFETIME, ResetToken};
-use crate::session::{AuthLevel, Session, SessionState, SessionToken};
+use crate::session::{AuthLevel, OLD_ID_SIGNS_OUT_FOR, Session, SessionState, SessionToken};
 use crate::store::StoreError;
 use crate::throttle;
 use crate::user::{DisplayName, Role, User, UserId};
@@ -184,7 +184,7 @@ impl Portal {
             MfaRequirement::SetupExpired { deadline } => {
                 // No session is left behind, not even the one the browser came with.
                 if let Some(old) = previous {
-                    self.store.delete_session(&old.hash()).await?;
+                    self.store.delete_session(&old.hash(), now - OLD_ID_SIGNS_OUT_FOR).await?;
                 }
                 self.audit(
                     AuditEvent::new(now, action::LOGIN_MFA_SETUP_EXPIRED, Outcome::Refused, ctx)
@@ -236,7 +236,7 @@ impl Portal {
         let now = self.clock.now();
         match self.settings.sessions.state(&session, now) {
             SessionState::IdleExpired | SessionState::AbsoluteExpired => {
-                self.store.delete_session(&id).await?;
+                self.store.delete_session(&id, now - OLD_ID_SIGNS_OUT_FOR).await?;
                 return Ok(None);
             }
             SessionState::Active { needs_touch: true } => self.store.touch_session(&id, now).await?,
@@ -246,7 +246,8 @@ impl Portal {
     }
 
     pub async fn logout(&self, token: &SessionToken, ctx: &RequestContext) -> Result<(), InternalError> {
-        if let Some(user_id) = self.store.delete_session(&token.hash()).await? {
+        let signed_out_after = self.clock.now() - OLD_ID_SIGNS_OUT_FOR;
+        if let Some(user_id) = self.store.delete_session(&token.hash(), signed_out_after).await? {
             self.audit(
                 AuditEvent::new(self.clock.now(), action::LOGOUT, Outcome::Success, ctx)
                     .subject(Some(&user_id), user_id.as_str()),

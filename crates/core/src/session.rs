@@ -12,6 +12,11 @@ use time::{Duration, OffsetDateTime};
 use crate::random::{self, SecureRandom};
 use crate::user::UserId;
 
+/// How long after a rotation (a second-factor check, step-up) a sign-out sent with the previous
+/// cookie still ends the session: long enough for requests that were in flight together, short
+/// enough that an old cookie cannot sign its successor out for the session's whole life.
+pub const OLD_ID_SIGNS_OUT_FOR: Duration = Duration::minutes(5);
+
 /// The secret half: goes into the cookie and nowhere else.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SessionToken(String);

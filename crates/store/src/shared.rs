@@ -358,15 +358,17 @@ macro_rules! sql_store {
                 Ok(())
             }
 
-            async fn delete_session(&self, id: &SessionIdHash) -> StoreResult<Option<UserId>> {
-                // The old id of a rotated session reaches it too: a sign-out racing the
-                // second-factor check that rotated its session ends the session either way.
-                let ended: Vec<String> =
-                    sqlx::query_scalar("DELETE FROM sessions WHERE id_hash = $1 OR replaced_id_hash = $1 RETURNING user_id")
-                        .bind(id.as_str())
-                        .fetch_all(&self.writer)
-                        .await
-                        .map_err(backend_error)?;
+            async fn delete_session(&self, id: &SessionIdHash, replaced_after: OffsetDateTime) -> StoreResult<Option<UserId>> {
+                // The old id of a session rotated since `replaced_after` reaches it too: a sign-out
+                // racing the second-factor check that rotated its session ends the session either way.
+                let ended: Vec<String> = sqlx::query_scalar(
+                    "DELETE FROM sessions WHERE id_hash = $1 OR (replaced_id_hash = $1 AND replaced_at > $2) RETURNING user_id",
+                )
+                .bind(id.as_str())
+                .bind(ts(replaced_after))
+                .fetch_all(&self.writer)
+                .await
+                .map_err(backend_error)?;
                 Ok(ended.into_iter().next().map(UserId::from_stored))
             }
 

@@ -129,7 +129,8 @@ macro_rules! statements {
                 let rotate = sqlx::query(
                     "UPDATE sessions SET id_hash = $1, user_id = $2, auth_level = $3, csrf_token = $4, created_at = $5, \
                      last_seen_at = $6, mfa_verified_at = $7, ip = $8, user_agent = $9, \
-                     replaced_id_hash = CASE WHEN user_id = $2 THEN $10 ELSE NULL END \
+                     replaced_id_hash = CASE WHEN user_id = $2 THEN $10 ELSE NULL END, \
+                     replaced_at = CASE WHEN user_id = $2 THEN $6 ELSE NULL END \
                      WHERE id_hash = $10",
                 );
                 let updated = bind_session(rotate, s)

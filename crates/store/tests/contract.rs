@@ -274,7 +274,7 @@ mod checks {
         let store = db.store.as_ref();
         let ann = stored_user(store, "ann@example.com").await;
         let old = stored_session(store, &ann, T0).await;
-        store.delete_session(&old.id).await.unwrap();
+        store.delete_session(&old.id, T0).await.unwrap();
         let new = session_for(&ann, T0 + Duration::minutes(1));
         store.replace_session(&old.id, &new).await.unwrap();
         assert_eq!(store.session(&new.id).await.unwrap(), Some(new.clone()));
@@ -358,9 +358,13 @@ mod checks {
         let before = stored_session(store, &ann, T0).await;
         let done = completion(&fourth, &before, 400);
         assert_eq!(store.complete_second_factor(&done).await.unwrap(), CompletionOutcome::Completed);
-        assert_eq!(store.delete_session(&before.id).await.unwrap(), Some(ann.id.clone()));
+        // The rotation happened at T0 + 1 min: a sign-out that counts only rotations after
+        // T0 + 2 min (it came too long after) reaches nothing; one that counts those after T0 does.
+        assert_eq!(store.delete_session(&before.id, T0 + Duration::minutes(2)).await.unwrap(), None);
+        assert!(store.session(&done.new_session.id).await.unwrap().is_some(), "an old cookie long after: no effect");
+        assert_eq!(store.delete_session(&before.id, T0).await.unwrap(), Some(ann.id.clone()));
         assert_eq!(store.session(&done.new_session.id).await.unwrap(), None, "the sign-out reached the new id");
-        assert_eq!(store.delete_session(&before.id).await.unwrap(), None, "nothing left to end");
+        assert_eq!(store.delete_session(&before.id, T0).await.unwrap(), None, "nothing left to end");
     }
 
     pub async fn a_second_factor_is_refused_inside_the_transaction_when_the_account_is_paused(db: &TestDb) {
@@ -541,7 +545,7 @@ mod checks {
             "a user's sessions are listed oldest first"
         );
 
-        store.delete_session(&ann_later.id).await.unwrap();
+        store.delete_session(&ann_later.id, T0).await.unwrap();
         assert_eq!(store.session(&ann_later.id).await.unwrap(), None);
         assert_eq!(store.sessions_of(&ann.id).await.unwrap(), vec![ann_first, ann_third]);
 

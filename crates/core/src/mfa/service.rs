@@ -17,7 +17,7 @@ use super::totp::{self, TotpCheck, TotpSecret};
 use crate::audit::{AuditEvent, Outcome, action};
 use crate::email::Email;
 use crate::notice::SignInNotice;
-use crate::session::{AuthLevel, Session, SessionToken};
+use crate::session::{AuthLevel, OLD_ID_SIGNS_OUT_FOR, Session, SessionToken};
 use crate::sms::{PhoneE164, PhoneError};
 use crate::store::{CompletionOutcome, StoreError};
 use crate::throttle::LimitReached;
@@ -190,7 +190,7 @@ impl Portal {
         if let (AuthLevel::PasswordVerified, MfaRequirement::SetupExpired { deadline }) =
             (session.auth_level, &status.requirement)
         {
-            self.store.delete_session(&session.id).await?;
+            self.store.delete_session(&session.id, self.clock.now() - OLD_ID_SIGNS_OUT_FOR).await?;
             self.audit(
                 AuditEvent::new(self.clock.now(), action::LOGIN_MFA_SETUP_EXPIRED, Outcome::Refused, ctx)
                     .actor(user.email.as_str())

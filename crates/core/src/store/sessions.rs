@@ -26,9 +26,9 @@ pub trait SessionStore: Send + Sync {
 
     async fn touch_session(&self, id: &SessionIdHash, at: OffsetDateTime) -> StoreResult<()>;
 
-    /// Ends the session with this id, or the one it was rotated into (a sign-out sent with the
-    /// cookie of a moment ago); returns whose it was.
-    async fn delete_session(&self, id: &SessionIdHash) -> StoreResult<Option<UserId>>;
+    /// Ends the session with this id, or the one it was rotated into after `replaced_after` (a
+    /// sign-out sent with the cookie of a moment ago); returns whose it was.
+    async fn delete_session(&self, id: &SessionIdHash, replaced_after: OffsetDateTime) -> StoreResult<Option<UserId>>;
 
     async fn delete_sessions_of(&self, user: &UserId) -> StoreResult<u64>;
 

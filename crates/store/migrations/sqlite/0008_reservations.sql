@@ -10,4 +10,6 @@ ALTER TABLE mfa_throttles ADD COLUMN reserved_until INTEGER;
 -- The id a session had before its last rotation (a second-factor check or step-up gives it a
 -- new one). A sign-out sent with the old cookie while the rotation was in flight still ends it.
 ALTER TABLE sessions ADD COLUMN replaced_id_hash TEXT;
+-- When it was rotated: the old id reaches the session only for a short while after.
+ALTER TABLE sessions ADD COLUMN replaced_at INTEGER;
 CREATE INDEX sessions_replaced_id_hash ON sessions (replaced_id_hash);
