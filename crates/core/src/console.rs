@@ -253,23 +253,6 @@ impl Portal {
         Ok((view, sessions))
     }
 
-    /// A support action by a staff member in the console or the admin API; see
-    /// [`Portal::support_act`].
-    #[allow(clippy::too_many_arguments)]
-    pub async fn console_act(
-        &self,
-        actor_session: &Session,
-        actor: &User,
-        subject: &UserId,
-        action: ConsoleAction,
-        reason: &str,
-        expected_version: Option<&str>,
-        ctx: &RequestContext,
-    ) -> Result<ActionDone, ConsoleError> {
-        let actor = SupportActor::Staff { user: actor, session: actor_session };
-        self.support_act(actor, subject, action, reason, expected_version, ctx).await
-    }
-
     /// Runs a support action (extend the deadline, reset MFA, unlock, end sessions) after every
     /// check, for every front end: the console pages, the admin API and the CLI. Staff need the
     /// right to act on the subject, a reason, a second factor within the step-up window and room

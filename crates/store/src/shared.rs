@@ -469,7 +469,8 @@ macro_rules! sql_store {
                 audited_before: OffsetDateTime,
                 audit: &AuditEvent,
             ) -> StoreResult<bool> {
-                audit_refusal_once(self, "throttles", "key", key, now, audited_before, audit).await
+                let counter = ("throttles", "key", "(key, started_at, failures, refusal_audited_at) VALUES ($2, $1, 0, $1)");
+                audit_refusal_once(self, counter, key, now, audited_before, audit).await
             }
 
             async fn throttle_clear(&self, key: &str) -> StoreResult<()> {
@@ -694,7 +695,9 @@ macro_rules! sql_store {
                 audited_before: OffsetDateTime,
                 audit: &AuditEvent,
             ) -> StoreResult<bool> {
-                audit_refusal_once(self, "mfa_throttles", "user_id", user.as_str(), now, audited_before, audit).await
+                let counter =
+                    ("mfa_throttles", "user_id", "(user_id, failures, locked, refusal_audited_at) VALUES ($2, 0, 0, $1)");
+                audit_refusal_once(self, counter, user.as_str(), now, audited_before, audit).await
             }
 
             async fn record_second_factor_failure(
@@ -1004,22 +1007,20 @@ macro_rules! sql_store {
         /// most once per window, with its audit row: `false` when another request already has.
         async fn audit_refusal_once(
             store: &$store,
-            table: &str,
-            key_column: &str,
+            (table, key_column, new_row): (&str, &str, &str),
             key: &str,
             now: OffsetDateTime,
             audited_before: OffsetDateTime,
             audit: &AuditEvent,
         ) -> StoreResult<bool> {
             let mut tx = store.begin_write().await.map_err(backend_error)?;
-            // A refusal under a counter that has no row yet (a key only refusals use, such as a
-            // user's refused texts) starts one with no failures, so it is audited too.
+            // `counter` is the table, its key column, and the row a refusal under a key with no row
+            // yet starts (columns and values; `$1` is now, `$2` the key), with no failures: a key
+            // only refusals use, such as a user's refused texts, is audited too.
             let sql = format!(
-                "INSERT INTO {table} ({key_column}, {}, refusal_audited_at) VALUES ($2, {}, $1) \
+                "INSERT INTO {table} {new_row} \
                  ON CONFLICT ({key_column}) DO UPDATE SET refusal_audited_at = $1 \
-                 WHERE {table}.refusal_audited_at IS NULL OR {table}.refusal_audited_at <= $3",
-                if table == "throttles" { "started_at, failures" } else { "failures, locked" },
-                if table == "throttles" { "$1, 0" } else { "0, 0" },
+                 WHERE {table}.refusal_audited_at IS NULL OR {table}.refusal_audited_at <= $3"
             );
             let done = sqlx::query(&sql)
                 .bind(ts(now))

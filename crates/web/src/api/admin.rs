@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{MethodRouter, get, post};
-use portal_core::console::{ConsoleAction, ConsoleError, MfaOverview, OverviewFilter, StaffError};
+use portal_core::console::{ConsoleAction, ConsoleError, MfaOverview, OverviewFilter, StaffError, SupportActor};
 use portal_core::user::{Role, UserId};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -132,7 +132,8 @@ async fn act(
         "end-sessions" => ConsoleAction::EndSessions,
         _ => return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such action")),
     };
-    state.portal.console_act(&s.session, &s.user, &id, action, &body.reason, body.version.as_deref(), &ctx).await?;
+    let actor = SupportActor::Staff { user: &s.user, session: &s.session };
+    state.portal.support_act(actor, &id, action, &body.reason, body.version.as_deref(), &ctx).await?;
     Ok(Json(overview_of(&state, &s.user, &id).await?))
 }
 

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get};
 use portal_core::audit::{AuditFilter, AuditRecord};
-use portal_core::console::{ConsoleAction, ConsoleError, MfaOverview, OverviewFilter, StaffError};
+use portal_core::console::{ConsoleAction, ConsoleError, MfaOverview, OverviewFilter, StaffError, SupportActor};
 use portal_core::mfa::service::SupportView;
 use portal_core::user::{Role, UserId};
 use serde::Deserialize;
@@ -463,7 +463,8 @@ async fn action_submit(
         None
     };
     let Some(action) = parse_action(&action_name, days) else { return console_page_error(ConsoleError::NotFound) };
-    match state.portal.console_act(&s.session, &s.user, &id, action, &form.reason, Some(&form.version), &ctx).await {
+    let actor = SupportActor::Staff { user: &s.user, session: &s.session };
+    match state.portal.support_act(actor, &id, action, &form.reason, Some(&form.version), &ctx).await {
         Ok(_) => Redirect::to(&format!("/console/users/{}?done={action_name}", id.as_str())).into_response(),
         Err(
             e @ (ConsoleError::InvalidDays

@@ -364,6 +364,28 @@ async fn a_hundred_and_twenty_invitations_by_one_adjuster_send_thirty() {
 
 // ----- Ending sessions wins every race ---------------------------------------------------------
 
+/// Runs two different requests released together by one barrier (`burst` for two of a kind).
+async fn together<A, B>(a: A, b: B) -> (A::Output, B::Output)
+where
+    A: Future + Send + 'static,
+    B: Future + Send + 'static,
+    A::Output: Send + 'static,
+    B::Output: Send + 'static,
+{
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(2));
+    let released = barrier.clone();
+    let a = tokio::spawn(async move {
+        released.wait().await;
+        a.await
+    });
+    let b = tokio::spawn(async move {
+        barrier.wait().await;
+        b.await
+    });
+    let (a, b) = tokio::join!(a, b);
+    (a.expect("the first request panicked"), b.expect("the second request panicked"))
+}
+
 /// Releases a second-factor check and `end` together, `rounds` times, and asserts that no
 /// session of the user is left afterwards, whichever finished first.
 async fn verification_races<F, Fut>(l: &Layout, secret: &str, password: &str, rounds: usize, end: F)
@@ -387,19 +409,7 @@ where
             }
         };
         let ending = end(old.clone());
-        let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(2));
-        let released = barrier.clone();
-        let ending = tokio::spawn(async move {
-            released.wait().await;
-            ending.await
-        });
-        let verified = tokio::spawn(async move {
-            barrier.wait().await;
-            verify.await
-        });
-        let (verified, ended) = tokio::join!(verified, ending);
-        ended.unwrap();
-        let verified = verified.unwrap();
+        let (verified, ()) = together(verify, ending).await;
         // The check won first, or found its session (or, after an MFA reset, its method or
         // its step) gone: a clean answer either way.
         assert!(verified == StatusCode::OK || verified.is_client_error(), "round {round}: {verified}");
@@ -553,20 +563,9 @@ async fn a_sign_out_racing_remind_me_later_leaves_no_session() {
                 let (client, url) = (client_with_token(&old), l.url(round + 1, "/api/v1/logout"));
                 async move { client.post(url).send().await.unwrap().status() }
             };
-            let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(2));
-            let b2 = barrier.clone();
-            let postponed = tokio::spawn(async move {
-                b2.wait().await;
-                postpone.await
-            });
-            let signed_out = tokio::spawn(async move {
-                barrier.wait().await;
-                logout.await
-            });
-            let (postponed, signed_out) = tokio::join!(postponed, signed_out);
-            let postponed = postponed.unwrap();
+            let (postponed, signed_out) = together(postpone, logout).await;
             assert!(postponed == StatusCode::OK || postponed == StatusCode::UNAUTHORIZED, "round {round}: {postponed}");
-            assert!(signed_out.unwrap().is_success());
+            assert!(signed_out.is_success());
             for client in [browser, client_with_token(&old)] {
                 let me = client.get(l.url(round, "/api/v1/me")).send().await.unwrap();
                 assert_eq!(me.status(), StatusCode::UNAUTHORIZED, "round {round}: a session outlived the sign-out");
