@@ -4,6 +4,7 @@
 mod claims;
 mod files;
 mod postgres;
+mod queries;
 mod rows;
 mod shared;
 mod sql;

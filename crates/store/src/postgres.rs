@@ -60,6 +60,11 @@ impl PostgresStore {
         self.writer.begin().await
     }
 
+    /// PostgreSQL runs every path through sqlx (see `sqlite::hot` for why SQLite does not).
+    pub(crate) fn hot_paths(&self) -> Option<&crate::sqlite::hot::HotPaths> {
+        None
+    }
+
     /// Drops a test schema and everything in it.
     pub async fn drop_schema(url: &str, schema: &str) -> Result<(), sqlx::Error> {
         let pool = PgPoolOptions::new().max_connections(1).connect(url).await?;

@@ -109,7 +109,6 @@ pub(crate) fn challenge(row: ChallengeRow) -> Result<SmsChallenge, StoreError> {
     })
 }
 
-pub(crate) const SECOND_FACTOR_THROTTLE_COLUMNS: &str = "failures, paused_until, locked, refusal_audited_at";
 pub(crate) type SecondFactorThrottleRow = (i64, Option<i64>, i64, Option<i64>);
 
 pub(crate) fn second_factor_throttle(row: Option<SecondFactorThrottleRow>) -> Result<SecondFactorThrottle, StoreError> {

@@ -279,6 +279,9 @@ macro_rules! sql_store {
         #[async_trait]
         impl SessionStore for $store {
             async fn insert_session(&self, s: &Session) -> StoreResult<()> {
+                if let Some(hot) = self.hot_paths() {
+                    return hot.insert_session(s).await;
+                }
                 insert_session(&self.writer, s).await
             }
 
@@ -309,16 +312,12 @@ macro_rules! sql_store {
             }
 
             async fn session_with_user(&self, id: &SessionIdHash) -> StoreResult<Option<(Session, User)>> {
+                if let Some(hot) = self.hot_paths() {
+                    return hot.session_with_user(id);
+                }
                 use sqlx::Row as _;
                 // 18 columns: more than sqlx decodes as one tuple, so the row is split by index.
-                let sql = format!(
-                    "SELECT s.id_hash, s.user_id, s.auth_level, s.csrf_token, s.created_at, s.last_seen_at, \
-                       s.mfa_verified_at, s.ip, s.user_agent, \
-                       u.id, u.email, u.name, u.role, u.password_hash, u.created_at, u.mfa_deadline, u.mfa_preferred, \
-                       u.is_demo \
-                     FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1"
-                );
-                let Some(row) = sqlx::query(&sql).bind(id.as_str()).fetch_optional(&self.pool).await.map_err(backend_error)?
+                let Some(row) = sqlx::query(crate::queries::SESSION_WITH_USER).bind(id.as_str()).fetch_optional(&self.pool).await.map_err(backend_error)?
                 else {
                     return Ok(None);
                 };
@@ -349,7 +348,10 @@ macro_rules! sql_store {
             }
 
             async fn touch_session(&self, id: &SessionIdHash, at: OffsetDateTime) -> StoreResult<()> {
-                sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+                if let Some(hot) = self.hot_paths() {
+                    return hot.touch_session(id, at).await;
+                }
+                sqlx::query(crate::queries::TOUCH_SESSION)
                     .bind(ts(at))
                     .bind(id.as_str())
                     .execute(&self.writer)
@@ -501,6 +503,9 @@ macro_rules! sql_store {
             }
 
             async fn complete_second_factor(&self, c: &SecondFactorCompletion) -> StoreResult<CompletionOutcome> {
+                if let Some(hot) = self.hot_paths() {
+                    return hot.complete_second_factor(c).await;
+                }
                 let now = ts(c.now);
                 let user = c.user_id.as_str();
                 let mut tx = self.begin_write().await.map_err(backend_error)?;
@@ -511,15 +516,14 @@ macro_rules! sql_store {
                 let won = match &c.proof {
                     SecondFactorProof::ConfirmTotp { factor_id, step, created_after } => {
                         // A new authenticator replaces the old one (one confirmed factor per method).
-                        sqlx::query("DELETE FROM mfa_factors WHERE user_id = $1 AND method = 'totp' AND id <> $2")
+                        sqlx::query(crate::queries::DELETE_OTHER_TOTP)
                             .bind(user)
                             .bind(factor_id.as_str())
                             .execute(&mut *tx)
                             .await
                             .map_err(backend_error)?;
                         sqlx::query(
-                            "UPDATE mfa_factors SET confirmed_at = $1, last_step = $2, last_used_at = $1 \
-                             WHERE id = $3 AND user_id = $4 AND confirmed_at IS NULL AND created_at > $5",
+                            crate::queries::CONFIRM_TOTP,
                         )
                         .bind(now)
                         .bind(*step)
@@ -534,8 +538,7 @@ macro_rules! sql_store {
                     }
                     SecondFactorProof::VerifyTotp { factor_id, step } => {
                         sqlx::query(
-                            "UPDATE mfa_factors SET last_step = $1, last_used_at = $2 \
-                             WHERE id = $3 AND user_id = $4 AND confirmed_at IS NOT NULL AND (last_step IS NULL OR last_step < $1)",
+                            crate::queries::CLAIM_TOTP_STEP,
                         )
                         .bind(*step)
                         .bind(now)
@@ -550,7 +553,7 @@ macro_rules! sql_store {
                     SecondFactorProof::ConfirmSms { challenge_id, factor } => {
                         let won = claim_challenge(&mut *tx, challenge_id, user, now).await?;
                         if won {
-                            sqlx::query("DELETE FROM mfa_factors WHERE user_id = $1 AND method = 'sms'")
+                            sqlx::query(crate::queries::DELETE_SMS_FACTORS)
                                 .bind(user)
                                 .execute(&mut *tx)
                                 .await
@@ -562,7 +565,7 @@ macro_rules! sql_store {
                     SecondFactorProof::VerifySms { challenge_id } => {
                         let won = claim_challenge(&mut *tx, challenge_id, user, now).await?;
                         if won {
-                            sqlx::query("UPDATE mfa_factors SET last_used_at = $1 WHERE user_id = $2 AND method = 'sms' AND confirmed_at IS NOT NULL")
+                            sqlx::query(crate::queries::SMS_FACTOR_USED)
                                 .bind(now)
                                 .bind(user)
                                 .execute(&mut *tx)
@@ -579,9 +582,7 @@ macro_rules! sql_store {
                 // code still in flight when the account was paused or locked does not win. The
                 // guess slot is consumed and the wrong-code count cleared in the same statement.
                 let open = sqlx::query(
-                    "UPDATE mfa_throttles SET failures = 0, paused_until = NULL, \
-                       reserved = CASE WHEN reserved > 0 AND reserved_until > $2 THEN reserved - 1 ELSE 0 END \
-                     WHERE user_id = $1 AND locked = 0 AND (paused_until IS NULL OR paused_until <= $2)",
+                    crate::queries::OPEN_THROTTLE_AT_COMPLETION,
                 )
                 .bind(user)
                 .bind(now)
@@ -591,7 +592,7 @@ macro_rules! sql_store {
                 .rows_affected()
                     == 1;
                 if !open {
-                    let throttled: Option<i64> = sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM mfa_throttles WHERE user_id = $1")
+                    let throttled: Option<i64> = sqlx::query_scalar(crate::queries::THROTTLE_ROW_EXISTS)
                         .bind(user)
                         .fetch_optional(&mut *tx)
                         .await
@@ -605,7 +606,7 @@ macro_rules! sql_store {
                 if !rotate_session(&mut tx, &c.old_session, &c.new_session).await? {
                     return roll_back(tx, CompletionOutcome::SessionEnded).await;
                 }
-                sqlx::query("UPDATE users SET mfa_preferred = $1, mfa_deadline = NULL, last_login_at = $3 WHERE id = $2")
+                sqlx::query(crate::queries::USER_AFTER_SECOND_FACTOR)
                     .bind(c.method.as_str())
                     .bind(user)
                     .bind(now)
@@ -623,20 +624,14 @@ macro_rules! sql_store {
                 hold_until: OffsetDateTime,
                 per_pause: u32,
             ) -> StoreResult<Result<(), SecondFactorThrottle>> {
+                if let Some(hot) = self.hot_paths() {
+                    return hot.reserve_second_factor_guess(user, now, hold_until, per_pause).await;
+                }
                 // One statement, like `throttle_reserve`: open (not locked, not paused) and room
                 // left before the next pause counting the guesses in flight. Slots whose hold
                 // has lapsed no longer count.
                 let taken: Option<i64> = sqlx::query_scalar(
-                    "INSERT INTO mfa_throttles (user_id, failures, locked, reserved, reserved_until) \
-                     VALUES ($1, 0, 0, 1, $3) \
-                     ON CONFLICT (user_id) DO UPDATE SET \
-                       reserved = (CASE WHEN mfa_throttles.reserved_until > $2 THEN mfa_throttles.reserved ELSE 0 END) + 1, \
-                       reserved_until = $3 \
-                     WHERE mfa_throttles.locked = 0 \
-                       AND (mfa_throttles.paused_until IS NULL OR mfa_throttles.paused_until <= $2) \
-                       AND (mfa_throttles.failures % $4) \
-                         + (CASE WHEN mfa_throttles.reserved_until > $2 THEN mfa_throttles.reserved ELSE 0 END) < $4 \
-                     RETURNING failures",
+                    crate::queries::RESERVE_GUESS,
                 )
                 .bind(user.as_str())
                 .bind(ts(now))
@@ -653,11 +648,13 @@ macro_rules! sql_store {
             }
 
             async fn release_second_factor_guess(&self, user: &UserId, now: OffsetDateTime) -> StoreResult<()> {
+                if let Some(hot) = self.hot_paths() {
+                    return hot.release_second_factor_guess(user, now).await;
+                }
                 // Only while the hold is live: once it has lapsed the count started again, and an
                 // old slot given back late must not free a place among the new ones.
                 sqlx::query(
-                    "UPDATE mfa_throttles SET reserved = reserved - 1 \
-                     WHERE user_id = $1 AND reserved > 0 AND reserved_until > $2",
+                    crate::queries::RELEASE_GUESS,
                 )
                 .bind(user.as_str())
                 .bind(ts(now))
@@ -673,18 +670,11 @@ macro_rules! sql_store {
             }
 
             async fn second_factor_state(&self, user: &UserId) -> StoreResult<(Vec<Factor>, SecondFactorThrottle)> {
-                // One row per factor, each carrying the throttle; one row of NULL factor columns
-                // when there is none. The key subquery makes the throttle appear without factors.
-                let sql = format!(
-                    "SELECT f.id, f.user_id, f.method, f.secret_enc, f.phone, f.created_at, f.confirmed_at, f.last_step, \
-                       f.last_used_at, t.failures, t.paused_until, t.locked, t.refusal_audited_at \
-                     FROM (SELECT CAST($1 AS TEXT) AS user_id) k \
-                     LEFT JOIN mfa_factors f ON f.user_id = k.user_id \
-                     LEFT JOIN mfa_throttles t ON t.user_id = k.user_id \
-                     ORDER BY f.created_at"
-                );
+                if let Some(hot) = self.hot_paths() {
+                    return hot.second_factor_state(user);
+                }
                 let found: Vec<rows::FactorAndThrottleRow> =
-                    sqlx::query_as(&sql).bind(user.as_str()).fetch_all(&self.pool).await.map_err(backend_error)?;
+                    sqlx::query_as(crate::queries::SECOND_FACTOR_STATE).bind(user.as_str()).fetch_all(&self.pool).await.map_err(backend_error)?;
                 rows::factors_and_throttle(found)
             }
 
@@ -708,14 +698,13 @@ macro_rules! sql_store {
                 challenge_id: Option<&str>,
                 audit: &AuditEvent,
             ) -> StoreResult<SecondFactorThrottle> {
+                if let Some(hot) = self.hot_paths() {
+                    return hot.record_second_factor_failure(user, now, schedule, challenge_id, audit).await;
+                }
                 let mut tx = self.begin_write().await.map_err(backend_error)?;
                 lock_user_row(&mut *tx, user.as_str()).await?;
                 let failures: i64 = sqlx::query_scalar(
-                    "INSERT INTO mfa_throttles (user_id, failures, locked) VALUES ($1, 1, 0) \
-                     ON CONFLICT (user_id) DO UPDATE SET failures = mfa_throttles.failures + 1, \
-                       reserved = CASE WHEN mfa_throttles.reserved > 0 AND mfa_throttles.reserved_until > $2 \
-                         THEN mfa_throttles.reserved - 1 ELSE 0 END \
-                     RETURNING failures",
+                    crate::queries::COUNT_WRONG_CODE,
                 )
                 .bind(user.as_str())
                 .bind(ts(now))
@@ -724,7 +713,7 @@ macro_rules! sql_store {
                 .map_err(backend_error)?;
                 let next = schedule(u32::try_from(failures).unwrap_or(u32::MAX), now);
                 if next.paused_until.is_some() || next.locked {
-                    sqlx::query("UPDATE mfa_throttles SET paused_until = $1, locked = $2 WHERE user_id = $3")
+                    sqlx::query(crate::queries::SET_PAUSE)
                         .bind(next.paused_until.map(ts))
                         .bind(i64::from(next.locked))
                         .bind(user.as_str())
@@ -733,7 +722,7 @@ macro_rules! sql_store {
                         .map_err(backend_error)?;
                 }
                 if let Some(id) = challenge_id {
-                    sqlx::query("UPDATE sms_challenges SET wrong_tries = wrong_tries + 1 WHERE id = $1")
+                    sqlx::query(crate::queries::COUNT_WRONG_TRY)
                         .bind(id)
                         .execute(&mut *tx)
                         .await
@@ -972,7 +961,7 @@ macro_rules! sql_store {
         where
             E: sqlx::Executor<'e, Database = $db>,
         {
-            sqlx::query("UPDATE users SET mfa_preferred = mfa_preferred WHERE id = $1")
+            sqlx::query(crate::queries::LOCK_USER_ROW)
                 .bind(user)
                 .execute(executor)
                 .await
@@ -999,8 +988,7 @@ macro_rules! sql_store {
         where
             E: sqlx::Executor<'e, Database = $db>,
         {
-            let sql = format!("SELECT {} FROM mfa_throttles WHERE user_id = $1", rows::SECOND_FACTOR_THROTTLE_COLUMNS);
-            sqlx::query_as(&sql).bind(user.as_str()).fetch_optional(executor).await.map_err(backend_error)
+            sqlx::query_as(crate::queries::SECOND_FACTOR_THROTTLE).bind(user.as_str()).fetch_optional(executor).await.map_err(backend_error)
         }
 
         /// Marks the refusal audited in the throttle row where `key_column = key` of `table`, at
@@ -1059,8 +1047,7 @@ macro_rules! sql_store {
             E: sqlx::Executor<'e, Database = $db>,
         {
             let done = sqlx::query(
-                "UPDATE sms_challenges SET used_at = $1 \
-                 WHERE id = $2 AND user_id = $3 AND used_at IS NULL AND voided = 0 AND expires_at > $1 AND wrong_tries < $4",
+                crate::queries::CLAIM_CHALLENGE,
             )
             .bind(now)
             .bind(id)

@@ -36,7 +36,7 @@ macro_rules! statements {
             use portal_core::store::StoreResult;
             use portal_core::user::UserId;
 
-            use crate::rows::{self, ts};
+            use crate::rows::ts;
             use crate::sql::{backend_error, conflict_or_backend, roll_back};
 
             /// The audit row written in the same transaction as the change it records.
@@ -44,22 +44,19 @@ macro_rules! statements {
             where
                 E: sqlx::Executor<'e, Database = $db>,
             {
-                sqlx::query(
-                    "INSERT INTO audit_log (at, actor, subject_id, subject, action, outcome, ip, user_agent, details) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                )
-                .bind(ts(e.at))
-                .bind(e.actor.as_deref())
-                .bind(e.subject_id.as_ref().map(UserId::as_str))
-                .bind(e.subject.as_deref())
-                .bind(e.action.as_str())
-                .bind(e.outcome.as_str())
-                .bind(e.ip.as_deref())
-                .bind(e.user_agent.as_deref())
-                .bind(e.details.to_string())
-                .execute(executor)
-                .await
-                .map_err(backend_error)?;
+                sqlx::query(crate::queries::INSERT_AUDIT)
+                    .bind(ts(e.at))
+                    .bind(e.actor.as_deref())
+                    .bind(e.subject_id.as_ref().map(UserId::as_str))
+                    .bind(e.subject.as_deref())
+                    .bind(e.action.as_str())
+                    .bind(e.outcome.as_str())
+                    .bind(e.ip.as_deref())
+                    .bind(e.user_agent.as_deref())
+                    .bind(e.details.to_string())
+                    .execute(executor)
+                    .await
+                    .map_err(backend_error)?;
                 Ok(())
             }
 
@@ -90,9 +87,7 @@ macro_rules! statements {
             where
                 E: sqlx::Executor<'e, Database = $db>,
             {
-                let sql =
-                    format!("INSERT INTO sessions ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", rows::SESSION_COLUMNS);
-                bind_session(sqlx::query(&sql), s)
+                bind_session(sqlx::query(crate::queries::INSERT_SESSION), s)
                     .execute(executor)
                     .await
                     .map_err(|e| conflict_or_backend(e, "session"))?;
@@ -115,24 +110,14 @@ macro_rules! statements {
                     .bind(s.user_agent.as_deref())
             }
 
-            /// Session rotation as one UPDATE of the row, primary key included, instead of a
-            /// DELETE and an INSERT: one statement and one index update fewer in the hot write
-            /// transaction. The old id stops resolving all the same, but a sign-out sent with it
-            /// still reaches the row (`replaced_id_hash`), unless the row now belongs to someone
-            /// else (a different user signed in on the same browser). `false` when the old row is
-            /// gone (ended meanwhile): the caller decides whether that ends the sign-in.
+            /// `queries::ROTATE_SESSION`: `false` when the old row is gone (ended meanwhile); the
+            /// caller decides whether that ends the sign-in.
             pub(super) async fn rotate_session(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 old: &SessionIdHash,
                 s: &Session,
             ) -> StoreResult<bool> {
-                let rotate = sqlx::query(
-                    "UPDATE sessions SET id_hash = $1, user_id = $2, auth_level = $3, csrf_token = $4, created_at = $5, \
-                     last_seen_at = $6, mfa_verified_at = $7, ip = $8, user_agent = $9, \
-                     replaced_id_hash = CASE WHEN user_id = $2 THEN $10 ELSE NULL END, \
-                     replaced_at = CASE WHEN user_id = $2 THEN $6 ELSE NULL END \
-                     WHERE id_hash = $10",
-                );
+                let rotate = sqlx::query(crate::queries::ROTATE_SESSION);
                 let updated = bind_session(rotate, s)
                     .bind(old.as_str())
                     .execute(&mut **tx)

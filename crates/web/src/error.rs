@@ -62,8 +62,22 @@ impl ApiError {
 
 impl From<InternalError> for ApiError {
     fn from(e: InternalError) -> Self {
+        if is_busy(&e) {
+            return Self {
+                retry_after: Some(BUSY_RETRY_AFTER_SECS),
+                ..Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "the portal is busy; try again in a moment")
+            };
+        }
         Self::internal(&e)
     }
+}
+
+/// How long a request refused because the database's write queue is full is asked to wait.
+const BUSY_RETRY_AFTER_SECS: u64 = 1;
+
+/// The write queue was full: a 503 the client may repeat, not a failure to log as one.
+fn is_busy(e: &InternalError) -> bool {
+    matches!(e, InternalError::Store(portal_core::store::StoreError::Busy))
 }
 
 impl ApiError {
@@ -211,6 +225,16 @@ impl PageError {
 
 impl From<InternalError> for PageError {
     fn from(e: InternalError) -> Self {
+        if is_busy(&e) {
+            return Self {
+                retry_after: Some(BUSY_RETRY_AFTER_SECS),
+                ..Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Busy",
+                    "The portal is very busy right now. Please try again in a moment.",
+                )
+            };
+        }
         Self::internal(&e)
     }
 }

@@ -28,6 +28,10 @@ pub enum StoreError {
     Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
+    /// Too many writes are waiting: refused at once rather than queued without bound. The
+    /// request may be repeated in a moment (503 with `Retry-After`).
+    #[error("the database is busy; try again in a moment")]
+    Busy,
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -9,8 +9,18 @@
 //! opened read-only, so a write routed to the wrong pool fails loudly in the tests instead of
 //! silently competing for the lock. Another process (the CLI) writing the same file still waits
 //! on `busy_timeout`.
+//!
+//! The hot paths (a second factor checked, a session started, read or touched) bypass sqlx:
+//! their writes are jobs of the group-commit writer (`writer.rs`), which borrows the one writer
+//! connection per batch, and their reads run on read-only connections of our own (`hot.rs`).
+//! WAL checkpoints run on a thread of their own (`checkpoint.rs`), never inside a commit.
+
+mod checkpoint;
+pub(crate) mod hot;
+mod writer;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
@@ -24,6 +34,8 @@ const WRITER_CACHE_KIB: i64 = 8 * 1024;
 /// of 16; hot-path reads are single-row index lookups, and pages missing here come from the
 /// OS page cache, which is shared and not part of the process's RSS.
 const READER_CACHE_KIB: i64 = 1024;
+/// What the WAL file is truncated to after a checkpoint has copied it all back.
+const WAL_SIZE_LIMIT_BYTES: i64 = 64 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
@@ -31,6 +43,9 @@ pub struct SqliteStore {
     pub(crate) pool: SqlitePool,
     /// The one connection that writes; see the module comment.
     pub(crate) writer: SqlitePool,
+    /// The hot paths; `None` for an in-memory database, which only sqlx's one connection sees.
+    hot: Option<hot::HotPaths>,
+    _checkpointer: Option<Arc<checkpoint::Checkpointer>>,
 }
 
 impl SqliteStore {
@@ -48,9 +63,16 @@ impl SqliteStore {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
-            .pragma("cache_size", (-WRITER_CACHE_KIB).to_string());
+            .pragma("cache_size", (-WRITER_CACHE_KIB).to_string())
+            // Checkpoints run on their own thread (`checkpoint.rs`), not inside a user's commit.
+            .pragma("wal_autocheckpoint", "0")
+            .pragma("journal_size_limit", WAL_SIZE_LIMIT_BYTES.to_string());
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
+            // The group-commit writer borrows this connection's handle for each batch; it is
+            // kept for the life of the store rather than recycled on a timer.
+            .max_lifetime(None)
+            .idle_timeout(None)
             // A ping per acquire is a round trip to the worker thread for nothing: a SQLite
             // connection to a local file does not go stale.
             .test_before_acquire(false)
@@ -66,7 +88,7 @@ impl SqliteStore {
         } else {
             // The journal mode is persistent in the file (set by the writer above); readers do
             // not set it, as a read-only connection may not change it.
-            let reader_options = base.read_only(true).pragma("cache_size", (-READER_CACHE_KIB).to_string());
+            let reader_options = base.clone().read_only(true).pragma("cache_size", (-READER_CACHE_KIB).to_string());
             SqlitePoolOptions::new()
                 .max_connections(options.max_connections.max(1))
                 .test_before_acquire(false)
@@ -74,7 +96,22 @@ impl SqliteStore {
                 .await
                 .map_err(ConnectError::Open)?
         };
-        Ok(Self { pool, writer })
+        let (hot, checkpointer) = if in_memory {
+            (None, None)
+        } else {
+            let path = base.get_filename().to_path_buf();
+            let group_commit = writer::Writer::start(writer.clone())
+                .map_err(|source| ConnectError::DataDir { path: path.display().to_string(), source })?;
+            let checkpointer = checkpoint::Checkpointer::start(path.clone())
+                .map_err(|source| ConnectError::DataDir { path: path.display().to_string(), source })?;
+            (Some(hot::HotPaths::new(group_commit, path)), Some(Arc::new(checkpointer)))
+        };
+        Ok(Self { pool, writer, hot, _checkpointer: checkpointer })
+    }
+
+    /// The hot paths of this store, when it has them (see the module comment).
+    pub(crate) fn hot_paths(&self) -> Option<&hot::HotPaths> {
+        self.hot.as_ref()
     }
 
     /// What makes the SMS send reservations of concurrent transactions run one after another:

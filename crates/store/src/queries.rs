@@ -1,0 +1,125 @@
+//! The statements of the hot paths (a second factor checked, a session read, touched or
+//! started), as text both backends run: through sqlx on PostgreSQL (`shared.rs`, `sql.rs`) and
+//! through the SQLite writer's jobs and readers (`sqlite/hot.rs`). A rule written in SQL here
+//! (a code claimed once, the pause re-checked at completion, a guess slot counted) has this one
+//! home whichever way it is run.
+
+/// Taken first by every per-user write that also touches factors, sessions or the throttle, so
+/// those writes queue on one row in one order (PostgreSQL; on SQLite the write lock orders them).
+pub(crate) const LOCK_USER_ROW: &str = "UPDATE users SET mfa_preferred = mfa_preferred WHERE id = $1";
+
+/// A new authenticator replaces the old one (one confirmed factor per method).
+pub(crate) const DELETE_OTHER_TOTP: &str =
+    "DELETE FROM mfa_factors WHERE user_id = $1 AND method = 'totp' AND id <> $2";
+
+/// `$1` now, `$2` the step, `$3` the factor, `$4` the user, `$5` the oldest a setup may be.
+pub(crate) const CONFIRM_TOTP: &str = "UPDATE mfa_factors SET confirmed_at = $1, last_step = $2, last_used_at = $1 \
+     WHERE id = $3 AND user_id = $4 AND confirmed_at IS NULL AND created_at > $5";
+
+/// The step is claimed once: `$1` the step, `$2` now, `$3` the factor, `$4` the user.
+pub(crate) const CLAIM_TOTP_STEP: &str = "UPDATE mfa_factors SET last_step = $1, last_used_at = $2 \
+     WHERE id = $3 AND user_id = $4 AND confirmed_at IS NOT NULL AND (last_step IS NULL OR last_step < $1)";
+
+/// A texted code is claimed once: `$1` now, `$2` the challenge, `$3` the user, `$4` the most
+/// wrong tries it may have had.
+pub(crate) const CLAIM_CHALLENGE: &str = "UPDATE sms_challenges SET used_at = $1 \
+     WHERE id = $2 AND user_id = $3 AND used_at IS NULL AND voided = 0 AND expires_at > $1 AND wrong_tries < $4";
+
+pub(crate) const DELETE_SMS_FACTORS: &str = "DELETE FROM mfa_factors WHERE user_id = $1 AND method = 'sms'";
+
+pub(crate) const INSERT_FACTOR: &str = "INSERT INTO mfa_factors \
+     (id, user_id, method, secret_enc, phone, created_at, confirmed_at, last_step, last_used_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
+/// `$1` now, `$2` the user.
+pub(crate) const SMS_FACTOR_USED: &str =
+    "UPDATE mfa_factors SET last_used_at = $1 WHERE user_id = $2 AND method = 'sms' AND confirmed_at IS NOT NULL";
+
+/// At completion: the pause and the lock are checked again (a right code still in flight when
+/// the account was paused or locked does not win), the guess slot is consumed and the wrong-code
+/// count cleared, in one statement. `$1` the user, `$2` now. No row changed: throttled, or no
+/// throttle row at all (`THROTTLE_ROW_EXISTS` tells which).
+pub(crate) const OPEN_THROTTLE_AT_COMPLETION: &str = "UPDATE mfa_throttles SET failures = 0, paused_until = NULL, \
+       reserved = CASE WHEN reserved > 0 AND reserved_until > $2 THEN reserved - 1 ELSE 0 END \
+     WHERE user_id = $1 AND locked = 0 AND (paused_until IS NULL OR paused_until <= $2)";
+
+pub(crate) const THROTTLE_ROW_EXISTS: &str = "SELECT CAST(1 AS BIGINT) FROM mfa_throttles WHERE user_id = $1";
+
+/// `$1` the method, `$2` the user, `$3` now.
+pub(crate) const USER_AFTER_SECOND_FACTOR: &str =
+    "UPDATE users SET mfa_preferred = $1, mfa_deadline = NULL, last_login_at = $3 WHERE id = $2";
+
+/// A guess slot: open (not locked, not paused) and room left before the next pause counting
+/// the guesses in flight; slots whose hold has lapsed no longer count. `$1` the user, `$2` now,
+/// `$3` the hold, `$4` wrong codes per pause. A row back: taken.
+pub(crate) const RESERVE_GUESS: &str = "INSERT INTO mfa_throttles (user_id, failures, locked, reserved, reserved_until) \
+     VALUES ($1, 0, 0, 1, $3) \
+     ON CONFLICT (user_id) DO UPDATE SET \
+       reserved = (CASE WHEN mfa_throttles.reserved_until > $2 THEN mfa_throttles.reserved ELSE 0 END) + 1, \
+       reserved_until = $3 \
+     WHERE mfa_throttles.locked = 0 \
+       AND (mfa_throttles.paused_until IS NULL OR mfa_throttles.paused_until <= $2) \
+       AND (mfa_throttles.failures % $4) \
+         + (CASE WHEN mfa_throttles.reserved_until > $2 THEN mfa_throttles.reserved ELSE 0 END) < $4 \
+     RETURNING failures";
+
+/// Gives a slot back only while its hold is live: once it has lapsed the count started again,
+/// and an old slot given back late must not free a place among the new ones. `$1` user, `$2` now.
+pub(crate) const RELEASE_GUESS: &str =
+    "UPDATE mfa_throttles SET reserved = reserved - 1 WHERE user_id = $1 AND reserved > 0 AND reserved_until > $2";
+
+/// Counts a wrong code, consuming the guess slot it held. `$1` the user, `$2` now.
+pub(crate) const COUNT_WRONG_CODE: &str = "INSERT INTO mfa_throttles (user_id, failures, locked) VALUES ($1, 1, 0) \
+     ON CONFLICT (user_id) DO UPDATE SET failures = mfa_throttles.failures + 1, \
+       reserved = CASE WHEN mfa_throttles.reserved > 0 AND mfa_throttles.reserved_until > $2 \
+         THEN mfa_throttles.reserved - 1 ELSE 0 END \
+     RETURNING failures";
+
+/// `$1` paused until, `$2` locked, `$3` the user.
+pub(crate) const SET_PAUSE: &str = "UPDATE mfa_throttles SET paused_until = $1, locked = $2 WHERE user_id = $3";
+
+pub(crate) const COUNT_WRONG_TRY: &str = "UPDATE sms_challenges SET wrong_tries = wrong_tries + 1 WHERE id = $1";
+
+/// Columns as in `rows::SecondFactorThrottleRow`.
+pub(crate) const SECOND_FACTOR_THROTTLE: &str =
+    "SELECT failures, paused_until, locked, refusal_audited_at FROM mfa_throttles WHERE user_id = $1";
+
+/// One row per factor, each carrying the throttle; one row of NULL factor columns when there is
+/// none. The key subquery makes the throttle appear without factors. Columns as in
+/// `rows::FactorAndThrottleRow`.
+pub(crate) const SECOND_FACTOR_STATE: &str = "SELECT f.id, f.user_id, f.method, f.secret_enc, f.phone, f.created_at, f.confirmed_at, f.last_step, \
+       f.last_used_at, t.failures, t.paused_until, t.locked, t.refusal_audited_at \
+     FROM (SELECT CAST($1 AS TEXT) AS user_id) k \
+     LEFT JOIN mfa_factors f ON f.user_id = k.user_id \
+     LEFT JOIN mfa_throttles t ON t.user_id = k.user_id \
+     ORDER BY f.created_at";
+
+/// The session's columns (`rows::SESSION_COLUMNS`) then the user's (`rows::USER_COLUMNS`).
+pub(crate) const SESSION_WITH_USER: &str = "SELECT s.id_hash, s.user_id, s.auth_level, s.csrf_token, s.created_at, s.last_seen_at, \
+       s.mfa_verified_at, s.ip, s.user_agent, \
+       u.id, u.email, u.name, u.role, u.password_hash, u.created_at, u.mfa_deadline, u.mfa_preferred, \
+       u.is_demo \
+     FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1";
+
+/// `$1` now, `$2` the session.
+pub(crate) const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2";
+
+/// `$1` to `$9` in `rows::SESSION_COLUMNS` order.
+pub(crate) const INSERT_SESSION: &str = "INSERT INTO sessions \
+     (id_hash, user_id, auth_level, csrf_token, created_at, last_seen_at, mfa_verified_at, ip, user_agent) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
+/// Session rotation as one UPDATE of the row, primary key included, instead of a DELETE and an
+/// INSERT: one statement and one index update fewer in the hot write transaction. The old id
+/// stops resolving all the same, but a sign-out sent with it still reaches the row
+/// (`replaced_id_hash`), unless the row now belongs to someone else (a different user signed in
+/// on the same browser). `$1`–`$9` the new session as in `INSERT_SESSION`, `$10` the old id.
+pub(crate) const ROTATE_SESSION: &str = "UPDATE sessions SET id_hash = $1, user_id = $2, auth_level = $3, csrf_token = $4, created_at = $5, \
+     last_seen_at = $6, mfa_verified_at = $7, ip = $8, user_agent = $9, \
+     replaced_id_hash = CASE WHEN user_id = $2 THEN $10 ELSE NULL END, \
+     replaced_at = CASE WHEN user_id = $2 THEN $6 ELSE NULL END \
+     WHERE id_hash = $10";
+
+/// The audit row written in the same transaction as the change it records.
+pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log (at, actor, subject_id, subject, action, outcome, ip, user_agent, details) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";

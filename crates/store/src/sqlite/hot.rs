@@ -1,0 +1,451 @@
+//! The hot paths of the SQLite store, run without sqlx's per-statement hand-offs: writes as jobs
+//! of the group-commit writer (`writer.rs`), reads on a small pool of read-only connections of
+//! our own (`Readers`). The statements are the ones PostgreSQL runs (`queries.rs`); what
+//! differs is only how they reach SQLite.
+//!
+//! The other methods of the store still go through sqlx; they are not on any per-request path.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use portal_core::audit::AuditEvent;
+use portal_core::mfa::factor::{Factor, SecondFactorCompletion, SecondFactorProof};
+use portal_core::mfa::sms_code::MAX_WRONG_TRIES;
+use portal_core::mfa::throttle::SecondFactorThrottle;
+use portal_core::session::{Session, SessionIdHash};
+use portal_core::store::{CompletionOutcome, StoreError, StoreResult};
+use portal_core::user::{User, UserId};
+use rusqlite::types::ToSql;
+use rusqlite::{Connection, OpenFlags, Statement};
+use time::OffsetDateTime;
+
+use super::READER_CACHE_KIB;
+use super::writer::Writer;
+use crate::queries as q;
+use crate::rows::{self, ts};
+
+/// Read-only connections kept open at most; a burst beyond this opens and closes extra ones.
+const IDLE_READERS: usize = 8;
+
+/// The writer and the readers of one database file.
+#[derive(Debug, Clone)]
+pub(crate) struct HotPaths {
+    writer: Writer,
+    readers: Arc<Readers>,
+}
+
+impl HotPaths {
+    pub(crate) fn new(writer: Writer, path: PathBuf) -> Self {
+        Self { writer, readers: Arc::new(Readers { path, idle: Mutex::new(Vec::new()) }) }
+    }
+
+    // ----- reads ---------------------------------------------------------------------------
+
+    pub(crate) fn session_with_user(&self, id: &SessionIdHash) -> StoreResult<Option<(Session, User)>> {
+        let found = self.readers.read(|conn| {
+            let mut stmt = prepare(conn, q::SESSION_WITH_USER, &[&id.as_str()])?;
+            let mut rows = stmt.raw_query();
+            let Some(row) = rows.next()? else { return Ok(None) };
+            let session: rows::SessionRow = (
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+                row.get(5)?,
+                row.get(6)?,
+                row.get(7)?,
+                row.get(8)?,
+            );
+            let user: rows::UserRow = (
+                row.get(9)?,
+                row.get(10)?,
+                row.get(11)?,
+                row.get(12)?,
+                row.get(13)?,
+                row.get(14)?,
+                row.get(15)?,
+                row.get(16)?,
+                row.get(17)?,
+            );
+            Ok(Some((session, user)))
+        })?;
+        found.map(|(session, user)| Ok((rows::session(session)?, rows::user(user)?))).transpose()
+    }
+
+    pub(crate) fn second_factor_state(&self, user: &UserId) -> StoreResult<(Vec<Factor>, SecondFactorThrottle)> {
+        let found = self.readers.read(|conn| {
+            let mut stmt = prepare(conn, q::SECOND_FACTOR_STATE, &[&user.as_str()])?;
+            let mut rows = stmt.raw_query();
+            let mut found: Vec<rows::FactorAndThrottleRow> = Vec::new();
+            while let Some(row) = rows.next()? {
+                found.push((
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                    row.get(5)?,
+                    row.get(6)?,
+                    row.get(7)?,
+                    row.get(8)?,
+                    row.get(9)?,
+                    row.get(10)?,
+                    row.get(11)?,
+                    row.get(12)?,
+                ));
+            }
+            Ok(found)
+        })?;
+        rows::factors_and_throttle(found)
+    }
+
+    // ----- writes --------------------------------------------------------------------------
+
+    pub(crate) async fn insert_session(&self, s: &Session) -> StoreResult<()> {
+        let s = s.clone();
+        self.writer
+            .run(move |conn| {
+                execute(conn, q::INSERT_SESSION, &SessionValues::of(&s).params())
+                    .map_err(|e| conflict_or_backend(e, "session"))?;
+                Ok(())
+            })
+            .await
+    }
+
+    pub(crate) async fn touch_session(&self, id: &SessionIdHash, at: OffsetDateTime) -> StoreResult<()> {
+        let (id, at) = (id.as_str().to_owned(), ts(at));
+        self.writer
+            .run(move |conn| {
+                execute(conn, q::TOUCH_SESSION, &[&at, &id]).map_err(backend_error)?;
+                Ok(())
+            })
+            .await
+    }
+
+    pub(crate) async fn reserve_second_factor_guess(
+        &self,
+        user: &UserId,
+        now: OffsetDateTime,
+        hold_until: OffsetDateTime,
+        per_pause: u32,
+    ) -> StoreResult<Result<(), SecondFactorThrottle>> {
+        let user = user.as_str().to_owned();
+        let (now, hold_until, per_pause) = (ts(now), ts(hold_until), i64::from(per_pause.max(1)));
+        self.writer
+            .run(move |conn| {
+                let taken = exists(conn, q::RESERVE_GUESS, &[&user, &now, &hold_until, &per_pause])?;
+                if taken {
+                    return Ok(Ok(()));
+                }
+                Ok(Err(rows::second_factor_throttle(throttle_row(conn, &user)?)?))
+            })
+            .await
+    }
+
+    pub(crate) async fn release_second_factor_guess(&self, user: &UserId, now: OffsetDateTime) -> StoreResult<()> {
+        let (user, now) = (user.as_str().to_owned(), ts(now));
+        self.writer
+            .run(move |conn| {
+                execute(conn, q::RELEASE_GUESS, &[&user, &now]).map_err(backend_error)?;
+                Ok(())
+            })
+            .await
+    }
+
+    pub(crate) async fn record_second_factor_failure(
+        &self,
+        user: &UserId,
+        now: OffsetDateTime,
+        schedule: fn(u32, OffsetDateTime) -> SecondFactorThrottle,
+        challenge_id: Option<&str>,
+        audit: &AuditEvent,
+    ) -> StoreResult<SecondFactorThrottle> {
+        let user = user.as_str().to_owned();
+        let challenge_id = challenge_id.map(str::to_owned);
+        let audit = audit.clone();
+        self.writer
+            .run(move |conn| {
+                execute(conn, q::LOCK_USER_ROW, &[&user]).map_err(backend_error)?;
+                let failures: i64 = {
+                    let mut stmt = prepare(conn, q::COUNT_WRONG_CODE, &[&user, &ts(now)]).map_err(backend_error)?;
+                    let mut rows = stmt.raw_query();
+                    let row = rows.next().map_err(backend_error)?.ok_or_else(|| corrupt("no throttle row counted"))?;
+                    row.get(0).map_err(backend_error)?
+                };
+                let next = schedule(u32::try_from(failures).unwrap_or(u32::MAX), now);
+                if next.paused_until.is_some() || next.locked {
+                    let paused_until = next.paused_until.map(ts);
+                    execute(conn, q::SET_PAUSE, &[&paused_until, &i64::from(next.locked), &user])
+                        .map_err(backend_error)?;
+                }
+                if let Some(id) = &challenge_id {
+                    execute(conn, q::COUNT_WRONG_TRY, &[id]).map_err(backend_error)?;
+                }
+                insert_audit(conn, &audit)?;
+                rows::second_factor_throttle(throttle_row(conn, &user)?)
+            })
+            .await
+    }
+
+    pub(crate) async fn complete_second_factor(&self, c: &SecondFactorCompletion) -> StoreResult<CompletionOutcome> {
+        let c = c.clone();
+        // Any outcome but `Completed` keeps nothing (a lost compare-and-set may follow a delete).
+        self.writer
+            .run_deciding(move |conn| {
+                let outcome = complete(conn, &c);
+                (matches!(outcome, Ok(CompletionOutcome::Completed)), outcome)
+            })
+            .await
+    }
+}
+
+/// `complete_second_factor` inside its savepoint; the caller rolls back any outcome but
+/// `Completed`.
+fn complete(conn: &Connection, c: &SecondFactorCompletion) -> StoreResult<CompletionOutcome> {
+    let now = ts(c.now);
+    let user = c.user_id.as_str();
+    {
+        execute(conn, q::LOCK_USER_ROW, &[&user]).map_err(backend_error)?;
+        let won = match &c.proof {
+            SecondFactorProof::ConfirmTotp { factor_id, step, created_after } => {
+                execute(conn, q::DELETE_OTHER_TOTP, &[&user, &factor_id.as_str()]).map_err(backend_error)?;
+                let changed =
+                    execute(conn, q::CONFIRM_TOTP, &[&now, step, &factor_id.as_str(), &user, &ts(*created_after)])
+                        .map_err(backend_error)?;
+                changed == 1
+            }
+            SecondFactorProof::VerifyTotp { factor_id, step } => {
+                execute(conn, q::CLAIM_TOTP_STEP, &[step, &now, &factor_id.as_str(), &user]).map_err(backend_error)?
+                    == 1
+            }
+            SecondFactorProof::ConfirmSms { challenge_id, factor } => {
+                let won = claim_challenge(conn, challenge_id, user, now)?;
+                if won {
+                    execute(conn, q::DELETE_SMS_FACTORS, &[&user]).map_err(backend_error)?;
+                    insert_factor(conn, factor)?;
+                }
+                won
+            }
+            SecondFactorProof::VerifySms { challenge_id } => {
+                let won = claim_challenge(conn, challenge_id, user, now)?;
+                if won {
+                    execute(conn, q::SMS_FACTOR_USED, &[&now, &user]).map_err(backend_error)?;
+                }
+                won
+            }
+        };
+        if !won {
+            return Ok(CompletionOutcome::ProofTaken);
+        }
+        let open = execute(conn, q::OPEN_THROTTLE_AT_COMPLETION, &[&user, &now]).map_err(backend_error)? == 1;
+        if !open && exists(conn, q::THROTTLE_ROW_EXISTS, &[&user])? {
+            return Ok(CompletionOutcome::Throttled);
+        }
+        let new = SessionValues::of(&c.new_session);
+        let old = c.old_session.as_str();
+        let [a, b, c3, d, e, f, g, h, i] = new.params();
+        let rotated = execute(conn, q::ROTATE_SESSION, &[a, b, c3, d, e, f, g, h, i, &old])
+            .map_err(|e| conflict_or_backend(e, "session"))?
+            == 1;
+        if !rotated {
+            return Ok(CompletionOutcome::SessionEnded);
+        }
+        execute(conn, q::USER_AFTER_SECOND_FACTOR, &[&c.method.as_str(), &user, &now]).map_err(backend_error)?;
+        insert_audit(conn, &c.audit)?;
+        Ok(CompletionOutcome::Completed)
+    }
+}
+
+fn claim_challenge(conn: &Connection, id: &str, user: &str, now: i64) -> StoreResult<bool> {
+    Ok(execute(conn, q::CLAIM_CHALLENGE, &[&now, &id, &user, &i64::from(MAX_WRONG_TRIES)]).map_err(backend_error)? == 1)
+}
+
+fn insert_factor(conn: &Connection, f: &Factor) -> StoreResult<()> {
+    let phone = f.phone.as_ref().map(|p| p.as_str());
+    let params: [&dyn ToSql; 9] = [
+        &f.id.as_str(),
+        &f.user_id.as_str(),
+        &f.method.as_str(),
+        &f.secret_enc,
+        &phone,
+        &ts(f.created_at),
+        &f.confirmed_at.map(ts),
+        &f.last_step,
+        &f.last_used_at.map(ts),
+    ];
+    execute(conn, q::INSERT_FACTOR, &params).map_err(|e| conflict_or_backend(e, "factor"))?;
+    Ok(())
+}
+
+fn insert_audit(conn: &Connection, e: &AuditEvent) -> StoreResult<()> {
+    let subject_id = e.subject_id.as_ref().map(UserId::as_str);
+    let details = e.details.to_string();
+    let params: [&dyn ToSql; 9] = [
+        &ts(e.at),
+        &e.actor,
+        &subject_id,
+        &e.subject,
+        &e.action.as_str(),
+        &e.outcome.as_str(),
+        &e.ip,
+        &e.user_agent,
+        &details,
+    ];
+    execute(conn, q::INSERT_AUDIT, &params).map_err(backend_error)?;
+    Ok(())
+}
+
+fn throttle_row(conn: &Connection, user: &str) -> StoreResult<Option<rows::SecondFactorThrottleRow>> {
+    let mut stmt = prepare(conn, q::SECOND_FACTOR_THROTTLE, &[&user]).map_err(backend_error)?;
+    let mut rows = stmt.raw_query();
+    match rows.next().map_err(backend_error)? {
+        Some(row) => Ok(Some((
+            row.get(0).map_err(backend_error)?,
+            row.get(1).map_err(backend_error)?,
+            row.get(2).map_err(backend_error)?,
+            row.get(3).map_err(backend_error)?,
+        ))),
+        None => Ok(None),
+    }
+}
+
+/// A session's columns as bound values, in `rows::SESSION_COLUMNS` order.
+struct SessionValues<'s> {
+    s: &'s Session,
+    id: &'s str,
+    user_id: &'s str,
+    auth_level: &'s str,
+    csrf_token: &'s str,
+    created_at: i64,
+    last_seen_at: i64,
+    mfa_verified_at: Option<i64>,
+}
+
+impl<'s> SessionValues<'s> {
+    fn of(s: &'s Session) -> Self {
+        Self {
+            s,
+            id: s.id.as_str(),
+            user_id: s.user_id.as_str(),
+            auth_level: s.auth_level.as_str(),
+            csrf_token: s.csrf_token.as_str(),
+            created_at: ts(s.created_at),
+            last_seen_at: ts(s.last_seen_at),
+            mfa_verified_at: s.mfa_verified_at.map(ts),
+        }
+    }
+
+    fn params(&self) -> [&dyn ToSql; 9] {
+        [
+            &self.id,
+            &self.user_id,
+            &self.auth_level,
+            &self.csrf_token,
+            &self.created_at,
+            &self.last_seen_at,
+            &self.mfa_verified_at,
+            &self.s.ip,
+            &self.s.user_agent,
+        ]
+    }
+}
+
+// ----- statements ----------------------------------------------------------------------------
+
+/// A cached statement of `conn` with `params` bound to `$1`, `$2`, …: the queries are written
+/// with PostgreSQL's numbered placeholders, which SQLite reads as names, so they are bound by
+/// name (a number may appear twice, or out of order).
+fn prepare<'c>(
+    conn: &'c Connection,
+    sql: &str,
+    params: &[&dyn ToSql],
+) -> rusqlite::Result<rusqlite::CachedStatement<'c>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    bind(&mut stmt, params)?;
+    Ok(stmt)
+}
+
+fn bind(stmt: &mut Statement<'_>, params: &[&dyn ToSql]) -> rusqlite::Result<()> {
+    let mut name = String::with_capacity(4);
+    for (i, value) in params.iter().enumerate() {
+        use std::fmt::Write as _;
+        name.clear();
+        let _ = write!(name, "${}", i + 1);
+        if let Some(index) = stmt.parameter_index(&name)? {
+            stmt.raw_bind_parameter(index, value)?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs a statement that returns no rows; the number of rows it changed.
+fn execute(conn: &Connection, sql: &str, params: &[&dyn ToSql]) -> rusqlite::Result<usize> {
+    prepare(conn, sql, params)?.raw_execute()
+}
+
+/// Runs a statement and says whether it returned a row.
+fn exists(conn: &Connection, sql: &str, params: &[&dyn ToSql]) -> StoreResult<bool> {
+    let mut stmt = prepare(conn, sql, params).map_err(backend_error)?;
+    let mut rows = stmt.raw_query();
+    Ok(rows.next().map_err(backend_error)?.is_some())
+}
+
+fn backend_error(e: rusqlite::Error) -> StoreError {
+    StoreError::Backend(Box::new(e))
+}
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt(what.to_owned())
+}
+
+fn conflict_or_backend(e: rusqlite::Error, what: &'static str) -> StoreError {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+                || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+        {
+            StoreError::Conflict(what)
+        }
+        _ => backend_error(e),
+    }
+}
+
+// ----- readers -------------------------------------------------------------------------------
+
+/// Read-only connections to the database file, used on the calling thread. A hot read is one
+/// lookup by primary key or unique index, tens of microseconds from the page cache: cheaper to
+/// run in place on the async worker than to hand to another thread and wait for the answer
+/// (which is what sqlx's SQLite driver does, twice, for each read).
+#[derive(Debug)]
+struct Readers {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl Readers {
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> StoreResult<T> {
+        let taken = self.idle.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        let conn = match taken {
+            Some(conn) => conn,
+            None => self.open().map_err(backend_error)?,
+        };
+        let result = f(&conn).map_err(backend_error);
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        if idle.len() < IDLE_READERS {
+            idle.push(conn);
+        }
+        result
+    }
+
+    fn open(&self) -> rusqlite::Result<Connection> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.pragma_update(None, "cache_size", -READER_CACHE_KIB)?;
+        Ok(conn)
+    }
+}
