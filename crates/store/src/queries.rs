@@ -1,7 +1,7 @@
 //! The statements of the hot paths (a second factor checked, a session read, touched or
 //! started), as text both backends run: through sqlx on PostgreSQL (`shared.rs`, `sql.rs`) and
 //! through the SQLite writer's jobs and readers (`sqlite/hot.rs`). A rule written in SQL here
-//! (a code claimed once, the pause re-checked at completion, a guess slot counted) has this one
+//! (a code claimed once, the pause re-checked at completion, a wrong code counted only while open) has this one
 //! home whichever way it is run.
 
 /// Taken first by every per-user write that also touches factors, sessions or the throttle, so
@@ -36,11 +36,10 @@ pub(crate) const SMS_FACTOR_USED: &str =
     "UPDATE mfa_factors SET last_used_at = $1 WHERE user_id = $2 AND method = 'sms' AND confirmed_at IS NOT NULL";
 
 /// At completion: the pause and the lock are checked again (a right code still in flight when
-/// the account was paused or locked does not win), the guess slot is consumed and the wrong-code
-/// count cleared, in one statement. `$1` the user, `$2` now. No row changed: throttled, or no
-/// throttle row at all (`THROTTLE_ROW_EXISTS` tells which).
-pub(crate) const OPEN_THROTTLE_AT_COMPLETION: &str = "UPDATE mfa_throttles SET failures = 0, paused_until = NULL, \
-       reserved = CASE WHEN reserved > 0 AND reserved_until > $2 THEN reserved - 1 ELSE 0 END \
+/// the account was paused or locked does not win) and the wrong-code count cleared, in one
+/// statement. `$1` the user, `$2` now. No row changed: throttled, or no throttle row at all
+/// (`THROTTLE_ROW_EXISTS` tells which).
+pub(crate) const OPEN_THROTTLE_AT_COMPLETION: &str = "UPDATE mfa_throttles SET failures = 0, paused_until = NULL \
      WHERE user_id = $1 AND locked = 0 AND (paused_until IS NULL OR paused_until <= $2)";
 
 pub(crate) const THROTTLE_ROW_EXISTS: &str = "SELECT CAST(1 AS BIGINT) FROM mfa_throttles WHERE user_id = $1";
@@ -49,30 +48,11 @@ pub(crate) const THROTTLE_ROW_EXISTS: &str = "SELECT CAST(1 AS BIGINT) FROM mfa_
 pub(crate) const USER_AFTER_SECOND_FACTOR: &str =
     "UPDATE users SET mfa_preferred = $1, mfa_deadline = NULL, last_login_at = $3 WHERE id = $2";
 
-/// A guess slot: open (not locked, not paused) and room left before the next pause counting
-/// the guesses in flight; slots whose hold has lapsed no longer count. `$1` the user, `$2` now,
-/// `$3` the hold, `$4` wrong codes per pause. A row back: taken.
-pub(crate) const RESERVE_GUESS: &str = "INSERT INTO mfa_throttles (user_id, failures, locked, reserved, reserved_until) \
-     VALUES ($1, 0, 0, 1, $3) \
-     ON CONFLICT (user_id) DO UPDATE SET \
-       reserved = (CASE WHEN mfa_throttles.reserved_until > $2 THEN mfa_throttles.reserved ELSE 0 END) + 1, \
-       reserved_until = $3 \
-     WHERE mfa_throttles.locked = 0 \
-       AND (mfa_throttles.paused_until IS NULL OR mfa_throttles.paused_until <= $2) \
-       AND (mfa_throttles.failures % $4) \
-         + (CASE WHEN mfa_throttles.reserved_until > $2 THEN mfa_throttles.reserved ELSE 0 END) < $4 \
-     RETURNING failures";
-
-/// Gives a slot back only while its hold is live: once it has lapsed the count started again,
-/// and an old slot given back late must not free a place among the new ones. `$1` user, `$2` now.
-pub(crate) const RELEASE_GUESS: &str =
-    "UPDATE mfa_throttles SET reserved = reserved - 1 WHERE user_id = $1 AND reserved > 0 AND reserved_until > $2";
-
-/// Counts a wrong code, consuming the guess slot it held. `$1` the user, `$2` now.
+/// Counts a wrong code, only while the account is neither locked nor paused at `$2` (now);
+/// `$1` the user. No row back: refused, nothing written.
 pub(crate) const COUNT_WRONG_CODE: &str = "INSERT INTO mfa_throttles (user_id, failures, locked) VALUES ($1, 1, 0) \
-     ON CONFLICT (user_id) DO UPDATE SET failures = mfa_throttles.failures + 1, \
-       reserved = CASE WHEN mfa_throttles.reserved > 0 AND mfa_throttles.reserved_until > $2 \
-         THEN mfa_throttles.reserved - 1 ELSE 0 END \
+     ON CONFLICT (user_id) DO UPDATE SET failures = mfa_throttles.failures + 1 \
+     WHERE mfa_throttles.locked = 0 AND (mfa_throttles.paused_until IS NULL OR mfa_throttles.paused_until <= $2) \
      RETURNING failures";
 
 /// `$1` paused until, `$2` locked, `$3` the user.

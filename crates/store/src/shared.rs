@@ -349,14 +349,16 @@ macro_rules! sql_store {
 
             async fn touch_session(&self, id: &SessionIdHash, at: OffsetDateTime) -> StoreResult<()> {
                 if let Some(hot) = self.hot_paths() {
-                    return hot.touch_session(id, at).await;
+                    return hot.touch_session(id, at);
                 }
-                sqlx::query(crate::queries::TOUCH_SESSION)
-                    .bind(ts(at))
-                    .bind(id.as_str())
-                    .execute(&self.writer)
-                    .await
-                    .map_err(backend_error)?;
+                // Off the request path, as on SQLite: a lost touch only ends an idle session sooner.
+                let (writer, id, at) = (self.writer.clone(), id.as_str().to_owned(), ts(at));
+                tokio::spawn(async move {
+                    let touched = sqlx::query(crate::queries::TOUCH_SESSION).bind(at).bind(id).execute(&writer).await;
+                    if let Err(e) = touched {
+                        tracing::warn!(error = %e, "could not note a session's last use");
+                    }
+                });
                 Ok(())
             }
 
@@ -580,7 +582,7 @@ macro_rules! sql_store {
                 }
                 // The pause and the lock are checked again here, under the row's lock: a right
                 // code still in flight when the account was paused or locked does not win. The
-                // guess slot is consumed and the wrong-code count cleared in the same statement.
+                // wrong-code count is cleared in the same statement.
                 let open = sqlx::query(
                     crate::queries::OPEN_THROTTLE_AT_COMPLETION,
                 )
@@ -617,53 +619,6 @@ macro_rules! sql_store {
                 Ok(CompletionOutcome::Completed)
             }
 
-            async fn reserve_second_factor_guess(
-                &self,
-                user: &UserId,
-                now: OffsetDateTime,
-                hold_until: OffsetDateTime,
-                per_pause: u32,
-            ) -> StoreResult<Result<(), SecondFactorThrottle>> {
-                if let Some(hot) = self.hot_paths() {
-                    return hot.reserve_second_factor_guess(user, now, hold_until, per_pause).await;
-                }
-                // One statement, like `throttle_reserve`: open (not locked, not paused) and room
-                // left before the next pause counting the guesses in flight. Slots whose hold
-                // has lapsed no longer count.
-                let taken: Option<i64> = sqlx::query_scalar(
-                    crate::queries::RESERVE_GUESS,
-                )
-                .bind(user.as_str())
-                .bind(ts(now))
-                .bind(ts(hold_until))
-                .bind(i64::from(per_pause.max(1)))
-                .fetch_optional(&self.writer)
-                .await
-                .map_err(backend_error)?;
-                if taken.is_some() {
-                    return Ok(Ok(()));
-                }
-                let row = second_factor_throttle_row(&self.writer, user).await?;
-                Ok(Err(rows::second_factor_throttle(row)?))
-            }
-
-            async fn release_second_factor_guess(&self, user: &UserId, now: OffsetDateTime) -> StoreResult<()> {
-                if let Some(hot) = self.hot_paths() {
-                    return hot.release_second_factor_guess(user, now).await;
-                }
-                // Only while the hold is live: once it has lapsed the count started again, and an
-                // old slot given back late must not free a place among the new ones.
-                sqlx::query(
-                    crate::queries::RELEASE_GUESS,
-                )
-                .bind(user.as_str())
-                .bind(ts(now))
-                    .execute(&self.writer)
-                    .await
-                    .map_err(backend_error)?;
-                Ok(())
-            }
-
             async fn second_factor_throttle(&self, user: &UserId) -> StoreResult<SecondFactorThrottle> {
                 let row = second_factor_throttle_row(&self.pool, user).await?;
                 rows::second_factor_throttle(row)
@@ -697,20 +652,22 @@ macro_rules! sql_store {
                 schedule: fn(u32, OffsetDateTime) -> SecondFactorThrottle,
                 challenge_id: Option<&str>,
                 audit: &AuditEvent,
-            ) -> StoreResult<SecondFactorThrottle> {
+            ) -> StoreResult<Result<SecondFactorThrottle, SecondFactorThrottle>> {
                 if let Some(hot) = self.hot_paths() {
                     return hot.record_second_factor_failure(user, now, schedule, challenge_id, audit).await;
                 }
                 let mut tx = self.begin_write().await.map_err(backend_error)?;
                 lock_user_row(&mut *tx, user.as_str()).await?;
-                let failures: i64 = sqlx::query_scalar(
-                    crate::queries::COUNT_WRONG_CODE,
-                )
-                .bind(user.as_str())
-                .bind(ts(now))
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(backend_error)?;
+                let counted: Option<i64> = sqlx::query_scalar(crate::queries::COUNT_WRONG_CODE)
+                    .bind(user.as_str())
+                    .bind(ts(now))
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                let Some(failures) = counted else {
+                    let row = second_factor_throttle_row(&mut *tx, user).await?;
+                    return roll_back(tx, Err(rows::second_factor_throttle(row)?)).await;
+                };
                 let next = schedule(u32::try_from(failures).unwrap_or(u32::MAX), now);
                 if next.paused_until.is_some() || next.locked {
                     sqlx::query(crate::queries::SET_PAUSE)
@@ -731,7 +688,7 @@ macro_rules! sql_store {
                 insert_audit(&mut *tx, audit).await?;
                 let row = second_factor_throttle_row(&mut *tx, user).await?;
                 tx.commit().await.map_err(backend_error)?;
-                rows::second_factor_throttle(row)
+                Ok(Ok(rows::second_factor_throttle(row)?))
             }
 
             async fn reserve_sms_send(

@@ -28,10 +28,8 @@ use crate::{InternalError, Portal, RequestContext};
 pub const TOTP_SETUP_LIFETIME: Duration = Duration::minutes(15);
 /// Adding a method while signed in needs a second factor verified this recently.
 pub const STEP_UP_WINDOW: Duration = Duration::minutes(10);
-/// How long a guess slot counts if its request never finishes (a crash): long enough for any
-/// real check, short enough that a lost slot does not keep a user waiting.
-const GUESS_SLOT_HOLD: Duration = Duration::seconds(30);
-/// `Retry-After` when a guess is refused because enough others are being checked right now.
+/// `Retry-After` when a code was refused by a pause that has already ended by the time the
+/// refusal is read back (a moment's race with the clock).
 const BUSY_RETRY: Duration = Duration::seconds(1);
 
 #[derive(Debug, thiserror::Error)]
@@ -278,7 +276,7 @@ impl Portal {
             .detail("method", method.as_str())
             .detail("step", step);
         match self.store.record_second_factor_failure(&user.id, now, throttle::after_failure, challenge, &audit).await {
-            Ok(state) => {
+            Ok(Ok(state)) => {
                 if state.locked {
                     warn!(user = %user.id, "second factor locked after 100 failures");
                 }
@@ -289,11 +287,14 @@ impl Portal {
                 }
                 MfaError::InvalidCode
             }
-            Err(e) => {
-                // Not counted, so the slot taken for this guess goes back.
-                self.release_guess(user).await;
-                e.into()
-            }
+            // Paused or locked by the time this code was counted (other wrong codes sent at the
+            // same moment got there first): refused like any code during a pause, so whether
+            // this one was right or wrong is never told.
+            Ok(Err(throttle)) => match self.refuse_if_throttled(user, &throttle, ctx).await {
+                Err(refused) => refused,
+                Ok(()) => MfaError::Throttled { retry_after: BUSY_RETRY },
+            },
+            Err(e) => e.into(),
         }
     }
 
@@ -332,30 +333,16 @@ impl Portal {
             }
             _ => None,
         };
-        let outcome = match self.store.complete_second_factor(&completion).await {
-            Ok(outcome) => outcome,
-            Err(e) => {
-                self.release_guess(user).await;
-                return Err(e.into());
-            }
-        };
-        match outcome {
+        match self.store.complete_second_factor(&completion).await? {
             CompletionOutcome::Completed => {}
-            CompletionOutcome::ProofTaken => {
-                // Someone else used the code first: this check was no guess.
-                self.release_guess(user).await;
-                return Ok(None);
-            }
+            // Someone else used the code first.
+            CompletionOutcome::ProofTaken => return Ok(None),
             CompletionOutcome::Throttled => {
-                self.release_guess(user).await;
                 let throttle = self.store.second_factor_throttle(&user.id).await?;
                 self.refuse_if_throttled(user, &throttle, ctx).await?;
                 return Err(MfaError::Throttled { retry_after: BUSY_RETRY });
             }
-            CompletionOutcome::SessionEnded => {
-                self.release_guess(user).await;
-                return Err(MfaError::SessionEnded);
-            }
+            CompletionOutcome::SessionEnded => return Err(MfaError::SessionEnded),
         }
         {
             info!(user = %user.id, method = method.as_str(), "second factor completed");
@@ -363,28 +350,6 @@ impl Portal {
                 self.tell(user, notice).await;
             }
             Ok(Some(MfaCompleted { token, session: new_session }))
-        }
-    }
-
-    /// Takes a guess slot before a code is compared (see `Store::reserve_second_factor_guess`):
-    /// with the pause after every fifth wrong code, parallel guesses could otherwise all be
-    /// judged before the pause lands. Refused while paused or locked (audited as usual), or when
-    /// enough guesses are in flight to reach the next pause (try again in a second).
-    async fn reserve_guess(&self, user: &User, ctx: &RequestContext) -> Result<(), MfaError> {
-        let now = self.clock.now();
-        let hold_until = now + GUESS_SLOT_HOLD;
-        match self.store.reserve_second_factor_guess(&user.id, now, hold_until, throttle::FAILURES_PER_PAUSE).await? {
-            Ok(()) => Ok(()),
-            Err(throttle) => {
-                self.refuse_if_throttled(user, &throttle, ctx).await?;
-                Err(MfaError::Throttled { retry_after: BUSY_RETRY })
-            }
-        }
-    }
-
-    async fn release_guess(&self, user: &User) {
-        if let Err(e) = self.store.release_second_factor_guess(&user.id, self.clock.now()).await {
-            warn!(error = %e, user = %user.id, "could not give back a guess slot");
         }
     }
 
@@ -480,7 +445,6 @@ impl Portal {
         let now = self.clock.now();
         let pending = self.pending_totp(&user.id, now).await?.ok_or(MfaError::NoPendingSetup)?;
         let secret = self.open_secret(&pending)?;
-        self.reserve_guess(user, ctx).await?;
         match totp::check(&secret, code, now, None) {
             TotpCheck::Accepted(step) => {
                 let proof = SecondFactorProof::ConfirmTotp {
@@ -651,7 +615,6 @@ impl Portal {
         if challenge.status(now) != ChallengeStatus::Live {
             return Err(MfaError::CodeExpired);
         }
-        self.reserve_guess(user, ctx).await?;
         if !sms_code::code_matches(&self.secret_key, &challenge.id, &challenge.code_hash, code) {
             return Err(self.count_failure(user, Method::Sms, Some(&challenge.id), "sms_setup", ctx).await);
         }
@@ -738,7 +701,6 @@ impl Portal {
                     .find(|f| f.method == Method::Totp)
                     .ok_or(MfaError::NoSuchMethod("authenticator app"))?;
                 let secret = self.open_secret(factor)?;
-                self.reserve_guess(user, ctx).await?;
                 match totp::check(&secret, code, now, factor.last_step) {
                     TotpCheck::Accepted(step) => {
                         let proof = SecondFactorProof::VerifyTotp { factor_id: factor.id.clone(), step };
@@ -748,10 +710,7 @@ impl Portal {
                             .ok_or(MfaError::CodeReplayed)
                     }
                     // A replay is refused but is no guess: it does not count toward the pause.
-                    TotpCheck::Replayed => {
-                        self.release_guess(user).await;
-                        Err(MfaError::CodeReplayed)
-                    }
+                    TotpCheck::Replayed => Err(MfaError::CodeReplayed),
                     TotpCheck::Wrong => Err(self.count_failure(user, Method::Totp, None, "verify", ctx).await),
                 }
             }
@@ -767,7 +726,6 @@ impl Portal {
                 if challenge.status(now) != ChallengeStatus::Live {
                     return Err(MfaError::CodeExpired);
                 }
-                self.reserve_guess(user, ctx).await?;
                 if !sms_code::code_matches(&self.secret_key, &challenge.id, &challenge.code_hash, code) {
                     return Err(self.count_failure(user, Method::Sms, Some(&challenge.id), "verify", ctx).await);
                 }

@@ -33,24 +33,9 @@ pub trait MfaStore: Send + Sync {
     /// In one transaction: the proof's compare-and-set (a code is claimed once), the re-check
     /// that the account is neither paused nor locked, the rotation of the session (which must
     /// still exist: a sign-out or "end sessions" that won the race ends it for good), the factor
-    /// change, the reset of the failure count (consuming the guess slot), the preferred method
+    /// change, the reset of the failure count, the preferred method
     /// and the audit row. Anything but `Completed` writes nothing.
     async fn complete_second_factor(&self, completion: &SecondFactorCompletion) -> StoreResult<CompletionOutcome>;
-
-    /// Takes a guess slot for one code check of `user`, atomically: refused when the account is
-    /// locked or paused at `now`, or when its wrong codes since the last pause plus the checks in
-    /// flight already reach `per_pause`. A slot counts until `hold_until` (a crashed request's
-    /// slot then lapses). `Err` with the throttle as it stands when refused.
-    async fn reserve_second_factor_guess(
-        &self,
-        user: &UserId,
-        now: OffsetDateTime,
-        hold_until: OffsetDateTime,
-        per_pause: u32,
-    ) -> StoreResult<Result<(), SecondFactorThrottle>>;
-
-    /// Gives a guess slot back: the check was no guess (a replayed code, a lost race).
-    async fn release_second_factor_guess(&self, user: &UserId, now: OffsetDateTime) -> StoreResult<()>;
 
     async fn second_factor_throttle(&self, user: &UserId) -> StoreResult<SecondFactorThrottle>;
 
@@ -69,9 +54,13 @@ pub trait MfaStore: Send + Sync {
         audit: &AuditEvent,
     ) -> StoreResult<bool>;
 
-    /// In one transaction: counts a wrong code (and a wrong try on `challenge_id`), consuming the
-    /// guess slot it held, applies `schedule` to the new count, appends `audit`. Returns the new
-    /// state.
+    /// In one transaction, only while the account is neither paused nor locked at `now`: counts
+    /// a wrong code (and a wrong try on `challenge_id`), applies `schedule` to the new count,
+    /// appends `audit`; `Ok` with the new state. While paused or locked nothing is written and
+    /// the answer is `Err` with the throttle as it stands. The check and the count are one step
+    /// under the user's row lock (and, on SQLite, in the writer's queue order), so of any number
+    /// of wrong codes sent at once, exactly the ones up to the pause are counted and judged; the
+    /// rest are refused as throttled and tell the sender nothing about their code.
     async fn record_second_factor_failure(
         &self,
         user: &UserId,
@@ -79,7 +68,7 @@ pub trait MfaStore: Send + Sync {
         schedule: fn(u32, OffsetDateTime) -> SecondFactorThrottle,
         challenge_id: Option<&str>,
         audit: &AuditEvent,
-    ) -> StoreResult<SecondFactorThrottle>;
+    ) -> StoreResult<Result<SecondFactorThrottle, SecondFactorThrottle>>;
 
     /// Reserves one text before it is sent: in one transaction, serialized with every other
     /// reservation (so the counts cannot change between the check and the write), reads the send

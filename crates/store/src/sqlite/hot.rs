@@ -114,44 +114,15 @@ impl HotPaths {
             .await
     }
 
-    pub(crate) async fn touch_session(&self, id: &SessionIdHash, at: OffsetDateTime) -> StoreResult<()> {
+    /// Off the request path: the touch is queued and the request goes on (see
+    /// `Writer::run_detached`).
+    pub(crate) fn touch_session(&self, id: &SessionIdHash, at: OffsetDateTime) -> StoreResult<()> {
         let (id, at) = (id.as_str().to_owned(), ts(at));
-        self.writer
-            .run(move |conn| {
-                execute(conn, q::TOUCH_SESSION, &[&at, &id]).map_err(backend_error)?;
-                Ok(())
-            })
-            .await
-    }
-
-    pub(crate) async fn reserve_second_factor_guess(
-        &self,
-        user: &UserId,
-        now: OffsetDateTime,
-        hold_until: OffsetDateTime,
-        per_pause: u32,
-    ) -> StoreResult<Result<(), SecondFactorThrottle>> {
-        let user = user.as_str().to_owned();
-        let (now, hold_until, per_pause) = (ts(now), ts(hold_until), i64::from(per_pause.max(1)));
-        self.writer
-            .run(move |conn| {
-                let taken = exists(conn, q::RESERVE_GUESS, &[&user, &now, &hold_until, &per_pause])?;
-                if taken {
-                    return Ok(Ok(()));
-                }
-                Ok(Err(rows::second_factor_throttle(throttle_row(conn, &user)?)?))
-            })
-            .await
-    }
-
-    pub(crate) async fn release_second_factor_guess(&self, user: &UserId, now: OffsetDateTime) -> StoreResult<()> {
-        let (user, now) = (user.as_str().to_owned(), ts(now));
-        self.writer
-            .run(move |conn| {
-                execute(conn, q::RELEASE_GUESS, &[&user, &now]).map_err(backend_error)?;
-                Ok(())
-            })
-            .await
+        self.writer.run_detached(move |conn| {
+            execute(conn, q::TOUCH_SESSION, &[&at, &id]).map_err(backend_error)?;
+            Ok(())
+        });
+        Ok(())
     }
 
     pub(crate) async fn record_second_factor_failure(
@@ -161,18 +132,25 @@ impl HotPaths {
         schedule: fn(u32, OffsetDateTime) -> SecondFactorThrottle,
         challenge_id: Option<&str>,
         audit: &AuditEvent,
-    ) -> StoreResult<SecondFactorThrottle> {
+    ) -> StoreResult<Result<SecondFactorThrottle, SecondFactorThrottle>> {
         let user = user.as_str().to_owned();
         let challenge_id = challenge_id.map(str::to_owned);
         let audit = audit.clone();
         self.writer
             .run(move |conn| {
                 execute(conn, q::LOCK_USER_ROW, &[&user]).map_err(backend_error)?;
-                let failures: i64 = {
+                let counted: Option<i64> = {
                     let mut stmt = prepare(conn, q::COUNT_WRONG_CODE, &[&user, &ts(now)]).map_err(backend_error)?;
                     let mut rows = stmt.raw_query();
-                    let row = rows.next().map_err(backend_error)?.ok_or_else(|| corrupt("no throttle row counted"))?;
-                    row.get(0).map_err(backend_error)?
+                    match rows.next().map_err(backend_error)? {
+                        Some(row) => Some(row.get(0).map_err(backend_error)?),
+                        None => None,
+                    }
+                };
+                // Refused: nothing was written (the row lock is a no-op update), so the job's
+                // savepoint needs no rollback.
+                let Some(failures) = counted else {
+                    return Ok(Err(rows::second_factor_throttle(throttle_row(conn, &user)?)?));
                 };
                 let next = schedule(u32::try_from(failures).unwrap_or(u32::MAX), now);
                 if next.paused_until.is_some() || next.locked {
@@ -184,7 +162,7 @@ impl HotPaths {
                     execute(conn, q::COUNT_WRONG_TRY, &[id]).map_err(backend_error)?;
                 }
                 insert_audit(conn, &audit)?;
-                rows::second_factor_throttle(throttle_row(conn, &user)?)
+                Ok(Ok(rows::second_factor_throttle(throttle_row(conn, &user)?)?))
             })
             .await
     }
@@ -394,10 +372,6 @@ fn exists(conn: &Connection, sql: &str, params: &[&dyn ToSql]) -> StoreResult<bo
 
 fn backend_error(e: rusqlite::Error) -> StoreError {
     StoreError::Backend(Box::new(e))
-}
-
-fn corrupt(what: &str) -> StoreError {
-    StoreError::Corrupt(what.to_owned())
 }
 
 fn conflict_or_backend(e: rusqlite::Error, what: &'static str) -> StoreError {

@@ -13,7 +13,7 @@ use portal_core::auth::NewAccount;
 use portal_core::clock::Clock;
 use portal_core::console::{ConsoleAction, SupportActor};
 use portal_core::email::Email;
-use portal_core::mfa::throttle::after_failure;
+use portal_core::mfa::throttle::{LOCK_AFTER, SecondFactorThrottle};
 use portal_core::password::NewPassword;
 use portal_core::random::OsRandom;
 use portal_core::user::{DisplayName, Role, User, UserId};
@@ -135,6 +135,17 @@ async fn signed_in_policyholder(app: &TestApp, email: &str) -> (User, Client, St
 }
 
 /// 100 consecutive wrong codes, as the verification endpoint records them: the account locks.
+/// The lock at 100 wrong codes without the pauses on the way there (which would take days of
+/// the test's clock): a wrong code is only counted while the account is not paused.
+fn lock_without_pauses(failures: u32, _now: time::OffsetDateTime) -> SecondFactorThrottle {
+    SecondFactorThrottle {
+        consecutive_failures: failures,
+        paused_until: None,
+        locked: failures >= LOCK_AFTER,
+        refusal_audited_at: None,
+    }
+}
+
 async fn lock_out(app: &TestApp, user: &User) {
     let ctx = RequestContext::new(Some("127.0.0.1".into()), None);
     for _ in 0..100 {
@@ -142,7 +153,12 @@ async fn lock_out(app: &TestApp, user: &User) {
         let audit = AuditEvent::new(now, "mfa.verify", Outcome::Failure, &ctx)
             .actor(user.email.as_str())
             .subject(Some(&user.id), user.email.as_str());
-        app.portal.store().record_second_factor_failure(&user.id, now, after_failure, None, &audit).await.unwrap();
+        app.portal
+            .store()
+            .record_second_factor_failure(&user.id, now, lock_without_pauses, None, &audit)
+            .await
+            .unwrap()
+            .unwrap();
     }
 }
 
@@ -912,7 +928,12 @@ async fn users_are_told_when_a_method_goes_support_unlocks_or_signs_them_out_and
             let now = app.clock.now();
             let ctx = RequestContext::new(Some("127.0.0.1".into()), None);
             let audit = AuditEvent::new(now, "mfa.verify", Outcome::Failure, &ctx).subject(Some(&ann.id), ANN);
-            app.portal.store().record_second_factor_failure(&ann.id, now, after_failure, None, &audit).await.unwrap();
+            app.portal
+                .store()
+                .record_second_factor_failure(&ann.id, now, lock_without_pauses, None, &audit)
+                .await
+                .unwrap()
+                .unwrap();
         }
         app.clock.advance(Duration::hours(25));
         let attacker = app.client();
