@@ -21,7 +21,11 @@ use portal_store::{ConnectOptions, DirFileStore};
 use crate::config::{Config, MailProvider, SmsProvider};
 
 pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn portal_core::store::Store>> {
-    let options = ConnectOptions { max_connections: config.database_max_connections, postgres_schema: None };
+    let options = ConnectOptions {
+        max_connections: config.database_max_connections,
+        sqlite_full_sync: config.database_full_sync,
+        ..ConnectOptions::default()
+    };
     portal_store::connect(&config.database_url, &options).await.context("opening the database")
 }
 

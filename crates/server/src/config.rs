@@ -20,6 +20,8 @@ use time::macros::format_description;
 pub struct RawConfig {
     pub database_url: String,
     pub database_max_connections: u32,
+    /// SQLite only: `normal` or `full` (see docs/performance.md, "Durability").
+    pub database_sync: String,
     pub listen: String,
     pub public_url: String,
     pub data_dir: String,
@@ -96,6 +98,7 @@ impl Default for RawConfig {
         Self {
             database_url: "sqlite://./portal-data/portal.db".into(),
             database_max_connections: 16,
+            database_sync: "full".into(),
             listen: "127.0.0.1:8080".into(),
             public_url: String::new(),
             data_dir: "./portal-data".into(),
@@ -129,6 +132,7 @@ impl Default for RawMail {
 pub const ENV_VARS: &[(&str, &str)] = &[
     ("PORTAL_DATABASE_URL", "database_url"),
     ("PORTAL_DATABASE_MAX_CONNECTIONS", "database_max_connections"),
+    ("PORTAL_DATABASE_SYNC", "database_sync"),
     ("PORTAL_LISTEN", "listen"),
     ("PORTAL_PUBLIC_URL", "public_url"),
     ("PORTAL_DATA_DIR", "data_dir"),
@@ -204,6 +208,9 @@ pub enum MailProvider {
 pub struct Config {
     pub database_url: String,
     pub database_max_connections: u32,
+    /// SQLite: a commit is on disk (fsync) before it is answered (`full`), or may be lost in an
+    /// OS crash or power cut though never in a crash of the portal alone (`normal`).
+    pub database_full_sync: bool,
     pub listen: SocketAddr,
     /// Empty until the listener is bound; then `http://<bound address>` unless configured.
     pub public_url: Option<String>,
@@ -285,6 +292,11 @@ fn check(raw: RawConfig) -> Result<Config, ConfigError> {
     if !(1..=1000).contains(&raw.database_max_connections) {
         return Err(invalid("PORTAL_DATABASE_MAX_CONNECTIONS", "must be between 1 and 1000"));
     }
+    let database_full_sync = match raw.database_sync.trim() {
+        "full" => true,
+        "normal" => false,
+        other => return Err(invalid("PORTAL_DATABASE_SYNC", format!("{other:?}: use full or normal"))),
+    };
     let public_url = if raw.public_url.trim().is_empty() {
         None
     } else {
@@ -402,6 +414,7 @@ fn check(raw: RawConfig) -> Result<Config, ConfigError> {
         sms_allowed_countries,
         database_url: raw.database_url,
         database_max_connections: raw.database_max_connections,
+        database_full_sync,
         listen,
         public_url,
         data_dir,

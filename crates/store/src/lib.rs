@@ -36,11 +36,15 @@ pub struct ConnectOptions {
     pub max_connections: u32,
     /// PostgreSQL only: run in this schema (created if missing). Tests use it so runs never collide.
     pub postgres_schema: Option<String>,
+    /// SQLite only: `synchronous=FULL` (each commit is fsynced before it is answered; with group
+    /// commit that is one fsync per batch) rather than `NORMAL` (a commit survives a crash of
+    /// the portal but maybe not of the OS).
+    pub sqlite_full_sync: bool,
 }
 
 impl Default for ConnectOptions {
     fn default() -> Self {
-        Self { max_connections: 16, postgres_schema: None }
+        Self { max_connections: 16, postgres_schema: None, sqlite_full_sync: true }
     }
 }
 

@@ -349,16 +349,14 @@ macro_rules! sql_store {
 
             async fn touch_session(&self, id: &SessionIdHash, at: OffsetDateTime) -> StoreResult<()> {
                 if let Some(hot) = self.hot_paths() {
-                    return hot.touch_session(id, at);
+                    return hot.touch_session(id, at).await;
                 }
-                // Off the request path, as on SQLite: a lost touch only ends an idle session sooner.
-                let (writer, id, at) = (self.writer.clone(), id.as_str().to_owned(), ts(at));
-                tokio::spawn(async move {
-                    let touched = sqlx::query(crate::queries::TOUCH_SESSION).bind(at).bind(id).execute(&writer).await;
-                    if let Err(e) = touched {
-                        tracing::warn!(error = %e, "could not note a session's last use");
-                    }
-                });
+                sqlx::query(crate::queries::TOUCH_SESSION)
+                    .bind(ts(at))
+                    .bind(id.as_str())
+                    .execute(&self.writer)
+                    .await
+                    .map_err(backend_error)?;
                 Ok(())
             }
 

@@ -158,12 +158,12 @@ impl TestDb {
 
     /// Another connection pool onto the same database (a second server instance).
     pub async fn reopen(&self) -> Arc<dyn Store> {
-        let options = ConnectOptions { max_connections: 16, postgres_schema: self.schema.clone() };
+        let options = ConnectOptions { postgres_schema: self.schema.clone(), ..ConnectOptions::default() };
         portal_store::connect(&self.url, &options).await.expect("reopen the test database")
     }
 
     async fn postgres_with_schema(url: String, schema: String, dir: tempfile::TempDir) -> TestDb {
-        let options = ConnectOptions { max_connections: 16, postgres_schema: Some(schema.clone()) };
+        let options = ConnectOptions { postgres_schema: Some(schema.clone()), ..ConnectOptions::default() };
         let store = portal_store::connect(&url, &options)
             .await
             .unwrap_or_else(|e| panic!("{POSTGRES_ENV} is set but PostgreSQL at {url} failed: {e}"));

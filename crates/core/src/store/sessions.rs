@@ -24,8 +24,7 @@ pub trait SessionStore: Send + Sync {
     /// The session with its user, in one round trip: every signed-in request needs both.
     async fn session_with_user(&self, id: &SessionIdHash) -> StoreResult<Option<(Session, User)>>;
 
-    /// Notes that the session was used at `at`. May return before the write lands, and the
-    /// write may be lost in a crash or under load: a lost touch only ends an idle session sooner.
+    /// Notes that the session was used at `at` (at most once a minute per session).
     async fn touch_session(&self, id: &SessionIdHash, at: OffsetDateTime) -> StoreResult<()>;
 
     /// Ends the session with this id, or the one it was rotated into after `replaced_after` (a

@@ -114,15 +114,17 @@ impl HotPaths {
             .await
     }
 
-    /// Off the request path: the touch is queued and the request goes on (see
-    /// `Writer::run_detached`).
-    pub(crate) fn touch_session(&self, id: &SessionIdHash, at: OffsetDateTime) -> StoreResult<()> {
+    /// Waited for, though a lost touch would only end an idle session sooner: the session's next
+    /// request must see it, or a session used every 20 minutes could look 40 minutes idle. It
+    /// costs one job of a batch, at most once a minute per session (`SessionPolicy`).
+    pub(crate) async fn touch_session(&self, id: &SessionIdHash, at: OffsetDateTime) -> StoreResult<()> {
         let (id, at) = (id.as_str().to_owned(), ts(at));
-        self.writer.run_detached(move |conn| {
-            execute(conn, q::TOUCH_SESSION, &[&at, &id]).map_err(backend_error)?;
-            Ok(())
-        });
-        Ok(())
+        self.writer
+            .run(move |conn| {
+                execute(conn, q::TOUCH_SESSION, &[&at, &id]).map_err(backend_error)?;
+                Ok(())
+            })
+            .await
     }
 
     pub(crate) async fn record_second_factor_failure(

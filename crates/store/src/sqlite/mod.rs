@@ -62,7 +62,7 @@ impl SqliteStore {
             .clone()
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(if options.sqlite_full_sync { SqliteSynchronous::Full } else { SqliteSynchronous::Normal })
             .pragma("cache_size", (-WRITER_CACHE_KIB).to_string())
             // Checkpoints run on their own thread (`checkpoint.rs`), not inside a user's commit.
             .pragma("wal_autocheckpoint", "0")

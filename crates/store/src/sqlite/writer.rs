@@ -79,26 +79,6 @@ impl Writer {
         .await
     }
 
-    /// Queues `job` without waiting for it: for writes whose loss costs nothing that matters
-    /// (a session's last-seen time: a lost one only ends an idle session sooner). When the
-    /// queue is full the job is dropped.
-    pub(crate) fn run_detached<F>(&self, job: F)
-    where
-        F: FnOnce(&Connection) -> StoreResult<()> + Send + 'static,
-    {
-        let job: Job = Box::new(move |conn| {
-            let result = job(conn);
-            if let Err(e) = &result {
-                tracing::warn!(error = %e, "a background write failed");
-            }
-            let answer: Answer = Box::new(|_| {});
-            (result.is_ok(), answer)
-        });
-        if self.jobs.try_send(job).is_err() {
-            tracing::debug!("write queue full: a background write was dropped");
-        }
-    }
-
     /// As `run`, for a job that may find it has nothing to change after it has written (a
     /// compare-and-set lost after a delete): it says whether its changes are kept (`true`) or
     /// rolled back to its savepoint, whatever it answers.
