@@ -396,7 +396,9 @@ impl Bench {
     async fn start(opts: &Options, users: u64) -> anyhow::Result<Bench> {
         let layout = Layout::new(users)?;
         let dir = tempfile::tempdir()?;
-        let connect = ConnectOptions { max_connections: opts.pool, postgres_schema: None };
+        // As `serve` does: PORTAL_DATABASE_SYNC=normal trades an OS crash's last batch for speed.
+        let full_sync = std::env::var("PORTAL_DATABASE_SYNC").map_or(true, |v| v.trim() != "normal");
+        let connect = ConnectOptions { max_connections: opts.pool, postgres_schema: None, sqlite_full_sync: full_sync };
         let (store, raw, postgres, sqlite_file) = match &opts.postgres {
             None => {
                 let file = dir.path().join("portal.db");

@@ -484,9 +484,14 @@ macro_rules! sql_store {
         #[async_trait]
         impl MfaStore for $store {
             async fn factors_of(&self, user: &UserId) -> StoreResult<Vec<Factor>> {
-                let sql = format!("SELECT {} FROM mfa_factors WHERE user_id = $1 ORDER BY created_at", rows::FACTOR_COLUMNS);
-                let found: Vec<rows::FactorRow> =
-                    sqlx::query_as(&sql).bind(user.as_str()).fetch_all(&self.pool).await.map_err(backend_error)?;
+                if let Some(hot) = self.hot_paths() {
+                    return hot.factors_of(user);
+                }
+                let found: Vec<rows::FactorRow> = sqlx::query_as(crate::queries::FACTORS_OF)
+                    .bind(user.as_str())
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(backend_error)?;
                 found.into_iter().map(rows::factor).collect()
             }
 

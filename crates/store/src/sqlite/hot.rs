@@ -4,6 +4,10 @@
 //! differs is only how they reach SQLite.
 //!
 //! The other methods of the store still go through sqlx; they are not on any per-request path.
+//!
+//! The jobs do not take the user's row first as the PostgreSQL transactions do
+//! (`queries::LOCK_USER_ROW`): every write on SQLite runs under its one write lock, in the
+//! writer's queue order, so there is no other order to agree on.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -74,6 +78,29 @@ impl HotPaths {
         found.map(|(session, user)| Ok((rows::session(session)?, rows::user(user)?))).transpose()
     }
 
+    pub(crate) fn factors_of(&self, user: &UserId) -> StoreResult<Vec<Factor>> {
+        let found = self.readers.read(|conn| {
+            let mut stmt = prepare(conn, q::FACTORS_OF, &[&user.as_str()])?;
+            let mut rows = stmt.raw_query();
+            let mut found: Vec<rows::FactorRow> = Vec::new();
+            while let Some(row) = rows.next()? {
+                found.push((
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                    row.get(5)?,
+                    row.get(6)?,
+                    row.get(7)?,
+                    row.get(8)?,
+                ));
+            }
+            Ok(found)
+        })?;
+        found.into_iter().map(rows::factor).collect()
+    }
+
     pub(crate) fn second_factor_state(&self, user: &UserId) -> StoreResult<(Vec<Factor>, SecondFactorThrottle)> {
         let found = self.readers.read(|conn| {
             let mut stmt = prepare(conn, q::SECOND_FACTOR_STATE, &[&user.as_str()])?;
@@ -140,7 +167,6 @@ impl HotPaths {
         let audit = audit.clone();
         self.writer
             .run(move |conn| {
-                execute(conn, q::LOCK_USER_ROW, &[&user]).map_err(backend_error)?;
                 let counted: Option<i64> = {
                     let mut stmt = prepare(conn, q::COUNT_WRONG_CODE, &[&user, &ts(now)]).map_err(backend_error)?;
                     let mut rows = stmt.raw_query();
@@ -149,8 +175,7 @@ impl HotPaths {
                         None => None,
                     }
                 };
-                // Refused: nothing was written (the row lock is a no-op update), so the job's
-                // savepoint needs no rollback.
+                // Refused: nothing was written, so the job's savepoint needs no rollback.
                 let Some(failures) = counted else {
                     return Ok(Err(rows::second_factor_throttle(throttle_row(conn, &user)?)?));
                 };
@@ -187,7 +212,6 @@ fn complete(conn: &Connection, c: &SecondFactorCompletion) -> StoreResult<Comple
     let now = ts(c.now);
     let user = c.user_id.as_str();
     {
-        execute(conn, q::LOCK_USER_ROW, &[&user]).map_err(backend_error)?;
         let won = match &c.proof {
             SecondFactorProof::ConfirmTotp { factor_id, step, created_after } => {
                 execute(conn, q::DELETE_OTHER_TOTP, &[&user, &factor_id.as_str()]).map_err(backend_error)?;

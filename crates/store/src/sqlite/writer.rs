@@ -26,6 +26,7 @@
 
 use std::panic::AssertUnwindSafe;
 use std::ptr::NonNull;
+use std::time::{Duration, Instant};
 
 use portal_core::store::{StoreError, StoreResult};
 use rusqlite::Connection;
@@ -35,6 +36,9 @@ use tracing::error;
 
 /// Jobs per transaction at most: bounds the time one commit holds the answers of its batch.
 pub(crate) const MAX_BATCH: usize = 64;
+/// How long the writer keeps the connection while jobs keep coming, before it lets the writes
+/// that still go through sqlx have it.
+const HOLD_AT_MOST: Duration = Duration::from_millis(5);
 /// Jobs waiting at most; more are refused with `StoreError::Busy`. At a few microseconds per job
 /// a full queue drains in a few milliseconds, so a wait here never approaches a timeout.
 pub(crate) const QUEUE_CAPACITY: usize = 4096;
@@ -121,24 +125,51 @@ async fn serve(pool: SqlitePool, mut queue: mpsc::Receiver<Job>) {
                 continue;
             }
         };
-        match conn.lock_handle().await {
-            Ok(mut handle) => run_batch(handle.as_raw_handle(), &mut batch),
-            Err(e) => error!(error = %e, jobs = batch.len(), "the database writer could not lock its connection"),
+        let mut handle = match conn.lock_handle().await {
+            Ok(handle) => handle,
+            Err(e) => {
+                error!(error = %e, jobs = batch.len(), "the database writer could not lock its connection");
+                batch.clear();
+                continue;
+            }
+        };
+        let sqlite = match borrow_connection(handle.as_raw_handle()) {
+            Ok(sqlite) => sqlite,
+            Err(e) => {
+                error!(error = %e, "the database writer could not use its connection");
+                batch.clear();
+                continue;
+            }
+        };
+        // While jobs keep arriving the connection stays borrowed, with its prepared statements:
+        // taking it from the pool and locking it costs several thread wake-ups per batch. Cold
+        // writes waiting for it in the pool get their turn after `HOLD_AT_MOST`.
+        let held_since = Instant::now();
+        loop {
+            run_batch(&sqlite, &mut batch);
+            // Whatever was not answered is dropped, and its caller told the write failed.
+            batch.clear();
+            if held_since.elapsed() >= HOLD_AT_MOST {
+                break;
+            }
+            while batch.len() < MAX_BATCH {
+                match queue.try_recv() {
+                    Ok(job) => batch.push(job),
+                    Err(_) => break,
+                }
+            }
+            if batch.is_empty() {
+                break;
+            }
         }
-        // Whatever was not answered is dropped, and its caller told the write failed.
-        batch.clear();
+        // The borrowed connection goes before the lock that makes borrowing it sound.
+        drop(sqlite);
+        drop(handle);
     }
 }
 
-/// Runs `jobs` in one transaction on the connection `raw`, then answers them.
-fn run_batch(raw: NonNull<rusqlite::ffi::sqlite3>, jobs: &mut Vec<Job>) {
-    let conn = match borrow_connection(raw) {
-        Ok(conn) => conn,
-        Err(e) => {
-            error!(error = %e, "the database writer could not use its connection");
-            return;
-        }
-    };
+/// Runs `jobs` in one transaction on `conn`, then answers them.
+fn run_batch(conn: &Connection, jobs: &mut Vec<Job>) {
     if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
         error!(error = %e, jobs = jobs.len(), "the database writer could not begin a transaction");
         return;
@@ -202,12 +233,12 @@ fn run_job(conn: &Connection, job: Job) -> rusqlite::Result<Option<Answer>> {
 /// A `rusqlite::Connection` over sqlx's connection, for one batch.
 #[allow(unsafe_code)]
 fn borrow_connection(raw: NonNull<rusqlite::ffi::sqlite3>) -> rusqlite::Result<Connection> {
-    // SAFETY: `raw` comes from the `LockedSqliteHandle` that `serve` holds for the whole batch:
-    // sqlx's worker thread for this connection is parked until that guard is dropped, so nothing
-    // else uses the handle meanwhile, and the handle stays open while the guard lives. The
-    // `Connection` made here does not close the handle when dropped (`from_handle`, not
-    // `from_handle_owned`), finalizes its cached statements when dropped, and is dropped at the
-    // end of `run_batch`, before the guard.
+    // SAFETY: `raw` comes from the `LockedSqliteHandle` that `serve` holds while it uses the
+    // `Connection` made here: sqlx's worker thread for this connection is parked until that
+    // guard is dropped, so nothing else uses the handle meanwhile, and the handle stays open
+    // while the guard lives. The `Connection` does not close the handle when dropped
+    // (`from_handle`, not `from_handle_owned`), finalizes its cached statements when dropped,
+    // and `serve` drops it before the guard.
     unsafe { Connection::from_handle(raw.as_ptr()) }
 }
 
