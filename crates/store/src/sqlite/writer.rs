@@ -176,7 +176,7 @@ fn run_batch(conn: &Connection, jobs: &mut Vec<Job>) {
     }
     let mut answers = Vec::with_capacity(jobs.len());
     for job in jobs.drain(..) {
-        match run_job(&conn, job) {
+        match run_job(conn, job) {
             Ok(Some(answer)) => answers.push(answer),
             Ok(None) => {}
             Err(e) => {
