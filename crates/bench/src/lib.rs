@@ -10,7 +10,7 @@
 //! the whole process, so it includes the load generator's (small) share.
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::str::FromStr as _;
 use std::sync::Arc;
@@ -462,7 +462,9 @@ impl Bench {
         };
         bench.seed(opts, users, &key, rng.as_ref()).await?;
 
-        let web = portal_web::WebSettings::from_public_url(&public_url, Vec::new());
+        // The bench stands where a deployment's load balancer stands: it is the one trusted proxy
+        // and names each connection's client in X-Forwarded-For (see `client_address`).
+        let web = portal_web::WebSettings::from_public_url(&public_url, vec![IpAddr::V4(Ipv4Addr::LOCALHOST)]);
         let router = portal_web::router(portal_web::AppState { portal, web: Arc::new(web) });
         tokio::spawn(async move {
             let _ = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await;
@@ -622,10 +624,25 @@ impl Kind {
     }
 }
 
+/// The client address connection `index` stands for, in 198.18.0.0/15 (the block set aside
+/// for network benchmarks).
+///
+/// Every password attempt takes a slot under its client address (20 per 15 minutes, given back
+/// when the password is right), so 32 connections signing in from 127.0.0.1 hold more slots at
+/// once than one address may and most logins were refused with 429. In production the users
+/// sign in from their own addresses through a load balancer the portal trusts; the bench plays
+/// that balancer instead of loosening the portal's limit.
+fn client_address(index: usize) -> IpAddr {
+    let base = u32::from(Ipv4Addr::new(198, 18, 0, 1));
+    IpAddr::V4(Ipv4Addr::from(base.wrapping_add(u32::try_from(index).unwrap_or(u32::MAX) % (1 << 17))))
+}
+
 /// One HTTP/1.1 keep-alive connection.
 struct Conn {
     sender: hyper::client::conn::http1::SendRequest<Full<Bytes>>,
     host: String,
+    /// What the load balancer would put in X-Forwarded-For for this connection's client.
+    forwarded_for: String,
 }
 
 struct Answer {
@@ -634,14 +651,14 @@ struct Answer {
 }
 
 impl Conn {
-    async fn open(addr: SocketAddr) -> anyhow::Result<Conn> {
+    async fn open(addr: SocketAddr, client: IpAddr) -> anyhow::Result<Conn> {
         let stream = tokio::net::TcpStream::connect(addr).await?;
         stream.set_nodelay(true)?;
         let (sender, connection) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
         tokio::spawn(async move {
             let _ = connection.await;
         });
-        Ok(Conn { sender, host: addr.to_string() })
+        Ok(Conn { sender, host: addr.to_string(), forwarded_for: client.to_string() })
     }
 
     async fn send(
@@ -652,7 +669,11 @@ impl Conn {
         json: Option<String>,
     ) -> anyhow::Result<Answer> {
         self.sender.ready().await?;
-        let mut request = hyper::Request::builder().method(method).uri(path).header(HOST, &self.host);
+        let mut request = hyper::Request::builder()
+            .method(method)
+            .uri(path)
+            .header(HOST, &self.host)
+            .header("x-forwarded-for", &self.forwarded_for);
         if let Some(token) = session {
             request = request.header(COOKIE, format!("portal_session={token}"));
         }
@@ -768,10 +789,11 @@ struct WorkerTally {
     busy_until: Option<Instant>,
 }
 
-async fn worker(work: Arc<Work>, start: Instant, deadline: Instant) -> WorkerTally {
+async fn worker(work: Arc<Work>, index: usize, start: Instant, deadline: Instant) -> WorkerTally {
     let mut tally = WorkerTally::default();
     let addr = work.bench.addr;
-    let mut conn = match Conn::open(addr).await {
+    let client = client_address(index);
+    let mut conn = match Conn::open(addr, client).await {
         Ok(c) => c,
         Err(e) => {
             tally.errors += 1;
@@ -795,7 +817,7 @@ async fn worker(work: Arc<Work>, start: Instant, deadline: Instant) -> WorkerTal
             Err(Fail::Transport(e)) => {
                 tally.errors += 1;
                 tally.first_error.get_or_insert(e);
-                match Conn::open(addr).await {
+                match Conn::open(addr, client).await {
                     Ok(c) => conn = c,
                     Err(_) => break,
                 }
@@ -820,7 +842,7 @@ fn measure(
     let start = Instant::now() + Duration::from_millis(500);
     let deadline = start + duration;
     let handles: Vec<_> =
-        (0..opts.connections.max(1)).map(|_| client_rt.spawn(worker(work.clone(), start, deadline))).collect();
+        (0..opts.connections.max(1)).map(|i| client_rt.spawn(worker(work.clone(), i, start, deadline))).collect();
     let wait_start = async {
         tokio::time::sleep_until(start.into()).await;
     };
