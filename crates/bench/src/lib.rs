@@ -41,6 +41,10 @@ pub const SCENARIOS: [&str; 5] = ["ceiling", "mfa-verify", "signed-in-page", "th
 /// The password every seeded user has.
 pub const BENCH_PASSWORD: &str = "bench: correct horse battery staple";
 
+/// The user agent of the seeded sessions. The load sends none, so a session rotated by a
+/// verification no longer carries it.
+const SEEDED_AGENT: &str = "portal-bench";
+
 #[derive(Debug, Clone)]
 pub struct Options {
     /// `None`: SQLite in a temporary directory. `Some(url)`: PostgreSQL, in a schema of its own
@@ -191,17 +195,19 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let mut scenarios = BTreeMap::new();
     for name in SCENARIOS {
         let kind = Kind::from_name(name)?;
-        let mut result = if kind == Kind::Login {
+        let argon2_raw = if kind == Kind::Login {
             log(opts, "argon2id raw rate");
-            let raw = argon2_raw_rate(&bench.password_hash, Duration::from_secs_f64(opts.seconds.min(5.0)))?;
-            let mut r = measure(opts, &client_rt, &bench, kind)?;
-            r.argon2id_raw_per_s = Some(raw);
-            r.ratio = Some(r.rps / raw.max(f64::MIN_POSITIVE));
-            r.target = Some("target ≥ 85% of raw argon2id".to_owned());
-            r
+            Some(argon2_raw_rate(&bench.password_hash, Duration::from_secs_f64(opts.seconds.min(5.0)))?)
         } else {
-            measure(opts, &client_rt, &bench, kind)?
+            None
         };
+        server_rt.block_on(bench.refresh_sessions(opts))?;
+        let mut result = measure(opts, &client_rt, &bench, kind)?;
+        if let Some(raw) = argon2_raw {
+            result.argon2id_raw_per_s = Some(raw);
+            result.ratio = Some(result.rps / raw.max(f64::MIN_POSITIVE));
+            result.target = Some("target ≥ 85% of raw argon2id".to_owned());
+        }
         if let Some(ceiling) = scenarios.get("ceiling").map(|c: &ScenarioResult| c.rps) {
             let target = match kind {
                 Kind::Verify => Some(format!("target ≥ 30% of ceiling, p99 < 10 ms: p99 {:.1} ms", result.p99_ms)),
@@ -245,6 +251,7 @@ pub fn run_scaling(opts: &Options, sizes: &[u64]) -> anyhow::Result<Vec<ScalingR
             let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
             (size(p) + size(&wal)) / 1024
         });
+        server_rt.block_on(bench.refresh_sessions(opts))?;
         reset_peak_rss();
         let verify = measure(opts, &client_rt, &bench, Kind::Verify)?;
         server_rt.block_on(bench.cleanup());
@@ -530,7 +537,7 @@ impl Bench {
 
         let layout = self.layout;
         let now_s = now.unix_timestamp();
-        let ctx = RequestContext::new(Some("127.0.0.1".to_owned()), Some("portal-bench"));
+        let ctx = RequestContext::new(Some("127.0.0.1".to_owned()), Some(SEEDED_AGENT));
         let sessions = |users: &mut dyn Iterator<Item = u64>, level: AuthLevel| -> (Vec<String>, Vec<String>) {
             let mut tokens = Vec::new();
             let mut rows = Vec::new();
@@ -538,7 +545,7 @@ impl Bench {
                 let (token, s) = Session::start(user_id(i), level, now, &ctx, rng);
                 let verified = if level == AuthLevel::Full { now_s.to_string() } else { "NULL".to_owned() };
                 rows.push(format!(
-                    "('{}','{}','{}','{}',{now_s},{now_s},{verified},'127.0.0.1','portal-bench')",
+                    "('{}','{}','{}','{}',{now_s},{now_s},{verified},'127.0.0.1','{SEEDED_AGENT}')",
                     s.id.as_str(),
                     s.user_id.as_str(),
                     level.as_str(),
@@ -587,6 +594,28 @@ impl Bench {
         self.verify_tokens = verify_tokens;
         self.page_tokens = page_tokens;
         self.locked_tokens = locked_tokens;
+        Ok(())
+    }
+
+    /// Marks the seeded sessions that no verification has rotated yet as seen now, right
+    /// before a scenario. The portal writes `last_seen_at` on a session's first
+    /// request once it is a minute old (`SessionPolicy::touch_interval`), and a large seed or
+    /// the earlier scenarios age the seeded sessions past that: each would cost one extra write
+    /// on first use. In real life a verification comes seconds after its password step and a
+    /// signed-in page less than a minute after the previous one, so neither pays that write.
+    async fn refresh_sessions(&self, opts: &Options) -> anyhow::Result<()> {
+        let started = Instant::now();
+        let now = self.clock.now().unix_timestamp();
+        self.raw
+            .exec_tx(&format!("UPDATE sessions SET last_seen_at = {now} WHERE user_agent = '{SEEDED_AGENT}'"))
+            .await
+            .context("refreshing the seeded sessions")?;
+        if let RawDb::Sqlite(pool) = &self.raw {
+            // The update rewrote most of the sessions table into the WAL; readers should not
+            // have to look through it during the scenario.
+            sqlx::raw_sql("PRAGMA wal_checkpoint(TRUNCATE)").execute(pool).await?;
+        }
+        log(opts, format!("seeded sessions marked as seen now in {:.2} s", started.elapsed().as_secs_f64()));
         Ok(())
     }
 
