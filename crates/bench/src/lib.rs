@@ -11,10 +11,11 @@
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::str::FromStr as _;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
@@ -36,7 +37,8 @@ use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
 /// Every scenario of the main run, in the order they run.
-pub const SCENARIOS: [&str; 5] = ["ceiling", "mfa-verify", "signed-in-page", "throttled-attacker", "full-login"];
+pub const SCENARIOS: [&str; 6] =
+    ["ceiling", "mfa-verify", "signed-in-page", "throttled-attacker", "full-login", "mixed"];
 
 /// The password every seeded user has.
 pub const BENCH_PASSWORD: &str = "bench: correct horse battery staple";
@@ -67,7 +69,8 @@ impl Default for Options {
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ScenarioResult {
-    /// Requests per second (full-login: completed logins per second, two requests each).
+    /// Requests per second (full-login: completed logins per second, two requests each;
+    /// mixed: HTTP requests per second, a login counting as its two requests).
     pub rps: f64,
     pub p50_ms: f64,
     pub p95_ms: f64,
@@ -126,6 +129,9 @@ impl Report {
             }
             if let Some(raw) = r.argon2id_raw_per_s {
                 notes.push(format!("argon2id raw {raw:.1}/s; rate = logins/s"));
+            }
+            if name == "mixed" {
+                notes.push("80% pages, 15% verify, 5% logins; rate = requests/s".to_owned());
             }
             if r.exhausted {
                 notes.push("seeded work ran out".to_owned());
@@ -187,7 +193,7 @@ fn runtimes() -> anyhow::Result<(tokio::runtime::Runtime, tokio::runtime::Runtim
 pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let (server_rt, client_rt) = runtimes()?;
     let started = Instant::now();
-    let bench = server_rt.block_on(Bench::start(opts, opts.users))?;
+    let bench = server_rt.block_on(Bench::start(opts, opts.users, true))?;
     let seed_seconds = started.elapsed().as_secs_f64();
     log(opts, format!("seeded {} users in {seed_seconds:.1} s", opts.users));
     let bench = Arc::new(bench);
@@ -244,7 +250,7 @@ pub fn run_scaling(opts: &Options, sizes: &[u64]) -> anyhow::Result<Vec<ScalingR
         let (server_rt, client_rt) = runtimes()?;
         let started = Instant::now();
         log(opts, format!("scaling: seeding {users} users"));
-        let bench = Arc::new(server_rt.block_on(Bench::start(opts, users))?);
+        let bench = Arc::new(server_rt.block_on(Bench::start(opts, users, false))?);
         let seed_seconds = started.elapsed().as_secs_f64();
         let database_kib = bench.sqlite_file.as_deref().map(|p| {
             let wal = p.with_extension("db-wal");
@@ -295,31 +301,56 @@ pub fn default_out_dir() -> PathBuf {
 
 // ───────────────────────────── the portal under test and its data ─────────────────────────────
 
-/// Who is seeded where: users `0..verify` have a password-verified session each (mfa-verify),
-/// the first `page` of them also a full session (signed-in page); `login` users are left for
-/// the full-login scenario; the last `locked` users are locked and have a password-verified
-/// session each (throttled attacker).
+/// Who is seeded where. Users `0..verify_sessions` have a password-verified session each:
+/// mfa-verify uses those in `verify_range`, mixed those in `mixed_verify_range`, so no user
+/// verifies twice in one run (a step is accepted once per user). The first `page` users also
+/// have a full session (signed-in page and mixed's pages, round robin). The next `login` users
+/// have no session: full-login and mixed sign them in, each from a range of its own. The last
+/// `locked` users are locked and have a password-verified session each (throttled attacker).
 #[derive(Debug, Clone, Copy)]
 struct Layout {
     verify: u64,
     verify_sessions: u64,
+    mixed_verify_start: u64,
     page: u64,
     login: u64,
+    mixed_login_start: u64,
     locked: u64,
 }
 
 impl Layout {
-    fn new(users: u64) -> anyhow::Result<Self> {
+    /// `mixed`: set aside a quarter of the verification sessions and half of the login users
+    /// for the mixed scenario (at 100 000 users that is several times what 10 s of it uses).
+    fn new(users: u64, mixed: bool) -> anyhow::Result<Self> {
         if users < 10 {
             bail!("--users must be at least 10");
         }
         let locked = (users / 100).clamp(1, 1_000);
         let login = (users / 10).clamp(1, 20_000);
         let verify = users - locked - login;
-        Ok(Self { verify, verify_sessions: verify.min(200_000), page: verify.min(1_000), login, locked })
+        let verify_sessions = verify.min(200_000);
+        let (mixed_verify, mixed_login) = if mixed { (verify_sessions / 4, login / 2) } else { (0, 0) };
+        Ok(Self {
+            verify,
+            verify_sessions,
+            mixed_verify_start: verify_sessions - mixed_verify,
+            page: verify.min(1_000),
+            login,
+            mixed_login_start: verify + login - mixed_login,
+            locked,
+        })
     }
-    fn login_start(&self) -> u64 {
-        self.verify
+    fn verify_range(&self) -> Range<u64> {
+        0..self.mixed_verify_start
+    }
+    fn mixed_verify_range(&self) -> Range<u64> {
+        self.mixed_verify_start..self.verify_sessions
+    }
+    fn login_range(&self) -> Range<u64> {
+        self.verify..self.mixed_login_start
+    }
+    fn mixed_login_range(&self) -> Range<u64> {
+        self.mixed_login_start..self.verify + self.login
     }
     fn locked_start(&self) -> u64 {
         self.verify + self.login
@@ -400,8 +431,9 @@ struct Bench {
 static SCHEMA_COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 impl Bench {
-    async fn start(opts: &Options, users: u64) -> anyhow::Result<Bench> {
-        let layout = Layout::new(users)?;
+    /// `mixed`: set users aside for the mixed scenario (not needed by `--scaling`).
+    async fn start(opts: &Options, users: u64, mixed: bool) -> anyhow::Result<Bench> {
+        let layout = Layout::new(users, mixed)?;
         let dir = tempfile::tempdir()?;
         let connect = ConnectOptions { max_connections: opts.pool, postgres_schema: None };
         let (store, raw, postgres, sqlite_file) = match &opts.postgres {
@@ -638,6 +670,7 @@ enum Kind {
     Login,
     Page,
     Attacker,
+    Mixed,
 }
 
 impl Kind {
@@ -648,9 +681,31 @@ impl Kind {
             "full-login" => Kind::Login,
             "signed-in-page" => Kind::Page,
             "throttled-attacker" => Kind::Attacker,
+            "mixed" => Kind::Mixed,
             other => bail!("unknown scenario {other}"),
         })
     }
+}
+
+/// What the mixed scenario sends next.
+#[derive(Debug, Clone, Copy)]
+enum Pick {
+    Page,
+    Verify,
+    Login,
+}
+
+/// One cycle of the mixed scenario: 16 signed-in pages, 3 verifications and 1 full login
+/// (80 / 15 / 5 %), spread out so that no kind comes in a run.
+const MIX: [Pick; 20] = {
+    use Pick::{Login as L, Page as P, Verify as V};
+    [P, P, P, V, P, P, P, P, P, P, V, P, P, P, P, P, P, V, P, L]
+};
+
+/// Where connection `index` starts in [`MIX`]: 7 is prime to its length, so the first 20
+/// connections start at 20 different places and their logins do not come together.
+fn mix_offset(index: usize) -> u64 {
+    (index as u64).wrapping_mul(7)
 }
 
 /// The client address connection `index` stands for, in 198.18.0.0/15 (the block set aside
@@ -736,12 +791,54 @@ enum Fail {
 struct Work {
     bench: Arc<Bench>,
     kind: Kind,
+    /// Round robin over the sessions that can be used again (signed-in pages, the attacker).
     cursor: AtomicUsize,
+    /// The users whose password-verified session verifies next, and the users who sign in
+    /// next: ranges of the layout that only this scenario uses, each user once.
+    verify_users: Range<u64>,
+    verified: AtomicU64,
+    login_users: Range<u64>,
+    logged_in: AtomicU64,
+}
+
+fn micros(d: Duration) -> u32 {
+    u32::try_from(d.as_micros()).unwrap_or(u32::MAX)
+}
+
+/// Whether a full login records one latency for both of its requests (the full-login
+/// scenario's rate is logins) or one per request (mixed counts requests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LoginSamples {
+    Whole,
+    PerRequest,
 }
 
 impl Work {
+    fn new(bench: Arc<Bench>, kind: Kind) -> Work {
+        let layout = bench.layout;
+        let (verify_users, login_users) = match kind {
+            Kind::Mixed => (layout.mixed_verify_range(), layout.mixed_login_range()),
+            _ => (layout.verify_range(), layout.login_range()),
+        };
+        Work {
+            bench,
+            kind,
+            cursor: AtomicUsize::new(0),
+            verify_users,
+            verified: AtomicU64::new(0),
+            login_users,
+            logged_in: AtomicU64::new(0),
+        }
+    }
+
     fn code_now(&self, user: u64) -> String {
         totp_secret(user).code_at_step(step_at(self.bench.clock.now()))
+    }
+
+    /// The next unused user of `range`, or `Exhausted`.
+    fn take(range: &Range<u64>, taken: &AtomicU64) -> Result<u64, Fail> {
+        let user = range.start.saturating_add(taken.fetch_add(1, Ordering::Relaxed));
+        if user < range.end { Ok(user) } else { Err(Fail::Exhausted) }
     }
 
     async fn verify(&self, conn: &mut Conn, token: &str, code: &str, expect: u16) -> Result<Answer, Fail> {
@@ -757,51 +854,74 @@ impl Work {
         }
     }
 
-    async fn one(&self, conn: &mut Conn) -> Result<(), Fail> {
-        let next = self.cursor.fetch_add(1, Ordering::Relaxed);
-        let b = &self.bench;
+    /// One request or login; its latency goes to `samples` when it succeeds. `pick` counts
+    /// this connection's calls (from its place in [`MIX`]).
+    async fn one(&self, conn: &mut Conn, pick: u64, samples: &mut Vec<u32>) -> Result<(), Fail> {
+        let started = Instant::now();
+        let timed =
+            |samples: &mut Vec<u32>, done: Result<(), Fail>| done.map(|()| samples.push(micros(started.elapsed())));
         match self.kind {
             Kind::Ceiling => {
                 let a = conn
                     .send(hyper::Method::GET, "/healthz", None, None)
                     .await
                     .map_err(|e| Fail::Transport(e.to_string()))?;
-                expect(a.status, 200, "GET /healthz")
+                timed(samples, expect(a.status, 200, "GET /healthz"))
             }
-            Kind::Verify => {
-                // Each seeded user verifies once: once per 30-second step, as in real life.
-                let token = b.verify_tokens.get(next).ok_or(Fail::Exhausted)?;
-                let code = self.code_now(next as u64);
-                self.verify(conn, token, &code, 200).await.map(|_| ())
-            }
-            Kind::Page => {
-                let token = &b.page_tokens[next % b.page_tokens.len().max(1)];
-                let a = conn
-                    .send(hyper::Method::GET, "/", Some(token), None)
-                    .await
-                    .map_err(|e| Fail::Transport(e.to_string()))?;
-                expect(a.status, 200, "GET /")
-            }
+            Kind::Verify => timed(samples, self.verify_next(conn).await),
+            Kind::Page => timed(samples, self.page(conn).await),
             Kind::Attacker => {
-                let token = &b.locked_tokens[next % b.locked_tokens.len().max(1)];
-                self.verify(conn, token, "000000", 429).await.map(|_| ())
+                let b = &self.bench;
+                let token =
+                    &b.locked_tokens[self.cursor.fetch_add(1, Ordering::Relaxed) % b.locked_tokens.len().max(1)];
+                timed(samples, self.verify(conn, token, "000000", 429).await.map(|_| ()))
             }
-            Kind::Login => {
-                if next as u64 >= b.layout.login {
-                    return Err(Fail::Exhausted);
-                }
-                let user = b.layout.login_start() + next as u64;
-                let body = serde_json::json!({ "email": email(user), "password": BENCH_PASSWORD }).to_string();
-                let a = conn
-                    .send(hyper::Method::POST, "/api/v1/login", None, Some(body))
-                    .await
-                    .map_err(|e| Fail::Transport(e.to_string()))?;
-                expect(a.status, 200, "POST /api/v1/login")?;
-                let token = a.session.ok_or_else(|| Fail::Wrong("login set no session cookie".to_owned()))?;
-                let code = self.code_now(user);
-                self.verify(conn, &token, &code, 200).await.map(|_| ())
-            }
+            Kind::Login => self.login(conn, samples, LoginSamples::Whole).await,
+            Kind::Mixed => match MIX[(pick % MIX.len() as u64) as usize] {
+                Pick::Page => timed(samples, self.page(conn).await),
+                Pick::Verify => timed(samples, self.verify_next(conn).await),
+                Pick::Login => self.login(conn, samples, LoginSamples::PerRequest).await,
+            },
         }
+    }
+
+    async fn page(&self, conn: &mut Conn) -> Result<(), Fail> {
+        let b = &self.bench;
+        let token = &b.page_tokens[self.cursor.fetch_add(1, Ordering::Relaxed) % b.page_tokens.len().max(1)];
+        let a =
+            conn.send(hyper::Method::GET, "/", Some(token), None).await.map_err(|e| Fail::Transport(e.to_string()))?;
+        expect(a.status, 200, "GET /")
+    }
+
+    /// A seeded password-verified session verifies with its user's current code; each user
+    /// once, as once per 30-second step in real life.
+    async fn verify_next(&self, conn: &mut Conn) -> Result<(), Fail> {
+        let user = Self::take(&self.verify_users, &self.verified)?;
+        let token = usize::try_from(user).ok().and_then(|i| self.bench.verify_tokens.get(i)).ok_or(Fail::Exhausted)?;
+        let code = self.code_now(user);
+        self.verify(conn, token, &code, 200).await.map(|_| ())
+    }
+
+    /// Password, then the authenticator code, for a user who has not signed in yet.
+    async fn login(&self, conn: &mut Conn, samples: &mut Vec<u32>, each: LoginSamples) -> Result<(), Fail> {
+        let user = Self::take(&self.login_users, &self.logged_in)?;
+        let started = Instant::now();
+        let body = serde_json::json!({ "email": email(user), "password": BENCH_PASSWORD }).to_string();
+        let a = conn
+            .send(hyper::Method::POST, "/api/v1/login", None, Some(body))
+            .await
+            .map_err(|e| Fail::Transport(e.to_string()))?;
+        expect(a.status, 200, "POST /api/v1/login")?;
+        let token = a.session.ok_or_else(|| Fail::Wrong("login set no session cookie".to_owned()))?;
+        let second = Instant::now();
+        if each == LoginSamples::PerRequest {
+            samples.push(micros(second - started));
+        }
+        let code = self.code_now(user);
+        self.verify(conn, &token, &code, 200).await?;
+        let from = if each == LoginSamples::PerRequest { second } else { started };
+        samples.push(micros(from.elapsed()));
+        Ok(())
     }
 }
 
@@ -831,10 +951,12 @@ async fn worker(work: Arc<Work>, index: usize, start: Instant, deadline: Instant
         }
     };
     tokio::time::sleep_until(start.into()).await;
+    let mut pick = mix_offset(index);
     while Instant::now() < deadline {
-        let t0 = Instant::now();
-        match work.one(&mut conn).await {
-            Ok(()) => tally.latencies_us.push(u32::try_from(t0.elapsed().as_micros()).unwrap_or(u32::MAX)),
+        let done = work.one(&mut conn, pick, &mut tally.latencies_us).await;
+        pick = pick.wrapping_add(1);
+        match done {
+            Ok(()) => {}
             Err(Fail::Exhausted) => {
                 tally.exhausted = true;
                 break;
@@ -864,7 +986,7 @@ fn measure(
     kind: Kind,
 ) -> anyhow::Result<ScenarioResult> {
     log(opts, format!("scenario {kind:?}: {} connections for {} s", opts.connections, opts.seconds));
-    let work = Arc::new(Work { bench: bench.clone(), kind, cursor: AtomicUsize::new(0) });
+    let work = Arc::new(Work::new(bench.clone(), kind));
     let duration = Duration::from_secs_f64(opts.seconds);
     reset_peak_rss();
     // Connections open during the half second before the clock starts.
