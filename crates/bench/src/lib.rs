@@ -8,6 +8,11 @@
 //! CPU of the `bench-client` threads (`/proc/self/task/*/stat`), measured around each scenario.
 //! Peak RSS (`VmHWM`) is reset before each scenario by writing 5 to `/proc/self/clear_refs`; it is
 //! the whole process, so it includes the load generator's (small) share.
+//!
+//! `--scaling` runs the server alone in a child process instead: the bench re-executes itself
+//! with `--serve-only` ([`serve_only`]) once the database is seeded, and reads that process's
+//! CPU time and `VmHWM` from `/proc/<pid>/`, so the server's peak RSS holds neither the load
+//! generator nor what seeding left in this process's heap.
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -33,7 +38,7 @@ use portal_core::session::{AuthLevel, Session};
 use portal_core::user::{DisplayName, UserId};
 use portal_core::{Portal, PortalParts, PortalSettings, RequestContext};
 use portal_store::ConnectOptions;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
 /// Every scenario of the main run, in the order they run.
@@ -59,11 +64,22 @@ pub struct Options {
     pub pool: u32,
     /// Print progress to stderr.
     pub verbose: bool,
+    /// The bench binary `--scaling` starts with `--serve-only` for the server; `None`: this
+    /// executable (tests, whose executable is the test harness, name the bench binary).
+    pub server_exe: Option<PathBuf>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { postgres: None, users: 100_000, connections: 32, seconds: 10.0, pool: 16, verbose: true }
+        Self {
+            postgres: None,
+            users: 100_000,
+            connections: 32,
+            seconds: 10.0,
+            pool: 16,
+            verbose: true,
+            server_exe: None,
+        }
     }
 }
 
@@ -81,7 +97,11 @@ pub struct ScenarioResult {
     pub server_cpu_s_per_1000: f64,
     /// Load-generator CPU seconds per 1 000 requests (for reference).
     pub client_cpu_s_per_1000: f64,
+    /// `VmHWM` of this process (with the server in-process, the server and the load generator).
     pub peak_rss_kib: u64,
+    /// `VmHWM` of the server alone, when it runs in a child process (`--scaling`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_peak_rss_kib: Option<u64>,
     /// The pre-seeded work ran out before the time was up (the rate covers the time it ran).
     pub exhausted: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -159,6 +179,10 @@ pub struct ScalingRow {
     pub users: u64,
     pub seed_seconds: f64,
     pub database_kib: Option<u64>,
+    /// `VmHWM` of the server process during the verifications (reset when they start).
+    pub server_peak_rss_kib: u64,
+    /// `verify.peak_rss_kib` is the bench process: the load generator, the seeded tokens and
+    /// what seeding left in its heap; `verify.server_cpu_s_per_1000` is the server process's.
     pub verify: ScenarioResult,
 }
 
@@ -174,12 +198,16 @@ fn cores() -> usize {
     std::thread::available_parallelism().map_or(2, std::num::NonZero::get)
 }
 
-fn runtimes() -> anyhow::Result<(tokio::runtime::Runtime, tokio::runtime::Runtime)> {
-    let server = tokio::runtime::Builder::new_multi_thread()
+fn server_runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(cores())
         .thread_name("portal-server")
         .enable_all()
-        .build()?;
+        .build()
+}
+
+fn runtimes() -> anyhow::Result<(tokio::runtime::Runtime, tokio::runtime::Runtime)> {
+    let server = server_runtime()?;
     let client = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(cores())
         .thread_name("bench-client")
@@ -193,11 +221,11 @@ fn runtimes() -> anyhow::Result<(tokio::runtime::Runtime, tokio::runtime::Runtim
 pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let (server_rt, client_rt) = runtimes()?;
     let started = Instant::now();
-    let bench = server_rt.block_on(Bench::start(opts, opts.users, true))?;
+    let bench = server_rt.block_on(Bench::start(opts, opts.users, true, &ServerMode::InProcess))?;
     let seed_seconds = started.elapsed().as_secs_f64();
     log(opts, format!("seeded {} users in {seed_seconds:.1} s", opts.users));
     let bench = Arc::new(bench);
-    let rss_reset = reset_peak_rss();
+    let rss_reset = reset_peak_rss(Path::new("/proc/self"));
     let mut scenarios = BTreeMap::new();
     for name in SCENARIOS {
         let kind = Kind::from_name(name)?;
@@ -243,14 +271,19 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     })
 }
 
-/// `--scaling`: a fresh database per size, mfa-verify for `opts.seconds` at each.
+/// `--scaling`: a fresh database per size, mfa-verify for `opts.seconds` at each, the server in
+/// a child process of its own.
 pub fn run_scaling(opts: &Options, sizes: &[u64]) -> anyhow::Result<Vec<ScalingRow>> {
+    let exe = match &opts.server_exe {
+        Some(exe) => exe.clone(),
+        None => std::env::current_exe().context("finding the bench executable to start the server")?,
+    };
     let mut rows = Vec::new();
     for &users in sizes {
         let (server_rt, client_rt) = runtimes()?;
         let started = Instant::now();
         log(opts, format!("scaling: seeding {users} users"));
-        let bench = Arc::new(server_rt.block_on(Bench::start(opts, users, false))?);
+        let bench = Arc::new(server_rt.block_on(Bench::start(opts, users, false, &ServerMode::Child(exe.clone())))?);
         let seed_seconds = started.elapsed().as_secs_f64();
         let database_kib = bench.sqlite_file.as_deref().map(|p| {
             let wal = p.with_extension("db-wal");
@@ -258,25 +291,35 @@ pub fn run_scaling(opts: &Options, sizes: &[u64]) -> anyhow::Result<Vec<ScalingR
             (size(p) + size(&wal)) / 1024
         });
         server_rt.block_on(bench.refresh_sessions(opts))?;
-        reset_peak_rss();
         let verify = measure(opts, &client_rt, &bench, Kind::Verify)?;
         server_rt.block_on(bench.cleanup());
         drop(bench);
         client_rt.shutdown_background();
         server_rt.shutdown_background();
-        rows.push(ScalingRow { users, seed_seconds, database_kib, verify });
+        let server_peak_rss_kib = verify.server_peak_rss_kib.unwrap_or(0);
+        rows.push(ScalingRow { users, seed_seconds, database_kib, server_peak_rss_kib, verify });
     }
     Ok(rows)
 }
 
 pub fn scaling_table(rows: &[ScalingRow]) -> String {
     let mut out = format!(
-        "{:>9} {:>9} {:>9} {:>8} {:>8} {:>8} {:>7} {:>9} {:>10}\n",
-        "users", "seed s", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "RSS MiB", "db MiB"
+        "{:>9} {:>9} {:>9} {:>8} {:>8} {:>8} {:>7} {:>11} {:>11} {:>13} {:>10}\n",
+        "users",
+        "seed s",
+        "req/s",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "errors",
+        "srv CPU s/k",
+        "srv RSS MiB",
+        "bench RSS MiB",
+        "db MiB"
     );
     for r in rows {
         out.push_str(&format!(
-            "{:>9} {:>9.1} {:>9.0} {:>8.2} {:>8.2} {:>8.2} {:>7} {:>9.1} {:>10}\n",
+            "{:>9} {:>9.1} {:>9.0} {:>8.2} {:>8.2} {:>8.2} {:>7} {:>11.3} {:>11.1} {:>13.1} {:>10}{}\n",
             r.users,
             r.seed_seconds,
             r.verify.rps,
@@ -284,8 +327,11 @@ pub fn scaling_table(rows: &[ScalingRow]) -> String {
             r.verify.p95_ms,
             r.verify.p99_ms,
             r.verify.errors,
+            r.verify.server_cpu_s_per_1000,
+            r.server_peak_rss_kib as f64 / 1024.0,
             r.verify.peak_rss_kib as f64 / 1024.0,
             r.database_kib.map_or_else(|| "-".to_owned(), |k| format!("{:.1}", k as f64 / 1024.0)),
+            if r.verify.exhausted { "  (seeded work ran out)" } else { "" },
         ));
     }
     out
@@ -425,18 +471,163 @@ struct Bench {
     raw: RawDb,
     postgres: Option<(String, String)>,
     sqlite_file: Option<PathBuf>,
+    /// The server process when it is not this one; stopped by `cleanup`.
+    child: std::sync::Mutex<Option<ChildServer>>,
+    server_pid: Option<u32>,
     _dir: tempfile::TempDir,
+}
+
+/// Where the portal under test runs.
+enum ServerMode {
+    /// On this process's `portal-server` runtime.
+    InProcess,
+    /// In a child process: this bench binary with `--serve-only`.
+    Child(PathBuf),
+}
+
+/// What a `--serve-only` process needs to serve the seeded database, sent on its standard
+/// input (the key is a secret: not in its arguments or environment).
+#[derive(Serialize, Deserialize)]
+struct ServeSpec {
+    database_url: String,
+    postgres_schema: Option<String>,
+    pool: u32,
+    /// Outboxes and attachments go here.
+    dir: PathBuf,
+    /// The portal key, hex: the seeded authenticator secrets are encrypted with it.
+    secret_key: String,
+}
+
+/// The portal as `inventory-portal serve` wires it: `SystemClock`, `OsRandom`, one argon2id run
+/// per core at a time, outbox mail and SMS.
+fn portal_under_test(
+    store: Arc<dyn portal_core::store::Store>,
+    dir: &Path,
+    key: SecretKey,
+    public_url: &str,
+) -> anyhow::Result<Portal> {
+    let rng: SharedRandom = Arc::new(OsRandom);
+    let clock: SharedClock = Arc::new(SystemClock);
+    Ok(Portal::new(PortalParts {
+        store,
+        clock: clock.clone(),
+        rng: rng.clone(),
+        hasher: PasswordHasher::new(cores(), rng)?,
+        mailer: Arc::new(portal_mail::OutboxMailer::new(dir.join("mail-outbox.jsonl"), clock.clone())),
+        sms: Arc::new(portal_sms::OutboxSms::new(dir.join("sms-outbox.jsonl"), clock)),
+        files: Arc::new(portal_store::DirFileStore::new(dir.join("attachments"))),
+        secret_key: key,
+        settings: PortalSettings { public_url: public_url.to_owned(), ..PortalSettings::default() },
+    }))
+}
+
+/// Serves `portal` on `listener` until the runtime stops.
+fn serve(listener: tokio::net::TcpListener, portal: Portal, public_url: &str) {
+    // The bench stands where a deployment's load balancer stands: it is the one trusted proxy
+    // and names each connection's client in X-Forwarded-For (see `client_address`).
+    let web = portal_web::WebSettings::from_public_url(public_url, vec![IpAddr::V4(Ipv4Addr::LOCALHOST)]);
+    let router = portal_web::router(portal_web::AppState { portal, web: Arc::new(web) });
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await;
+    });
+}
+
+/// `portal-bench --serve-only`: reads a [`ServeSpec`] line from standard input, opens the
+/// database it names, serves it on 127.0.0.1, prints the address it listens on as one line,
+/// and serves until its standard input closes (the bench is done, or gone).
+pub fn serve_only() -> anyhow::Result<()> {
+    use std::io::{BufRead as _, Read as _, Write as _};
+    let mut stdin = std::io::stdin().lock();
+    let mut line = String::new();
+    stdin.read_line(&mut line).context("reading the serve spec")?;
+    let spec: ServeSpec = serde_json::from_str(&line).context("parsing the serve spec")?;
+    let key_bytes: [u8; 32] = hex::decode(&spec.secret_key)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .context("the serve spec's key is not 32 bytes of hex")?;
+    let runtime = server_runtime()?;
+    let addr = runtime.block_on(async {
+        let connect = ConnectOptions { max_connections: spec.pool, postgres_schema: spec.postgres_schema.clone() };
+        let store = portal_store::connect(&spec.database_url, &connect).await?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let public_url = format!("http://{addr}");
+        let portal = portal_under_test(store, &spec.dir, SecretKey::from_bytes(key_bytes), &public_url)?;
+        serve(listener, portal, &public_url);
+        anyhow::Ok(addr)
+    })?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{addr}")?;
+    stdout.flush()?;
+    std::io::copy(&mut stdin.by_ref(), &mut std::io::sink())?;
+    runtime.shutdown_background();
+    Ok(())
+}
+
+/// A `--serve-only` child process; killed if dropped before [`ChildServer::stop`].
+struct ChildServer {
+    child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+}
+
+impl ChildServer {
+    fn spawn(exe: &Path, spec: &ServeSpec) -> anyhow::Result<(ChildServer, SocketAddr)> {
+        use std::io::{BufRead as _, Write as _};
+        use std::process::Stdio;
+        let mut child = std::process::Command::new(exe)
+            .arg("--serve-only")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .with_context(|| format!("starting {} --serve-only", exe.display()))?;
+        let stdin = child.stdin.take();
+        let stdout = child.stdout.take();
+        // Owned from here on, so that an error below kills the process.
+        let mut server = ChildServer { child, stdin };
+        let (Some(stdin), Some(stdout)) = (server.stdin.as_mut(), stdout) else {
+            bail!("the server process has no pipes");
+        };
+        writeln!(stdin, "{}", serde_json::to_string(spec)?)?;
+        stdin.flush()?;
+        let mut line = String::new();
+        std::io::BufReader::new(stdout).read_line(&mut line)?;
+        let addr =
+            line.trim().parse().with_context(|| format!("the server process printed {line:?}, not its address"))?;
+        Ok((server, addr))
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Closes its standard input, which ends it, and waits for it.
+    fn stop(mut self) {
+        drop(self.stdin.take());
+        if let Err(e) = self.child.wait() {
+            eprintln!("[bench] waiting for the server process: {e}");
+        }
+    }
+}
+
+impl Drop for ChildServer {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
 }
 
 static SCHEMA_COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 impl Bench {
     /// `mixed`: set users aside for the mixed scenario (not needed by `--scaling`).
-    async fn start(opts: &Options, users: u64, mixed: bool) -> anyhow::Result<Bench> {
+    async fn start(opts: &Options, users: u64, mixed: bool, mode: &ServerMode) -> anyhow::Result<Bench> {
         let layout = Layout::new(users, mixed)?;
         let dir = tempfile::tempdir()?;
         let connect = ConnectOptions { max_connections: opts.pool, postgres_schema: None };
-        let (store, raw, postgres, sqlite_file) = match &opts.postgres {
+        let (store, raw, database_url, postgres, sqlite_file) = match &opts.postgres {
             None => {
                 let file = dir.path().join("portal.db");
                 let url = format!("sqlite://{}", file.display());
@@ -445,7 +636,7 @@ impl Bench {
                     .busy_timeout(Duration::from_secs(30))
                     .synchronous(sqlx::sqlite::SqliteSynchronous::Off);
                 let raw = sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect_with(raw_options).await?;
-                (store, RawDb::Sqlite(raw), None, Some(file))
+                (store, RawDb::Sqlite(raw), url, None, Some(file))
             }
             Some(url) => {
                 let schema = format!("bench_{}_{}", std::process::id(), SCHEMA_COUNTER.fetch_add(1, Ordering::Relaxed));
@@ -455,7 +646,7 @@ impl Bench {
                 let raw_options =
                     sqlx::postgres::PgConnectOptions::from_str(url)?.options([("search_path", schema.as_str())]);
                 let raw = sqlx::postgres::PgPoolOptions::new().max_connections(1).connect_with(raw_options).await?;
-                (store, RawDb::Postgres(raw), Some((url.clone(), schema)), None)
+                (store, RawDb::Postgres(raw), url.clone(), Some((url.clone(), schema)), None)
             }
         };
         let backend = store.backend().to_owned();
@@ -469,24 +660,8 @@ impl Bench {
         let password = NewPassword::check(BENCH_PASSWORD, &context)?;
         let password_hash = tokio::task::spawn_blocking(move || hash_blocking(&password, &OsRandom)).await??;
 
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let addr = listener.local_addr()?;
-        let public_url = format!("http://{addr}");
-        let portal = Portal::new(PortalParts {
-            store,
-            clock: clock.clone(),
-            rng: rng.clone(),
-            // Like the binary: one argon2id run per core at a time.
-            hasher: PasswordHasher::new(cores(), rng.clone())?,
-            mailer: Arc::new(portal_mail::OutboxMailer::new(dir.path().join("mail-outbox.jsonl"), clock.clone())),
-            sms: Arc::new(portal_sms::OutboxSms::new(dir.path().join("sms-outbox.jsonl"), clock.clone())),
-            files: Arc::new(portal_store::DirFileStore::new(dir.path().join("attachments"))),
-            secret_key: key.clone(),
-            settings: PortalSettings { public_url: public_url.clone(), ..PortalSettings::default() },
-        });
-
         let mut bench = Bench {
-            addr,
+            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             backend,
             layout,
             password_hash,
@@ -497,17 +672,36 @@ impl Bench {
             raw,
             postgres,
             sqlite_file,
+            child: std::sync::Mutex::new(None),
+            server_pid: None,
             _dir: dir,
         };
-        bench.seed(opts, users, &key, rng.as_ref()).await?;
-
-        // The bench stands where a deployment's load balancer stands: it is the one trusted proxy
-        // and names each connection's client in X-Forwarded-For (see `client_address`).
-        let web = portal_web::WebSettings::from_public_url(&public_url, vec![IpAddr::V4(Ipv4Addr::LOCALHOST)]);
-        let router = portal_web::router(portal_web::AppState { portal, web: Arc::new(web) });
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await;
-        });
+        match mode {
+            ServerMode::InProcess => {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+                bench.addr = listener.local_addr()?;
+                let public_url = format!("http://{}", bench.addr);
+                let portal = portal_under_test(store, bench._dir.path(), key.clone(), &public_url)?;
+                bench.seed(opts, users, &key, rng.as_ref()).await?;
+                serve(listener, portal, &public_url);
+            }
+            ServerMode::Child(exe) => {
+                // The child opens the seeded database as `serve` opens an existing one.
+                drop(store);
+                bench.seed(opts, users, &key, rng.as_ref()).await?;
+                let spec = ServeSpec {
+                    database_url,
+                    postgres_schema: bench.postgres.as_ref().map(|(_, schema)| schema.clone()),
+                    pool: opts.pool,
+                    dir: bench._dir.path().to_owned(),
+                    secret_key: hex::encode(key.to_bytes()),
+                };
+                let (child, addr) = ChildServer::spawn(exe, &spec)?;
+                bench.addr = addr;
+                bench.server_pid = Some(child.pid());
+                bench.child = std::sync::Mutex::new(Some(child));
+            }
+        }
         Ok(bench)
     }
 
@@ -652,6 +846,10 @@ impl Bench {
     }
 
     async fn cleanup(&self) {
+        let child = self.child.lock().ok().and_then(|mut c| c.take());
+        if let Some(child) = child {
+            child.stop();
+        }
         self.raw.close().await;
         if let Some((url, schema)) = &self.postgres
             && let Err(e) = portal_store::PostgresStore::drop_schema(url, schema).await
@@ -988,7 +1186,11 @@ fn measure(
     log(opts, format!("scenario {kind:?}: {} connections for {} s", opts.connections, opts.seconds));
     let work = Arc::new(Work::new(bench.clone(), kind));
     let duration = Duration::from_secs_f64(opts.seconds);
-    reset_peak_rss();
+    let server_proc = bench.server_pid.map(|pid| PathBuf::from(format!("/proc/{pid}")));
+    reset_peak_rss(Path::new("/proc/self"));
+    if let Some(server) = &server_proc {
+        reset_peak_rss(server);
+    }
     // Connections open during the half second before the clock starts.
     let start = Instant::now() + Duration::from_millis(500);
     let deadline = start + duration;
@@ -998,7 +1200,7 @@ fn measure(
         tokio::time::sleep_until(start.into()).await;
     };
     client_rt.block_on(wait_start);
-    let cpu_before = CpuSample::take();
+    let cpu_before = CpuSample::take(server_proc.as_deref());
     let tallies = client_rt.block_on(async {
         let mut all = Vec::new();
         for h in handles {
@@ -1006,7 +1208,7 @@ fn measure(
         }
         all
     });
-    let cpu_after = CpuSample::take();
+    let cpu_after = CpuSample::take(server_proc.as_deref());
     let mut latencies = Vec::new();
     let mut result = ScenarioResult::default();
     let mut end = start;
@@ -1030,7 +1232,8 @@ fn measure(
     let done = (result.requests + result.errors).max(1) as f64;
     result.server_cpu_s_per_1000 = (cpu_after.server - cpu_before.server) / done * 1000.0;
     result.client_cpu_s_per_1000 = (cpu_after.client - cpu_before.client) / done * 1000.0;
-    result.peak_rss_kib = peak_rss_kib();
+    result.peak_rss_kib = peak_rss_kib(Path::new("/proc/self"));
+    result.server_peak_rss_kib = server_proc.as_deref().map(peak_rss_kib);
     if let Some(e) = &result.first_error {
         log(opts, format!("  {} errors, first: {e}", result.errors));
     }
@@ -1085,7 +1288,9 @@ struct CpuSample {
 }
 
 impl CpuSample {
-    fn take() -> CpuSample {
+    /// `server`: the server's `/proc/<pid>` when it is another process; `None` when it is this
+    /// one, whose CPU minus the load generator's threads is then the server's.
+    fn take(server: Option<&Path>) -> CpuSample {
         let tck = clock_ticks();
         let total = stat_cpu_ticks(Path::new("/proc/self/stat")).unwrap_or(0);
         let mut client = 0;
@@ -1097,7 +1302,11 @@ impl CpuSample {
                 }
             }
         }
-        CpuSample { server: total.saturating_sub(client) as f64 / tck, client: client as f64 / tck }
+        let server = match server {
+            Some(proc) => stat_cpu_ticks(&proc.join("stat")).unwrap_or(0),
+            None => total.saturating_sub(client),
+        };
+        CpuSample { server: server as f64 / tck, client: client as f64 / tck }
     }
 }
 
@@ -1123,13 +1332,14 @@ fn clock_ticks() -> f64 {
     })
 }
 
-/// Resets `VmHWM` to the current RSS (Linux ≥ 4.0); `false` if the kernel refused.
-fn reset_peak_rss() -> bool {
-    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+/// Resets `VmHWM` of the process at `proc` (`/proc/self`, `/proc/<pid>`) to its current RSS
+/// (Linux ≥ 4.0); `false` if the kernel refused.
+fn reset_peak_rss(proc: &Path) -> bool {
+    std::fs::write(proc.join("clear_refs"), "5").is_ok()
 }
 
-fn peak_rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
+fn peak_rss_kib(proc: &Path) -> u64 {
+    std::fs::read_to_string(proc.join("status"))
         .ok()
         .and_then(|s| {
             s.lines()
