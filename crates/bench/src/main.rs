@@ -3,7 +3,7 @@
 
 use anyhow::Context as _;
 use clap::Parser;
-use portal_bench::{Options, default_out_dir, run, run_scaling, scaling_table};
+use portal_bench::{Options, default_out_dir, run, run_scaling, scaling_table, serve_only};
 
 #[derive(Debug, Parser)]
 #[command(name = "portal-bench", about = "Load benchmark of Inventory Portal on loopback")]
@@ -35,10 +35,17 @@ struct Args {
     /// Where results.json (and scaling.json) go; default target/bench.
     #[arg(long)]
     out: Option<std::path::PathBuf>,
+    /// Internal: serve a seeded database described on standard input (how --scaling runs the
+    /// server in a process of its own).
+    #[arg(long, hide = true)]
+    serve_only: bool,
 }
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if args.serve_only {
+        return serve_only();
+    }
     let opts = Options {
         postgres: args.postgres.clone(),
         users: args.users.unwrap_or(if args.quick { 20_000 } else { 100_000 }),
@@ -46,6 +53,7 @@ fn main() -> anyhow::Result<()> {
         seconds: args.seconds.unwrap_or(if args.quick { 3.0 } else { 10.0 }),
         pool: args.pool,
         verbose: true,
+        server_exe: None,
     };
     let out = args.out.clone().unwrap_or_else(default_out_dir);
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;

@@ -12,18 +12,17 @@
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used, clippy::disallowed_methods)]
 
 use std::collections::BTreeMap;
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
-use std::net::{TcpListener, TcpStream};
+use std::io::{Read as _, Write as _};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use portal_core::clock::{Clock as _, SystemClock};
 use serde_json::{Value, json};
 
 mod common;
-use common::{PASSWORD, Schema, dechunk};
+use common::{PASSWORD, Proc, Schema, dechunk, free_port, now, oathtool_at};
 
 fn prerequisites() -> Option<(String, PathBuf)> {
     let ci = std::env::var("CI").is_ok_and(|v| v == "true");
@@ -44,61 +43,6 @@ fn prerequisites() -> Option<(String, PathBuf)> {
     assert!(!ci, "{message}(CI=true: this test must run in CI)");
     eprintln!("{message}");
     None
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// A child process killed when dropped.
-struct Proc {
-    child: Child,
-    name: &'static str,
-    stdout: mpsc::Receiver<String>,
-}
-
-impl Proc {
-    fn spawn(name: &'static str, mut cmd: Command) -> Proc {
-        let mut child = cmd
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap_or_else(|e| panic!("start {name}: {e}"));
-        let out = child.stdout.take().unwrap();
-        let (tx, stdout) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Proc { child, name, stdout }
-    }
-
-    /// The address `serve` printed ("… is running at http://127.0.0.1:PORT").
-    fn wait_running(&self) {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let line = self.stdout.recv_timeout(left).unwrap_or_else(|e| panic!("{} did not start: {e}", self.name));
-            if line.contains("is running at") {
-                return;
-            }
-        }
-    }
-
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        self.kill();
-    }
 }
 
 struct Env {
@@ -266,19 +210,6 @@ impl Client {
         }
         assert_eq!(self.last_upstream, than, "round robin alternates");
     }
-}
-
-fn oathtool_at(secret: &str, unix: i64) -> String {
-    let out = Command::new("oathtool")
-        .args(["--totp", "-b", "-N", &format!("@{unix}"), secret])
-        .output()
-        .expect("oathtool is installed (.ci/run installs it)");
-    assert!(out.status.success(), "oathtool: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
-
-fn now() -> i64 {
-    SystemClock.now().unix_timestamp()
 }
 
 fn sign_in(lb_port: u16, email: &str, password: &str) -> (Client, Reply) {

@@ -2,10 +2,15 @@
 //! assertions on it. Each binary uses a subset.
 #![allow(dead_code)]
 
-use std::io::Write as _;
+use std::io::{BufRead as _, BufReader, Write as _};
+use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use portal_core::clock::{Clock as _, SystemClock};
 
 /// The binary under test, built by cargo for this package's integration tests.
 pub const BIN: &str = env!("CARGO_BIN_EXE_inventory-portal");
@@ -39,6 +44,76 @@ pub fn run_to_end(mut cmd: Command, args: &[&str], stdin: Option<&str>) -> Run {
         let _ = pipe.write_all(text.as_bytes());
     }
     Run::from(child.wait_with_output().expect("wait for inventory-portal"), args)
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A child process killed when dropped.
+pub struct Proc {
+    pub child: Child,
+    pub name: &'static str,
+    pub stdout: mpsc::Receiver<String>,
+}
+
+impl Proc {
+    pub fn spawn(name: &'static str, mut cmd: Command) -> Proc {
+        let mut child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {name}: {e}"));
+        let out = child.stdout.take().unwrap();
+        let (tx, stdout) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Proc { child, name, stdout }
+    }
+
+    /// The address `serve` printed ("… is running at http://127.0.0.1:PORT").
+    pub fn wait_running(&self) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = self.stdout.recv_timeout(left).unwrap_or_else(|e| panic!("{} did not start: {e}", self.name));
+            if line.contains("is running at") {
+                return;
+            }
+        }
+    }
+
+    /// SIGKILL (`Child::kill` on Unix), then reaps the process.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// The code an authenticator app shows at `unix` for the base32 `secret`, from oathtool.
+pub fn oathtool_at(secret: &str, unix: i64) -> String {
+    let out = Command::new("oathtool")
+        .args(["--totp", "-b", "-N", &format!("@{unix}"), secret])
+        .output()
+        .expect("oathtool is installed (.ci/run installs it)");
+    assert!(out.status.success(), "oathtool: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+pub fn now() -> i64 {
+    SystemClock.now().unix_timestamp()
 }
 
 /// The body of a `Transfer-Encoding: chunked` HTTP response, from the text after the headers.
