@@ -79,52 +79,13 @@ impl HotPaths {
     }
 
     pub(crate) fn factors_of(&self, user: &UserId) -> StoreResult<Vec<Factor>> {
-        let found = self.readers.read(|conn| {
-            let mut stmt = prepare(conn, q::FACTORS_OF, &[&user.as_str()])?;
-            let mut rows = stmt.raw_query();
-            let mut found: Vec<rows::FactorRow> = Vec::new();
-            while let Some(row) = rows.next()? {
-                found.push((
-                    row.get(0)?,
-                    row.get(1)?,
-                    row.get(2)?,
-                    row.get(3)?,
-                    row.get(4)?,
-                    row.get(5)?,
-                    row.get(6)?,
-                    row.get(7)?,
-                    row.get(8)?,
-                ));
-            }
-            Ok(found)
-        })?;
+        let found: Vec<rows::FactorRow> = self.readers.read(|conn| all(conn, q::FACTORS_OF, &[&user.as_str()]))?;
         found.into_iter().map(rows::factor).collect()
     }
 
     pub(crate) fn second_factor_state(&self, user: &UserId) -> StoreResult<(Vec<Factor>, SecondFactorThrottle)> {
-        let found = self.readers.read(|conn| {
-            let mut stmt = prepare(conn, q::SECOND_FACTOR_STATE, &[&user.as_str()])?;
-            let mut rows = stmt.raw_query();
-            let mut found: Vec<rows::FactorAndThrottleRow> = Vec::new();
-            while let Some(row) = rows.next()? {
-                found.push((
-                    row.get(0)?,
-                    row.get(1)?,
-                    row.get(2)?,
-                    row.get(3)?,
-                    row.get(4)?,
-                    row.get(5)?,
-                    row.get(6)?,
-                    row.get(7)?,
-                    row.get(8)?,
-                    row.get(9)?,
-                    row.get(10)?,
-                    row.get(11)?,
-                    row.get(12)?,
-                ));
-            }
-            Ok(found)
-        })?;
+        let found: Vec<rows::FactorAndThrottleRow> =
+            self.readers.read(|conn| all(conn, q::SECOND_FACTOR_STATE, &[&user.as_str()]))?;
         rows::factors_and_throttle(found)
     }
 
@@ -302,17 +263,9 @@ fn insert_audit(conn: &Connection, e: &AuditEvent) -> StoreResult<()> {
 }
 
 fn throttle_row(conn: &Connection, user: &str) -> StoreResult<Option<rows::SecondFactorThrottleRow>> {
-    let mut stmt = prepare(conn, q::SECOND_FACTOR_THROTTLE, &[&user]).map_err(backend_error)?;
-    let mut rows = stmt.raw_query();
-    match rows.next().map_err(backend_error)? {
-        Some(row) => Ok(Some((
-            row.get(0).map_err(backend_error)?,
-            row.get(1).map_err(backend_error)?,
-            row.get(2).map_err(backend_error)?,
-            row.get(3).map_err(backend_error)?,
-        ))),
-        None => Ok(None),
-    }
+    let found: Vec<rows::SecondFactorThrottleRow> =
+        all(conn, q::SECOND_FACTOR_THROTTLE, &[&user]).map_err(backend_error)?;
+    Ok(found.into_iter().next())
 }
 
 /// A session's columns as bound values, in `rows::SESSION_COLUMNS` order.
@@ -387,6 +340,20 @@ fn bind(stmt: &mut Statement<'_>, params: &[&dyn ToSql]) -> rusqlite::Result<()>
 /// Runs a statement that returns no rows; the number of rows it changed.
 fn execute(conn: &Connection, sql: &str, params: &[&dyn ToSql]) -> rusqlite::Result<usize> {
     prepare(conn, sql, params)?.raw_execute()
+}
+
+/// Every row a query returns, each read as a tuple of its columns in order.
+fn all<T>(conn: &Connection, sql: &str, params: &[&dyn ToSql]) -> rusqlite::Result<Vec<T>>
+where
+    T: for<'r> TryFrom<&'r rusqlite::Row<'r>, Error = rusqlite::Error>,
+{
+    let mut stmt = prepare(conn, sql, params)?;
+    let mut rows = stmt.raw_query();
+    let mut found = Vec::new();
+    while let Some(row) = rows.next()? {
+        found.push(T::try_from(row)?);
+    }
+    Ok(found)
 }
 
 /// Runs a statement and says whether it returned a row.
