@@ -50,6 +50,7 @@ on_every_backend!(
     a_replaced_session_whose_old_row_is_gone_is_still_stored,
     a_second_factor_rotates_the_session_and_an_ended_session_stays_ended,
     a_second_factor_is_refused_inside_the_transaction_when_the_account_is_paused,
+    a_returning_users_code_works_once_and_never_while_paused_or_after_the_session_ended,
     of_wrong_codes_sent_at_once_only_those_up_to_the_pause_are_counted,
     a_throttled_refusal_is_audited_once_per_window_even_when_racing,
     touching_a_session_moves_only_its_last_seen_time,
@@ -416,6 +417,99 @@ mod checks {
         let after_pause = SecondFactorCompletion { now: T0 + Duration::minutes(2), ..done };
         assert_eq!(store.complete_second_factor(&after_pause).await.unwrap(), CompletionOutcome::Completed);
         assert_eq!(store.second_factor_throttle(&ann.id).await.unwrap().consecutive_failures, 0);
+    }
+
+    pub async fn a_returning_users_code_works_once_and_never_while_paused_or_after_the_session_ended(db: &TestDb) {
+        let store = db.store.as_ref();
+        let ann = stored_user(store, "ann@example.com").await;
+        let factor = FactorId::generate(&OsRandom);
+        let app = Factor {
+            id: factor.clone(),
+            user_id: ann.id.clone(),
+            method: Method::Totp,
+            secret_enc: Some(vec![1]),
+            phone: None,
+            created_at: T0,
+            confirmed_at: None,
+            last_step: None,
+            last_used_at: None,
+        };
+        store.insert_pending_factor(&app).await.unwrap();
+        let verify = |old: &Session, step: i64, now: OffsetDateTime| {
+            let mut new = session_for(&ann, old.created_at);
+            new.mfa_verified_at = Some(now);
+            SecondFactorCompletion {
+                user_id: ann.id.clone(),
+                proof: SecondFactorProof::VerifyTotp { factor_id: factor.clone(), step },
+                method: Method::Totp,
+                now,
+                old_session: old.id.clone(),
+                new_session: new,
+                audit: AuditEvent::new(now, action::MFA_VERIFY, Outcome::Success, &ctx()),
+            }
+        };
+        let last_step = || async { store.factors_of(&ann.id).await.unwrap()[0].last_step };
+        let successes = || async {
+            let filter = AuditFilter { action: Some(action::MFA_VERIFY.to_owned()), ..all_events() };
+            store.audit_events(&filter).await.unwrap().iter().filter(|e| e.event.outcome == Outcome::Success).count()
+        };
+        // Confirmed at step 100.
+        let setup = stored_session(store, &ann, T0).await;
+        let confirm = SecondFactorCompletion {
+            proof: SecondFactorProof::ConfirmTotp {
+                factor_id: factor.clone(),
+                step: 100,
+                created_after: T0 - Duration::minutes(15),
+            },
+            audit: AuditEvent::new(T0, action::MFA_TOTP_CONFIRMED, Outcome::Success, &ctx()),
+            ..verify(&setup, 100, T0)
+        };
+        assert_eq!(store.complete_second_factor(&confirm).await.unwrap(), CompletionOutcome::Completed);
+
+        // A later step signs in once: the session is rotated, the step recorded, the row audited.
+        let first = stored_session(store, &ann, T0).await;
+        let done = verify(&first, 101, T0 + Duration::seconds(30));
+        assert_eq!(store.complete_second_factor(&done).await.unwrap(), CompletionOutcome::Completed);
+        assert_eq!(store.session(&first.id).await.unwrap(), None);
+        assert_eq!(store.session(&done.new_session.id).await.unwrap(), Some(done.new_session.clone()));
+        assert_eq!(last_step().await, Some(101));
+        assert_eq!(successes().await, 1);
+
+        // The same step again, or an older one, from another session: refused, nothing written.
+        let second = stored_session(store, &ann, T0).await;
+        for step in [101, 100] {
+            let again = verify(&second, step, T0 + Duration::seconds(31));
+            assert_eq!(store.complete_second_factor(&again).await.unwrap(), CompletionOutcome::ProofTaken);
+        }
+        assert_eq!(store.session(&second.id).await.unwrap(), Some(second.clone()));
+
+        // Paused by five wrong codes: a right, new step is refused and not recorded.
+        let schedule = portal_core::mfa::throttle::after_failure;
+        let failure = AuditEvent::new(T0, action::MFA_VERIFY, Outcome::Failure, &ctx());
+        let at = T0 + Duration::seconds(40);
+        for _ in 0..5 {
+            store.record_second_factor_failure(&ann.id, at, schedule, None, &failure).await.unwrap().unwrap();
+        }
+        let paused = verify(&second, 102, at + Duration::seconds(1));
+        assert_eq!(store.complete_second_factor(&paused).await.unwrap(), CompletionOutcome::Throttled);
+        assert_eq!(last_step().await, Some(101), "the step was not used up by the refusal");
+        assert_eq!(store.session(&second.id).await.unwrap(), Some(second.clone()));
+
+        // After the pause, a session signed out meanwhile: the sign-in ends, the step is not used.
+        let later = at + Duration::minutes(2);
+        store.delete_session(&second.id, later).await.unwrap();
+        let ended = verify(&second, 102, later);
+        assert_eq!(store.complete_second_factor(&ended).await.unwrap(), CompletionOutcome::SessionEnded);
+        assert_eq!(last_step().await, Some(101));
+        assert_eq!(store.second_factor_throttle(&ann.id).await.unwrap().consecutive_failures, 5);
+
+        // The same step from a live session completes and clears the wrong-code count.
+        let third = stored_session(store, &ann, T0).await;
+        let done = verify(&third, 102, later);
+        assert_eq!(store.complete_second_factor(&done).await.unwrap(), CompletionOutcome::Completed);
+        assert_eq!(last_step().await, Some(102));
+        assert_eq!(store.second_factor_throttle(&ann.id).await.unwrap().consecutive_failures, 0);
+        assert_eq!(successes().await, 2);
     }
 
     pub async fn of_wrong_codes_sent_at_once_only_those_up_to_the_pause_are_counted(db: &TestDb) {
