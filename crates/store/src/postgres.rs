@@ -65,6 +65,69 @@ impl PostgresStore {
         None
     }
 
+    /// A returning user's second factor in one round trip (migration
+    /// `0010_verification_in_one_call`); `None` for the confirmation of a new method, which is
+    /// rare and keeps its transaction in `shared.rs`.
+    pub(crate) async fn complete_verification_in_one_call(
+        &self,
+        c: &portal_core::mfa::factor::SecondFactorCompletion,
+    ) -> Option<portal_core::store::StoreResult<portal_core::store::CompletionOutcome>> {
+        use portal_core::mfa::factor::SecondFactorProof;
+        use portal_core::mfa::sms_code::MAX_WRONG_TRIES;
+        use portal_core::store::{CompletionOutcome, StoreError};
+
+        use crate::rows::ts;
+
+        let (factor, step, challenge) = match &c.proof {
+            SecondFactorProof::VerifyTotp { factor_id, step } => (Some(factor_id.as_str()), Some(*step), None),
+            SecondFactorProof::VerifySms { challenge_id } => (None, None, Some(challenge_id.as_str())),
+            SecondFactorProof::ConfirmTotp { .. } | SecondFactorProof::ConfirmSms { .. } => return None,
+        };
+        let (s, a) = (&c.new_session, &c.audit);
+        let outcome: Result<String, sqlx::Error> = sqlx::query_scalar(
+            "SELECT portal_complete_verification($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+             $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)",
+        )
+        .bind(c.user_id.as_str())
+        .bind(ts(c.now))
+        .bind(c.method.as_str())
+        .bind(factor)
+        .bind(step)
+        .bind(challenge)
+        .bind(i64::from(MAX_WRONG_TRIES))
+        .bind(c.old_session.as_str())
+        .bind(s.id.as_str())
+        .bind(s.user_id.as_str())
+        .bind(s.auth_level.as_str())
+        .bind(s.csrf_token.as_str())
+        .bind(ts(s.created_at))
+        .bind(ts(s.last_seen_at))
+        .bind(s.mfa_verified_at.map(ts))
+        .bind(s.ip.as_deref())
+        .bind(s.user_agent.as_deref())
+        .bind(ts(a.at))
+        .bind(a.actor.as_deref())
+        .bind(a.subject_id.as_ref().map(|id| id.as_str()))
+        .bind(a.subject.as_deref())
+        .bind(a.action.as_str())
+        .bind(a.outcome.as_str())
+        .bind(a.ip.as_deref())
+        .bind(a.user_agent.as_deref())
+        .bind(a.details.to_string())
+        .fetch_one(&self.writer)
+        .await;
+        Some(match outcome {
+            Ok(o) => match o.as_str() {
+                "completed" => Ok(CompletionOutcome::Completed),
+                "proof_taken" => Ok(CompletionOutcome::ProofTaken),
+                "throttled" => Ok(CompletionOutcome::Throttled),
+                "session_ended" => Ok(CompletionOutcome::SessionEnded),
+                other => Err(StoreError::Corrupt(format!("verification outcome {other:?}"))),
+            },
+            Err(e) => Err(crate::sql::conflict_or_backend(e, "session")),
+        })
+    }
+
     /// Drops a test schema and everything in it.
     pub async fn drop_schema(url: &str, schema: &str) -> Result<(), sqlx::Error> {
         let pool = PgPoolOptions::new().max_connections(1).connect(url).await?;

@@ -2,7 +2,11 @@
 //! started), as text both backends run: through sqlx on PostgreSQL (`shared.rs`, `sql.rs`) and
 //! through the SQLite writer's jobs and readers (`sqlite/hot.rs`). A rule written in SQL here
 //! (a code claimed once, the pause re-checked at completion, a wrong code counted only while open) has this one
-//! home whichever way it is run.
+//! home whichever way it is run. One exception: on PostgreSQL a returning user's verification runs
+//! as one function call (migration `0010_verification_in_one_call`, one round trip instead of
+//! nine), whose body repeats these statements; the contract test
+//! `a_returning_users_code_works_once_and_never_while_paused_or_after_the_session_ended` holds
+//! both to the same outcomes.
 
 /// Taken first by every per-user write that also touches factors, sessions or the throttle, so
 /// those writes queue on one row in one order (PostgreSQL; on SQLite the write lock orders them).

@@ -511,6 +511,9 @@ macro_rules! sql_store {
                 if let Some(hot) = self.hot_paths() {
                     return hot.complete_second_factor(c).await;
                 }
+                if let Some(done) = self.complete_verification_in_one_call(c).await {
+                    return done;
+                }
                 let now = ts(c.now);
                 let user = c.user_id.as_str();
                 let mut tx = self.begin_write().await.map_err(backend_error)?;

@@ -114,6 +114,14 @@ impl SqliteStore {
         self.hot.as_ref()
     }
 
+    /// PostgreSQL's one-call verification (see `postgres.rs`); SQLite runs it as a writer job.
+    pub(crate) async fn complete_verification_in_one_call(
+        &self,
+        _completion: &portal_core::mfa::factor::SecondFactorCompletion,
+    ) -> Option<portal_core::store::StoreResult<portal_core::store::CompletionOutcome>> {
+        None
+    }
+
     /// What makes the SMS send reservations of concurrent transactions run one after another:
     /// nothing more on SQLite, where `BEGIN IMMEDIATE` already holds the one write lock.
     pub(crate) const SERIALIZE_SMS_SENDS: Option<&'static str> = None;
