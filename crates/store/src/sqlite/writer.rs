@@ -248,7 +248,7 @@ mod tests {
     use super::*;
     use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
     use std::str::FromStr;
-    use std::sync::Arc;
+    use tokio::task::JoinHandle;
 
     async fn writer(dir: &tempfile::TempDir) -> (Writer, SqlitePool) {
         let url = format!("sqlite://{}", dir.path().join("w.db").display());
@@ -259,36 +259,73 @@ mod tests {
             .execute(&pool)
             .await
             .unwrap();
-        sqlx::query("INSERT INTO codes VALUES ('f', 0)").execute(&pool).await.unwrap();
+        sqlx::query("INSERT INTO codes VALUES ('f', 0), ('g', 0), ('h', 0)").execute(&pool).await.unwrap();
         (Writer::start(pool.clone()).unwrap(), pool)
     }
 
-    /// The compare-and-set a verification makes: claims `step` if it is newer than the last.
-    fn claim(step: i64) -> impl FnOnce(&Connection) -> StoreResult<bool> + Send + 'static {
+    /// The compare-and-set a verification makes: claims `step` of `factor` if it is newer.
+    fn claim_of(factor: &'static str, step: i64) -> impl FnOnce(&Connection) -> StoreResult<bool> + Send + 'static {
         move |conn| {
             let n = conn
-                .execute("UPDATE codes SET last_step = ?1 WHERE factor = 'f' AND last_step < ?1", [step])
+                .execute(
+                    "UPDATE codes SET last_step = ?1 WHERE factor = ?2 AND last_step < ?1",
+                    rusqlite::params![step, factor],
+                )
                 .map_err(|e| StoreError::Backend(e.into()))?;
             Ok(n == 1)
         }
+    }
+
+    fn claim(step: i64) -> impl FnOnce(&Connection) -> StoreResult<bool> + Send + 'static {
+        claim_of("f", step)
+    }
+
+    async fn step_of(pool: &SqlitePool, factor: &str) -> i64 {
+        sqlx::query_scalar("SELECT last_step FROM codes WHERE factor = $1").bind(factor).fetch_one(pool).await.unwrap()
+    }
+
+    /// Keeps the writer busy inside a job of its own until the returned sender is dropped, so
+    /// that everything queued meanwhile lands in the next batch, together.
+    async fn occupy(writer: &Writer) -> (std::sync::mpsc::Sender<()>, JoinHandle<StoreResult<()>>) {
+        let (started, has_started) = oneshot::channel();
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let busy = writer.clone();
+        let job = tokio::spawn(async move {
+            busy.run(move |_| {
+                let _ = started.send(());
+                let _ = released.recv();
+                Ok(())
+            })
+            .await
+        });
+        has_started.await.unwrap();
+        (release, job)
+    }
+
+    /// Waits until `n` jobs are queued behind the one that occupies the writer.
+    async fn queued(writer: &Writer, n: usize) {
+        while QUEUE_CAPACITY - writer.jobs.capacity() < n {
+            tokio::task::yield_now().await;
+        }
+    }
+
+    fn spawn_run<T: Send + 'static>(
+        writer: &Writer,
+        job: impl FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    ) -> JoinHandle<StoreResult<T>> {
+        let writer = writer.clone();
+        tokio::spawn(async move { writer.run(job).await })
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn of_many_jobs_claiming_one_step_in_a_batch_exactly_one_wins() {
         let dir = tempfile::tempdir().unwrap();
         let (writer, pool) = writer(&dir).await;
-        // Hold the connection so every job queues up and they land in one batch.
-        let held = pool.acquire().await.unwrap();
-        let runs: Vec<_> = (0..40)
-            .map(|_| {
-                tokio::spawn({
-                    let writer = writer.clone();
-                    async move { writer.run(claim(7)).await }
-                })
-            })
-            .collect();
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        drop(held);
+        let (release, busy) = occupy(&writer).await;
+        let runs: Vec<_> = (0..40).map(|_| spawn_run(&writer, claim(7))).collect();
+        queued(&writer, 40).await;
+        drop(release);
+        busy.await.unwrap().unwrap();
         let mut won = 0;
         for run in runs {
             if run.await.unwrap().unwrap() {
@@ -296,42 +333,30 @@ mod tests {
             }
         }
         assert_eq!(won, 1);
-        let step: i64 = sqlx::query_scalar("SELECT last_step FROM codes").fetch_one(&pool).await.unwrap();
-        assert_eq!(step, 7);
+        assert_eq!(step_of(&pool, "f").await, 7);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_failed_job_rolls_back_only_its_own_changes() {
         let dir = tempfile::tempdir().unwrap();
         let (writer, pool) = writer(&dir).await;
-        let held = pool.acquire().await.unwrap();
-        let before = tokio::spawn({
-            let writer = writer.clone();
-            async move { writer.run(claim(3)).await }
+        let (release, busy) = occupy(&writer).await;
+        let before = spawn_run(&writer, claim_of("f", 3));
+        let failing = spawn_run(&writer, |conn| {
+            conn.execute("UPDATE codes SET last_step = 100 WHERE factor = 'g'", [])
+                .map_err(|e| StoreError::Backend(e.into()))?;
+            Err::<(), _>(StoreError::Corrupt("refused after writing".into()))
         });
-        let failing = tokio::spawn({
-            let writer = writer.clone();
-            async move {
-                writer
-                    .run(|conn| {
-                        conn.execute("UPDATE codes SET last_step = 100", [])
-                            .map_err(|e| StoreError::Backend(e.into()))?;
-                        Err::<(), _>(StoreError::Corrupt("refused after writing".into()))
-                    })
-                    .await
-            }
-        });
-        let after = tokio::spawn({
-            let writer = writer.clone();
-            async move { writer.run(claim(5)).await }
-        });
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        drop(held);
+        let after = spawn_run(&writer, claim_of("h", 5));
+        queued(&writer, 3).await;
+        drop(release);
+        busy.await.unwrap().unwrap();
         assert!(matches!(before.await, Ok(Ok(true))));
         assert!(matches!(failing.await, Ok(Err(StoreError::Corrupt(_)))));
         assert!(matches!(after.await, Ok(Ok(true))));
-        let step: i64 = sqlx::query_scalar("SELECT last_step FROM codes").fetch_one(&pool).await.unwrap();
-        assert_eq!(step, 5, "the failed job's write of 100 is gone, the others' kept");
+        assert_eq!(step_of(&pool, "f").await, 3, "the jobs around the failed one keep their writes");
+        assert_eq!(step_of(&pool, "g").await, 0, "the failed job's write is gone");
+        assert_eq!(step_of(&pool, "h").await, 5);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -345,29 +370,19 @@ mod tests {
             .execute(&pool)
             .await
             .unwrap();
-        let held = pool.acquire().await.unwrap();
-        let good = tokio::spawn({
-            let writer = writer.clone();
-            async move { writer.run(claim(9)).await }
+        let (release, busy) = occupy(&writer).await;
+        let good = spawn_run(&writer, claim(9));
+        let breaking = spawn_run(&writer, |conn| {
+            conn.execute("INSERT INTO uses VALUES ('no such factor')", [])
+                .map_err(|e| StoreError::Backend(e.into()))?;
+            Ok(())
         });
-        let breaking = tokio::spawn({
-            let writer = writer.clone();
-            async move {
-                writer
-                    .run(|conn| {
-                        conn.execute("INSERT INTO uses VALUES ('no such factor')", [])
-                            .map_err(|e| StoreError::Backend(e.into()))?;
-                        Ok(())
-                    })
-                    .await
-            }
-        });
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        drop(held);
+        queued(&writer, 2).await;
+        drop(release);
+        busy.await.unwrap().unwrap();
         assert!(matches!(good.await, Ok(Err(StoreError::Backend(_)))), "the good job is told it failed");
         assert!(matches!(breaking.await, Ok(Err(StoreError::Backend(_)))));
-        let step: i64 = sqlx::query_scalar("SELECT last_step FROM codes").fetch_one(&pool).await.unwrap();
-        assert_eq!(step, 0, "nothing of the batch is kept");
+        assert_eq!(step_of(&pool, "f").await, 0, "nothing of the batch is kept");
         let uses: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM uses").fetch_one(&pool).await.unwrap();
         assert_eq!(uses, 0);
     }
@@ -375,29 +390,19 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_full_queue_refuses_at_once_with_busy_and_drains() {
         let dir = tempfile::tempdir().unwrap();
-        let (writer, pool) = writer(&dir).await;
-        let held = pool.acquire().await.unwrap();
-        let writer = Arc::new(writer);
-        // While the connection is held, the writer takes one batch off the queue and waits for
-        // it; the queue then fills, and the jobs beyond it are refused without waiting.
-        let mut queued = Vec::new();
-        for step in 0..(MAX_BATCH + QUEUE_CAPACITY + 10) {
-            let writer = Arc::clone(&writer);
-            queued.push(tokio::spawn(async move { writer.run(claim(step as i64 + 1)).await }));
-            tokio::task::yield_now().await;
+        let (writer, _pool) = writer(&dir).await;
+        let (release, busy) = occupy(&writer).await;
+        let queued_jobs: Vec<_> = (0..QUEUE_CAPACITY).map(|i| spawn_run(&writer, claim(i as i64 + 1))).collect();
+        queued(&writer, QUEUE_CAPACITY).await;
+        // The queue is full: the next job is refused without waiting for the writer.
+        for _ in 0..10 {
+            assert!(matches!(writer.run(claim(0)).await, Err(StoreError::Busy)));
         }
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-        drop(held);
-        let (mut busy, mut done) = (0, 0);
-        for run in queued {
-            match run.await.unwrap() {
-                Err(StoreError::Busy) => busy += 1,
-                Ok(_) => done += 1,
-                Err(e) => panic!("{e}"),
-            }
+        drop(release);
+        busy.await.unwrap().unwrap();
+        for run in queued_jobs {
+            assert!(run.await.unwrap().is_ok(), "every queued job was carried out");
         }
-        assert!(busy >= 10, "{busy} refused");
-        assert!(done >= QUEUE_CAPACITY, "{done} carried out");
         // Drained, it takes work again.
         assert!(matches!(writer.run(claim(1_000_000)).await, Ok(true)));
     }
