@@ -483,7 +483,14 @@ mod tests {
         );
         raw.secret_key.clear();
         raw.database_url = "mysql://x".into();
-        assert!(check(raw).unwrap_err().to_string().starts_with("PORTAL_DATABASE_URL:"));
+        assert!(check(raw.clone()).unwrap_err().to_string().starts_with("PORTAL_DATABASE_URL:"));
+        raw.database_url = RawConfig::default().database_url;
+        raw.database_sync = "off".into();
+        assert_eq!(check(raw.clone()).unwrap_err().to_string(), "PORTAL_DATABASE_SYNC: \"off\": use full or normal");
+        for (sync, full) in [("full", true), ("normal", false)] {
+            raw.database_sync = sync.into();
+            assert_eq!(check(raw.clone()).unwrap().database_full_sync, full);
+        }
     }
 
     #[test]

@@ -76,6 +76,8 @@ impl PostgresStore {
         use portal_core::mfa::sms_code::MAX_WRONG_TRIES;
         use portal_core::store::{CompletionOutcome, StoreError};
 
+        use sqlx::Row as _;
+
         use crate::rows::ts;
 
         let (factor, step, challenge) = match &c.proof {
@@ -83,8 +85,7 @@ impl PostgresStore {
             SecondFactorProof::VerifySms { challenge_id } => (None, None, Some(challenge_id.as_str())),
             SecondFactorProof::ConfirmTotp { .. } | SecondFactorProof::ConfirmSms { .. } => return None,
         };
-        let (s, a) = (&c.new_session, &c.audit);
-        let outcome: Result<String, sqlx::Error> = sqlx::query_scalar(
+        let call = sqlx::query(
             "SELECT portal_complete_verification($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
              $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)",
         )
@@ -95,27 +96,10 @@ impl PostgresStore {
         .bind(step)
         .bind(challenge)
         .bind(i64::from(MAX_WRONG_TRIES))
-        .bind(c.old_session.as_str())
-        .bind(s.id.as_str())
-        .bind(s.user_id.as_str())
-        .bind(s.auth_level.as_str())
-        .bind(s.csrf_token.as_str())
-        .bind(ts(s.created_at))
-        .bind(ts(s.last_seen_at))
-        .bind(s.mfa_verified_at.map(ts))
-        .bind(s.ip.as_deref())
-        .bind(s.user_agent.as_deref())
-        .bind(ts(a.at))
-        .bind(a.actor.as_deref())
-        .bind(a.subject_id.as_ref().map(|id| id.as_str()))
-        .bind(a.subject.as_deref())
-        .bind(a.action.as_str())
-        .bind(a.outcome.as_str())
-        .bind(a.ip.as_deref())
-        .bind(a.user_agent.as_deref())
-        .bind(a.details.to_string())
-        .fetch_one(&self.writer)
-        .await;
+        .bind(c.old_session.as_str());
+        // `$9`–`$17` the new session, `$18`–`$26` the audit row, bound as every other statement binds them.
+        let call = statements::bind_audit(statements::bind_session(call, &c.new_session), &c.audit);
+        let outcome = call.fetch_one(&self.writer).await.and_then(|row| row.try_get::<String, _>(0));
         Some(match outcome {
             Ok(o) => match o.as_str() {
                 "completed" => Ok(CompletionOutcome::Completed),

@@ -64,7 +64,7 @@ pub(crate) const SET_PAUSE: &str = "UPDATE mfa_throttles SET paused_until = $1, 
 
 pub(crate) const COUNT_WRONG_TRY: &str = "UPDATE sms_challenges SET wrong_tries = wrong_tries + 1 WHERE id = $1";
 
-/// Columns as in `rows::FACTOR_COLUMNS`.
+/// Columns as in `rows::FactorRow`.
 pub(crate) const FACTORS_OF: &str = "SELECT id, user_id, method, secret_enc, phone, created_at, confirmed_at, last_step, \
        last_used_at FROM mfa_factors WHERE user_id = $1 ORDER BY created_at";
 

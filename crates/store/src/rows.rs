@@ -22,8 +22,6 @@ pub(crate) const USER_COLUMNS: &str =
     "id, email, name, role, password_hash, created_at, mfa_deadline, mfa_preferred, is_demo";
 pub(crate) type UserRow = (String, String, String, String, String, i64, Option<String>, Option<String>, i64);
 
-pub(crate) const FACTOR_COLUMNS: &str =
-    "id, user_id, method, secret_enc, phone, created_at, confirmed_at, last_step, last_used_at";
 pub(crate) type FactorRow =
     (String, String, String, Option<Vec<u8>>, Option<String>, i64, Option<i64>, Option<i64>, Option<i64>);
 

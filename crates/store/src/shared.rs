@@ -987,8 +987,7 @@ macro_rules! sql_store {
         where
             E: sqlx::Executor<'e, Database = $db>,
         {
-            let sql = format!("INSERT INTO mfa_factors ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", rows::FACTOR_COLUMNS);
-            sqlx::query(&sql)
+            sqlx::query(crate::queries::INSERT_FACTOR)
                 .bind(f.id.as_str())
                 .bind(f.user_id.as_str())
                 .bind(f.method.as_str())

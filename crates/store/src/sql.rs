@@ -44,16 +44,7 @@ macro_rules! statements {
             where
                 E: sqlx::Executor<'e, Database = $db>,
             {
-                sqlx::query(crate::queries::INSERT_AUDIT)
-                    .bind(ts(e.at))
-                    .bind(e.actor.as_deref())
-                    .bind(e.subject_id.as_ref().map(UserId::as_str))
-                    .bind(e.subject.as_deref())
-                    .bind(e.action.as_str())
-                    .bind(e.outcome.as_str())
-                    .bind(e.ip.as_deref())
-                    .bind(e.user_agent.as_deref())
-                    .bind(e.details.to_string())
+                bind_audit(sqlx::query(crate::queries::INSERT_AUDIT), e)
                     .execute(executor)
                     .await
                     .map_err(backend_error)?;
@@ -97,8 +88,22 @@ macro_rules! statements {
             /// A statement of this backend, for helpers that bind a group of columns.
             pub(super) type Query<'q> = sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>;
 
-            /// Binds `$1` to `$9`, the session's columns in `rows::SESSION_COLUMNS` order.
-            fn bind_session<'q>(q: Query<'q>, s: &'q Session) -> Query<'q> {
+            /// Binds the next nine parameters to an audit row's columns, in `INSERT_AUDIT` order.
+            pub(super) fn bind_audit<'q>(q: Query<'q>, e: &'q AuditEvent) -> Query<'q> {
+                q.bind(ts(e.at))
+                    .bind(e.actor.as_deref())
+                    .bind(e.subject_id.as_ref().map(UserId::as_str))
+                    .bind(e.subject.as_deref())
+                    .bind(e.action.as_str())
+                    .bind(e.outcome.as_str())
+                    .bind(e.ip.as_deref())
+                    .bind(e.user_agent.as_deref())
+                    .bind(e.details.to_string())
+            }
+
+            /// Binds the next nine parameters to the session's columns, in `rows::SESSION_COLUMNS`
+            /// order.
+            pub(super) fn bind_session<'q>(q: Query<'q>, s: &'q Session) -> Query<'q> {
                 q.bind(s.id.as_str())
                     .bind(s.user_id.as_str())
                     .bind(s.auth_level.as_str())

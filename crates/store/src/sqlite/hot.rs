@@ -128,16 +128,9 @@ impl HotPaths {
         let audit = audit.clone();
         self.writer
             .run(move |conn| {
-                let counted: Option<i64> = {
-                    let mut stmt = prepare(conn, q::COUNT_WRONG_CODE, &[&user, &ts(now)]).map_err(backend_error)?;
-                    let mut rows = stmt.raw_query();
-                    match rows.next().map_err(backend_error)? {
-                        Some(row) => Some(row.get(0).map_err(backend_error)?),
-                        None => None,
-                    }
-                };
+                let counted: Vec<(i64,)> = all(conn, q::COUNT_WRONG_CODE, &[&user, &ts(now)]).map_err(backend_error)?;
                 // Refused: nothing was written, so the job's savepoint needs no rollback.
-                let Some(failures) = counted else {
+                let Some((failures,)) = counted.into_iter().next() else {
                     return Ok(Err(rows::second_factor_throttle(throttle_row(conn, &user)?)?));
                 };
                 let next = schedule(u32::try_from(failures).unwrap_or(u32::MAX), now);
@@ -172,55 +165,51 @@ impl HotPaths {
 fn complete(conn: &Connection, c: &SecondFactorCompletion) -> StoreResult<CompletionOutcome> {
     let now = ts(c.now);
     let user = c.user_id.as_str();
-    {
-        let won = match &c.proof {
-            SecondFactorProof::ConfirmTotp { factor_id, step, created_after } => {
-                execute(conn, q::DELETE_OTHER_TOTP, &[&user, &factor_id.as_str()]).map_err(backend_error)?;
-                let changed =
-                    execute(conn, q::CONFIRM_TOTP, &[&now, step, &factor_id.as_str(), &user, &ts(*created_after)])
-                        .map_err(backend_error)?;
-                changed == 1
-            }
-            SecondFactorProof::VerifyTotp { factor_id, step } => {
-                execute(conn, q::CLAIM_TOTP_STEP, &[step, &now, &factor_id.as_str(), &user]).map_err(backend_error)?
-                    == 1
-            }
-            SecondFactorProof::ConfirmSms { challenge_id, factor } => {
-                let won = claim_challenge(conn, challenge_id, user, now)?;
-                if won {
-                    execute(conn, q::DELETE_SMS_FACTORS, &[&user]).map_err(backend_error)?;
-                    insert_factor(conn, factor)?;
-                }
-                won
-            }
-            SecondFactorProof::VerifySms { challenge_id } => {
-                let won = claim_challenge(conn, challenge_id, user, now)?;
-                if won {
-                    execute(conn, q::SMS_FACTOR_USED, &[&now, &user]).map_err(backend_error)?;
-                }
-                won
-            }
-        };
-        if !won {
-            return Ok(CompletionOutcome::ProofTaken);
+    let won = match &c.proof {
+        SecondFactorProof::ConfirmTotp { factor_id, step, created_after } => {
+            execute(conn, q::DELETE_OTHER_TOTP, &[&user, &factor_id.as_str()]).map_err(backend_error)?;
+            let changed =
+                execute(conn, q::CONFIRM_TOTP, &[&now, step, &factor_id.as_str(), &user, &ts(*created_after)])
+                    .map_err(backend_error)?;
+            changed == 1
         }
-        let open = execute(conn, q::OPEN_THROTTLE_AT_COMPLETION, &[&user, &now]).map_err(backend_error)? == 1;
-        if !open && exists(conn, q::THROTTLE_ROW_EXISTS, &[&user])? {
-            return Ok(CompletionOutcome::Throttled);
+        SecondFactorProof::VerifyTotp { factor_id, step } => {
+            execute(conn, q::CLAIM_TOTP_STEP, &[step, &now, &factor_id.as_str(), &user]).map_err(backend_error)? == 1
         }
-        let new = SessionValues::of(&c.new_session);
-        let old = c.old_session.as_str();
-        let [a, b, c3, d, e, f, g, h, i] = new.params();
-        let rotated = execute(conn, q::ROTATE_SESSION, &[a, b, c3, d, e, f, g, h, i, &old])
-            .map_err(|e| conflict_or_backend(e, "session"))?
-            == 1;
-        if !rotated {
-            return Ok(CompletionOutcome::SessionEnded);
+        SecondFactorProof::ConfirmSms { challenge_id, factor } => {
+            let won = claim_challenge(conn, challenge_id, user, now)?;
+            if won {
+                execute(conn, q::DELETE_SMS_FACTORS, &[&user]).map_err(backend_error)?;
+                insert_factor(conn, factor)?;
+            }
+            won
         }
-        execute(conn, q::USER_AFTER_SECOND_FACTOR, &[&c.method.as_str(), &user, &now]).map_err(backend_error)?;
-        insert_audit(conn, &c.audit)?;
-        Ok(CompletionOutcome::Completed)
+        SecondFactorProof::VerifySms { challenge_id } => {
+            let won = claim_challenge(conn, challenge_id, user, now)?;
+            if won {
+                execute(conn, q::SMS_FACTOR_USED, &[&now, &user]).map_err(backend_error)?;
+            }
+            won
+        }
+    };
+    if !won {
+        return Ok(CompletionOutcome::ProofTaken);
     }
+    let open = execute(conn, q::OPEN_THROTTLE_AT_COMPLETION, &[&user, &now]).map_err(backend_error)? == 1;
+    if !open && exists(conn, q::THROTTLE_ROW_EXISTS, &[&user])? {
+        return Ok(CompletionOutcome::Throttled);
+    }
+    let new = SessionValues::of(&c.new_session);
+    let old = c.old_session.as_str();
+    let rotated = execute(conn, q::ROTATE_SESSION, &[new.params().as_slice(), &[&old]].concat())
+        .map_err(|e| conflict_or_backend(e, "session"))?
+        == 1;
+    if !rotated {
+        return Ok(CompletionOutcome::SessionEnded);
+    }
+    execute(conn, q::USER_AFTER_SECOND_FACTOR, &[&c.method.as_str(), &user, &now]).map_err(backend_error)?;
+    insert_audit(conn, &c.audit)?;
+    Ok(CompletionOutcome::Completed)
 }
 
 fn claim_challenge(conn: &Connection, id: &str, user: &str, now: i64) -> StoreResult<bool> {

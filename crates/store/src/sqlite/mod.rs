@@ -12,7 +12,7 @@
 //!
 //! The hot paths (a second factor checked, a session started, read or touched) bypass sqlx:
 //! their writes are jobs of the group-commit writer (`writer.rs`), which borrows the one writer
-//! connection per batch, and their reads run on read-only connections of our own (`hot.rs`).
+//! connection while jobs keep coming, and their reads run on read-only connections of our own (`hot.rs`).
 //! WAL checkpoints run on a thread of their own (`checkpoint.rs`), never inside a commit.
 
 mod checkpoint;

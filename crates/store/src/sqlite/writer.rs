@@ -16,8 +16,8 @@
 //! queue order inside the one transaction, so a compare-and-set in a job (a code claimed once)
 //! sees every earlier job of the batch.
 //!
-//! The connection is sqlx's writer connection (a pool of exactly one), borrowed per batch through
-//! `SqliteConnection::lock_handle`: the cold writes that still go through sqlx take their turn on
+//! The connection is sqlx's writer connection (a pool of exactly one), borrowed through
+//! `SqliteConnection::lock_handle` while jobs keep coming (at most `HOLD_AT_MOST`): the cold writes that still go through sqlx take their turn on
 //! the same connection in the pool's fair queue, so there is still one writer, and migrations,
 //! pragmas and the busy timeout stay in one place.
 //!
@@ -230,7 +230,7 @@ fn run_job(conn: &Connection, job: Job) -> rusqlite::Result<Option<Answer>> {
     Ok(answer)
 }
 
-/// A `rusqlite::Connection` over sqlx's connection, for one batch.
+/// A `rusqlite::Connection` over sqlx's connection, for as long as `serve` holds its lock.
 #[allow(unsafe_code)]
 fn borrow_connection(raw: NonNull<rusqlite::ffi::sqlite3>) -> rusqlite::Result<Connection> {
     // SAFETY: `raw` comes from the `LockedSqliteHandle` that `serve` holds while it uses the
