@@ -120,6 +120,11 @@ pub mod action {
     pub const MFA_THROTTLED: &str = "mfa.throttled";
     pub const MFA_POSTPONED: &str = "mfa.postponed";
     pub const MFA_METHOD_REMOVED: &str = "mfa.method_removed";
+    pub const MFA_RECOVERY_CODES_CREATED: &str = "mfa.recovery_codes_created";
+    pub const LOGIN_REMEMBERED_DEVICE: &str = "login.remembered_device";
+    pub const DEVICE_REMEMBERED: &str = "device.remembered";
+    pub const DEVICE_FORGOTTEN: &str = "device.forgotten";
+    pub const SESSION_ENDED_BY_USER: &str = "session.ended_by_user";
     pub const SUPPORT_EXTEND_DEADLINE: &str = "support.mfa.extend_deadline";
     pub const SUPPORT_RESET_MFA: &str = "support.mfa.reset";
     pub const SUPPORT_UNLOCK: &str = "support.mfa.unlock";

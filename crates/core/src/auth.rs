@@ -5,6 +5,7 @@ use time::{Duration, OffsetDateTime};
 use tracing::{info, warn};
 
 use crate::audit::{AuditEvent, Outcome, action};
+use crate::device::DeviceToken;
 use crate::email::Email;
 use crate::mail::OutgoingEmail;
 use crate::mfa::{Method, MfaRequirement};
@@ -119,11 +120,14 @@ impl Portal {
 
     /// Checks the password and opens a session. `previous` is the browser's current session,
     /// if any: it is replaced, so a session id planted before login is worthless after it.
+    /// `device` is the browser's remembered-device token, if any: when it is this user's and
+    /// still good, the second factor is not asked for.
     pub async fn login(
         &self,
         email: &Email,
         password: Password,
         previous: Option<&SessionToken>,
+        device: Option<&DeviceToken>,
         ctx: &RequestContext,
     ) -> Result<LoginSuccess, LoginError> {
         let now = self.clock.now();
@@ -172,8 +176,13 @@ impl Portal {
             self.upgrade_password_hash(&user, new_hash).await;
         }
         let status = self.mfa_status(&user).await?;
+        let remembered = match (&status.requirement, device) {
+            (MfaRequirement::Verify { .. }, Some(token)) => self.device_skipping_code(&user, token, now).await?,
+            _ => None,
+        };
         let (level, next) = match status.requirement.clone() {
             MfaRequirement::NotRequired => (AuthLevel::Full, LoginNext::Authenticated),
+            MfaRequirement::Verify { .. } if remembered.is_some() => (AuthLevel::Full, LoginNext::Authenticated),
             MfaRequirement::Verify { methods } => (
                 AuthLevel::PasswordVerified,
                 LoginNext::MfaRequired { methods, phone_hint: status.phone_hint(), preferred: user.mfa_preferred },
@@ -211,6 +220,18 @@ impl Portal {
                 .detail("next", level.as_str()),
         )
         .await;
+        if let Some(device) = remembered {
+            if let Err(e) = self.store.device_used(&device.id, now).await {
+                warn!(error = %e, "could not note a remembered device's use");
+            }
+            self.audit(
+                AuditEvent::new(now, action::LOGIN_REMEMBERED_DEVICE, Outcome::Success, ctx)
+                    .actor(user.email.as_str())
+                    .subject(Some(&user.id), user.email.as_str())
+                    .detail("device", device.id),
+            )
+            .await;
+        }
         info!(user = %user.id, level = level.as_str(), "password verified");
         Ok(LoginSuccess { user, token, session, next })
     }

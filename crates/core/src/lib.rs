@@ -2,11 +2,13 @@
 //! an injected [`clock::Clock`], randomness from [`random::SecureRandom`], storage through the
 //! [`store::Store`] port, mail through [`mail::Mailer`].
 
+pub mod account_security;
 pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod console;
 pub mod demo;
+pub mod device;
 pub mod email;
 pub mod files;
 #[doc(hidden)]

@@ -33,6 +33,16 @@ pub enum SignInNotice {
     PasswordReset,
     /// The wrong-code count just reached the lock.
     Locked,
+    /// A recovery code was used to sign in; `left` unused ones remain.
+    RecoveryCodeUsed { left: usize },
+    /// A new set of recovery codes was made (the old set no longer works).
+    RecoveryCodesCreated,
+    /// A device will not be asked for a code for a while.
+    DeviceRemembered { days: u16 },
+    /// The user made the portal forget remembered devices.
+    DevicesForgotten { count: u64 },
+    /// The user ended other sessions of theirs.
+    SessionsEndedByYou { count: u64 },
 }
 
 /// How a method is named in a sentence: "an authenticator app", "text messages to •••-•••-0143".
@@ -55,6 +65,11 @@ impl SignInNotice {
             SignInNotice::SessionsEnded => "You were signed out everywhere",
             SignInNotice::PasswordReset => "Your password was changed",
             SignInNotice::Locked => "Sign-in locked after too many wrong codes",
+            SignInNotice::RecoveryCodeUsed { .. } => "A recovery code was used to sign in",
+            SignInNotice::RecoveryCodesCreated => "New recovery codes were created",
+            SignInNotice::DeviceRemembered { .. } => "A device will not be asked for a code",
+            SignInNotice::DevicesForgotten { .. } => "Remembered devices were forgotten",
+            SignInNotice::SessionsEndedByYou { .. } => "Devices were signed out of your account",
         }
     }
 
@@ -101,6 +116,32 @@ impl SignInNotice {
                  Contact support at {support} to unlock it, and choose a new password (\"Forgot your password?\" on the \
                  sign-in page)."
             ),
+            SignInNotice::RecoveryCodeUsed { left } => {
+                let left = match left {
+                    0 => "You have no recovery codes left: create a new set on your security page now.".to_owned(),
+                    1 => "You have 1 recovery code left.".to_owned(),
+                    n => format!("You have {n} recovery codes left."),
+                };
+                format!(
+                    "A recovery code was used to sign in to your {portal} account. Each code works once. {left}\n\n\
+                     If you lost your phone, add a new verification method on your security page.\n\n{not_you}"
+                )
+            }
+            SignInNotice::RecoveryCodesCreated => format!(
+                "A new set of recovery codes was created for your {portal} account. The codes you had before no longer \
+                 work.\n\n{not_you}"
+            ),
+            SignInNotice::DeviceRemembered { days } => format!(
+                "A device (browser) signed in to your {portal} account and will not be asked for a verification code for \
+                 {days} days. You can make the portal forget it on your security page.\n\n{not_you}"
+            ),
+            SignInNotice::DevicesForgotten { count } => format!(
+                "Your {portal} account forgot {count} remembered device(s): they will be asked for a verification code at \
+                 the next sign-in.\n\n{not_you}"
+            ),
+            SignInNotice::SessionsEndedByYou { count } => format!(
+                "{count} device(s) signed in to your {portal} account were signed out from your security page.\n\n{not_you}"
+            ),
         }
     }
 }
@@ -116,6 +157,14 @@ impl Portal {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn a_used_recovery_code_tells_how_many_are_left() {
+        let settings = PortalSettings::default();
+        assert!(SignInNotice::RecoveryCodeUsed { left: 7 }.text(&settings).contains("You have 7 recovery codes left."));
+        assert!(SignInNotice::RecoveryCodeUsed { left: 1 }.text(&settings).contains("You have 1 recovery code left."));
+        assert!(SignInNotice::RecoveryCodeUsed { left: 0 }.text(&settings).contains("no recovery codes left"));
+    }
 
     #[test]
     fn notices_show_a_phone_number_masked_only() {
@@ -136,6 +185,12 @@ mod tests {
             SignInNotice::SessionsEnded,
             SignInNotice::PasswordReset,
             SignInNotice::Locked,
+            SignInNotice::RecoveryCodeUsed { left: 0 },
+            SignInNotice::RecoveryCodeUsed { left: 1 },
+            SignInNotice::RecoveryCodesCreated,
+            SignInNotice::DeviceRemembered { days: 30 },
+            SignInNotice::DevicesForgotten { count: 2 },
+            SignInNotice::SessionsEndedByYou { count: 1 },
         ];
         for notice in all {
             let text = notice.text(&settings);

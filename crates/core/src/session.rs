@@ -58,6 +58,12 @@ impl SessionIdHash {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// How the session is named to its owner (the security page, `GET /api/v1/sessions`): a
+    /// hash of the stored hash, so the name the browser sees is never the database's key.
+    pub fn public_id(&self) -> String {
+        hex::encode(&Sha256::digest(format!("session-name:{}", self.0).as_bytes())[..12])
+    }
 }
 
 impl fmt::Debug for SessionIdHash {

@@ -49,11 +49,18 @@ pub struct RawMfa {
     pub grace_days: u16,
     pub support_grace_days: u16,
     pub allow_postpone: bool,
+    pub remember_days: u16,
 }
 
 impl Default for RawMfa {
     fn default() -> Self {
-        Self { enforce_from: String::new(), grace_days: 45, support_grace_days: 7, allow_postpone: false }
+        Self {
+            enforce_from: String::new(),
+            grace_days: 45,
+            support_grace_days: 7,
+            allow_postpone: false,
+            remember_days: 30,
+        }
     }
 }
 
@@ -152,6 +159,7 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("PORTAL_MFA_GRACE_DAYS", "mfa.grace_days"),
     ("PORTAL_MFA_SUPPORT_GRACE_DAYS", "mfa.support_grace_days"),
     ("PORTAL_MFA_ALLOW_POSTPONE", "mfa.allow_postpone"),
+    ("PORTAL_MFA_REMEMBER_DAYS", "mfa.remember_days"),
     ("PORTAL_SMS_PROVIDER", "sms.provider"),
     ("PORTAL_SMS_OUTBOX", "sms.outbox"),
     ("PORTAL_SMS_ALLOWED_COUNTRIES", "sms.allowed_countries"),
@@ -195,6 +203,8 @@ pub struct MfaConfig {
     pub grace_days: u16,
     pub support_grace_days: u16,
     pub allow_postpone: bool,
+    /// "Don't ask for a code on this device" lasts this many days; 0 turns it off.
+    pub remember_days: u16,
 }
 
 #[derive(Debug, Clone)]
@@ -368,11 +378,15 @@ fn check(raw: RawConfig) -> Result<Config, ConfigError> {
     if !(1..=90).contains(&raw.mfa.support_grace_days) {
         return Err(invalid("PORTAL_MFA_SUPPORT_GRACE_DAYS", "must be between 1 and 90"));
     }
+    if raw.mfa.remember_days > 365 {
+        return Err(invalid("PORTAL_MFA_REMEMBER_DAYS", "must be between 0 (off) and 365"));
+    }
     let mfa = MfaConfig {
         enforce_from,
         grace_days: raw.mfa.grace_days,
         support_grace_days: raw.mfa.support_grace_days,
         allow_postpone: raw.mfa.allow_postpone,
+        remember_days: raw.mfa.remember_days,
     };
     let mut sms_allowed_countries = Vec::new();
     for code in &raw.sms.allowed_countries {

@@ -2,6 +2,7 @@
 //! PostgreSQL (several instances on one database). The backend is picked once, from the URL.
 
 mod claims;
+mod devices;
 mod files;
 mod postgres;
 mod queries;

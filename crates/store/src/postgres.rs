@@ -83,7 +83,9 @@ impl PostgresStore {
         let (factor, step, challenge) = match &c.proof {
             SecondFactorProof::VerifyTotp { factor_id, step } => (Some(factor_id.as_str()), Some(*step), None),
             SecondFactorProof::VerifySms { challenge_id } => (None, None, Some(challenge_id.as_str())),
-            SecondFactorProof::ConfirmTotp { .. } | SecondFactorProof::ConfirmSms { .. } => return None,
+            SecondFactorProof::ConfirmTotp { .. }
+            | SecondFactorProof::ConfirmSms { .. }
+            | SecondFactorProof::UseRecoveryCode { .. } => return None,
         };
         let call = sqlx::query(
             "SELECT portal_complete_verification($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
@@ -91,7 +93,7 @@ impl PostgresStore {
         )
         .bind(c.user_id.as_str())
         .bind(ts(c.now))
-        .bind(c.method.as_str())
+        .bind(c.method.map(portal_core::mfa::Method::as_str))
         .bind(factor)
         .bind(step)
         .bind(challenge)
@@ -124,3 +126,4 @@ impl PostgresStore {
 crate::sql::statements!(sqlx::Postgres);
 crate::shared::sql_store!(PostgresStore, "postgres", sqlx::Postgres);
 crate::claims::claim_store!(PostgresStore, sqlx::Postgres);
+crate::devices::device_store!(PostgresStore, sqlx::Postgres);

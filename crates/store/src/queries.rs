@@ -48,9 +48,9 @@ pub(crate) const OPEN_THROTTLE_AT_COMPLETION: &str = "UPDATE mfa_throttles SET f
 
 pub(crate) const THROTTLE_ROW_EXISTS: &str = "SELECT CAST(1 AS BIGINT) FROM mfa_throttles WHERE user_id = $1";
 
-/// `$1` the method, `$2` the user, `$3` now.
+/// `$1` the method (NULL for a recovery code, which keeps the preference), `$2` the user, `$3` now.
 pub(crate) const USER_AFTER_SECOND_FACTOR: &str =
-    "UPDATE users SET mfa_preferred = $1, mfa_deadline = NULL, last_login_at = $3 WHERE id = $2";
+    "UPDATE users SET mfa_preferred = COALESCE($1, mfa_preferred), mfa_deadline = NULL, last_login_at = $3 WHERE id = $2";
 
 /// Counts a wrong code, only while the account is neither locked nor paused at `$2` (now);
 /// `$1` the user. No row back: refused, nothing written.
@@ -111,3 +111,7 @@ pub(crate) const ROTATE_SESSION: &str = "UPDATE sessions SET id_hash = $1, user_
 /// The audit row written in the same transaction as the change it records.
 pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log (at, actor, subject_id, subject, action, outcome, ip, user_agent, details) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
+/// Uses a recovery code, once: `$1` now, `$2` the code's id, `$3` the user.
+pub(crate) const CLAIM_RECOVERY_CODE: &str =
+    "UPDATE mfa_recovery_codes SET used_at = $1 WHERE id = $2 AND user_id = $3 AND used_at IS NULL";

@@ -2,6 +2,7 @@
 //! domain types. Queries select columns in the order these tuples list them.
 
 use portal_core::audit::{AuditEvent, AuditRecord, Outcome};
+use portal_core::device::RememberedDevice;
 use portal_core::email::Email;
 use portal_core::inventory::{
     Attachment, AttachmentId, AttachmentKind, Claim, ClaimId, ClaimStatus, ClaimSummary, Condition, Item, ItemFields,
@@ -9,6 +10,7 @@ use portal_core::inventory::{
 };
 use portal_core::mfa::Method;
 use portal_core::mfa::factor::{ChallengePurpose, Factor, FactorId, SmsChallenge};
+use portal_core::mfa::recovery::StoredRecoveryCode;
 use portal_core::mfa::throttle::SecondFactorThrottle;
 use portal_core::password::PasswordHashString;
 use portal_core::session::{AuthLevel, Session, SessionIdHash};
@@ -36,6 +38,31 @@ pub(crate) type SessionRow = (String, String, String, String, i64, i64, Option<i
 pub(crate) const AUDIT_COLUMNS: &str = "seq, at, actor, subject_id, subject, action, outcome, ip, user_agent, details";
 pub(crate) type AuditRow =
     (i64, i64, Option<String>, Option<String>, Option<String>, String, String, Option<String>, Option<String>, String);
+
+pub(crate) const DEVICE_COLUMNS: &str =
+    "id, user_id, token_hash, user_agent, created_at, last_used_at, expires_at";
+pub(crate) type DeviceRow = (String, String, String, Option<String>, i64, i64, i64);
+
+pub(crate) const RECOVERY_CODE_COLUMNS: &str = "id, user_id, code_hash, created_at";
+pub(crate) type RecoveryCodeRow = (String, String, String, i64);
+
+pub(crate) fn device(row: DeviceRow) -> Result<RememberedDevice, StoreError> {
+    let (id, user_id, token_hash, user_agent, created_at, last_used_at, expires_at) = row;
+    Ok(RememberedDevice {
+        id,
+        user_id: UserId::from_stored(user_id),
+        token_hash,
+        user_agent,
+        created_at: from_ts(created_at)?,
+        last_used_at: from_ts(last_used_at)?,
+        expires_at: from_ts(expires_at)?,
+    })
+}
+
+pub(crate) fn recovery_code(row: RecoveryCodeRow) -> Result<StoredRecoveryCode, StoreError> {
+    let (id, user_id, code_hash, created_at) = row;
+    Ok(StoredRecoveryCode { id, user_id: UserId::from_stored(user_id), code_hash, created_at: from_ts(created_at)? })
+}
 
 pub(crate) fn ts(t: OffsetDateTime) -> i64 {
     t.unix_timestamp()

@@ -232,6 +232,8 @@ macro_rules! sql_store {
                     .await
                     .map_err(backend_error)?;
                 let ended = delete_user_sessions(&mut *tx, user_id.as_str()).await?;
+                // Whoever knew the old password may have remembered a device with it.
+                forget_devices_of(&mut *tx, user_id.as_str()).await?;
                 let sql = format!("SELECT {} FROM users WHERE id = $1", rows::USER_COLUMNS);
                 let row: rows::UserRow = sqlx::query_as(&sql).bind(user_id.as_str()).fetch_one(&mut *tx).await.map_err(backend_error)?;
                 let user = rows::user(row)?;
@@ -393,6 +395,33 @@ macro_rules! sql_store {
                     .await
                     .map_err(backend_error)?;
                 Ok(done.rows_affected())
+            }
+
+            async fn end_session_of(&self, user: &UserId, id: &SessionIdHash, audit: &AuditEvent) -> StoreResult<bool> {
+                let mut tx = self.begin_write().await.map_err(backend_error)?;
+                let done = sqlx::query("DELETE FROM sessions WHERE id_hash = $1 AND user_id = $2")
+                    .bind(id.as_str())
+                    .bind(user.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                commit_audited_if_one(tx, done.rows_affected(), audit).await
+            }
+
+            async fn end_other_sessions(&self, user: &UserId, keep: &SessionIdHash, audit: &AuditEvent) -> StoreResult<u64> {
+                let mut tx = self.begin_write().await.map_err(backend_error)?;
+                let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+                    .bind(user.as_str())
+                    .bind(keep.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?
+                    .rows_affected();
+                if ended == 0 {
+                    return roll_back(tx, 0).await;
+                }
+                commit_audited(tx, &audit.clone().detail("sessions_ended", ended)).await?;
+                Ok(ended)
             }
         }
 
@@ -582,6 +611,17 @@ macro_rules! sql_store {
                         }
                         won
                     }
+                    SecondFactorProof::UseRecoveryCode { code_id } => {
+                        sqlx::query(crate::queries::CLAIM_RECOVERY_CODE)
+                            .bind(now)
+                            .bind(code_id.as_str())
+                            .bind(user)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(backend_error)?
+                            .rows_affected()
+                            == 1
+                    }
                 };
                 if !won {
                     return roll_back(tx, CompletionOutcome::ProofTaken).await;
@@ -615,7 +655,7 @@ macro_rules! sql_store {
                     return roll_back(tx, CompletionOutcome::SessionEnded).await;
                 }
                 sqlx::query(crate::queries::USER_AFTER_SECOND_FACTOR)
-                    .bind(c.method.as_str())
+                    .bind(c.method.map(portal_core::mfa::Method::as_str))
                     .bind(user)
                     .bind(now)
                     .execute(&mut *tx)
@@ -798,8 +838,45 @@ macro_rules! sql_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(backend_error)?;
+                // A device remembered while the removed method was in use is trusted no more.
+                forget_devices_of(&mut *tx, user.as_str()).await?;
                 commit_audited(tx, audit).await?;
                 Ok(true)
+            }
+
+            async fn unused_recovery_codes(&self, user: &UserId) -> StoreResult<Vec<portal_core::mfa::recovery::StoredRecoveryCode>> {
+                let sql = format!(
+                    "SELECT {} FROM mfa_recovery_codes WHERE user_id = $1 AND used_at IS NULL ORDER BY id",
+                    rows::RECOVERY_CODE_COLUMNS
+                );
+                let found: Vec<rows::RecoveryCodeRow> =
+                    sqlx::query_as(&sql).bind(user.as_str()).fetch_all(&self.pool).await.map_err(backend_error)?;
+                found.into_iter().map(rows::recovery_code).collect()
+            }
+
+            async fn replace_recovery_codes(
+                &self,
+                user: &UserId,
+                codes: &[portal_core::mfa::recovery::StoredRecoveryCode],
+                audit: &AuditEvent,
+            ) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(backend_error)?;
+                sqlx::query("DELETE FROM mfa_recovery_codes WHERE user_id = $1")
+                    .bind(user.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                for code in codes {
+                    sqlx::query("INSERT INTO mfa_recovery_codes (id, user_id, code_hash, created_at) VALUES ($1, $2, $3, $4)")
+                        .bind(code.id.as_str())
+                        .bind(code.user_id.as_str())
+                        .bind(code.code_hash.as_str())
+                        .bind(ts(code.created_at))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| conflict_or_backend(e, "recovery code"))?;
+                }
+                commit_audited(tx, audit).await
             }
         }
 
@@ -864,7 +941,7 @@ macro_rules! sql_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(backend_error)?;
-                for table in ["mfa_factors", "sms_challenges", "mfa_throttles"] {
+                for table in ["mfa_factors", "sms_challenges", "mfa_throttles", "mfa_recovery_codes", "remembered_devices"] {
                     sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
                         .bind(user.as_str())
                         .execute(&mut *tx)
@@ -930,6 +1007,18 @@ macro_rules! sql_store {
                 .await
                 .map_err(backend_error)?;
             Ok(())
+        }
+
+        async fn forget_devices_of<'e, E>(executor: E, user: &str) -> StoreResult<u64>
+        where
+            E: sqlx::Executor<'e, Database = $db>,
+        {
+            let done = sqlx::query("DELETE FROM remembered_devices WHERE user_id = $1")
+                .bind(user)
+                .execute(executor)
+                .await
+                .map_err(backend_error)?;
+            Ok(done.rows_affected())
         }
 
         async fn delete_user_sessions<'e, E>(executor: E, user: &str) -> StoreResult<u64>

@@ -3,6 +3,7 @@
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use cookie::{Cookie, SameSite};
+use portal_core::device::DeviceToken;
 use portal_core::session::SessionToken;
 
 use crate::state::WebSettings;
@@ -13,6 +14,10 @@ fn session_name(web: &WebSettings) -> &'static str {
 
 fn csrf_name(web: &WebSettings) -> &'static str {
     if web.https { "__Host-portal_csrf" } else { "portal_csrf" }
+}
+
+fn device_name(web: &WebSettings) -> &'static str {
+    if web.https { "__Host-portal_device" } else { "portal_device" }
 }
 
 fn find(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -27,6 +32,16 @@ fn find(headers: &HeaderMap, name: &str) -> Option<String> {
 
 pub fn session_token(headers: &HeaderMap, web: &WebSettings) -> Option<SessionToken> {
     find(headers, session_name(web)).and_then(|v| SessionToken::from_cookie(&v))
+}
+
+/// The remembered-device token, if the browser has one of our shape.
+pub fn device_token(headers: &HeaderMap, web: &WebSettings) -> Option<DeviceToken> {
+    find(headers, device_name(web)).and_then(|v| DeviceToken::from_cookie(&v))
+}
+
+/// The remembered-device cookie: its own cookie, outliving sessions, for `days`.
+pub fn set_device(token: &DeviceToken, days: u16, web: &WebSettings) -> HeaderValue {
+    build(device_name(web), token.expose().to_owned(), web, Some(time::Duration::days(i64::from(days))))
 }
 
 /// The anonymous double-submit CSRF cookie used by the sign-in and password forms.

@@ -86,9 +86,11 @@ impl ApiError {
     pub fn mfa(state: &AppState, e: MfaError) -> Self {
         let message = e.to_string();
         match e {
-            MfaError::InvalidCode | MfaError::CodeReplayed => {
+            MfaError::InvalidCode | MfaError::CodeReplayed | MfaError::RecoveryCodeUsed => {
                 Self::new(StatusCode::BAD_REQUEST, "invalid_code", message)
             }
+            MfaError::NoMethodYet => Self::new(StatusCode::CONFLICT, "no_method", message),
+            MfaError::NotFound(_) => Self::new(StatusCode::NOT_FOUND, "not_found", message),
             MfaError::CodeExpired => Self::new(StatusCode::BAD_REQUEST, "code_expired", message),
             MfaError::NoCodeSent => Self::new(StatusCode::BAD_REQUEST, "no_code_sent", message),
             MfaError::NoPendingSetup => Self::new(StatusCode::BAD_REQUEST, "setup_not_started", message),
@@ -318,10 +320,13 @@ pub fn mfa_failure(state: &AppState, e: MfaError) -> MfaFailure {
             retry_after: Some(portal_core::throttle::retry_after_secs(r.retry_after())),
         },
         MfaError::SmsFailed => MfaFailure::Show { status: StatusCode::BAD_GATEWAY, message, retry_after: None },
-        MfaError::InvalidCode | MfaError::CodeReplayed | MfaError::CodeExpired | MfaError::NoCodeSent => {
-            MfaFailure::Show { status: StatusCode::BAD_REQUEST, message, retry_after: None }
-        }
-        MfaError::LastMethod => MfaFailure::Show { status: StatusCode::CONFLICT, message, retry_after: None },
+        MfaError::InvalidCode
+        | MfaError::CodeReplayed
+        | MfaError::CodeExpired
+        | MfaError::NoCodeSent
+        | MfaError::RecoveryCodeUsed => MfaFailure::Show { status: StatusCode::BAD_REQUEST, message, retry_after: None },
+        MfaError::NotFound(_) => MfaFailure::Show { status: StatusCode::NOT_FOUND, message, retry_after: None },
+        MfaError::LastMethod | MfaError::NoMethodYet => MfaFailure::Show { status: StatusCode::CONFLICT, message, retry_after: None },
         MfaError::NoPendingSetup | MfaError::NoSuchMethod(_) | MfaError::Phone(_) => {
             MfaFailure::Show { status: StatusCode::UNPROCESSABLE_ENTITY, message, retry_after: None }
         }

@@ -136,13 +136,17 @@ pub enum SecondFactorProof {
     ConfirmSms { challenge_id: String, factor: Factor },
     /// A login challenge was answered.
     VerifySms { challenge_id: String },
+    /// An unused recovery code was typed (it is used up).
+    UseRecoveryCode { code_id: String },
 }
 
 #[derive(Debug, Clone)]
 pub struct SecondFactorCompletion {
     pub user_id: UserId,
     pub proof: SecondFactorProof,
-    pub method: Method,
+    /// The method used, remembered as the user's preferred one; `None` for a recovery code,
+    /// which is no method and changes no preference.
+    pub method: Option<Method>,
     pub now: OffsetDateTime,
     pub old_session: SessionIdHash,
     /// The fully signed-in session that replaces `old_session`.

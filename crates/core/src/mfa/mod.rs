@@ -4,6 +4,7 @@
 pub mod code;
 pub mod factor;
 pub mod policy;
+pub mod recovery;
 pub mod service;
 pub mod sms_code;
 pub mod throttle;

@@ -53,11 +53,14 @@ pub struct MfaPolicy {
     pub support_grace_days: u16,
     /// "Remind me later" until the deadline (`mfa.allow_postpone`, default off).
     pub allow_postpone: bool,
+    /// "Don't ask for a code on this device" lasts this many days (`PORTAL_MFA_REMEMBER_DAYS`,
+    /// default 30; 0 turns the choice off).
+    pub remember_device_days: u16,
 }
 
 impl MfaPolicy {
     pub fn new(enforce_from: Date) -> Self {
-        Self { enforce_from, grace_days: 45, support_grace_days: 7, allow_postpone: false }
+        Self { enforce_from, grace_days: 45, support_grace_days: 7, allow_postpone: false, remember_device_days: 30 }
     }
 }
 

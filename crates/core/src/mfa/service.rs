@@ -11,6 +11,7 @@ use tracing::{info, warn};
 use super::code::OtpCode;
 use super::factor::{ChallengePurpose, Factor, FactorId, SecondFactorCompletion, SecondFactorProof, SmsChallenge};
 use super::policy::{DeadlineSource, Method, MfaRequirement, SetupDeadline};
+use super::recovery::{self, RecoveryCode};
 use super::sms_code::{self, ChallengeStatus, SendRefused};
 use super::throttle::{self, SecondFactorThrottle, ThrottleState};
 use super::totp::{self, TotpCheck, TotpSecret};
@@ -64,6 +65,12 @@ pub enum MfaError {
     WrongStep,
     #[error("this is your only verification method; add another before removing it")]
     LastMethod,
+    #[error("this recovery code was already used; use another one")]
+    RecoveryCodeUsed,
+    #[error("set up a verification method first")]
+    NoMethodYet,
+    #[error("{0} not found")]
+    NotFound(&'static str),
     #[error("this sign-in was ended (signed out elsewhere or by support); sign in again")]
     SessionEnded,
     #[error(transparent)]
@@ -118,6 +125,8 @@ pub struct SmsSent {
 pub struct MfaCompleted {
     pub token: SessionToken,
     pub session: Session,
+    /// After a recovery code: how many unused codes the user has left.
+    pub recovery_codes_left: Option<usize>,
 }
 
 /// A user's MFA situation as support sees it.
@@ -214,16 +223,24 @@ impl Portal {
         Ok(status)
     }
 
+    /// Changes to a signed-in user's security (removing a method, new recovery codes, ending
+    /// sessions, forgetting devices) need a second factor verified in this session within the
+    /// last [`STEP_UP_WINDOW`].
+    pub(crate) fn require_recent_second_factor(&self, session: &Session) -> Result<(), MfaError> {
+        if session.auth_level != AuthLevel::Full {
+            return Err(MfaError::WrongStep);
+        }
+        let fresh = session.mfa_verified_at.is_some_and(|t| self.clock.now() - t < STEP_UP_WINDOW);
+        if fresh { Ok(()) } else { Err(MfaError::StepUpRequired) }
+    }
+
     /// The rule behind [`Self::ensure_may_set_up`], on a status already read.
     fn may_set_up(&self, session: &Session, status: &MfaStatus) -> Result<(), MfaError> {
         match (session.auth_level, &status.requirement) {
             (AuthLevel::PasswordVerified, MfaRequirement::Setup { .. }) => Ok(()),
             (AuthLevel::PasswordVerified, _) => Err(MfaError::WrongStep),
             (AuthLevel::Full, _) if status.confirmed.is_empty() => Ok(()),
-            (AuthLevel::Full, _) => {
-                let fresh = session.mfa_verified_at.is_some_and(|t| self.clock.now() - t < STEP_UP_WINDOW);
-                if fresh { Ok(()) } else { Err(MfaError::StepUpRequired) }
-            }
+            (AuthLevel::Full, _) => self.require_recent_second_factor(session),
         }
     }
 
@@ -264,7 +281,7 @@ impl Portal {
     async fn count_failure(
         &self,
         user: &User,
-        method: Method,
+        method: &str,
         challenge: Option<&str>,
         step: &str,
         ctx: &RequestContext,
@@ -273,7 +290,7 @@ impl Portal {
         let audit = AuditEvent::new(now, action::MFA_VERIFY, Outcome::Failure, ctx)
             .actor(user.email.as_str())
             .subject(Some(&user.id), user.email.as_str())
-            .detail("method", method.as_str())
+            .detail("method", method)
             .detail("step", step);
         match self.store.record_second_factor_failure(&user.id, now, throttle::after_failure, challenge, &audit).await {
             Ok(Ok(state)) => {
@@ -302,7 +319,7 @@ impl Portal {
         &self,
         session: &Session,
         user: &User,
-        method: Method,
+        method: Option<Method>,
         proof: SecondFactorProof,
         audit_action: &str,
         ctx: &RequestContext,
@@ -316,7 +333,7 @@ impl Portal {
         let audit = AuditEvent::new(now, audit_action, Outcome::Success, ctx)
             .actor(user.email.as_str())
             .subject(Some(&user.id), user.email.as_str())
-            .detail("method", method.as_str());
+            .detail("method", method.map_or("recovery", Method::as_str));
         let completion = SecondFactorCompletion {
             user_id: user.id.clone(),
             proof,
@@ -327,9 +344,9 @@ impl Portal {
             audit,
         };
         let added = match &completion.proof {
-            SecondFactorProof::ConfirmTotp { .. } => Some(SignInNotice::MethodAdded { method, phone: None }),
+            SecondFactorProof::ConfirmTotp { .. } => Some(SignInNotice::MethodAdded { method: Method::Totp, phone: None }),
             SecondFactorProof::ConfirmSms { factor, .. } => {
-                Some(SignInNotice::MethodAdded { method, phone: factor.phone.clone() })
+                Some(SignInNotice::MethodAdded { method: Method::Sms, phone: factor.phone.clone() })
             }
             _ => None,
         };
@@ -345,11 +362,11 @@ impl Portal {
             CompletionOutcome::SessionEnded => return Err(MfaError::SessionEnded),
         }
         {
-            info!(user = %user.id, method = method.as_str(), "second factor completed");
+            info!(user = %user.id, method = method.map_or("recovery", Method::as_str), "second factor completed");
             if let Some(notice) = added {
                 self.tell(user, notice).await;
             }
-            Ok(Some(MfaCompleted { token, session: new_session }))
+            Ok(Some(MfaCompleted { token, session: new_session, recovery_codes_left: None }))
         }
     }
 
@@ -452,12 +469,12 @@ impl Portal {
                     step,
                     created_after: now - TOTP_SETUP_LIFETIME,
                 };
-                self.complete(session, user, Method::Totp, proof, action::MFA_TOTP_CONFIRMED, ctx)
+                self.complete(session, user, Some(Method::Totp), proof, action::MFA_TOTP_CONFIRMED, ctx)
                     .await?
                     .ok_or(MfaError::NoPendingSetup)
             }
             TotpCheck::Replayed | TotpCheck::Wrong => {
-                Err(self.count_failure(user, Method::Totp, None, "totp_setup", ctx).await)
+                Err(self.count_failure(user, "totp", None, "totp_setup", ctx).await)
             }
         }
     }
@@ -616,7 +633,7 @@ impl Portal {
             return Err(MfaError::CodeExpired);
         }
         if !sms_code::code_matches(&self.secret_key, &challenge.id, &challenge.code_hash, code) {
-            return Err(self.count_failure(user, Method::Sms, Some(&challenge.id), "sms_setup", ctx).await);
+            return Err(self.count_failure(user, "sms", Some(&challenge.id), "sms_setup", ctx).await);
         }
         let factor = Factor {
             id: FactorId::generate(self.rng.as_ref()),
@@ -630,7 +647,7 @@ impl Portal {
             last_used_at: Some(now),
         };
         let proof = SecondFactorProof::ConfirmSms { challenge_id: challenge.id.clone(), factor };
-        self.complete(session, user, Method::Sms, proof, action::MFA_SMS_CONFIRMED, ctx)
+        self.complete(session, user, Some(Method::Sms), proof, action::MFA_SMS_CONFIRMED, ctx)
             .await?
             .ok_or(MfaError::CodeExpired)
     }
@@ -705,13 +722,13 @@ impl Portal {
                     TotpCheck::Accepted(step) => {
                         let proof = SecondFactorProof::VerifyTotp { factor_id: factor.id.clone(), step };
                         // Losing the compare-and-set means another request used this step first.
-                        self.complete(session, user, Method::Totp, proof, action::MFA_VERIFY, ctx)
+                        self.complete(session, user, Some(Method::Totp), proof, action::MFA_VERIFY, ctx)
                             .await?
                             .ok_or(MfaError::CodeReplayed)
                     }
                     // A replay is refused but is no guess: it does not count toward the pause.
                     TotpCheck::Replayed => Err(MfaError::CodeReplayed),
-                    TotpCheck::Wrong => Err(self.count_failure(user, Method::Totp, None, "verify", ctx).await),
+                    TotpCheck::Wrong => Err(self.count_failure(user, "totp", None, "verify", ctx).await),
                 }
             }
             Method::Sms => {
@@ -727,14 +744,38 @@ impl Portal {
                     return Err(MfaError::CodeExpired);
                 }
                 if !sms_code::code_matches(&self.secret_key, &challenge.id, &challenge.code_hash, code) {
-                    return Err(self.count_failure(user, Method::Sms, Some(&challenge.id), "verify", ctx).await);
+                    return Err(self.count_failure(user, "sms", Some(&challenge.id), "verify", ctx).await);
                 }
                 let proof = SecondFactorProof::VerifySms { challenge_id: challenge.id.clone() };
-                self.complete(session, user, Method::Sms, proof, action::MFA_VERIFY, ctx)
+                self.complete(session, user, Some(Method::Sms), proof, action::MFA_VERIFY, ctx)
                     .await?
                     .ok_or(MfaError::CodeExpired)
             }
         }
+    }
+
+    /// A returning user's recovery code, in place of a method's code. A wrong one counts in the
+    /// second-factor throttle like any wrong code; a right one is used up, and the user is told
+    /// (by email and in the answer) how many are left.
+    pub async fn mfa_verify_recovery(
+        &self,
+        session: &Session,
+        user: &User,
+        code: &RecoveryCode,
+        ctx: &RequestContext,
+    ) -> Result<MfaCompleted, MfaError> {
+        self.ensure_may_verify_now(session, user, ctx).await?;
+        let unused = self.store.unused_recovery_codes(&user.id).await?;
+        let Some(found) = recovery::find_match(&self.secret_key, &user.id, &unused, code) else {
+            return Err(self.count_failure(user, "recovery", None, "verify", ctx).await);
+        };
+        let proof = SecondFactorProof::UseRecoveryCode { code_id: found.id.clone() };
+        let done =
+            self.complete(session, user, None, proof, action::MFA_VERIFY, ctx).await?.ok_or(MfaError::RecoveryCodeUsed)?;
+        // Read again rather than counted down: another code may have been used at the same time.
+        let left = self.store.unused_recovery_codes(&user.id).await?.len();
+        self.tell(user, SignInNotice::RecoveryCodeUsed { left }).await;
+        Ok(MfaCompleted { recovery_codes_left: Some(left), ..done })
     }
 
     /// "Remind me later": only when the operator allows it and the deadline has not passed.
@@ -764,7 +805,7 @@ impl Portal {
                 .subject(Some(&user.id), user.email.as_str()),
         )
         .await;
-        Ok(MfaCompleted { token, session: new_session })
+        Ok(MfaCompleted { token, session: new_session, recovery_codes_left: None })
     }
 
     /// Removes one of a signed-in user's methods (after a recent second factor). The last one
@@ -776,13 +817,8 @@ impl Portal {
         method: Method,
         ctx: &RequestContext,
     ) -> Result<(), MfaError> {
-        if session.auth_level != AuthLevel::Full {
-            return Err(MfaError::WrongStep);
-        }
+        self.require_recent_second_factor(session)?;
         let now = self.clock.now();
-        if session.mfa_verified_at.is_none_or(|t| now - t >= STEP_UP_WINDOW) {
-            return Err(MfaError::StepUpRequired);
-        }
         let confirmed = self.confirmed_factors(&user.id).await?;
         if !confirmed.iter().any(|f| f.method == method) {
             return Err(MfaError::NoSuchMethod(method.label()));

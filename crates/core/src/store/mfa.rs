@@ -2,6 +2,7 @@
 
 use crate::audit::AuditEvent;
 use crate::mfa::factor::{ChallengePurpose, Factor, SecondFactorCompletion, SmsChallenge};
+use crate::mfa::recovery::StoredRecoveryCode;
 use crate::mfa::sms_code::{SendRefused, SendRule};
 use crate::mfa::throttle::SecondFactorThrottle;
 use crate::session::SessionIdHash;
@@ -107,4 +108,16 @@ pub trait MfaStore: Send + Sync {
         keep_one: bool,
         audit: &AuditEvent,
     ) -> StoreResult<bool>;
+
+    /// The user's recovery codes not used yet.
+    async fn unused_recovery_codes(&self, user: &UserId) -> StoreResult<Vec<StoredRecoveryCode>>;
+
+    /// In one transaction: voids every recovery code of the user, stores `codes` (may be
+    /// empty), appends `audit`.
+    async fn replace_recovery_codes(
+        &self,
+        user: &UserId,
+        codes: &[StoredRecoveryCode],
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
 }

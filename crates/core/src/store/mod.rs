@@ -6,6 +6,7 @@
 mod accounts;
 mod audit;
 mod claims;
+mod devices;
 mod limits;
 mod mfa;
 mod sessions;
@@ -14,6 +15,7 @@ mod support;
 pub use accounts::AccountStore;
 pub use audit::AuditStore;
 pub use claims::ClaimStore;
+pub use devices::DeviceStore;
 pub use limits::LimitStore;
 pub use mfa::{CompletionOutcome, MfaStore};
 pub use sessions::SessionStore;
@@ -46,6 +48,7 @@ pub trait Store:
     + SupportStore
     + AuditStore
     + ClaimStore
+    + DeviceStore
     + Send
     + Sync
     + std::fmt::Debug

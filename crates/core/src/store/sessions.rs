@@ -1,5 +1,6 @@
 //! Sessions: the rows behind session cookies, their rotation and their end.
 
+use crate::audit::AuditEvent;
 use crate::session::{Session, SessionIdHash};
 use crate::user::{User, UserId};
 use async_trait::async_trait;
@@ -37,4 +38,10 @@ pub trait SessionStore: Send + Sync {
 
     /// Removes sessions idle since `idle_before` or created before `created_before`.
     async fn purge_sessions(&self, idle_before: OffsetDateTime, created_before: OffsetDateTime) -> StoreResult<u64>;
+
+    /// Ends the user's session `id` (only if it is theirs), with `audit`; whether it did.
+    async fn end_session_of(&self, user: &UserId, id: &SessionIdHash, audit: &AuditEvent) -> StoreResult<bool>;
+
+    /// Ends every session of the user but `keep`, with `audit`; how many it ended.
+    async fn end_other_sessions(&self, user: &UserId, keep: &SessionIdHash, audit: &AuditEvent) -> StoreResult<u64>;
 }

@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use portal_core::audit::AuditEvent;
+use portal_core::mfa::Method;
 use portal_core::mfa::factor::{Factor, SecondFactorCompletion, SecondFactorProof};
 use portal_core::mfa::sms_code::MAX_WRONG_TRIES;
 use portal_core::mfa::throttle::SecondFactorThrottle;
@@ -191,6 +192,9 @@ fn complete(conn: &Connection, c: &SecondFactorCompletion) -> StoreResult<Comple
             }
             won
         }
+        SecondFactorProof::UseRecoveryCode { code_id } => {
+            execute(conn, q::CLAIM_RECOVERY_CODE, &[&now, &code_id.as_str(), &user]).map_err(backend_error)? == 1
+        }
     };
     if !won {
         return Ok(CompletionOutcome::ProofTaken);
@@ -207,7 +211,7 @@ fn complete(conn: &Connection, c: &SecondFactorCompletion) -> StoreResult<Comple
     if !rotated {
         return Ok(CompletionOutcome::SessionEnded);
     }
-    execute(conn, q::USER_AFTER_SECOND_FACTOR, &[&c.method.as_str(), &user, &now]).map_err(backend_error)?;
+    execute(conn, q::USER_AFTER_SECOND_FACTOR, &[&c.method.map(Method::as_str), &user, &now]).map_err(backend_error)?;
     insert_audit(conn, &c.audit)?;
     Ok(CompletionOutcome::Completed)
 }

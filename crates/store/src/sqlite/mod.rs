@@ -135,3 +135,4 @@ impl SqliteStore {
 crate::sql::statements!(sqlx::Sqlite);
 crate::shared::sql_store!(SqliteStore, "sqlite", sqlx::Sqlite);
 crate::claims::claim_store!(SqliteStore, sqlx::Sqlite);
+crate::devices::device_store!(SqliteStore, sqlx::Sqlite);

@@ -40,12 +40,14 @@ async fn login(
     State(state): State<AppState>,
     Client(ctx): Client,
     MaybeSession(current): MaybeSession,
+    headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> Result<Response, ApiError> {
     let email = Email::parse(&body.email).map_err(|e| ApiError::field("email", e.to_string()))?;
     let password = Password::for_login(body.password).map_err(|e| ApiError::field("password", e.to_string()))?;
     let previous = current.as_ref().map(|s| &s.token);
-    match state.portal.login(&email, password, previous, &ctx).await {
+    let device = cookies::device_token(&headers, &state.web);
+    match state.portal.login(&email, password, previous, device.as_ref(), &ctx).await {
         Ok(success) => {
             let body = match success.next {
                 LoginNext::Authenticated => json!({ "state": "authenticated" }),
@@ -90,7 +92,12 @@ async fn me(State(state): State<AppState>, ApiUser(signed_in): ApiUser) -> Resul
         "email": user.email,
         "name": user.name,
         "role": user.role,
-        "mfa": { "methods": status.methods(), "phone_hint": status.phone_hint() },
+        "mfa": {
+            "methods": status.methods(),
+            "phone_hint": status.phone_hint(),
+            "passkeys": [],
+            "recovery_codes_left": state.portal.recovery_codes_left(user).await?,
+        },
     })))
 }
 

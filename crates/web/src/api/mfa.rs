@@ -7,6 +7,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use portal_core::mfa::service::{MfaCompleted, SmsSent};
+use portal_core::mfa::recovery::RecoveryCode;
 use portal_core::mfa::{Method, OtpCode};
 use serde::Deserialize;
 use serde_json::json;
@@ -30,6 +31,7 @@ pub fn route_table() -> RouteTable {
         ("/mfa/verify", &["POST"], post(verify)),
         ("/mfa/postpone", &["POST"], post(postpone)),
         ("/mfa/remove", &["POST"], post(remove)),
+        ("/mfa/recovery-codes", &["POST"], post(recovery_codes)),
     ]
 }
 
@@ -41,8 +43,11 @@ fn code_sent(sent: &SmsSent) -> Json<serde_json::Value> {
 
 /// The new, fully signed-in session goes into the cookie.
 fn authenticated(state: &AppState, done: &MfaCompleted) -> Response {
-    ([(header::SET_COOKIE, cookies::set_session(&done.token, &state.web))], Json(json!({ "state": "authenticated" })))
-        .into_response()
+    let mut body = json!({ "state": "authenticated" });
+    if let Some(left) = done.recovery_codes_left {
+        body["recovery_codes_left"] = json!(left);
+    }
+    ([(header::SET_COOKIE, cookies::set_session(&done.token, &state.web))], Json(body)).into_response()
 }
 
 fn parse_code(text: &str) -> Result<OtpCode, ApiError> {
@@ -71,6 +76,9 @@ struct PhoneBody {
 struct VerifyBody {
     method: String,
     code: String,
+    /// "Don't ask for a code on this device" (ignored for staff, or when the operator turned it off).
+    #[serde(default)]
+    remember_device: bool,
 }
 
 async fn totp_setup(
@@ -142,15 +150,41 @@ async fn verify(
     ApiMfaSession(s): ApiMfaSession,
     ApiJson(body): ApiJson<VerifyBody>,
 ) -> Result<Response, ApiError> {
-    let method =
-        Method::parse(&body.method).ok_or_else(|| ApiError::field("method", "method must be \"totp\" or \"sms\""))?;
-    let code = parse_code(&body.code)?;
-    let done = state
-        .portal
-        .mfa_verify(&s.session, &s.user, method, &code, &ctx)
-        .await
-        .map_err(|e| ApiError::mfa(&state, e))?;
-    Ok(authenticated(&state, &done))
+    let done = if body.method == "recovery" {
+        let code = RecoveryCode::parse(&body.code).map_err(|e| ApiError::field("code", e.to_string()))?;
+        state.portal.mfa_verify_recovery(&s.session, &s.user, &code, &ctx).await
+    } else {
+        let method = Method::parse(&body.method)
+            .ok_or_else(|| ApiError::field("method", "method must be \"totp\", \"sms\" or \"recovery\""))?;
+        let code = parse_code(&body.code)?;
+        state.portal.mfa_verify(&s.session, &s.user, method, &code, &ctx).await
+    }
+    .map_err(|e| ApiError::mfa(&state, e))?;
+    let mut response = authenticated(&state, &done);
+    if body.remember_device {
+        // The sign-in stands even if the device could not be remembered: the next one asks again.
+        match state.portal.remember_device(&done.session, &s.user, &ctx).await {
+            Ok(Some(token)) => {
+                let days = state.portal.settings().mfa.remember_device_days;
+                response.headers_mut().append(header::SET_COOKIE, cookies::set_device(&token, days, &state.web));
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "could not remember a device"),
+        }
+    }
+    Ok(response)
+}
+
+/// A new set of ten recovery codes, shown this once; the old set stops working.
+async fn recovery_codes(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    ApiUser(s): ApiUser,
+    ApiJson(Empty {}): ApiJson<Empty>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let codes =
+        state.portal.create_recovery_codes(&s.session, &s.user, &ctx).await.map_err(|e| ApiError::mfa(&state, e))?;
+    Ok(Json(json!({ "codes": codes.iter().map(RecoveryCode::grouped).collect::<Vec<_>>() })))
 }
 
 async fn postpone(

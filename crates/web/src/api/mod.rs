@@ -7,10 +7,11 @@ pub(crate) mod auth;
 pub(crate) mod claims;
 mod ids;
 pub(crate) mod mfa;
+pub(crate) mod security;
 
 /// Every API route (paths without the `/api/v1` prefix), from the modules' tables.
 pub fn route_tables() -> crate::routing::RouteTable {
-    [auth::route_table(), mfa::route_table(), admin::route_table(), claims::route_table(), attachments::route_table()]
+    [auth::route_table(), mfa::route_table(), admin::route_table(), claims::route_table(), attachments::route_table(), security::route_table()]
         .into_iter()
         .flatten()
         .collect()

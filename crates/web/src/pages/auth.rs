@@ -212,7 +212,8 @@ async fn login_submit(
             );
         }
     };
-    match state.portal.login(&email, password, current.as_ref().map(|s| &s.token), &ctx).await {
+    let device = cookies::device_token(&headers, &state.web);
+    match state.portal.login(&email, password, current.as_ref().map(|s| &s.token), device.as_ref(), &ctx).await {
         Ok(success) => {
             let next = match success.next {
                 LoginNext::Authenticated => "/",
