@@ -17,8 +17,10 @@ use crate::{InternalError, Portal, RequestContext};
 /// How many sign-in events the security page lists.
 pub const SIGN_IN_HISTORY: usize = 20;
 /// Audit actions that are part of signing in, as the security page lists them.
-const SIGN_IN_ACTIONS: [&str; 6] = [
+const SIGN_IN_ACTIONS: [&str; 8] = [
     action::LOGIN_PASSWORD,
+    action::MFA_TOTP_CONFIRMED,
+    action::MFA_SMS_CONFIRMED,
     action::LOGIN_REMEMBERED_DEVICE,
     action::LOGIN_MFA_SETUP_EXPIRED,
     action::MFA_VERIFY,
@@ -47,7 +49,7 @@ impl Portal {
 
     /// How many of the user's recovery codes are unused.
     pub async fn recovery_codes_left(&self, user: &User) -> Result<usize, InternalError> {
-        Ok(self.store.unused_recovery_codes(&user.id).await?.len())
+        Ok(self.store.recovery_codes(&user.id).await?.iter().filter(|c| c.is_unused()).count())
     }
 
     /// A new set of recovery codes, shown once; the old set stops working. Only for a user with
@@ -58,10 +60,10 @@ impl Portal {
         user: &User,
         ctx: &RequestContext,
     ) -> Result<Vec<RecoveryCode>, MfaError> {
-        self.require_recent_second_factor(session)?;
         if self.mfa_status(user).await?.confirmed.is_empty() {
             return Err(MfaError::NoMethodYet);
         }
+        self.require_recent_second_factor(session)?;
         let set = RecoveryCodeSet::generate(&self.secret_key, &user.id, self.clock.now(), self.rng.as_ref());
         let audit = self.security_audit(action::MFA_RECOVERY_CODES_CREATED, user, ctx).detail("codes", set.codes.len());
         self.store.replace_recovery_codes(&user.id, &set.stored, &audit).await?;
@@ -100,9 +102,8 @@ impl Portal {
         now: OffsetDateTime,
     ) -> Result<Option<RememberedDevice>, InternalError> {
         let found = self.store.remembered_device(&token.hash()).await?;
-        Ok(found.filter(|d| {
-            device::lets_skip_code(d, &user.id, user.role, self.settings.mfa.remember_device_days, now)
-        }))
+        Ok(found
+            .filter(|d| device::lets_skip_code(d, &user.id, user.role, self.settings.mfa.remember_device_days, now)))
     }
 
     /// The user's remembered devices that have not expired, newest first.

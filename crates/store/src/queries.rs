@@ -49,8 +49,7 @@ pub(crate) const OPEN_THROTTLE_AT_COMPLETION: &str = "UPDATE mfa_throttles SET f
 pub(crate) const THROTTLE_ROW_EXISTS: &str = "SELECT CAST(1 AS BIGINT) FROM mfa_throttles WHERE user_id = $1";
 
 /// `$1` the method (NULL for a recovery code, which keeps the preference), `$2` the user, `$3` now.
-pub(crate) const USER_AFTER_SECOND_FACTOR: &str =
-    "UPDATE users SET mfa_preferred = COALESCE($1, mfa_preferred), mfa_deadline = NULL, last_login_at = $3 WHERE id = $2";
+pub(crate) const USER_AFTER_SECOND_FACTOR: &str = "UPDATE users SET mfa_preferred = COALESCE($1, mfa_preferred), mfa_deadline = NULL, last_login_at = $3 WHERE id = $2";
 
 /// Counts a wrong code, only while the account is neither locked nor paused at `$2` (now);
 /// `$1` the user. No row back: refused, nothing written.

@@ -39,12 +39,11 @@ pub(crate) const AUDIT_COLUMNS: &str = "seq, at, actor, subject_id, subject, act
 pub(crate) type AuditRow =
     (i64, i64, Option<String>, Option<String>, Option<String>, String, String, Option<String>, Option<String>, String);
 
-pub(crate) const DEVICE_COLUMNS: &str =
-    "id, user_id, token_hash, user_agent, created_at, last_used_at, expires_at";
+pub(crate) const DEVICE_COLUMNS: &str = "id, user_id, token_hash, user_agent, created_at, last_used_at, expires_at";
 pub(crate) type DeviceRow = (String, String, String, Option<String>, i64, i64, i64);
 
-pub(crate) const RECOVERY_CODE_COLUMNS: &str = "id, user_id, code_hash, created_at";
-pub(crate) type RecoveryCodeRow = (String, String, String, i64);
+pub(crate) const RECOVERY_CODE_COLUMNS: &str = "id, user_id, code_hash, created_at, used_at";
+pub(crate) type RecoveryCodeRow = (String, String, String, i64, Option<i64>);
 
 pub(crate) fn device(row: DeviceRow) -> Result<RememberedDevice, StoreError> {
     let (id, user_id, token_hash, user_agent, created_at, last_used_at, expires_at) = row;
@@ -60,8 +59,14 @@ pub(crate) fn device(row: DeviceRow) -> Result<RememberedDevice, StoreError> {
 }
 
 pub(crate) fn recovery_code(row: RecoveryCodeRow) -> Result<StoredRecoveryCode, StoreError> {
-    let (id, user_id, code_hash, created_at) = row;
-    Ok(StoredRecoveryCode { id, user_id: UserId::from_stored(user_id), code_hash, created_at: from_ts(created_at)? })
+    let (id, user_id, code_hash, created_at, used_at) = row;
+    Ok(StoredRecoveryCode {
+        id,
+        user_id: UserId::from_stored(user_id),
+        code_hash,
+        created_at: from_ts(created_at)?,
+        used_at: used_at.map(from_ts).transpose()?,
+    })
 }
 
 pub(crate) fn ts(t: OffsetDateTime) -> i64 {

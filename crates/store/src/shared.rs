@@ -844,9 +844,9 @@ macro_rules! sql_store {
                 Ok(true)
             }
 
-            async fn unused_recovery_codes(&self, user: &UserId) -> StoreResult<Vec<portal_core::mfa::recovery::StoredRecoveryCode>> {
+            async fn recovery_codes(&self, user: &UserId) -> StoreResult<Vec<portal_core::mfa::recovery::StoredRecoveryCode>> {
                 let sql = format!(
-                    "SELECT {} FROM mfa_recovery_codes WHERE user_id = $1 AND used_at IS NULL ORDER BY id",
+                    "SELECT {} FROM mfa_recovery_codes WHERE user_id = $1 ORDER BY id",
                     rows::RECOVERY_CODE_COLUMNS
                 );
                 let found: Vec<rows::RecoveryCodeRow> =

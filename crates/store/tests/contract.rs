@@ -9,9 +9,11 @@ use std::sync::Arc;
 
 use portal_core::RequestContext;
 use portal_core::audit::{AuditEvent, AuditFilter, Outcome, action};
+use portal_core::device::RememberedDevice;
 use portal_core::email::Email;
 use portal_core::mfa::Method;
 use portal_core::mfa::factor::{Factor, FactorId, SecondFactorCompletion, SecondFactorProof};
+use portal_core::mfa::recovery::StoredRecoveryCode;
 use portal_core::password::PasswordHashString;
 use portal_core::password_reset::{PasswordReset, RESET_LINK_LIFETIME, ResetToken};
 use portal_core::random::OsRandom;
@@ -71,6 +73,9 @@ on_every_backend!(
     audit_events_are_filtered_by_subject_actor_action_outcome_and_time,
     audit_events_come_newest_first_and_the_limit_keeps_the_newest,
     the_audit_log_refuses_updates_and_deletes_at_the_database_level,
+    a_recovery_code_signs_in_once_of_many_racing_and_a_new_set_replaces_the_old,
+    remembered_devices_are_found_by_token_and_forgotten_one_or_all_and_by_a_reset,
+    a_user_ends_one_of_their_sessions_or_all_others_but_never_someone_elses,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -1038,5 +1043,147 @@ mod checks {
 
         assert_eq!(store.audit_events(&all_events()).await.unwrap(), before, "the row is unchanged");
         assert_eq!(store.user_by_id(&ann.id).await.unwrap().unwrap().name.as_str(), "Ann Edited");
+    }
+
+    fn recovery_set(user: &User, n: usize) -> Vec<StoredRecoveryCode> {
+        (0..n)
+            .map(|i| StoredRecoveryCode {
+                id: format!("{:032x}", i + 1),
+                user_id: user.id.clone(),
+                code_hash: format!("hash-{i}-{}", user.id.as_str()),
+                created_at: T0,
+                used_at: None,
+            })
+            .collect()
+    }
+
+    pub async fn a_recovery_code_signs_in_once_of_many_racing_and_a_new_set_replaces_the_old(db: &TestDb) {
+        let store: Arc<dyn Store> = db.store.clone();
+        let ann = stored_user(store.as_ref(), "ann@example.com").await;
+        let audit = AuditEvent::new(T0, action::MFA_RECOVERY_CODES_CREATED, Outcome::Success, &ctx());
+        store.replace_recovery_codes(&ann.id, &recovery_set(&ann, 10), &audit).await.unwrap();
+        assert_eq!(store.recovery_codes(&ann.id).await.unwrap(), recovery_set(&ann, 10));
+
+        // Eight sessions send the same code at once: exactly one signs in, the rest lose the
+        // compare-and-set and keep their sessions.
+        let mut sessions = Vec::new();
+        for _ in 0..8 {
+            let mut s = session_for(&ann, T0);
+            s.auth_level = AuthLevel::PasswordVerified;
+            store.insert_session(&s).await.unwrap();
+            sessions.push(s);
+        }
+        let completion = |old: &Session| {
+            let mut new = session_for(&ann, T0);
+            new.mfa_verified_at = Some(T0);
+            SecondFactorCompletion {
+                user_id: ann.id.clone(),
+                proof: SecondFactorProof::UseRecoveryCode { code_id: format!("{:032x}", 1) },
+                method: None,
+                now: T0 + Duration::seconds(5),
+                old_session: old.id.clone(),
+                new_session: new,
+                audit: AuditEvent::new(T0, action::MFA_VERIFY, Outcome::Success, &ctx()).detail("method", "recovery"),
+            }
+        };
+        let outcomes = burst(sessions.len(), |i| {
+            let (store, c) = (store.clone(), completion(&sessions[i]));
+            async move { store.complete_second_factor(&c).await.unwrap() }
+        })
+        .await;
+        assert_eq!(outcomes.iter().filter(|o| **o == CompletionOutcome::Completed).count(), 1, "{outcomes:?}");
+        assert!(outcomes.iter().all(|o| matches!(o, CompletionOutcome::Completed | CompletionOutcome::ProofTaken)));
+        let set = store.recovery_codes(&ann.id).await.unwrap();
+        assert_eq!(set.iter().filter(|c| c.used_at == Some(T0 + Duration::seconds(5))).count(), 1);
+        assert_eq!(set.iter().filter(|c| c.is_unused()).count(), 9);
+        let still_open = futures_count(store.as_ref(), &sessions).await;
+        assert_eq!(still_open, 7, "the losers' sessions are untouched");
+        // A recovery code changes no preference.
+        assert_eq!(store.user_by_id(&ann.id).await.unwrap().unwrap().mfa_preferred, None);
+
+        // A new set replaces every code, used or not; an empty set clears them.
+        let mut fresh = recovery_set(&ann, 3);
+        for c in &mut fresh {
+            c.id = format!("f{}", &c.id[1..]);
+        }
+        store.replace_recovery_codes(&ann.id, &fresh, &audit).await.unwrap();
+        assert_eq!(store.recovery_codes(&ann.id).await.unwrap().len(), 3);
+        store.replace_recovery_codes(&ann.id, &[], &audit).await.unwrap();
+        assert!(store.recovery_codes(&ann.id).await.unwrap().is_empty());
+        let created = AuditFilter { action: Some(action::MFA_RECOVERY_CODES_CREATED.to_owned()), ..all_events() };
+        assert_eq!(store.audit_events(&created).await.unwrap().len(), 3);
+    }
+
+    async fn futures_count(store: &dyn Store, sessions: &[Session]) -> usize {
+        let mut open = 0;
+        for s in sessions {
+            if store.session(&s.id).await.unwrap().is_some() {
+                open += 1;
+            }
+        }
+        open
+    }
+
+    pub async fn remembered_devices_are_found_by_token_and_forgotten_one_or_all_and_by_a_reset(db: &TestDb) {
+        let store = db.store.as_ref();
+        let ann = stored_user(store, "ann@example.com").await;
+        let bob = stored_user(store, "bob@example.com").await;
+        let remember = |user: &User, at: OffsetDateTime| {
+            RememberedDevice::start(&user.id, Some("Firefox".to_owned()), at, Duration::days(30), &OsRandom)
+        };
+        let audit = AuditEvent::new(T0, action::DEVICE_REMEMBERED, Outcome::Success, &ctx());
+        let (token1, first) = remember(&ann, T0);
+        let (_, second) = remember(&ann, T0 + Duration::hours(1));
+        let (_, bobs) = remember(&bob, T0);
+        for d in [&first, &second, &bobs] {
+            store.remember_device(d, &audit).await.unwrap();
+        }
+        assert_eq!(store.remembered_device(&token1.hash()).await.unwrap(), Some(first.clone()));
+        assert_eq!(store.remembered_device("no-such-hash").await.unwrap(), None);
+        assert_eq!(store.devices_of(&ann.id).await.unwrap(), vec![second.clone(), first.clone()], "newest first");
+
+        store.device_used(&first.id, T0 + Duration::days(2)).await.unwrap();
+        let used = store.remembered_device(&token1.hash()).await.unwrap().unwrap();
+        assert_eq!(used.last_used_at, T0 + Duration::days(2));
+
+        let forget = AuditEvent::new(T0, action::DEVICE_FORGOTTEN, Outcome::Success, &ctx());
+        // Bob's device is not Ann's to forget.
+        assert_eq!(store.forget_devices(&ann.id, Some(&bobs.id), &forget).await.unwrap(), 0);
+        assert_eq!(store.forget_devices(&ann.id, Some(&first.id), &forget).await.unwrap(), 1);
+        assert_eq!(store.devices_of(&ann.id).await.unwrap(), vec![second.clone()]);
+        assert_eq!(store.forget_devices(&ann.id, None, &forget).await.unwrap(), 1);
+        assert!(store.devices_of(&ann.id).await.unwrap().is_empty());
+        let forgotten = AuditFilter { action: Some(action::DEVICE_FORGOTTEN.to_owned()), ..all_events() };
+        assert_eq!(store.audit_events(&forgotten).await.unwrap().len(), 2, "only changes are audited");
+
+        // A support reset forgets Bob's too, with his recovery codes.
+        store.replace_recovery_codes(&bob.id, &recovery_set(&bob, 2), &audit).await.unwrap();
+        let reset = AuditEvent::new(T0, action::SUPPORT_RESET_MFA, Outcome::Success, &ctx());
+        store.reset_mfa(&bob.id, T0.date() + Duration::days(7), &reset).await.unwrap();
+        assert!(store.devices_of(&bob.id).await.unwrap().is_empty());
+        assert!(store.recovery_codes(&bob.id).await.unwrap().is_empty());
+    }
+
+    pub async fn a_user_ends_one_of_their_sessions_or_all_others_but_never_someone_elses(db: &TestDb) {
+        let store = db.store.as_ref();
+        let ann = stored_user(store, "ann@example.com").await;
+        let bob = stored_user(store, "bob@example.com").await;
+        let here = stored_session(store, &ann, T0).await;
+        let phone = stored_session(store, &ann, T0).await;
+        let tablet = stored_session(store, &ann, T0).await;
+        let bobs = stored_session(store, &bob, T0).await;
+        let audit = AuditEvent::new(T0, action::SESSION_ENDED_BY_USER, Outcome::Success, &ctx());
+
+        assert!(!store.end_session_of(&ann.id, &bobs.id, &audit).await.unwrap(), "not hers");
+        assert!(store.session(&bobs.id).await.unwrap().is_some());
+        assert!(store.end_session_of(&ann.id, &phone.id, &audit).await.unwrap());
+        assert!(!store.end_session_of(&ann.id, &phone.id, &audit).await.unwrap(), "already ended");
+        assert_eq!(store.end_other_sessions(&ann.id, &here.id, &audit).await.unwrap(), 1);
+        assert_eq!(store.session(&tablet.id).await.unwrap(), None);
+        assert!(store.session(&here.id).await.unwrap().is_some());
+        assert!(store.session(&bobs.id).await.unwrap().is_some());
+        assert_eq!(store.end_other_sessions(&ann.id, &here.id, &audit).await.unwrap(), 0);
+        let ended = AuditFilter { action: Some(action::SESSION_ENDED_BY_USER.to_owned()), ..all_events() };
+        assert_eq!(store.audit_events(&ended).await.unwrap().len(), 2, "one per change");
     }
 }

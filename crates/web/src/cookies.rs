@@ -44,6 +44,25 @@ pub fn set_device(token: &DeviceToken, days: u16, web: &WebSettings) -> HeaderVa
     build(device_name(web), token.expose().to_owned(), web, Some(time::Duration::days(i64::from(days))))
 }
 
+/// After a second factor with "Don't ask for a code on this device" ticked: the device cookie,
+/// when the portal remembers devices for this user. The sign-in stands if remembering fails;
+/// the next one asks for a code again.
+pub async fn remember_device(
+    state: &crate::state::AppState,
+    session: &portal_core::session::Session,
+    user: &portal_core::user::User,
+    ctx: &portal_core::RequestContext,
+) -> Option<HeaderValue> {
+    match state.portal.remember_device(session, user, ctx).await {
+        Ok(Some(token)) => Some(set_device(&token, state.portal.settings().mfa.remember_device_days, &state.web)),
+        Ok(None) => None,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not remember a device");
+            None
+        }
+    }
+}
+
 /// The anonymous double-submit CSRF cookie used by the sign-in and password forms.
 pub fn csrf_cookie(headers: &HeaderMap, web: &WebSettings) -> Option<String> {
     find(headers, csrf_name(web)).filter(|v| v.len() == 43)

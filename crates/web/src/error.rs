@@ -324,9 +324,13 @@ pub fn mfa_failure(state: &AppState, e: MfaError) -> MfaFailure {
         | MfaError::CodeReplayed
         | MfaError::CodeExpired
         | MfaError::NoCodeSent
-        | MfaError::RecoveryCodeUsed => MfaFailure::Show { status: StatusCode::BAD_REQUEST, message, retry_after: None },
+        | MfaError::RecoveryCodeUsed => {
+            MfaFailure::Show { status: StatusCode::BAD_REQUEST, message, retry_after: None }
+        }
         MfaError::NotFound(_) => MfaFailure::Show { status: StatusCode::NOT_FOUND, message, retry_after: None },
-        MfaError::LastMethod | MfaError::NoMethodYet => MfaFailure::Show { status: StatusCode::CONFLICT, message, retry_after: None },
+        MfaError::LastMethod | MfaError::NoMethodYet => {
+            MfaFailure::Show { status: StatusCode::CONFLICT, message, retry_after: None }
+        }
         MfaError::NoPendingSetup | MfaError::NoSuchMethod(_) | MfaError::Phone(_) => {
             MfaFailure::Show { status: StatusCode::UNPROCESSABLE_ENTITY, message, retry_after: None }
         }

@@ -76,6 +76,11 @@ pub fn error_page(layout: Layout, status: StatusCode, title: &str, message: &str
 }
 
 /// "March 4, 2023", as the guide writes dates.
+/// A time as pages show it: `2026-12-03 14:05` (UTC).
+pub fn date_time(t: time::OffsetDateTime) -> String {
+    format!("{} {:02}:{:02}", t.date(), t.hour(), t.minute())
+}
+
 pub fn long_date(d: Date) -> String {
     format!("{} {}, {}", d.month(), d.day(), d.year())
 }

@@ -86,6 +86,14 @@ pub struct StoredRecoveryCode {
     pub user_id: UserId,
     pub code_hash: String,
     pub created_at: OffsetDateTime,
+    /// When it signed someone in; a used code works never again.
+    pub used_at: Option<OffsetDateTime>,
+}
+
+impl StoredRecoveryCode {
+    pub fn is_unused(&self) -> bool {
+        self.used_at.is_none()
+    }
 }
 
 /// A new set of codes: the codes to show once, and what to store.
@@ -105,23 +113,25 @@ impl RecoveryCodeSet {
                 user_id: user.clone(),
                 code_hash: code.hash_for(key, user),
                 created_at: now,
+                used_at: None,
             })
             .collect();
         Self { codes, stored }
     }
 }
 
-/// The unused code `typed` matches, compared in constant time against every one of them.
+/// The code of the set `typed` matches (used or not), compared in constant time against every
+/// one of them.
 pub fn find_match<'a>(
     key: &SecretKey,
     user: &UserId,
-    unused: &'a [StoredRecoveryCode],
+    set: &'a [StoredRecoveryCode],
     typed: &RecoveryCode,
 ) -> Option<&'a StoredRecoveryCode> {
     let hash = typed.hash_for(key, user);
     // Every stored hash is compared, so how long this takes says nothing about which matched.
     let mut found = None;
-    for stored in unused {
+    for stored in set {
         if bool::from(stored.code_hash.as_bytes().ct_eq(hash.as_bytes())) {
             found = Some(stored);
         }

@@ -138,6 +138,9 @@ pub struct SupportView {
     pub requirement: MfaRequirement,
     pub throttle: SecondFactorThrottle,
     pub last_sign_in: Option<OffsetDateTime>,
+    pub recovery_codes_left: usize,
+    /// Devices that skip the code, unexpired.
+    pub remembered_devices: Vec<crate::device::RememberedDevice>,
 }
 
 impl Portal {
@@ -344,7 +347,9 @@ impl Portal {
             audit,
         };
         let added = match &completion.proof {
-            SecondFactorProof::ConfirmTotp { .. } => Some(SignInNotice::MethodAdded { method: Method::Totp, phone: None }),
+            SecondFactorProof::ConfirmTotp { .. } => {
+                Some(SignInNotice::MethodAdded { method: Method::Totp, phone: None })
+            }
             SecondFactorProof::ConfirmSms { factor, .. } => {
                 Some(SignInNotice::MethodAdded { method: Method::Sms, phone: factor.phone.clone() })
             }
@@ -765,15 +770,22 @@ impl Portal {
         ctx: &RequestContext,
     ) -> Result<MfaCompleted, MfaError> {
         self.ensure_may_verify_now(session, user, ctx).await?;
-        let unused = self.store.unused_recovery_codes(&user.id).await?;
-        let Some(found) = recovery::find_match(&self.secret_key, &user.id, &unused, code) else {
+        let set = self.store.recovery_codes(&user.id).await?;
+        let Some(found) = recovery::find_match(&self.secret_key, &user.id, &set, code) else {
             return Err(self.count_failure(user, "recovery", None, "verify", ctx).await);
         };
+        // A code of the set that was used already is refused like a replayed app code, and like
+        // one it is no guess: whoever typed it knew it.
+        if !found.is_unused() {
+            return Err(MfaError::RecoveryCodeUsed);
+        }
         let proof = SecondFactorProof::UseRecoveryCode { code_id: found.id.clone() };
-        let done =
-            self.complete(session, user, None, proof, action::MFA_VERIFY, ctx).await?.ok_or(MfaError::RecoveryCodeUsed)?;
+        let done = self
+            .complete(session, user, None, proof, action::MFA_VERIFY, ctx)
+            .await?
+            .ok_or(MfaError::RecoveryCodeUsed)?;
         // Read again rather than counted down: another code may have been used at the same time.
-        let left = self.store.unused_recovery_codes(&user.id).await?.len();
+        let left = self.recovery_codes_left(user).await?;
         self.tell(user, SignInNotice::RecoveryCodeUsed { left }).await;
         Ok(MfaCompleted { recovery_codes_left: Some(left), ..done })
     }
@@ -851,7 +863,18 @@ impl Portal {
         let requirement = self.requirement_for(&user, &confirmed, now);
         let throttle = self.store.second_factor_throttle(&user.id).await?;
         let last_sign_in = self.store.last_sign_in(&user.id).await?;
-        Ok(Some(SupportView { user, confirmed, deadline, requirement, throttle, last_sign_in }))
+        let recovery_codes_left = self.recovery_codes_left(&user).await?;
+        let remembered_devices = self.remembered_devices(&user).await?;
+        Ok(Some(SupportView {
+            user,
+            confirmed,
+            deadline,
+            requirement,
+            throttle,
+            last_sign_in,
+            recovery_codes_left,
+            remembered_devices,
+        }))
     }
 
     fn support_audit(&self, name: &str, user: &User, actor: &str, reason: &str, ctx: &RequestContext) -> AuditEvent {

@@ -109,8 +109,8 @@ pub trait MfaStore: Send + Sync {
         audit: &AuditEvent,
     ) -> StoreResult<bool>;
 
-    /// The user's recovery codes not used yet.
-    async fn unused_recovery_codes(&self, user: &UserId) -> StoreResult<Vec<StoredRecoveryCode>>;
+    /// The user's current set of recovery codes, used and unused.
+    async fn recovery_codes(&self, user: &UserId) -> StoreResult<Vec<StoredRecoveryCode>>;
 
     /// In one transaction: voids every recovery code of the user, stores `codes` (may be
     /// empty), appends `audit`.

@@ -99,6 +99,8 @@ async fn user(
     body["version"] = json!(view.version(sessions.len()));
     body["sessions"] = json!(sessions.len());
     body["consecutive_failures"] = json!(view.throttle.consecutive_failures);
+    body["recovery_codes_left"] = json!(view.recovery_codes_left);
+    body["remembered_devices"] = json!(view.remembered_devices.len());
     body["phone_hint"] =
         json!(view.confirmed.iter().find_map(|f| f.phone.as_ref()).map(portal_core::sms::PhoneE164::masked));
     Ok(Json(body))

@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use portal_core::mfa::service::{MfaCompleted, SmsSent};
 use portal_core::mfa::recovery::RecoveryCode;
+use portal_core::mfa::service::{MfaCompleted, SmsSent};
 use portal_core::mfa::{Method, OtpCode};
 use serde::Deserialize;
 use serde_json::json;
@@ -161,16 +161,10 @@ async fn verify(
     }
     .map_err(|e| ApiError::mfa(&state, e))?;
     let mut response = authenticated(&state, &done);
-    if body.remember_device {
-        // The sign-in stands even if the device could not be remembered: the next one asks again.
-        match state.portal.remember_device(&done.session, &s.user, &ctx).await {
-            Ok(Some(token)) => {
-                let days = state.portal.settings().mfa.remember_device_days;
-                response.headers_mut().append(header::SET_COOKIE, cookies::set_device(&token, days, &state.web));
-            }
-            Ok(None) => {}
-            Err(e) => tracing::warn!(error = %e, "could not remember a device"),
-        }
+    if body.remember_device
+        && let Some(cookie) = cookies::remember_device(&state, &done.session, &s.user, &ctx).await
+    {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     Ok(response)
 }

@@ -11,8 +11,15 @@ pub(crate) mod security;
 
 /// Every API route (paths without the `/api/v1` prefix), from the modules' tables.
 pub fn route_tables() -> crate::routing::RouteTable {
-    [auth::route_table(), mfa::route_table(), admin::route_table(), claims::route_table(), attachments::route_table(), security::route_table()]
-        .into_iter()
-        .flatten()
-        .collect()
+    [
+        auth::route_table(),
+        mfa::route_table(),
+        admin::route_table(),
+        claims::route_table(),
+        attachments::route_table(),
+        security::route_table(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }

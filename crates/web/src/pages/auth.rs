@@ -51,6 +51,8 @@ pub(crate) struct HomePage {
     pub has_totp: bool,
     /// The last method cannot be removed while MFA is in force.
     pub can_remove: bool,
+    /// Unused recovery codes: with a method and none left, the page offers a set.
+    pub recovery_left: usize,
     pub notice: Option<String>,
     pub error: Option<String>,
 }
@@ -93,6 +95,10 @@ pub(crate) async fn home_page(
             Method::Totp => MethodRow { value: "totp", label: "Authenticator app", detail: String::new() },
         })
         .collect();
+    let recovery_left = match state.portal.recovery_codes_left(user).await {
+        Ok(n) => n,
+        Err(e) => return PageError::from(e).into_response(),
+    };
     let in_force = !matches!(
         state.portal.settings().mfa.requirement(user.role, user.created_at, user.mfa_deadline, &[], state.portal.now()),
         MfaRequirement::NotRequired
@@ -108,6 +114,7 @@ pub(crate) async fn home_page(
             has_sms: methods.iter().any(|m| m.value == "sms"),
             has_totp: methods.iter().any(|m| m.value == "totp"),
             can_remove: methods.len() > 1 || !in_force,
+            recovery_left,
             methods,
             notice,
             error,

@@ -13,7 +13,6 @@ use portal_core::console::{ConsoleAction, ConsoleError, MfaOverview, OverviewFil
 use portal_core::mfa::service::SupportView;
 use portal_core::user::{Role, UserId};
 use serde::Deserialize;
-use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::console_input::{AuditQuery, audit_filter, parse_staff};
@@ -43,9 +42,7 @@ pub fn route_table() -> Vec<(&'static str, &'static [&'static str], MethodRouter
     ]
 }
 
-fn utc(t: OffsetDateTime) -> String {
-    format!("{} {:02}:{:02}", t.date(), t.hour(), t.minute())
-}
+use crate::render::date_time as utc;
 
 struct UserRow {
     id: String,
@@ -197,6 +194,9 @@ struct UserPage {
     state: &'static str,
     state_label: String,
     methods: Vec<String>,
+    recovery_codes_left: usize,
+    /// "user agent, until date" of each remembered device.
+    devices: Vec<String>,
     deadline: String,
     deadline_source: &'static str,
     throttle: String,
@@ -282,6 +282,14 @@ async fn user_page(
                 .map(|f| match &f.phone {
                     Some(p) => format!("Text message to {}", p.masked()),
                     None => "Authenticator app".to_owned(),
+                })
+                .collect(),
+            recovery_codes_left: view.recovery_codes_left,
+            devices: view
+                .remembered_devices
+                .iter()
+                .map(|d| {
+                    format!("{}, until {}", d.user_agent.as_deref().unwrap_or("unknown device"), utc(d.expires_at))
                 })
                 .collect(),
             deadline: view.deadline.map_or_else(|| "none".to_owned(), |d| long_date(d.date)),

@@ -8,6 +8,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use portal_core::mfa::factor::ChallengePurpose;
+use portal_core::mfa::recovery::RecoveryCode;
 use portal_core::mfa::service::{MfaCompleted, MfaError, MfaStatus};
 use portal_core::mfa::{Method, MfaRequirement, OtpCode};
 use portal_core::session::AuthLevel;
@@ -287,6 +288,8 @@ struct CodeForm {
     code: String,
     method: String,
     next: String,
+    /// "Don't ask for a code on this device" ("1" when ticked).
+    remember_device: String,
 }
 
 /// After MFA: back to adding a method when that is what the user was doing, else home.
@@ -295,6 +298,7 @@ fn next_target(next: &str) -> &'static str {
     match next {
         "setup" => "setup",
         "console" => "console",
+        "security" => "security",
         _ => "",
     }
 }
@@ -303,6 +307,7 @@ fn after_mfa(next: &str) -> &'static str {
     match next {
         "setup" => "/mfa/setup",
         "console" => "/console/users",
+        "security" => "/account/security",
         _ => "/",
     }
 }
@@ -472,8 +477,11 @@ struct VerifyPage {
     selected: String,
     phone_hint: String,
     sms_sent: bool,
-    /// Where to go after verifying: "setup" (adding a method) or "console" (staff step-up).
+    /// Where to go after verifying: "setup" (adding a method), "console" (staff step-up) or
+    /// "security" (a change on the security page).
     next: &'static str,
+    /// Days "Don't ask for a code on this device" lasts; 0 when it is not offered.
+    remember_days: u16,
     code_hint: &'static str,
     notice: Option<String>,
     error: Option<String>,
@@ -497,6 +505,13 @@ async fn verify_form(state: &AppState, s: &SignedIn, status: StatusCode, chosen:
     if methods.is_empty() {
         return Redirect::to("/mfa").into_response();
     }
+    let remember_days = if s.session.auth_level == AuthLevel::PasswordVerified
+        && portal_core::device::may_remember(s.user.role, state.portal.settings().mfa.remember_device_days)
+    {
+        state.portal.settings().mfa.remember_device_days
+    } else {
+        0
+    };
     let selected = Method::parse(chosen)
         .filter(|m| methods.contains(m))
         .or(mfa.preferred.filter(|m| methods.contains(m)))
@@ -519,13 +534,15 @@ async fn verify_form(state: &AppState, s: &SignedIn, status: StatusCode, chosen:
         Method::Sms => "The code from the text message.",
         Method::Totp => "Open your authenticator app and type the code it shows for this portal.",
     };
+    let selected = if chosen == "recovery" { "recovery" } else { selected.as_str() };
     render(
         status,
         &VerifyPage {
             layout: Layout::new(state, Some(s)),
             csrf: s.session.csrf_token.clone(),
             methods: options,
-            selected: selected.as_str().to_owned(),
+            remember_days,
+            selected: selected.to_owned(),
             phone_hint,
             sms_sent,
             code_hint,
@@ -574,22 +591,51 @@ async fn verify(
 ) -> Result<Response, PageError> {
     let next = next_target(&form.next);
     let again = |code_error: String| VerifyPage { next, code_error: Some(code_error), ..VerifyPage::default() };
-    let Some(method) = Method::parse(&form.method) else {
-        return Ok(verify_form(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, "", again("Choose a method".into())).await);
+    let chosen = if form.method == "recovery" { "recovery" } else { form.method.as_str() };
+    let verified = if chosen == "recovery" {
+        let code = match RecoveryCode::parse(&form.code) {
+            Ok(code) => code,
+            Err(e) => {
+                let page = again(capitalised(&e.to_string()));
+                return Ok(verify_form(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, chosen, page).await);
+            }
+        };
+        state.portal.mfa_verify_recovery(&s.session, &s.user, &code, &ctx).await
+    } else {
+        let Some(method) = Method::parse(chosen) else {
+            let page = again("Choose a method".into());
+            return Ok(verify_form(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, "", page).await);
+        };
+        let code = match OtpCode::parse(&form.code) {
+            Ok(code) => code,
+            Err(e) => {
+                let page = again(capitalised(&e.to_string()));
+                return Ok(verify_form(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, chosen, page).await);
+            }
+        };
+        state.portal.mfa_verify(&s.session, &s.user, method, &code, &ctx).await
     };
-    let code = match OtpCode::parse(&form.code) {
-        Ok(code) => code,
-        Err(e) => {
-            let page = again(capitalised(&e.to_string()));
-            return Ok(verify_form(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, method.as_str(), page).await);
+    match verified {
+        Ok(done) => {
+            // After a recovery code, the security page: how many are left, and where to add a
+            // new method if the phone is gone.
+            let to = if done.recovery_codes_left.is_some() && next.is_empty() {
+                "/account/security?done=recovery"
+            } else {
+                after_mfa(&form.next)
+            };
+            let mut response = signed_in(&state, &done, to);
+            if form.remember_device == "1"
+                && let Some(cookie) = cookies::remember_device(&state, &done.session, &s.user, &ctx).await
+            {
+                response.headers_mut().append(header::SET_COOKIE, cookie);
+            }
+            Ok(response)
         }
-    };
-    match state.portal.mfa_verify(&s.session, &s.user, method, &code, &ctx).await {
-        Ok(done) => Ok(signed_in(&state, &done, after_mfa(&form.next))),
         Err(e) => Ok(match mfa_failure(&state, e) {
             MfaFailure::Respond(r) => r,
             MfaFailure::Show { status, message, retry_after } => {
-                with_retry_after(verify_form(&state, &s, status, method.as_str(), again(message)).await, retry_after)
+                with_retry_after(verify_form(&state, &s, status, chosen, again(message)).await, retry_after)
             }
         }),
     }

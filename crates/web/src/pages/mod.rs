@@ -8,12 +8,14 @@ mod claim_import;
 pub(crate) mod claims;
 pub mod console;
 pub(crate) mod mfa;
+mod security;
 
 /// Every page route, from the modules' tables.
 pub fn route_tables() -> crate::routing::RouteTable {
     [
         auth::route_table(),
         mfa::route_table(),
+        security::route_table(),
         console::route_table(),
         claims::route_table(),
         attachments::route_table(),

@@ -344,6 +344,34 @@ async fn support_extends_a_deadline_over_the_api_and_it_is_audited() {
 }
 
 #[tokio::test]
+async fn support_sees_recovery_codes_and_remembered_devices_and_a_reset_removes_them() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        let sue = signed_in_staff(&app, SUE, Role::Support).await;
+        let (ann, ann_client, secret) = signed_in_policyholder(&app, ANN).await;
+        let id = ann.id.as_str();
+        post(&app, &ann_client, "/api/v1/mfa/recovery-codes", json!({})).await.assert_ok();
+        post(&app, &ann_client, "/api/v1/logout", json!({})).await;
+        login(&app, &ann_client, ANN).await;
+        let body = json!({ "method": "totp", "code": next_totp(&app, &secret), "remember_device": true });
+        post(&app, &ann_client, "/api/v1/mfa/verify", body).await.assert_ok();
+
+        let seen = sue.user(&app, id).await;
+        assert_eq!((seen["recovery_codes_left"].clone(), seen["remembered_devices"].clone()), (json!(10), json!(1)));
+        let page = sue.get(&app, &format!("/console/users/{id}")).await;
+        assert!(page.text.contains("<dt>Recovery codes left</dt><dd>10</dd>"), "{}", page.text);
+        assert!(page.text.contains("<dt>Remembered devices</dt><dd>unknown device, until 2026-04-01"), "{}", page.text);
+
+        sue.act(&app, id, "reset-mfa", json!({ "reason": "lost phone" })).await.assert_ok();
+        let after = sue.user(&app, id).await;
+        assert_eq!((after["recovery_codes_left"].clone(), after["remembered_devices"].clone()), (json!(0), json!(0)));
+        // The device cookie no longer skips anything: Ann sets a method up again.
+        assert_eq!(login(&app, &ann_client, ANN).await.json["state"], "mfa_setup_required");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn support_resets_mfa_over_the_api_ending_sessions_and_voiding_the_old_app() {
     each_backend(|backend| async move {
         let app = mfa_app(backend).await;

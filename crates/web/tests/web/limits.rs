@@ -192,6 +192,40 @@ async fn one_right_code_sent_from_twenty_sessions_signs_in_exactly_one() {
     .await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_recovery_code_sent_from_sixteen_sessions_signs_in_exactly_one() {
+    each_layout(|l| async move {
+        l.app.create_user("ann@example.com", Role::Policyholder).await;
+        let client = l.app.client();
+        enroll_totp(&l.app, &client, "ann@example.com").await;
+        let codes = client.post(l.app.url("/api/v1/mfa/recovery-codes")).json(&json!({})).send().await.unwrap();
+        let codes: Value = codes.json().await.unwrap();
+        let code = codes["codes"][0].as_str().unwrap().to_owned();
+        let mut tokens = Vec::new();
+        for _ in 0..16 {
+            tokens.push(password_step(&l.app, "ann@example.com").await.0);
+        }
+        let answers = burst(tokens.len(), |i| {
+            let (client, url) = (client_with_token(&tokens[i]), l.url(i, "/api/v1/mfa/verify"));
+            let body = json!({ "method": "recovery", "code": code });
+            async move { Answered::of(client.post(url).json(&body).send().await.unwrap()).await }
+        })
+        .await;
+        assert_eq!(answers.iter().filter(|a| a.status == StatusCode::OK).count(), 1, "{answers:#?}");
+        for a in answers.iter().filter(|a| a.status != StatusCode::OK) {
+            let used = a.status == StatusCode::BAD_REQUEST && a.error.as_deref() == Some("invalid_code");
+            let busy = a.is_limited() && a.retry_after == Some(1) && a.error.as_deref() == Some("too_many_attempts");
+            assert!(used || busy, "{a:?} in {answers:#?}");
+        }
+        // A used code is no guess: nothing was paused, and the next code signs in at once.
+        let next = json!({ "method": "recovery", "code": codes["codes"][1] });
+        let (token, _) = password_step(&l.app, "ann@example.com").await;
+        let again = client_with_token(&token).post(l.url(1, "/api/v1/mfa/verify")).json(&next).send().await.unwrap();
+        assert_eq!(again.status(), StatusCode::OK);
+    })
+    .await;
+}
+
 // ----- Text messages ---------------------------------------------------------------------------
 
 fn phone(n: usize) -> Value {

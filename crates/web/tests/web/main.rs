@@ -5,6 +5,7 @@
 
 mod common;
 
+mod account_security;
 mod claims_api;
 mod claims_attachments;
 mod claims_pages;

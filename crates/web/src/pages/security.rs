@@ -1,0 +1,343 @@
+//! The security page of one's own (`/account/security`): methods, recovery codes, remembered
+//! devices, open sessions and recent sign-ins, and the recovery-code pages. Every change is a
+//! plain form; one without a recent second factor goes through the verify page and back.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use portal_core::audit::{Outcome, action};
+use portal_core::mfa::Method;
+use portal_core::mfa::recovery::RecoveryCode;
+use portal_core::mfa::service::MfaError;
+use serde::Deserialize;
+
+use crate::csrf::{CsrfForm, NoFields};
+use crate::error::{MfaFailure, PageError, mfa_failure};
+use crate::extract::{Client, PageUser};
+use crate::render::{Layout, date_time, render};
+use crate::routing::RouteTable;
+use crate::state::AppState;
+
+/// Every route here with the methods it answers; the router is built from this table, and
+/// `portal_web::all_routes()` lists it for the tests that walk every route.
+pub fn route_table() -> RouteTable {
+    vec![
+        ("/account/security", &["GET"], get(security_page)),
+        ("/account/recovery-codes", &["GET", "POST"], get(recovery_offer).post(recovery_create)),
+        ("/account/recovery-codes/download", &["POST"], post(recovery_download)),
+        ("/account/devices/forget", &["POST"], post(forget_devices)),
+        ("/account/sessions/end", &["POST"], post(end_session)),
+        ("/account/sessions/end-others", &["POST"], post(end_other_sessions)),
+    ]
+}
+
+/// A change that needs a fresh second factor goes to the verify page, which comes back here.
+fn failure(state: &AppState, e: MfaError) -> Response {
+    if matches!(e, MfaError::StepUpRequired) {
+        return Redirect::to("/mfa/verify?next=security").into_response();
+    }
+    match mfa_failure(state, e) {
+        MfaFailure::Respond(r) => r,
+        MfaFailure::Show { status, message, .. } => PageError::new(status, "Not possible", message).into_response(),
+    }
+}
+
+struct MethodRow {
+    value: &'static str,
+    label: &'static str,
+    detail: String,
+}
+
+struct DeviceRow {
+    id: String,
+    user_agent: String,
+    created_at: String,
+    last_used_at: String,
+    expires_at: String,
+}
+
+struct SessionRow {
+    id: String,
+    current: bool,
+    device: String,
+    ip: String,
+    created_at: String,
+    last_seen_at: String,
+}
+
+struct EventRow {
+    at: String,
+    what: String,
+    outcome: &'static str,
+    ip: String,
+    device: String,
+}
+
+#[derive(Template)]
+#[template(path = "account_security.html")]
+struct SecurityPage {
+    layout: Layout,
+    csrf: String,
+    notice: Option<String>,
+    methods: Vec<MethodRow>,
+    can_add: Vec<(&'static str, &'static str)>,
+    recovery_left: usize,
+    devices: Vec<DeviceRow>,
+    sessions: Vec<SessionRow>,
+    events: Vec<EventRow>,
+    /// Whether changes can be made without verifying again first.
+    fresh: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SecurityQuery {
+    done: String,
+}
+
+fn describe_event(action: &str, details: &serde_json::Value) -> String {
+    let method = details.get("method").and_then(|m| m.as_str()).unwrap_or("");
+    let method = match method {
+        "totp" => "authenticator app",
+        "sms" => "text message",
+        "recovery" => "recovery code",
+        other => other,
+    };
+    match action {
+        action::LOGIN_PASSWORD => "Password".to_owned(),
+        action::LOGIN_REMEMBERED_DEVICE => "Remembered device (no code asked)".to_owned(),
+        action::LOGIN_MFA_SETUP_EXPIRED => "Refused: setup deadline passed".to_owned(),
+        action::MFA_VERIFY => format!("Code ({method})"),
+        action::MFA_TOTP_CONFIRMED => "Authenticator app set up".to_owned(),
+        action::MFA_SMS_CONFIRMED => "Text messages set up".to_owned(),
+        action::MFA_THROTTLED => "Refused: too many wrong codes".to_owned(),
+        action::LOGOUT => "Signed out".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+fn device_label(user_agent: Option<&str>) -> String {
+    user_agent.filter(|ua| !ua.is_empty()).unwrap_or("Unknown device").to_owned()
+}
+
+async fn security_page(
+    State(state): State<AppState>,
+    PageUser(s): PageUser,
+    Query(q): Query<SecurityQuery>,
+) -> Result<Response, PageError> {
+    let portal = &state.portal;
+    let status = portal.mfa_status(&s.user).await?;
+    let methods: Vec<MethodRow> = status
+        .confirmed
+        .iter()
+        .map(|f| MethodRow {
+            value: f.method.as_str(),
+            label: f.method.label(),
+            detail: f.phone.as_ref().map(|p| p.masked()).unwrap_or_default(),
+        })
+        .collect();
+    let can_add = [(Method::Sms, "/mfa/setup/sms"), (Method::Totp, "/mfa/setup/app")]
+        .into_iter()
+        .filter(|(m, _)| !status.confirmed.iter().any(|f| f.method == *m))
+        .map(|(m, href)| (m.label(), href))
+        .collect();
+    let devices = portal
+        .remembered_devices(&s.user)
+        .await?
+        .into_iter()
+        .map(|d| DeviceRow {
+            user_agent: device_label(d.user_agent.as_deref()),
+            created_at: date_time(d.created_at),
+            last_used_at: date_time(d.last_used_at),
+            expires_at: date_time(d.expires_at),
+            id: d.id,
+        })
+        .collect();
+    let sessions = portal
+        .open_sessions(&s.session, &s.user)
+        .await?
+        .into_iter()
+        .map(|o| SessionRow {
+            device: device_label(o.user_agent.as_deref()),
+            ip: o.ip.unwrap_or_default(),
+            created_at: date_time(o.created_at),
+            last_seen_at: date_time(o.last_seen_at),
+            current: o.current,
+            id: o.id,
+        })
+        .collect();
+    let events = portal
+        .sign_in_history(&s.user)
+        .await?
+        .into_iter()
+        .map(|r| EventRow {
+            at: date_time(r.event.at),
+            what: describe_event(&r.event.action, &r.event.details),
+            outcome: match r.event.outcome {
+                Outcome::Success => "Succeeded",
+                Outcome::Failure => "Failed",
+                Outcome::Refused => "Refused",
+            },
+            ip: r.event.ip.clone().unwrap_or_default(),
+            device: device_label(r.event.user_agent.as_deref()),
+        })
+        .collect();
+    let notice = match q.done.as_str() {
+        "forgotten" => Some("Done: those devices will be asked for a code at their next sign-in."),
+        "ended" => Some("Done: those devices were signed out."),
+        "recovery" => Some("You signed in with a recovery code. Add a new verification method if you lost your phone."),
+        _ => None,
+    }
+    .map(str::to_owned);
+    let fresh = s.session.mfa_verified_at.is_some_and(|t| portal.now() - t < portal_core::mfa::service::STEP_UP_WINDOW);
+    Ok(render(
+        StatusCode::OK,
+        &SecurityPage {
+            layout: Layout::new(&state, Some(&s)),
+            csrf: s.session.csrf_token.clone(),
+            notice,
+            methods,
+            can_add,
+            recovery_left: portal.recovery_codes_left(&s.user).await?,
+            devices,
+            sessions,
+            events,
+            fresh,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "recovery_codes.html")]
+struct RecoveryPage {
+    layout: Layout,
+    csrf: String,
+    /// The codes, shown this once; empty on the offer.
+    codes: Vec<String>,
+    left: usize,
+}
+
+async fn recovery_offer(State(state): State<AppState>, PageUser(s): PageUser) -> Result<Response, PageError> {
+    let left = state.portal.recovery_codes_left(&s.user).await?;
+    Ok(render(
+        StatusCode::OK,
+        &RecoveryPage {
+            layout: Layout::new(&state, Some(&s)),
+            csrf: s.session.csrf_token.clone(),
+            codes: Vec::new(),
+            left,
+        },
+    ))
+}
+
+async fn recovery_create(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    PageUser(s): PageUser,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
+) -> Response {
+    match state.portal.create_recovery_codes(&s.session, &s.user, &ctx).await {
+        Ok(codes) => {
+            let mut response = render(
+                StatusCode::OK,
+                &RecoveryPage {
+                    layout: Layout::new(&state, Some(&s)),
+                    csrf: s.session.csrf_token.clone(),
+                    codes: codes.iter().map(RecoveryCode::grouped).collect(),
+                    left: codes.len(),
+                },
+            );
+            // Shown once: no cache, no back button, keeps a copy.
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Err(e) => failure(&state, e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DownloadForm {
+    /// The codes as the page showed them, separated by spaces.
+    codes: String,
+}
+
+/// The codes just shown, as a text file: the form sends back what the page showed (the server
+/// keeps no copy to send), and only well-formed codes are written out.
+async fn recovery_download(
+    State(state): State<AppState>,
+    PageUser(_s): PageUser,
+    CsrfForm(form): CsrfForm<DownloadForm>,
+) -> Result<Response, PageError> {
+    let codes: Vec<String> = form
+        .codes
+        .split_whitespace()
+        .take(portal_core::mfa::recovery::SET_SIZE)
+        .map(|c| RecoveryCode::parse(c).map(|c| c.grouped()))
+        .collect::<Result<_, _>>()
+        .map_err(|e| PageError::new(StatusCode::UNPROCESSABLE_ENTITY, "Form not understood", e.to_string()))?;
+    if codes.is_empty() {
+        return Err(PageError::new(StatusCode::UNPROCESSABLE_ENTITY, "Form not understood", "No codes to download."));
+    }
+    let portal = &state.portal.settings().portal_name;
+    let body = format!(
+        "{portal} recovery codes\r\n\r\nEach code works once, in place of a verification code, if you cannot get one.\r\n\
+         Keep them somewhere safe, apart from your phone.\r\n\r\n{}\r\n",
+        codes.join("\r\n")
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8")),
+            (header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"recovery-codes.txt\"")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct WhichForm {
+    id: String,
+    all: String,
+}
+
+async fn forget_devices(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    PageUser(s): PageUser,
+    CsrfForm(form): CsrfForm<WhichForm>,
+) -> Response {
+    let only = (form.all != "1").then_some(form.id.as_str());
+    match state.portal.forget_devices(&s.session, &s.user, only, &ctx).await {
+        Ok(_) => Redirect::to("/account/security?done=forgotten").into_response(),
+        Err(e) => failure(&state, e),
+    }
+}
+
+async fn end_session(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    PageUser(s): PageUser,
+    CsrfForm(form): CsrfForm<WhichForm>,
+) -> Response {
+    match state.portal.end_session(&s.session, &s.user, &form.id, &ctx).await {
+        Ok(()) => Redirect::to("/account/security?done=ended").into_response(),
+        Err(e) => failure(&state, e),
+    }
+}
+
+async fn end_other_sessions(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    PageUser(s): PageUser,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
+) -> Response {
+    match state.portal.end_other_sessions(&s.session, &s.user, &ctx).await {
+        Ok(_) => Redirect::to("/account/security?done=ended").into_response(),
+        Err(e) => failure(&state, e),
+    }
+}
