@@ -332,7 +332,9 @@ impl Browser {
         std::mem::take(&mut self.problems)
     }
 
-    async fn set_viewport(&mut self, (width, height): (u32, u32)) {
+    /// Sets the window's inner size, e.g. [`MOBILE`], for a check at that width (the page checks
+    /// set their own sizes and leave the desktop size behind).
+    pub async fn set_viewport(&mut self, (width, height): (u32, u32)) {
         let mut seen = (0, 0);
         for _ in 0..3 {
             let (fw, fh) = self.frame.unwrap_or((0, 0));

@@ -393,3 +393,90 @@ async fn the_page_checks_catch_what_they_look_for() {
     b.page("sign-in-again", "Sign in").await;
     b.finish().await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Recovery codes and the security page: codes offered on the home page after the first method,
+// one of them signs in when the phone is gone, and "Don't ask for a code on this device".
+
+async fn recovery_code_journey(js: Js) {
+    let (app, mut b) = first_sign_in(&journey_name("08-recovery-codes", js), js).await;
+    enroll_app(&app, &mut b).await;
+    assert!(b.text().await.contains("Save recovery codes"), "{}", b.text().await);
+    b.choose("Create my recovery codes").await;
+    b.page("recovery-codes", "Recovery codes").await;
+    let codes =
+        b.script("return [...document.querySelectorAll('.recovery-codes code')].map(c => c.textContent);").await;
+    let codes: Vec<String> = codes.as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_owned()).collect();
+    assert_eq!(codes.len(), 10, "{codes:?}");
+    b.choose("I have saved them").await;
+    b.page("security", "Sign-in security").await;
+    assert!(b.text().await.contains("You have 10 unused codes."), "{}", b.text().await);
+
+    // The phone is gone: sign in with a recovery code, and have this device remembered.
+    b.choose("Sign out").await;
+    b.page("signed-out", "Sign in").await;
+    submit_sign_in(&mut b).await;
+    b.page("verify", "Verify it is you").await;
+    b.choose("Lost your phone? Use a recovery code").await;
+    b.page("verify-recovery", "Verify it is you").await;
+    b.fill("#recovery-code", &codes[4].to_uppercase()).await;
+    b.find("input[name=remember_device]").await.click().await.unwrap();
+    b.choose("Use recovery code").await;
+    b.page("security-after-recovery", "Sign-in security").await;
+    let page = b.text().await;
+    assert!(page.contains("You signed in with a recovery code") && page.contains("You have 9 unused codes."), "{page}");
+    assert!(page.contains("Remembered devices") && page.contains("Forget all devices"), "{page}");
+
+    // This browser is remembered: the password alone signs in.
+    b.choose("Sign out").await;
+    b.page("signed-out-again", "Sign in").await;
+    submit_sign_in(&mut b).await;
+    b.page("home-remembered", "Welcome").await;
+    b.finish().await;
+}
+
+#[tokio::test]
+async fn a_recovery_code_signs_in_when_the_phone_is_gone_and_the_device_is_remembered() {
+    recovery_code_journey(Js::Enabled).await;
+}
+
+#[tokio::test]
+async fn recovery_codes_and_the_security_page_work_without_javascript() {
+    recovery_code_journey(Js::Disabled).await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A phone cannot scan its own screen: at 375 px "Open in your authenticator app" comes before the
+// QR code, and opens the very URI the QR code holds.
+
+#[tokio::test]
+async fn on_a_phone_the_app_link_comes_first_and_holds_what_the_qr_code_shows() {
+    let (_app, mut b) = first_sign_in("01-open-in-app-375", Js::Enabled).await;
+    open_app_setup(&mut b).await;
+    b.set_viewport(portal_e2e::MOBILE).await;
+    let link = b.find("#open-in-app").await;
+    let href = link.attr("href").await.unwrap().expect("an href on the app link");
+    assert!(href.starts_with("otpauth://totp/"), "{href}");
+    assert!(link.is_displayed().await.unwrap());
+    let tops = b
+        .script(
+            "return [document.querySelector('#open-in-app').getBoundingClientRect().top, \
+             document.querySelector('.qr svg').getBoundingClientRect().top];",
+        )
+        .await;
+    assert!(tops[0].as_f64().unwrap() < tops[1].as_f64().unwrap(), "the link is above the QR code: {tops}");
+
+    // The code as the phone's screen shows it: scrolled into view, with its white margin.
+    b.script("document.querySelector('.qr').scrollIntoView({block: 'center'}); return null;").await;
+    let png = b.find(".qr").await.screenshot().await.expect("a screenshot of the QR code");
+    let image = image::load_from_memory(&png).expect("a PNG").to_luma8();
+    let (w, h) = image.dimensions();
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w as usize, h as usize, |x, y| {
+        image.get_pixel(x as u32, y as u32).0[0]
+    });
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code in the screenshot");
+    let (_, decoded) = grids[0].decode().expect("the QR code decodes");
+    assert_eq!(decoded, href, "the link opens what the QR code shows");
+    b.finish().await;
+}

@@ -505,6 +505,15 @@ mod tests {
             raw.database_sync = sync.into();
             assert_eq!(check(raw.clone()).unwrap().database_full_sync, full);
         }
+        raw.mfa.remember_days = 366;
+        assert_eq!(
+            check(raw.clone()).unwrap_err().to_string(),
+            "PORTAL_MFA_REMEMBER_DAYS: must be between 0 (off) and 365"
+        );
+        for days in [0, 30, 365] {
+            raw.mfa.remember_days = days;
+            assert_eq!(check(raw.clone()).unwrap().mfa.remember_days, days);
+        }
     }
 
     #[test]

@@ -290,6 +290,8 @@ struct CodeForm {
     next: String,
     /// "Don't ask for a code on this device" ("1" when ticked).
     remember_device: String,
+    /// A recovery code (its own field: it is not a 6-digit code and takes letters).
+    recovery_code: String,
 }
 
 /// After MFA: back to adding a method when that is what the user was doing, else home.
@@ -593,7 +595,7 @@ async fn verify(
     let again = |code_error: String| VerifyPage { next, code_error: Some(code_error), ..VerifyPage::default() };
     let chosen = if form.method == "recovery" { "recovery" } else { form.method.as_str() };
     let verified = if chosen == "recovery" {
-        let code = match RecoveryCode::parse(&form.code) {
+        let code = match RecoveryCode::parse(&form.recovery_code) {
             Ok(code) => code,
             Err(e) => {
                 let page = again(capitalised(&e.to_string()));

@@ -427,13 +427,23 @@ async fn the_security_page_shows_everything_and_its_forms_change_it() {
         let recovery_page = get(&app, &client, "/mfa/verify?method=recovery").await;
         assert!(recovery_page.text.contains("Recovery code"), "{}", recovery_page.text);
         let csrf = csrf_from(&recovery_page.text);
-        let bad =
-            post_form(&app, &client, "/mfa/verify", &[("csrf", &csrf), ("method", "recovery"), ("code", "nope")]).await;
+        let bad = post_form(
+            &app,
+            &client,
+            "/mfa/verify",
+            &[("csrf", &csrf), ("method", "recovery"), ("recovery_code", "nope")],
+        )
+        .await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(bad.text.contains("A recovery code is 10 letters and digits"), "{}", bad.text);
-        post_form(&app, &client, "/mfa/verify", &[("csrf", &csrf), ("method", "recovery"), ("code", &codes[0])])
-            .await
-            .assert_redirect("/account/security?done=recovery");
+        post_form(
+            &app,
+            &client,
+            "/mfa/verify",
+            &[("csrf", &csrf), ("method", "recovery"), ("recovery_code", &codes[0])],
+        )
+        .await
+        .assert_redirect("/account/security?done=recovery");
         let page = get(&app, &client, "/account/security?done=recovery").await;
         assert!(page.text.contains("You signed in with a recovery code"), "{}", page.text);
         assert!(page.text.contains("You have <strong>9</strong> unused codes"), "{}", page.text);
