@@ -17,8 +17,11 @@ use crate::{InternalError, Portal, RequestContext};
 /// How many sign-in events the security page lists.
 pub const SIGN_IN_HISTORY: usize = 20;
 /// Audit actions that are part of signing in, as the security page lists them.
-const SIGN_IN_ACTIONS: [&str; 8] = [
+const SIGN_IN_ACTIONS: [&str; 11] = [
     action::LOGIN_PASSWORD,
+    action::LOGIN_PASSKEY,
+    action::MFA_PASSKEY_ADDED,
+    action::MFA_PASSKEY_CLONE_SUSPECTED,
     action::MFA_TOTP_CONFIRMED,
     action::MFA_SMS_CONFIRMED,
     action::LOGIN_REMEMBERED_DEVICE,

@@ -121,6 +121,11 @@ pub mod action {
     pub const MFA_POSTPONED: &str = "mfa.postponed";
     pub const MFA_METHOD_REMOVED: &str = "mfa.method_removed";
     pub const MFA_RECOVERY_CODES_CREATED: &str = "mfa.recovery_codes_created";
+    pub const MFA_PASSKEY_ADDED: &str = "mfa.passkey.added";
+    pub const MFA_PASSKEY_RENAMED: &str = "mfa.passkey.renamed";
+    pub const MFA_PASSKEY_REFUSED: &str = "mfa.passkey.refused";
+    pub const MFA_PASSKEY_CLONE_SUSPECTED: &str = "mfa.passkey.clone_suspected";
+    pub const LOGIN_PASSKEY: &str = "login.passkey";
     pub const LOGIN_REMEMBERED_DEVICE: &str = "login.remembered_device";
     pub const DEVICE_REMEMBERED: &str = "device.remembered";
     pub const DEVICE_FORGOTTEN: &str = "device.forgotten";

@@ -33,6 +33,8 @@ pub struct ReportCounts {
     /// Users with text messages (including those who also have an app).
     pub enrolled_sms: u64,
     pub enrolled_both: u64,
+    /// Users with at least one passkey.
+    pub enrolled_passkey: u64,
     pub setup_pending: u64,
     pub pending_7_days_or_less: u64,
     pub pending_8_to_30_days: u64,
@@ -56,6 +58,7 @@ pub fn report(rows: &[MfaOverview], policy: &MfaPolicy, today: Date) -> Enrollme
         c.enrolled_totp += u64::from(row.has_totp);
         c.enrolled_sms += u64::from(row.has_sms);
         c.enrolled_both += u64::from(row.has_totp && row.has_sms);
+        c.enrolled_passkey += u64::from(row.has_passkey);
         match row.state(policy, today) {
             (MfaState::Enrolled, _) => c.enrolled += 1,
             (MfaState::Locked, _) => c.locked += 1,
@@ -511,6 +514,7 @@ mod tests {
             mfa_deadline: None,
             has_totp,
             has_sms,
+            has_passkey: false,
             locked,
             last_login_at: None,
             demo: false,

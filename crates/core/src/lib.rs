@@ -62,4 +62,7 @@ pub enum InternalError {
     Hashing(#[from] password::HashingError),
     #[error(transparent)]
     Files(#[from] files::FileError),
+    /// webauthn-rs could not build a ceremony (a configuration fault, not the user's).
+    #[error("passkey ceremony: {0}")]
+    Webauthn(String),
 }

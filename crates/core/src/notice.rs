@@ -43,6 +43,12 @@ pub enum SignInNotice {
     DevicesForgotten { count: u64 },
     /// The user ended other sessions of theirs.
     SessionsEndedByYou { count: u64 },
+    /// A passkey was added.
+    PasskeyAdded { name: String },
+    /// A passkey was removed.
+    PasskeyRemoved { name: String },
+    /// A passkey was renamed.
+    PasskeyRenamed { name: String },
 }
 
 /// How a method is named in a sentence: "an authenticator app", "text messages to •••-•••-0143".
@@ -51,6 +57,7 @@ fn method_phrase(method: Method, phone: Option<&PhoneE164>) -> String {
         (Method::Totp, _) => "an authenticator app".to_owned(),
         (Method::Sms, Some(p)) => format!("text messages to {}", p.masked()),
         (Method::Sms, None) => "text messages".to_owned(),
+        (Method::Passkey, _) => "a passkey".to_owned(),
     }
 }
 
@@ -70,6 +77,9 @@ impl SignInNotice {
             SignInNotice::DeviceRemembered { .. } => "A device will not be asked for a code",
             SignInNotice::DevicesForgotten { .. } => "Remembered devices were forgotten",
             SignInNotice::SessionsEndedByYou { .. } => "Devices were signed out of your account",
+            SignInNotice::PasskeyAdded { .. } => "A passkey was added",
+            SignInNotice::PasskeyRemoved { .. } => "A passkey was removed",
+            SignInNotice::PasskeyRenamed { .. } => "A passkey was renamed",
         }
     }
 
@@ -142,6 +152,16 @@ impl SignInNotice {
             SignInNotice::SessionsEndedByYou { count } => format!(
                 "{count} device(s) signed in to your {portal} account were signed out from your security page.\n\n{not_you}"
             ),
+            SignInNotice::PasskeyAdded { name } => format!(
+                "A passkey named \"{name}\" was added to your {portal} account. It signs you in on its own device, with \
+                 its screen lock or fingerprint.\n\n{not_you}"
+            ),
+            SignInNotice::PasskeyRemoved { name } => {
+                format!("The passkey named \"{name}\" no longer signs in to your {portal} account.\n\n{not_you}")
+            }
+            SignInNotice::PasskeyRenamed { name } => {
+                format!("A passkey of your {portal} account is now named \"{name}\".\n\n{not_you}")
+            }
         }
     }
 }
@@ -191,6 +211,9 @@ mod tests {
             SignInNotice::DeviceRemembered { days: 30 },
             SignInNotice::DevicesForgotten { count: 2 },
             SignInNotice::SessionsEndedByYou { count: 1 },
+            SignInNotice::PasskeyAdded { name: "Phone".into() },
+            SignInNotice::PasskeyRemoved { name: "Phone".into() },
+            SignInNotice::PasskeyRenamed { name: "Phone".into() },
         ];
         for notice in all {
             let text = notice.text(&settings);

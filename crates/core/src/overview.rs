@@ -19,6 +19,7 @@ pub struct MfaOverview {
     pub mfa_deadline: Option<Date>,
     pub has_totp: bool,
     pub has_sms: bool,
+    pub has_passkey: bool,
     pub locked: bool,
     pub last_login_at: Option<OffsetDateTime>,
     /// A trial account ([`crate::user::User::demo`]).
@@ -61,7 +62,7 @@ impl MfaOverview {
         let deadline = policy.setup_deadline(self.role, self.created_at, self.mfa_deadline).map(|d| d.date);
         let state = if self.locked {
             MfaState::Locked
-        } else if self.has_totp || self.has_sms {
+        } else if self.has_totp || self.has_sms || self.has_passkey {
             MfaState::Enrolled
         } else if deadline.is_some_and(|d| today >= d) {
             MfaState::SetupExpired
@@ -78,6 +79,9 @@ impl MfaOverview {
         }
         if self.has_sms {
             m.push("sms");
+        }
+        if self.has_passkey {
+            m.push("passkey");
         }
         m
     }

@@ -63,6 +63,9 @@ pub struct Portal {
     pub(crate) files: Arc<dyn FileStore>,
     pub(crate) secret_key: SecretKey,
     pub(crate) settings: Arc<PortalSettings>,
+    /// The passkey relying party, from the public URL; `None` where the URL's host is an IP
+    /// address, which browsers refuse as a relying-party id.
+    pub(crate) webauthn: Option<Arc<webauthn_rs::prelude::Webauthn>>,
 }
 
 /// What a portal is built from: the binary, the test kit and the benchmark each assemble one.
@@ -81,7 +84,8 @@ pub struct PortalParts {
 impl Portal {
     pub fn new(parts: PortalParts) -> Self {
         let PortalParts { store, clock, rng, hasher, mailer, sms, files, secret_key, settings } = parts;
-        Self { store, clock, rng, hasher, mailer, sms, files, secret_key, settings: Arc::new(settings) }
+        let webauthn = crate::mfa::passkey::relying_party(&settings.public_url, &settings.portal_name).map(Arc::new);
+        Self { store, clock, rng, hasher, mailer, sms, files, secret_key, settings: Arc::new(settings), webauthn }
     }
 
     pub fn settings(&self) -> &PortalSettings {

@@ -640,3 +640,93 @@ impl Browser {
         );
     }
 }
+
+/// A command of the W3C WebAuthn WebDriver extension (`/session/{id}/webauthn/…`), which
+/// fantoccini has no method for.
+#[derive(Debug)]
+struct WebAuthnCommand {
+    method: http::Method,
+    path: String,
+    body: Option<Value>,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for WebAuthnCommand {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/webauthn/{}", session.unwrap_or_default(), self.path))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (self.method.clone(), self.body.as_ref().map(Value::to_string))
+    }
+}
+
+impl Browser {
+    async fn webauthn(&self, method: http::Method, path: String, body: Option<Value>) -> Value {
+        let what = format!("{method} webauthn/{path}");
+        self.client.issue_cmd(WebAuthnCommand { method, path, body }).await.unwrap_or_else(|e| panic!("{what}: {e}"))
+    }
+
+    /// A virtual platform authenticator, as a phone or laptop has: CTAP2, built in, keeping
+    /// discoverable credentials, with user verification that succeeds. Returns its id.
+    pub async fn add_virtual_authenticator(&self) -> String {
+        let body = json!({
+            "protocol": "ctap2",
+            "transport": "internal",
+            "hasResidentKey": true,
+            "hasUserVerification": true,
+            "isUserVerified": true,
+            "isUserConsenting": true,
+        });
+        let id = self.webauthn(http::Method::POST, "authenticator".into(), Some(body)).await;
+        id.as_str().expect("an authenticator id").to_owned()
+    }
+
+    /// The credentials the virtual authenticator `id` holds.
+    pub async fn virtual_credentials(&self, id: &str) -> Vec<Value> {
+        let found = self.webauthn(http::Method::GET, format!("authenticator/{id}/credentials"), None).await;
+        found.as_array().cloned().unwrap_or_default()
+    }
+
+    /// Removes every credential of the virtual authenticator `id`.
+    pub async fn remove_virtual_credentials(&self, id: &str) {
+        self.webauthn(http::Method::DELETE, format!("authenticator/{id}/credentials"), None).await;
+    }
+
+    /// Puts `credential` (as `virtual_credentials` lists one: id, key, user handle, counter)
+    /// into the virtual authenticator `id`.
+    pub async fn add_virtual_credential(&self, id: &str, credential: &Value) {
+        let mut body = json!({});
+        for field in ["credentialId", "isResidentCredential", "rpId", "privateKey", "userHandle", "signCount"] {
+            body[field] = credential[field].clone();
+        }
+        self.webauthn(http::Method::POST, format!("authenticator/{id}/credential"), Some(body)).await;
+    }
+
+    /// Waits until the element `css` shows text containing `text` (a message a script writes).
+    pub async fn wait_for_text(&self, css: &str, text: &str) {
+        let started = Instant::now();
+        loop {
+            let shown = self
+                .client
+                .execute(
+                    "const e = document.querySelector(arguments[0]); return e ? e.textContent : '';",
+                    vec![json!(css)],
+                )
+                .await
+                .unwrap_or_default();
+            if shown.as_str().is_some_and(|t| t.contains(text)) {
+                return;
+            }
+            if started.elapsed() > WAIT {
+                panic!("{css} never said {text:?}; it says {shown}; the page:\n{}", self.text().await);
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Whether the authenticator's user verification (screen lock, fingerprint) succeeds.
+    pub async fn set_user_verified(&self, id: &str, verified: bool) {
+        let body = json!({ "isUserVerified": verified });
+        self.webauthn(http::Method::POST, format!("authenticator/{id}/uv"), Some(body)).await;
+    }
+}

@@ -85,7 +85,9 @@ impl PostgresStore {
             SecondFactorProof::VerifySms { challenge_id } => (None, None, Some(challenge_id.as_str())),
             SecondFactorProof::ConfirmTotp { .. }
             | SecondFactorProof::ConfirmSms { .. }
-            | SecondFactorProof::UseRecoveryCode { .. } => return None,
+            | SecondFactorProof::UseRecoveryCode { .. }
+            | SecondFactorProof::RegisterPasskey { .. }
+            | SecondFactorProof::VerifyPasskey { .. } => return None,
         };
         let call = sqlx::query(
             "SELECT portal_complete_verification($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \

@@ -114,3 +114,17 @@ pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log (at, actor, subject
 /// Uses a recovery code, once: `$1` now, `$2` the code's id, `$3` the user.
 pub(crate) const CLAIM_RECOVERY_CODE: &str =
     "UPDATE mfa_recovery_codes SET used_at = $1 WHERE id = $2 AND user_id = $3 AND used_at IS NULL";
+
+/// Claims a passkey ceremony, once ever: `$1` its id, `$2` when it would have expired. One row
+/// inserted: this request finishes it.
+pub(crate) const CLAIM_CEREMONY: &str =
+    "INSERT INTO passkey_ceremonies_used (id, expires_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING";
+
+/// A new passkey, in `rows::PASSKEY_COLUMNS` order.
+pub(crate) const INSERT_PASSKEY: &str = "INSERT INTO passkeys (id, user_id, cred_id, name, credential, counter, \
+     backup_eligible, backup_state, created_at, last_used_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
+/// A passkey after use: `$1` the credential, `$2` the counter, `$3` the backup state, `$4` now,
+/// `$5` its id, `$6` the user. No row: it was removed meanwhile.
+pub(crate) const PASSKEY_USED: &str = "UPDATE passkeys SET credential = $1, counter = $2, backup_state = $3, \
+     last_used_at = $4 WHERE id = $5 AND user_id = $6";

@@ -10,6 +10,7 @@ use portal_core::inventory::{
 };
 use portal_core::mfa::Method;
 use portal_core::mfa::factor::{ChallengePurpose, Factor, FactorId, SmsChallenge};
+use portal_core::mfa::passkey::StoredPasskey;
 use portal_core::mfa::recovery::StoredRecoveryCode;
 use portal_core::mfa::throttle::SecondFactorThrottle;
 use portal_core::password::PasswordHashString;
@@ -44,6 +45,27 @@ pub(crate) type DeviceRow = (String, String, String, Option<String>, i64, i64, i
 
 pub(crate) const RECOVERY_CODE_COLUMNS: &str = "id, user_id, code_hash, created_at, used_at";
 pub(crate) type RecoveryCodeRow = (String, String, String, i64, Option<i64>);
+
+pub(crate) const PASSKEY_COLUMNS: &str =
+    "id, user_id, cred_id, name, credential, counter, backup_eligible, backup_state, created_at, last_used_at";
+pub(crate) type PasskeyRow = (String, String, String, String, String, i64, i64, i64, i64, Option<i64>);
+
+pub(crate) fn passkey(row: PasskeyRow) -> Result<StoredPasskey, StoreError> {
+    let (id, user_id, cred_id, name, credential, counter, backup_eligible, backup_state, created_at, last_used_at) =
+        row;
+    Ok(StoredPasskey {
+        id,
+        user_id: UserId::from_stored(user_id),
+        cred_id,
+        name,
+        credential,
+        counter: u32::try_from(counter).map_err(|_| StoreError::Corrupt(format!("passkey counter {counter}")))?,
+        backup_eligible: backup_eligible != 0,
+        backup_state: backup_state != 0,
+        created_at: from_ts(created_at)?,
+        last_used_at: last_used_at.map(from_ts).transpose()?,
+    })
+}
 
 pub(crate) fn device(row: DeviceRow) -> Result<RememberedDevice, StoreError> {
     let (id, user_id, token_hash, user_agent, created_at, last_used_at, expires_at) = row;
@@ -258,10 +280,24 @@ pub(crate) fn audit(row: AuditRow) -> Result<AuditRecord, StoreError> {
     })
 }
 
-pub(crate) type OverviewRow = (String, String, String, String, i64, Option<String>, i64, i64, i64, Option<i64>, i64);
+pub(crate) type OverviewRow =
+    (String, String, String, String, i64, Option<String>, i64, i64, i64, i64, Option<i64>, i64);
 
 pub(crate) fn overview(row: OverviewRow) -> Result<portal_core::console::MfaOverview, StoreError> {
-    let (id, email, name, role, created_at, mfa_deadline, has_totp, has_sms, locked, last_login_at, is_demo) = row;
+    let (
+        id,
+        email,
+        name,
+        role,
+        created_at,
+        mfa_deadline,
+        has_totp,
+        has_sms,
+        has_passkey,
+        locked,
+        last_login_at,
+        is_demo,
+    ) = row;
     Ok(portal_core::console::MfaOverview {
         user_id: UserId::from_stored(id),
         email,
@@ -271,6 +307,7 @@ pub(crate) fn overview(row: OverviewRow) -> Result<portal_core::console::MfaOver
         mfa_deadline: mfa_deadline.as_deref().map(date).transpose()?,
         has_totp: has_totp != 0,
         has_sms: has_sms != 0,
+        has_passkey: has_passkey != 0,
         locked: locked != 0,
         last_login_at: last_login_at.map(from_ts).transpose()?,
         demo: is_demo != 0,

@@ -244,12 +244,14 @@ macro_rules! sql_store {
 
             async fn purge_expired(&self, now: OffsetDateTime, idle_before: OffsetDateTime, created_before: OffsetDateTime) -> StoreResult<u64> {
                 let now_s = ts(now);
-                let statements: [(&str, i64); 5] = [
+                let statements: [(&str, i64); 7] = [
                     ("DELETE FROM sms_challenges WHERE expires_at < $1", now_s),
                     ("DELETE FROM mfa_factors WHERE confirmed_at IS NULL AND created_at < $1", ts(now - time::Duration::hours(1))),
                     ("DELETE FROM password_resets WHERE expires_at < $1", now_s),
                     ("DELETE FROM sms_sends WHERE sent_at < $1", ts(now - time::Duration::days(1))),
                     ("DELETE FROM throttles WHERE started_at < $1", ts(now - time::Duration::days(1))),
+                    ("DELETE FROM passkey_ceremonies_used WHERE expires_at < $1", now_s),
+                    ("DELETE FROM remembered_devices WHERE expires_at < $1", now_s),
                 ];
                 let mut removed = self.purge_sessions(idle_before, created_before).await?;
                 for (sql, cutoff) in statements {
@@ -622,6 +624,17 @@ macro_rules! sql_store {
                             .rows_affected()
                             == 1
                     }
+                    SecondFactorProof::RegisterPasskey { ceremony, ceremony_expires_at, passkey } => {
+                        let won = claim_ceremony(&mut *tx, ceremony, *ceremony_expires_at).await?;
+                        if won {
+                            insert_passkey(&mut *tx, passkey).await?;
+                        }
+                        won
+                    }
+                    SecondFactorProof::VerifyPasskey { ceremony, ceremony_expires_at, used } => {
+                        claim_ceremony(&mut *tx, ceremony, *ceremony_expires_at).await?
+                            && passkey_used(&mut *tx, used, user, now).await?
+                    }
                 };
                 if !won {
                     return roll_back(tx, CompletionOutcome::ProofTaken).await;
@@ -820,7 +833,8 @@ macro_rules! sql_store {
                 lock_user_row(&mut *tx, user.as_str()).await?;
                 let removed = sqlx::query(
                     "DELETE FROM mfa_factors WHERE user_id = $1 AND method = $2 AND ($3 = 0 OR EXISTS \
-                     (SELECT 1 FROM mfa_factors other WHERE other.user_id = $1 AND other.method <> $2 AND other.confirmed_at IS NOT NULL))",
+                     (SELECT 1 FROM mfa_factors other WHERE other.user_id = $1 AND other.method <> $2 AND other.confirmed_at IS NOT NULL) \
+                     OR EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = $1))",
                 )
                 .bind(user.as_str())
                 .bind(method.as_str())
@@ -840,6 +854,93 @@ macro_rules! sql_store {
                     .map_err(backend_error)?;
                 // A device remembered while the removed method was in use is trusted no more.
                 forget_devices_of(&mut *tx, user.as_str()).await?;
+                commit_audited(tx, audit).await?;
+                Ok(true)
+            }
+
+            async fn passkeys_of(&self, user: &UserId) -> StoreResult<Vec<portal_core::mfa::passkey::StoredPasskey>> {
+                let sql = format!("SELECT {} FROM passkeys WHERE user_id = $1 ORDER BY created_at, id", rows::PASSKEY_COLUMNS);
+                let found: Vec<rows::PasskeyRow> =
+                    sqlx::query_as(&sql).bind(user.as_str()).fetch_all(&self.pool).await.map_err(backend_error)?;
+                found.into_iter().map(rows::passkey).collect()
+            }
+
+            async fn passkey_by_cred_id(&self, cred_id: &str) -> StoreResult<Option<portal_core::mfa::passkey::StoredPasskey>> {
+                let sql = format!("SELECT {} FROM passkeys WHERE cred_id = $1", rows::PASSKEY_COLUMNS);
+                let found: Option<rows::PasskeyRow> =
+                    sqlx::query_as(&sql).bind(cred_id).fetch_optional(&self.pool).await.map_err(backend_error)?;
+                found.map(rows::passkey).transpose()
+            }
+
+            async fn rename_passkey(&self, user: &UserId, id: &str, name: &str, audit: &AuditEvent) -> StoreResult<bool> {
+                let mut tx = self.begin_write().await.map_err(backend_error)?;
+                let done = sqlx::query("UPDATE passkeys SET name = $1 WHERE id = $2 AND user_id = $3")
+                    .bind(name)
+                    .bind(id)
+                    .bind(user.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                commit_audited_if_one(tx, done.rows_affected(), audit).await
+            }
+
+            async fn delete_passkey(&self, user: &UserId, id: &str, keep_one: bool, audit: &AuditEvent) -> StoreResult<bool> {
+                let mut tx = self.begin_write().await.map_err(backend_error)?;
+                lock_user_row(&mut *tx, user.as_str()).await?;
+                let removed = sqlx::query(
+                    "DELETE FROM passkeys WHERE id = $2 AND user_id = $1 AND ($3 = 0 \
+                     OR EXISTS (SELECT 1 FROM passkeys other WHERE other.user_id = $1 AND other.id <> $2) \
+                     OR EXISTS (SELECT 1 FROM mfa_factors f WHERE f.user_id = $1 AND f.confirmed_at IS NOT NULL))",
+                )
+                .bind(user.as_str())
+                .bind(id)
+                .bind(i64::from(keep_one))
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_error)?
+                .rows_affected();
+                if removed == 0 {
+                    return roll_back(tx, false).await;
+                }
+                // As for any removed method: a device remembered meanwhile is trusted no more.
+                forget_devices_of(&mut *tx, user.as_str()).await?;
+                commit_audited(tx, audit).await?;
+                Ok(true)
+            }
+
+            async fn complete_passkey_login(
+                &self,
+                ceremony: &str,
+                ceremony_expires_at: OffsetDateTime,
+                used: &portal_core::mfa::factor::PasskeyUse,
+                session: &Session,
+                replaced: Option<&SessionIdHash>,
+                now: OffsetDateTime,
+                audit: &AuditEvent,
+            ) -> StoreResult<bool> {
+                let mut tx = self.begin_write().await.map_err(backend_error)?;
+                let user = session.user_id.as_str();
+                lock_user_row(&mut *tx, user).await?;
+                if !claim_ceremony(&mut *tx, ceremony, ceremony_expires_at).await?
+                    || !passkey_used(&mut *tx, used, user, ts(now)).await?
+                {
+                    return roll_back(tx, false).await;
+                }
+                if let Some(old) = replaced {
+                    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                        .bind(old.as_str())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend_error)?;
+                }
+                insert_session(&mut *tx, session).await?;
+                sqlx::query(crate::queries::USER_AFTER_SECOND_FACTOR)
+                    .bind(portal_core::mfa::Method::Passkey.as_str())
+                    .bind(user)
+                    .bind(ts(now))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
                 commit_audited(tx, audit).await?;
                 Ok(true)
             }
@@ -911,7 +1012,7 @@ macro_rules! sql_store {
                 push_where(&mut count, filter);
                 let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await.map_err(backend_error)?;
                 let mut q = sqlx::QueryBuilder::new(
-                    "SELECT u.id, u.email, u.name, u.role, u.created_at, u.mfa_deadline,                        CAST(COALESCE(MAX(CASE WHEN f.method = 'totp' THEN 1 ELSE 0 END), 0) AS BIGINT),                        CAST(COALESCE(MAX(CASE WHEN f.method = 'sms' THEN 1 ELSE 0 END), 0) AS BIGINT),                        CAST(COALESCE(MAX(t.locked), 0) AS BIGINT), u.last_login_at, u.is_demo                      FROM users u                      LEFT JOIN mfa_factors f ON f.user_id = u.id AND f.confirmed_at IS NOT NULL                      LEFT JOIN mfa_throttles t ON t.user_id = u.id",
+                    "SELECT u.id, u.email, u.name, u.role, u.created_at, u.mfa_deadline,                        CAST(COALESCE(MAX(CASE WHEN f.method = 'totp' THEN 1 ELSE 0 END), 0) AS BIGINT),                        CAST(COALESCE(MAX(CASE WHEN f.method = 'sms' THEN 1 ELSE 0 END), 0) AS BIGINT),                        CAST((SELECT COUNT(*) FROM passkeys p WHERE p.user_id = u.id) AS BIGINT),                        CAST(COALESCE(MAX(t.locked), 0) AS BIGINT), u.last_login_at, u.is_demo                      FROM users u                      LEFT JOIN mfa_factors f ON f.user_id = u.id AND f.confirmed_at IS NOT NULL                      LEFT JOIN mfa_throttles t ON t.user_id = u.id",
                 );
                 push_where(&mut q, filter);
                 q.push(" GROUP BY u.id, u.email, u.name, u.role, u.created_at, u.mfa_deadline, u.last_login_at, u.is_demo ORDER BY u.email");
@@ -941,7 +1042,7 @@ macro_rules! sql_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(backend_error)?;
-                for table in ["mfa_factors", "sms_challenges", "mfa_throttles", "mfa_recovery_codes", "remembered_devices"] {
+                for table in ["mfa_factors", "sms_challenges", "mfa_throttles", "mfa_recovery_codes", "remembered_devices", "passkeys"] {
                     sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
                         .bind(user.as_str())
                         .execute(&mut *tx)
@@ -1007,6 +1108,57 @@ macro_rules! sql_store {
                 .await
                 .map_err(backend_error)?;
             Ok(())
+        }
+
+        async fn claim_ceremony<'e, E>(executor: E, id: &str, expires_at: OffsetDateTime) -> StoreResult<bool>
+        where
+            E: sqlx::Executor<'e, Database = $db>,
+        {
+            let done = sqlx::query(crate::queries::CLAIM_CEREMONY)
+                .bind(id)
+                .bind(ts(expires_at))
+                .execute(executor)
+                .await
+                .map_err(backend_error)?;
+            Ok(done.rows_affected() == 1)
+        }
+
+        async fn insert_passkey<'e, E>(executor: E, p: &portal_core::mfa::passkey::StoredPasskey) -> StoreResult<()>
+        where
+            E: sqlx::Executor<'e, Database = $db>,
+        {
+            sqlx::query(crate::queries::INSERT_PASSKEY)
+                .bind(p.id.as_str())
+                .bind(p.user_id.as_str())
+                .bind(p.cred_id.as_str())
+                .bind(p.name.as_str())
+                .bind(p.credential.as_str())
+                .bind(i64::from(p.counter))
+                .bind(i64::from(p.backup_eligible))
+                .bind(i64::from(p.backup_state))
+                .bind(ts(p.created_at))
+                .bind(p.last_used_at.map(ts))
+                .execute(executor)
+                .await
+                .map_err(|e| conflict_or_backend(e, "passkey"))?;
+            Ok(())
+        }
+
+        async fn passkey_used<'e, E>(executor: E, used: &portal_core::mfa::factor::PasskeyUse, user: &str, now: i64) -> StoreResult<bool>
+        where
+            E: sqlx::Executor<'e, Database = $db>,
+        {
+            let done = sqlx::query(crate::queries::PASSKEY_USED)
+                .bind(used.credential.as_str())
+                .bind(i64::from(used.counter))
+                .bind(i64::from(used.backup_state))
+                .bind(now)
+                .bind(used.passkey_id.as_str())
+                .bind(user)
+                .execute(executor)
+                .await
+                .map_err(backend_error)?;
+            Ok(done.rows_affected() == 1)
         }
 
         async fn forget_devices_of<'e, E>(executor: E, user: &str) -> StoreResult<u64>

@@ -12,7 +12,9 @@ use portal_core::audit::{AuditEvent, AuditFilter, Outcome, action};
 use portal_core::device::RememberedDevice;
 use portal_core::email::Email;
 use portal_core::mfa::Method;
+use portal_core::mfa::factor::PasskeyUse;
 use portal_core::mfa::factor::{Factor, FactorId, SecondFactorCompletion, SecondFactorProof};
+use portal_core::mfa::passkey::StoredPasskey;
 use portal_core::mfa::recovery::StoredRecoveryCode;
 use portal_core::password::PasswordHashString;
 use portal_core::password_reset::{PasswordReset, RESET_LINK_LIFETIME, ResetToken};
@@ -76,6 +78,9 @@ on_every_backend!(
     a_recovery_code_signs_in_once_of_many_racing_and_a_new_set_replaces_the_old,
     remembered_devices_are_found_by_token_and_forgotten_one_or_all_and_by_a_reset,
     a_user_ends_one_of_their_sessions_or_all_others_but_never_someone_elses,
+    a_passkey_is_registered_and_used_once_per_ceremony_and_its_counter_moves_on,
+    of_racing_passwordless_sign_ins_with_one_ceremony_exactly_one_opens_a_session,
+    a_passkey_is_not_the_last_method_to_go_while_another_is_left,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -1185,5 +1190,196 @@ mod checks {
         assert_eq!(store.end_other_sessions(&ann.id, &here.id, &audit).await.unwrap(), 0);
         let ended = AuditFilter { action: Some(action::SESSION_ENDED_BY_USER.to_owned()), ..all_events() };
         assert_eq!(store.audit_events(&ended).await.unwrap().len(), 2, "one per change");
+    }
+
+    fn passkey_for(user: &User, n: u8) -> StoredPasskey {
+        StoredPasskey {
+            id: format!("{:032x}", u32::from(n) + 100),
+            user_id: user.id.clone(),
+            cred_id: format!("cred-{n}-{}", &user.id.as_str()[..8]),
+            name: format!("Key {n}"),
+            credential: format!("{{\"key\":{n}}}"),
+            counter: 1,
+            backup_eligible: true,
+            backup_state: false,
+            created_at: T0,
+            last_used_at: None,
+        }
+    }
+
+    fn passkey_completion(user: &User, old: &Session, proof: SecondFactorProof) -> SecondFactorCompletion {
+        let mut new = session_for(user, old.created_at);
+        new.mfa_verified_at = Some(T0);
+        SecondFactorCompletion {
+            user_id: user.id.clone(),
+            proof,
+            method: Some(Method::Passkey),
+            now: T0 + Duration::seconds(10),
+            old_session: old.id.clone(),
+            new_session: new,
+            audit: AuditEvent::new(T0, action::MFA_PASSKEY_ADDED, Outcome::Success, &ctx()),
+        }
+    }
+
+    pub async fn a_passkey_is_registered_and_used_once_per_ceremony_and_its_counter_moves_on(db: &TestDb) {
+        let store = db.store.as_ref();
+        let ann = stored_user(store, "ann@example.com").await;
+        let key = passkey_for(&ann, 1);
+        let register = |ceremony: &str| SecondFactorProof::RegisterPasskey {
+            ceremony: ceremony.to_owned(),
+            ceremony_expires_at: T0 + Duration::minutes(5),
+            passkey: key.clone(),
+        };
+        let s1 = stored_session(store, &ann, T0).await;
+        let done = passkey_completion(&ann, &s1, register("ceremony-1"));
+        assert_eq!(store.complete_second_factor(&done).await.unwrap(), CompletionOutcome::Completed);
+        assert_eq!(store.passkeys_of(&ann.id).await.unwrap(), vec![key.clone()]);
+        assert_eq!(store.passkey_by_cred_id(&key.cred_id).await.unwrap(), Some(key.clone()));
+        assert_eq!(store.user_by_id(&ann.id).await.unwrap().unwrap().mfa_preferred, Some(Method::Passkey));
+
+        // The same ceremony again finishes nothing, and writes nothing.
+        let s2 = stored_session(store, &ann, T0).await;
+        let again = passkey_completion(&ann, &s2, register("ceremony-1"));
+        assert_eq!(store.complete_second_factor(&again).await.unwrap(), CompletionOutcome::ProofTaken);
+        assert!(store.session(&s2.id).await.unwrap().is_some());
+
+        // Used in another ceremony: the counter and credential move on, once.
+        let used =
+            PasskeyUse { passkey_id: key.id.clone(), credential: "{\"key\":2}".into(), counter: 7, backup_state: true };
+        let verify = |ceremony: &str| SecondFactorProof::VerifyPasskey {
+            ceremony: ceremony.to_owned(),
+            ceremony_expires_at: T0 + Duration::minutes(5),
+            used: used.clone(),
+        };
+        assert_eq!(
+            store.complete_second_factor(&passkey_completion(&ann, &s2, verify("ceremony-2"))).await.unwrap(),
+            CompletionOutcome::Completed
+        );
+        let after = store.passkey_by_cred_id(&key.cred_id).await.unwrap().unwrap();
+        assert_eq!((after.counter, after.backup_state, after.credential.as_str()), (7, true, "{\"key\":2}"));
+        assert_eq!(after.last_used_at, Some(T0 + Duration::seconds(10)));
+        let s3 = stored_session(store, &ann, T0).await;
+        assert_eq!(
+            store.complete_second_factor(&passkey_completion(&ann, &s3, verify("ceremony-2"))).await.unwrap(),
+            CompletionOutcome::ProofTaken
+        );
+
+        // A credential id belongs to one account.
+        let bob = stored_user(store, "bob@example.com").await;
+        let sb = stored_session(store, &bob, T0).await;
+        let stolen = SecondFactorProof::RegisterPasskey {
+            ceremony: "ceremony-3".into(),
+            ceremony_expires_at: T0 + Duration::minutes(5),
+            passkey: StoredPasskey { id: format!("{:032x}", 999), user_id: bob.id.clone(), ..key.clone() },
+        };
+        assert!(matches!(
+            store.complete_second_factor(&passkey_completion(&bob, &sb, stolen)).await,
+            Err(StoreError::Conflict(_))
+        ));
+        assert!(store.passkeys_of(&bob.id).await.unwrap().is_empty());
+
+        // Renamed only by its owner; a support reset removes it.
+        let rename = AuditEvent::new(T0, action::MFA_PASSKEY_RENAMED, Outcome::Success, &ctx());
+        assert!(!store.rename_passkey(&bob.id, &key.id, "Mine now", &rename).await.unwrap());
+        assert!(store.rename_passkey(&ann.id, &key.id, "Work laptop", &rename).await.unwrap());
+        assert_eq!(store.passkeys_of(&ann.id).await.unwrap()[0].name, "Work laptop");
+        let reset = AuditEvent::new(T0, action::SUPPORT_RESET_MFA, Outcome::Success, &ctx());
+        store.reset_mfa(&ann.id, T0.date() + Duration::days(7), &reset).await.unwrap();
+        assert!(store.passkeys_of(&ann.id).await.unwrap().is_empty());
+    }
+
+    pub async fn of_racing_passwordless_sign_ins_with_one_ceremony_exactly_one_opens_a_session(db: &TestDb) {
+        let store: Arc<dyn Store> = db.store.clone();
+        let ann = stored_user(store.as_ref(), "ann@example.com").await;
+        let key = passkey_for(&ann, 1);
+        let s0 = stored_session(store.as_ref(), &ann, T0).await;
+        let register = SecondFactorProof::RegisterPasskey {
+            ceremony: "setup".into(),
+            ceremony_expires_at: T0 + Duration::minutes(5),
+            passkey: key.clone(),
+        };
+        store.complete_second_factor(&passkey_completion(&ann, &s0, register)).await.unwrap();
+        let used = PasskeyUse {
+            passkey_id: key.id.clone(),
+            credential: key.credential.clone(),
+            counter: 2,
+            backup_state: false,
+        };
+        let sessions: Vec<Session> = (0..8).map(|_| session_for(&ann, T0)).collect();
+        let won = burst(sessions.len(), |i| {
+            let (store, used, session) = (store.clone(), used.clone(), sessions[i].clone());
+            async move {
+                let audit = AuditEvent::new(T0, action::LOGIN_PASSKEY, Outcome::Success, &ctx());
+                store
+                    .complete_passkey_login("login-1", T0 + Duration::minutes(5), &used, &session, None, T0, &audit)
+                    .await
+                    .unwrap()
+            }
+        })
+        .await;
+        assert_eq!(won.iter().filter(|w| **w).count(), 1, "{won:?}");
+        let mut open = 0;
+        for s in &sessions {
+            open += usize::from(store.session(&s.id).await.unwrap().is_some());
+        }
+        assert_eq!(open, 1, "exactly the winner's session exists");
+        let signed_in = AuditFilter { action: Some(action::LOGIN_PASSKEY.to_owned()), ..all_events() };
+        assert_eq!(store.audit_events(&signed_in).await.unwrap().len(), 1);
+
+        // A removed passkey signs nobody in, even with a fresh ceremony.
+        let gone = AuditEvent::new(T0, action::MFA_METHOD_REMOVED, Outcome::Success, &ctx());
+        assert!(store.delete_passkey(&ann.id, &key.id, false, &gone).await.unwrap());
+        let late = session_for(&ann, T0);
+        let audit = AuditEvent::new(T0, action::LOGIN_PASSKEY, Outcome::Success, &ctx());
+        assert!(!store.complete_passkey_login("login-2", T0, &used, &late, None, T0, &audit).await.unwrap());
+        assert!(store.session(&late.id).await.unwrap().is_none());
+    }
+
+    pub async fn a_passkey_is_not_the_last_method_to_go_while_another_is_left(db: &TestDb) {
+        let store = db.store.as_ref();
+        let ann = stored_user(store, "ann@example.com").await;
+        let s = stored_session(store, &ann, T0).await;
+        for (n, ceremony) in [(1u8, "c1"), (2, "c2")] {
+            let proof = SecondFactorProof::RegisterPasskey {
+                ceremony: ceremony.into(),
+                ceremony_expires_at: T0 + Duration::minutes(5),
+                passkey: passkey_for(&ann, n),
+            };
+            let old = stored_session(store, &ann, T0).await;
+            assert_eq!(
+                store.complete_second_factor(&passkey_completion(&ann, &old, proof)).await.unwrap(),
+                CompletionOutcome::Completed
+            );
+        }
+        let _ = s;
+        let removed = AuditEvent::new(T0, action::MFA_METHOD_REMOVED, Outcome::Success, &ctx());
+        let (first, second) = (passkey_for(&ann, 1).id, passkey_for(&ann, 2).id);
+        assert!(store.delete_passkey(&ann.id, &first, true, &removed).await.unwrap(), "another passkey is left");
+        assert!(!store.delete_passkey(&ann.id, &second, true, &removed).await.unwrap(), "the last method stays");
+        assert_eq!(store.passkeys_of(&ann.id).await.unwrap().len(), 1);
+        assert!(store.delete_passkey(&ann.id, &second, false, &removed).await.unwrap(), "when MFA is not in force");
+        // A factor's removal counts passkeys as methods too.
+        let bob = stored_user(store, "bob@example.com").await;
+        let sb = stored_session(store, &bob, T0).await;
+        let proof = SecondFactorProof::RegisterPasskey {
+            ceremony: "c3".into(),
+            ceremony_expires_at: T0 + Duration::minutes(5),
+            passkey: passkey_for(&bob, 3),
+        };
+        store.complete_second_factor(&passkey_completion(&bob, &sb, proof)).await.unwrap();
+        let app = Factor {
+            id: FactorId::generate(&OsRandom),
+            user_id: bob.id.clone(),
+            method: Method::Totp,
+            secret_enc: Some(vec![1]),
+            phone: None,
+            created_at: T0,
+            confirmed_at: Some(T0),
+            last_step: Some(1),
+            last_used_at: None,
+        };
+        store.insert_pending_factor(&app).await.unwrap();
+        // (inserted as given: confirmed)
+        assert!(store.delete_factor(&bob.id, Method::Totp, true, &removed).await.unwrap(), "the passkey is left");
     }
 }

@@ -212,6 +212,9 @@ pub struct AppOptions {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The public URL the portal believes it has (default: the test server's own address).
     pub public_url: Option<String>,
+    /// Serve as `http://localhost:PORT` rather than `http://127.0.0.1:PORT` (still bound to
+    /// 127.0.0.1): browsers accept only a host name as a passkey's relying party.
+    pub localhost: bool,
 }
 
 /// The switch-on date of a portal whose MFA is not on yet (the default for tests that are
@@ -222,7 +225,7 @@ impl Default for AppOptions {
     fn default() -> Self {
         let mut settings = PortalSettings::default();
         settings.mfa.enforce_from = MFA_NOT_YET;
-        Self { start: TEST_START, settings, trusted_proxies: Vec::new(), public_url: None }
+        Self { start: TEST_START, settings, trusted_proxies: Vec::new(), public_url: None, localhost: false }
     }
 }
 
@@ -262,7 +265,8 @@ impl TestApp {
         let rng = Arc::new(OsRandom);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a test port");
         let addr = listener.local_addr().expect("local address");
-        let base_url = format!("http://{addr}");
+        let base_url =
+            if options.localhost { format!("http://localhost:{}", addr.port()) } else { format!("http://{addr}") };
         let settings =
             PortalSettings { public_url: options.public_url.unwrap_or_else(|| base_url.clone()), ..options.settings };
         let portal = Portal::new(PortalParts {

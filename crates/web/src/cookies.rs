@@ -16,6 +16,26 @@ fn csrf_name(web: &WebSettings) -> &'static str {
     if web.https { "__Host-portal_csrf" } else { "portal_csrf" }
 }
 
+fn passkey_name(web: &WebSettings) -> &'static str {
+    if web.https { "__Host-portal_passkey" } else { "portal_passkey" }
+}
+
+/// The sealed state of the passkey ceremony this browser started, if any.
+pub fn passkey_ceremony(headers: &HeaderMap, web: &WebSettings) -> Option<String> {
+    find(headers, passkey_name(web)).filter(|v| !v.is_empty())
+}
+
+/// A started passkey ceremony, for as long as it may be finished. The value is sealed
+/// base64url, valid header bytes.
+pub fn set_passkey_ceremony(sealed: &str, web: &WebSettings) -> HeaderValue {
+    let lifetime = portal_core::mfa::passkey::CEREMONY_LIFETIME;
+    build(passkey_name(web), sealed.to_owned(), web, Some(lifetime))
+}
+
+pub fn clear_passkey_ceremony(web: &WebSettings) -> HeaderValue {
+    build(passkey_name(web), String::new(), web, Some(time::Duration::ZERO))
+}
+
 fn device_name(web: &WebSettings) -> &'static str {
     if web.https { "__Host-portal_device" } else { "portal_device" }
 }

@@ -90,6 +90,9 @@ impl ApiError {
                 Self::new(StatusCode::BAD_REQUEST, "invalid_code", message)
             }
             MfaError::NoMethodYet => Self::new(StatusCode::CONFLICT, "no_method", message),
+            MfaError::PasskeysUnavailable => Self::new(StatusCode::CONFLICT, "passkeys_unavailable", message),
+            MfaError::PasskeyExpired => Self::new(StatusCode::BAD_REQUEST, "passkey_expired", message),
+            MfaError::PasskeyRefused => Self::new(StatusCode::BAD_REQUEST, "passkey_refused", message),
             MfaError::NotFound(_) => Self::new(StatusCode::NOT_FOUND, "not_found", message),
             MfaError::CodeExpired => Self::new(StatusCode::BAD_REQUEST, "code_expired", message),
             MfaError::NoCodeSent => Self::new(StatusCode::BAD_REQUEST, "no_code_sent", message),
@@ -324,11 +327,11 @@ pub fn mfa_failure(state: &AppState, e: MfaError) -> MfaFailure {
         | MfaError::CodeReplayed
         | MfaError::CodeExpired
         | MfaError::NoCodeSent
-        | MfaError::RecoveryCodeUsed => {
-            MfaFailure::Show { status: StatusCode::BAD_REQUEST, message, retry_after: None }
-        }
+        | MfaError::RecoveryCodeUsed
+        | MfaError::PasskeyExpired
+        | MfaError::PasskeyRefused => MfaFailure::Show { status: StatusCode::BAD_REQUEST, message, retry_after: None },
         MfaError::NotFound(_) => MfaFailure::Show { status: StatusCode::NOT_FOUND, message, retry_after: None },
-        MfaError::LastMethod | MfaError::NoMethodYet => {
+        MfaError::LastMethod | MfaError::NoMethodYet | MfaError::PasskeysUnavailable => {
             MfaFailure::Show { status: StatusCode::CONFLICT, message, retry_after: None }
         }
         MfaError::NoPendingSetup | MfaError::NoSuchMethod(_) | MfaError::Phone(_) => {

@@ -4,6 +4,7 @@
 use std::fmt;
 use time::OffsetDateTime;
 
+use super::passkey::StoredPasskey;
 use super::policy::Method;
 use super::sms_code::{ChallengeStatus, SmsChallengeState};
 use crate::audit::AuditEvent;
@@ -138,6 +139,20 @@ pub enum SecondFactorProof {
     VerifySms { challenge_id: String },
     /// An unused recovery code was typed (it is used up).
     UseRecoveryCode { code_id: String },
+    /// A passkey was registered in the ceremony `ceremony` (claimed once) and is stored.
+    RegisterPasskey { ceremony: String, ceremony_expires_at: OffsetDateTime, passkey: StoredPasskey },
+    /// A passkey answered the ceremony `ceremony` (claimed once); its counter and flags move on.
+    VerifyPasskey { ceremony: String, ceremony_expires_at: OffsetDateTime, used: PasskeyUse },
+}
+
+/// A passkey's state after it was used: webauthn-rs's updated credential, its counter and
+/// backup state.
+#[derive(Debug, Clone)]
+pub struct PasskeyUse {
+    pub passkey_id: String,
+    pub credential: String,
+    pub counter: u32,
+    pub backup_state: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -3,6 +3,8 @@
 
 pub mod code;
 pub mod factor;
+pub mod passkey;
+pub mod passkey_service;
 pub mod policy;
 pub mod recovery;
 pub mod service;

@@ -16,6 +16,7 @@ use crate::user::Role;
 pub enum Method {
     Totp,
     Sms,
+    Passkey,
 }
 
 impl Method {
@@ -23,6 +24,7 @@ impl Method {
         match self {
             Method::Totp => "totp",
             Method::Sms => "sms",
+            Method::Passkey => "passkey",
         }
     }
 
@@ -30,6 +32,7 @@ impl Method {
         match s {
             "totp" => Some(Method::Totp),
             "sms" => Some(Method::Sms),
+            "passkey" => Some(Method::Passkey),
             _ => None,
         }
     }
@@ -39,6 +42,7 @@ impl Method {
         match self {
             Method::Totp => "Authenticator app",
             Method::Sms => "Text message (SMS)",
+            Method::Passkey => "Passkey",
         }
     }
 }

@@ -71,6 +71,12 @@ pub enum MfaError {
     NoMethodYet,
     #[error("{0} not found")]
     NotFound(&'static str),
+    #[error("passkeys are not available on this portal")]
+    PasskeysUnavailable,
+    #[error("the passkey request expired or was already used; start again")]
+    PasskeyExpired,
+    #[error("the passkey was not accepted; try again or choose another way to verify")]
+    PasskeyRefused,
     #[error("this sign-in was ended (signed out elsewhere or by support); sign in again")]
     SessionEnded,
     #[error(transparent)]
@@ -149,8 +155,27 @@ impl Portal {
         self.settings.mfa.requirement(user.role, user.created_at, user.mfa_deadline, &methods, now)
     }
 
-    async fn confirmed_factors(&self, user: &UserId) -> Result<Vec<Factor>, StoreError> {
-        Ok(self.store.factors_of(user).await?.into_iter().filter(Factor::is_confirmed).collect())
+    /// Every confirmed method of the user: factors, and each passkey as a factor of its own.
+    pub(crate) async fn confirmed_factors(&self, user: &UserId) -> Result<Vec<Factor>, StoreError> {
+        let mut confirmed: Vec<Factor> =
+            self.store.factors_of(user).await?.into_iter().filter(Factor::is_confirmed).collect();
+        confirmed.extend(self.store.passkeys_of(user).await?.iter().map(|p| Factor {
+            id: FactorId::from_stored(p.id.clone()),
+            user_id: p.user_id.clone(),
+            method: Method::Passkey,
+            secret_enc: None,
+            phone: None,
+            created_at: p.created_at,
+            confirmed_at: Some(p.created_at),
+            last_step: None,
+            last_used_at: p.last_used_at,
+        }));
+        Ok(confirmed)
+    }
+
+    /// Whether MFA is in force for the user whatever their methods (so the last one must stay).
+    pub(crate) fn mfa_in_force(&self, user: &User) -> bool {
+        self.requirement_for(user, &[], self.clock.now()) != MfaRequirement::NotRequired
     }
 
     /// What `user` must do about MFA now.
@@ -215,7 +240,7 @@ impl Portal {
 
     /// May this session add a method now? Half-signed-in sessions that must set one up may;
     /// fully signed-in users may add another after a recent second factor (or when they have none).
-    async fn ensure_may_set_up(
+    pub(super) async fn ensure_may_set_up(
         &self,
         session: &Session,
         user: &User,
@@ -247,7 +272,7 @@ impl Portal {
         }
     }
 
-    async fn ensure_not_throttled(&self, user: &User, ctx: &RequestContext) -> Result<(), MfaError> {
+    pub(super) async fn ensure_not_throttled(&self, user: &User, ctx: &RequestContext) -> Result<(), MfaError> {
         let throttle = self.store.second_factor_throttle(&user.id).await?;
         self.refuse_if_throttled(user, &throttle, ctx).await
     }
@@ -281,7 +306,7 @@ impl Portal {
         Err(refused)
     }
 
-    async fn count_failure(
+    pub(super) async fn count_failure(
         &self,
         user: &User,
         method: &str,
@@ -318,7 +343,7 @@ impl Portal {
         }
     }
 
-    async fn complete(
+    pub(super) async fn complete(
         &self,
         session: &Session,
         user: &User,
@@ -675,14 +700,18 @@ impl Portal {
 
     /// `ensure_may_verify` then `ensure_not_throttled`, with the factors and the throttle read
     /// in one query: this is the path every returning user (and every attacker) takes.
-    async fn ensure_may_verify_now(
+    pub(super) async fn ensure_may_verify_now(
         &self,
         session: &Session,
         user: &User,
         ctx: &RequestContext,
     ) -> Result<MfaStatus, MfaError> {
         let (factors, throttle) = self.store.second_factor_state(&user.id).await?;
-        let confirmed = factors.into_iter().filter(Factor::is_confirmed).collect();
+        let mut confirmed: Vec<Factor> = factors.into_iter().filter(Factor::is_confirmed).collect();
+        // The one read covers apps and texts; a user with neither may have passkeys only.
+        if confirmed.is_empty() {
+            confirmed = self.confirmed_factors(&user.id).await?;
+        }
         let status = self.end_if_setup_expired(session, user, self.status_from(user, confirmed), ctx).await?;
         if !matches!(status.requirement, MfaRequirement::Verify { .. }) {
             return Err(MfaError::WrongStep);
@@ -756,6 +785,8 @@ impl Portal {
                     .await?
                     .ok_or(MfaError::CodeExpired)
             }
+            // A passkey answers a challenge, not a code (`passkey_verify_start` / `_finish`).
+            Method::Passkey => Err(MfaError::WrongStep),
         }
     }
 
@@ -831,11 +862,15 @@ impl Portal {
     ) -> Result<(), MfaError> {
         self.require_recent_second_factor(session)?;
         let now = self.clock.now();
+        // Passkeys are removed one by one (`remove_passkey`), never as a kind.
+        if method == Method::Passkey {
+            return Err(MfaError::WrongStep);
+        }
         let confirmed = self.confirmed_factors(&user.id).await?;
         if !confirmed.iter().any(|f| f.method == method) {
             return Err(MfaError::NoSuchMethod(method.label()));
         }
-        let in_force = self.requirement_for(user, &[], now) != MfaRequirement::NotRequired;
+        let in_force = self.mfa_in_force(user);
         if in_force && confirmed.iter().all(|f| f.method == method) {
             return Err(MfaError::LastMethod);
         }

@@ -1,7 +1,8 @@
 //! Second factors: methods, the second-factor throttle, texted codes and their send log.
 
 use crate::audit::AuditEvent;
-use crate::mfa::factor::{ChallengePurpose, Factor, SecondFactorCompletion, SmsChallenge};
+use crate::mfa::factor::{ChallengePurpose, Factor, PasskeyUse, SecondFactorCompletion, SmsChallenge};
+use crate::mfa::passkey::StoredPasskey;
 use crate::mfa::recovery::StoredRecoveryCode;
 use crate::mfa::sms_code::{SendRefused, SendRule};
 use crate::mfa::throttle::SecondFactorThrottle;
@@ -120,4 +121,34 @@ pub trait MfaStore: Send + Sync {
         codes: &[StoredRecoveryCode],
         audit: &AuditEvent,
     ) -> StoreResult<()>;
+
+    /// The user's passkeys, oldest first.
+    async fn passkeys_of(&self, user: &UserId) -> StoreResult<Vec<StoredPasskey>>;
+
+    /// The passkey with this credential id (base64url), whoever's it is.
+    async fn passkey_by_cred_id(&self, cred_id: &str) -> StoreResult<Option<StoredPasskey>>;
+
+    /// Renames the user's passkey `id`, with `audit`; `false` if they have none by that id.
+    async fn rename_passkey(&self, user: &UserId, id: &str, name: &str, audit: &AuditEvent) -> StoreResult<bool>;
+
+    /// Removes the user's passkey `id`, with its audit row; `false` if there is none, or if
+    /// `keep_one` is set and it is the user's last method (passkey or factor). Checked and
+    /// deleted under the user row's lock, as `delete_factor`.
+    async fn delete_passkey(&self, user: &UserId, id: &str, keep_one: bool, audit: &AuditEvent) -> StoreResult<bool>;
+
+    /// "Sign in with a passkey", in one transaction: claims the ceremony `ceremony` (once ever),
+    /// moves the passkey's counter on (it must still exist), replaces the browser's `replaced`
+    /// session (if any) with `session`, notes the sign-in, appends `audit`. `false`, writing
+    /// nothing, when the ceremony was claimed already or the passkey is gone.
+    #[allow(clippy::too_many_arguments)]
+    async fn complete_passkey_login(
+        &self,
+        ceremony: &str,
+        ceremony_expires_at: OffsetDateTime,
+        used: &PasskeyUse,
+        session: &crate::session::Session,
+        replaced: Option<&SessionIdHash>,
+        now: OffsetDateTime,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
 }

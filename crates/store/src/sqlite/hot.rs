@@ -195,6 +195,39 @@ fn complete(conn: &Connection, c: &SecondFactorCompletion) -> StoreResult<Comple
         SecondFactorProof::UseRecoveryCode { code_id } => {
             execute(conn, q::CLAIM_RECOVERY_CODE, &[&now, &code_id.as_str(), &user]).map_err(backend_error)? == 1
         }
+        SecondFactorProof::RegisterPasskey { ceremony, ceremony_expires_at, passkey } => {
+            let won = claim_ceremony(conn, ceremony, *ceremony_expires_at)?;
+            if won {
+                let p = passkey;
+                let params: [&dyn ToSql; 10] = [
+                    &p.id.as_str(),
+                    &p.user_id.as_str(),
+                    &p.cred_id.as_str(),
+                    &p.name.as_str(),
+                    &p.credential.as_str(),
+                    &i64::from(p.counter),
+                    &i64::from(p.backup_eligible),
+                    &i64::from(p.backup_state),
+                    &ts(p.created_at),
+                    &p.last_used_at.map(ts),
+                ];
+                execute(conn, q::INSERT_PASSKEY, &params).map_err(|e| conflict_or_backend(e, "passkey"))?;
+            }
+            won
+        }
+        SecondFactorProof::VerifyPasskey { ceremony, ceremony_expires_at, used } => {
+            claim_ceremony(conn, ceremony, *ceremony_expires_at)? && {
+                let params: [&dyn ToSql; 6] = [
+                    &used.credential.as_str(),
+                    &i64::from(used.counter),
+                    &i64::from(used.backup_state),
+                    &now,
+                    &used.passkey_id.as_str(),
+                    &user,
+                ];
+                execute(conn, q::PASSKEY_USED, &params).map_err(backend_error)? == 1
+            }
+        }
     };
     if !won {
         return Ok(CompletionOutcome::ProofTaken);
@@ -214,6 +247,10 @@ fn complete(conn: &Connection, c: &SecondFactorCompletion) -> StoreResult<Comple
     execute(conn, q::USER_AFTER_SECOND_FACTOR, &[&c.method.map(Method::as_str), &user, &now]).map_err(backend_error)?;
     insert_audit(conn, &c.audit)?;
     Ok(CompletionOutcome::Completed)
+}
+
+fn claim_ceremony(conn: &Connection, id: &str, expires_at: OffsetDateTime) -> StoreResult<bool> {
+    Ok(execute(conn, q::CLAIM_CEREMONY, &[&id, &ts(expires_at)]).map_err(backend_error)? == 1)
 }
 
 fn claim_challenge(conn: &Connection, id: &str, user: &str, now: i64) -> StoreResult<bool> {

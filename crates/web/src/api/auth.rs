@@ -95,7 +95,7 @@ async fn me(State(state): State<AppState>, ApiUser(signed_in): ApiUser) -> Resul
         "mfa": {
             "methods": status.methods(),
             "phone_hint": status.phone_hint(),
-            "passkeys": [],
+            "passkeys": state.portal.passkeys(user).await?.iter().map(super::passkeys::passkey_json).collect::<Vec<_>>(),
             "recovery_codes_left": state.portal.recovery_codes_left(user).await?,
         },
     })))

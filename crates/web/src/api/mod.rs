@@ -7,6 +7,7 @@ pub(crate) mod auth;
 pub(crate) mod claims;
 mod ids;
 pub(crate) mod mfa;
+pub(crate) mod passkeys;
 pub(crate) mod security;
 
 /// Every API route (paths without the `/api/v1` prefix), from the modules' tables.
@@ -18,6 +19,7 @@ pub fn route_tables() -> crate::routing::RouteTable {
         claims::route_table(),
         attachments::route_table(),
         security::route_table(),
+        passkeys::route_table(),
     ]
     .into_iter()
     .flatten()

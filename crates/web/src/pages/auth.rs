@@ -83,18 +83,25 @@ pub(crate) async fn home_page(
         Ok(m) => m,
         Err(e) => return PageError::from(e).into_response(),
     };
-    let methods: Vec<MethodRow> = mfa
+    let passkeys = mfa.confirmed.iter().filter(|f| f.method == Method::Passkey).count();
+    let mut methods: Vec<MethodRow> = mfa
         .confirmed
         .iter()
-        .map(|f| match f.method {
-            Method::Sms => MethodRow {
+        .filter_map(|f| match f.method {
+            Method::Sms => Some(MethodRow {
                 value: "sms",
                 label: "Text message (SMS)",
                 detail: f.phone.as_ref().map(|p| format!("to {}", p.masked())).unwrap_or_default(),
-            },
-            Method::Totp => MethodRow { value: "totp", label: "Authenticator app", detail: String::new() },
+            }),
+            Method::Totp => Some(MethodRow { value: "totp", label: "Authenticator app", detail: String::new() }),
+            // Listed once below, however many; each is managed on the security page.
+            Method::Passkey => None,
         })
         .collect();
+    if passkeys > 0 {
+        let detail = if passkeys == 1 { "1 passkey".to_owned() } else { format!("{passkeys} passkeys") };
+        methods.push(MethodRow { value: "passkey", label: "Passkey", detail });
+    }
     let recovery_left = match state.portal.recovery_codes_left(user).await {
         Ok(n) => n,
         Err(e) => return PageError::from(e).into_response(),
@@ -132,6 +139,8 @@ struct LoginPage {
     error: Option<String>,
     email_error: Option<String>,
     password_error: Option<String>,
+    /// "Sign in with a passkey" is offered (the portal's public URL has a host name).
+    passkeys: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -150,7 +159,8 @@ fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -> Response 
 
 fn login_form(state: &AppState, headers: &HeaderMap, status: StatusCode, page: LoginPage) -> Response {
     let (token, cookie) = csrf::anonymous_token(headers, state);
-    let page = LoginPage { layout: Layout::new(state, None), csrf: token, ..page };
+    let page =
+        LoginPage { layout: Layout::new(state, None), csrf: token, passkeys: state.portal.passkeys_offered(), ..page };
     with_cookie(render(status, &page), cookie)
 }
 

@@ -247,6 +247,7 @@ async fn user_page(
         mfa_deadline: view.user.mfa_deadline,
         has_totp: view.confirmed.iter().any(|f| f.method == portal_core::mfa::Method::Totp),
         has_sms: view.confirmed.iter().any(|f| f.method == portal_core::mfa::Method::Sms),
+        has_passkey: view.confirmed.iter().any(|f| f.method == portal_core::mfa::Method::Passkey),
         locked: view.throttle.locked,
         last_login_at: view.last_sign_in,
         demo: view.user.demo,
@@ -281,7 +282,7 @@ async fn user_page(
                 .iter()
                 .map(|f| match &f.phone {
                     Some(p) => format!("Text message to {}", p.masked()),
-                    None => "Authenticator app".to_owned(),
+                    None => f.method.label().to_owned(),
                 })
                 .collect(),
             recovery_codes_left: view.recovery_codes_left,

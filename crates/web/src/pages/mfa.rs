@@ -37,6 +37,7 @@ pub fn route_table() -> RouteTable {
         ("/mfa/setup/app", &["GET", "POST"], get(app_page).post(app_confirm)),
         ("/mfa/setup/app/start", &["POST"], post(app_start)),
         ("/mfa/setup/app/restart", &["POST"], post(app_restart)),
+        ("/mfa/setup/passkey", &["GET"], get(passkey_page)),
         ("/mfa/verify", &["GET", "POST"], get(verify_page).post(verify)),
         ("/mfa/verify/send", &["POST"], post(verify_send)),
         ("/account/methods/remove", &["POST"], post(remove_method)),
@@ -101,6 +102,8 @@ struct ChoosePage {
     deadline: Option<String>,
     days_left_text: String,
     can_postpone: bool,
+    /// Passkeys are offered (the portal's public URL has a host name).
+    passkeys: bool,
 }
 
 async fn choose_page(State(state): State<AppState>, PageMfaSession(s): PageMfaSession) -> Response {
@@ -129,7 +132,30 @@ async fn choose_page(State(state): State<AppState>, PageMfaSession(s): PageMfaSe
             deadline: deadline.map(long_date),
             days_left_text,
             can_postpone,
+            passkeys: state.portal.passkeys_offered(),
         },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "mfa_setup_passkey.html")]
+struct PasskeySetupPage {
+    layout: Layout,
+    adding: bool,
+}
+
+/// Adding a passkey: a name, then the browser's own dialog (the page's script drives the JSON
+/// API; without JavaScript the page says so and links back to the other methods).
+async fn passkey_page(State(state): State<AppState>, PageMfaSession(s): PageMfaSession) -> Response {
+    if let Err(r) = status_or_response(&state, &s).await {
+        return r;
+    }
+    if !state.portal.passkeys_offered() {
+        return Redirect::to("/mfa/setup").into_response();
+    }
+    render(
+        StatusCode::OK,
+        &PasskeySetupPage { layout: Layout::new(&state, Some(&s)), adding: s.session.auth_level == AuthLevel::Full },
     )
 }
 
@@ -482,6 +508,8 @@ struct VerifyPage {
     /// Where to go after verifying: "setup" (adding a method), "console" (staff step-up) or
     /// "security" (a change on the security page).
     next: &'static str,
+    /// Where the passkey form goes once the passkey signed in (`after_mfa(next)`).
+    after: &'static str,
     /// Days "Don't ask for a code on this device" lasts; 0 when it is not offered.
     remember_days: u16,
     code_hint: &'static str,
@@ -528,6 +556,11 @@ async fn verify_form(state: &AppState, s: &SignedIn, status: StatusCode, chosen:
                     value: "totp", label: "Authenticator app", detail: " — the code in your app".to_owned()
                 }
             }
+            Method::Passkey => MethodOption {
+                value: "passkey",
+                label: "Passkey",
+                detail: " — your device's screen lock, fingerprint or face".to_owned(),
+            },
         })
         .collect();
     let sms_sent = selected == Method::Sms
@@ -535,6 +568,7 @@ async fn verify_form(state: &AppState, s: &SignedIn, status: StatusCode, chosen:
     let code_hint = match selected {
         Method::Sms => "The code from the text message.",
         Method::Totp => "Open your authenticator app and type the code it shows for this portal.",
+        Method::Passkey => "",
     };
     let selected = if chosen == "recovery" { "recovery" } else { selected.as_str() };
     render(
@@ -543,6 +577,7 @@ async fn verify_form(state: &AppState, s: &SignedIn, status: StatusCode, chosen:
             layout: Layout::new(state, Some(s)),
             csrf: s.session.csrf_token.clone(),
             methods: options,
+            after: after_mfa(page.next),
             remember_days,
             selected: selected.to_owned(),
             phone_hint,

@@ -30,6 +30,8 @@ pub fn route_table() -> RouteTable {
         ("/account/devices/forget", &["POST"], post(forget_devices)),
         ("/account/sessions/end", &["POST"], post(end_session)),
         ("/account/sessions/end-others", &["POST"], post(end_other_sessions)),
+        ("/account/passkeys/rename", &["POST"], post(rename_passkey)),
+        ("/account/passkeys/remove", &["POST"], post(remove_passkey)),
     ]
 }
 
@@ -48,6 +50,13 @@ struct MethodRow {
     value: &'static str,
     label: &'static str,
     detail: String,
+}
+
+struct PasskeyRow {
+    id: String,
+    name: String,
+    created_at: String,
+    last_used_at: String,
 }
 
 struct DeviceRow {
@@ -83,6 +92,9 @@ struct SecurityPage {
     notice: Option<String>,
     methods: Vec<MethodRow>,
     can_add: Vec<(&'static str, &'static str)>,
+    passkeys: Vec<PasskeyRow>,
+    /// Whether this portal offers passkeys at all.
+    passkeys_offered: bool,
     recovery_left: usize,
     devices: Vec<DeviceRow>,
     sessions: Vec<SessionRow>,
@@ -103,11 +115,15 @@ fn describe_event(action: &str, details: &serde_json::Value) -> String {
         "totp" => "authenticator app",
         "sms" => "text message",
         "recovery" => "recovery code",
+        "passkey" => "passkey",
         other => other,
     };
     match action {
         action::LOGIN_PASSWORD => "Password".to_owned(),
         action::LOGIN_REMEMBERED_DEVICE => "Remembered device (no code asked)".to_owned(),
+        action::LOGIN_PASSKEY => "Passkey, without a password".to_owned(),
+        action::MFA_PASSKEY_ADDED => "Passkey added".to_owned(),
+        action::MFA_PASSKEY_CLONE_SUSPECTED => "Refused: a passkey's counter went back (a copied passkey?)".to_owned(),
         action::LOGIN_MFA_SETUP_EXPIRED => "Refused: setup deadline passed".to_owned(),
         action::MFA_VERIFY => format!("Code ({method})"),
         action::MFA_TOTP_CONFIRMED => "Authenticator app set up".to_owned(),
@@ -132,6 +148,7 @@ async fn security_page(
     let methods: Vec<MethodRow> = status
         .confirmed
         .iter()
+        .filter(|f| f.method != Method::Passkey)
         .map(|f| MethodRow {
             value: f.method.as_str(),
             label: f.method.label(),
@@ -142,6 +159,17 @@ async fn security_page(
         .into_iter()
         .filter(|(m, _)| !status.confirmed.iter().any(|f| f.method == *m))
         .map(|(m, href)| (m.label(), href))
+        .collect();
+    let passkeys = portal
+        .passkeys(&s.user)
+        .await?
+        .into_iter()
+        .map(|p| PasskeyRow {
+            created_at: date_time(p.created_at),
+            last_used_at: p.last_used_at.map(date_time).unwrap_or_else(|| "never".to_owned()),
+            id: p.id,
+            name: p.name,
+        })
         .collect();
     let devices = portal
         .remembered_devices(&s.user)
@@ -187,6 +215,8 @@ async fn security_page(
     let notice = match q.done.as_str() {
         "forgotten" => Some("Done: those devices will be asked for a code at their next sign-in."),
         "ended" => Some("Done: those devices were signed out."),
+        "renamed" => Some("The passkey was renamed."),
+        "removed" => Some("The passkey was removed: it no longer signs in."),
         "recovery" => Some("You signed in with a recovery code. Add a new verification method if you lost your phone."),
         _ => None,
     }
@@ -200,6 +230,8 @@ async fn security_page(
             notice,
             methods,
             can_add,
+            passkeys,
+            passkeys_offered: portal.passkeys_offered(),
             recovery_left: portal.recovery_codes_left(&s.user).await?,
             devices,
             sessions,
@@ -338,6 +370,44 @@ async fn end_other_sessions(
 ) -> Response {
     match state.portal.end_other_sessions(&s.session, &s.user, &ctx).await {
         Ok(_) => Redirect::to("/account/security?done=ended").into_response(),
+        Err(e) => failure(&state, e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PasskeyForm {
+    id: String,
+    name: String,
+}
+
+async fn rename_passkey(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    PageUser(s): PageUser,
+    CsrfForm(form): CsrfForm<PasskeyForm>,
+) -> Response {
+    let name = match portal_core::mfa::passkey::PasskeyName::parse(&form.name) {
+        Ok(name) => name,
+        Err(e) => {
+            let message = crate::error::capitalised(&e.to_string());
+            return PageError::new(StatusCode::UNPROCESSABLE_ENTITY, "Name not changed", message).into_response();
+        }
+    };
+    match state.portal.rename_passkey(&s.session, &s.user, &form.id, &name, &ctx).await {
+        Ok(()) => Redirect::to("/account/security?done=renamed").into_response(),
+        Err(e) => failure(&state, e),
+    }
+}
+
+async fn remove_passkey(
+    State(state): State<AppState>,
+    Client(ctx): Client,
+    PageUser(s): PageUser,
+    CsrfForm(form): CsrfForm<PasskeyForm>,
+) -> Response {
+    match state.portal.remove_passkey(&s.session, &s.user, &form.id, &ctx).await {
+        Ok(()) => Redirect::to("/account/security?done=removed").into_response(),
         Err(e) => failure(&state, e),
     }
 }

@@ -15,6 +15,7 @@ mod fuzz_corpus;
 mod limits;
 mod mfa_api;
 mod mfa_pages;
+mod passkeys_api;
 mod password_rules;
 mod safe_gets;
 mod sign_in;
