@@ -67,6 +67,18 @@ pub(crate) const COUNT_WRONG_TRY: &str = "UPDATE sms_challenges SET wrong_tries 
 pub(crate) const FACTORS_OF: &str = "SELECT id, user_id, method, secret_enc, phone, created_at, confirmed_at, last_step, \
        last_used_at FROM mfa_factors WHERE user_id = $1 ORDER BY created_at";
 
+/// Every confirmed method of `$1` in one read: its confirmed factors and each passkey as a factor
+/// row, each row carrying the count of unused recovery codes (what the home page shows).
+pub(crate) const METHODS_OF: &str = "SELECT id, user_id, method, secret_enc, phone, created_at, confirmed_at, \
+       last_step, last_used_at, \
+       (SELECT COUNT(*) FROM mfa_recovery_codes r WHERE r.user_id = $1 AND r.used_at IS NULL) \
+       FROM mfa_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL \
+     UNION ALL \
+     SELECT id, user_id, 'passkey', NULL, NULL, created_at, created_at, NULL, last_used_at, \
+       (SELECT COUNT(*) FROM mfa_recovery_codes r WHERE r.user_id = $1 AND r.used_at IS NULL) \
+       FROM passkeys WHERE user_id = $1 \
+     ORDER BY 6, 1";
+
 /// Columns as in `rows::SecondFactorThrottleRow`.
 pub(crate) const SECOND_FACTOR_THROTTLE: &str =
     "SELECT failures, paused_until, locked, refusal_audited_at FROM mfa_throttles WHERE user_id = $1";

@@ -129,6 +129,20 @@ fn method(text: &str) -> Result<Method, StoreError> {
     Method::parse(text).ok_or_else(|| StoreError::Corrupt(format!("method {text:?}")))
 }
 
+/// A factor row with the user's count of unused recovery codes (`queries::METHODS_OF`).
+pub(crate) type MethodRow =
+    (String, String, String, Option<Vec<u8>>, Option<String>, i64, Option<i64>, Option<i64>, Option<i64>, i64);
+
+/// The rows of `queries::METHODS_OF`: the methods, and the unused recovery codes (0 without rows).
+pub(crate) fn methods(found: Vec<MethodRow>) -> Result<(Vec<Factor>, usize), StoreError> {
+    let left = found.first().map_or(0, |r| usize::try_from(r.9).unwrap_or(0));
+    let factors = found
+        .into_iter()
+        .map(|(a, b, c, d, e, f, g, h, i, _)| factor((a, b, c, d, e, f, g, h, i)))
+        .collect::<Result<_, _>>()?;
+    Ok((factors, left))
+}
+
 pub(crate) fn factor(row: FactorRow) -> Result<Factor, StoreError> {
     let (id, user_id, method_text, secret_enc, phone, created_at, confirmed_at, last_step, last_used_at) = row;
     Ok(Factor {

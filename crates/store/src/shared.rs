@@ -526,6 +526,18 @@ macro_rules! sql_store {
                 found.into_iter().map(rows::factor).collect()
             }
 
+            async fn methods_of(&self, user: &UserId) -> StoreResult<(Vec<Factor>, usize)> {
+                if let Some(hot) = self.hot_paths() {
+                    return hot.methods_of(user);
+                }
+                let found: Vec<rows::MethodRow> = sqlx::query_as(crate::queries::METHODS_OF)
+                    .bind(user.as_str())
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(backend_error)?;
+                rows::methods(found)
+            }
+
             async fn insert_pending_factor(&self, f: &Factor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(backend_error)?;
                 sqlx::query("DELETE FROM mfa_factors WHERE user_id = $1 AND method = $2 AND confirmed_at IS NULL")

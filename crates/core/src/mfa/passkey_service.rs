@@ -334,7 +334,12 @@ impl Portal {
         let key = stored.passkey().ok_or(MfaError::PasskeyRefused)?;
         let result = match webauthn.finish_discoverable_authentication_v2(&credential, state, &key) {
             Ok(r) => r,
-            Err(e) => return Err(self.passkey_failure(&user, "login", &e, ctx).await),
+            // Audited, but not counted against the account: without a password step, anyone who
+            // learnt a credential id could otherwise pause or lock its owner with bad signatures.
+            Err(e) => {
+                self.audit_passkey_refusal(&user, "login", &e, ctx).await;
+                return Err(MfaError::PasskeyRefused);
+            }
         };
         // Throttled accounts are refused here as at the second step.
         self.ensure_not_throttled(&user, ctx).await?;

@@ -157,20 +157,14 @@ impl Portal {
 
     /// Every confirmed method of the user: factors, and each passkey as a factor of its own.
     pub(crate) async fn confirmed_factors(&self, user: &UserId) -> Result<Vec<Factor>, StoreError> {
-        let mut confirmed: Vec<Factor> =
-            self.store.factors_of(user).await?.into_iter().filter(Factor::is_confirmed).collect();
-        confirmed.extend(self.store.passkeys_of(user).await?.iter().map(|p| Factor {
-            id: FactorId::from_stored(p.id.clone()),
-            user_id: p.user_id.clone(),
-            method: Method::Passkey,
-            secret_enc: None,
-            phone: None,
-            created_at: p.created_at,
-            confirmed_at: Some(p.created_at),
-            last_step: None,
-            last_used_at: p.last_used_at,
-        }));
-        Ok(confirmed)
+        Ok(self.store.methods_of(user).await?.0)
+    }
+
+    /// What a signed-in page shows about MFA, in one read: the status and the unused recovery
+    /// codes.
+    pub async fn account_methods(&self, user: &User) -> Result<(MfaStatus, usize), InternalError> {
+        let (confirmed, recovery_left) = self.store.methods_of(&user.id).await?;
+        Ok((self.status_from(user, confirmed), recovery_left))
     }
 
     /// Whether MFA is in force for the user whatever their methods (so the last one must stay).

@@ -29,6 +29,10 @@ pub trait MfaStore: Send + Sync {
     /// Every factor of the user, confirmed and pending.
     async fn factors_of(&self, user: &UserId) -> StoreResult<Vec<Factor>>;
 
+    /// Every confirmed method of the user (each passkey as a factor of method `passkey`) and how
+    /// many unused recovery codes they have, in one round trip: what a signed-in page shows.
+    async fn methods_of(&self, user: &UserId) -> StoreResult<(Vec<Factor>, usize)>;
+
     /// Stores a pending factor, replacing any pending one of the same method.
     async fn insert_pending_factor(&self, factor: &Factor) -> StoreResult<()>;
 

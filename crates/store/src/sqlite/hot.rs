@@ -79,6 +79,11 @@ impl HotPaths {
         found.map(|(session, user)| Ok((rows::session(session)?, rows::user(user)?))).transpose()
     }
 
+    pub(crate) fn methods_of(&self, user: &UserId) -> StoreResult<(Vec<Factor>, usize)> {
+        let found: Vec<rows::MethodRow> = self.readers.read(|conn| all(conn, q::METHODS_OF, &[&user.as_str()]))?;
+        rows::methods(found)
+    }
+
     pub(crate) fn factors_of(&self, user: &UserId) -> StoreResult<Vec<Factor>> {
         let found: Vec<rows::FactorRow> = self.readers.read(|conn| all(conn, q::FACTORS_OF, &[&user.as_str()]))?;
         found.into_iter().map(rows::factor).collect()

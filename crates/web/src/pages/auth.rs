@@ -79,7 +79,7 @@ pub(crate) async fn home_page(
     error: Option<String>,
 ) -> Response {
     let user = &signed_in.user;
-    let mfa = match state.portal.mfa_status(user).await {
+    let (mfa, recovery_left) = match state.portal.account_methods(user).await {
         Ok(m) => m,
         Err(e) => return PageError::from(e).into_response(),
     };
@@ -102,10 +102,6 @@ pub(crate) async fn home_page(
         let detail = if passkeys == 1 { "1 passkey".to_owned() } else { format!("{passkeys} passkeys") };
         methods.push(MethodRow { value: "passkey", label: "Passkey", detail });
     }
-    let recovery_left = match state.portal.recovery_codes_left(user).await {
-        Ok(n) => n,
-        Err(e) => return PageError::from(e).into_response(),
-    };
     let in_force = !matches!(
         state.portal.settings().mfa.requirement(user.role, user.created_at, user.mfa_deadline, &[], state.portal.now()),
         MfaRequirement::NotRequired

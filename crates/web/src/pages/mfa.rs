@@ -327,6 +327,7 @@ fn next_target(next: &str) -> &'static str {
         "setup" => "setup",
         "console" => "console",
         "security" => "security",
+        "passkey" => "passkey",
         _ => "",
     }
 }
@@ -336,6 +337,7 @@ fn after_mfa(next: &str) -> &'static str {
         "setup" => "/mfa/setup",
         "console" => "/console/users",
         "security" => "/account/security",
+        "passkey" => "/mfa/setup/passkey",
         _ => "/",
     }
 }
