@@ -1020,6 +1020,50 @@ async fn the_enrollment_report_counts_a_seeded_population_exactly() {
             .await
             .assert_authenticated();
 
+        // Enrolled with a passkey only (stored as a finished registration would store it).
+        let pk = app.create_user("passkey1@example.com", Role::Policyholder).await;
+        let (_, half) = portal_core::session::Session::start(
+            pk.id.clone(),
+            portal_core::session::AuthLevel::PasswordVerified,
+            app.clock.now(),
+            &ctx,
+            &OsRandom,
+        );
+        app.portal.store().insert_session(&half).await.unwrap();
+        let (_, full) = portal_core::session::Session::start(
+            pk.id.clone(),
+            portal_core::session::AuthLevel::Full,
+            app.clock.now(),
+            &ctx,
+            &OsRandom,
+        );
+        let passkey = portal_core::mfa::passkey::StoredPasskey {
+            id: "0123456789abcdef0123456789abcdef".into(),
+            user_id: pk.id.clone(),
+            cred_id: "seeded-credential".into(),
+            name: "Phone".into(),
+            credential: "{}".into(),
+            counter: 0,
+            backup_eligible: true,
+            backup_state: true,
+            created_at: app.clock.now(),
+            last_used_at: None,
+        };
+        let registered = portal_core::mfa::factor::SecondFactorCompletion {
+            user_id: pk.id.clone(),
+            proof: portal_core::mfa::factor::SecondFactorProof::RegisterPasskey {
+                ceremony: "seeded".into(),
+                ceremony_expires_at: app.clock.now() + Duration::minutes(5),
+                passkey,
+            },
+            method: Some(portal_core::mfa::Method::Passkey),
+            now: app.clock.now(),
+            old_session: half.id.clone(),
+            new_session: full,
+            audit: audit.clone(),
+        };
+        app.portal.store().complete_second_factor(&registered).await.unwrap();
+
         // Pending: 45 days left (the switch-on default), 3 (support), 20 (per-user deadline).
         app.create_user("pending45@example.com", Role::Policyholder).await;
         let p3 = app.create_user("pending3@example.com", Role::Policyholder).await;
@@ -1042,11 +1086,12 @@ async fn the_enrollment_report_counts_a_seeded_population_exactly() {
         assert_eq!(
             a.json["counts"],
             json!({
-                "total": 10,
-                "enrolled": 4,
+                "total": 11,
+                "enrolled": 5,
                 "enrolled_totp": 3,
                 "enrolled_sms": 2,
                 "enrolled_both": 1,
+                "enrolled_passkey": 1,
                 "setup_pending": 3,
                 "pending_7_days_or_less": 1,
                 "pending_8_to_30_days": 1,
@@ -1090,6 +1135,7 @@ async fn the_enrollment_report_counts_a_seeded_population_exactly() {
             ("late-a@example.com", "setup_expired", "", "2026-02-20"),
             ("late-b@example.com", "setup_expired", "", "2026-02-01"),
             ("locked@example.com", "locked", "", "2026-04-16"),
+            ("passkey1@example.com", "enrolled", "passkey", "2026-04-16"),
             ("pending20@example.com", "setup_pending", "", "2026-03-22"),
             ("pending3@example.com", "setup_pending", "", "2026-03-05"),
             ("pending45@example.com", "setup_pending", "", "2026-04-16"),
