@@ -82,10 +82,7 @@ impl Portal {
         user: &User,
         ctx: &RequestContext,
     ) -> Result<Option<DeviceToken>, MfaError> {
-        let days = self.settings.mfa.remember_device_days;
-        if !device::may_remember(user.role, days) {
-            return Ok(None);
-        }
+        let Some(days) = self.remember_days_for(user) else { return Ok(None) };
         self.require_recent_second_factor(session)?;
         let now = self.clock.now();
         let lifetime = time::Duration::days(i64::from(days));
@@ -95,6 +92,13 @@ impl Portal {
         self.store.remember_device(&device, &audit).await?;
         self.tell(user, SignInNotice::DeviceRemembered { days }).await;
         Ok(Some(token))
+    }
+
+    /// How many days "Don't ask for a code on this device" lasts for `user`; `None` when it is
+    /// not offered to them (staff, or switched off by the operator).
+    pub fn remember_days_for(&self, user: &User) -> Option<u16> {
+        let days = self.settings.mfa.remember_device_days;
+        device::may_remember(user.role, days).then_some(days)
     }
 
     /// The remembered device behind `token` if it lets `user` sign in without a code now.

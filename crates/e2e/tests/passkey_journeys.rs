@@ -86,6 +86,14 @@ async fn a_passkey_added_at_setup_is_the_second_step_and_then_signs_in_on_its_ow
     let page = b.text().await;
     assert!(page.contains("The passkey was renamed.") && page.contains("Work laptop"), "{page}");
     assert!(page.contains("Passkey, without a password"), "the sign-in history names it: {page}");
+    // The only method stays while MFA is in force.
+    b.choose("Remove Work laptop").await;
+    b.page("last-method", "Not possible").await;
+    assert!(b.text().await.contains("only verification method"), "{}", b.text().await);
+    assert_eq!(b.virtual_credentials(&authenticator).await.len(), 1);
+    b.goto("/account/security").await;
+    b.page("security-kept", "Sign-in security").await;
+    assert!(b.text().await.contains("Work laptop"));
 
     // A failed screen lock (user verification) signs nobody in, and says so.
     b.choose("Sign out").await;

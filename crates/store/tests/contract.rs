@@ -1338,7 +1338,6 @@ mod checks {
     pub async fn a_passkey_is_not_the_last_method_to_go_while_another_is_left(db: &TestDb) {
         let store = db.store.as_ref();
         let ann = stored_user(store, "ann@example.com").await;
-        let s = stored_session(store, &ann, T0).await;
         for (n, ceremony) in [(1u8, "c1"), (2, "c2")] {
             let proof = SecondFactorProof::RegisterPasskey {
                 ceremony: ceremony.into(),
@@ -1351,7 +1350,6 @@ mod checks {
                 CompletionOutcome::Completed
             );
         }
-        let _ = s;
         let removed = AuditEvent::new(T0, action::MFA_METHOD_REMOVED, Outcome::Success, &ctx());
         let (first, second) = (passkey_for(&ann, 1).id, passkey_for(&ann, 2).id);
         assert!(store.delete_passkey(&ann.id, &first, true, &removed).await.unwrap(), "another passkey is left");
@@ -1378,8 +1376,8 @@ mod checks {
             last_step: Some(1),
             last_used_at: None,
         };
+        // Stored as given, here already confirmed.
         store.insert_pending_factor(&app).await.unwrap();
-        // (inserted as given: confirmed)
         assert!(store.delete_factor(&bob.id, Method::Totp, true, &removed).await.unwrap(), "the passkey is left");
     }
 }

@@ -74,7 +74,7 @@ pub async fn remember_device(
     ctx: &portal_core::RequestContext,
 ) -> Option<HeaderValue> {
     match state.portal.remember_device(session, user, ctx).await {
-        Ok(Some(token)) => Some(set_device(&token, state.portal.settings().mfa.remember_device_days, &state.web)),
+        Ok(Some(token)) => Some(set_device(&token, state.portal.remember_days_for(user).unwrap_or(0), &state.web)),
         Ok(None) => None,
         Err(e) => {
             tracing::warn!(error = %e, "could not remember a device");

@@ -71,6 +71,17 @@ impl Portal {
         sealed.and_then(|s| Ceremony::open(s, &self.secret_key, self.clock.now())).ok_or(MfaError::PasskeyExpired)
     }
 
+    /// The ceremony this browser started in `session` (register, verify): one started in another
+    /// session, or in none, is treated as expired.
+    fn session_ceremony(&self, sealed: Option<&str>, session: &Session) -> Result<Ceremony, MfaError> {
+        let ceremony = self.open_ceremony(sealed)?;
+        if ceremony.session_id.as_deref() == Some(session.id.as_str()) {
+            Ok(ceremony)
+        } else {
+            Err(MfaError::PasskeyExpired)
+        }
+    }
+
     fn challenge(&self, options: impl serde::Serialize, ceremony: &Ceremony) -> PasskeyChallenge {
         PasskeyChallenge {
             options: serde_json::to_value(options).unwrap_or_default(),
@@ -131,13 +142,10 @@ impl Portal {
     ) -> Result<PasskeyAdded, MfaError> {
         let webauthn = self.relying_party()?;
         self.ensure_may_set_up(session, user, ctx).await?;
-        let ceremony = self.open_ceremony(sealed)?;
-        let (CeremonyKind::Register { state, name }, Some(bound)) = (&ceremony.kind, &ceremony.session_id) else {
+        let ceremony = self.session_ceremony(sealed, session)?;
+        let CeremonyKind::Register { state, name } = &ceremony.kind else {
             return Err(MfaError::PasskeyExpired);
         };
-        if bound != session.id.as_str() {
-            return Err(MfaError::PasskeyExpired);
-        }
         let credential: RegisterPublicKeyCredential =
             serde_json::from_value(credential).map_err(|_| MfaError::PasskeyRefused)?;
         let passkey = match webauthn.finish_passkey_registration(&credential, state) {
@@ -218,13 +226,10 @@ impl Portal {
     ) -> Result<MfaCompleted, MfaError> {
         let webauthn = self.relying_party()?;
         self.ensure_may_verify_now(session, user, ctx).await?;
-        let ceremony = self.open_ceremony(sealed)?;
-        let (CeremonyKind::Verify { state }, Some(bound)) = (&ceremony.kind, &ceremony.session_id) else {
+        let ceremony = self.session_ceremony(sealed, session)?;
+        let CeremonyKind::Verify { state } = &ceremony.kind else {
             return Err(MfaError::PasskeyExpired);
         };
-        if bound != session.id.as_str() {
-            return Err(MfaError::PasskeyExpired);
-        }
         let credential: PublicKeyCredential =
             serde_json::from_value(credential).map_err(|_| MfaError::PasskeyRefused)?;
         let result = match webauthn.finish_passkey_authentication(&credential, state) {

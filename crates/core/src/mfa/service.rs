@@ -252,8 +252,13 @@ impl Portal {
         if session.auth_level != AuthLevel::Full {
             return Err(MfaError::WrongStep);
         }
-        let fresh = session.mfa_verified_at.is_some_and(|t| self.clock.now() - t < STEP_UP_WINDOW);
-        if fresh { Ok(()) } else { Err(MfaError::StepUpRequired) }
+        if self.has_recent_second_factor(session) { Ok(()) } else { Err(MfaError::StepUpRequired) }
+    }
+
+    /// Whether this session verified a second factor within the [`STEP_UP_WINDOW`] (pages say
+    /// up front whether a change will ask for a code).
+    pub fn has_recent_second_factor(&self, session: &Session) -> bool {
+        session.mfa_verified_at.is_some_and(|t| self.clock.now() - t < STEP_UP_WINDOW)
     }
 
     /// The rule behind [`Self::ensure_may_set_up`], on a status already read.

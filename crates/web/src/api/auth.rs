@@ -86,7 +86,7 @@ async fn login(
 
 async fn me(State(state): State<AppState>, ApiUser(signed_in): ApiUser) -> Result<Json<serde_json::Value>, ApiError> {
     let user = &signed_in.user;
-    let status = state.portal.mfa_status(user).await?;
+    let (status, recovery_codes_left) = state.portal.account_methods(user).await?;
     Ok(Json(json!({
         "id": user.id,
         "email": user.email,
@@ -96,7 +96,7 @@ async fn me(State(state): State<AppState>, ApiUser(signed_in): ApiUser) -> Resul
             "methods": status.methods(),
             "phone_hint": status.phone_hint(),
             "passkeys": state.portal.passkeys(user).await?.iter().map(super::passkeys::passkey_json).collect::<Vec<_>>(),
-            "recovery_codes_left": state.portal.recovery_codes_left(user).await?,
+            "recovery_codes_left": recovery_codes_left,
         },
     })))
 }

@@ -537,12 +537,10 @@ async fn verify_form(state: &AppState, s: &SignedIn, status: StatusCode, chosen:
     if methods.is_empty() {
         return Redirect::to("/mfa").into_response();
     }
-    let remember_days = if s.session.auth_level == AuthLevel::PasswordVerified
-        && portal_core::device::may_remember(s.user.role, state.portal.settings().mfa.remember_device_days)
-    {
-        state.portal.settings().mfa.remember_device_days
-    } else {
-        0
+    // Offered at sign-in, not on a step-up of a session that is already signed in.
+    let remember_days = match s.session.auth_level {
+        AuthLevel::PasswordVerified => state.portal.remember_days_for(&s.user).unwrap_or(0),
+        AuthLevel::Full => 0,
     };
     let selected = Method::parse(chosen)
         .filter(|m| methods.contains(m))

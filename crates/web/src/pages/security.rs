@@ -221,7 +221,7 @@ async fn security_page(
         _ => None,
     }
     .map(str::to_owned);
-    let fresh = s.session.mfa_verified_at.is_some_and(|t| portal.now() - t < portal_core::mfa::service::STEP_UP_WINDOW);
+    let fresh = portal.has_recent_second_factor(&s.session);
     Ok(render(
         StatusCode::OK,
         &SecurityPage {
