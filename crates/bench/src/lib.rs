@@ -556,6 +556,7 @@ pub fn serve_only() -> anyhow::Result<()> {
             max_connections: spec.pool,
             postgres_schema: spec.postgres_schema.clone(),
             sqlite_full_sync: full_sync_from_env(),
+            ..ConnectOptions::default()
         };
         let store = portal_store::connect(&spec.database_url, &connect).await?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -639,6 +640,7 @@ impl Bench {
             max_connections: opts.pool,
             postgres_schema: None,
             sqlite_full_sync: full_sync_from_env(),
+            ..ConnectOptions::default()
         };
         let (store, raw, database_url, postgres, sqlite_file) = match &opts.postgres {
             None => {

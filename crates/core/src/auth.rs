@@ -12,7 +12,7 @@ use crate::mfa::{Method, MfaRequirement};
 use crate::password::{LoginMatch, NewPassword, Password, PasswordError};
 use crate::password_policy::PasswordContext;
 use crate::password_reset::{PasswordReset, RESET_LINK_LIFETIME, ResetToken};
-use crate::session::{AuthLevel, OLD_ID_SIGNS_OUT_FOR, Session, SessionState, SessionToken};
+use crate::session::{AuthLevel, OLD_ID_SIGNS_OUT_FOR, Session, SessionState, SessionToken, SessionView};
 use crate::store::StoreError;
 use crate::throttle;
 use crate::user::{DisplayName, Role, User, UserId};
@@ -248,22 +248,24 @@ impl Portal {
         }
     }
 
-    /// The live session behind `token`, with its user; expired sessions are deleted on sight.
-    pub async fn resolve_session(&self, token: &SessionToken) -> Result<Option<(Session, User)>, InternalError> {
+    /// The live session behind `token`, with its user and their second factors; expired
+    /// sessions are deleted on sight.
+    pub async fn resolve_session(&self, token: &SessionToken) -> Result<Option<SessionView>, InternalError> {
         let id = token.hash();
-        let Some((session, user)) = self.store.session_with_user(&id).await? else {
+        let Some(view) = self.store.session_view(&id).await? else {
             return Ok(None);
         };
+        let session = &view.session;
         let now = self.clock.now();
-        match self.settings.sessions.state(&session, now) {
+        match self.settings.sessions.state(session, now) {
             SessionState::IdleExpired | SessionState::AbsoluteExpired => {
                 self.store.delete_session(&id, now - OLD_ID_SIGNS_OUT_FOR).await?;
                 return Ok(None);
             }
-            SessionState::Active { needs_touch: true } => self.store.touch_session(&id, now).await?,
+            SessionState::Active { needs_touch: true } => self.store.touch_session(&id, now),
             SessionState::Active { needs_touch: false } => {}
         }
-        Ok(Some((session, user)))
+        Ok(Some(view))
     }
 
     pub async fn logout(&self, token: &SessionToken, ctx: &RequestContext) -> Result<(), InternalError> {

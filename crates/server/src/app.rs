@@ -24,6 +24,7 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn portal_core::
     let options = ConnectOptions {
         max_connections: config.database_max_connections,
         sqlite_full_sync: config.database_full_sync,
+        write_queue_capacity: config.database_write_queue,
         ..ConnectOptions::default()
     };
     portal_store::connect(&config.database_url, &options).await.context("opening the database")

@@ -22,6 +22,8 @@ pub struct RawConfig {
     pub database_max_connections: u32,
     /// SQLite only: `normal` or `full` (see docs/performance.md, "Durability").
     pub database_sync: String,
+    /// SQLite only: hot writes waiting for the one writer at most; more are answered 503.
+    pub database_write_queue: usize,
     pub listen: String,
     pub public_url: String,
     pub data_dir: String,
@@ -106,6 +108,7 @@ impl Default for RawConfig {
             database_url: "sqlite://./portal-data/portal.db".into(),
             database_max_connections: 16,
             database_sync: "full".into(),
+            database_write_queue: portal_store::ConnectOptions::default().write_queue_capacity,
             listen: "127.0.0.1:8080".into(),
             public_url: String::new(),
             data_dir: "./portal-data".into(),
@@ -140,6 +143,7 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("PORTAL_DATABASE_URL", "database_url"),
     ("PORTAL_DATABASE_MAX_CONNECTIONS", "database_max_connections"),
     ("PORTAL_DATABASE_SYNC", "database_sync"),
+    ("PORTAL_DATABASE_WRITE_QUEUE", "database_write_queue"),
     ("PORTAL_LISTEN", "listen"),
     ("PORTAL_PUBLIC_URL", "public_url"),
     ("PORTAL_DATA_DIR", "data_dir"),
@@ -221,6 +225,7 @@ pub struct Config {
     /// SQLite: a commit is on disk (fsync) before it is answered (`full`), or may be lost in an
     /// OS crash or power cut though never in a crash of the portal alone (`normal`).
     pub database_full_sync: bool,
+    pub database_write_queue: usize,
     pub listen: SocketAddr,
     /// Empty until the listener is bound; then `http://<bound address>` unless configured.
     pub public_url: Option<String>,
@@ -301,6 +306,9 @@ fn check(raw: RawConfig) -> Result<Config, ConfigError> {
     }
     if !(1..=1000).contains(&raw.database_max_connections) {
         return Err(invalid("PORTAL_DATABASE_MAX_CONNECTIONS", "must be between 1 and 1000"));
+    }
+    if !(1..=1_000_000).contains(&raw.database_write_queue) {
+        return Err(invalid("PORTAL_DATABASE_WRITE_QUEUE", "must be between 1 and 1000000"));
     }
     let database_full_sync = match raw.database_sync.trim() {
         "full" => true,
@@ -429,6 +437,7 @@ fn check(raw: RawConfig) -> Result<Config, ConfigError> {
         database_url: raw.database_url,
         database_max_connections: raw.database_max_connections,
         database_full_sync,
+        database_write_queue: raw.database_write_queue,
         listen,
         public_url,
         data_dir,
@@ -505,6 +514,13 @@ mod tests {
             raw.database_sync = sync.into();
             assert_eq!(check(raw.clone()).unwrap().database_full_sync, full);
         }
+        raw.database_write_queue = 0;
+        assert_eq!(
+            check(raw.clone()).unwrap_err().to_string(),
+            "PORTAL_DATABASE_WRITE_QUEUE: must be between 1 and 1000000"
+        );
+        raw.database_write_queue = 64;
+        assert_eq!(check(raw.clone()).unwrap().database_write_queue, 64);
         raw.mfa.remember_days = 366;
         assert_eq!(
             check(raw.clone()).unwrap_err().to_string(),

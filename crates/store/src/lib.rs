@@ -10,6 +10,7 @@ mod rows;
 mod shared;
 mod sql;
 mod sqlite;
+mod touches;
 
 use std::sync::Arc;
 
@@ -41,11 +42,19 @@ pub struct ConnectOptions {
     /// commit that is one fsync per batch) rather than `NORMAL` (a commit survives a crash of
     /// the portal but maybe not of the OS).
     pub sqlite_full_sync: bool,
+    /// SQLite only: hot writes waiting for the one writer at most; more are refused at once
+    /// (`StoreError::Busy`, answered 503 with `Retry-After`) rather than left to wait.
+    pub write_queue_capacity: usize,
 }
 
 impl Default for ConnectOptions {
     fn default() -> Self {
-        Self { max_connections: 16, postgres_schema: None, sqlite_full_sync: true }
+        Self {
+            max_connections: 16,
+            postgres_schema: None,
+            sqlite_full_sync: true,
+            write_queue_capacity: sqlite::writer::QUEUE_CAPACITY,
+        }
     }
 }
 

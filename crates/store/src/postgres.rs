@@ -14,6 +14,8 @@ pub struct PostgresStore {
     /// to gain from a separate writer. The field exists so the shared SQL names one place for
     /// writes on both backends.
     pub(crate) writer: PgPool,
+    /// Session touches, written off the request path.
+    pub(crate) touches: crate::touches::TouchQueue,
 }
 
 impl PostgresStore {
@@ -44,7 +46,26 @@ impl PostgresStore {
             .await
             .map_err(ConnectError::Open)?;
         sqlx::migrate!("migrations/postgres").run(&pool).await.map_err(ConnectError::Migrate)?;
-        Ok(Self { writer: pool.clone(), pool })
+        let touching = pool.clone();
+        let touches = crate::touches::TouchQueue::start(move |batch: Vec<(String, i64)>| {
+            let pool = touching.clone();
+            async move {
+                let (ids, ats): (Vec<String>, Vec<i64>) = batch.into_iter().unzip();
+                // One statement for the whole batch (the latest note per session); a note never moves a
+                // session back.
+                sqlx::query(
+                    "UPDATE sessions s SET last_seen_at = t.at \
+                     FROM (SELECT id, MAX(at) AS at FROM UNNEST($1::text[], $2::bigint[]) AS n(id, at) GROUP BY id) t \
+                     WHERE s.id_hash = t.id AND s.last_seen_at < t.at",
+                )
+                .bind(ids)
+                .bind(ats)
+                .execute(&pool)
+                .await
+                .map(|_| ())
+            }
+        });
+        Ok(Self { writer: pool.clone(), pool, touches })
     }
 
     /// What makes the SMS send reservations of concurrent transactions run one after another.

@@ -83,25 +83,45 @@ pub(crate) const METHODS_OF: &str = "SELECT id, user_id, method, secret_enc, pho
 pub(crate) const SECOND_FACTOR_THROTTLE: &str =
     "SELECT failures, paused_until, locked, refusal_audited_at FROM mfa_throttles WHERE user_id = $1";
 
-/// One row per factor, each carrying the throttle; one row of NULL factor columns when there is
-/// none. The key subquery makes the throttle appear without factors. Columns as in
-/// `rows::FactorAndThrottleRow`.
-pub(crate) const SECOND_FACTOR_STATE: &str = "SELECT f.id, f.user_id, f.method, f.secret_enc, f.phone, f.created_at, f.confirmed_at, f.last_step, \
-       f.last_used_at, t.failures, t.paused_until, t.locked, t.refusal_audited_at \
-     FROM (SELECT CAST($1 AS TEXT) AS user_id) k \
-     LEFT JOIN mfa_factors f ON f.user_id = k.user_id \
-     LEFT JOIN mfa_throttles t ON t.user_id = k.user_id \
-     ORDER BY f.created_at";
+/// The columns of each part of `SESSION_VIEW`: the session's (`rows::SESSION_COLUMNS`), the
+/// user's (`rows::USER_COLUMNS`), the factor's, the throttle's (NULL without a row) and the count
+/// of unused recovery codes.
+macro_rules! session_view_part {
+    ($factor:literal, $from:literal) => {
+        concat!(
+            "SELECT s.id_hash, s.user_id, s.auth_level, s.csrf_token, s.created_at, s.last_seen_at, \
+               s.mfa_verified_at, s.ip, s.user_agent, \
+               u.id, u.email, u.name, u.role, u.password_hash, u.created_at, u.mfa_deadline, u.mfa_preferred, \
+               u.is_demo, ",
+            $factor,
+            ", t.failures, t.paused_until, t.locked, t.refusal_audited_at, \
+               (SELECT COUNT(*) FROM mfa_recovery_codes r WHERE r.user_id = s.user_id AND r.used_at IS NULL) \
+             FROM sessions s JOIN users u ON u.id = s.user_id \
+             LEFT JOIN mfa_throttles t ON t.user_id = s.user_id ",
+            $from,
+            " WHERE s.id_hash = $1"
+        )
+    };
+}
 
-/// The session's columns (`rows::SESSION_COLUMNS`) then the user's (`rows::USER_COLUMNS`).
-pub(crate) const SESSION_WITH_USER: &str = "SELECT s.id_hash, s.user_id, s.auth_level, s.csrf_token, s.created_at, s.last_seen_at, \
-       s.mfa_verified_at, s.ip, s.user_agent, \
-       u.id, u.email, u.name, u.role, u.password_hash, u.created_at, u.mfa_deadline, u.mfa_preferred, \
-       u.is_demo \
-     FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1";
+/// A session, its user and the user's second factors in one read (`rows::SessionViewRow`): one
+/// row per factor (NULL factor columns when there is none) and one per passkey, as a confirmed
+/// factor of method `passkey`. Every part is a lookup by primary key or by user; the order of
+/// the factors is made by the reader.
+pub(crate) const SESSION_VIEW: &str = concat!(
+    session_view_part!(
+        "f.id, f.user_id, f.method, f.secret_enc, f.phone, f.created_at, f.confirmed_at, f.last_step, f.last_used_at",
+        "LEFT JOIN mfa_factors f ON f.user_id = s.user_id"
+    ),
+    " UNION ALL ",
+    session_view_part!(
+        "p.id, p.user_id, 'passkey', NULL, NULL, p.created_at, p.created_at, NULL, p.last_used_at",
+        "JOIN passkeys p ON p.user_id = s.user_id"
+    )
+);
 
 /// `$1` now, `$2` the session.
-pub(crate) const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2";
+pub(crate) const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2 AND last_seen_at < $1";
 
 /// `$1` to `$9` in `rows::SESSION_COLUMNS` order.
 pub(crate) const INSERT_SESSION: &str = "INSERT INTO sessions \

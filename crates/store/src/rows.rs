@@ -9,12 +9,12 @@ use portal_core::inventory::{
     ItemId, StatusChange,
 };
 use portal_core::mfa::Method;
-use portal_core::mfa::factor::{ChallengePurpose, Factor, FactorId, SmsChallenge};
+use portal_core::mfa::factor::{ChallengePurpose, Factor, FactorId, SecondFactorState, SmsChallenge};
 use portal_core::mfa::passkey::StoredPasskey;
 use portal_core::mfa::recovery::StoredRecoveryCode;
 use portal_core::mfa::throttle::SecondFactorThrottle;
 use portal_core::password::PasswordHashString;
-use portal_core::session::{AuthLevel, Session, SessionIdHash};
+use portal_core::session::{AuthLevel, Session, SessionIdHash, SessionView};
 use portal_core::sms::PhoneE164;
 use portal_core::store::StoreError;
 use portal_core::throttle::ThrottleWindow;
@@ -246,6 +246,80 @@ pub(crate) fn factors_and_throttle(
         }
     }
     Ok((factors, second_factor_throttle(throttle)?))
+}
+
+/// A row of `queries::SESSION_VIEW`: the session, the user, one factor with the throttle (as in
+/// `FactorAndThrottleRow`), and the count of unused recovery codes.
+pub(crate) type SessionViewRow = (SessionRow, UserRow, FactorAndThrottleRow, i64);
+
+/// Reads a `SessionViewRow` by column index from a row of either driver: `$get` is its
+/// by-index getter (`get` for rusqlite, `try_get` for sqlx), used where `?` returns its error.
+/// 32 columns: more than either decodes as one tuple.
+macro_rules! session_view_row {
+    ($row:expr, $get:ident) => {
+        (
+            (
+                $row.$get(0)?,
+                $row.$get(1)?,
+                $row.$get(2)?,
+                $row.$get(3)?,
+                $row.$get(4)?,
+                $row.$get(5)?,
+                $row.$get(6)?,
+                $row.$get(7)?,
+                $row.$get(8)?,
+            ),
+            (
+                $row.$get(9)?,
+                $row.$get(10)?,
+                $row.$get(11)?,
+                $row.$get(12)?,
+                $row.$get(13)?,
+                $row.$get(14)?,
+                $row.$get(15)?,
+                $row.$get(16)?,
+                $row.$get(17)?,
+            ),
+            (
+                $row.$get(18)?,
+                $row.$get(19)?,
+                $row.$get(20)?,
+                $row.$get(21)?,
+                $row.$get(22)?,
+                $row.$get(23)?,
+                $row.$get(24)?,
+                $row.$get(25)?,
+                $row.$get(26)?,
+                $row.$get(27)?,
+                $row.$get(28)?,
+                $row.$get(29)?,
+                $row.$get(30)?,
+            ),
+            $row.$get(31)?,
+        )
+    };
+}
+pub(crate) use session_view_row;
+
+/// The rows of `queries::SESSION_VIEW` as a `SessionView`; `None` without rows (no such session).
+pub(crate) fn session_view(found: Vec<SessionViewRow>) -> Result<Option<SessionView>, StoreError> {
+    let mut found = found.into_iter();
+    let Some((session_row, user_row, first, recovery_codes_left)) = found.next() else {
+        return Ok(None);
+    };
+    let factor_rows = std::iter::once(first).chain(found.map(|(_, _, f, _)| f)).collect();
+    let (mut factors, throttle) = factors_and_throttle(factor_rows)?;
+    // Oldest first, whichever part of the query a row came from.
+    factors.sort_by(|a, b| (a.created_at, a.id.as_str()).cmp(&(b.created_at, b.id.as_str())));
+    Ok(Some(SessionView {
+        session: session(session_row)?,
+        user: user(user_row)?,
+        second_factor: SecondFactorState {
+            factors,
+            throttle,
+            recovery_codes_left: usize::try_from(recovery_codes_left).unwrap_or(0),
+        },
+    }))
 }
 
 pub(crate) fn session(row: SessionRow) -> Result<Session, StoreError> {

@@ -25,7 +25,7 @@ macro_rules! sql_store {
         use portal_core::mfa::throttle::SecondFactorThrottle;
         use portal_core::password::PasswordHashString;
         use portal_core::password_reset::{PasswordReset, ResetTokenHash};
-        use portal_core::session::{Session, SessionIdHash};
+        use portal_core::session::{Session, SessionIdHash, SessionView};
         use portal_core::store::{
             AccountStore, AuditStore, CompletionOutcome, LimitStore, MfaStore, SessionStore, StoreError, StoreResult,
             SupportStore,
@@ -315,53 +315,34 @@ macro_rules! sql_store {
                 row.map(rows::session).transpose()
             }
 
-            async fn session_with_user(&self, id: &SessionIdHash) -> StoreResult<Option<(Session, User)>> {
+            async fn session_view(&self, id: &SessionIdHash) -> StoreResult<Option<SessionView>> {
                 if let Some(hot) = self.hot_paths() {
-                    return hot.session_with_user(id);
+                    return hot.session_view(id);
                 }
                 use sqlx::Row as _;
-                // 18 columns: more than sqlx decodes as one tuple, so the row is split by index.
-                let Some(row) = sqlx::query(crate::queries::SESSION_WITH_USER).bind(id.as_str()).fetch_optional(&self.pool).await.map_err(backend_error)?
-                else {
-                    return Ok(None);
-                };
-                let get = |e: sqlx::Error| backend_error(e);
-                let session: rows::SessionRow = (
-                    row.try_get(0).map_err(get)?,
-                    row.try_get(1).map_err(get)?,
-                    row.try_get(2).map_err(get)?,
-                    row.try_get(3).map_err(get)?,
-                    row.try_get(4).map_err(get)?,
-                    row.try_get(5).map_err(get)?,
-                    row.try_get(6).map_err(get)?,
-                    row.try_get(7).map_err(get)?,
-                    row.try_get(8).map_err(get)?,
-                );
-                let user: rows::UserRow = (
-                    row.try_get(9).map_err(get)?,
-                    row.try_get(10).map_err(get)?,
-                    row.try_get(11).map_err(get)?,
-                    row.try_get(12).map_err(get)?,
-                    row.try_get(13).map_err(get)?,
-                    row.try_get(14).map_err(get)?,
-                    row.try_get(15).map_err(get)?,
-                    row.try_get(16).map_err(get)?,
-                    row.try_get(17).map_err(get)?,
-                );
-                Ok(Some((rows::session(session)?, rows::user(user)?)))
-            }
-
-            async fn touch_session(&self, id: &SessionIdHash, at: OffsetDateTime) -> StoreResult<()> {
-                if let Some(hot) = self.hot_paths() {
-                    return hot.touch_session(id, at).await;
+                fn decode(row: &<$db as sqlx::Database>::Row) -> Result<rows::SessionViewRow, sqlx::Error> {
+                    Ok(rows::session_view_row!(row, try_get))
                 }
-                sqlx::query(crate::queries::TOUCH_SESSION)
-                    .bind(ts(at))
+                let found = sqlx::query(crate::queries::SESSION_VIEW)
                     .bind(id.as_str())
-                    .execute(&self.writer)
+                    .fetch_all(&self.pool)
                     .await
                     .map_err(backend_error)?;
-                Ok(())
+                rows::session_view(found.iter().map(decode).collect::<Result<_, _>>().map_err(backend_error)?)
+            }
+
+            fn touch_session(&self, id: &SessionIdHash, at: OffsetDateTime) {
+                match self.hot_paths() {
+                    Some(hot) => hot.touch_session(id, at),
+                    None => self.touches.touch(id.as_str(), ts(at)),
+                }
+            }
+
+            async fn flush_touches(&self) -> StoreResult<()> {
+                match self.hot_paths() {
+                    Some(hot) => hot.flush().await,
+                    None => self.touches.flush().await,
+                }
             }
 
             async fn delete_session(&self, id: &SessionIdHash, replaced_after: OffsetDateTime) -> StoreResult<Option<UserId>> {
@@ -693,15 +674,6 @@ macro_rules! sql_store {
             async fn second_factor_throttle(&self, user: &UserId) -> StoreResult<SecondFactorThrottle> {
                 let row = second_factor_throttle_row(&self.pool, user).await?;
                 rows::second_factor_throttle(row)
-            }
-
-            async fn second_factor_state(&self, user: &UserId) -> StoreResult<(Vec<Factor>, SecondFactorThrottle)> {
-                if let Some(hot) = self.hot_paths() {
-                    return hot.second_factor_state(user);
-                }
-                let found: Vec<rows::FactorAndThrottleRow> =
-                    sqlx::query_as(crate::queries::SECOND_FACTOR_STATE).bind(user.as_str()).fetch_all(&self.pool).await.map_err(backend_error)?;
-                rows::factors_and_throttle(found)
             }
 
             async fn audit_throttled_refusal(

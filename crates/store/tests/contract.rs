@@ -13,13 +13,13 @@ use portal_core::device::RememberedDevice;
 use portal_core::email::Email;
 use portal_core::mfa::Method;
 use portal_core::mfa::factor::PasskeyUse;
-use portal_core::mfa::factor::{Factor, FactorId, SecondFactorCompletion, SecondFactorProof};
+use portal_core::mfa::factor::{Factor, FactorId, SecondFactorCompletion, SecondFactorProof, SecondFactorState};
 use portal_core::mfa::passkey::StoredPasskey;
 use portal_core::mfa::recovery::StoredRecoveryCode;
 use portal_core::password::PasswordHashString;
 use portal_core::password_reset::{PasswordReset, RESET_LINK_LIFETIME, ResetToken};
 use portal_core::random::OsRandom;
-use portal_core::session::{AuthLevel, Session};
+use portal_core::session::{AuthLevel, Session, SessionView};
 use portal_core::store::{CompletionOutcome, Store, StoreError};
 use portal_core::throttle::{ThrottleLimit, ThrottleWindow};
 use portal_core::user::{DisplayName, Role, User, UserId};
@@ -50,7 +50,7 @@ on_every_backend!(
     a_duplicate_email_is_a_conflict_and_leaves_no_audit_row,
     users_are_listed_by_email_and_counted,
     a_session_is_read_back_exactly_as_stored,
-    a_session_is_read_back_with_its_user_in_one_call,
+    a_session_is_read_back_with_its_user_and_second_factors_in_one_call,
     a_replaced_session_whose_old_row_is_gone_is_still_stored,
     a_second_factor_rotates_the_session_and_an_ended_session_stays_ended,
     a_second_factor_is_refused_inside_the_transaction_when_the_account_is_paused,
@@ -268,16 +268,79 @@ mod checks {
         assert!(matches!(again, StoreError::Conflict(_)), "expected a conflict, got {again:?}");
     }
 
-    pub async fn a_session_is_read_back_with_its_user_in_one_call(db: &TestDb) {
+    pub async fn a_session_is_read_back_with_its_user_and_second_factors_in_one_call(db: &TestDb) {
         let store = db.store.as_ref();
         let ann = stored_user(store, "ann@example.com").await;
         let mut session = session_for(&ann, T0);
         session.mfa_verified_at = Some(T0 + Duration::seconds(5));
         store.insert_session(&session).await.unwrap();
 
-        assert_eq!(store.session_with_user(&session.id).await.unwrap(), Some((session.clone(), ann.clone())));
+        let view = |id| async move { store.session_view(id).await.unwrap() };
+        let fresh =
+            SessionView { session: session.clone(), user: ann.clone(), second_factor: SecondFactorState::default() };
+        assert_eq!(view(&session.id).await, Some(fresh));
         let unknown = session_for(&ann, T0).id;
-        assert_eq!(store.session_with_user(&unknown).await.unwrap(), None);
+        assert_eq!(view(&unknown).await, None, "no such session");
+
+        // A passkey (registered through another session), a pending app set up later, three
+        // recovery codes of which one is used, then two wrong codes.
+        let key = passkey_for(&ann, 1);
+        let register = SecondFactorProof::RegisterPasskey {
+            ceremony: "ceremony-1".into(),
+            ceremony_expires_at: T0 + Duration::minutes(5),
+            passkey: key.clone(),
+        };
+        let other = stored_session(store, &ann, T0).await;
+        let done = passkey_completion(&ann, &other, register);
+        assert_eq!(store.complete_second_factor(&done).await.unwrap(), CompletionOutcome::Completed);
+        let app = Factor {
+            id: FactorId::generate(&OsRandom),
+            user_id: ann.id.clone(),
+            method: Method::Totp,
+            secret_enc: Some(vec![7, 7]),
+            phone: None,
+            created_at: T0 + Duration::minutes(1),
+            confirmed_at: None,
+            last_step: None,
+            last_used_at: None,
+        };
+        store.insert_pending_factor(&app).await.unwrap();
+        let audit = AuditEvent::new(T0, action::MFA_RECOVERY_CODES_CREATED, Outcome::Success, &ctx());
+        store.replace_recovery_codes(&ann.id, &recovery_set(&ann, 3), &audit).await.unwrap();
+        let use_one = SecondFactorCompletion {
+            method: None,
+            ..passkey_completion(
+                &ann,
+                &stored_session(store, &ann, T0).await,
+                SecondFactorProof::UseRecoveryCode { code_id: format!("{:032x}", 2) },
+            )
+        };
+        assert_eq!(store.complete_second_factor(&use_one).await.unwrap(), CompletionOutcome::Completed);
+        let failure = AuditEvent::new(T0, action::MFA_VERIFY, Outcome::Failure, &ctx());
+        let schedule = portal_core::mfa::throttle::after_failure;
+        for _ in 0..2 {
+            store.record_second_factor_failure(&ann.id, T0, schedule, None, &failure).await.unwrap().unwrap();
+        }
+        // Bob's methods are his own.
+        let bob = stored_user(store, "bob@example.com").await;
+        let bobs: Vec<_> = recovery_set(&bob, 10)
+            .into_iter()
+            .map(|c| StoredRecoveryCode { id: format!("b{}", &c.id[1..]), ..c })
+            .collect();
+        store.replace_recovery_codes(&bob.id, &bobs, &audit).await.unwrap();
+
+        let seen = view(&session.id).await.unwrap();
+        assert_eq!(seen.session, session);
+        assert_eq!(Some(&seen.user), store.user_by_id(&ann.id).await.unwrap().as_ref(), "the user as stored now");
+        let f = &seen.second_factor;
+        let listed: Vec<(Method, bool)> = f.factors.iter().map(|f| (f.method, f.is_confirmed())).collect();
+        assert_eq!(listed, vec![(Method::Passkey, true), (Method::Totp, false)], "oldest first");
+        assert_eq!((f.factors[0].id.as_str(), f.factors[1].id.as_str()), (key.id.as_str(), app.id.as_str()));
+        assert_eq!(f.factors[1].secret_enc.as_deref(), Some(&[7, 7][..]));
+        assert_eq!(f.confirmed().len(), 1);
+        assert_eq!(f.recovery_codes_left, 2);
+        assert_eq!(f.throttle, store.second_factor_throttle(&ann.id).await.unwrap());
+        assert_eq!(f.throttle.consecutive_failures, 2);
     }
 
     pub async fn a_replaced_session_whose_old_row_is_gone_is_still_stored(db: &TestDb) {
@@ -563,8 +626,7 @@ mod checks {
         for _ in 0..5 {
             store.record_second_factor_failure(&ann.id, T0, schedule, None, &failure).await.unwrap().unwrap();
         }
-        let (factors, throttle) = store.second_factor_state(&ann.id).await.unwrap();
-        assert!(factors.is_empty());
+        let throttle = store.second_factor_throttle(&ann.id).await.unwrap();
         assert_eq!(throttle.consecutive_failures, 5);
         assert_eq!(throttle.refusal_audited_at, None);
 
@@ -595,13 +657,20 @@ mod checks {
         let touched = stored_session(store, &ann, T0).await;
         let other = stored_session(store, &ann, T0).await;
 
-        store.touch_session(&touched.id, T0 + Duration::minutes(7)).await.unwrap();
+        store.touch_session(&touched.id, T0 + Duration::minutes(7));
+        store.flush_touches().await.unwrap();
 
         let after = store.session(&touched.id).await.unwrap().unwrap();
         assert_eq!(after.last_seen_at, T0 + Duration::minutes(7));
         assert_eq!(after.created_at, T0, "the absolute lifetime still counts from the start");
-        assert_eq!(after, Session { last_seen_at: T0 + Duration::minutes(7), ..touched });
+        assert_eq!(after, Session { last_seen_at: T0 + Duration::minutes(7), ..touched.clone() });
         assert_eq!(store.session(&other.id).await.unwrap(), Some(other), "other sessions are not touched");
+
+        // Touches written late, in any order, never move a session back in time.
+        store.touch_session(&touched.id, T0 + Duration::minutes(9));
+        store.touch_session(&touched.id, T0 + Duration::minutes(8));
+        store.flush_touches().await.unwrap();
+        assert_eq!(store.session(&touched.id).await.unwrap().unwrap().last_seen_at, T0 + Duration::minutes(9));
     }
 
     pub async fn replacing_a_session_removes_the_old_id_and_stores_the_new_one(db: &TestDb) {

@@ -136,11 +136,17 @@ static SCHEMA_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 impl TestDb {
     pub async fn new(backend: Backend) -> TestDb {
+        Self::with_write_queue(backend, ConnectOptions::default().write_queue_capacity).await
+    }
+
+    /// As `new`, with room for `capacity` waiting hot writes (SQLite's group-commit writer).
+    pub async fn with_write_queue(backend: Backend, capacity: usize) -> TestDb {
         let dir = tempfile::tempdir().expect("temporary directory");
         match backend {
             Backend::Sqlite => {
                 let url = format!("sqlite://{}", dir.path().join("portal.db").display());
-                let store = portal_store::connect(&url, &ConnectOptions::default()).await.expect("open SQLite");
+                let options = ConnectOptions { write_queue_capacity: capacity, ..ConnectOptions::default() };
+                let store = portal_store::connect(&url, &options).await.expect("open SQLite");
                 TestDb { store, backend, url, schema: None, dir }
             }
             Backend::Postgres => {
@@ -215,6 +221,8 @@ pub struct AppOptions {
     /// Serve as `http://localhost:PORT` rather than `http://127.0.0.1:PORT` (still bound to
     /// 127.0.0.1): browsers accept only a host name as a passkey's relying party.
     pub localhost: bool,
+    /// Room for this many waiting hot writes on SQLite (default: the store's own bound).
+    pub write_queue_capacity: Option<usize>,
 }
 
 /// The switch-on date of a portal whose MFA is not on yet (the default for tests that are
@@ -225,7 +233,14 @@ impl Default for AppOptions {
     fn default() -> Self {
         let mut settings = PortalSettings::default();
         settings.mfa.enforce_from = MFA_NOT_YET;
-        Self { start: TEST_START, settings, trusted_proxies: Vec::new(), public_url: None, localhost: false }
+        Self {
+            start: TEST_START,
+            settings,
+            trusted_proxies: Vec::new(),
+            public_url: None,
+            localhost: false,
+            write_queue_capacity: None,
+        }
     }
 }
 
@@ -244,7 +259,10 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, options: AppOptions) -> TestApp {
-        let db = TestDb::new(backend).await;
+        let db = match options.write_queue_capacity {
+            Some(capacity) => TestDb::with_write_queue(backend, capacity).await,
+            None => TestDb::new(backend).await,
+        };
         let store = db.store.clone();
         Self::serve(db, store, options, None).await
     }
@@ -282,6 +300,12 @@ impl TestApp {
         });
         spawn_server(listener, portal.clone(), options.trusted_proxies);
         TestApp { addr, base_url, clock, portal, mail_outbox, sms_outbox, db }
+    }
+
+    /// Waits for the writes the portal queued rather than waited for (session touches), as the
+    /// seconds between a person's clicks would: call it before moving the test clock on.
+    pub async fn settle(&self) {
+        self.portal.store().flush_touches().await.expect("queued writes are written");
     }
 
     /// Where this app's file store keeps attachments.

@@ -209,7 +209,8 @@ impl FromRequestParts<AppState> for MaybeSession {
             return Ok(MaybeSession(None));
         };
         let resolved = state.portal.resolve_session(&token).await?;
-        let signed_in = resolved.map(|(session, user)| SignedIn { token, session, user });
+        let signed_in =
+            resolved.map(|v| SignedIn { token, session: v.session, user: v.user, second_factor: v.second_factor });
         if let Some(s) = &signed_in {
             parts.extensions.insert(s.clone());
         }

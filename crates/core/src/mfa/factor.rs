@@ -62,6 +62,24 @@ impl Factor {
     }
 }
 
+/// The user's second factors as a request sees them, read with its session: what a signed-in
+/// page shows and what checking a code needs, so neither reads again.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SecondFactorState {
+    /// Every factor, confirmed and pending, and each passkey as a confirmed factor of method
+    /// `passkey`; oldest first.
+    pub factors: Vec<Factor>,
+    pub throttle: crate::mfa::throttle::SecondFactorThrottle,
+    pub recovery_codes_left: usize,
+}
+
+impl SecondFactorState {
+    /// The confirmed methods, oldest first.
+    pub fn confirmed(&self) -> Vec<Factor> {
+        self.factors.iter().filter(|f| f.is_confirmed()).cloned().collect()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChallengePurpose {
     /// Confirming a new phone number.

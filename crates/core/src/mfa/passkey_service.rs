@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use tracing::{info, warn};
 use webauthn_rs::prelude::{PublicKeyCredential, RegisterPublicKeyCredential, Webauthn, WebauthnError};
 
-use super::factor::{PasskeyUse, SecondFactorProof};
+use super::factor::{PasskeyUse, SecondFactorProof, SecondFactorState};
 use super::passkey::{self, Ceremony, CeremonyKind, PasskeyName, StoredPasskey};
 use super::policy::Method;
 use super::service::{MfaCompleted, MfaError};
@@ -197,10 +197,11 @@ impl Portal {
         &self,
         session: &Session,
         user: &User,
+        state: &SecondFactorState,
         ctx: &RequestContext,
     ) -> Result<PasskeyChallenge, MfaError> {
         let webauthn = self.relying_party()?;
-        self.ensure_may_verify_now(session, user, ctx).await?;
+        self.ensure_may_verify_now(session, user, state, ctx).await?;
         let keys: Vec<_> = self.store.passkeys_of(&user.id).await?.iter().filter_map(StoredPasskey::passkey).collect();
         if keys.is_empty() {
             return Err(MfaError::NoSuchMethod("passkey"));
@@ -220,12 +221,13 @@ impl Portal {
         &self,
         session: &Session,
         user: &User,
+        state: &SecondFactorState,
         sealed: Option<&str>,
         credential: Value,
         ctx: &RequestContext,
     ) -> Result<MfaCompleted, MfaError> {
         let webauthn = self.relying_party()?;
-        self.ensure_may_verify_now(session, user, ctx).await?;
+        self.ensure_may_verify_now(session, user, state, ctx).await?;
         let ceremony = self.session_ceremony(sealed, session)?;
         let CeremonyKind::Verify { state } = &ceremony.kind else {
             return Err(MfaError::PasskeyExpired);

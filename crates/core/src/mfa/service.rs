@@ -9,7 +9,9 @@ use time::{Date, Duration, OffsetDateTime};
 use tracing::{info, warn};
 
 use super::code::OtpCode;
-use super::factor::{ChallengePurpose, Factor, FactorId, SecondFactorCompletion, SecondFactorProof, SmsChallenge};
+use super::factor::{
+    ChallengePurpose, Factor, FactorId, SecondFactorCompletion, SecondFactorProof, SecondFactorState, SmsChallenge,
+};
 use super::policy::{DeadlineSource, Method, MfaRequirement, SetupDeadline};
 use super::recovery::{self, RecoveryCode};
 use super::sms_code::{self, ChallengeStatus, SendRefused};
@@ -160,11 +162,10 @@ impl Portal {
         Ok(self.store.methods_of(user).await?.0)
     }
 
-    /// What a signed-in page shows about MFA, in one read: the status and the unused recovery
-    /// codes.
-    pub async fn account_methods(&self, user: &User) -> Result<(MfaStatus, usize), InternalError> {
-        let (confirmed, recovery_left) = self.store.methods_of(&user.id).await?;
-        Ok((self.status_from(user, confirmed), recovery_left))
+    /// What a signed-in page shows about MFA, from what its session's read brought: the status
+    /// and the unused recovery codes.
+    pub fn account_methods(&self, user: &User, state: &SecondFactorState) -> (MfaStatus, usize) {
+        (self.status_from(user, state.confirmed()), state.recovery_codes_left)
     }
 
     /// Whether MFA is in force for the user whatever their methods (so the last one must stay).
@@ -699,23 +700,20 @@ impl Portal {
 
     /// `ensure_may_verify` then `ensure_not_throttled`, with the factors and the throttle read
     /// in one query: this is the path every returning user (and every attacker) takes.
+    /// `state` is what the session's read brought (`Portal::resolve_session`): checking a code
+    /// reads nothing more before its one write.
     pub(super) async fn ensure_may_verify_now(
         &self,
         session: &Session,
         user: &User,
+        state: &SecondFactorState,
         ctx: &RequestContext,
     ) -> Result<MfaStatus, MfaError> {
-        let (factors, throttle) = self.store.second_factor_state(&user.id).await?;
-        let mut confirmed: Vec<Factor> = factors.into_iter().filter(Factor::is_confirmed).collect();
-        // The one read covers apps and texts; a user with neither may have passkeys only.
-        if confirmed.is_empty() {
-            confirmed = self.confirmed_factors(&user.id).await?;
-        }
-        let status = self.end_if_setup_expired(session, user, self.status_from(user, confirmed), ctx).await?;
+        let status = self.end_if_setup_expired(session, user, self.status_from(user, state.confirmed()), ctx).await?;
         if !matches!(status.requirement, MfaRequirement::Verify { .. }) {
             return Err(MfaError::WrongStep);
         }
-        self.refuse_if_throttled(user, &throttle, ctx).await?;
+        self.refuse_if_throttled(user, &state.throttle, ctx).await?;
         Ok(status)
     }
 
@@ -737,11 +735,12 @@ impl Portal {
         &self,
         session: &Session,
         user: &User,
+        state: &SecondFactorState,
         method: Method,
         code: &OtpCode,
         ctx: &RequestContext,
     ) -> Result<MfaCompleted, MfaError> {
-        let status = self.ensure_may_verify_now(session, user, ctx).await?;
+        let status = self.ensure_may_verify_now(session, user, state, ctx).await?;
         let now = self.clock.now();
         match method {
             Method::Totp => {
@@ -796,10 +795,11 @@ impl Portal {
         &self,
         session: &Session,
         user: &User,
+        state: &SecondFactorState,
         code: &RecoveryCode,
         ctx: &RequestContext,
     ) -> Result<MfaCompleted, MfaError> {
-        self.ensure_may_verify_now(session, user, ctx).await?;
+        self.ensure_may_verify_now(session, user, state, ctx).await?;
         let set = self.store.recovery_codes(&user.id).await?;
         let Some(found) = recovery::find_match(&self.secret_key, &user.id, &set, code) else {
             return Err(self.count_failure(user, "recovery", None, "verify", ctx).await);

@@ -45,10 +45,6 @@ pub trait MfaStore: Send + Sync {
 
     async fn second_factor_throttle(&self, user: &UserId) -> StoreResult<SecondFactorThrottle>;
 
-    /// Every factor of the user (confirmed and pending) and their second-factor throttle, in one
-    /// round trip: verifying a code needs both.
-    async fn second_factor_state(&self, user: &UserId) -> StoreResult<(Vec<Factor>, SecondFactorThrottle)>;
-
     /// Appends `audit` for a refused attempt on a throttled account and notes `now` as the last
     /// audited refusal, but only if no refusal was audited after `audited_before`; a
     /// compare-and-set, so of racing refusals exactly one writes. `true` when it wrote.

@@ -1,8 +1,8 @@
 //! Sessions: the rows behind session cookies, their rotation and their end.
 
 use crate::audit::AuditEvent;
-use crate::session::{Session, SessionIdHash};
-use crate::user::{User, UserId};
+use crate::session::{Session, SessionIdHash, SessionView};
+use crate::user::UserId;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
@@ -22,11 +22,18 @@ pub trait SessionStore: Send + Sync {
 
     async fn session(&self, id: &SessionIdHash) -> StoreResult<Option<Session>>;
 
-    /// The session with its user, in one round trip: every signed-in request needs both.
-    async fn session_with_user(&self, id: &SessionIdHash) -> StoreResult<Option<(Session, User)>>;
+    /// The session with its user and the user's second factors, in one read: every signed-in
+    /// request needs the first two, and the pages and code checks that need the third then
+    /// read nothing more.
+    async fn session_view(&self, id: &SessionIdHash) -> StoreResult<Option<SessionView>>;
 
-    /// Notes that the session was used at `at` (at most once a minute per session).
-    async fn touch_session(&self, id: &SessionIdHash, at: OffsetDateTime) -> StoreResult<()>;
+    /// Notes that the session was used at `at` (at most once a minute per session), without
+    /// waiting for the note to be written: it is queued and written with others, off the
+    /// request path. One lost in a crash or a full queue only lets the session time out sooner.
+    fn touch_session(&self, id: &SessionIdHash, at: OffsetDateTime);
+
+    /// Waits until every touch queued before it has been written.
+    async fn flush_touches(&self) -> StoreResult<()>;
 
     /// Ends the session with this id, or the one it was rotated into after `replaced_after` (a
     /// sign-out sent with the cookie of a moment ago); returns whose it was.

@@ -18,9 +18,9 @@ use portal_core::mfa::Method;
 use portal_core::mfa::factor::{Factor, SecondFactorCompletion, SecondFactorProof};
 use portal_core::mfa::sms_code::MAX_WRONG_TRIES;
 use portal_core::mfa::throttle::SecondFactorThrottle;
-use portal_core::session::{Session, SessionIdHash};
+use portal_core::session::{Session, SessionIdHash, SessionView};
 use portal_core::store::{CompletionOutcome, StoreError, StoreResult};
-use portal_core::user::{User, UserId};
+use portal_core::user::UserId;
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, OpenFlags, Statement};
 use time::OffsetDateTime;
@@ -47,36 +47,17 @@ impl HotPaths {
 
     // ----- reads ---------------------------------------------------------------------------
 
-    pub(crate) fn session_with_user(&self, id: &SessionIdHash) -> StoreResult<Option<(Session, User)>> {
-        let found = self.readers.read(|conn| {
-            let mut stmt = prepare(conn, q::SESSION_WITH_USER, &[&id.as_str()])?;
+    pub(crate) fn session_view(&self, id: &SessionIdHash) -> StoreResult<Option<SessionView>> {
+        let found: Vec<rows::SessionViewRow> = self.readers.read(|conn| {
+            let mut stmt = prepare(conn, q::SESSION_VIEW, &[&id.as_str()])?;
             let mut rows = stmt.raw_query();
-            let Some(row) = rows.next()? else { return Ok(None) };
-            let session: rows::SessionRow = (
-                row.get(0)?,
-                row.get(1)?,
-                row.get(2)?,
-                row.get(3)?,
-                row.get(4)?,
-                row.get(5)?,
-                row.get(6)?,
-                row.get(7)?,
-                row.get(8)?,
-            );
-            let user: rows::UserRow = (
-                row.get(9)?,
-                row.get(10)?,
-                row.get(11)?,
-                row.get(12)?,
-                row.get(13)?,
-                row.get(14)?,
-                row.get(15)?,
-                row.get(16)?,
-                row.get(17)?,
-            );
-            Ok(Some((session, user)))
+            let mut found = Vec::new();
+            while let Some(row) = rows.next()? {
+                found.push(rows::session_view_row!(row, get));
+            }
+            Ok(found)
         })?;
-        found.map(|(session, user)| Ok((rows::session(session)?, rows::user(user)?))).transpose()
+        rows::session_view(found)
     }
 
     pub(crate) fn methods_of(&self, user: &UserId) -> StoreResult<(Vec<Factor>, usize)> {
@@ -87,12 +68,6 @@ impl HotPaths {
     pub(crate) fn factors_of(&self, user: &UserId) -> StoreResult<Vec<Factor>> {
         let found: Vec<rows::FactorRow> = self.readers.read(|conn| all(conn, q::FACTORS_OF, &[&user.as_str()]))?;
         found.into_iter().map(rows::factor).collect()
-    }
-
-    pub(crate) fn second_factor_state(&self, user: &UserId) -> StoreResult<(Vec<Factor>, SecondFactorThrottle)> {
-        let found: Vec<rows::FactorAndThrottleRow> =
-            self.readers.read(|conn| all(conn, q::SECOND_FACTOR_STATE, &[&user.as_str()]))?;
-        rows::factors_and_throttle(found)
     }
 
     // ----- writes --------------------------------------------------------------------------
@@ -108,17 +83,18 @@ impl HotPaths {
             .await
     }
 
-    /// Waited for, though a lost touch would only end an idle session sooner: the session's next
-    /// request must see it, or a session used every 20 minutes could look 40 minutes idle. It
-    /// costs one job of a batch, at most once a minute per session (`SessionPolicy`).
-    pub(crate) async fn touch_session(&self, id: &SessionIdHash, at: OffsetDateTime) -> StoreResult<()> {
+    /// Queued, not waited for: a touch lost in a crash only lets the session time out sooner.
+    pub(crate) fn touch_session(&self, id: &SessionIdHash, at: OffsetDateTime) {
         let (id, at) = (id.as_str().to_owned(), ts(at));
-        self.writer
-            .run(move |conn| {
-                execute(conn, q::TOUCH_SESSION, &[&at, &id]).map_err(backend_error)?;
-                Ok(())
-            })
-            .await
+        self.writer.queue("session touch", move |conn| {
+            execute(conn, q::TOUCH_SESSION, &[&at, &id]).map_err(backend_error)?;
+            Ok(())
+        });
+    }
+
+    /// Waits until every write queued before it has been committed (or failed).
+    pub(crate) async fn flush(&self) -> StoreResult<()> {
+        self.writer.run(|_| Ok(())).await
     }
 
     pub(crate) async fn record_second_factor_failure(

@@ -17,7 +17,7 @@
 
 mod checkpoint;
 pub(crate) mod hot;
-mod writer;
+pub(crate) mod writer;
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -45,6 +45,8 @@ pub struct SqliteStore {
     pub(crate) writer: SqlitePool,
     /// The hot paths; `None` for an in-memory database, which only sqlx's one connection sees.
     hot: Option<hot::HotPaths>,
+    /// Session touches of the in-memory database (the hot paths queue theirs on the writer).
+    pub(crate) touches: crate::touches::TouchQueue,
     _checkpointer: Option<Arc<checkpoint::Checkpointer>>,
 }
 
@@ -100,13 +102,24 @@ impl SqliteStore {
             (None, None)
         } else {
             let path = base.get_filename().to_path_buf();
-            let group_commit = writer::Writer::start(writer.clone())
+            let group_commit = writer::Writer::start(writer.clone(), options.write_queue_capacity)
                 .map_err(|source| ConnectError::DataDir { path: path.display().to_string(), source })?;
             let checkpointer = checkpoint::Checkpointer::start(path.clone())
                 .map_err(|source| ConnectError::DataDir { path: path.display().to_string(), source })?;
             (Some(hot::HotPaths::new(group_commit, path)), Some(Arc::new(checkpointer)))
         };
-        Ok(Self { pool, writer, hot, _checkpointer: checkpointer })
+        let touching = writer.clone();
+        let touches = crate::touches::TouchQueue::start(move |batch: Vec<(String, i64)>| {
+            let writer = touching.clone();
+            async move {
+                let mut tx = writer.begin_with("BEGIN IMMEDIATE").await?;
+                for (id, at) in batch {
+                    sqlx::query(crate::queries::TOUCH_SESSION).bind(at).bind(id).execute(&mut *tx).await?;
+                }
+                tx.commit().await
+            }
+        });
+        Ok(Self { pool, writer, hot, _checkpointer: checkpointer, touches })
     }
 
     /// The hot paths of this store, when it has them (see the module comment).

@@ -32,16 +32,17 @@ use portal_core::store::{StoreError, StoreResult};
 use rusqlite::Connection;
 use sqlx::SqlitePool;
 use tokio::sync::{mpsc, oneshot};
-use tracing::error;
+use tracing::{debug, error, warn};
 
 /// Jobs per transaction at most: bounds the time one commit holds the answers of its batch.
 pub(crate) const MAX_BATCH: usize = 64;
 /// How long the writer keeps the connection while jobs keep coming, before it lets the writes
 /// that still go through sqlx have it.
 const HOLD_AT_MOST: Duration = Duration::from_millis(5);
-/// Jobs waiting at most; more are refused with `StoreError::Busy`. At a few microseconds per job
-/// a full queue drains in a few milliseconds, so a wait here never approaches a timeout.
-pub(crate) const QUEUE_CAPACITY: usize = 4096;
+/// Jobs waiting at most, unless the store is opened with another bound; more are refused with
+/// `StoreError::Busy`. At a few microseconds per job a full queue drains in a few milliseconds,
+/// so a wait here never approaches a timeout.
+pub const QUEUE_CAPACITY: usize = 4096;
 
 /// What a job sends back once its batch has committed (or failed to).
 type Answer = Box<dyn FnOnce(Result<(), String>) + Send>;
@@ -56,9 +57,10 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer thread over `pool`, sqlx's pool of the one writer connection.
-    pub(crate) fn start(pool: SqlitePool) -> std::io::Result<Self> {
-        let (jobs, queue) = mpsc::channel(QUEUE_CAPACITY);
+    /// Starts the writer thread over `pool`, sqlx's pool of the one writer connection, with room
+    /// for `capacity` waiting jobs.
+    pub(crate) fn start(pool: SqlitePool, capacity: usize) -> std::io::Result<Self> {
+        let (jobs, queue) = mpsc::channel(capacity.max(1));
         // A thread of its own with a single-threaded runtime: the batch itself is blocking
         // SQLite work that must not stall the server's async workers, and the runtime only
         // drives the pool checkout around it.
@@ -81,6 +83,28 @@ impl Writer {
             (result.is_ok(), result)
         })
         .await
+    }
+
+    /// Queues `job` and returns without waiting for it: for a write whose loss (a crash before
+    /// its batch commits, a full queue) costs nothing but a little precision. Its failure is
+    /// logged, not reported.
+    pub(crate) fn queue<F>(&self, what: &'static str, job: F)
+    where
+        F: FnOnce(&Connection) -> StoreResult<()> + Send + 'static,
+    {
+        let job: Job = Box::new(move |conn| {
+            let result = job(conn);
+            let keep = result.is_ok();
+            let answer: Answer = Box::new(move |committed| {
+                if let Err(e) = result.map_err(|e| e.to_string()).and(committed) {
+                    warn!(error = %e, what, "a queued write was not kept");
+                }
+            });
+            (keep, answer)
+        });
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.jobs.try_send(job) {
+            debug!(what, "the write queue is full; a write that may be lost was dropped");
+        }
     }
 
     /// As `run`, for a job that may find it has nothing to change after it has written (a
@@ -260,7 +284,7 @@ mod tests {
             .await
             .unwrap();
         sqlx::query("INSERT INTO codes VALUES ('f', 0), ('g', 0), ('h', 0)").execute(&pool).await.unwrap();
-        (Writer::start(pool.clone()).unwrap(), pool)
+        (Writer::start(pool.clone(), QUEUE_CAPACITY).unwrap(), pool)
     }
 
     /// The compare-and-set a verification makes: claims `step` of `factor` if it is newer.

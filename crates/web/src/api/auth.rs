@@ -86,7 +86,7 @@ async fn login(
 
 async fn me(State(state): State<AppState>, ApiUser(signed_in): ApiUser) -> Result<Json<serde_json::Value>, ApiError> {
     let user = &signed_in.user;
-    let (status, recovery_codes_left) = state.portal.account_methods(user).await?;
+    let (status, recovery_codes_left) = state.portal.account_methods(user, &signed_in.second_factor);
     Ok(Json(json!({
         "id": user.id,
         "email": user.email,

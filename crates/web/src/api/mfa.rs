@@ -152,12 +152,12 @@ async fn verify(
 ) -> Result<Response, ApiError> {
     let done = if body.method == "recovery" {
         let code = RecoveryCode::parse(&body.code).map_err(|e| ApiError::field("code", e.to_string()))?;
-        state.portal.mfa_verify_recovery(&s.session, &s.user, &code, &ctx).await
+        state.portal.mfa_verify_recovery(&s.session, &s.user, &s.second_factor, &code, &ctx).await
     } else {
         let method = Method::parse(&body.method)
             .ok_or_else(|| ApiError::field("method", "method must be \"totp\", \"sms\" or \"recovery\""))?;
         let code = parse_code(&body.code)?;
-        state.portal.mfa_verify(&s.session, &s.user, method, &code, &ctx).await
+        state.portal.mfa_verify(&s.session, &s.user, &s.second_factor, method, &code, &ctx).await
     }
     .map_err(|e| ApiError::mfa(&state, e))?;
     let mut response = authenticated(&state, &done);

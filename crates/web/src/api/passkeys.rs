@@ -128,8 +128,11 @@ async fn verify_start(
     ApiMfaSession(s): ApiMfaSession,
     ApiJson(Empty {}): ApiJson<Empty>,
 ) -> Result<Response, ApiError> {
-    let challenge =
-        state.portal.passkey_verify_start(&s.session, &s.user, &ctx).await.map_err(|e| ApiError::mfa(&state, e))?;
+    let challenge = state
+        .portal
+        .passkey_verify_start(&s.session, &s.user, &s.second_factor, &ctx)
+        .await
+        .map_err(|e| ApiError::mfa(&state, e))?;
     Ok(started(&state, challenge))
 }
 
@@ -144,7 +147,7 @@ async fn verify_finish(
     let sealed = cookies::passkey_ceremony(&headers, &state.web);
     let done = state
         .portal
-        .passkey_verify_finish(&s.session, &s.user, sealed.as_deref(), credential, &ctx)
+        .passkey_verify_finish(&s.session, &s.user, &s.second_factor, sealed.as_deref(), credential, &ctx)
         .await
         .map_err(|e| ApiError::mfa(&state, e))?;
     let mut response = signed_in(&state, &done.token, json!({ "state": "authenticated" }));

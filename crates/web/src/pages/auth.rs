@@ -79,10 +79,7 @@ pub(crate) async fn home_page(
     error: Option<String>,
 ) -> Response {
     let user = &signed_in.user;
-    let (mfa, recovery_left) = match state.portal.account_methods(user).await {
-        Ok(m) => m,
-        Err(e) => return PageError::from(e).into_response(),
-    };
+    let (mfa, recovery_left) = state.portal.account_methods(user, &signed_in.second_factor);
     let passkeys = mfa.confirmed.iter().filter(|f| f.method == Method::Passkey).count();
     let mut methods: Vec<MethodRow> = mfa
         .confirmed

@@ -637,7 +637,7 @@ async fn verify(
                 return Ok(verify_form(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, chosen, page).await);
             }
         };
-        state.portal.mfa_verify_recovery(&s.session, &s.user, &code, &ctx).await
+        state.portal.mfa_verify_recovery(&s.session, &s.user, &s.second_factor, &code, &ctx).await
     } else {
         let Some(method) = Method::parse(chosen) else {
             let page = again("Choose a method".into());
@@ -650,7 +650,7 @@ async fn verify(
                 return Ok(verify_form(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, chosen, page).await);
             }
         };
-        state.portal.mfa_verify(&s.session, &s.user, method, &code, &ctx).await
+        state.portal.mfa_verify(&s.session, &s.user, &s.second_factor, method, &code, &ctx).await
     };
     match verified {
         Ok(done) => {

@@ -658,3 +658,72 @@ async fn a_right_and_a_wrong_texted_code_sent_together_get_clean_answers() {
     })
     .await;
 }
+
+// ----- The write queue -------------------------------------------------------------------------
+
+/// SQLite's hot writes wait in a bounded queue for the one writer. When the writer cannot keep
+/// up (here: another process holds the database's write lock), requests beyond the queue are
+/// refused at once with 503 and `Retry-After`, while those already queued wait and then finish;
+/// nothing is lost or done twice, and a refused client that retries gets in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_full_write_queue_answers_503_at_once_and_loses_nothing() {
+    const QUEUE: usize = 2;
+    const REQUESTS: usize = 16;
+    let options = AppOptions { write_queue_capacity: Some(QUEUE), ..AppOptions::mfa_from(date!(2026 - 03 - 01)) };
+    let app = TestApp::spawn_with(Backend::Sqlite, options).await;
+    let l = Layout { bases: vec![app.base_url.clone()], app };
+    let (secret, tokens) = ann_with_app_and_sessions(&l, REQUESTS).await;
+    let code = l.app.oathtool_code(&secret);
+
+    // Another process takes the write lock and keeps it while the burst arrives.
+    let path = l.app.db.dir.path().join("portal.db");
+    let lock = rusqlite::Connection::open(&path).unwrap();
+    lock.execute_batch("BEGIN IMMEDIATE").unwrap();
+
+    let (tell, mut answers) = tokio::sync::mpsc::unbounded_channel();
+    for (i, token) in tokens.iter().enumerate() {
+        let (client, url, tell) = (client_with_token(token), l.url(i, "/api/v1/mfa/verify"), tell.clone());
+        let body = json!({ "method": "totp", "code": code });
+        tokio::spawn(async move {
+            let answered = Answered::of(client.post(url).json(&body).send().await.unwrap()).await;
+            let _ = tell.send((i, answered));
+        });
+    }
+    // The writer holds at most one batch (no more than the queue held) and the queue refills:
+    // at most 2 × QUEUE requests wait; every other one is answered while the lock is still held.
+    let refused_now = REQUESTS - 2 * QUEUE;
+    let mut answered = Vec::new();
+    while answered.len() < refused_now {
+        let (i, a) = tokio::time::timeout(std::time::Duration::from_secs(5), answers.recv())
+            .await
+            .expect("refused requests are answered without waiting for the writer")
+            .unwrap();
+        assert_eq!(a.status, StatusCode::SERVICE_UNAVAILABLE, "{a:?}");
+        assert_eq!((a.retry_after, a.error.as_deref()), (Some(1), Some("busy")), "{a:?}");
+        answered.push((i, a));
+    }
+    drop(lock);
+    drop(tell);
+    while let Some(one) = answers.recv().await {
+        answered.push(one);
+    }
+    assert_eq!(answered.len(), REQUESTS);
+    let won: Vec<_> = answered.iter().filter(|(_, a)| a.status == StatusCode::OK).collect();
+    assert_eq!(won.len(), 1, "the code worked exactly once: {answered:#?}");
+    for (_, a) in &answered {
+        let busy = a.status == StatusCode::SERVICE_UNAVAILABLE && a.error.as_deref() == Some("busy");
+        let replayed = a.status == StatusCode::BAD_REQUEST && a.error.as_deref() == Some("invalid_code");
+        assert!(busy || replayed || a.status == StatusCode::OK, "{a:?}");
+    }
+
+    // A refused session did not change; retried with the app's next code, it gets in.
+    let (refused, _) = answered.iter().find(|(_, a)| a.status == StatusCode::SERVICE_UNAVAILABLE).unwrap();
+    l.app.clock.advance(Duration::seconds(30));
+    let retry = client_with_token(&tokens[*refused])
+        .post(l.url(0, "/api/v1/mfa/verify"))
+        .json(&json!({ "method": "totp", "code": l.app.oathtool_code(&secret) }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(retry.status(), StatusCode::OK);
+}
