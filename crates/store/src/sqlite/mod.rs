@@ -68,7 +68,11 @@ impl SqliteStore {
             .pragma("cache_size", (-WRITER_CACHE_KIB).to_string())
             // Checkpoints run on their own thread (`checkpoint.rs`), not inside a user's commit.
             .pragma("wal_autocheckpoint", "0")
-            .pragma("journal_size_limit", WAL_SIZE_LIMIT_BYTES.to_string());
+            .pragma("journal_size_limit", WAL_SIZE_LIMIT_BYTES.to_string())
+            // Each job of a group commit runs in a savepoint, so every page it changes is first
+            // copied to the statement journal; in memory that is a copy, not a write to a
+            // temporary file (a profile found those writes at a seventh of the writer's time).
+            .pragma("temp_store", "memory");
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             // The group-commit writer borrows this connection's handle for each batch; it is
