@@ -531,7 +531,7 @@ fn serve(listener: tokio::net::TcpListener, portal: Portal, public_url: &str) {
     // The bench stands where a deployment's load balancer stands: it is the one trusted proxy
     // and names each connection's client in X-Forwarded-For (see `client_address`).
     let web = portal_web::WebSettings::from_public_url(public_url, vec![IpAddr::V4(Ipv4Addr::LOCALHOST)]);
-    let router = portal_web::router(portal_web::AppState { portal, web: Arc::new(web) });
+    let router = portal_web::router(portal_web::AppState::new(portal, web));
     tokio::spawn(async move {
         let _ = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await;
     });

@@ -9,6 +9,7 @@ use crate::device::DeviceToken;
 use crate::email::Email;
 use crate::mail::OutgoingEmail;
 use crate::mfa::{Method, MfaRequirement};
+use crate::observe::SignInOutcome;
 use crate::password::{LoginMatch, NewPassword, Password, PasswordError};
 use crate::password_policy::PasswordContext;
 use crate::password_reset::{PasswordReset, RESET_LINK_LIFETIME, ResetToken};
@@ -123,6 +124,19 @@ impl Portal {
     /// `device` is the browser's remembered-device token, if any: when it is this user's and
     /// still good, the second factor is not asked for.
     pub async fn login(
+        &self,
+        email: &Email,
+        password: Password,
+        previous: Option<&SessionToken>,
+        device: Option<&DeviceToken>,
+        ctx: &RequestContext,
+    ) -> Result<LoginSuccess, LoginError> {
+        let result = self.check_password(email, password, previous, device, ctx).await;
+        self.observer.password_checked(SignInOutcome::of(&result));
+        result
+    }
+
+    async fn check_password(
         &self,
         email: &Email,
         password: Password,

@@ -17,6 +17,7 @@ pub mod inventory;
 pub mod mail;
 pub mod mfa;
 pub mod notice;
+pub mod observe;
 pub mod overview;
 pub mod password;
 pub mod password_policy;

@@ -292,6 +292,9 @@ pub fn verify_login_blocking(
 #[derive(Debug, Clone)]
 pub struct PasswordHasher {
     permits: Arc<Semaphore>,
+    /// How many permits there are, and how many callers wait for one (for metrics).
+    size: usize,
+    waiting: Arc<std::sync::atomic::AtomicUsize>,
     rng: random::SharedRandom,
     /// Verified against for unknown emails so both paths cost the same argon2id runs.
     dummy: PasswordHashString,
@@ -300,11 +303,33 @@ pub struct PasswordHasher {
 impl PasswordHasher {
     pub fn new(permits: usize, rng: random::SharedRandom) -> Result<Self, HashingError> {
         let dummy = hash_blocking(&NewPassword::unusable(rng.as_ref()), rng.as_ref())?;
-        Ok(Self { permits: Arc::new(Semaphore::new(permits.max(1))), rng, dummy })
+        let size = permits.max(1);
+        Ok(Self { permits: Arc::new(Semaphore::new(size)), size, waiting: Arc::default(), rng, dummy })
+    }
+
+    /// Argon2id runs under way now, and callers waiting for one to finish.
+    pub fn load(&self) -> (usize, usize) {
+        let in_use = self.size.saturating_sub(self.permits.available_permits());
+        (in_use, self.waiting.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    async fn permit(&self) -> Result<tokio::sync::SemaphorePermit<'_>, HashingError> {
+        /// Counts its caller as waiting until dropped, also when the request is abandoned.
+        struct Waiting<'a>(&'a std::sync::atomic::AtomicUsize);
+        impl Drop for Waiting<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
+        self.waiting.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let waiting = Waiting(&self.waiting);
+        let permit = self.permits.acquire().await;
+        drop(waiting);
+        permit.map_err(|_| HashingError::PoolClosed)
     }
 
     pub async fn hash(&self, password: NewPassword) -> Result<PasswordHashString, HashingError> {
-        let _permit = self.permits.acquire().await.map_err(|_| HashingError::PoolClosed)?;
+        let _permit = self.permit().await?;
         let rng = self.rng.clone();
         tokio::task::spawn_blocking(move || hash_with(&password, rng.as_ref(), Memory::Reused))
             .await
@@ -319,7 +344,7 @@ impl PasswordHasher {
         password: Password,
         hash: Option<PasswordHashString>,
     ) -> Result<LoginMatch, HashingError> {
-        let _permit = self.permits.acquire().await.map_err(|_| HashingError::PoolClosed)?;
+        let _permit = self.permit().await?;
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| self.dummy.clone());
         let rng = self.rng.clone();

@@ -66,6 +66,8 @@ pub struct Portal {
     /// The passkey relying party, from the public URL; `None` where the URL's host is an IP
     /// address, which browsers refuse as a relying-party id.
     pub(crate) webauthn: Option<Arc<webauthn_rs::prelude::Webauthn>>,
+    /// Told how sign-ins and code checks end (metrics); nothing by default.
+    pub(crate) observer: Arc<dyn crate::observe::Observer>,
 }
 
 /// What a portal is built from: the binary, the test kit and the benchmark each assemble one.
@@ -85,7 +87,25 @@ impl Portal {
     pub fn new(parts: PortalParts) -> Self {
         let PortalParts { store, clock, rng, hasher, mailer, sms, files, secret_key, settings } = parts;
         let webauthn = crate::mfa::passkey::relying_party(&settings.public_url, &settings.portal_name).map(Arc::new);
-        Self { store, clock, rng, hasher, mailer, sms, files, secret_key, settings: Arc::new(settings), webauthn }
+        let observer: Arc<dyn crate::observe::Observer> = Arc::new(crate::observe::Unobserved);
+        Self {
+            store,
+            clock,
+            rng,
+            hasher,
+            mailer,
+            sms,
+            files,
+            secret_key,
+            settings: Arc::new(settings),
+            webauthn,
+            observer,
+        }
+    }
+
+    /// The same portal, reporting to `observer` how sign-ins and code checks end.
+    pub fn observed_by(self, observer: Arc<dyn crate::observe::Observer>) -> Self {
+        Self { observer, ..self }
     }
 
     pub fn settings(&self) -> &PortalSettings {
@@ -103,6 +123,16 @@ impl Portal {
     }
 
     /// Which database this portal runs on ("sqlite" or "postgres").
+    /// Argon2id runs under way and callers waiting for one (metrics).
+    pub fn password_hashing_load(&self) -> (usize, usize) {
+        self.hasher.load()
+    }
+
+    /// The database's connections in use and idle, and hot writes waiting (metrics).
+    pub fn store_load(&self) -> crate::store::StoreLoad {
+        self.store.load()
+    }
+
     pub fn backend(&self) -> &'static str {
         self.store.backend()
     }

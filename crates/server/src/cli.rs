@@ -234,8 +234,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let url = public_url(&config, bound);
     let portal = app::build(&config, &url).await?;
     let first_start = demo::first_start(&portal, config.demo && demo::is_local_trial(&url, bound)).await?;
-    let web = WebSettings::from_public_url(&url, config.trusted_proxies.clone());
-    let router = portal_web::router(AppState { portal: portal.clone(), web: std::sync::Arc::new(web) });
+    let web = WebSettings {
+        metrics_allow: config.metrics_allow.clone(),
+        ..WebSettings::from_public_url(&url, config.trusted_proxies.clone())
+    };
+    let router = portal_web::router(AppState::new(portal.clone(), web));
     tokio::spawn(purge_expired(portal.clone()));
 
     println!(

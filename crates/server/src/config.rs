@@ -36,6 +36,8 @@ pub struct RawConfig {
     pub support_chat_url: String,
     #[serde(deserialize_with = "comma_list")]
     pub trusted_proxies: Vec<String>,
+    /// Besides loopback, the networks that may read `/metrics` (comma-separated CIDRs).
+    pub metrics_allow: String,
     /// Seed demo accounts on the first start of a local trial (see `demo::is_local_trial`).
     pub demo: bool,
     pub mail: RawMail,
@@ -119,6 +121,7 @@ impl Default for RawConfig {
             support_email: "support@example.com".into(),
             support_chat_url: "https://chat.example.com/support".into(),
             trusted_proxies: Vec::new(),
+            metrics_allow: String::new(),
             demo: true,
             mail: RawMail::default(),
             mfa: RawMfa::default(),
@@ -154,6 +157,7 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("PORTAL_SUPPORT_EMAIL", "support_email"),
     ("PORTAL_SUPPORT_CHAT_URL", "support_chat_url"),
     ("PORTAL_TRUSTED_PROXIES", "trusted_proxies"),
+    ("PORTAL_METRICS_ALLOW", "metrics_allow"),
     ("PORTAL_DEMO", "demo"),
     ("PORTAL_MAIL_PROVIDER", "mail.provider"),
     ("PORTAL_MAIL_OUTBOX", "mail.outbox"),
@@ -238,6 +242,7 @@ pub struct Config {
     pub support_email: String,
     pub support_chat_url: String,
     pub trusted_proxies: Vec<IpAddr>,
+    pub metrics_allow: Vec<ipnet::IpNet>,
     /// Demo accounts may be seeded (still only for a local trial; `serve --no-demo` clears it).
     pub demo: bool,
     pub mail: MailProvider,
@@ -342,6 +347,8 @@ fn check(raw: RawConfig) -> Result<Config, ConfigError> {
                 .map_err(|_| invalid("PORTAL_TRUSTED_PROXIES", format!("{p:?} is not an IP address")))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let metrics_allow =
+        portal_web::metrics::parse_allow_list(&raw.metrics_allow).map_err(|e| invalid("PORTAL_METRICS_ALLOW", e))?;
     portal_core::email::Email::parse(&raw.support_email).map_err(|e| invalid("PORTAL_SUPPORT_EMAIL", e.to_string()))?;
     let chat = url::Url::parse(&raw.support_chat_url).map_err(|e| invalid("PORTAL_SUPPORT_CHAT_URL", e.to_string()))?;
     if !matches!(chat.scheme(), "http" | "https") {
@@ -448,6 +455,7 @@ fn check(raw: RawConfig) -> Result<Config, ConfigError> {
         support_email: raw.support_email,
         support_chat_url: raw.support_chat_url,
         trusted_proxies,
+        metrics_allow,
         demo: raw.demo,
         mail,
     })
@@ -519,6 +527,14 @@ mod tests {
             check(raw.clone()).unwrap_err().to_string(),
             "PORTAL_DATABASE_WRITE_QUEUE: must be between 1 and 1000000"
         );
+        raw.metrics_allow = "10.0.0.0/8, 192.0.2.1".into();
+        assert_eq!(check(raw.clone()).unwrap().metrics_allow.len(), 2);
+        raw.metrics_allow = "10.0.0.0/40".into();
+        assert_eq!(
+            check(raw.clone()).unwrap_err().to_string(),
+            "PORTAL_METRICS_ALLOW: \"10.0.0.0/40\" is not an address or a network such as 10.0.0.0/8"
+        );
+        raw.metrics_allow.clear();
         raw.database_write_queue = 64;
         assert_eq!(check(raw.clone()).unwrap().database_write_queue, 64);
         raw.mfa.remember_days = 366;

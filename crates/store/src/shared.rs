@@ -46,6 +46,15 @@ macro_rules! sql_store {
                 $backend
             }
 
+            fn load(&self) -> portal_core::store::StoreLoad {
+                let idle = self.pool.num_idle();
+                portal_core::store::StoreLoad {
+                    connections_in_use: (self.pool.size() as usize).saturating_sub(idle),
+                    connections_idle: idle,
+                    write_queue: self.hot_paths().map_or(0, |hot| hot.queued()),
+                }
+            }
+
             async fn ping(&self) -> StoreResult<()> {
                 sqlx::query("SELECT 1").execute(&self.pool).await.map_err(backend_error)?;
                 Ok(())

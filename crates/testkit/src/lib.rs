@@ -420,7 +420,7 @@ pub fn browser_client() -> reqwest::Client {
 
 fn spawn_server(listener: tokio::net::TcpListener, portal: Portal, trusted_proxies: Vec<std::net::IpAddr>) {
     let web = WebSettings::from_public_url(&portal.settings().public_url, trusted_proxies);
-    let router = portal_web::router(AppState { portal, web: Arc::new(web) });
+    let router = portal_web::router(AppState::new(portal, web));
     tokio::spawn(async move {
         let _ = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await;
     });

@@ -27,6 +27,7 @@ mod extract;
 #[doc(hidden)]
 pub mod fuzzing;
 mod health;
+pub mod metrics;
 mod pages;
 mod qr;
 mod render;
@@ -59,7 +60,8 @@ pub fn all_routes() -> Vec<(String, &'static [&'static str])> {
     let pages = pages::route_tables().into_iter().map(|(path, methods, _)| (path.to_owned(), methods));
     let api = api::route_tables().into_iter().map(|(path, methods, _)| (format!("/api/v1{path}"), methods));
     let health = health::route_table().into_iter().map(|(path, methods, _)| (path.to_owned(), methods));
-    pages.chain(api).chain(health).collect()
+    let metrics = metrics::route_table().into_iter().map(|(path, methods, _)| (path.to_owned(), methods));
+    pages.chain(api).chain(health).chain(metrics).collect()
 }
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -70,7 +72,9 @@ pub fn router(state: AppState) -> Router {
         .merge(router_of(pages::route_tables()))
         .nest("/api/v1", router_of(api::route_tables()))
         .merge(health::routes())
+        .merge(router_of(metrics::route_table()))
         .fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::record_requests))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::refuse_cross_site_writes))
         // Outside the cross-site wall, so its refusal page gets the portal's name too.
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::error_pages_with_settings))

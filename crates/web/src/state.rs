@@ -13,6 +13,8 @@ pub struct WebSettings {
     pub https: bool,
     /// Peers whose `X-Forwarded-For` is believed (the load balancers); nobody else's is.
     pub trusted_proxies: Vec<IpAddr>,
+    /// Besides loopback, who may read `/metrics` (`PORTAL_METRICS_ALLOW`).
+    pub metrics_allow: Vec<ipnet::IpNet>,
 }
 
 impl WebSettings {
@@ -21,7 +23,7 @@ impl WebSettings {
         let public_origin = url::Url::parse(public_url)
             .map(|u| u.origin().ascii_serialization())
             .unwrap_or_else(|_| public_url.trim_end_matches('/').to_owned());
-        Self { public_origin, https, trusted_proxies }
+        Self { public_origin, https, trusted_proxies, metrics_allow: Vec::new() }
     }
 }
 
@@ -29,4 +31,13 @@ impl WebSettings {
 pub struct AppState {
     pub portal: Portal,
     pub web: Arc<WebSettings>,
+    pub metrics: crate::metrics::SharedMetrics,
+}
+
+impl AppState {
+    /// The state of one running portal, with metrics of its own that the portal reports to.
+    pub fn new(portal: Portal, web: WebSettings) -> Self {
+        let metrics = Arc::new(crate::metrics::Metrics::default());
+        Self { portal: portal.observed_by(metrics.clone()), web: Arc::new(web), metrics }
+    }
 }

@@ -13,6 +13,7 @@ use super::passkey::{self, Ceremony, CeremonyKind, PasskeyName, StoredPasskey};
 use super::policy::Method;
 use super::service::{MfaCompleted, MfaError};
 use crate::audit::{AuditEvent, Outcome, action};
+use crate::observe::CheckOutcome;
 use crate::notice::SignInNotice;
 use crate::session::{AuthLevel, Session, SessionToken};
 use crate::user::User;
@@ -226,28 +227,33 @@ impl Portal {
         credential: Value,
         ctx: &RequestContext,
     ) -> Result<MfaCompleted, MfaError> {
-        let webauthn = self.relying_party()?;
-        self.ensure_may_verify_now(session, user, state, ctx).await?;
-        let ceremony = self.session_ceremony(sealed, session)?;
-        let CeremonyKind::Verify { state } = &ceremony.kind else {
-            return Err(MfaError::PasskeyExpired);
-        };
-        let credential: PublicKeyCredential =
-            serde_json::from_value(credential).map_err(|_| MfaError::PasskeyRefused)?;
-        let result = match webauthn.finish_passkey_authentication(&credential, state) {
-            Ok(r) => r,
-            Err(e) => return Err(self.passkey_failure(user, "verify", &e, ctx).await),
-        };
-        let stored = self.store.passkeys_of(&user.id).await?;
-        let used = self.updated_passkey(&stored, &result).ok_or(MfaError::PasskeyRefused)?;
-        let proof = SecondFactorProof::VerifyPasskey {
-            ceremony: ceremony.id.clone(),
-            ceremony_expires_at: ceremony.expires_at(),
-            used,
-        };
-        self.complete(session, user, Some(Method::Passkey), proof, action::MFA_VERIFY, ctx)
-            .await?
-            .ok_or(MfaError::PasskeyExpired)
+        let result: Result<MfaCompleted, MfaError> = async {
+            let webauthn = self.relying_party()?;
+            self.ensure_may_verify_now(session, user, state, ctx).await?;
+            let ceremony = self.session_ceremony(sealed, session)?;
+            let CeremonyKind::Verify { state } = &ceremony.kind else {
+                return Err(MfaError::PasskeyExpired);
+            };
+            let credential: PublicKeyCredential =
+                serde_json::from_value(credential).map_err(|_| MfaError::PasskeyRefused)?;
+            let result = match webauthn.finish_passkey_authentication(&credential, state) {
+                Ok(r) => r,
+                Err(e) => return Err(self.passkey_failure(user, "verify", &e, ctx).await),
+            };
+            let stored = self.store.passkeys_of(&user.id).await?;
+            let used = self.updated_passkey(&stored, &result).ok_or(MfaError::PasskeyRefused)?;
+            let proof = SecondFactorProof::VerifyPasskey {
+                ceremony: ceremony.id.clone(),
+                ceremony_expires_at: ceremony.expires_at(),
+                used,
+            };
+            self.complete(session, user, Some(Method::Passkey), proof, action::MFA_VERIFY, ctx)
+                .await?
+                .ok_or(MfaError::PasskeyExpired)
+        }
+        .await;
+        self.observer.second_factor_checked("passkey", CheckOutcome::of(&result));
+        result
     }
 
     /// The stored passkey the result is for, with its counter and flags moved on.

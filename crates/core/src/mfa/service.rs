@@ -18,6 +18,7 @@ use super::sms_code::{self, ChallengeStatus, SendRefused};
 use super::throttle::{self, SecondFactorThrottle, ThrottleState};
 use super::totp::{self, TotpCheck, TotpSecret};
 use crate::audit::{AuditEvent, Outcome, action};
+use crate::observe::CheckOutcome;
 use crate::email::Email;
 use crate::notice::SignInNotice;
 use crate::session::{AuthLevel, OLD_ID_SIGNS_OUT_FOR, Session, SessionToken};
@@ -740,52 +741,57 @@ impl Portal {
         code: &OtpCode,
         ctx: &RequestContext,
     ) -> Result<MfaCompleted, MfaError> {
-        let status = self.ensure_may_verify_now(session, user, state, ctx).await?;
-        let now = self.clock.now();
-        match method {
-            Method::Totp => {
-                let factor = status
-                    .confirmed
-                    .iter()
-                    .find(|f| f.method == Method::Totp)
-                    .ok_or(MfaError::NoSuchMethod("authenticator app"))?;
-                let secret = self.open_secret(factor)?;
-                match totp::check(&secret, code, now, factor.last_step) {
-                    TotpCheck::Accepted(step) => {
-                        let proof = SecondFactorProof::VerifyTotp { factor_id: factor.id.clone(), step };
-                        // Losing the compare-and-set means another request used this step first.
-                        self.complete(session, user, Some(Method::Totp), proof, action::MFA_VERIFY, ctx)
-                            .await?
-                            .ok_or(MfaError::CodeReplayed)
+        let result: Result<MfaCompleted, MfaError> = async {
+            let status = self.ensure_may_verify_now(session, user, state, ctx).await?;
+            let now = self.clock.now();
+            match method {
+                Method::Totp => {
+                    let factor = status
+                        .confirmed
+                        .iter()
+                        .find(|f| f.method == Method::Totp)
+                        .ok_or(MfaError::NoSuchMethod("authenticator app"))?;
+                    let secret = self.open_secret(factor)?;
+                    match totp::check(&secret, code, now, factor.last_step) {
+                        TotpCheck::Accepted(step) => {
+                            let proof = SecondFactorProof::VerifyTotp { factor_id: factor.id.clone(), step };
+                            // Losing the compare-and-set means another request used this step first.
+                            self.complete(session, user, Some(Method::Totp), proof, action::MFA_VERIFY, ctx)
+                                .await?
+                                .ok_or(MfaError::CodeReplayed)
+                        }
+                        // A replay is refused but is no guess: it does not count toward the pause.
+                        TotpCheck::Replayed => Err(MfaError::CodeReplayed),
+                        TotpCheck::Wrong => Err(self.count_failure(user, "totp", None, "verify", ctx).await),
                     }
-                    // A replay is refused but is no guess: it does not count toward the pause.
-                    TotpCheck::Replayed => Err(MfaError::CodeReplayed),
-                    TotpCheck::Wrong => Err(self.count_failure(user, "totp", None, "verify", ctx).await),
                 }
+                Method::Sms => {
+                    if !status.confirmed.iter().any(|f| f.method == Method::Sms) {
+                        return Err(MfaError::NoSuchMethod("text message"));
+                    }
+                    let challenge = self
+                        .store
+                        .latest_sms_challenge(&session.id, ChallengePurpose::Login)
+                        .await?
+                        .ok_or(MfaError::NoCodeSent)?;
+                    if challenge.status(now) != ChallengeStatus::Live {
+                        return Err(MfaError::CodeExpired);
+                    }
+                    if !sms_code::code_matches(&self.secret_key, &challenge.id, &challenge.code_hash, code) {
+                        return Err(self.count_failure(user, "sms", Some(&challenge.id), "verify", ctx).await);
+                    }
+                    let proof = SecondFactorProof::VerifySms { challenge_id: challenge.id.clone() };
+                    self.complete(session, user, Some(Method::Sms), proof, action::MFA_VERIFY, ctx)
+                        .await?
+                        .ok_or(MfaError::CodeExpired)
+                }
+                // A passkey answers a challenge, not a code (`passkey_verify_start` / `_finish`).
+                Method::Passkey => Err(MfaError::WrongStep),
             }
-            Method::Sms => {
-                if !status.confirmed.iter().any(|f| f.method == Method::Sms) {
-                    return Err(MfaError::NoSuchMethod("text message"));
-                }
-                let challenge = self
-                    .store
-                    .latest_sms_challenge(&session.id, ChallengePurpose::Login)
-                    .await?
-                    .ok_or(MfaError::NoCodeSent)?;
-                if challenge.status(now) != ChallengeStatus::Live {
-                    return Err(MfaError::CodeExpired);
-                }
-                if !sms_code::code_matches(&self.secret_key, &challenge.id, &challenge.code_hash, code) {
-                    return Err(self.count_failure(user, "sms", Some(&challenge.id), "verify", ctx).await);
-                }
-                let proof = SecondFactorProof::VerifySms { challenge_id: challenge.id.clone() };
-                self.complete(session, user, Some(Method::Sms), proof, action::MFA_VERIFY, ctx)
-                    .await?
-                    .ok_or(MfaError::CodeExpired)
-            }
-            // A passkey answers a challenge, not a code (`passkey_verify_start` / `_finish`).
-            Method::Passkey => Err(MfaError::WrongStep),
         }
+        .await;
+        self.observer.second_factor_checked(method.as_str(), CheckOutcome::of(&result));
+        result
     }
 
     /// A returning user's recovery code, in place of a method's code. A wrong one counts in the
@@ -799,25 +805,30 @@ impl Portal {
         code: &RecoveryCode,
         ctx: &RequestContext,
     ) -> Result<MfaCompleted, MfaError> {
-        self.ensure_may_verify_now(session, user, state, ctx).await?;
-        let set = self.store.recovery_codes(&user.id).await?;
-        let Some(found) = recovery::find_match(&self.secret_key, &user.id, &set, code) else {
-            return Err(self.count_failure(user, "recovery", None, "verify", ctx).await);
-        };
-        // A code of the set that was used already is refused like a replayed app code, and like
-        // one it is no guess: whoever typed it knew it.
-        if !found.is_unused() {
-            return Err(MfaError::RecoveryCodeUsed);
+        let result: Result<MfaCompleted, MfaError> = async {
+            self.ensure_may_verify_now(session, user, state, ctx).await?;
+            let set = self.store.recovery_codes(&user.id).await?;
+            let Some(found) = recovery::find_match(&self.secret_key, &user.id, &set, code) else {
+                return Err(self.count_failure(user, "recovery", None, "verify", ctx).await);
+            };
+            // A code of the set that was used already is refused like a replayed app code, and like
+            // one it is no guess: whoever typed it knew it.
+            if !found.is_unused() {
+                return Err(MfaError::RecoveryCodeUsed);
+            }
+            let proof = SecondFactorProof::UseRecoveryCode { code_id: found.id.clone() };
+            let done = self
+                .complete(session, user, None, proof, action::MFA_VERIFY, ctx)
+                .await?
+                .ok_or(MfaError::RecoveryCodeUsed)?;
+            // Read again rather than counted down: another code may have been used at the same time.
+            let left = self.recovery_codes_left(user).await?;
+            self.tell(user, SignInNotice::RecoveryCodeUsed { left }).await;
+            Ok(MfaCompleted { recovery_codes_left: Some(left), ..done })
         }
-        let proof = SecondFactorProof::UseRecoveryCode { code_id: found.id.clone() };
-        let done = self
-            .complete(session, user, None, proof, action::MFA_VERIFY, ctx)
-            .await?
-            .ok_or(MfaError::RecoveryCodeUsed)?;
-        // Read again rather than counted down: another code may have been used at the same time.
-        let left = self.recovery_codes_left(user).await?;
-        self.tell(user, SignInNotice::RecoveryCodeUsed { left }).await;
-        Ok(MfaCompleted { recovery_codes_left: Some(left), ..done })
+        .await;
+        self.observer.second_factor_checked("recovery", CheckOutcome::of(&result));
+        result
     }
 
     /// "Remind me later": only when the operator allows it and the deadline has not passed.

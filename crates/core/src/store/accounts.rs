@@ -15,6 +15,9 @@ pub trait AccountStore: Send + Sync {
     /// Which backend this is ("sqlite" or "postgres"), for logs and `/readyz`.
     fn backend(&self) -> &'static str;
 
+    /// Connections in use and idle, and hot writes waiting for the writer, now (for metrics).
+    fn load(&self) -> super::StoreLoad;
+
     /// Reaches the database (for `/readyz`).
     async fn ping(&self) -> StoreResult<()>;
 

@@ -40,6 +40,15 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything the portal stores. A `dyn Store` reaches every area's methods without importing
 /// the area traits. An adapter implements each area, then declares `impl Store for … {}`.
+/// How busy the database connections are (metrics).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StoreLoad {
+    pub connections_in_use: usize,
+    pub connections_idle: usize,
+    /// Hot writes queued for SQLite's one writer (0 on PostgreSQL, which has no such queue).
+    pub write_queue: usize,
+}
+
 pub trait Store:
     AccountStore
     + SessionStore

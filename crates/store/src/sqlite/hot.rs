@@ -45,6 +45,11 @@ impl HotPaths {
         Self { writer, readers: Arc::new(Readers { path, idle: Mutex::new(Vec::new()) }) }
     }
 
+    /// Hot writes waiting for the writer.
+    pub(crate) fn queued(&self) -> usize {
+        self.writer.queued()
+    }
+
     // ----- reads ---------------------------------------------------------------------------
 
     pub(crate) fn session_view(&self, id: &SessionIdHash) -> StoreResult<Option<SessionView>> {

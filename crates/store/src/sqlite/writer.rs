@@ -71,6 +71,11 @@ impl Writer {
         Ok(Self { jobs })
     }
 
+    /// Jobs waiting to be taken into a batch.
+    pub(crate) fn queued(&self) -> usize {
+        self.jobs.max_capacity() - self.jobs.capacity()
+    }
+
     /// Runs `job` in the next batch and answers once that batch has committed. `Err` from the
     /// job rolls back its own changes only.
     pub(crate) async fn run<T, F>(&self, job: F) -> StoreResult<T>

@@ -13,6 +13,7 @@ mod console;
 mod error_pages;
 mod fuzz_corpus;
 mod limits;
+mod metrics;
 mod mfa_api;
 mod mfa_pages;
 mod passkeys_api;

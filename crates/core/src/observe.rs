@@ -1,0 +1,104 @@
+//! What the portal reports as it works, for an operator's metrics: how each sign-in and each
+//! second-factor check ended — never who asked, from where, or with what. The port is called in
+//! the one place each outcome is decided, so every front end (pages, JSON API) is counted alike.
+
+use std::fmt;
+
+use crate::auth::{LoginError, LoginSuccess};
+use crate::mfa::service::{MfaCompleted, MfaError};
+use crate::session::AuthLevel;
+
+pub trait Observer: Send + Sync + fmt::Debug {
+    /// A password sign-in ended so.
+    fn password_checked(&self, outcome: SignInOutcome);
+    /// A returning user's second factor (`method`: `totp`, `sms`, `recovery` or `passkey`) was
+    /// checked and ended so.
+    fn second_factor_checked(&self, method: &'static str, outcome: CheckOutcome);
+}
+
+/// Reports nothing: the default until a metrics adapter is attached.
+#[derive(Debug, Default)]
+pub struct Unobserved;
+
+impl Observer for Unobserved {
+    fn password_checked(&self, _: SignInOutcome) {}
+    fn second_factor_checked(&self, _: &'static str, _: CheckOutcome) {}
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SignInOutcome {
+    /// Signed in fully (no second factor needed, or a remembered device).
+    SignedIn,
+    /// The password was right; a second factor comes next.
+    SecondFactorNext,
+    /// Unknown account or wrong password (one outcome, as the user is told).
+    WrongPassword,
+    Throttled,
+    /// The password was right but the setup deadline has passed.
+    PastDeadline,
+    Error,
+}
+
+impl SignInOutcome {
+    pub fn of(result: &Result<LoginSuccess, LoginError>) -> Self {
+        match result {
+            Ok(s) if s.session.auth_level == AuthLevel::Full => Self::SignedIn,
+            Ok(_) => Self::SecondFactorNext,
+            Err(LoginError::InvalidCredentials) => Self::WrongPassword,
+            Err(LoginError::Throttled { .. }) => Self::Throttled,
+            Err(LoginError::MfaSetupExpired { .. }) => Self::PastDeadline,
+            Err(LoginError::Internal(_)) => Self::Error,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SignedIn => "signed_in",
+            Self::SecondFactorNext => "second_factor_next",
+            Self::WrongPassword => "wrong_password",
+            Self::Throttled => "throttled",
+            Self::PastDeadline => "past_deadline",
+            Self::Error => "error",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CheckOutcome {
+    Success,
+    WrongCode,
+    /// A code (or step) already used.
+    Replay,
+    /// Paused after wrong codes.
+    Throttled,
+    Locked,
+    /// Expired, not sent, or refused for another reason a user can fix.
+    Refused,
+    Error,
+}
+
+impl CheckOutcome {
+    pub fn of(result: &Result<MfaCompleted, MfaError>) -> Self {
+        match result {
+            Ok(_) => Self::Success,
+            Err(MfaError::InvalidCode | MfaError::PasskeyRefused) => Self::WrongCode,
+            Err(MfaError::CodeReplayed | MfaError::RecoveryCodeUsed) => Self::Replay,
+            Err(MfaError::Throttled { .. }) => Self::Throttled,
+            Err(MfaError::Locked) => Self::Locked,
+            Err(MfaError::Internal(_)) => Self::Error,
+            Err(_) => Self::Refused,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Success => "success",
+            Self::WrongCode => "wrong_code",
+            Self::Replay => "replay",
+            Self::Throttled => "throttled",
+            Self::Locked => "locked",
+            Self::Refused => "refused",
+            Self::Error => "error",
+        }
+    }
+}

@@ -1,0 +1,261 @@
+//! `GET /metrics` in the Prometheus text format, and what feeds it: every HTTP request (by route
+//! template and status class, with its latency), how sign-ins and second-factor checks end (the
+//! core reports them through `portal_core::observe::Observer`), and at each scrape the load of the
+//! argon2id pool and of the database. No label carries an email, phone, address or id: route
+//! templates (`/claims/{id}`), never paths.
+//!
+//! Answered only to loopback peers and to addresses in `PORTAL_METRICS_ALLOW`; anyone else gets
+//! the same 404 as for a page that does not exist. Behind a proxy the address judged is the
+//! client's (the configured trusted proxies' `X-Forwarded-For`); a forwarded request from a
+//! proxy that is not trusted is refused, so a proxy on the same machine does not make every
+//! visitor "loopback".
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use ipnet::IpNet;
+use portal_core::observe::{CheckOutcome, Observer, SignInOutcome};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+use crate::routing::RouteTable;
+use crate::state::AppState;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    method: String,
+    route: String,
+    status: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    route: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct SignInLabels {
+    outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CheckLabels {
+    method: &'static str,
+    outcome: &'static str,
+}
+
+type LatencyFamily = Family<RouteLabels, Histogram, fn() -> Histogram>;
+
+/// The portal's metrics: one registry per running portal (and per test app), no global state.
+#[derive(Debug)]
+pub struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latency: LatencyFamily,
+    sign_ins: Family<SignInLabels, Counter>,
+    second_factor_checks: Family<CheckLabels, Counter>,
+    hashing_in_use: Gauge,
+    hashing_waiting: Gauge,
+    connections_in_use: Gauge,
+    connections_idle: Gauge,
+    write_queue: Gauge,
+}
+
+/// From half a millisecond to about eight seconds, doubling.
+fn latency_histogram() -> Histogram {
+    Histogram::new(exponential_buckets(0.0005, 2.0, 15))
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("portal");
+        let requests = Family::<RequestLabels, Counter>::default();
+        registry.register("http_requests", "HTTP requests by route template and status class", requests.clone());
+        let latency: LatencyFamily = Family::new_with_constructor(latency_histogram);
+        registry.register_with_unit(
+            "http_request_duration",
+            "Time to answer an HTTP request, by route template",
+            prometheus_client::registry::Unit::Seconds,
+            latency.clone(),
+        );
+        let sign_ins = Family::<SignInLabels, Counter>::default();
+        registry.register("sign_ins", "Password sign-ins by outcome", sign_ins.clone());
+        let second_factor_checks = Family::<CheckLabels, Counter>::default();
+        registry.register(
+            "second_factor_checks",
+            "Returning users' second-factor checks by method and outcome",
+            second_factor_checks.clone(),
+        );
+        let gauge = |registry: &mut Registry, name: &str, help: &str| {
+            let g = Gauge::default();
+            registry.register(name, help, g.clone());
+            g
+        };
+        let hashing_in_use = gauge(&mut registry, "argon2_in_use", "Password hashes being computed now");
+        let hashing_waiting = gauge(&mut registry, "argon2_waiting", "Requests waiting to compute a password hash");
+        let connections_in_use =
+            gauge(&mut registry, "database_connections_in_use", "Pooled database connections in use");
+        let connections_idle = gauge(&mut registry, "database_connections_idle", "Pooled database connections idle");
+        let write_queue =
+            gauge(&mut registry, "database_write_queue", "Writes waiting for SQLite's one writer (0 on PostgreSQL)");
+        Self {
+            registry,
+            requests,
+            latency,
+            sign_ins,
+            second_factor_checks,
+            hashing_in_use,
+            hashing_waiting,
+            connections_in_use,
+            connections_idle,
+            write_queue,
+        }
+    }
+}
+
+impl Observer for Metrics {
+    fn password_checked(&self, outcome: SignInOutcome) {
+        self.sign_ins.get_or_create(&SignInLabels { outcome: outcome.as_str() }).inc();
+    }
+
+    fn second_factor_checked(&self, method: &'static str, outcome: CheckOutcome) {
+        self.second_factor_checks.get_or_create(&CheckLabels { method, outcome: outcome.as_str() }).inc();
+    }
+}
+
+impl Metrics {
+    /// The text a scrape gets, with the gauges read now.
+    fn render(&self, state: &AppState) -> String {
+        let (in_use, waiting) = state.portal.password_hashing_load();
+        self.hashing_in_use.set(gauge_value(in_use));
+        self.hashing_waiting.set(gauge_value(waiting));
+        let load = state.portal.store_load();
+        self.connections_in_use.set(gauge_value(load.connections_in_use));
+        self.connections_idle.set(gauge_value(load.connections_idle));
+        self.write_queue.set(gauge_value(load.write_queue));
+        let mut text = String::new();
+        // Writing to a String cannot fail.
+        let _ = prometheus_client::encoding::text::encode(&mut text, &self.registry);
+        text
+    }
+}
+
+fn gauge_value(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Every route here with the methods it answers (see `health::route_table`).
+pub fn route_table() -> RouteTable {
+    vec![("/metrics", &["GET"], get(metrics))]
+}
+
+async fn metrics(State(state): State<AppState>, request: Request) -> Response {
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let (web, headers) = (&state.web, request.headers());
+    if !peer.is_some_and(|peer| may_scrape(peer, headers, &web.trusted_proxies, &web.metrics_allow)) {
+        return crate::error::not_found(request.uri().clone()).await;
+    }
+    let mut response = state.metrics.render(&state).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
+    );
+    response
+}
+
+/// Loopback or an allowed network, judged on the client's address; a request forwarded by a
+/// proxy we do not trust is nobody's.
+pub fn may_scrape(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr], allowed: &[IpNet]) -> bool {
+    let forwarded = headers.contains_key("x-forwarded-for") || headers.contains_key(header::FORWARDED);
+    if forwarded && !trusted.contains(&peer) {
+        return false;
+    }
+    let client = crate::extract::client_ip(peer, headers, trusted);
+    if forwarded && client == peer {
+        // A trusted proxy that named no client of its own.
+        return false;
+    }
+    client.is_loopback() || allowed.iter().any(|net| net.contains(&client))
+}
+
+/// Counts every request by the route it matched (its template) and times it.
+pub async fn record_requests(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let route = request.extensions().get::<MatchedPath>().map_or("unmatched", |m| m.as_str()).to_owned();
+    let method = request.method().as_str().to_owned();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let status = status_class(response.status());
+    state.metrics.latency.get_or_create(&RouteLabels { route: route.clone() }).observe(started.elapsed().as_secs_f64());
+    state.metrics.requests.get_or_create(&RequestLabels { method, route, status }).inc();
+    response
+}
+
+fn status_class(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        100..=199 => "1xx",
+        200..=299 => "2xx",
+        300..=399 => "3xx",
+        400..=499 => "4xx",
+        _ => "5xx",
+    }
+}
+
+/// `PORTAL_METRICS_ALLOW`: comma-separated networks (`10.0.0.0/8`) or addresses.
+pub fn parse_allow_list(text: &str) -> Result<Vec<IpNet>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<IpNet>()
+                .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
+                .map_err(|_| format!("{s:?} is not an address or a network such as 10.0.0.0/8"))
+        })
+        .collect()
+}
+
+/// Shared between the router's state and the portal, which reports to it.
+pub type SharedMetrics = Arc<Metrics>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn forwarded(from: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert("x-forwarded-for", HeaderValue::from_str(from).unwrap());
+        h
+    }
+
+    #[test]
+    fn only_loopback_and_allowed_networks_may_scrape_and_a_forwarded_request_only_through_a_trusted_proxy() {
+        let none = HeaderMap::new();
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let allowed = parse_allow_list("10.1.0.0/16, 192.0.2.7").unwrap();
+        assert!(may_scrape(ip("127.0.0.1"), &none, &[], &[]));
+        assert!(may_scrape(ip("::1"), &none, &[], &[]));
+        assert!(!may_scrape(ip("10.1.2.3"), &none, &[], &[]));
+        assert!(may_scrape(ip("10.1.2.3"), &none, &[], &allowed));
+        assert!(may_scrape(ip("192.0.2.7"), &none, &[], &allowed));
+        assert!(!may_scrape(ip("192.0.2.8"), &none, &[], &allowed));
+        // An untrusted proxy on this machine forwards a visitor: refused.
+        assert!(!may_scrape(ip("127.0.0.1"), &forwarded("203.0.113.9"), &[], &allowed));
+        // A trusted proxy: the client it names is judged.
+        let proxy = [ip("127.0.0.1")];
+        assert!(!may_scrape(ip("127.0.0.1"), &forwarded("203.0.113.9"), &proxy, &allowed));
+        assert!(may_scrape(ip("127.0.0.1"), &forwarded("10.1.9.9"), &proxy, &allowed));
+        // Forging the header from the allowed network changes nothing for an outsider.
+        assert!(!may_scrape(ip("203.0.113.9"), &forwarded("10.1.9.9"), &proxy, &allowed));
+        assert!(parse_allow_list("10.0.0.0/33").is_err());
+        assert_eq!(parse_allow_list(" ").unwrap(), Vec::<IpNet>::new());
+    }
+}

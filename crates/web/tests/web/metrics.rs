@@ -1,0 +1,71 @@
+//! `/metrics`: what an operator's Prometheus scrapes, and who may read it.
+
+use portal_core::user::Role;
+use portal_testkit::reqwest::StatusCode;
+use portal_testkit::{AppOptions, TestApp, backends};
+use time::macros::date;
+
+use crate::common::{ANN, enroll_totp, get, login, next_totp, verify, wrong_totp};
+
+/// The value of the sample `series` (name and labels exactly as exposed), if present.
+fn sample(text: &str, series: &str) -> Option<f64> {
+    text.lines().find_map(|line| line.strip_prefix(series)?.strip_prefix(' ')?.split(' ').next()?.parse().ok())
+}
+
+#[tokio::test]
+async fn sign_ins_and_code_checks_are_counted_by_outcome_and_requests_by_route_template() {
+    for backend in backends() {
+        let app = TestApp::spawn_with(backend, AppOptions::mfa_from(date!(2026 - 03 - 01))).await;
+        app.create_user(ANN, Role::Policyholder).await;
+        let secret = enroll_totp(&app, &app.client(), ANN).await;
+        let client = app.client();
+        let signed_in = login(&app, &client, ANN).await;
+        signed_in.assert_ok();
+        let token = signed_in.session.clone().unwrap();
+        verify(&app, &client, "totp", &wrong_totp(&app, &secret)).await;
+        let code = next_totp(&app, &secret);
+        verify(&app, &client, "totp", &code).await.assert_authenticated();
+        // Sent again from a second session: a replay.
+        let other = app.client();
+        login(&app, &other, ANN).await.assert_ok();
+        verify(&app, &other, "totp", &code).await;
+
+        let scrape = get(&app, &app.client(), "/metrics").await;
+        assert_eq!(scrape.status, StatusCode::OK);
+        assert!(scrape.content_type.starts_with("application/openmetrics-text"), "{}", scrape.content_type);
+        let text = &scrape.text;
+        let count = |series: &str| sample(text, series).unwrap_or_else(|| panic!("no {series} in\n{text}"));
+        assert_eq!(count(r#"portal_second_factor_checks_total{method="totp",outcome="success"}"#), 1.0);
+        assert_eq!(count(r#"portal_second_factor_checks_total{method="totp",outcome="wrong_code"}"#), 1.0);
+        assert_eq!(count(r#"portal_second_factor_checks_total{method="totp",outcome="replay"}"#), 1.0);
+        assert_eq!(count(r#"portal_sign_ins_total{outcome="second_factor_next"}"#), 3.0);
+        assert_eq!(
+            count(r#"portal_http_requests_total{method="POST",route="/api/v1/mfa/verify",status="2xx"}"#),
+            1.0
+        );
+        assert_eq!(
+            count(r#"portal_http_requests_total{method="POST",route="/api/v1/mfa/verify",status="4xx"}"#),
+            2.0
+        );
+        assert!(count(r#"portal_http_request_duration_seconds_count{route="/api/v1/mfa/verify"}"#) >= 3.0);
+        assert!(text.contains("portal_argon2_in_use ") && text.contains("portal_database_write_queue "), "{text}");
+        // Nobody is named: no email, no address, no session or user id.
+        for secret_thing in [ANN, "127.0.0.1", token.as_str()] {
+            assert!(!text.contains(secret_thing), "{secret_thing} in\n{text}");
+        }
+        let ann = app.portal.store().user_by_email(&portal_core::email::Email::parse(ANN).unwrap()).await.unwrap();
+        assert!(!text.contains(ann.unwrap().id.as_str()));
+    }
+}
+
+#[tokio::test]
+async fn only_loopback_reads_metrics_and_a_visitor_through_the_proxy_gets_a_404() {
+    let proxy = "127.0.0.1".parse().unwrap();
+    let options = AppOptions { trusted_proxies: vec![proxy], ..AppOptions::default() };
+    let app = TestApp::spawn_with(portal_testkit::Backend::Sqlite, options).await;
+    let direct = app.client().get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(direct.status(), StatusCode::OK, "Prometheus on this machine");
+    let visitor = app.client().get(app.url("/metrics")).header("x-forwarded-for", "203.0.113.9").send().await.unwrap();
+    assert_eq!(visitor.status(), StatusCode::NOT_FOUND);
+    assert!(!visitor.text().await.unwrap().contains("portal_"), "the ordinary not-found page");
+}
