@@ -3,8 +3,14 @@
 //! the one place each outcome is decided, so every front end (pages, JSON API) is counted alike.
 
 use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
 
 use crate::auth::{LoginError, LoginSuccess};
+use crate::mail::{MailError, Mailer, OutgoingEmail};
+use crate::sms::{PhoneE164, SmsError, SmsSender};
 use crate::mfa::service::{MfaCompleted, MfaError};
 use crate::session::AuthLevel;
 
@@ -14,6 +20,58 @@ pub trait Observer: Send + Sync + fmt::Debug {
     /// A returning user's second factor (`method`: `totp`, `sms`, `recovery` or `passkey`) was
     /// checked and ended so.
     fn second_factor_checked(&self, method: &'static str, outcome: CheckOutcome);
+    /// A text or an email was handed to its provider (`sent`) or not, taking `took`.
+    fn message_sent(&self, channel: Channel, sent: bool, took: Duration);
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Channel {
+    Sms,
+    Email,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sms => "sms",
+            Self::Email => "email",
+        }
+    }
+}
+
+/// A text-message provider whose every send is reported: how it ended and how long the provider
+/// took. Timing is the adapter's business, so the domain never reads a clock for it.
+#[derive(Debug)]
+pub(crate) struct ObservedSms {
+    pub(crate) inner: Arc<dyn SmsSender>,
+    pub(crate) observer: Arc<dyn Observer>,
+}
+
+#[async_trait]
+impl SmsSender for ObservedSms {
+    async fn send(&self, to: &PhoneE164, body: &str) -> Result<(), SmsError> {
+        let started = Instant::now();
+        let sent = self.inner.send(to, body).await;
+        self.observer.message_sent(Channel::Sms, sent.is_ok(), started.elapsed());
+        sent
+    }
+}
+
+/// The same for email.
+#[derive(Debug)]
+pub(crate) struct ObservedMailer {
+    pub(crate) inner: Arc<dyn Mailer>,
+    pub(crate) observer: Arc<dyn Observer>,
+}
+
+#[async_trait]
+impl Mailer for ObservedMailer {
+    async fn send(&self, message: &OutgoingEmail) -> Result<(), MailError> {
+        let started = Instant::now();
+        let sent = self.inner.send(message).await;
+        self.observer.message_sent(Channel::Email, sent.is_ok(), started.elapsed());
+        sent
+    }
 }
 
 /// Reports nothing: the default until a metrics adapter is attached.
@@ -23,6 +81,7 @@ pub struct Unobserved;
 impl Observer for Unobserved {
     fn password_checked(&self, _: SignInOutcome) {}
     fn second_factor_checked(&self, _: &'static str, _: CheckOutcome) {}
+    fn message_sent(&self, _: Channel, _: bool, _: Duration) {}
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

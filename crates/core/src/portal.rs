@@ -103,9 +103,12 @@ impl Portal {
         }
     }
 
-    /// The same portal, reporting to `observer` how sign-ins and code checks end.
+    /// The same portal, reporting to `observer` how sign-ins, code checks and message sends end.
     pub fn observed_by(self, observer: Arc<dyn crate::observe::Observer>) -> Self {
-        Self { observer, ..self }
+        use crate::observe::{ObservedMailer, ObservedSms};
+        let sms = Arc::new(ObservedSms { inner: self.sms.clone(), observer: observer.clone() });
+        let mailer = Arc::new(ObservedMailer { inner: self.mailer.clone(), observer: observer.clone() });
+        Self { observer, sms, mailer, ..self }
     }
 
     pub fn settings(&self) -> &PortalSettings {

@@ -1,7 +1,7 @@
 //! `GET /metrics` in the Prometheus text format, and what feeds it: every HTTP request (by route
-//! template and status class, with its latency), how sign-ins and second-factor checks end (the
-//! core reports them through `portal_core::observe::Observer`), and at each scrape the load of the
-//! argon2id pool and of the database. No label carries an email, phone, address or id: route
+//! template and status class, with its latency), how sign-ins, second-factor checks and text and
+//! email sends end (the core reports them through `portal_core::observe::Observer`; sends with the
+//! provider's latency), and at each scrape the load of the argon2id pool and of the database. No label carries an email, phone, address or id: route
 //! templates (`/claims/{id}`), never paths.
 //!
 //! Answered only to loopback peers and to addresses in `PORTAL_METRICS_ALLOW`; anyone else gets
@@ -20,7 +20,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use ipnet::IpNet;
-use portal_core::observe::{CheckOutcome, Observer, SignInOutcome};
+use portal_core::observe::{Channel, CheckOutcome, Observer, SignInOutcome};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -49,12 +49,24 @@ struct SignInLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct MessageLabels {
+    channel: &'static str,
+    outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ChannelLabels {
+    channel: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct CheckLabels {
     method: &'static str,
     outcome: &'static str,
 }
 
 type LatencyFamily = Family<RouteLabels, Histogram, fn() -> Histogram>;
+type ProviderLatencyFamily = Family<ChannelLabels, Histogram, fn() -> Histogram>;
 
 /// The portal's metrics: one registry per running portal (and per test app), no global state.
 #[derive(Debug)]
@@ -64,6 +76,8 @@ pub struct Metrics {
     latency: LatencyFamily,
     sign_ins: Family<SignInLabels, Counter>,
     second_factor_checks: Family<CheckLabels, Counter>,
+    messages: Family<MessageLabels, Counter>,
+    provider_latency: ProviderLatencyFamily,
     hashing_in_use: Gauge,
     hashing_waiting: Gauge,
     connections_in_use: Gauge,
@@ -96,6 +110,15 @@ impl Default for Metrics {
             "Returning users' second-factor checks by method and outcome",
             second_factor_checks.clone(),
         );
+        let messages = Family::<MessageLabels, Counter>::default();
+        registry.register("messages", "Texts and emails handed to their provider, by outcome", messages.clone());
+        let provider_latency: ProviderLatencyFamily = Family::new_with_constructor(latency_histogram);
+        registry.register_with_unit(
+            "message_provider_duration",
+            "Time the text or email provider took to accept a message",
+            prometheus_client::registry::Unit::Seconds,
+            provider_latency.clone(),
+        );
         let gauge = |registry: &mut Registry, name: &str, help: &str| {
             let g = Gauge::default();
             registry.register(name, help, g.clone());
@@ -114,6 +137,8 @@ impl Default for Metrics {
             latency,
             sign_ins,
             second_factor_checks,
+            messages,
+            provider_latency,
             hashing_in_use,
             hashing_waiting,
             connections_in_use,
@@ -130,6 +155,12 @@ impl Observer for Metrics {
 
     fn second_factor_checked(&self, method: &'static str, outcome: CheckOutcome) {
         self.second_factor_checks.get_or_create(&CheckLabels { method, outcome: outcome.as_str() }).inc();
+    }
+
+    fn message_sent(&self, channel: Channel, sent: bool, took: std::time::Duration) {
+        let outcome = if sent { "sent" } else { "failed" };
+        self.messages.get_or_create(&MessageLabels { channel: channel.as_str(), outcome }).inc();
+        self.provider_latency.get_or_create(&ChannelLabels { channel: channel.as_str() }).observe(took.as_secs_f64());
     }
 }
 

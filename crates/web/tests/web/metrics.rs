@@ -30,6 +30,7 @@ async fn sign_ins_and_code_checks_are_counted_by_outcome_and_requests_by_route_t
         login(&app, &other, ANN).await.assert_ok();
         verify(&app, &other, "totp", &code).await;
 
+        app.wait_for_mails(1).await;
         let scrape = get(&app, &app.client(), "/metrics").await;
         assert_eq!(scrape.status, StatusCode::OK);
         assert!(scrape.content_type.starts_with("application/openmetrics-text"), "{}", scrape.content_type);
@@ -49,6 +50,10 @@ async fn sign_ins_and_code_checks_are_counted_by_outcome_and_requests_by_route_t
         );
         assert!(count(r#"portal_http_request_duration_seconds_count{route="/api/v1/mfa/verify"}"#) >= 3.0);
         assert!(text.contains("portal_argon2_in_use ") && text.contains("portal_database_write_queue "), "{text}");
+        // The emails (a method added) went out through the outbox provider, each timed.
+        let mails = count(r#"portal_messages_total{channel="email",outcome="sent"}"#);
+        assert!(mails >= 1.0);
+        assert_eq!(count(r#"portal_message_provider_duration_seconds_count{channel="email"}"#), mails);
         // Nobody is named: no email, no address, no session or user id.
         for secret_thing in [ANN, "127.0.0.1", token.as_str()] {
             assert!(!text.contains(secret_thing), "{secret_thing} in\n{text}");
