@@ -13,7 +13,8 @@ use crate::observe::SignInOutcome;
 use crate::password::{LoginMatch, NewPassword, Password, PasswordError};
 use crate::password_policy::PasswordContext;
 use crate::password_reset::{PasswordReset, RESET_LINK_LIFETIME, ResetToken};
-use crate::session::{AuthLevel, OLD_ID_SIGNS_OUT_FOR, Session, SessionState, SessionToken, SessionView};
+use crate::session::{AuthLevel, OLD_ID_SIGNS_OUT_FOR, Session, SessionState, SessionToken};
+use crate::session_view::SessionView;
 use crate::store::StoreError;
 use crate::throttle;
 use crate::user::{DisplayName, Role, User, UserId};
@@ -132,7 +133,7 @@ impl Portal {
         ctx: &RequestContext,
     ) -> Result<LoginSuccess, LoginError> {
         let result = self.check_password(email, password, previous, device, ctx).await;
-        self.observer.password_checked(SignInOutcome::of(&result));
+        self.observer.password_checked(sign_in_outcome(&result));
         result
     }
 
@@ -406,5 +407,17 @@ impl Portal {
         if let Err(e) = self.store.append_audit(&event).await {
             warn!(error = %e, action = %event.action, "could not write audit event");
         }
+    }
+}
+
+/// How a password sign-in ended, for the observer (metrics).
+fn sign_in_outcome(result: &Result<LoginSuccess, LoginError>) -> SignInOutcome {
+    match result {
+        Ok(s) if s.session.auth_level == AuthLevel::Full => SignInOutcome::SignedIn,
+        Ok(_) => SignInOutcome::SecondFactorNext,
+        Err(LoginError::InvalidCredentials) => SignInOutcome::WrongPassword,
+        Err(LoginError::Throttled { .. }) => SignInOutcome::Throttled,
+        Err(LoginError::MfaSetupExpired { .. }) => SignInOutcome::PastDeadline,
+        Err(LoginError::Internal(_)) => SignInOutcome::Error,
     }
 }

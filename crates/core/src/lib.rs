@@ -27,6 +27,7 @@ pub mod random;
 pub mod reservation;
 pub mod secret;
 pub mod session;
+pub mod session_view;
 pub mod sms;
 pub mod spreadsheet;
 pub mod store;

@@ -8,11 +8,8 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 
-use crate::auth::{LoginError, LoginSuccess};
 use crate::mail::{MailError, Mailer, OutgoingEmail};
 use crate::sms::{PhoneE164, SmsError, SmsSender};
-use crate::mfa::service::{MfaCompleted, MfaError};
-use crate::session::AuthLevel;
 
 pub trait Observer: Send + Sync + fmt::Debug {
     /// A password sign-in ended so.
@@ -99,17 +96,6 @@ pub enum SignInOutcome {
 }
 
 impl SignInOutcome {
-    pub fn of(result: &Result<LoginSuccess, LoginError>) -> Self {
-        match result {
-            Ok(s) if s.session.auth_level == AuthLevel::Full => Self::SignedIn,
-            Ok(_) => Self::SecondFactorNext,
-            Err(LoginError::InvalidCredentials) => Self::WrongPassword,
-            Err(LoginError::Throttled { .. }) => Self::Throttled,
-            Err(LoginError::MfaSetupExpired { .. }) => Self::PastDeadline,
-            Err(LoginError::Internal(_)) => Self::Error,
-        }
-    }
-
     pub fn as_str(self) -> &'static str {
         match self {
             Self::SignedIn => "signed_in",
@@ -137,18 +123,6 @@ pub enum CheckOutcome {
 }
 
 impl CheckOutcome {
-    pub fn of(result: &Result<MfaCompleted, MfaError>) -> Self {
-        match result {
-            Ok(_) => Self::Success,
-            Err(MfaError::InvalidCode | MfaError::PasskeyRefused) => Self::WrongCode,
-            Err(MfaError::CodeReplayed | MfaError::RecoveryCodeUsed) => Self::Replay,
-            Err(MfaError::Throttled { .. }) => Self::Throttled,
-            Err(MfaError::Locked) => Self::Locked,
-            Err(MfaError::Internal(_)) => Self::Error,
-            Err(_) => Self::Refused,
-        }
-    }
-
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Success => "success",

@@ -9,9 +9,8 @@ use sha2::{Digest, Sha256};
 use std::fmt;
 use time::{Duration, OffsetDateTime};
 
-use crate::mfa::factor::SecondFactorState;
 use crate::random::{self, SecureRandom};
-use crate::user::{User, UserId};
+use crate::user::UserId;
 
 /// How long after a rotation (a second-factor check, step-up) a sign-out sent with the previous
 /// cookie still ends the session: long enough for requests that were in flight together, short
@@ -138,14 +137,6 @@ impl Session {
         };
         (token, session)
     }
-}
-
-/// A live session as one read gives it: the session, its user and the user's second factors.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionView {
-    pub session: Session,
-    pub user: User,
-    pub second_factor: SecondFactorState,
 }
 
 /// Idle and absolute lifetimes (30 minutes idle, 12 hours absolute).

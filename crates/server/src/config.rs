@@ -527,6 +527,8 @@ mod tests {
             check(raw.clone()).unwrap_err().to_string(),
             "PORTAL_DATABASE_WRITE_QUEUE: must be between 1 and 1000000"
         );
+        raw.database_write_queue = 64;
+        assert_eq!(check(raw.clone()).unwrap().database_write_queue, 64);
         raw.metrics_allow = "10.0.0.0/8, 192.0.2.1".into();
         assert_eq!(check(raw.clone()).unwrap().metrics_allow.len(), 2);
         raw.metrics_allow = "10.0.0.0/40".into();
@@ -535,8 +537,6 @@ mod tests {
             "PORTAL_METRICS_ALLOW: \"10.0.0.0/40\" is not an address or a network such as 10.0.0.0/8"
         );
         raw.metrics_allow.clear();
-        raw.database_write_queue = 64;
-        assert_eq!(check(raw.clone()).unwrap().database_write_queue, 64);
         raw.mfa.remember_days = 366;
         assert_eq!(
             check(raw.clone()).unwrap_err().to_string(),

@@ -25,7 +25,8 @@ macro_rules! sql_store {
         use portal_core::mfa::throttle::SecondFactorThrottle;
         use portal_core::password::PasswordHashString;
         use portal_core::password_reset::{PasswordReset, ResetTokenHash};
-        use portal_core::session::{Session, SessionIdHash, SessionView};
+        use portal_core::session::{Session, SessionIdHash};
+        use portal_core::session_view::SessionView;
         use portal_core::store::{
             AccountStore, AuditStore, CompletionOutcome, LimitStore, MfaStore, SessionStore, StoreError, StoreResult,
             SupportStore,

@@ -32,6 +32,7 @@ mod pages;
 mod qr;
 mod render;
 mod routing;
+mod scrape;
 mod security;
 mod session;
 mod state;
@@ -60,7 +61,7 @@ pub fn all_routes() -> Vec<(String, &'static [&'static str])> {
     let pages = pages::route_tables().into_iter().map(|(path, methods, _)| (path.to_owned(), methods));
     let api = api::route_tables().into_iter().map(|(path, methods, _)| (format!("/api/v1{path}"), methods));
     let health = health::route_table().into_iter().map(|(path, methods, _)| (path.to_owned(), methods));
-    let metrics = metrics::route_table().into_iter().map(|(path, methods, _)| (path.to_owned(), methods));
+    let metrics = scrape::route_table().into_iter().map(|(path, methods, _)| (path.to_owned(), methods));
     pages.chain(api).chain(health).chain(metrics).collect()
 }
 
@@ -72,9 +73,9 @@ pub fn router(state: AppState) -> Router {
         .merge(router_of(pages::route_tables()))
         .nest("/api/v1", router_of(api::route_tables()))
         .merge(health::routes())
-        .merge(router_of(metrics::route_table()))
+        .merge(router_of(scrape::route_table()))
         .fallback(error::not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::record_requests))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), scrape::record_requests))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::refuse_cross_site_writes))
         // Outside the cross-site wall, so its refusal page gets the portal's name too.
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::error_pages_with_settings))

@@ -1,25 +1,17 @@
-//! `GET /metrics` in the Prometheus text format, and what feeds it: every HTTP request (by route
-//! template and status class, with its latency), how sign-ins, second-factor checks and text and
-//! email sends end (the core reports them through `portal_core::observe::Observer`; sends with the
-//! provider's latency), and at each scrape the load of the argon2id pool and of the database. No label carries an email, phone, address or id: route
-//! templates (`/claims/{id}`), never paths.
-//!
-//! Answered only to loopback peers and to addresses in `PORTAL_METRICS_ALLOW`; anyone else gets
-//! the same 404 as for a page that does not exist. Behind a proxy the address judged is the
-//! client's (the configured trusted proxies' `X-Forwarded-For`); a forwarded request from a
-//! proxy that is not trusted is refused, so a proxy on the same machine does not make every
-//! visitor "loopback".
+//! The portal's metrics in the Prometheus text format (served by `scrape.rs`): every HTTP
+//! request (by route template and status class, with its latency), how sign-ins, second-factor
+//! checks and text and email sends end (the core reports them through
+//! `portal_core::observe::Observer`; sends with the provider's latency), and at each scrape the
+//! load of the argon2id pool and of the database. No label carries an email, phone, address or
+//! id: route templates (`/claims/{id}`), never paths.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::Duration;
 
-use axum::extract::{ConnectInfo, MatchedPath, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::http::StatusCode;
 use ipnet::IpNet;
+use portal_core::Portal;
 use portal_core::observe::{Channel, CheckOutcome, Observer, SignInOutcome};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -27,9 +19,6 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
-
-use crate::routing::RouteTable;
-use crate::state::AppState;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
@@ -157,7 +146,7 @@ impl Observer for Metrics {
         self.second_factor_checks.get_or_create(&CheckLabels { method, outcome: outcome.as_str() }).inc();
     }
 
-    fn message_sent(&self, channel: Channel, sent: bool, took: std::time::Duration) {
+    fn message_sent(&self, channel: Channel, sent: bool, took: Duration) {
         let outcome = if sent { "sent" } else { "failed" };
         self.messages.get_or_create(&MessageLabels { channel: channel.as_str(), outcome }).inc();
         self.provider_latency.get_or_create(&ChannelLabels { channel: channel.as_str() }).observe(took.as_secs_f64());
@@ -166,11 +155,11 @@ impl Observer for Metrics {
 
 impl Metrics {
     /// The text a scrape gets, with the gauges read now.
-    fn render(&self, state: &AppState) -> String {
-        let (in_use, waiting) = state.portal.password_hashing_load();
+    pub(crate) fn render(&self, portal: &Portal) -> String {
+        let (in_use, waiting) = portal.password_hashing_load();
         self.hashing_in_use.set(gauge_value(in_use));
         self.hashing_waiting.set(gauge_value(waiting));
-        let load = state.portal.store_load();
+        let load = portal.store_load();
         self.connections_in_use.set(gauge_value(load.connections_in_use));
         self.connections_idle.set(gauge_value(load.connections_idle));
         self.write_queue.set(gauge_value(load.write_queue));
@@ -179,56 +168,14 @@ impl Metrics {
         let _ = prometheus_client::encoding::text::encode(&mut text, &self.registry);
         text
     }
-}
 
-fn gauge_value(n: usize) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-/// Every route here with the methods it answers (see `health::route_table`).
-pub fn route_table() -> RouteTable {
-    vec![("/metrics", &["GET"], get(metrics))]
-}
-
-async fn metrics(State(state): State<AppState>, request: Request) -> Response {
-    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-    let (web, headers) = (&state.web, request.headers());
-    if !peer.is_some_and(|peer| may_scrape(peer, headers, &web.trusted_proxies, &web.metrics_allow)) {
-        return crate::error::not_found(request.uri().clone()).await;
+    /// One answered HTTP request: `route` is the template it matched.
+    pub(crate) fn record_request(&self, method: &str, route: &str, status: StatusCode, took: Duration) {
+        let route = route.to_owned();
+        self.latency.get_or_create(&RouteLabels { route: route.clone() }).observe(took.as_secs_f64());
+        let labels = RequestLabels { method: method.to_owned(), route, status: status_class(status) };
+        self.requests.get_or_create(&labels).inc();
     }
-    let mut response = state.metrics.render(&state).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
-    );
-    response
-}
-
-/// Loopback or an allowed network, judged on the client's address; a request forwarded by a
-/// proxy we do not trust is nobody's.
-pub fn may_scrape(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr], allowed: &[IpNet]) -> bool {
-    let forwarded = headers.contains_key("x-forwarded-for") || headers.contains_key(header::FORWARDED);
-    if forwarded && !trusted.contains(&peer) {
-        return false;
-    }
-    let client = crate::extract::client_ip(peer, headers, trusted);
-    if forwarded && client == peer {
-        // A trusted proxy that named no client of its own.
-        return false;
-    }
-    client.is_loopback() || allowed.iter().any(|net| net.contains(&client))
-}
-
-/// Counts every request by the route it matched (its template) and times it.
-pub async fn record_requests(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let route = request.extensions().get::<MatchedPath>().map_or("unmatched", |m| m.as_str()).to_owned();
-    let method = request.method().as_str().to_owned();
-    let started = Instant::now();
-    let response = next.run(request).await;
-    let status = status_class(response.status());
-    state.metrics.latency.get_or_create(&RouteLabels { route: route.clone() }).observe(started.elapsed().as_secs_f64());
-    state.metrics.requests.get_or_create(&RequestLabels { method, route, status }).inc();
-    response
 }
 
 fn status_class(status: StatusCode) -> &'static str {
@@ -239,6 +186,10 @@ fn status_class(status: StatusCode) -> &'static str {
         400..=499 => "4xx",
         _ => "5xx",
     }
+}
+
+fn gauge_value(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 /// `PORTAL_METRICS_ALLOW`: comma-separated networks (`10.0.0.0/8`) or addresses.
@@ -256,37 +207,3 @@ pub fn parse_allow_list(text: &str) -> Result<Vec<IpNet>, String> {
 
 /// Shared between the router's state and the portal, which reports to it.
 pub type SharedMetrics = Arc<Metrics>;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn forwarded(from: &str) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        h.insert("x-forwarded-for", HeaderValue::from_str(from).unwrap());
-        h
-    }
-
-    #[test]
-    fn only_loopback_and_allowed_networks_may_scrape_and_a_forwarded_request_only_through_a_trusted_proxy() {
-        let none = HeaderMap::new();
-        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
-        let allowed = parse_allow_list("10.1.0.0/16, 192.0.2.7").unwrap();
-        assert!(may_scrape(ip("127.0.0.1"), &none, &[], &[]));
-        assert!(may_scrape(ip("::1"), &none, &[], &[]));
-        assert!(!may_scrape(ip("10.1.2.3"), &none, &[], &[]));
-        assert!(may_scrape(ip("10.1.2.3"), &none, &[], &allowed));
-        assert!(may_scrape(ip("192.0.2.7"), &none, &[], &allowed));
-        assert!(!may_scrape(ip("192.0.2.8"), &none, &[], &allowed));
-        // An untrusted proxy on this machine forwards a visitor: refused.
-        assert!(!may_scrape(ip("127.0.0.1"), &forwarded("203.0.113.9"), &[], &allowed));
-        // A trusted proxy: the client it names is judged.
-        let proxy = [ip("127.0.0.1")];
-        assert!(!may_scrape(ip("127.0.0.1"), &forwarded("203.0.113.9"), &proxy, &allowed));
-        assert!(may_scrape(ip("127.0.0.1"), &forwarded("10.1.9.9"), &proxy, &allowed));
-        // Forging the header from the allowed network changes nothing for an outsider.
-        assert!(!may_scrape(ip("203.0.113.9"), &forwarded("10.1.9.9"), &proxy, &allowed));
-        assert!(parse_allow_list("10.0.0.0/33").is_err());
-        assert_eq!(parse_allow_list(" ").unwrap(), Vec::<IpNet>::new());
-    }
-}

@@ -13,7 +13,6 @@ use super::passkey::{self, Ceremony, CeremonyKind, PasskeyName, StoredPasskey};
 use super::policy::Method;
 use super::service::{MfaCompleted, MfaError};
 use crate::audit::{AuditEvent, Outcome, action};
-use crate::observe::CheckOutcome;
 use crate::notice::SignInNotice;
 use crate::session::{AuthLevel, Session, SessionToken};
 use crate::user::User;
@@ -252,7 +251,7 @@ impl Portal {
                 .ok_or(MfaError::PasskeyExpired)
         }
         .await;
-        self.observer.second_factor_checked("passkey", CheckOutcome::of(&result));
+        self.observer.second_factor_checked("passkey", super::service::check_outcome(&result));
         result
     }
 

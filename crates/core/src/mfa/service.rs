@@ -18,9 +18,9 @@ use super::sms_code::{self, ChallengeStatus, SendRefused};
 use super::throttle::{self, SecondFactorThrottle, ThrottleState};
 use super::totp::{self, TotpCheck, TotpSecret};
 use crate::audit::{AuditEvent, Outcome, action};
-use crate::observe::CheckOutcome;
 use crate::email::Email;
 use crate::notice::SignInNotice;
+use crate::observe::CheckOutcome;
 use crate::session::{AuthLevel, OLD_ID_SIGNS_OUT_FOR, Session, SessionToken};
 use crate::sms::{PhoneE164, PhoneError};
 use crate::store::{CompletionOutcome, StoreError};
@@ -790,7 +790,7 @@ impl Portal {
             }
         }
         .await;
-        self.observer.second_factor_checked(method.as_str(), CheckOutcome::of(&result));
+        self.observer.second_factor_checked(method.as_str(), check_outcome(&result));
         result
     }
 
@@ -827,7 +827,7 @@ impl Portal {
             Ok(MfaCompleted { recovery_codes_left: Some(left), ..done })
         }
         .await;
-        self.observer.second_factor_checked("recovery", CheckOutcome::of(&result));
+        self.observer.second_factor_checked("recovery", check_outcome(&result));
         result
     }
 
@@ -1006,5 +1006,18 @@ impl SupportView {
             Some(DeadlineSource::AccountCreated) => "account creation + grace days",
             Some(DeadlineSource::Support) => "set by support",
         }
+    }
+}
+
+/// How a second-factor check ended, for the observer (metrics).
+pub(crate) fn check_outcome(result: &Result<MfaCompleted, MfaError>) -> CheckOutcome {
+    match result {
+        Ok(_) => CheckOutcome::Success,
+        Err(MfaError::InvalidCode | MfaError::PasskeyRefused) => CheckOutcome::WrongCode,
+        Err(MfaError::CodeReplayed | MfaError::RecoveryCodeUsed) => CheckOutcome::Replay,
+        Err(MfaError::Throttled { .. }) => CheckOutcome::Throttled,
+        Err(MfaError::Locked) => CheckOutcome::Locked,
+        Err(MfaError::Internal(_)) => CheckOutcome::Error,
+        Err(_) => CheckOutcome::Refused,
     }
 }

@@ -1,7 +1,8 @@
 //! Sessions: the rows behind session cookies, their rotation and their end.
 
 use crate::audit::AuditEvent;
-use crate::session::{Session, SessionIdHash, SessionView};
+use crate::session::{Session, SessionIdHash};
+use crate::session_view::SessionView;
 use crate::user::UserId;
 use async_trait::async_trait;
 use time::OffsetDateTime;

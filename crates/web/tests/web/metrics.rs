@@ -40,14 +40,8 @@ async fn sign_ins_and_code_checks_are_counted_by_outcome_and_requests_by_route_t
         assert_eq!(count(r#"portal_second_factor_checks_total{method="totp",outcome="wrong_code"}"#), 1.0);
         assert_eq!(count(r#"portal_second_factor_checks_total{method="totp",outcome="replay"}"#), 1.0);
         assert_eq!(count(r#"portal_sign_ins_total{outcome="second_factor_next"}"#), 3.0);
-        assert_eq!(
-            count(r#"portal_http_requests_total{method="POST",route="/api/v1/mfa/verify",status="2xx"}"#),
-            1.0
-        );
-        assert_eq!(
-            count(r#"portal_http_requests_total{method="POST",route="/api/v1/mfa/verify",status="4xx"}"#),
-            2.0
-        );
+        assert_eq!(count(r#"portal_http_requests_total{method="POST",route="/api/v1/mfa/verify",status="2xx"}"#), 1.0);
+        assert_eq!(count(r#"portal_http_requests_total{method="POST",route="/api/v1/mfa/verify",status="4xx"}"#), 2.0);
         assert!(count(r#"portal_http_request_duration_seconds_count{route="/api/v1/mfa/verify"}"#) >= 3.0);
         assert!(text.contains("portal_argon2_in_use ") && text.contains("portal_database_write_queue "), "{text}");
         // The emails (a method added) went out through the outbox provider, each timed.
@@ -73,4 +67,87 @@ async fn only_loopback_reads_metrics_and_a_visitor_through_the_proxy_gets_a_404(
     let visitor = app.client().get(app.url("/metrics")).header("x-forwarded-for", "203.0.113.9").send().await.unwrap();
     assert_eq!(visitor.status(), StatusCode::NOT_FOUND);
     assert!(!visitor.text().await.unwrap().contains("portal_"), "the ordinary not-found page");
+}
+
+/// The ```yaml block of docs/deployment.md that contains `marker`.
+fn deployment_yaml(marker: &str) -> String {
+    let doc = include_str!("../../../../docs/deployment.md");
+    doc.split("```yaml\n")
+        .skip(1)
+        .filter_map(|block| block.split("```").next())
+        .find(|block| block.contains(marker))
+        .unwrap_or_else(|| panic!("docs/deployment.md has no yaml block with {marker}"))
+        .to_owned()
+}
+
+/// Debian's Prometheus, run with the scrape config and the alert rules docs/deployment.md gives
+/// (the targets replaced by the test portal), scrapes the portal and sees a verification made
+/// through it; it also loads the three alert rules, so the documented rules are valid.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prometheus_scrapes_a_verification_with_the_documented_config_and_rules() {
+    assert!(
+        std::path::Path::new("/usr/bin/prometheus").is_file(),
+        "/usr/bin/prometheus is missing: run .ci/run (it installs Debian's prometheus)"
+    );
+    let app = TestApp::spawn_with(portal_testkit::Backend::Sqlite, AppOptions::mfa_from(date!(2026 - 03 - 01))).await;
+    app.create_user(ANN, Role::Policyholder).await;
+    let secret = enroll_totp(&app, &app.client(), ANN).await;
+    let client = app.client();
+    login(&app, &client, ANN).await.assert_ok();
+    verify(&app, &client, "totp", &next_totp(&app, &secret)).await.assert_authenticated();
+
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("portal-alerts.yml");
+    std::fs::write(&rules, deployment_yaml("PortalLockoutsRising")).unwrap();
+    let config: String = deployment_yaml("scrape_configs")
+        .lines()
+        .map(|line| {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            match line.trim_start() {
+                l if l.starts_with("- targets:") => format!("{indent}- targets: ['{}']", app.addr),
+                l if l.starts_with("scrape_interval:") => format!("{indent}scrape_interval: 1s"),
+                l if l.starts_with("- /etc/prometheus/portal-alerts.yml") => format!("{indent}- {}", rules.display()),
+                _ => line.to_owned(),
+            }
+        })
+        .map(|line| line + "\n")
+        .collect();
+    assert!(config.contains(&app.addr.to_string()), "the documented config has a targets line: {config}");
+    let config_file = dir.path().join("prometheus.yml");
+    std::fs::write(&config_file, &config).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut prometheus = std::process::Command::new("/usr/bin/prometheus")
+        .arg(format!("--config.file={}", config_file.display()))
+        .arg(format!("--storage.tsdb.path={}", dir.path().join("data").display()))
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(dir.path().join("prometheus.log")).unwrap())
+        .spawn()
+        .expect("start prometheus");
+    let api = format!("http://127.0.0.1:{port}/api/v1");
+    let query = r#"portal_second_factor_checks_total{method="totp",outcome="success"}"#;
+    let http = portal_testkit::reqwest::Client::new();
+    let mut seen = None;
+    for _ in 0..60 {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let Ok(answer) = http.get(format!("{api}/query")).query(&[("query", query)]).send().await else { continue };
+        let body: serde_json::Value = answer.json().await.unwrap_or_default();
+        if let Some(value) = body["data"]["result"][0]["value"][1].as_str() {
+            seen = Some((value.to_owned(), body["data"]["result"][0]["metric"].clone()));
+            break;
+        }
+    }
+    let rules_loaded: serde_json::Value =
+        http.get(format!("{api}/rules")).send().await.unwrap().json().await.unwrap_or_default();
+    let _ = prometheus.kill();
+    let _ = prometheus.wait();
+    let log = std::fs::read_to_string(dir.path().join("prometheus.log")).unwrap_or_default();
+    let (value, labels) = seen.unwrap_or_else(|| panic!("Prometheus never saw {query}; its log:\n{log}"));
+    assert_eq!(value, "1");
+    assert_eq!(labels["job"], "portal");
+    let names: Vec<&str> = rules_loaded["data"]["groups"][0]["rules"]
+        .as_array()
+        .map(|r| r.iter().filter_map(|rule| rule["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(names, ["PortalTextMessagesFailing", "PortalLockoutsRising", "PortalSlowAnswers"], "{log}");
 }
