@@ -371,6 +371,13 @@ impl Portal {
         Ok(self.store.mfa_overview(filter).await?)
     }
 
+    /// Policyholders by MFA state today, from one aggregate read (for metrics; no actor: it
+    /// names nobody).
+    pub async fn policyholders_by_state(&self) -> Result<crate::overview::StateCounts, crate::InternalError> {
+        let groups = self.store.policyholder_groups().await?;
+        Ok(crate::overview::StateCounts::of(&groups, &self.settings.mfa, self.clock.now().date()))
+    }
+
     pub async fn enrollment_report(&self, actor: &User) -> Result<EnrollmentReport, ConsoleError> {
         ensure_console_user(actor)?;
         let filter = OverviewFilter { role: Some(Role::Policyholder), limit: u32::MAX, ..OverviewFilter::default() };

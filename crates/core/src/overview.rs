@@ -35,6 +35,68 @@ pub struct OverviewFilter {
     pub offset: u32,
 }
 
+/// Policyholders alike in everything their MFA state depends on, and how many they are: what
+/// the metrics count by state without reading every account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyholderGroup {
+    pub created_on: Date,
+    pub mfa_deadline: Option<Date>,
+    pub enrolled: bool,
+    pub locked: bool,
+    pub count: u64,
+}
+
+/// Policyholders by MFA state on one day.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StateCounts {
+    pub enrolled: u64,
+    pub setup_pending: u64,
+    pub setup_expired: u64,
+    pub locked: u64,
+}
+
+impl StateCounts {
+    pub fn of(groups: &[PolicyholderGroup], policy: &MfaPolicy, today: Date) -> Self {
+        let mut counts = Self::default();
+        for g in groups {
+            let created_at = g.created_on.midnight().assume_utc();
+            let (state, _) =
+                mfa_state(policy, Role::Policyholder, created_at, g.mfa_deadline, g.enrolled, g.locked, today);
+            *match state {
+                MfaState::Enrolled => &mut counts.enrolled,
+                MfaState::SetupPending => &mut counts.setup_pending,
+                MfaState::SetupExpired => &mut counts.setup_expired,
+                MfaState::Locked => &mut counts.locked,
+            } += g.count;
+        }
+        counts
+    }
+}
+
+/// The one rule for a user's MFA state: locked first, then enrolled, then past or before the
+/// setup deadline in force.
+fn mfa_state(
+    policy: &MfaPolicy,
+    role: Role,
+    created_at: OffsetDateTime,
+    support_set: Option<Date>,
+    enrolled: bool,
+    locked: bool,
+    today: Date,
+) -> (MfaState, Option<Date>) {
+    let deadline = policy.setup_deadline(role, created_at, support_set).map(|d| d.date);
+    let state = if locked {
+        MfaState::Locked
+    } else if enrolled {
+        MfaState::Enrolled
+    } else if deadline.is_some_and(|d| today >= d) {
+        MfaState::SetupExpired
+    } else {
+        MfaState::SetupPending
+    };
+    (state, deadline)
+}
+
 /// The state support sees: enrolled, setup pending, setup expired or locked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -59,17 +121,8 @@ impl MfaState {
 impl MfaOverview {
     /// The deadline in force (policyholders only) and the state on `today`.
     pub fn state(&self, policy: &MfaPolicy, today: Date) -> (MfaState, Option<Date>) {
-        let deadline = policy.setup_deadline(self.role, self.created_at, self.mfa_deadline).map(|d| d.date);
-        let state = if self.locked {
-            MfaState::Locked
-        } else if self.has_totp || self.has_sms || self.has_passkey {
-            MfaState::Enrolled
-        } else if deadline.is_some_and(|d| today >= d) {
-            MfaState::SetupExpired
-        } else {
-            MfaState::SetupPending
-        };
-        (state, deadline)
+        let enrolled = self.has_totp || self.has_sms || self.has_passkey;
+        mfa_state(policy, self.role, self.created_at, self.mfa_deadline, enrolled, self.locked, today)
     }
 
     pub fn methods(&self) -> Vec<&'static str> {
@@ -84,5 +137,47 @@ impl MfaOverview {
             m.push("passkey");
         }
         m
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn groups_are_counted_by_the_state_each_would_have_alone() {
+        // Switched on March 1 with 45 grace days: the deadline is April 15 for accounts created
+        // before the switch-on, 45 days after creation for later ones.
+        let policy = MfaPolicy::new(date!(2026 - 03 - 01));
+        let group = |created_on, mfa_deadline, enrolled, locked, count| PolicyholderGroup {
+            created_on,
+            mfa_deadline,
+            enrolled,
+            locked,
+            count,
+        };
+        let groups = [
+            group(date!(2026 - 01 - 10), None, true, false, 5),
+            group(date!(2026 - 01 - 10), None, false, false, 7),
+            group(date!(2026 - 04 - 01), None, false, false, 2),
+            group(date!(2026 - 01 - 10), Some(date!(2026 - 06 - 01)), false, false, 3),
+            group(date!(2026 - 01 - 10), None, true, true, 1),
+        ];
+        let on = |today| StateCounts::of(&groups, &policy, today);
+        assert_eq!(
+            on(date!(2026 - 04 - 14)),
+            StateCounts { enrolled: 5, setup_pending: 12, setup_expired: 0, locked: 1 }
+        );
+        // On the deadline: the seven without a method or an extension are past it.
+        assert_eq!(
+            on(date!(2026 - 04 - 15)),
+            StateCounts { enrolled: 5, setup_pending: 5, setup_expired: 7, locked: 1 }
+        );
+        // The two created on April 1 have until May 16; the three extended until June 1.
+        assert_eq!(
+            on(date!(2026 - 05 - 16)),
+            StateCounts { enrolled: 5, setup_pending: 3, setup_expired: 9, locked: 1 }
+        );
     }
 }

@@ -323,6 +323,22 @@ pub(crate) fn session_view(found: Vec<SessionViewRow>) -> Result<Option<SessionV
     }))
 }
 
+/// A row of the policyholder grouping: the creation day (days since the epoch), the support-set
+/// deadline, enrolled, locked, how many.
+pub(crate) fn policyholder_group(
+    row: (i64, Option<String>, i64, i64, i64),
+) -> Result<portal_core::overview::PolicyholderGroup, StoreError> {
+    let (day, mfa_deadline, enrolled, locked, count) = row;
+    let created_on = from_ts(day.saturating_mul(86_400))?.date();
+    Ok(portal_core::overview::PolicyholderGroup {
+        created_on,
+        mfa_deadline: mfa_deadline.as_deref().map(date).transpose()?,
+        enrolled: enrolled != 0,
+        locked: locked != 0,
+        count: u64::try_from(count).unwrap_or(0),
+    })
+}
+
 pub(crate) fn session(row: SessionRow) -> Result<Session, StoreError> {
     let (id, user_id, level, csrf_token, created_at, last_seen_at, mfa_verified_at, ip, user_agent) = row;
     Ok(Session {

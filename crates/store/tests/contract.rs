@@ -52,6 +52,7 @@ on_every_backend!(
     users_are_listed_by_email_and_counted,
     a_session_is_read_back_exactly_as_stored,
     a_session_is_read_back_with_its_user_and_second_factors_in_one_call,
+    policyholders_are_grouped_by_what_their_mfa_state_depends_on,
     a_replaced_session_whose_old_row_is_gone_is_still_stored,
     a_second_factor_rotates_the_session_and_an_ended_session_stays_ended,
     a_second_factor_is_refused_inside_the_transaction_when_the_account_is_paused,
@@ -342,6 +343,53 @@ mod checks {
         assert_eq!(f.recovery_codes_left, 2);
         assert_eq!(f.throttle, store.second_factor_throttle(&ann.id).await.unwrap());
         assert_eq!(f.throttle.consecutive_failures, 2);
+    }
+
+    pub async fn policyholders_are_grouped_by_what_their_mfa_state_depends_on(db: &TestDb) {
+        use portal_core::overview::PolicyholderGroup;
+        let store = db.store.as_ref();
+        let ann = stored_user(store, "ann@example.com").await;
+        let done = passkey_completion(
+            &ann,
+            &stored_session(store, &ann, T0).await,
+            SecondFactorProof::RegisterPasskey {
+                ceremony: "ceremony-g".into(),
+                ceremony_expires_at: T0 + Duration::minutes(5),
+                passkey: passkey_for(&ann, 7),
+            },
+        );
+        assert_eq!(store.complete_second_factor(&done).await.unwrap(), CompletionOutcome::Completed);
+        for email in ["bob@example.com", "ben@example.com"] {
+            stored_user(store, email).await;
+        }
+        let later = new_user("cat@example.com", Role::Policyholder, T0 + Duration::days(3));
+        store.insert_user(&later, &created_event(&later)).await.unwrap();
+        let dan = stored_user(store, "dan@example.com").await;
+        let extended = T0.date() + Duration::days(60);
+        let audit = AuditEvent::new(T0, action::SUPPORT_EXTEND_DEADLINE, Outcome::Success, &ctx());
+        store.set_mfa_deadline(&dan.id, Some(extended), &audit).await.unwrap();
+        let sue = new_user("sue@example.com", Role::Support, T0);
+        store.insert_user(&sue, &created_event(&sue)).await.unwrap();
+
+        let mut groups = store.policyholder_groups().await.unwrap();
+        groups.sort_by_key(|g| (g.created_on, g.mfa_deadline, g.enrolled));
+        let group = |created_on, mfa_deadline, enrolled, count| PolicyholderGroup {
+            created_on,
+            mfa_deadline,
+            enrolled,
+            locked: false,
+            count,
+        };
+        assert_eq!(
+            groups,
+            vec![
+                group(T0.date(), None, false, 2),
+                group(T0.date(), None, true, 1),
+                group(T0.date(), Some(extended), false, 1),
+                group(T0.date() + Duration::days(3), None, false, 1),
+            ],
+            "staff are not counted"
+        );
     }
 
     pub async fn a_replaced_session_whose_old_row_is_gone_is_still_stored(db: &TestDb) {

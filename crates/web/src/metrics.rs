@@ -7,7 +7,7 @@
 
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
 use ipnet::IpNet;
@@ -49,6 +49,11 @@ struct ChannelLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct StateLabels {
+    state: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct CheckLabels {
     method: &'static str,
     outcome: &'static str,
@@ -72,7 +77,14 @@ pub struct Metrics {
     connections_in_use: Gauge,
     connections_idle: Gauge,
     write_queue: Gauge,
+    policyholders: Family<StateLabels, Gauge>,
+    /// When `policyholders` was last counted: an aggregate over every account, so at most once
+    /// a minute however often Prometheus scrapes.
+    policyholders_counted: std::sync::Mutex<Option<Instant>>,
 }
+
+/// How long counted policyholders stay good enough.
+const POLICYHOLDERS_FRESH_FOR: Duration = Duration::from_secs(60);
 
 /// From half a millisecond to about eight seconds, doubling.
 fn latency_histogram() -> Histogram {
@@ -120,6 +132,12 @@ impl Default for Metrics {
         let connections_idle = gauge(&mut registry, "database_connections_idle", "Pooled database connections idle");
         let write_queue =
             gauge(&mut registry, "database_write_queue", "Writes waiting for SQLite's one writer (0 on PostgreSQL)");
+        let policyholders = Family::<StateLabels, Gauge>::default();
+        registry.register(
+            "policyholders",
+            "Policyholders by MFA state: enrolled, setup_pending, setup_expired (past the deadline), locked",
+            policyholders.clone(),
+        );
         Self {
             registry,
             requests,
@@ -133,6 +151,8 @@ impl Default for Metrics {
             connections_in_use,
             connections_idle,
             write_queue,
+            policyholders,
+            policyholders_counted: std::sync::Mutex::new(None),
         }
     }
 }
@@ -167,6 +187,32 @@ impl Metrics {
         // Writing to a String cannot fail.
         let _ = prometheus_client::encoding::text::encode(&mut text, &self.registry);
         text
+    }
+
+    /// Counts the policyholders by state again if the last count is over a minute old (or the
+    /// first). A failed count keeps the previous one.
+    pub(crate) async fn count_policyholders(&self, portal: &Portal) {
+        {
+            let mut counted = self.policyholders_counted.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if counted.is_some_and(|at| at.elapsed() < POLICYHOLDERS_FRESH_FOR) {
+                return;
+            }
+            // Claimed before counting, so concurrent scrapes count once.
+            *counted = Some(Instant::now());
+        }
+        match portal.policyholders_by_state().await {
+            Ok(c) => {
+                for (state, n) in [
+                    ("enrolled", c.enrolled),
+                    ("setup_pending", c.setup_pending),
+                    ("setup_expired", c.setup_expired),
+                    ("locked", c.locked),
+                ] {
+                    self.policyholders.get_or_create(&StateLabels { state }).set(i64::try_from(n).unwrap_or(i64::MAX));
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "could not count policyholders by MFA state"),
+        }
     }
 
     /// One answered HTTP request: `route` is the template it matched.

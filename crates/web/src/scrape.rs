@@ -28,6 +28,7 @@ async fn metrics(State(state): State<AppState>, request: Request) -> Response {
     if !peer.is_some_and(|peer| may_scrape(peer, headers, &web.trusted_proxies, &web.metrics_allow)) {
         return crate::error::not_found(request.uri().clone()).await;
     }
+    state.metrics.count_policyholders(&state.portal).await;
     let mut response = state.metrics.render(&state.portal).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

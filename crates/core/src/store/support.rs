@@ -11,6 +11,10 @@ pub trait SupportStore: Send + Sync {
     /// Ends every session of the user, with its audit row; returns how many.
     async fn end_sessions(&self, user: &UserId, audit: &AuditEvent) -> StoreResult<u64>;
 
+    /// Policyholders grouped by what their MFA state depends on, with a count per group: one
+    /// aggregate read, whatever the number of accounts.
+    async fn policyholder_groups(&self) -> StoreResult<Vec<crate::overview::PolicyholderGroup>>;
+
     /// Users with their MFA situation, for the console list and the report; and the total
     /// matching `filter` (before limit/offset).
     async fn mfa_overview(

@@ -44,6 +44,9 @@ async fn sign_ins_and_code_checks_are_counted_by_outcome_and_requests_by_route_t
         assert_eq!(count(r#"portal_http_requests_total{method="POST",route="/api/v1/mfa/verify",status="4xx"}"#), 2.0);
         assert!(count(r#"portal_http_request_duration_seconds_count{route="/api/v1/mfa/verify"}"#) >= 3.0);
         assert!(text.contains("portal_argon2_in_use ") && text.contains("portal_database_write_queue "), "{text}");
+        // Ann is the one policyholder, and she is enrolled.
+        assert_eq!(count(r#"portal_policyholders{state="enrolled"}"#), 1.0);
+        assert_eq!(count(r#"portal_policyholders{state="setup_pending"}"#), 0.0);
         // The emails (a method added) went out through the outbox provider, each timed.
         let mails = count(r#"portal_messages_total{channel="email",outcome="sent"}"#);
         assert!(mails >= 1.0);
