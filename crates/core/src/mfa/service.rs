@@ -699,10 +699,9 @@ impl Portal {
         }
     }
 
-    /// `ensure_may_verify` then `ensure_not_throttled`, with the factors and the throttle read
-    /// in one query: this is the path every returning user (and every attacker) takes.
-    /// `state` is what the session's read brought (`Portal::resolve_session`): checking a code
-    /// reads nothing more before its one write.
+    /// `ensure_may_verify` then the throttle check, on the path every returning user (and every
+    /// attacker) takes. `state` is what the session's one read brought
+    /// (`Portal::resolve_session`): checking a code reads nothing more before its one write.
     pub(super) async fn ensure_may_verify_now(
         &self,
         session: &Session,
