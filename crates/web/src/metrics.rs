@@ -22,7 +22,7 @@ use prometheus_client::registry::Registry;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
-    method: String,
+    method: &'static str,
     route: String,
     status: &'static str,
 }
@@ -216,10 +216,10 @@ impl Metrics {
     }
 
     /// One answered HTTP request: `route` is the template it matched.
-    pub(crate) fn record_request(&self, method: &str, route: &str, status: StatusCode, took: Duration) {
+    pub(crate) fn record_request(&self, method: &'static str, route: &str, status: StatusCode, took: Duration) {
         let route = route.to_owned();
         self.latency.get_or_create(&RouteLabels { route: route.clone() }).observe(took.as_secs_f64());
-        let labels = RequestLabels { method: method.to_owned(), route, status: status_class(status) };
+        let labels = RequestLabels { method, route, status: status_class(status) };
         self.requests.get_or_create(&labels).inc();
     }
 }

@@ -55,11 +55,26 @@ pub fn may_scrape(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr], allowed
 /// Counts every request by the route it matched (its template) and times it.
 pub async fn record_requests(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let route = request.extensions().get::<MatchedPath>().map_or("unmatched", |m| m.as_str()).to_owned();
-    let method = request.method().clone();
+    let method = method_label(request.method());
     let started = Instant::now();
     let response = next.run(request).await;
-    state.metrics.record_request(method.as_str(), &route, response.status(), started.elapsed());
+    state.metrics.record_request(method, &route, response.status(), started.elapsed());
     response
+}
+
+/// The standard methods by name, anything a client invents as `other`: a label may not grow
+/// without bound.
+fn method_label(method: &axum::http::Method) -> &'static str {
+    match method.as_str() {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        "OPTIONS" => "OPTIONS",
+        _ => "other",
+    }
 }
 
 #[cfg(test)]
@@ -94,5 +109,11 @@ mod tests {
         assert!(!may_scrape(ip("203.0.113.9"), &forwarded("10.1.9.9"), &proxy, &allowed));
         assert!(parse_allow_list("10.0.0.0/33").is_err());
         assert_eq!(parse_allow_list(" ").unwrap(), Vec::<IpNet>::new());
+    }
+
+    #[test]
+    fn invented_methods_share_one_label() {
+        assert_eq!(method_label(&axum::http::Method::PATCH), "PATCH");
+        assert_eq!(method_label(&axum::http::Method::from_bytes(b"BREW").unwrap()), "other");
     }
 }
