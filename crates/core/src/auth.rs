@@ -132,12 +132,12 @@ impl Portal {
         device: Option<&DeviceToken>,
         ctx: &RequestContext,
     ) -> Result<LoginSuccess, LoginError> {
-        let result = self.check_password(email, password, previous, device, ctx).await;
+        let result = self.password_sign_in(email, password, previous, device, ctx).await;
         self.observer.password_checked(sign_in_outcome(&result));
         result
     }
 
-    async fn check_password(
+    async fn password_sign_in(
         &self,
         email: &Email,
         password: Password,

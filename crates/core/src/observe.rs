@@ -3,6 +3,7 @@
 //! the one place each outcome is decided, so every front end (pages, JSON API) is counted alike.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -36,38 +37,34 @@ impl Channel {
     }
 }
 
-/// A text-message provider whose every send is reported: how it ended and how long the provider
-/// took. Timing is the adapter's business, so the domain never reads a clock for it.
+/// A text-message or mail provider whose every send is reported: how it ended and how long the
+/// provider took. Timing is the adapter's business, so the domain never reads a clock for it.
 #[derive(Debug)]
-pub(crate) struct ObservedSms {
-    pub(crate) inner: Arc<dyn SmsSender>,
+pub(crate) struct Observed<P: ?Sized> {
+    pub(crate) inner: Arc<P>,
     pub(crate) observer: Arc<dyn Observer>,
 }
 
-#[async_trait]
-impl SmsSender for ObservedSms {
-    async fn send(&self, to: &PhoneE164, body: &str) -> Result<(), SmsError> {
+impl<P: ?Sized> Observed<P> {
+    async fn timed<E>(&self, channel: Channel, send: impl Future<Output = Result<(), E>>) -> Result<(), E> {
         let started = Instant::now();
-        let sent = self.inner.send(to, body).await;
-        self.observer.message_sent(Channel::Sms, sent.is_ok(), started.elapsed());
+        let sent = send.await;
+        self.observer.message_sent(channel, sent.is_ok(), started.elapsed());
         sent
     }
 }
 
-/// The same for email.
-#[derive(Debug)]
-pub(crate) struct ObservedMailer {
-    pub(crate) inner: Arc<dyn Mailer>,
-    pub(crate) observer: Arc<dyn Observer>,
+#[async_trait]
+impl SmsSender for Observed<dyn SmsSender> {
+    async fn send(&self, to: &PhoneE164, body: &str) -> Result<(), SmsError> {
+        self.timed(Channel::Sms, self.inner.send(to, body)).await
+    }
 }
 
 #[async_trait]
-impl Mailer for ObservedMailer {
+impl Mailer for Observed<dyn Mailer> {
     async fn send(&self, message: &OutgoingEmail) -> Result<(), MailError> {
-        let started = Instant::now();
-        let sent = self.inner.send(message).await;
-        self.observer.message_sent(Channel::Email, sent.is_ok(), started.elapsed());
-        sent
+        self.timed(Channel::Email, self.inner.send(message)).await
     }
 }
 

@@ -105,9 +105,9 @@ impl Portal {
 
     /// The same portal, reporting to `observer` how sign-ins, code checks and message sends end.
     pub fn observed_by(self, observer: Arc<dyn crate::observe::Observer>) -> Self {
-        use crate::observe::{ObservedMailer, ObservedSms};
-        let sms = Arc::new(ObservedSms { inner: self.sms.clone(), observer: observer.clone() });
-        let mailer = Arc::new(ObservedMailer { inner: self.mailer.clone(), observer: observer.clone() });
+        use crate::observe::Observed;
+        let sms = Arc::new(Observed { inner: self.sms.clone(), observer: observer.clone() });
+        let mailer = Arc::new(Observed { inner: self.mailer.clone(), observer: observer.clone() });
         Self { observer, sms, mailer, ..self }
     }
 
