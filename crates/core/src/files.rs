@@ -1,6 +1,6 @@
 //! The file-storage port: where uploaded attachments (photos, receipts) and their thumbnails
-//! live. The adapter in `portal-store` keeps them under the data directory; a deployment with
-//! several instances points every instance at the same shared directory (docs/deployment.md).
+//! live. `portal-store` has two adapters: a directory (the default, under the data directory)
+//! and S3-compatible object storage, which several instances share with no shared disk.
 
 use async_trait::async_trait;
 use time::OffsetDateTime;
@@ -12,6 +12,9 @@ pub enum FileError {
     InvalidKey(String),
     #[error("file storage: {0}")]
     Io(#[from] std::io::Error),
+    /// The object store refused or could not be reached (after its own retries).
+    #[error("object storage: {0}")]
+    Remote(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 #[async_trait]

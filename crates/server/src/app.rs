@@ -16,7 +16,7 @@ use portal_core::sms::SmsSender;
 use portal_core::{Portal, PortalParts, PortalSettings};
 use portal_mail::{OutboxMailer, SmtpMailer};
 use portal_sms::{OutboxSms, TwilioSms};
-use portal_store::{ConnectOptions, DirFileStore};
+use portal_store::ConnectOptions;
 
 use crate::config::{Config, MailProvider, SmsProvider};
 
@@ -69,7 +69,7 @@ pub async fn build(config: &Config, public_url: &str) -> anyhow::Result<Portal> 
         sms_allowed_countries: config.sms_allowed_countries.clone(),
         ..PortalSettings::default()
     };
-    let files = Arc::new(DirFileStore::new(config.attachments_dir.clone()));
+    let files = config.attachments.open(&config.s3).context("PORTAL_ATTACHMENTS_URL")?;
     Ok(Portal::new(PortalParts { store, clock, rng, hasher, mailer, sms, files, secret_key, settings }))
 }
 

@@ -9,6 +9,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use figment::Figment;
+use portal_store::{FileLocation, S3Access};
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -27,7 +28,9 @@ pub struct RawConfig {
     pub listen: String,
     pub public_url: String,
     pub data_dir: String,
-    /// Empty means `<data_dir>/attachments`.
+    /// `file:///path` or `s3://bucket/prefix`; empty means `<data_dir>/attachments`.
+    pub attachments_url: String,
+    /// The older way to name a directory for attachments (a plain path).
     pub attachments_dir: String,
     pub secret_key: String,
     pub log_format: String,
@@ -114,6 +117,7 @@ impl Default for RawConfig {
             listen: "127.0.0.1:8080".into(),
             public_url: String::new(),
             data_dir: "./portal-data".into(),
+            attachments_url: String::new(),
             attachments_dir: String::new(),
             secret_key: String::new(),
             log_format: "pretty".into(),
@@ -150,6 +154,7 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("PORTAL_LISTEN", "listen"),
     ("PORTAL_PUBLIC_URL", "public_url"),
     ("PORTAL_DATA_DIR", "data_dir"),
+    ("PORTAL_ATTACHMENTS_URL", "attachments_url"),
     ("PORTAL_ATTACHMENTS_DIR", "attachments_dir"),
     ("PORTAL_SECRET_KEY", "secret_key"),
     ("PORTAL_LOG_FORMAT", "log_format"),
@@ -235,7 +240,9 @@ pub struct Config {
     pub public_url: Option<String>,
     pub data_dir: PathBuf,
     /// Photos and receipts; shared by every instance when there are several.
-    pub attachments_dir: PathBuf,
+    pub attachments: FileLocation,
+    /// How to reach object storage (the standard `AWS_*` variables), for an `s3://` location.
+    pub s3: S3Access,
     pub secret_key: Option<[u8; 32]>,
     pub log_format: LogFormat,
     pub portal_name: String,
@@ -275,7 +282,9 @@ pub fn load(file: Option<&std::path::Path>) -> Result<Config, ConfigError> {
             .split("."),
     );
     let raw: RawConfig = figment.extract().map_err(|e| figment_error(&e, file))?;
-    check(raw)
+    let mut config = check(raw)?;
+    config.s3 = S3Access::from_vars(|name| std::env::var(name).ok());
+    Ok(config)
 }
 
 fn figment_error(e: &figment::Error, file: Option<&std::path::Path>) -> ConfigError {
@@ -361,10 +370,16 @@ fn check(raw: RawConfig) -> Result<Config, ConfigError> {
         ));
     }
     let data_dir = PathBuf::from(&raw.data_dir);
-    let attachments_dir = if raw.attachments_dir.trim().is_empty() {
-        data_dir.join("attachments")
-    } else {
-        PathBuf::from(&raw.attachments_dir)
+    let attachments = match (raw.attachments_url.trim(), raw.attachments_dir.trim()) {
+        ("", "") => FileLocation::Directory(data_dir.join("attachments")),
+        ("", dir) => FileLocation::Directory(PathBuf::from(dir)),
+        (url, "") => FileLocation::parse(url).map_err(|e| invalid("PORTAL_ATTACHMENTS_URL", e))?,
+        _ => {
+            return Err(invalid(
+                "PORTAL_ATTACHMENTS_DIR",
+                "set PORTAL_ATTACHMENTS_URL or PORTAL_ATTACHMENTS_DIR, not both (PORTAL_ATTACHMENTS_URL=file:///path names a directory)",
+            ));
+        }
     };
     let mail = match raw.mail.provider.as_str() {
         "outbox" => MailProvider::Outbox(if raw.mail.outbox.is_empty() {
@@ -448,7 +463,8 @@ fn check(raw: RawConfig) -> Result<Config, ConfigError> {
         listen,
         public_url,
         data_dir,
-        attachments_dir,
+        attachments,
+        s3: S3Access::default(),
         secret_key,
         log_format,
         portal_name: raw.portal_name.trim().to_owned(),
@@ -546,6 +562,23 @@ mod tests {
             raw.mfa.remember_days = days;
             assert_eq!(check(raw.clone()).unwrap().mfa.remember_days, days);
         }
+    }
+
+    #[test]
+    fn attachments_go_to_a_directory_or_a_bucket() {
+        let raw = RawConfig { data_dir: "/var/lib/portal".into(), ..RawConfig::default() };
+        assert_eq!(check(raw.clone()).unwrap().attachments, FileLocation::Directory("/var/lib/portal/attachments".into()));
+        let dir = RawConfig { attachments_dir: "/mnt/shared".into(), ..raw.clone() };
+        assert_eq!(check(dir.clone()).unwrap().attachments, FileLocation::Directory("/mnt/shared".into()));
+        let s3 = RawConfig { attachments_url: "s3://claims/portal".into(), ..raw.clone() };
+        assert_eq!(
+            check(s3.clone()).unwrap().attachments,
+            FileLocation::S3 { bucket: "claims".into(), prefix: "portal".into() }
+        );
+        let both = RawConfig { attachments_dir: "/mnt/shared".into(), ..s3 };
+        assert!(check(both).unwrap_err().to_string().contains("not both"));
+        let bad = RawConfig { attachments_url: "s3://x".into(), ..raw };
+        assert!(check(bad).unwrap_err().to_string().starts_with("PORTAL_ATTACHMENTS_URL: \"x\" is not a bucket name"));
     }
 
     #[test]

@@ -3,7 +3,9 @@
 
 mod claims;
 mod devices;
+mod file_location;
 mod files;
+mod object_files;
 mod postgres;
 mod queries;
 mod rows;
@@ -16,7 +18,9 @@ use std::sync::Arc;
 
 use portal_core::store::Store;
 
+pub use file_location::FileLocation;
 pub use files::DirFileStore;
+pub use object_files::{ObjectFileStore, S3Access};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 

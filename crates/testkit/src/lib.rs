@@ -3,7 +3,9 @@
 //! moves, a browser-like HTTP client, and readers for the mail outbox.
 //!
 //! PostgreSQL runs when `PORTAL_TEST_POSTGRES_URL` is set (`.ci/run` sets it); then it must
-//! work, and a connection failure fails the test loudly instead of skipping.
+//! work, and a connection failure fails the test loudly instead of skipping. Attachments go to
+//! a directory, and also to S3-compatible object storage when `PORTAL_TEST_S3_ENDPOINT` names
+//! one (`.ci/run` starts a local one).
 
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // test support: fail the test loudly
 
@@ -23,7 +25,8 @@ use portal_core::user::{DisplayName, Role, User};
 use portal_core::{Portal, PortalParts, PortalSettings, RequestContext};
 use portal_mail::OutboxMailer;
 use portal_sms::OutboxSms;
-use portal_store::{ConnectOptions, DirFileStore, PostgresStore};
+use portal_core::files::FileStore;
+use portal_store::{ConnectOptions, FileLocation, PostgresStore, S3Access};
 use portal_web::{AppState, WebSettings};
 use time::OffsetDateTime;
 use time::macros::datetime;
@@ -65,6 +68,73 @@ where
     for backend in backends() {
         eprintln!("on {backend:?}");
         test(backend).await;
+    }
+}
+
+pub const S3_ENV: &str = "PORTAL_TEST_S3_ENDPOINT";
+/// The bucket the tests use on the local object store; each app has a prefix of its own in it.
+pub const S3_BUCKET: &str = "portal-test";
+
+/// Where a test app keeps attachments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileBackend {
+    /// A directory under the test's temporary directory (the default).
+    Directory,
+    /// S3-compatible object storage at `PORTAL_TEST_S3_ENDPOINT`.
+    S3,
+}
+
+/// A directory always; object storage too when `PORTAL_TEST_S3_ENDPOINT` is set, which CI requires.
+pub fn file_backends() -> Vec<FileBackend> {
+    if s3_endpoint().is_some() {
+        vec![FileBackend::Directory, FileBackend::S3]
+    } else {
+        assert!(!in_ci(), "CI=true but {S3_ENV} is not set: the object-storage half of the attachment tests would be skipped");
+        eprintln!("note: {S3_ENV} is not set; attachments on a directory only");
+        vec![FileBackend::Directory]
+    }
+}
+
+pub fn s3_endpoint() -> Option<String> {
+    std::env::var(S3_ENV).ok().filter(|v| !v.is_empty())
+}
+
+/// What the portal reads from `AWS_*` to reach the test object store (which takes any key).
+pub fn s3_test_access() -> S3Access {
+    S3Access {
+        endpoint: Some(s3_endpoint().expect("PORTAL_TEST_S3_ENDPOINT")),
+        region: Some("us-east-1".into()),
+        access_key_id: Some("portal-test".into()),
+        secret_access_key: Some("portal-test-secret".into()),
+        session_token: None,
+    }
+}
+
+/// A fresh, empty place in the test bucket (created if missing): `s3://portal-test/<random>`.
+pub async fn s3_test_location() -> FileLocation {
+    let endpoint = s3_endpoint().expect("PORTAL_TEST_S3_ENDPOINT");
+    // The local test server creates buckets for anyone who asks; a second ask is no error.
+    let created = reqwest::Client::new()
+        .put(format!("{}/{S3_BUCKET}", endpoint.trim_end_matches('/')))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{S3_ENV} is set but the object store at {endpoint} failed: {e}"));
+    assert!(created.status().is_success(), "creating the test bucket: {}", created.status());
+    let prefix = format!("t{}-{}", std::process::id(), SCHEMA_COUNTER.fetch_add(1, Ordering::Relaxed)) + &hex_suffix();
+    FileLocation::S3 { bucket: S3_BUCKET.into(), prefix }
+}
+
+/// Runs `test` on every database of [`backends`] with every file store of [`file_backends`].
+pub async fn each_store<F, Fut>(test: F)
+where
+    F: Fn(Backend, FileBackend) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for backend in backends() {
+        for files in file_backends() {
+            eprintln!("on {backend:?} with files on {files:?}");
+            test(backend, files).await;
+        }
     }
 }
 
@@ -204,6 +274,9 @@ pub const TEST_PASSWORD: &str = "correct horse battery staple";
 /// A portal served over real HTTP on 127.0.0.1 with a random port.
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// Where attachments are kept, and the store itself.
+    pub file_location: FileLocation,
+    pub files: Arc<dyn FileStore>,
     pub base_url: String,
     pub clock: ManualClock,
     pub portal: Portal,
@@ -223,6 +296,7 @@ pub struct AppOptions {
     pub localhost: bool,
     /// Room for this many waiting hot writes on SQLite (default: the store's own bound).
     pub write_queue_capacity: Option<usize>,
+    pub files: FileBackend,
 }
 
 /// The switch-on date of a portal whose MFA is not on yet (the default for tests that are
@@ -240,6 +314,7 @@ impl Default for AppOptions {
             public_url: None,
             localhost: false,
             write_queue_capacity: None,
+            files: FileBackend::Directory,
         }
     }
 }
@@ -280,6 +355,11 @@ impl TestApp {
         let clock = ManualClock::new(options.start);
         let mail_outbox = db.dir.path().join("mail-outbox.jsonl");
         let sms_outbox = db.dir.path().join("sms-outbox.jsonl");
+        let (file_location, access) = match options.files {
+            FileBackend::Directory => (FileLocation::Directory(db.dir.path().join("attachments")), S3Access::default()),
+            FileBackend::S3 => (s3_test_location().await, s3_test_access()),
+        };
+        let files = file_location.open(&access).expect("open the file store");
         let rng = Arc::new(OsRandom);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a test port");
         let addr = listener.local_addr().expect("local address");
@@ -294,12 +374,12 @@ impl TestApp {
             hasher: PasswordHasher::new(2, rng.clone()).expect("password hasher"),
             mailer: Arc::new(OutboxMailer::new(mail_outbox.clone(), Arc::new(clock.clone()))),
             sms: Arc::new(OutboxSms::new(sms_outbox.clone(), Arc::new(clock.clone()))),
-            files: Arc::new(DirFileStore::new(db.dir.path().join("attachments"))),
+            files: files.clone(),
             secret_key: key.unwrap_or_else(|| SecretKey::generate(rng.as_ref())),
             settings,
         });
         spawn_server(listener, portal.clone(), options.trusted_proxies);
-        TestApp { addr, base_url, clock, portal, mail_outbox, sms_outbox, db }
+        TestApp { addr, file_location, files, base_url, clock, portal, mail_outbox, sms_outbox, db }
     }
 
     /// Waits for the writes the portal queued rather than waited for (session touches), as the
@@ -308,9 +388,37 @@ impl TestApp {
         self.portal.store().flush_touches().await.expect("queued writes are written");
     }
 
-    /// Where this app's file store keeps attachments.
+    /// Where this app's file store keeps attachments, when that is a directory.
     pub fn attachments_dir(&self) -> PathBuf {
-        self.db.dir.path().join("attachments")
+        match &self.file_location {
+            FileLocation::Directory(dir) => dir.clone(),
+            FileLocation::S3 { .. } => panic!("this app keeps attachments in object storage"),
+        }
+    }
+
+    /// Every file the app's store holds, as keys (`<claim>/<name>`), sorted. In a directory
+    /// this includes what an interrupted write left, which the port does not list.
+    pub async fn stored_files(&self) -> Vec<String> {
+        let mut out = match &self.file_location {
+            FileLocation::Directory(root) => {
+                let mut out = Vec::new();
+                if let Ok(dirs) = std::fs::read_dir(root) {
+                    for dir in dirs {
+                        let dir = dir.unwrap().path();
+                        for f in std::fs::read_dir(&dir).unwrap() {
+                            out.push(f.unwrap().path().strip_prefix(root).unwrap().display().to_string());
+                        }
+                    }
+                }
+                out
+            }
+            FileLocation::S3 { .. } => {
+                let everything = OffsetDateTime::now_utc() + time::Duration::days(1);
+                self.files.keys_written_before(everything).await.expect("list the object store")
+            }
+        };
+        out.sort();
+        out
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -181,10 +181,11 @@ impl Portal {
     /// nothing. Safe to run on every instance at once: deleting twice is not an error.
     pub async fn sweep_unreferenced_files(&self) -> Result<FileSweep, InternalError> {
         let cutoff = self.clock.now() - UNREFERENCED_FILE_AGE;
-        let mut candidates: HashMap<AttachmentId, (ClaimId, Vec<String>)> = HashMap::new();
+        // By id, each file with its own claim: the same id under two claims is two files.
+        let mut candidates: HashMap<AttachmentId, Vec<(ClaimId, String)>> = HashMap::new();
         for key in self.files.keys_written_before(cutoff).await? {
             if let Some((claim, id)) = attachment_of_key(&key) {
-                candidates.entry(id).or_insert_with(|| (claim, Vec::new())).1.push(key);
+                candidates.entry(id).or_default().push((claim, key));
             }
         }
         let ids: Vec<AttachmentId> = candidates.keys().cloned().collect();
@@ -193,7 +194,7 @@ impl Portal {
         }
         let mut known_claims: HashMap<ClaimId, bool> = HashMap::new();
         let mut sweep = FileSweep::default();
-        for (claim, keys) in candidates.into_values() {
+        for (claim, key) in candidates.into_values().flatten() {
             let known = match known_claims.get(&claim) {
                 Some(known) => *known,
                 None => {
@@ -202,10 +203,7 @@ impl Portal {
                     known
                 }
             };
-            if !known {
-                continue;
-            }
-            for key in keys {
+            if known {
                 self.files.delete(&key).await?;
                 sweep.unreferenced += 1;
             }

@@ -10,7 +10,7 @@ use portal_core::audit::AuditFilter;
 use portal_core::clock::Clock as _;
 use portal_testkit::reqwest::multipart::{Form, Part};
 use portal_testkit::reqwest::{Client, StatusCode, header};
-use portal_testkit::{TestApp, csrf_from};
+use portal_testkit::{AppOptions, TestApp, csrf_from, each_store};
 
 fn jpeg(width: u32, height: u32) -> Vec<u8> {
     let img = RgbImage::from_fn(width, height, |x, y| Rgb([(x % 251) as u8, 90, (y % 241) as u8]));
@@ -46,22 +46,6 @@ async fn fetch(app: &TestApp, c: &Client, path: &str) -> (StatusCode, header::He
     (r.status(), r.headers().clone(), r.bytes().await.unwrap().to_vec())
 }
 
-/// Every file the store holds for this app, as paths relative to its root.
-fn stored_files(app: &TestApp) -> Vec<String> {
-    let root = app.attachments_dir();
-    let mut out = Vec::new();
-    if let Ok(dirs) = std::fs::read_dir(&root) {
-        for dir in dirs {
-            let dir = dir.unwrap().path();
-            for f in std::fs::read_dir(&dir).unwrap() {
-                out.push(f.unwrap().path().strip_prefix(&root).unwrap().display().to_string());
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 async fn first_item(app: &TestApp, ann: &Client, claim: &str) -> String {
     let v = add(app, ann, claim, item("Television", "Living room", 1, 89_900)).await;
     v["id"].as_str().unwrap().to_owned()
@@ -69,8 +53,8 @@ async fn first_item(app: &TestApp, ann: &Client, claim: &str) -> String {
 
 #[tokio::test]
 async fn photos_and_receipts_attach_to_an_item_and_come_back_byte_for_byte_with_thumbnails() {
-    each_backend(|backend| async move {
-        let app = TestApp::spawn(backend).await;
+    each_store(|backend, files| async move {
+        let app = TestApp::spawn_with(backend, AppOptions { files, ..AppOptions::default() }).await;
         let (ann, ada, claim) = setup(&app).await;
         let tv = first_item(&app, &ann, &claim).await;
 
@@ -119,7 +103,7 @@ async fn photos_and_receipts_attach_to_an_item_and_come_back_byte_for_byte_with_
             .map(|a| a["file_name"].as_str().unwrap())
             .collect();
         assert_eq!(listed, ["IMG_0001.JPG", "label.jpg", "receipt TV.pdf"], "in upload order");
-        assert_eq!(stored_files(&app).len(), 5, "three files and two thumbnails: {:?}", stored_files(&app));
+        assert_eq!(app.stored_files().await.len(), 5, "three files and two thumbnails: {:?}", app.stored_files().await);
 
         let events =
             app.portal.store().audit_events(&AuditFilter { limit: 100, ..AuditFilter::default() }).await.unwrap();
@@ -135,6 +119,7 @@ fn written_at(path: &std::path::Path, at: time::OffsetDateTime) {
     std::fs::OpenOptions::new().write(true).open(path).unwrap().set_modified(at.into()).unwrap();
 }
 
+/// In a directory, down to the leftovers of an interrupted write and files' own times.
 #[tokio::test]
 async fn files_no_record_names_are_swept_after_an_hour_and_attached_files_never() {
     each_backend(|backend| async move {
@@ -173,7 +158,7 @@ async fn files_no_record_names_are_swept_after_an_hour_and_attached_files_never(
         let sweep = app.portal.sweep_unreferenced_files().await.unwrap();
         assert_eq!((sweep.unreferenced, sweep.partial), (2, 1));
         let mut left: Vec<String> =
-            stored_files(&app).into_iter().map(|f| f.trim_start_matches(&format!("{claim}/")).to_owned()).collect();
+            app.stored_files().await.into_iter().map(|f| f.trim_start_matches(&format!("{claim}/")).to_owned()).collect();
         left.sort();
         let mut expected =
             vec![format!("{kept}-thumb.jpg"), format!("{kept}.jpg"), format!("{recent}.jpg"), "notes.txt".into()];
@@ -203,9 +188,46 @@ async fn files_no_record_names_are_swept_after_an_hour_and_attached_files_never(
 }
 
 #[tokio::test]
+async fn on_every_file_store_unrecorded_files_are_swept_after_an_hour_and_recorded_files_never() {
+    each_store(|backend, files| async move {
+        // Object storage stamps each file with its own clock, so the portal's starts at the
+        // real time here rather than at the tests' usual date.
+        let options = AppOptions { files, start: time::OffsetDateTime::now_utc(), ..AppOptions::default() };
+        let app = TestApp::spawn_with(backend, options).await;
+        let (ann, _ada, claim) = setup(&app).await;
+        let tv = first_item(&app, &ann, &claim).await;
+        let photo = jpeg(640, 480);
+        let a = upload(&app, &ann, &claim, &tv, "tv.jpg", "image/jpeg", photo.clone()).await.ok(StatusCode::CREATED);
+        let kept = a["id"].as_str().unwrap().to_owned();
+
+        // What a crash between writing the files and writing the row leaves, and a file under
+        // a claim this database does not hold (not the portal's to judge).
+        let orphan = "0123456789abcdef0123456789abcdef";
+        let stranger = format!("00000000000000000000000000000000/{orphan}.jpg");
+        for key in [format!("{claim}/{orphan}.jpg"), format!("{claim}/{orphan}-thumb.jpg"), stranger.clone()] {
+            app.files.put(&key, &photo).await.unwrap();
+        }
+        // Just written, they could be an upload in progress: nothing goes.
+        let sweep = app.portal.sweep_unreferenced_files().await.unwrap();
+        assert_eq!(sweep.unreferenced, 0);
+        assert_eq!(app.stored_files().await.len(), 5, "{:?}", app.stored_files().await);
+
+        app.clock.advance(time::Duration::minutes(61));
+        let sweep = app.portal.sweep_unreferenced_files().await.unwrap();
+        assert_eq!(sweep.unreferenced, 2);
+        let mut expected = vec![format!("{claim}/{kept}.jpg"), format!("{claim}/{kept}-thumb.jpg"), stranger];
+        expected.sort();
+        assert_eq!(app.stored_files().await, expected);
+        let stored = app.files.get(&format!("{claim}/{kept}.jpg")).await.unwrap();
+        assert!(stored == Some(photo), "the attached photo is untouched");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn wrong_damaged_oversized_and_surplus_files_are_refused_and_leave_nothing_behind() {
-    each_backend(|backend| async move {
-        let app = TestApp::spawn(backend).await;
+    each_store(|backend, files| async move {
+        let app = TestApp::spawn_with(backend, AppOptions { files, ..AppOptions::default() }).await;
         let (ann, _ada, claim) = setup(&app).await;
         let tv = first_item(&app, &ann, &claim).await;
 
@@ -232,7 +254,7 @@ async fn wrong_damaged_oversized_and_surplus_files_are_refused_and_leave_nothing
         big.resize(10 * 1024 * 1024 + 1, b' ');
         let a = upload(&app, &ann, &claim, &tv, "big.pdf", "application/pdf", big).await;
         a.assert_error(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large");
-        assert!(stored_files(&app).is_empty(), "{:?}", stored_files(&app));
+        assert!(app.stored_files().await.is_empty(), "{:?}", app.stored_files().await);
 
         for n in 0..10 {
             upload(&app, &ann, &claim, &tv, &format!("r{n}.pdf"), "application/pdf", PDF.to_vec())
@@ -242,7 +264,7 @@ async fn wrong_damaged_oversized_and_surplus_files_are_refused_and_leave_nothing
         let a = upload(&app, &ann, &claim, &tv, "r10.pdf", "application/pdf", PDF.to_vec()).await;
         assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(a.text.contains("at most 10 attachments"), "{}", a.text);
-        assert_eq!(stored_files(&app).len(), 10);
+        assert_eq!(app.stored_files().await.len(), 10);
         assert_eq!(get_claim(&app, &ann, &claim).await["items"][0]["attachments"].as_array().unwrap().len(), 10);
     })
     .await;
@@ -250,8 +272,8 @@ async fn wrong_damaged_oversized_and_surplus_files_are_refused_and_leave_nothing
 
 #[tokio::test]
 async fn attachments_follow_the_inventory_rules_and_go_with_their_item() {
-    each_backend(|backend| async move {
-        let app = TestApp::spawn(backend).await;
+    each_store(|backend, files| async move {
+        let app = TestApp::spawn_with(backend, AppOptions { files, ..AppOptions::default() }).await;
         let (ann, ada, claim) = setup(&app).await;
         let tv = first_item(&app, &ann, &claim).await;
         let photo = upload(&app, &ann, &claim, &tv, "tv.jpg", "image/jpeg", jpeg(64, 48)).await.ok(StatusCode::CREATED);
@@ -280,12 +302,12 @@ async fn attachments_follow_the_inventory_rules_and_go_with_their_item() {
         .ok(StatusCode::OK);
         assert_eq!(call(&app, &ann, "DELETE", &photo_url, None).await.status, StatusCode::NO_CONTENT);
         assert_eq!(fetch(&app, &ann, &photo_url).await.0, StatusCode::NOT_FOUND);
-        assert!(stored_files(&app).is_empty(), "file and thumbnail removed: {:?}", stored_files(&app));
+        assert!(app.stored_files().await.is_empty(), "file and thumbnail removed: {:?}", app.stored_files().await);
 
         // Deleting an item takes its files along.
         upload(&app, &ann, &claim, &tv, "a.jpg", "image/jpeg", jpeg(64, 48)).await.ok(StatusCode::CREATED);
         upload(&app, &ann, &claim, &tv, "b.pdf", "application/pdf", PDF.to_vec()).await.ok(StatusCode::CREATED);
-        assert_eq!(stored_files(&app).len(), 3);
+        assert_eq!(app.stored_files().await.len(), 3);
         let other = add(&app, &ann, &claim, item("Lamp", "Bedroom", 1, 2_000)).await;
         let lamp = other["id"].as_str().unwrap();
         upload(&app, &ann, &claim, lamp, "lamp.pdf", "application/pdf", PDF.to_vec()).await.ok(StatusCode::CREATED);
@@ -293,7 +315,7 @@ async fn attachments_follow_the_inventory_rules_and_go_with_their_item() {
             call(&app, &ann, "DELETE", &format!("/api/v1/claims/{claim}/items/{tv}"), None).await.status,
             StatusCode::NO_CONTENT
         );
-        let left = stored_files(&app);
+        let left = app.stored_files().await;
         assert_eq!(left.len(), 1, "only the lamp's receipt is left: {left:?}");
         assert!(left[0].ends_with(".pdf"));
     })
@@ -302,8 +324,8 @@ async fn attachments_follow_the_inventory_rules_and_go_with_their_item() {
 
 #[tokio::test]
 async fn nobody_reaches_an_attachment_of_a_claim_that_is_not_theirs_by_any_id() {
-    each_backend(|backend| async move {
-        let app = TestApp::spawn(backend).await;
+    each_store(|backend, files| async move {
+        let app = TestApp::spawn_with(backend, AppOptions { files, ..AppOptions::default() }).await;
         let (ann, _ada, claim) = setup(&app).await;
         let tv = first_item(&app, &ann, &claim).await;
         let photo = upload(&app, &ann, &claim, &tv, "tv.jpg", "image/jpeg", jpeg(64, 48)).await.ok(StatusCode::CREATED);
@@ -383,8 +405,8 @@ fn file_form(csrf: &str, name: &str, bytes: Vec<u8>) -> Form {
 
 #[tokio::test]
 async fn the_item_page_attaches_photos_with_a_plain_form_and_the_claim_page_shows_them() {
-    each_backend(|backend| async move {
-        let app = TestApp::spawn(backend).await;
+    each_store(|backend, files| async move {
+        let app = TestApp::spawn_with(backend, AppOptions { files, ..AppOptions::default() }).await;
         let (ann, ada, claim) = setup(&app).await;
         let tv = first_item(&app, &ann, &claim).await;
         let item_page = format!("/claims/{claim}/items/{tv}");
@@ -425,7 +447,7 @@ async fn the_item_page_attaches_photos_with_a_plain_form_and_the_claim_page_show
         )
         .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "the adjuster does not change the inventory");
-        assert_eq!(stored_files(&app).len(), 2, "one photo and its thumbnail: {:?}", stored_files(&app));
+        assert_eq!(app.stored_files().await.len(), 2, "one photo and its thumbnail: {:?}", app.stored_files().await);
 
         // The adjuster sees the thumbnail on the claim page and opens the photo.
         let (_, html) = page(&app, &ada, &format!("/claims/{claim}")).await;
@@ -440,7 +462,7 @@ async fn the_item_page_attaches_photos_with_a_plain_form_and_the_claim_page_show
         let delete = &html[html[..at].rfind("action=\"").unwrap() + 8..at + "/delete".len()];
         let r = ann.post(app.url(delete)).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        assert!(stored_files(&app).is_empty());
+        assert!(app.stored_files().await.is_empty());
     })
     .await;
 }
