@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `user add`, `user list`.
+//! The command line: `serve`, `migrate`, `user …`, `mfa …`, `attachments migrate`.
 //! Errors go to stderr with a non-zero exit.
 
 use std::io::Read as _;
@@ -14,6 +14,7 @@ use portal_core::email::Email;
 use portal_core::password::NewPassword;
 use portal_core::user::{DisplayName, Role};
 use portal_core::{Portal, RequestContext};
+use portal_store::FileLocation;
 use portal_web::{AppState, WebSettings};
 use time::format_description::well_known::Rfc3339;
 
@@ -70,6 +71,21 @@ pub enum Command {
     /// Help users with MFA (every action is audited).
     #[command(subcommand)]
     Mfa(MfaCommand),
+    /// Photos and receipts.
+    #[command(subcommand)]
+    Attachments(AttachmentsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AttachmentsCommand {
+    /// Copy every attachment from where PORTAL_ATTACHMENTS_URL points now to another store
+    /// (s3://bucket/prefix or file:///path). Safe to run again: files already there with the
+    /// same bytes are skipped. Then point PORTAL_ATTACHMENTS_URL of every instance at the new store.
+    Migrate {
+        /// The store to copy into.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -178,6 +194,28 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
         }
         Command::Mfa(command) => mfa(command, config).await,
+        Command::Attachments(AttachmentsCommand::Migrate { to }) => {
+            let target = FileLocation::parse(&to).map_err(|e| anyhow::anyhow!("--to: {e}"))?;
+            if target == config.attachments {
+                bail!("--to: {target} is where attachments are already (PORTAL_ATTACHMENTS_URL)");
+            }
+            let from = config.attachments.open(&config.s3).context("PORTAL_ATTACHMENTS_URL")?;
+            let into = target.open(&config.s3).context("--to")?;
+            println!("copying attachments from {} to {target}", config.attachments);
+            let copy = portal_store::copy_files(from.as_ref(), into.as_ref()).await?;
+            println!(
+                "copied {} file(s) ({} bytes); {} already there{}",
+                copy.copied,
+                copy.bytes_copied,
+                copy.already_there,
+                if copy.vanished > 0 { format!("; {} deleted while copying", copy.vanished) } else { String::new() }
+            );
+            println!(
+                "Next: stop the instances, run this again to copy what was uploaded meanwhile, then start \
+                 every instance with PORTAL_ATTACHMENTS_URL={target}"
+            );
+            Ok(())
+        }
         Command::User(UserCommand::RemoveDemo) => {
             let portal = app::build(&config, &public_url(&config, config.listen)).await?;
             let removal = portal.remove_demo_accounts(&cli_actor(), &RequestContext::cli()).await?;

@@ -5,8 +5,12 @@
 //! instances; a code used on one is refused on the other; throttles and send limits count across
 //! both; killing one instance mid-sign-in loses nothing.
 //!
-//! Needs `PORTAL_TEST_POSTGRES_URL` and `nginx` (`.ci/run` provides both). Without them the test
-//! says so and passes — except in CI (`CI=true`), where it fails.
+//! A second test moves attachments from an instance's directory into object storage with
+//! `attachments migrate`, then serves them from two instances that share no disk.
+//!
+//! Needs `PORTAL_TEST_POSTGRES_URL` and `nginx`, and for the second test a local S3 server at
+//! `PORTAL_TEST_S3_ENDPOINT` (`.ci/run` provides all three). Without them a test says so and
+//! passes — except in CI (`CI=true`), where it fails.
 
 // Tests fail loudly; the one sleep waits for a real process (nginx) to listen.
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used, clippy::disallowed_methods)]
@@ -25,19 +29,29 @@ mod common;
 use common::{PASSWORD, Proc, Schema, dechunk, free_port, now, oathtool_at};
 
 fn prerequisites() -> Option<(String, PathBuf)> {
+    prerequisites_with(false).map(|(postgres, nginx, _)| (postgres, nginx))
+}
+
+/// PostgreSQL, nginx and, when `s3` is asked for, the test object store's endpoint.
+fn prerequisites_with(s3: bool) -> Option<(String, PathBuf, String)> {
     let ci = std::env::var("CI").is_ok_and(|v| v == "true");
     let postgres = std::env::var("PORTAL_TEST_POSTGRES_URL").ok().filter(|v| !v.is_empty());
     let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"].into_iter().map(PathBuf::from).find(|p| p.exists());
-    let missing: Vec<&str> = [(postgres.is_none(), "PORTAL_TEST_POSTGRES_URL"), (nginx.is_none(), "nginx")]
-        .into_iter()
-        .filter_map(|(gone, what)| gone.then_some(what))
-        .collect();
+    let endpoint = std::env::var("PORTAL_TEST_S3_ENDPOINT").ok().filter(|v| !v.is_empty());
+    let missing: Vec<&str> = [
+        (postgres.is_none(), "PORTAL_TEST_POSTGRES_URL"),
+        (nginx.is_none(), "nginx"),
+        (s3 && endpoint.is_none(), "PORTAL_TEST_S3_ENDPOINT"),
+    ]
+    .into_iter()
+    .filter_map(|(gone, what)| gone.then_some(what))
+    .collect();
     if missing.is_empty() {
-        return Some((postgres?, nginx?));
+        return Some((postgres?, nginx?, endpoint.unwrap_or_default()));
     }
     let message = format!(
-        "\n!!! scale_out: SKIPPED — missing {}. `bash .ci/run` installs nginx and sets the \
-         PostgreSQL URL. !!!\n",
+        "\n!!! scale_out: SKIPPED — missing {}. `bash .ci/run` installs nginx, starts a local S3 \
+         server and sets both URLs. !!!\n",
         missing.join(" and ")
     );
     assert!(!ci, "{message}(CI=true: this test must run in CI)");
@@ -76,8 +90,12 @@ impl Env {
     }
 
     fn add_user(&self, email: &str) {
+        self.add_user_as(email, "policyholder");
+    }
+
+    fn add_user_as(&self, email: &str, role: &str) {
         let mut child = self
-            .portal(&["user", "add", "--email", email, "--password-stdin"], 0, "cli")
+            .portal(&["user", "add", "--email", email, "--password-stdin", "--role", role], 0, "cli")
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -138,6 +156,7 @@ struct Reply {
     status: u16,
     upstream: String,
     json: Value,
+    body: String,
 }
 
 impl Client {
@@ -151,6 +170,14 @@ impl Client {
     }
 
     fn request(&mut self, method: &str, path: &str, body: Option<Value>) -> Reply {
+        match body {
+            Some(json) => self.send(method, path, "application/json", json.to_string().as_bytes()),
+            None => self.send(method, path, "", b""),
+        }
+    }
+
+    /// Any request; a body goes with its `content_type` (none when that is empty).
+    fn send(&mut self, method: &str, path: &str, content_type: &str, body: &[u8]) -> Reply {
         let mut stream = TcpStream::connect(&self.lb).unwrap();
         stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
         let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n", self.lb);
@@ -158,13 +185,14 @@ impl Client {
             let jar: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
             head.push_str(&format!("Cookie: {}\r\n", jar.join("; ")));
         }
-        let body = body.map(|b| b.to_string()).unwrap_or_default();
-        if method == "POST" {
-            head.push_str(&format!("Content-Type: application/json\r\nContent-Length: {}\r\n", body.len()));
+        if !content_type.is_empty() {
+            head.push_str(&format!("Content-Type: {content_type}\r\nContent-Length: {}\r\n", body.len()));
+        } else if method == "POST" {
+            head.push_str("Content-Length: 0\r\n");
         }
         head.push_str("\r\n");
         stream.write_all(head.as_bytes()).unwrap();
-        stream.write_all(body.as_bytes()).unwrap();
+        stream.write_all(body).unwrap();
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw).unwrap();
         let text = String::from_utf8_lossy(&raw).into_owned();
@@ -195,7 +223,7 @@ impl Client {
         let body = if chunked { dechunk(rest) } else { rest.to_owned() };
         self.last_upstream = upstream.clone();
         self.upstreams.push(upstream.clone());
-        Reply { status, upstream, json: serde_json::from_str(&body).unwrap_or(Value::Null) }
+        Reply { status, upstream, json: serde_json::from_str(&body).unwrap_or(Value::Null), body }
     }
 
     fn post(&mut self, path: &str, body: Value) -> Reply {
@@ -209,6 +237,65 @@ impl Client {
             self.request("GET", "/healthz", None);
         }
         assert_eq!(self.last_upstream, than, "round robin alternates");
+    }
+}
+
+/// nginx, stopped as nginx wants when dropped: a SIGKILL to the master would leave its workers
+/// running, still holding the port.
+struct Nginx {
+    proc: Proc,
+    stop: Command,
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        if self.stop.status().is_ok_and(|s| s.success()) {
+            let _ = self.proc.child.wait();
+        }
+    }
+}
+
+/// Debian's nginx on the load balancer's port in front of `upstreams`, once it listens.
+fn start_nginx(nginx: &Path, env: &Env, upstreams: &[u16]) -> Nginx {
+    let nginx_dir = env.dir.path().join("nginx");
+    std::fs::create_dir_all(&nginx_dir).unwrap();
+    std::fs::write(nginx_dir.join("nginx.conf"), nginx_conf(&nginx_dir, env.lb_port, upstreams)).unwrap();
+    let command = || {
+        let mut cmd = Command::new(nginx);
+        cmd.arg("-p").arg(&nginx_dir).arg("-c").arg(nginx_dir.join("nginx.conf"));
+        cmd
+    };
+    let proc = Proc::spawn("nginx", command());
+    let mut stop = command();
+    stop.args(["-s", "stop"]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(("127.0.0.1", env.lb_port)).is_err() {
+        assert!(Instant::now() < deadline, "nginx did not start; see {}", nginx_dir.join("error.log").display());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Nginx { proc, stop }
+}
+
+/// Points the running nginx at other `upstreams`, as an operator would (`nginx -s reload`), and
+/// waits until its new workers answer.
+fn reload_nginx(nginx: &Path, env: &Env, upstreams: &[u16]) {
+    let nginx_dir = env.dir.path().join("nginx");
+    std::fs::write(nginx_dir.join("nginx.conf"), nginx_conf(&nginx_dir, env.lb_port, upstreams)).unwrap();
+    let status = Command::new(nginx)
+        .arg("-p")
+        .arg(&nginx_dir)
+        .arg("-c")
+        .arg(nginx_dir.join("nginx.conf"))
+        .args(["-s", "reload"])
+        .status()
+        .unwrap();
+    assert!(status.success(), "nginx -s reload");
+    let wanted: Vec<String> = upstreams.iter().map(|p| format!("127.0.0.1:{p}")).collect();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut probe = Client::new(env.lb_port);
+    while !wanted.contains(&probe.request("GET", "/healthz", None).upstream) {
+        assert!(Instant::now() < deadline, "nginx did not take its new upstreams");
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
@@ -240,16 +327,7 @@ fn two_instances_behind_nginx_share_every_piece_of_state() {
     b.wait_running();
     let (addr_a, addr_b) = (format!("127.0.0.1:{port_a}"), format!("127.0.0.1:{port_b}"));
 
-    let nginx_dir = env.dir.path().join("nginx");
-    std::fs::write(nginx_dir.join("nginx.conf"), nginx_conf(&nginx_dir, env.lb_port, &[port_a, port_b])).unwrap();
-    let mut cmd = Command::new(&nginx);
-    cmd.arg("-p").arg(&nginx_dir).arg("-c").arg(nginx_dir.join("nginx.conf"));
-    let _nginx = Proc::spawn("nginx", cmd);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(("127.0.0.1", env.lb_port)).is_err() {
-        assert!(Instant::now() < deadline, "nginx did not start; see {}", nginx_dir.join("error.log").display());
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let _nginx = start_nginx(&nginx, &env, &[port_a, port_b]);
 
     // ── Sign in and set up the authenticator app, alternating instances. ──
     let (mut alex, reply) = sign_in(env.lb_port, "alex@example.com", PASSWORD);
@@ -345,4 +423,136 @@ fn two_instances_behind_nginx_share_every_piece_of_state() {
     let upstreams: std::collections::BTreeSet<_> = alex.upstreams.iter().chain(&second.upstreams).collect();
     assert!(upstreams.contains(&addr_a) && upstreams.contains(&addr_b), "{upstreams:?}");
     drop(b);
+}
+
+/// Signed in with an authenticator app set up (MFA is on from today).
+fn enrolled(lb_port: u16, email: &str) -> Client {
+    let (mut client, reply) = sign_in(lb_port, email, PASSWORD);
+    assert_eq!(reply.json["state"], "mfa_setup_required", "{}", reply.json);
+    let setup = client.post("/api/v1/mfa/totp/setup", json!({}));
+    let secret = setup.json["secret"].as_str().unwrap().to_owned();
+    let confirm = client.post("/api/v1/mfa/totp/confirm", json!({ "code": oathtool_at(&secret, now()) }));
+    assert_eq!(confirm.status, 200, "{}", confirm.json);
+    client
+}
+
+/// Creates the test bucket on the local S3 server (which takes anyone's request; a bucket that
+/// exists is no error) and returns a place in it of this run's own.
+fn fresh_s3_location(endpoint: &str) -> String {
+    let host = endpoint.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = TcpStream::connect(host).unwrap();
+    write!(stream, "PUT /portal-test HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "creating the test bucket: {answer}");
+    let stamp = std::time::UNIX_EPOCH.elapsed().unwrap().as_nanos();
+    format!("s3://portal-test/scale-out-{}-{stamp}", std::process::id())
+}
+
+/// Every file under `dir`, however deep.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    entries
+        .map(|e| e.unwrap().path())
+        .flat_map(|p| if p.is_dir() { files_under(&p) } else { vec![p] })
+        .collect()
+}
+
+const RECEIPT: &[u8] = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
+
+#[test]
+fn attachments_move_into_object_storage_and_two_instances_share_them_with_no_shared_disk() {
+    let Some((postgres, nginx, s3_endpoint)) = prerequisites_with(true) else { return };
+    let schema = Schema::create(&postgres, "object_storage");
+    let dir = tempfile::tempdir().unwrap();
+    use base64::Engine as _;
+    let key = base64::engine::general_purpose::STANDARD.encode(std::array::from_fn::<u8, 32, _>(|i| i as u8 * 5 + 3));
+    let env =
+        Env { database_url: schema.url(), lb_port: free_port(), key, today: SystemClock.now().date().to_string(), dir };
+    env.add_user_as("ada@example.com", "adjuster");
+    env.add_user("ann@example.com");
+    let bucket = fresh_s3_location(&s3_endpoint);
+    let on_s3 = |mut cmd: Command| {
+        cmd.env("PORTAL_ATTACHMENTS_URL", &bucket)
+            .env("AWS_ENDPOINT_URL", &s3_endpoint)
+            .env("AWS_ACCESS_KEY_ID", "portal-test")
+            .env("AWS_SECRET_ACCESS_KEY", "portal-test-secret")
+            .env("AWS_REGION", "us-east-1");
+        cmd
+    };
+
+    // ── Before: one instance keeps attachments in its data directory. ──
+    let port_a = free_port();
+    let mut a = Proc::spawn("instance a on a directory", env.portal(&["serve"], port_a, "a"));
+    a.wait_running();
+    let _lb = start_nginx(&nginx, &env, &[port_a]);
+    let mut ada = enrolled(env.lb_port, "ada@example.com");
+    let claim = ada.post(
+        "/api/v1/claims",
+        json!({ "claim_number": "CLM-7", "loss_date": "2026-02-14", "loss_address": "12 Elm St",
+                "policyholder_email": "ann@example.com", "policyholder_name": "Ann Lee" }),
+    );
+    assert_eq!(claim.status, 201, "{}", claim.json);
+    let claim = claim.json["id"].as_str().unwrap().to_owned();
+    let mut ann = enrolled(env.lb_port, "ann@example.com");
+    let item = ann.post(
+        &format!("/api/v1/claims/{claim}/items"),
+        json!({ "description": "Television", "room": "Living room", "quantity": 1, "replacement_cost_cents": 89_900 }),
+    );
+    assert_eq!(item.status, 201, "{}", item.json);
+    let attachments = format!("/api/v1/claims/{claim}/items/{}/attachments", item.json["id"].as_str().unwrap());
+    let old = ann.send("POST", &format!("{attachments}?file_name=tv.pdf"), "application/pdf", RECEIPT);
+    assert_eq!(old.status, 201, "{}", old.body);
+    let old_url = old.json["url"].as_str().unwrap().to_owned();
+    assert_eq!(files_under(&env.dir.path().join("a/attachments")).len(), 1, "kept in instance a's directory");
+    a.kill();
+
+    // ── The move: copy the directory into the bucket; a second run finds nothing new. ──
+    let migrate = || {
+        let mut cmd = on_s3(env.portal(&["attachments", "migrate", "--to", &bucket], 0, "a"));
+        cmd.env_remove("PORTAL_ATTACHMENTS_URL");
+        common::run_to_end(cmd, &["attachments", "migrate"], None)
+    };
+    let first = migrate();
+    first.assert_success();
+    assert!(first.stdout.contains("copied 1 file(s)"), "{}", first.stdout);
+    let again = migrate();
+    again.assert_success();
+    assert!(again.stdout.contains("copied 0 file(s) (0 bytes); 1 already there"), "{}", again.stdout);
+
+    // ── After: two instances with data directories of their own, attachments in the bucket. ──
+    let (port_b, port_c) = (free_port(), free_port());
+    let b = Proc::spawn("instance b on object storage", on_s3(env.portal(&["serve"], port_b, "b")));
+    b.wait_running();
+    let c = Proc::spawn("instance c on object storage", on_s3(env.portal(&["serve"], port_c, "c")));
+    c.wait_running();
+    reload_nginx(&nginx, &env, &[port_b, port_c]);
+
+    // The file uploaded before the move comes from either instance.
+    let one = ann.request("GET", &old_url, None);
+    assert_eq!((one.status, one.body.as_bytes()), (200, RECEIPT), "{}", one.body);
+    ann.next_not_on(&one.upstream);
+    let other = ann.request("GET", &old_url, None);
+    assert_ne!(other.upstream, one.upstream);
+    assert_eq!((other.status, other.body.as_bytes()), (200, RECEIPT));
+
+    // Uploaded through one instance, read and deleted through the other.
+    let new = ann.send("POST", &format!("{attachments}?file_name=second.pdf"), "application/pdf", RECEIPT);
+    assert_eq!(new.status, 201, "{}", new.body);
+    let new_url = new.json["url"].as_str().unwrap().to_owned();
+    ann.next_not_on(&new.upstream);
+    let read = ada.request("GET", &new_url, None);
+    assert_ne!(read.upstream, new.upstream, "read on the other instance");
+    assert_eq!((read.status, read.body.as_bytes()), (200, RECEIPT), "the adjuster sees it: {}", read.body);
+    let gone = ann.request("DELETE", &new_url, None);
+    assert_eq!(gone.status, 204, "{}", gone.body);
+    ann.next_not_on(&gone.upstream);
+    let after = ann.request("GET", &new_url, None);
+    assert_eq!(after.status, 404, "deleted for both instances");
+
+    for data in ["b", "c"] {
+        let files = files_under(&env.dir.path().join(data).join("attachments"));
+        assert!(files.is_empty(), "instance {data} kept files on its own disk: {files:?}");
+    }
+    drop((b, c));
 }

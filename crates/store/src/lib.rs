@@ -3,6 +3,7 @@
 
 mod claims;
 mod devices;
+mod file_copy;
 mod file_location;
 mod files;
 mod object_files;
@@ -18,6 +19,7 @@ use std::sync::Arc;
 
 use portal_core::store::Store;
 
+pub use file_copy::{FileCopy, copy_files};
 pub use file_location::FileLocation;
 pub use files::DirFileStore;
 pub use object_files::{ObjectFileStore, S3Access};
