@@ -9,8 +9,8 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use figment::Figment;
-use portal_store::{FileLocation, S3Access};
 use figment::providers::{Env, Format, Serialized, Toml};
+use portal_store::{FileLocation, S3Access};
 use serde::{Deserialize, Serialize};
 use time::Date;
 use time::macros::format_description;
@@ -567,7 +567,10 @@ mod tests {
     #[test]
     fn attachments_go_to_a_directory_or_a_bucket() {
         let raw = RawConfig { data_dir: "/var/lib/portal".into(), ..RawConfig::default() };
-        assert_eq!(check(raw.clone()).unwrap().attachments, FileLocation::Directory("/var/lib/portal/attachments".into()));
+        assert_eq!(
+            check(raw.clone()).unwrap().attachments,
+            FileLocation::Directory("/var/lib/portal/attachments".into())
+        );
         let dir = RawConfig { attachments_dir: "/mnt/shared".into(), ..raw.clone() };
         assert_eq!(check(dir.clone()).unwrap().attachments, FileLocation::Directory("/mnt/shared".into()));
         let s3 = RawConfig { attachments_url: "s3://claims/portal".into(), ..raw.clone() };

@@ -270,6 +270,24 @@ fn an_unsupported_database_url_stops_startup_naming_the_variable() {
 }
 
 #[test]
+fn a_wrong_attachments_location_stops_startup_and_a_migration_to_nowhere_copies_nothing() {
+    let sandbox = Sandbox::new();
+    sandbox
+        .run_env(&["migrate"], &[("PORTAL_ATTACHMENTS_URL", "s3://user:secret@claims/p")])
+        .assert_config_error_naming(&["PORTAL_ATTACHMENTS_URL", "credentials come from AWS_"]);
+    sandbox
+        .run_env(&["migrate"], &[("PORTAL_ATTACHMENTS_URL", "file:///srv/a"), ("PORTAL_ATTACHMENTS_DIR", "/srv/b")])
+        .assert_config_error_naming(&["not both"]);
+    sandbox
+        .run(&["attachments", "migrate", "--to", "gs://bucket/p"])
+        .assert_failure_naming(&["--to", "gs:// is not supported"]);
+    let here = format!("file://{}", sandbox.path().join("attachments").display());
+    sandbox
+        .run(&["attachments", "migrate", "--to", &here])
+        .assert_failure_naming(&["--to", "where attachments are already"]);
+}
+
+#[test]
 fn a_missing_config_file_is_named_in_the_error() {
     let sandbox = Sandbox::new();
     let run = sandbox.run(&["--config", "missing.toml", "migrate"]);

@@ -441,7 +441,8 @@ fn enrolled(lb_port: u16, email: &str) -> Client {
 fn fresh_s3_location(endpoint: &str) -> String {
     let host = endpoint.trim_start_matches("http://").trim_end_matches('/');
     let mut stream = TcpStream::connect(host).unwrap();
-    write!(stream, "PUT /portal-test HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").unwrap();
+    write!(stream, "PUT /portal-test HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        .unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).unwrap();
     assert!(answer.starts_with("HTTP/1.1 200"), "creating the test bucket: {answer}");
@@ -452,10 +453,7 @@ fn fresh_s3_location(endpoint: &str) -> String {
 /// Every file under `dir`, however deep.
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
-    entries
-        .map(|e| e.unwrap().path())
-        .flat_map(|p| if p.is_dir() { files_under(&p) } else { vec![p] })
-        .collect()
+    entries.map(|e| e.unwrap().path()).flat_map(|p| if p.is_dir() { files_under(&p) } else { vec![p] }).collect()
 }
 
 const RECEIPT: &[u8] = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";

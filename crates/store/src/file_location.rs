@@ -20,8 +20,7 @@ impl FileLocation {
     /// `file:///absolute/path` or `s3://bucket[/prefix]`; the error says what is wrong.
     pub fn parse(text: &str) -> Result<FileLocation, String> {
         let url = url::Url::parse(text.trim()).map_err(|e| format!("{text:?} is not a URL ({e})"))?;
-        if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some()
-        {
+        if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
             return Err("takes no user, password, query or fragment (credentials come from AWS_* variables)".into());
         }
         match url.scheme() {
@@ -80,7 +79,10 @@ mod tests {
 
     #[test]
     fn directories_and_buckets_are_named_by_url() {
-        assert_eq!(FileLocation::parse("file:///srv/portal/attachments"), Ok(FileLocation::Directory("/srv/portal/attachments".into())));
+        assert_eq!(
+            FileLocation::parse("file:///srv/portal/attachments"),
+            Ok(FileLocation::Directory("/srv/portal/attachments".into()))
+        );
         assert_eq!(
             FileLocation::parse("s3://claims-photos/portal/attachments/"),
             Ok(FileLocation::S3 { bucket: "claims-photos".into(), prefix: "portal/attachments".into() })

@@ -170,6 +170,7 @@ impl FileStore for ObjectFileStore {
 #[cfg(test)]
 mod tests {
     use object_store::memory::InMemory;
+    use portal_core::clock::{Clock as _, SystemClock};
 
     use super::*;
 
@@ -179,16 +180,15 @@ mod tests {
         let store = ObjectFileStore::new(memory.clone(), "portal/attachments");
         store.put("c1/a.jpg", b"a").await.unwrap();
         assert_eq!(store.get("c1/a.jpg").await.unwrap().as_deref(), Some(&b"a"[..]));
-        let raw: Vec<String> =
-            memory.list(None).map_ok(|m| m.location.to_string()).try_collect().await.unwrap();
+        let raw: Vec<String> = memory.list(None).map_ok(|m| m.location.to_string()).try_collect().await.unwrap();
         assert_eq!(raw, ["portal/attachments/c1/a.jpg"]);
 
         // Beside the prefix, and under it with a name `put` never makes: neither is ours.
         memory.put(&Path::from("portal/other/c1/b.jpg"), PutPayload::from_static(b"b")).await.unwrap();
         memory.put(&Path::from("portal/attachments/c1/Notes.TXT"), PutPayload::from_static(b"n")).await.unwrap();
-        let later = OffsetDateTime::now_utc() + time::Duration::hours(1);
+        let later = SystemClock.now() + time::Duration::hours(1);
         assert_eq!(store.keys_written_before(later).await.unwrap(), ["c1/a.jpg"]);
-        let earlier = OffsetDateTime::now_utc() - time::Duration::hours(1);
+        let earlier = SystemClock.now() - time::Duration::hours(1);
         assert!(store.keys_written_before(earlier).await.unwrap().is_empty());
 
         assert!(matches!(store.put("../escape", b"x").await, Err(FileError::InvalidKey(_))));
@@ -201,7 +201,7 @@ mod tests {
     async fn an_empty_prefix_is_the_whole_bucket() {
         let store = ObjectFileStore::new(Arc::new(InMemory::new()), "");
         store.put("c1/a.jpg", b"a").await.unwrap();
-        let later = OffsetDateTime::now_utc() + time::Duration::hours(1);
+        let later = SystemClock.now() + time::Duration::hours(1);
         assert_eq!(store.keys_written_before(later).await.unwrap(), ["c1/a.jpg"]);
     }
 

@@ -157,8 +157,12 @@ async fn files_no_record_names_are_swept_after_an_hour_and_attached_files_never(
 
         let sweep = app.portal.sweep_unreferenced_files().await.unwrap();
         assert_eq!((sweep.unreferenced, sweep.partial), (2, 1));
-        let mut left: Vec<String> =
-            app.stored_files().await.into_iter().map(|f| f.trim_start_matches(&format!("{claim}/")).to_owned()).collect();
+        let mut left: Vec<String> = app
+            .stored_files()
+            .await
+            .into_iter()
+            .map(|f| f.trim_start_matches(&format!("{claim}/")).to_owned())
+            .collect();
         left.sort();
         let mut expected =
             vec![format!("{kept}-thumb.jpg"), format!("{kept}.jpg"), format!("{recent}.jpg"), "notes.txt".into()];
@@ -192,7 +196,7 @@ async fn on_every_file_store_unrecorded_files_are_swept_after_an_hour_and_record
     each_store(|backend, files| async move {
         // Object storage stamps each file with its own clock, so the portal's starts at the
         // real time here rather than at the tests' usual date.
-        let options = AppOptions { files, start: time::OffsetDateTime::now_utc(), ..AppOptions::default() };
+        let options = AppOptions { files, start: portal_core::clock::SystemClock.now(), ..AppOptions::default() };
         let app = TestApp::spawn_with(backend, options).await;
         let (ann, _ada, claim) = setup(&app).await;
         let tv = first_item(&app, &ann, &claim).await;
