@@ -9,7 +9,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use figment::Figment;
-use figment::providers::{Env, Format, Serialized, Toml};
+use figment::providers::{Format, Serialized, Toml};
 use portal_store::{FileLocation, S3Access};
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -275,16 +275,57 @@ pub fn load(file: Option<&std::path::Path>) -> Result<Config, ConfigError> {
         }
         figment = figment.merge(Toml::file_exact(path));
     }
-    let table: BTreeMap<&str, &str> = ENV_VARS.iter().map(|(env, key)| (&env["PORTAL_".len()..], *key)).collect();
-    figment = figment.merge(
-        Env::prefixed("PORTAL_")
-            .filter_map(move |k| table.get(k.as_str().to_ascii_uppercase().as_str()).map(|key| (*key).into()))
-            .split("."),
-    );
+    figment = figment.merge(EnvSettings::new(std::env::vars()));
     let raw: RawConfig = figment.extract().map_err(|e| figment_error(&e, file))?;
     let mut config = check(raw)?;
     config.s3 = S3Access::from_vars(|name| std::env::var(name).ok());
     Ok(config)
+}
+
+/// The `PORTAL_*` variables of [`ENV_VARS`], as settings. figment's own `Env` provider guesses
+/// each value's type from its text, which turns a sending number such as `+12015550100` into
+/// the integer 12015550100 and refuses it as a string (losing its `+` if it were converted
+/// back); here a setting whose default is text is always read as the text it is, and only the
+/// others (numbers, switches, lists) are parsed.
+struct EnvSettings {
+    vars: BTreeMap<String, String>,
+}
+
+impl EnvSettings {
+    fn new(vars: impl Iterator<Item = (String, String)>) -> EnvSettings {
+        EnvSettings { vars: vars.filter(|(name, _)| ENV_VARS.iter().any(|(n, _)| n == name)).collect() }
+    }
+}
+
+impl figment::Provider for EnvSettings {
+    fn metadata(&self) -> figment::Metadata {
+        figment::Metadata::named("environment variable(s)")
+    }
+
+    fn data(&self) -> Result<figment::value::Map<figment::Profile, figment::value::Dict>, figment::Error> {
+        use figment::value::{Dict, Value};
+        let defaults = Figment::from(Serialized::defaults(RawConfig::default()));
+        let mut settings = Dict::new();
+        for (name, key) in ENV_VARS {
+            let Some(text) = self.vars.get(*name) else { continue };
+            let value = match defaults.find_value(key) {
+                Ok(Value::String(..)) => Value::from(text.clone()),
+                _ => text.parse::<Value>().unwrap_or_else(|never| match never {}),
+            };
+            match key.split_once('.') {
+                None => {
+                    settings.insert((*key).to_owned(), value);
+                }
+                Some((section, field)) => {
+                    let entry = settings.entry(section.to_owned()).or_insert_with(|| Value::from(Dict::new()));
+                    if let Value::Dict(_, fields) = entry {
+                        fields.insert(field.to_owned(), value);
+                    }
+                }
+            }
+        }
+        Ok(figment::Profile::Default.collect(settings))
+    }
 }
 
 fn figment_error(e: &figment::Error, file: Option<&std::path::Path>) -> ConfigError {
@@ -582,6 +623,35 @@ mod tests {
         assert!(check(both).unwrap_err().to_string().contains("not both"));
         let bad = RawConfig { attachments_url: "s3://x".into(), ..raw };
         assert!(check(bad).unwrap_err().to_string().starts_with("PORTAL_ATTACHMENTS_URL: \"x\" is not a bucket name"));
+    }
+
+    #[test]
+    fn text_settings_stay_text_and_numbers_and_switches_are_parsed() {
+        let vars = [
+            ("PORTAL_SMS_TWILIO_FROM", "+12015550100"),
+            ("PORTAL_SMS_TWILIO_AUTH_TOKEN", "0123456789"),
+            ("PORTAL_PORTAL_NAME", "true"),
+            ("PORTAL_MFA_GRACE_DAYS", "30"),
+            ("PORTAL_DEMO", "false"),
+            ("PORTAL_DATABASE_MAX_CONNECTIONS", "8"),
+            ("PORTAL_SMS_ALLOWED_COUNTRIES", "US,PR"),
+            ("PORTAL_NOT_A_SETTING", "1"),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()));
+        let raw: RawConfig = Figment::from(Serialized::defaults(RawConfig::default()))
+            .merge(EnvSettings::new(vars.into_iter()))
+            .extract()
+            .unwrap();
+        assert_eq!(raw.sms.twilio_from, "+12015550100");
+        assert_eq!(raw.sms.twilio_auth_token, "0123456789");
+        assert_eq!(raw.portal_name, "true");
+        assert_eq!((raw.mfa.grace_days, raw.demo, raw.database_max_connections), (30, false, 8));
+        assert_eq!(raw.sms.allowed_countries, ["US", "PR"]);
+        let wrong = Figment::from(Serialized::defaults(RawConfig::default()))
+            .merge(EnvSettings::new([("PORTAL_MFA_GRACE_DAYS".to_owned(), "soon".to_owned())].into_iter()))
+            .extract::<RawConfig>()
+            .unwrap_err();
+        assert_eq!(figment_error(&wrong, None).to_string().split(':').next(), Some("PORTAL_MFA_GRACE_DAYS"));
     }
 
     #[test]
