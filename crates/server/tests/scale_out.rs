@@ -26,7 +26,7 @@ use portal_core::clock::{Clock as _, SystemClock};
 use serde_json::{Value, json};
 
 mod common;
-use common::{PASSWORD, Proc, Schema, dechunk, free_port, now, oathtool_at};
+use common::{Nginx, PASSWORD, Proc, Schema, dechunk, free_port, now, oathtool_at};
 
 fn prerequisites() -> Option<(String, PathBuf)> {
     prerequisites_with(false).map(|(postgres, nginx, _)| (postgres, nginx))
@@ -237,21 +237,6 @@ impl Client {
             self.request("GET", "/healthz", None);
         }
         assert_eq!(self.last_upstream, than, "round robin alternates");
-    }
-}
-
-/// nginx, stopped as nginx wants when dropped: a SIGKILL to the master would leave its workers
-/// running, still holding the port.
-struct Nginx {
-    proc: Proc,
-    stop: Command,
-}
-
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        if self.stop.status().is_ok_and(|s| s.success()) {
-            let _ = self.proc.child.wait();
-        }
     }
 }
 

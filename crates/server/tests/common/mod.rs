@@ -102,6 +102,21 @@ impl Drop for Proc {
     }
 }
 
+/// nginx, stopped as nginx wants when dropped (`stop` is its `-s stop` command): a SIGKILL to
+/// the master would leave its workers running, still holding the port.
+pub struct Nginx {
+    pub proc: Proc,
+    pub stop: Command,
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        if self.stop.status().is_ok_and(|s| s.success()) {
+            let _ = self.proc.child.wait();
+        }
+    }
+}
+
 /// The code an authenticator app shows at `unix` for the base32 `secret`, from oathtool.
 pub fn oathtool_at(secret: &str, unix: i64) -> String {
     let out = Command::new("oathtool")
