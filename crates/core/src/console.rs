@@ -375,14 +375,14 @@ impl Portal {
     /// names nobody).
     pub async fn policyholders_by_state(&self) -> Result<crate::overview::StateCounts, crate::InternalError> {
         let groups = self.store.policyholder_groups().await?;
-        Ok(crate::overview::StateCounts::of(&groups, &self.settings.mfa, self.clock.now().date()))
+        Ok(crate::overview::StateCounts::of(&groups, &self.settings.mfa, self.settings.mfa.today(self.clock.now())))
     }
 
     pub async fn enrollment_report(&self, actor: &User) -> Result<EnrollmentReport, ConsoleError> {
         ensure_console_user(actor)?;
         let filter = OverviewFilter { role: Some(Role::Policyholder), limit: u32::MAX, ..OverviewFilter::default() };
         let (rows, _) = self.store.mfa_overview(&filter).await?;
-        Ok(report(&rows, &self.settings.mfa, self.clock.now().date()))
+        Ok(report(&rows, &self.settings.mfa, self.settings.mfa.today(self.clock.now())))
     }
 
     /// The second factor's pause/lock for display.

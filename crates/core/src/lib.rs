@@ -33,6 +33,7 @@ pub mod spreadsheet;
 pub mod store;
 pub mod throttle;
 pub mod user;
+pub mod zone;
 
 pub use portal::{Portal, PortalParts, PortalSettings};
 

@@ -87,6 +87,7 @@ impl SignInNotice {
     pub fn text(&self, settings: &PortalSettings) -> String {
         let portal = &settings.portal_name;
         let support = &settings.support_email;
+        let zone = settings.mfa.zone.name();
         let not_you = format!("If this was not you, contact support at {support} right away.");
         match self {
             SignInNotice::MethodAdded { method, phone } => format!(
@@ -98,13 +99,13 @@ impl SignInNotice {
                 method_phrase(*method, phone.as_ref())
             ),
             SignInNotice::DeadlineExtended { deadline } => format!(
-                "Support gave you until {deadline} (UTC) to set up a verification method (text message or authenticator app) \
+                "Support gave you until {deadline} ({zone} time) to set up a verification method (text message or authenticator app) \
                  for your {portal} account. Sign in and follow the steps before then.\n\n\
                  If you did not ask for this, contact support at {support}."
             ),
             SignInNotice::MfaReset { deadline } => format!(
                 "Support removed the verification methods (text message, authenticator app) of your {portal} account and signed \
-                 you out everywhere. At your next sign-in you will be asked to set one up again; please do so by {deadline} (UTC).\n\n\
+                 you out everywhere. At your next sign-in you will be asked to set one up again; please do so by {deadline} ({zone} time).\n\n\
                  If you did not ask for this, contact support at {support} right away."
             ),
             SignInNotice::Unlocked => format!(

@@ -39,7 +39,9 @@ pub struct OverviewFilter {
 /// the metrics count by state without reading every account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyholderGroup {
-    pub created_on: Date,
+    /// The start of the quarter hour the accounts were created in: enough to know the date of
+    /// their creation in any time zone (every zone's offset is whole quarter hours).
+    pub created_around: OffsetDateTime,
     pub mfa_deadline: Option<Date>,
     pub enrolled: bool,
     pub locked: bool,
@@ -59,9 +61,8 @@ impl StateCounts {
     pub fn of(groups: &[PolicyholderGroup], policy: &MfaPolicy, today: Date) -> Self {
         let mut counts = Self::default();
         for g in groups {
-            let created_at = g.created_on.midnight().assume_utc();
             let (state, _) =
-                mfa_state(policy, Role::Policyholder, created_at, g.mfa_deadline, g.enrolled, g.locked, today);
+                mfa_state(policy, Role::Policyholder, g.created_around, g.mfa_deadline, g.enrolled, g.locked, today);
             *match state {
                 MfaState::Enrolled => &mut counts.enrolled,
                 MfaState::SetupPending => &mut counts.setup_pending,
@@ -150,8 +151,8 @@ mod tests {
         // Switched on March 1 with 45 grace days: the deadline is April 15 for accounts created
         // before the switch-on, 45 days after creation for later ones.
         let policy = MfaPolicy::new(date!(2026 - 03 - 01));
-        let group = |created_on, mfa_deadline, enrolled, locked, count| PolicyholderGroup {
-            created_on,
+        let group = |created_on: Date, mfa_deadline, enrolled, locked, count| PolicyholderGroup {
+            created_around: created_on.with_hms(13, 0, 0).unwrap().assume_utc(),
             mfa_deadline,
             enrolled,
             locked,
@@ -179,5 +180,23 @@ mod tests {
             on(date!(2026 - 05 - 16)),
             StateCounts { enrolled: 5, setup_pending: 3, setup_expired: 9, locked: 1 }
         );
+    }
+
+    #[test]
+    fn creation_dates_are_dates_in_the_portals_time_zone() {
+        // Created at 21:00 on April 1 in New York: 01:00 UTC on April 2, the date there is April 1.
+        let policy = MfaPolicy {
+            zone: crate::zone::PortalZone::parse("America/New_York").unwrap(),
+            ..MfaPolicy::new(date!(2026 - 03 - 01))
+        };
+        let groups = [PolicyholderGroup {
+            created_around: time::macros::datetime!(2026-04-02 01:00 UTC),
+            mfa_deadline: None,
+            enrolled: false,
+            locked: false,
+            count: 4,
+        }];
+        assert_eq!(StateCounts::of(&groups, &policy, date!(2026 - 05 - 15)).setup_pending, 4);
+        assert_eq!(StateCounts::of(&groups, &policy, date!(2026 - 05 - 16)).setup_expired, 4, "45 days from April 1");
     }
 }

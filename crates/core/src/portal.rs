@@ -120,6 +120,16 @@ impl Portal {
         self.clock.now()
     }
 
+    /// Today's date in the portal's time zone.
+    pub fn today(&self) -> time::Date {
+        self.settings.mfa.today(self.clock.now())
+    }
+
+    /// How a moment reads on a clock in the portal's time zone (`2027-03-14 01:59 EST`).
+    pub fn wall_time(&self, at: time::OffsetDateTime) -> crate::zone::WallTime {
+        self.settings.mfa.zone.wall_time(at)
+    }
+
     /// The portal's source of randomness (for tokens a front end mints, such as the CSRF cookie).
     pub fn rng(&self) -> &dyn crate::random::SecureRandom {
         self.rng.as_ref()

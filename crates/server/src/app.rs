@@ -59,6 +59,7 @@ pub async fn build(config: &Config, public_url: &str) -> anyhow::Result<Portal> 
         support_grace_days: config.mfa.support_grace_days,
         allow_postpone: config.mfa.allow_postpone,
         remember_device_days: config.mfa.remember_days,
+        zone: config.mfa.zone.clone(),
     };
     let settings = PortalSettings {
         portal_name: config.portal_name.clone(),

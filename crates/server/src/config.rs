@@ -43,6 +43,8 @@ pub struct RawConfig {
     pub metrics_allow: String,
     /// Seed demo accounts on the first start of a local trial (see `demo::is_local_trial`).
     pub demo: bool,
+    /// An IANA name: when a deadline date begins, how dates and times are shown.
+    pub time_zone: String,
     pub mail: RawMail,
     pub mfa: RawMfa,
     pub sms: RawSms,
@@ -127,6 +129,7 @@ impl Default for RawConfig {
             trusted_proxies: Vec::new(),
             metrics_allow: String::new(),
             demo: true,
+            time_zone: "UTC".into(),
             mail: RawMail::default(),
             mfa: RawMfa::default(),
             sms: RawSms::default(),
@@ -164,6 +167,7 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("PORTAL_TRUSTED_PROXIES", "trusted_proxies"),
     ("PORTAL_METRICS_ALLOW", "metrics_allow"),
     ("PORTAL_DEMO", "demo"),
+    ("PORTAL_TIME_ZONE", "time_zone"),
     ("PORTAL_MAIL_PROVIDER", "mail.provider"),
     ("PORTAL_MAIL_OUTBOX", "mail.outbox"),
     ("PORTAL_MAIL_SMTP_URL", "mail.smtp_url"),
@@ -218,6 +222,7 @@ pub struct MfaConfig {
     pub allow_postpone: bool,
     /// "Don't ask for a code on this device" lasts this many days; 0 turns it off.
     pub remember_days: u16,
+    pub zone: portal_core::zone::PortalZone,
 }
 
 #[derive(Debug, Clone)]
@@ -458,6 +463,8 @@ fn check(raw: RawConfig) -> Result<Config, ConfigError> {
         support_grace_days: raw.mfa.support_grace_days,
         allow_postpone: raw.mfa.allow_postpone,
         remember_days: raw.mfa.remember_days,
+        zone: portal_core::zone::PortalZone::parse(&raw.time_zone)
+            .map_err(|e| invalid("PORTAL_TIME_ZONE", e.to_string()))?,
     };
     let mut sms_allowed_countries = Vec::new();
     for code in &raw.sms.allowed_countries {
@@ -603,6 +610,18 @@ mod tests {
             raw.mfa.remember_days = days;
             assert_eq!(check(raw.clone()).unwrap().mfa.remember_days, days);
         }
+    }
+
+    #[test]
+    fn the_time_zone_is_an_iana_name() {
+        assert_eq!(check(RawConfig::default()).unwrap().mfa.zone.name(), "UTC");
+        let eastern = RawConfig { time_zone: "America/New_York".into(), ..RawConfig::default() };
+        assert_eq!(check(eastern).unwrap().mfa.zone.name(), "America/New_York");
+        let wrong = RawConfig { time_zone: "EST+5".into(), ..RawConfig::default() };
+        assert_eq!(
+            check(wrong).unwrap_err().to_string(),
+            "PORTAL_TIME_ZONE: \"EST+5\" is not a time zone name such as America/New_York or UTC"
+        );
     }
 
     #[test]

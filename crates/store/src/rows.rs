@@ -323,15 +323,18 @@ pub(crate) fn session_view(found: Vec<SessionViewRow>) -> Result<Option<SessionV
     }))
 }
 
-/// A row of the policyholder grouping: the creation day (days since the epoch), the support-set
-/// deadline, enrolled, locked, how many.
+/// The policyholder grouping buckets creation times by this many seconds: a quarter hour, the
+/// unit of every time zone's offset.
+pub(crate) const CREATION_BUCKET_SECONDS: i64 = 900;
+
+/// A row of the policyholder grouping: the creation bucket (quarter hours since the epoch), the
+/// support-set deadline, enrolled, locked, how many.
 pub(crate) fn policyholder_group(
     row: (i64, Option<String>, i64, i64, i64),
 ) -> Result<portal_core::overview::PolicyholderGroup, StoreError> {
-    let (day, mfa_deadline, enrolled, locked, count) = row;
-    let created_on = from_ts(day.saturating_mul(86_400))?.date();
+    let (bucket, mfa_deadline, enrolled, locked, count) = row;
     Ok(portal_core::overview::PolicyholderGroup {
-        created_on,
+        created_around: from_ts(bucket.saturating_mul(CREATION_BUCKET_SECONDS))?,
         mfa_deadline: mfa_deadline.as_deref().map(date).transpose()?,
         enrolled: enrolled != 0,
         locked: locked != 0,

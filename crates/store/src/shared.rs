@@ -986,14 +986,16 @@ macro_rules! sql_store {
             }
 
             async fn policyholder_groups(&self) -> StoreResult<Vec<portal_core::overview::PolicyholderGroup>> {
-                let found: Vec<(i64, Option<String>, i64, i64, i64)> = sqlx::query_as(
-                    "SELECT u.created_at / 86400, u.mfa_deadline, \
+                let sql = format!(
+                    "SELECT u.created_at / {}, u.mfa_deadline, \
                        CAST(CASE WHEN EXISTS (SELECT 1 FROM mfa_factors f WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL) \
                          OR EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = u.id) THEN 1 ELSE 0 END AS BIGINT), \
                        CAST(COALESCE((SELECT t.locked FROM mfa_throttles t WHERE t.user_id = u.id), 0) AS BIGINT), \
                        CAST(COUNT(*) AS BIGINT) \
                      FROM users u WHERE u.role = 'policyholder' GROUP BY 1, 2, 3, 4",
-                )
+                    rows::CREATION_BUCKET_SECONDS
+                );
+                let found: Vec<(i64, Option<String>, i64, i64, i64)> = sqlx::query_as(&sql)
                 .fetch_all(&self.pool)
                 .await
                 .map_err(backend_error)?;

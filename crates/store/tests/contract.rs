@@ -362,7 +362,7 @@ mod checks {
         for email in ["bob@example.com", "ben@example.com"] {
             stored_user(store, email).await;
         }
-        let later = new_user("cat@example.com", Role::Policyholder, T0 + Duration::days(3));
+        let later = new_user("cat@example.com", Role::Policyholder, T0 + Duration::days(3) + Duration::minutes(7));
         store.insert_user(&later, &created_event(&later)).await.unwrap();
         let dan = stored_user(store, "dan@example.com").await;
         let extended = T0.date() + Duration::days(60);
@@ -372,9 +372,10 @@ mod checks {
         store.insert_user(&sue, &created_event(&sue)).await.unwrap();
 
         let mut groups = store.policyholder_groups().await.unwrap();
-        groups.sort_by_key(|g| (g.created_on, g.mfa_deadline, g.enrolled));
-        let group = |created_on, mfa_deadline, enrolled, count| PolicyholderGroup {
-            created_on,
+        groups.sort_by_key(|g| (g.created_around, g.mfa_deadline, g.enrolled));
+        // Creation times come back to the quarter hour (T0 is on one).
+        let group = |created_around, mfa_deadline, enrolled, count| PolicyholderGroup {
+            created_around,
             mfa_deadline,
             enrolled,
             locked: false,
@@ -383,10 +384,10 @@ mod checks {
         assert_eq!(
             groups,
             vec![
-                group(T0.date(), None, false, 2),
-                group(T0.date(), None, true, 1),
-                group(T0.date(), Some(extended), false, 1),
-                group(T0.date() + Duration::days(3), None, false, 1),
+                group(T0, None, false, 2),
+                group(T0, None, true, 1),
+                group(T0, Some(extended), false, 1),
+                group(T0 + Duration::days(3), None, false, 1),
             ],
             "staff are not counted"
         );

@@ -76,9 +76,9 @@ pub fn error_page(layout: Layout, status: StatusCode, title: &str, message: &str
 }
 
 /// "March 4, 2023", as the guide writes dates.
-/// A time as pages show it: `2026-12-03 14:05` (UTC).
-pub fn date_time(t: time::OffsetDateTime) -> String {
-    format!("{} {:02}:{:02}", t.date(), t.hour(), t.minute())
+/// A time as pages show it, on the portal's clock: `2026-12-03 09:05 EST`.
+pub fn date_time(portal: &portal_core::Portal, t: time::OffsetDateTime) -> String {
+    portal.wall_time(t).to_string()
 }
 
 pub fn long_date(d: Date) -> String {

@@ -186,7 +186,7 @@ impl Portal {
         }
         let now = self.clock.now();
         let claim_number = parse_claim_number(&new.claim_number)?;
-        let loss_date = parse_loss_date(&new.loss_date, now.date())?;
+        let loss_date = parse_loss_date(&new.loss_date, self.settings.mfa.today(now))?;
         let loss_address = model::text("loss_address", &new.loss_address, 0, 300, false)?;
         let email =
             Email::parse(&new.policyholder_email).map_err(|e| FieldError::new("policyholder_email", e.to_string()))?;

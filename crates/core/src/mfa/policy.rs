@@ -3,13 +3,14 @@
 //! Before the switch-on date MFA is optional, but a user who has a factor is always asked for
 //! it. From the switch-on date a policyholder with no factor must set one up before their
 //! deadline: `max(switch-on, account created) + grace days`, unless support set one for them.
-//! From 00:00 of the deadline date (portal time zone, UTC) sign-in is refused with "contact
-//! support". Staff have no deadline: they set a factor up at their first login, always.
+//! From 00:00 of the deadline date in the portal's time zone (`PORTAL_TIME_ZONE`, default UTC)
+//! sign-in is refused with "contact support". Staff have no deadline: they set a factor up at their first login, always.
 
 use serde::Serialize;
 use time::{Date, Duration, OffsetDateTime};
 
 use crate::user::Role;
+use crate::zone::PortalZone;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
@@ -47,7 +48,7 @@ impl Method {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MfaPolicy {
     /// The switch-on date (`mfa.enforce_from`).
     pub enforce_from: Date,
@@ -60,11 +61,26 @@ pub struct MfaPolicy {
     /// "Don't ask for a code on this device" lasts this many days (`PORTAL_MFA_REMEMBER_DAYS`,
     /// default 30; 0 turns the choice off).
     pub remember_device_days: u16,
+    /// Where the dates begin (`PORTAL_TIME_ZONE`); every date this policy compares is a date
+    /// there, and so is every "today" the portal shows.
+    pub zone: PortalZone,
 }
 
 impl MfaPolicy {
     pub fn new(enforce_from: Date) -> Self {
-        Self { enforce_from, grace_days: 45, support_grace_days: 7, allow_postpone: false, remember_device_days: 30 }
+        Self {
+            enforce_from,
+            grace_days: 45,
+            support_grace_days: 7,
+            allow_postpone: false,
+            remember_device_days: 30,
+            zone: PortalZone::utc(),
+        }
+    }
+
+    /// The date it is in the portal's time zone at `now`.
+    pub fn today(&self, now: OffsetDateTime) -> Date {
+        self.zone.date_of(now)
     }
 }
 
@@ -111,7 +127,7 @@ impl MfaPolicy {
         if let Some(date) = support_set {
             return Some(SetupDeadline { date, source: DeadlineSource::Support });
         }
-        let created = created_at.date();
+        let created = self.zone.date_of(created_at);
         let (start, source) = if created > self.enforce_from {
             (created, DeadlineSource::AccountCreated)
         } else {
@@ -134,7 +150,7 @@ impl MfaPolicy {
             methods.dedup();
             return MfaRequirement::Verify { methods };
         }
-        let today = now.date();
+        let today = self.today(now);
         if role.is_staff() {
             return MfaRequirement::Setup { deadline: None, days_left: None, can_postpone: false };
         }
@@ -193,6 +209,37 @@ mod tests {
         );
         let r = p.requirement(Role::Policyholder, OLD_ACCOUNT, None, &[], datetime!(2023-03-04 00:00:00 UTC));
         assert_eq!(r, MfaRequirement::SetupExpired { deadline: date!(2023 - 03 - 04) });
+    }
+
+    #[test]
+    fn in_a_portal_east_of_nowhere_the_deadline_begins_at_local_midnight() {
+        // The guide's deadline of March 4 in New York (UTC-5): sign-in still sets MFA up at
+        // 23:59 on March 3 there (04:59 UTC) and is refused from 00:00 (05:00 UTC), not from
+        // 7 pm on March 3 as it would be with UTC dates.
+        let p = MfaPolicy { zone: PortalZone::parse("America/New_York").unwrap(), ..guide_policy() };
+        let at = |t| p.requirement(Role::Policyholder, OLD_ACCOUNT, None, &[], t);
+        assert!(matches!(at(datetime!(2023-03-04 00:30 UTC)), MfaRequirement::Setup { days_left: Some(1), .. }));
+        assert!(matches!(at(datetime!(2023-03-04 04:59:59 UTC)), MfaRequirement::Setup { .. }));
+        assert_eq!(
+            at(datetime!(2023-03-04 05:00 UTC)),
+            MfaRequirement::SetupExpired { deadline: date!(2023 - 03 - 04) }
+        );
+        // An account created at 9 pm on June 9 there (01:00 UTC on June 10) counts from June 9.
+        let created = datetime!(2023-06-10 01:00 UTC);
+        assert_eq!(p.setup_deadline(Role::Policyholder, created, None).unwrap().date, date!(2023 - 07 - 24));
+    }
+
+    #[test]
+    fn a_deadline_on_the_day_the_clocks_change_begins_at_that_days_midnight() {
+        let p = MfaPolicy { zone: PortalZone::parse("America/New_York").unwrap(), ..guide_policy() };
+        let deadline = Some(date!(2027 - 03 - 14)); // clocks go forward at 2:00 that morning
+        let at = |t| p.requirement(Role::Policyholder, OLD_ACCOUNT, deadline, &[], t);
+        assert!(matches!(at(datetime!(2027-03-14 04:59:59 UTC)), MfaRequirement::Setup { days_left: Some(1), .. }));
+        assert!(matches!(at(datetime!(2027-03-14 05:00 UTC)), MfaRequirement::SetupExpired { .. }));
+        let deadline = Some(date!(2027 - 11 - 07)); // and back at 2:00 that morning
+        let at = |t| p.requirement(Role::Policyholder, OLD_ACCOUNT, deadline, &[], t);
+        assert!(matches!(at(datetime!(2027-11-07 03:59:59 UTC)), MfaRequirement::Setup { days_left: Some(1), .. }));
+        assert!(matches!(at(datetime!(2027-11-07 04:00 UTC)), MfaRequirement::SetupExpired { .. }));
     }
 
     #[test]

@@ -938,7 +938,7 @@ impl Portal {
         reason: &str,
         ctx: &RequestContext,
     ) -> Result<Date, InternalError> {
-        let deadline = self.clock.now().date().saturating_add(Duration::days(i64::from(days)));
+        let deadline = self.settings.mfa.today(self.clock.now()).saturating_add(Duration::days(i64::from(days)));
         let previous = self.settings.mfa.setup_deadline(user.role, user.created_at, user.mfa_deadline);
         let audit = self
             .support_audit(action::SUPPORT_EXTEND_DEADLINE, user, actor, reason, ctx)
@@ -959,8 +959,11 @@ impl Portal {
         reason: &str,
         ctx: &RequestContext,
     ) -> Result<(Date, u64), InternalError> {
-        let deadline =
-            self.clock.now().date().saturating_add(Duration::days(i64::from(self.settings.mfa.support_grace_days)));
+        let deadline = self
+            .settings
+            .mfa
+            .today(self.clock.now())
+            .saturating_add(Duration::days(i64::from(self.settings.mfa.support_grace_days)));
         let audit = self
             .support_audit(action::SUPPORT_RESET_MFA, user, actor, reason, ctx)
             .detail("new_deadline", deadline.to_string());

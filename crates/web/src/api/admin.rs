@@ -29,7 +29,7 @@ pub fn route_table() -> Vec<(&'static str, &'static [&'static str], MethodRouter
 }
 
 fn user_json(state: &AppState, o: &MfaOverview) -> Value {
-    let (mfa_state, deadline) = o.state(&state.portal.settings().mfa, state.portal.now().date());
+    let (mfa_state, deadline) = o.state(&state.portal.settings().mfa, state.portal.today());
     json!({
         "id": o.user_id,
         "email": o.email,
@@ -146,7 +146,7 @@ async fn report(State(state): State<AppState>, ConsoleApiUser(s): ConsoleApiUser
         .iter()
         .map(|(o, d)| json!({ "id": o.user_id, "email": o.email, "setup_deadline": d.to_string() }))
         .collect();
-    Ok(Json(json!({ "counts": report.counts, "past_deadline": past, "date": state.portal.now().date().to_string() })))
+    Ok(Json(json!({ "counts": report.counts, "past_deadline": past, "date": state.portal.today().to_string() })))
 }
 
 #[derive(Deserialize, Default)]

@@ -435,7 +435,10 @@ fn claim_page(
         .history
         .iter()
         .map(|h| HistoryRow {
-            at: format!("{} {:02}:{:02} UTC", date_text(h.at.date()), h.at.hour(), h.at.minute()),
+            at: {
+                let wall = state.portal.wall_time(h.at);
+                format!("{} {:02}:{:02} {}", date_text(wall.date), wall.hour, wall.minute, wall.abbreviation)
+            },
             change: match h.from {
                 None => format!("Opened as {}", h.to.label().to_lowercase()),
                 Some(from) => format!("{} → {}", from.label(), h.to.label()),

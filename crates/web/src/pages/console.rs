@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get};
 use portal_core::audit::{AuditFilter, AuditRecord};
 use portal_core::console::{ConsoleAction, ConsoleError, MfaOverview, OverviewFilter, StaffError, SupportActor};
+use portal_core::mfa::policy::MfaPolicy;
 use portal_core::mfa::service::SupportView;
 use portal_core::user::{Role, UserId};
 use serde::Deserialize;
@@ -42,7 +43,7 @@ pub fn route_table() -> Vec<(&'static str, &'static [&'static str], MethodRouter
     ]
 }
 
-use crate::render::date_time as utc;
+use crate::render::date_time;
 
 struct UserRow {
     id: String,
@@ -56,7 +57,7 @@ struct UserRow {
 }
 
 fn state_label(state: &AppState, o: &MfaOverview) -> (&'static str, String) {
-    let today = state.portal.now().date();
+    let today = state.portal.today();
     let (s, deadline) = o.state(&state.portal.settings().mfa, today);
     let label = match s {
         portal_core::console::MfaState::Enrolled => {
@@ -124,7 +125,7 @@ async fn users(
                 role: o.role.label(),
                 state: st,
                 state_label: label,
-                last_login: o.last_login_at.map(utc).unwrap_or_else(|| "never".into()),
+                last_login: o.last_login_at.map(|t| date_time(&state.portal, t)).unwrap_or_else(|| "never".into()),
                 demo: o.demo,
             }
         })
@@ -166,10 +167,10 @@ struct EventRow {
     details: String,
 }
 
-fn event_row(r: &AuditRecord) -> EventRow {
+fn event_row(portal: &portal_core::Portal, r: &AuditRecord) -> EventRow {
     let e = &r.event;
     EventRow {
-        at: utc(e.at),
+        at: date_time(portal, e.at),
         action: e.action.clone(),
         outcome: e.outcome.as_str(),
         actor: e.actor.clone().unwrap_or_default(),
@@ -235,7 +236,7 @@ async fn user_page(
     };
     let filter = AuditFilter { subject_id: Some(id.clone()), limit: 20, ..AuditFilter::default() };
     let events = match state.portal.audit_search(&s.user, &filter).await {
-        Ok(ev) => ev.iter().map(event_row).collect(),
+        Ok(ev) => ev.iter().map(|r| event_row(&state.portal, r)).collect(),
         Err(e) => return console_page_error(e),
     };
     let overview = MfaOverview {
@@ -290,22 +291,26 @@ async fn user_page(
                 .remembered_devices
                 .iter()
                 .map(|d| {
-                    format!("{}, until {}", d.user_agent.as_deref().unwrap_or("unknown device"), utc(d.expires_at))
+                    format!(
+                        "{}, until {}",
+                        d.user_agent.as_deref().unwrap_or("unknown device"),
+                        date_time(&state.portal, d.expires_at)
+                    )
                 })
                 .collect(),
             deadline: view.deadline.map_or_else(|| "none".to_owned(), |d| long_date(d.date)),
             deadline_source: view.deadline_source_label(),
             throttle: state.portal.throttle_label(&view),
-            created: utc(view.user.created_at),
-            last_login: view.last_sign_in.map(utc).unwrap_or_else(|| "never".into()),
+            created: date_time(&state.portal, view.user.created_at),
+            last_login: view.last_sign_in.map(|t| date_time(&state.portal, t)).unwrap_or_else(|| "never".into()),
             can_act: permission.is_ok(),
             can_extend: !view.user.role.is_staff(),
             cannot_act_reason: permission.err().map(|e| capitalised(&e.to_string())).unwrap_or_default(),
             sessions: sessions
                 .iter()
                 .map(|x| SessionRow {
-                    started: utc(x.created_at),
-                    last_seen: utc(x.last_seen_at),
+                    started: date_time(&state.portal, x.created_at),
+                    last_seen: date_time(&state.portal, x.last_seen_at),
                     level: if x.auth_level == portal_core::session::AuthLevel::Full {
                         "signed in"
                     } else {
@@ -351,13 +356,14 @@ struct ActionPage {
     reason_error: Option<String>,
 }
 
-fn describe(action: &str, view: &SupportView, support_grace_days: u16) -> (&'static str, String, &'static str) {
+fn describe(action: &str, view: &SupportView, policy: &MfaPolicy) -> (&'static str, String, &'static str) {
     let email = view.user.email.as_str();
     match action {
         "extend-deadline" => (
             "Extend the setup deadline",
             format!(
-                "{email} gets until the chosen number of days from today (UTC) to set up a verification method, and is told by email. Their current deadline is {}.",
+                "{email} gets until the chosen number of days from today ({} time) to set up a verification method, and is told by email. Their current deadline is {}.",
+                policy.zone.name(),
                 view.deadline.map_or_else(|| "none".to_owned(), |d| long_date(d.date))
             ),
             "Extend deadline",
@@ -365,7 +371,8 @@ fn describe(action: &str, view: &SupportView, support_grace_days: u16) -> (&'sta
         "reset-mfa" => (
             "Reset MFA",
             format!(
-                "Every verification method of {email} is removed and every session ends. At the next sign-in they set up a new method within {support_grace_days} days. They are told by email. Use this when a phone is lost or replaced."
+                "Every verification method of {email} is removed and every session ends. At the next sign-in they set up a new method within {} days. They are told by email. Use this when a phone is lost or replaced.",
+                policy.support_grace_days
             ),
             "Reset MFA",
         ),
@@ -402,7 +409,7 @@ async fn action_form(
     if let Err(e) = portal_core::console::may_act_on(&s.user, &view.user) {
         return console_page_error(e);
     }
-    let (title, explanation, confirm_label) = describe(action, &view, state.portal.settings().mfa.support_grace_days);
+    let (title, explanation, confirm_label) = describe(action, &view, &state.portal.settings().mfa);
     let version = if page.version.is_empty() { view.version(sessions.len()) } else { page.version.clone() };
     render(
         status,
@@ -536,7 +543,7 @@ async fn report_page(State(state): State<AppState>, ConsolePageUser(s): ConsoleP
             layout: Layout::new(&state, Some(&s)),
             nav: "report",
             is_admin: s.user.role == Role::Admin,
-            today: long_date(state.portal.now().date()),
+            today: long_date(state.portal.today()),
             c: report.counts,
             past: report
                 .past_deadline
@@ -558,7 +565,7 @@ async fn report_csv(State(state): State<AppState>, ConsolePageUser(s): ConsolePa
         Ok(r) => r,
         Err(e) => return console_page_error(e),
     };
-    let today = state.portal.now().date();
+    let today = state.portal.today();
     let header = ["email", "name", "mfa_state", "methods", "setup_deadline", "last_sign_in"].map(str::to_owned);
     let records = rows.iter().map(|o| {
         let (st, deadline) = o.state(&state.portal.settings().mfa, today);
@@ -568,7 +575,7 @@ async fn report_csv(State(state): State<AppState>, ConsolePageUser(s): ConsolePa
             st.as_str().to_owned(),
             o.methods().join(" "),
             deadline.map(|d| d.to_string()).unwrap_or_default(),
-            o.last_login_at.and_then(|t| t.format(&Rfc3339).ok()).unwrap_or_default(),
+            o.last_login_at.map(|t| state.portal.settings().mfa.zone.timestamp(t)).unwrap_or_default(),
         ]
     });
     match spreadsheet_csv(std::iter::once(header).chain(records)) {
@@ -614,7 +621,7 @@ async fn audit_page(
     let limit = 200;
     let (status, error, events) = match audit_filter(&state, &s.user, &q, limit).await {
         Ok(filter) => match state.portal.audit_search(&s.user, &filter).await {
-            Ok(ev) => (StatusCode::OK, None, ev.iter().map(event_row).collect()),
+            Ok(ev) => (StatusCode::OK, None, ev.iter().map(|r| event_row(&state.portal, r)).collect()),
             Err(e) => return console_page_error(e),
         },
         Err(message) => (StatusCode::UNPROCESSABLE_ENTITY, Some(message), Vec::new()),
@@ -660,7 +667,7 @@ async fn audit_csv(
         let e = &r.event;
         [
             r.seq.to_string(),
-            e.at.format(&Rfc3339).unwrap_or_default(),
+            state.portal.settings().mfa.zone.timestamp(e.at),
             e.actor.clone().unwrap_or_default(),
             e.subject_id.as_ref().map(UserId::as_str).unwrap_or_default().to_owned(),
             e.subject.clone().unwrap_or_default(),

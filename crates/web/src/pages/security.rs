@@ -165,8 +165,8 @@ async fn security_page(
         .await?
         .into_iter()
         .map(|p| PasskeyRow {
-            created_at: date_time(p.created_at),
-            last_used_at: p.last_used_at.map(date_time).unwrap_or_else(|| "never".to_owned()),
+            created_at: date_time(portal, p.created_at),
+            last_used_at: p.last_used_at.map(|t| date_time(portal, t)).unwrap_or_else(|| "never".to_owned()),
             id: p.id,
             name: p.name,
         })
@@ -177,9 +177,9 @@ async fn security_page(
         .into_iter()
         .map(|d| DeviceRow {
             user_agent: device_label(d.user_agent.as_deref()),
-            created_at: date_time(d.created_at),
-            last_used_at: date_time(d.last_used_at),
-            expires_at: date_time(d.expires_at),
+            created_at: date_time(portal, d.created_at),
+            last_used_at: date_time(portal, d.last_used_at),
+            expires_at: date_time(portal, d.expires_at),
             id: d.id,
         })
         .collect();
@@ -190,8 +190,8 @@ async fn security_page(
         .map(|o| SessionRow {
             device: device_label(o.user_agent.as_deref()),
             ip: o.ip.unwrap_or_default(),
-            created_at: date_time(o.created_at),
-            last_seen_at: date_time(o.last_seen_at),
+            created_at: date_time(portal, o.created_at),
+            last_seen_at: date_time(portal, o.last_seen_at),
             current: o.current,
             id: o.id,
         })
@@ -201,7 +201,7 @@ async fn security_page(
         .await?
         .into_iter()
         .map(|r| EventRow {
-            at: date_time(r.event.at),
+            at: date_time(portal, r.event.at),
             what: describe_event(&r.event.action, &r.event.details),
             outcome: match r.event.outcome {
                 Outcome::Success => "Succeeded",

@@ -655,6 +655,38 @@ async fn only_six_ascii_digits_are_a_code_and_anything_else_is_never_a_guess() {
 // ----- 10. The deadline --------------------------------------------------------------------------
 
 #[tokio::test]
+async fn in_new_york_the_deadline_begins_at_midnight_there_not_at_7_pm_the_day_before() {
+    each_backend(|backend| async move {
+        // Switched on January 18 with 45 days: the deadline is March 4, 2026. At 23:30 on March 3
+        // in New York it is 04:30 UTC on March 4, which a UTC portal would already refuse.
+        let mut options = AppOptions::mfa_from(date!(2026 - 01 - 18));
+        options.settings.mfa.zone = portal_core::zone::PortalZone::parse("America/New_York").unwrap();
+        options.start = datetime!(2026-03-04 04:30 UTC);
+        let app = TestApp::spawn_with(backend, options).await;
+        app.create_user_at(ANN, Role::Policyholder, Some(datetime!(2025-06-01 12:00 UTC))).await;
+        let client = app.client();
+        let a = login(&app, &client, ANN).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+        assert_eq!(a.json["state"], "mfa_setup_required");
+        assert_eq!(a.json["setup_deadline"], "2026-03-04");
+        assert_eq!(a.json["days_left"], 1, "{}", a.text);
+
+        add_totp(&app, &client).await;
+        // What the account page shows is on New York's clock too.
+        let page = get(&app, &client, "/account/security").await;
+        assert!(page.text.contains("2026-03-03 23:30 EST"), "signed in at 23:30 EST: {}", page.text);
+
+        // Midnight in New York: one who has not set MFA up is refused.
+        app.create_user_at("bo@example.com", Role::Policyholder, Some(datetime!(2025-06-01 12:00 UTC))).await;
+        app.settle().await;
+        app.clock.advance(time::Duration::minutes(30));
+        let late = app.client();
+        login(&app, &late, "bo@example.com").await.assert_error(StatusCode::FORBIDDEN, "mfa_setup_expired");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn past_the_deadline_sign_in_is_refused_with_the_support_contacts_and_no_session() {
     each_backend(|backend| async move {
         let app = TestApp::spawn_with(backend, AppOptions::mfa_from(date!(2026 - 01 - 10))).await;
