@@ -261,29 +261,6 @@ fn start_nginx(nginx: &Path, env: &Env, upstreams: &[u16]) -> Nginx {
     Nginx { proc, stop }
 }
 
-/// Points the running nginx at other `upstreams`, as an operator would (`nginx -s reload`), and
-/// waits until its new workers answer.
-fn reload_nginx(nginx: &Path, env: &Env, upstreams: &[u16]) {
-    let nginx_dir = env.dir.path().join("nginx");
-    std::fs::write(nginx_dir.join("nginx.conf"), nginx_conf(&nginx_dir, env.lb_port, upstreams)).unwrap();
-    let status = Command::new(nginx)
-        .arg("-p")
-        .arg(&nginx_dir)
-        .arg("-c")
-        .arg(nginx_dir.join("nginx.conf"))
-        .args(["-s", "reload"])
-        .status()
-        .unwrap();
-    assert!(status.success(), "nginx -s reload");
-    let wanted: Vec<String> = upstreams.iter().map(|p| format!("127.0.0.1:{p}")).collect();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let mut probe = Client::new(env.lb_port);
-    while !wanted.contains(&probe.request("GET", "/healthz", None).upstream) {
-        assert!(Instant::now() < deadline, "nginx did not take its new upstreams");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 fn sign_in(lb_port: u16, email: &str, password: &str) -> (Client, Reply) {
     let mut client = Client::new(lb_port);
     let reply = client.post("/api/v1/login", json!({ "email": email, "password": password }));
@@ -468,7 +445,7 @@ fn attachments_move_into_object_storage_and_two_instances_share_them_with_no_sha
     let port_a = free_port();
     let mut a = Proc::spawn("instance a on a directory", env.portal(&["serve"], port_a, "a"));
     a.wait_running();
-    let _lb = start_nginx(&nginx, &env, &[port_a]);
+    let lb = start_nginx(&nginx, &env, &[port_a]);
     let mut ada = enrolled(env.lb_port, "ada@example.com");
     let claim = ada.post(
         "/api/v1/claims",
@@ -489,6 +466,8 @@ fn attachments_move_into_object_storage_and_two_instances_share_them_with_no_sha
     let old_url = old.json["url"].as_str().unwrap().to_owned();
     assert_eq!(files_under(&env.dir.path().join("a/attachments")).len(), 1, "kept in instance a's directory");
     a.kill();
+    // Stopped for good (its workers too), so no old worker still sends requests to instance a.
+    drop(lb);
 
     // ── The move: copy the directory into the bucket; a second run finds nothing new. ──
     let migrate = || {
@@ -509,7 +488,7 @@ fn attachments_move_into_object_storage_and_two_instances_share_them_with_no_sha
     b.wait_running();
     let c = Proc::spawn("instance c on object storage", on_s3(env.portal(&["serve"], port_c, "c")));
     c.wait_running();
-    reload_nginx(&nginx, &env, &[port_b, port_c]);
+    let _lb = start_nginx(&nginx, &env, &[port_b, port_c]);
 
     // The file uploaded before the move comes from either instance.
     let one = ann.request("GET", &old_url, None);

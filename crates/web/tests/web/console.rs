@@ -497,7 +497,7 @@ async fn every_action_works_through_its_confirm_page() {
         let user_page = sue.get(&app, &format!("/console/users/{id}")).await;
         user_page.assert_ok();
         assert!(user_page.text.contains(ANN), "{}", user_page.text);
-        let at = format!("{} {:02}:{:02}", signed_in_at.date(), signed_in_at.hour(), signed_in_at.minute());
+        let at = format!("{} {:02}:{:02} UTC", signed_in_at.date(), signed_in_at.hour(), signed_in_at.minute());
         assert!(user_page.text.contains(&format!("<dt>Last sign-in</dt><dd>{at}</dd>")), "{}", user_page.text);
         let newcomer = app.create_user("newcomer@example.com", Role::Policyholder).await;
         let page = sue.get(&app, &format!("/console/users/{}", newcomer.id)).await;
