@@ -31,8 +31,9 @@ pub struct ApiError {
     pub message: String,
     pub field: Option<String>,
     pub retry_after: Option<u64>,
-    /// Members of the error object that only some errors have.
-    pub extra: ErrorExtras,
+    /// Members of the error object that only some errors have (boxed: most errors have none, and
+    /// every `Result` carrying an `ApiError` stays small).
+    pub extra: Option<Box<ErrorExtras>>,
 }
 
 /// The members of the error object beyond code, message and field, each present only on the
@@ -81,7 +82,7 @@ pub struct ApiErrorObject {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), field: None, retry_after: None, extra: ErrorExtras::default() }
+        Self { status, code, message: message.into(), field: None, retry_after: None, extra: None }
     }
 
     /// 422 naming the field that is wrong.
@@ -179,7 +180,7 @@ impl ApiError {
             errors: None,
         };
         Self {
-            extra,
+            extra: Some(Box::new(extra)),
             ..Self::new(
                 StatusCode::FORBIDDEN,
                 "mfa_setup_expired",
@@ -200,7 +201,10 @@ impl From<InventoryError> for ApiError {
             InventoryError::Invalid(f) => Self::field(f.field, f.to_string()),
             InventoryError::Import(errors) => {
                 let extra = ErrorExtras { errors: Some(errors), ..ErrorExtras::default() };
-                Self { extra, ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_csv", message) }
+                Self {
+                    extra: Some(Box::new(extra)),
+                    ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_csv", message)
+                }
             }
             InventoryError::RateLimited { retry_after } => {
                 Self { code: "rate_limited", message, ..Self::throttled(retry_after) }
@@ -233,13 +237,14 @@ impl From<ConsoleError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let extra = self.extra.map(|e| *e).unwrap_or_default();
         let error = ApiErrorObject {
             code: self.code,
             message: self.message,
             field: self.field,
-            setup_deadline: self.extra.setup_deadline,
-            support: self.extra.support,
-            errors: self.extra.errors,
+            setup_deadline: extra.setup_deadline,
+            support: extra.support,
+            errors: extra.errors,
         };
         let mut response = (self.status, Json(ApiErrorBody { error })).into_response();
         if let Some(secs) = self.retry_after {

@@ -72,8 +72,10 @@ struct UsersQuery {
     /// Words to find in email or name (at most 200 characters).
     q: String,
     /// 1 or more (default 1).
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 4294967295_i64)]
     page: Option<u32>,
-    /// 1–500 (default 50).
+    /// 1–500 (default 50; others are brought into that range).
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 4294967295_i64)]
     per_page: Option<u32>,
 }
 
@@ -293,6 +295,8 @@ struct ApiAuditQuery {
     outcome: String,
     from: String,
     until: String,
+    /// 1–10 000 (default 100; others are brought into that range).
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 4294967295_i64)]
     limit: Option<u32>,
 }
 
