@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 use crate::RequestContext;
 use crate::user::UserId;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {

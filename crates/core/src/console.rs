@@ -24,6 +24,7 @@ pub const MAX_REASON_CHARS: usize = 500;
 pub use crate::overview::{MfaOverview, MfaState, OverviewFilter};
 
 /// Policyholders by MFA state (the report's numbers).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ReportCounts {
     pub total: u64,

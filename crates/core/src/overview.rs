@@ -99,6 +99,7 @@ fn mfa_state(
 }
 
 /// The state support sees: enrolled, setup pending, setup expired or locked.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MfaState {

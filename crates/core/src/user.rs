@@ -11,6 +11,7 @@ use crate::random::{self, SecureRandom};
 
 /// A random 128-bit id in lowercase hex; random so that ids in URLs reveal nothing and
 /// cannot be guessed.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct UserId(String);
@@ -46,6 +47,7 @@ pub(crate) fn hex_id(rng: &dyn SecureRandom) -> String {
     hex::encode(random::bytes::<16>(rng))
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
@@ -100,6 +102,7 @@ impl fmt::Display for Role {
 }
 
 /// Display names: required, trimmed, at most 100 characters, no control characters.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct DisplayName(String);

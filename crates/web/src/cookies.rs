@@ -8,7 +8,7 @@ use portal_core::session::SessionToken;
 
 use crate::state::WebSettings;
 
-fn session_name(web: &WebSettings) -> &'static str {
+pub fn session_name(web: &WebSettings) -> &'static str {
     if web.https { "__Host-portal_session" } else { "portal_session" }
 }
 

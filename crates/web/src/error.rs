@@ -14,10 +14,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use portal_core::InternalError;
 use portal_core::console::ConsoleError;
 use portal_core::inventory::InventoryError;
+use portal_core::inventory::csv::ImportError;
 use portal_core::mfa::service::MfaError;
 use portal_core::sms::PhoneError;
-use serde_json::{Value, json};
+use serde::Serialize;
 use time::Duration;
+use utoipa::ToSchema;
 
 use crate::render::{self, Layout};
 use crate::state::AppState;
@@ -29,8 +31,53 @@ pub struct ApiError {
     pub message: String,
     pub field: Option<String>,
     pub retry_after: Option<u64>,
-    /// Extra members of the error object (e.g. `setup_deadline`, `support`).
-    pub extra: Option<serde_json::Map<String, Value>>,
+    /// Members of the error object that only some errors have (boxed: most errors have none, and
+    /// every `Result` carrying an `ApiError` stays small).
+    pub extra: Option<Box<ErrorExtras>>,
+}
+
+/// The members of the error object beyond code, message and field, each present only on the
+/// errors that carry it.
+#[derive(Debug, Default)]
+pub struct ErrorExtras {
+    pub setup_deadline: Option<String>,
+    pub support: Option<SupportContacts>,
+    pub errors: Option<Vec<ImportError>>,
+}
+
+/// How to reach support, on `mfa_setup_expired`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SupportContacts {
+    pub email: String,
+    pub chat_url: String,
+}
+
+/// Every failure of the JSON API answers with this body (`Retry-After` comes with 429 and 503).
+#[derive(Serialize, ToSchema)]
+#[schema(as = ApiError)]
+pub struct ApiErrorBody {
+    pub error: ApiErrorObject,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApiErrorObject {
+    /// What went wrong, for programs: e.g. `not_signed_in`, `invalid_field`, `not_found`,
+    /// `too_many_attempts`, `busy`.
+    pub code: &'static str,
+    /// What went wrong, for people.
+    pub message: String,
+    /// The request field at fault, when one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// On `mfa_setup_expired`: the date (`YYYY-MM-DD`) the setup was due.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setup_deadline: Option<String>,
+    /// On `mfa_setup_expired`: how to reach support.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support: Option<SupportContacts>,
+    /// On `invalid_csv`: every problem in the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<ImportError>>,
 }
 
 impl ApiError {
@@ -124,14 +171,16 @@ impl ApiError {
     /// 403 `mfa_setup_expired` with the deadline and how to reach support.
     pub fn setup_expired(state: &AppState, deadline: time::Date) -> Self {
         let settings = &state.portal.settings();
-        let mut extra = serde_json::Map::new();
-        extra.insert("setup_deadline".into(), json!(deadline.to_string()));
-        extra.insert(
-            "support".into(),
-            json!({ "email": settings.support_email, "chat_url": settings.support_chat_url }),
-        );
+        let extra = ErrorExtras {
+            setup_deadline: Some(deadline.to_string()),
+            support: Some(SupportContacts {
+                email: settings.support_email.clone(),
+                chat_url: settings.support_chat_url.clone(),
+            }),
+            errors: None,
+        };
         Self {
-            extra: Some(extra),
+            extra: Some(Box::new(extra)),
             ..Self::new(
                 StatusCode::FORBIDDEN,
                 "mfa_setup_expired",
@@ -151,9 +200,11 @@ impl From<InventoryError> for ApiError {
             InventoryError::WrongStatus(_) => Self::new(StatusCode::CONFLICT, "wrong_status", message),
             InventoryError::Invalid(f) => Self::field(f.field, f.to_string()),
             InventoryError::Import(errors) => {
-                let mut extra = serde_json::Map::new();
-                extra.insert("errors".into(), json!(errors));
-                Self { extra: Some(extra), ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_csv", message) }
+                let extra = ErrorExtras { errors: Some(errors), ..ErrorExtras::default() };
+                Self {
+                    extra: Some(Box::new(extra)),
+                    ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_csv", message)
+                }
             }
             InventoryError::RateLimited { retry_after } => {
                 Self { code: "rate_limited", message, ..Self::throttled(retry_after) }
@@ -186,16 +237,16 @@ impl From<ConsoleError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut error = serde_json::Map::new();
-        error.insert("code".into(), json!(self.code));
-        error.insert("message".into(), json!(self.message));
-        if let Some(field) = self.field {
-            error.insert("field".into(), json!(field));
-        }
-        if let Some(extra) = self.extra {
-            error.extend(extra);
-        }
-        let mut response = (self.status, Json(json!({ "error": error }))).into_response();
+        let extra = self.extra.map(|e| *e).unwrap_or_default();
+        let error = ApiErrorObject {
+            code: self.code,
+            message: self.message,
+            field: self.field,
+            setup_deadline: extra.setup_deadline,
+            support: extra.support,
+            errors: extra.errors,
+        };
+        let mut response = (self.status, Json(ApiErrorBody { error })).into_response();
         if let Some(secs) = self.retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }

@@ -14,7 +14,8 @@
 //! 6. `csrf` — form tokens and the `CsrfForm` extractor
 //! 7. `pages`, `api`, `health` — the front ends, siblings (inside `pages`: `claims` ←
 //!    `attachments` ← `claim_import`, `auth` ← `mfa`; inside `api`: `ids` ← `attachments` ←
-//!    `claims`)
+//!    `claims`, `mfa` ← `passkeys` ← `auth` and `security`, and `openapi`, which gathers
+//!    every other API module's annotations)
 //! 8. the crate root (the router) and `fuzzing`, which see everything
 
 mod api;

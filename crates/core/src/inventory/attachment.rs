@@ -25,6 +25,7 @@ pub const MAX_IMAGE_PIXELS: u64 = 50_000_000;
 pub const THUMBNAIL_SIDE: u32 = 320;
 pub const MAX_FILE_NAME_CHARS: usize = 120;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AttachmentKind {

@@ -26,6 +26,7 @@ pub const COLUMNS: [&str; 12] = [
 
 /// One problem in an imported file. `line` is 1-based (the header is line 1); `column` is the
 /// header name (or "row" for problems with the whole row).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ImportError {
     pub line: usize,

@@ -12,6 +12,7 @@ use time::{Date, Duration, OffsetDateTime};
 use crate::user::Role;
 use crate::zone::PortalZone;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum Method {

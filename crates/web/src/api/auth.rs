@@ -9,11 +9,12 @@ use portal_core::auth::{LoginError, LoginNext, ResetError};
 use portal_core::email::Email;
 use portal_core::mfa::Method;
 use portal_core::password::Password;
-use serde::Deserialize;
-use serde_json::json;
+use portal_core::user::{DisplayName, Role, UserId};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::cookies;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiErrorBody};
 use crate::extract::{ApiJson, ApiUser, Client, MaybeSession};
 use crate::routing::RouteTable;
 use crate::state::AppState;
@@ -29,13 +30,56 @@ pub fn route_table() -> RouteTable {
     ]
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct LoginBody {
     email: String,
     password: String,
 }
 
+/// Where a password sign-in leaves the session.
+#[derive(Serialize, ToSchema)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub(crate) enum LoginAnswer {
+    /// Fully signed in.
+    Authenticated,
+    /// Half signed in: verify with one of `methods` (`POST /mfa/verify`, or a passkey).
+    MfaRequired {
+        methods: Vec<Method>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        phone_hint: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        preferred: Option<Method>,
+    },
+    /// Half signed in: set a method up now (or postpone, while `can_postpone`).
+    MfaSetupRequired {
+        /// `YYYY-MM-DD`; null for staff, who have no grace period.
+        setup_deadline: Option<String>,
+        days_left: Option<i64>,
+        methods_available: Vec<Method>,
+        can_postpone: bool,
+    },
+}
+
+/// Signs in with email and password; the session cookie is set on every 200.
+#[utoipa::path(
+    post,
+    path = "/api/v1/login",
+    tag = "auth",
+    request_body = LoginBody,
+    responses(
+        (status = 200, description = "Signed in, fully or half (see `state`)", body = LoginAnswer,
+            headers(("Set-Cookie" = String, description = "The session cookie"))),
+        (status = 400, description = "The body is not JSON (`malformed_json`)", body = ApiErrorBody),
+        (status = 401, description = "Wrong email or password (`invalid_credentials`)", body = ApiErrorBody),
+        (status = 403, description = "The setup deadline has passed (`mfa_setup_expired`), or a cross-site request", body = ApiErrorBody),
+        (status = 413, description = "The body is over 1 MiB", body = ApiErrorBody),
+        (status = 415, description = "The body is not `application/json`", body = ApiErrorBody),
+        (status = 422, description = "A field is missing, unknown or invalid", body = ApiErrorBody),
+        (status = 429, description = "Too many attempts", body = ApiErrorBody, headers(("Retry-After" = u64))),
+        (status = 503, description = "The portal is busy", body = ApiErrorBody, headers(("Retry-After" = u64))),
+    ),
+)]
 async fn login(
     State(state): State<AppState>,
     Client(ctx): Client,
@@ -50,24 +94,16 @@ async fn login(
     match state.portal.login(&email, password, previous, device.as_ref(), &ctx).await {
         Ok(success) => {
             let body = match success.next {
-                LoginNext::Authenticated => json!({ "state": "authenticated" }),
+                LoginNext::Authenticated => LoginAnswer::Authenticated,
                 LoginNext::MfaRequired { methods, phone_hint, preferred } => {
-                    let mut body = json!({ "state": "mfa_required", "methods": methods });
-                    if let Some(hint) = phone_hint {
-                        body["phone_hint"] = json!(hint);
-                    }
-                    if let Some(p) = preferred {
-                        body["preferred"] = json!(p);
-                    }
-                    body
+                    LoginAnswer::MfaRequired { methods, phone_hint, preferred }
                 }
-                LoginNext::MfaSetupRequired { deadline, days_left, can_postpone } => json!({
-                    "state": "mfa_setup_required",
-                    "setup_deadline": deadline.map(|d| d.to_string()),
-                    "days_left": days_left,
-                    "methods_available": [Method::Totp, Method::Sms],
-                    "can_postpone": can_postpone,
-                }),
+                LoginNext::MfaSetupRequired { deadline, days_left, can_postpone } => LoginAnswer::MfaSetupRequired {
+                    setup_deadline: deadline.map(|d| d.to_string()),
+                    days_left,
+                    methods_available: vec![Method::Totp, Method::Sms],
+                    can_postpone,
+                },
             };
             Ok(([(header::SET_COOKIE, cookies::set_session(&success.token, &state.web))], Json(body)).into_response())
         }
@@ -84,23 +120,62 @@ async fn login(
     }
 }
 
-async fn me(State(state): State<AppState>, ApiUser(signed_in): ApiUser) -> Result<Json<serde_json::Value>, ApiError> {
-    let user = &signed_in.user;
-    let (status, recovery_codes_left) = state.portal.account_methods(user, &signed_in.second_factor);
-    Ok(Json(json!({
-        "id": user.id,
-        "email": user.email,
-        "name": user.name,
-        "role": user.role,
-        "mfa": {
-            "methods": status.methods(),
-            "phone_hint": status.phone_hint(),
-            "passkeys": state.portal.passkeys(user).await?.iter().map(super::passkeys::passkey_json).collect::<Vec<_>>(),
-            "recovery_codes_left": recovery_codes_left,
-        },
-    })))
+/// The signed-in user.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Me {
+    id: UserId,
+    email: Email,
+    name: DisplayName,
+    role: Role,
+    mfa: MyMfa,
 }
 
+#[derive(Serialize, ToSchema)]
+pub(crate) struct MyMfa {
+    methods: Vec<Method>,
+    /// The masked phone number of the text-message method, if there is one.
+    phone_hint: Option<String>,
+    passkeys: Vec<super::passkeys::PasskeyJson>,
+    recovery_codes_left: usize,
+}
+
+/// The signed-in user, with their verification methods.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "auth",
+    security(("cookie" = [])),
+    responses(
+        (status = 200, description = "The signed-in user", body = Me),
+        (status = 401, description = "Not fully signed in (`not_signed_in`)", body = ApiErrorBody),
+        (status = 503, description = "The portal is busy", body = ApiErrorBody, headers(("Retry-After" = u64))),
+    ),
+)]
+async fn me(State(state): State<AppState>, ApiUser(signed_in): ApiUser) -> Result<Json<Me>, ApiError> {
+    let user = &signed_in.user;
+    let (status, recovery_codes_left) = state.portal.account_methods(user, &signed_in.second_factor);
+    let passkeys = state.portal.passkeys(user).await?.iter().map(super::passkeys::PasskeyJson::from).collect();
+    Ok(Json(Me {
+        id: user.id.clone(),
+        email: user.email.clone(),
+        name: user.name.clone(),
+        role: user.role,
+        mfa: MyMfa { methods: status.methods(), phone_hint: status.phone_hint(), passkeys, recovery_codes_left },
+    }))
+}
+
+/// Ends the session the cookie names (live or not) and clears the cookie.
+#[utoipa::path(
+    post,
+    path = "/api/v1/logout",
+    tag = "auth",
+    responses(
+        (status = 204, description = "Signed out; the cookie is cleared",
+            headers(("Set-Cookie" = String, description = "Clears the session cookie"))),
+        (status = 403, description = "A cross-site request (`cross_site_request`)", body = ApiErrorBody),
+        (status = 503, description = "The portal is busy", body = ApiErrorBody, headers(("Retry-After" = u64))),
+    ),
+)]
 async fn logout(
     State(state): State<AppState>,
     Client(ctx): Client,
@@ -114,15 +189,32 @@ async fn logout(
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookies::clear_session(&state.web))]).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ResetBody {
+pub(crate) struct ResetBody {
+    /// The token from the emailed link.
     token: String,
     password: String,
 }
 
 /// The JSON twin of the reset / set-password page: the token from the emailed link and the
 /// new password. Ends every session of the account (this client's cookie too); signs no one in.
+#[utoipa::path(
+    post,
+    path = "/api/v1/password/reset",
+    tag = "auth",
+    request_body = ResetBody,
+    responses(
+        (status = 204, description = "The password is set and every session of the account ended",
+            headers(("Set-Cookie" = String, description = "Clears the session cookie"))),
+        (status = 400, description = "Not JSON (`malformed_json`), or the link is invalid, used or expired (`invalid_link`)", body = ApiErrorBody),
+        (status = 403, description = "A cross-site request", body = ApiErrorBody),
+        (status = 413, description = "The body is over 1 MiB", body = ApiErrorBody),
+        (status = 415, description = "The body is not `application/json`", body = ApiErrorBody),
+        (status = 422, description = "A field is missing or unknown, or the password breaks the rules", body = ApiErrorBody),
+        (status = 503, description = "The portal is busy", body = ApiErrorBody, headers(("Retry-After" = u64))),
+    ),
+)]
 async fn reset_password(
     State(state): State<AppState>,
     Client(ctx): Client,

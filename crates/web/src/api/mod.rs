@@ -7,6 +7,7 @@ pub(crate) mod auth;
 pub(crate) mod claims;
 mod ids;
 pub(crate) mod mfa;
+pub(crate) mod openapi;
 pub(crate) mod passkeys;
 pub(crate) mod security;
 
@@ -20,6 +21,7 @@ pub fn route_tables() -> crate::routing::RouteTable {
         attachments::route_table(),
         security::route_table(),
         passkeys::route_table(),
+        openapi::route_table(),
     ]
     .into_iter()
     .flatten()

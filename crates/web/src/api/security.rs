@@ -6,12 +6,13 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::Serialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+use utoipa::ToSchema;
 
-use crate::error::ApiError;
+use super::mfa::Empty;
+use crate::error::{ApiError, ApiErrorBody};
 use crate::extract::{ApiJson, ApiUser, Client};
 use crate::routing::RouteTable;
 use crate::state::AppState;
@@ -42,23 +43,67 @@ fn hex_id<'a>(id: &'a str, len: usize, what: &'static str) -> Result<&'a str, Ap
     }
 }
 
-async fn devices(State(state): State<AppState>, ApiUser(s): ApiUser) -> Result<Json<Value>, ApiError> {
-    let devices = state.portal.remembered_devices(&s.user).await?;
-    let list: Vec<Value> = devices
-        .iter()
-        .map(|d| {
-            json!({
-                "id": d.id,
-                "user_agent": d.user_agent,
-                "created_at": rfc3339(d.created_at),
-                "last_used_at": rfc3339(d.last_used_at),
-                "expires_at": rfc3339(d.expires_at),
-            })
-        })
-        .collect();
-    Ok(Json(json!({ "devices": list })))
+#[derive(Serialize, ToSchema)]
+pub(crate) struct RememberedDevices {
+    devices: Vec<RememberedDevice>,
 }
 
+/// A browser that may skip the second step until `expires_at`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct RememberedDevice {
+    /// 32 lower-case hex digits.
+    id: String,
+    user_agent: Option<String>,
+    #[schema(format = DateTime)]
+    created_at: String,
+    #[schema(format = DateTime)]
+    last_used_at: String,
+    #[schema(format = DateTime)]
+    expires_at: String,
+}
+
+/// The user's remembered devices.
+#[utoipa::path(
+    get,
+    path = "/api/v1/devices",
+    tag = "account security",
+    security(("cookie" = [])),
+    responses(
+        (status = 200, description = "Every remembered device", body = RememberedDevices),
+        (status = 401, description = "Not fully signed in (`not_signed_in`)", body = ApiErrorBody),
+        (status = 503, description = "The portal is busy", body = ApiErrorBody, headers(("Retry-After" = u64))),
+    ),
+)]
+async fn devices(State(state): State<AppState>, ApiUser(s): ApiUser) -> Result<Json<RememberedDevices>, ApiError> {
+    let devices = state.portal.remembered_devices(&s.user).await?;
+    let devices = devices
+        .iter()
+        .map(|d| RememberedDevice {
+            id: d.id.clone(),
+            user_agent: d.user_agent.clone(),
+            created_at: rfc3339(d.created_at),
+            last_used_at: rfc3339(d.last_used_at),
+            expires_at: rfc3339(d.expires_at),
+        })
+        .collect();
+    Ok(Json(RememberedDevices { devices }))
+}
+
+/// Forgets one remembered device.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/devices/{id}",
+    tag = "account security",
+    params(("id" = String, Path, description = "The device's id (32 hex digits)")),
+    security(("cookie" = [])),
+    responses(
+        (status = 204, description = "Forgotten"),
+        (status = 401, description = "Not fully signed in (`not_signed_in`)", body = ApiErrorBody),
+        (status = 403, description = "A cross-site request, or no second factor in the last ten minutes (`step_up_required`)", body = ApiErrorBody),
+        (status = 404, description = "No such device of this user", body = ApiErrorBody),
+        (status = 503, description = "The portal is busy", body = ApiErrorBody, headers(("Retry-After" = u64))),
+    ),
+)]
 async fn forget_device(
     State(state): State<AppState>,
     Client(ctx): Client,
@@ -70,6 +115,19 @@ async fn forget_device(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Forgets every remembered device.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/devices",
+    tag = "account security",
+    security(("cookie" = [])),
+    responses(
+        (status = 204, description = "Forgotten"),
+        (status = 401, description = "Not fully signed in (`not_signed_in`)", body = ApiErrorBody),
+        (status = 403, description = "A cross-site request, or no second factor in the last ten minutes (`step_up_required`)", body = ApiErrorBody),
+        (status = 503, description = "The portal is busy", body = ApiErrorBody, headers(("Retry-After" = u64))),
+    ),
+)]
 async fn forget_all_devices(
     State(state): State<AppState>,
     Client(ctx): Client,
@@ -79,24 +137,68 @@ async fn forget_all_devices(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn sessions(State(state): State<AppState>, ApiUser(s): ApiUser) -> Result<Json<Value>, ApiError> {
-    let open = state.portal.open_sessions(&s.session, &s.user).await?;
-    let list: Vec<Value> = open
-        .iter()
-        .map(|o| {
-            json!({
-                "id": o.id,
-                "current": o.current,
-                "created_at": rfc3339(o.created_at),
-                "last_seen_at": rfc3339(o.last_seen_at),
-                "ip": o.ip,
-                "user_agent": o.user_agent,
-            })
-        })
-        .collect();
-    Ok(Json(json!({ "sessions": list })))
+#[derive(Serialize, ToSchema)]
+pub(crate) struct OpenSessions {
+    sessions: Vec<OpenSession>,
 }
 
+#[derive(Serialize, ToSchema)]
+pub(crate) struct OpenSession {
+    /// 24 lower-case hex digits.
+    id: String,
+    /// This is the session asking.
+    current: bool,
+    #[schema(format = DateTime)]
+    created_at: String,
+    #[schema(format = DateTime)]
+    last_seen_at: String,
+    ip: Option<String>,
+    user_agent: Option<String>,
+}
+
+/// The user's open sessions.
+#[utoipa::path(
+    get,
+    path = "/api/v1/sessions",
+    tag = "account security",
+    security(("cookie" = [])),
+    responses(
+        (status = 200, description = "Every open session", body = OpenSessions),
+        (status = 401, description = "Not fully signed in (`not_signed_in`)", body = ApiErrorBody),
+        (status = 503, description = "The portal is busy", body = ApiErrorBody, headers(("Retry-After" = u64))),
+    ),
+)]
+async fn sessions(State(state): State<AppState>, ApiUser(s): ApiUser) -> Result<Json<OpenSessions>, ApiError> {
+    let open = state.portal.open_sessions(&s.session, &s.user).await?;
+    let sessions = open
+        .iter()
+        .map(|o| OpenSession {
+            id: o.id.clone(),
+            current: o.current,
+            created_at: rfc3339(o.created_at),
+            last_seen_at: rfc3339(o.last_seen_at),
+            ip: o.ip.clone(),
+            user_agent: o.user_agent.clone(),
+        })
+        .collect();
+    Ok(Json(OpenSessions { sessions }))
+}
+
+/// Ends one of the user's sessions (the current one too, if named).
+#[utoipa::path(
+    delete,
+    path = "/api/v1/sessions/{id}",
+    tag = "account security",
+    params(("id" = String, Path, description = "The session's id (24 hex digits)")),
+    security(("cookie" = [])),
+    responses(
+        (status = 204, description = "Ended"),
+        (status = 401, description = "Not fully signed in (`not_signed_in`)", body = ApiErrorBody),
+        (status = 403, description = "A cross-site request, or no second factor in the last ten minutes (`step_up_required`)", body = ApiErrorBody),
+        (status = 404, description = "No such session of this user", body = ApiErrorBody),
+        (status = 503, description = "The portal is busy", body = ApiErrorBody, headers(("Retry-After" = u64))),
+    ),
+)]
 async fn end_session(
     State(state): State<AppState>,
     Client(ctx): Client,
@@ -108,17 +210,36 @@ async fn end_session(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Empty {}
-
+/// Ends every session of the user but this one.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sessions/end-others",
+    tag = "account security",
+    request_body = Empty,
+    security(("cookie" = [])),
+    responses(
+        (status = 200, description = "How many sessions ended", body = OthersEnded),
+        (status = 400, description = "Not JSON (`malformed_json`)", body = ApiErrorBody),
+        (status = 401, description = "Not fully signed in (`not_signed_in`)", body = ApiErrorBody),
+        (status = 403, description = "A cross-site request, or no second factor in the last ten minutes (`step_up_required`)", body = ApiErrorBody),
+        (status = 413, description = "The body is over 1 MiB", body = ApiErrorBody),
+        (status = 415, description = "The body is not `application/json`", body = ApiErrorBody),
+        (status = 422, description = "The body is not an empty object", body = ApiErrorBody),
+        (status = 503, description = "The portal is busy", body = ApiErrorBody, headers(("Retry-After" = u64))),
+    ),
+)]
 async fn end_other_sessions(
     State(state): State<AppState>,
     Client(ctx): Client,
     ApiUser(s): ApiUser,
     ApiJson(Empty {}): ApiJson<Empty>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<OthersEnded>, ApiError> {
     let ended =
         state.portal.end_other_sessions(&s.session, &s.user, &ctx).await.map_err(|e| ApiError::mfa(&state, e))?;
-    Ok(Json(json!({ "sessions_ended": ended })))
+    Ok(Json(OthersEnded { sessions_ended: ended }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct OthersEnded {
+    sessions_ended: u64,
 }

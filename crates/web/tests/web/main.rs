@@ -16,6 +16,7 @@ mod limits;
 mod metrics;
 mod mfa_api;
 mod mfa_pages;
+mod openapi;
 mod passkeys_api;
 mod password_rules;
 mod safe_gets;
