@@ -26,22 +26,37 @@ async fn the_served_document_is_openapi_3_1_and_needs_no_session() {
     assert_eq!(scheme["name"], "portal_session", "plain http: the cookie has no __Host- prefix");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn schemathesis_finds_every_answer_as_documented() {
-    let app = mfa_app(Backend::Sqlite).await;
-    app.create_user(ADMIN, Role::Admin).await;
-    // Signed in completely, as a person would: the password, then an authenticator app set up
-    // and confirmed with the code oathtool computes.
+/// An administrator signed in completely, as a person would: the password, then an
+/// authenticator app set up and confirmed with the code oathtool computes. Returns the client
+/// and its session token.
+async fn signed_in_admin(app: &portal_testkit::TestApp, email: &str) -> (portal_testkit::reqwest::Client, String) {
+    app.create_user(email, Role::Admin).await;
     let client = app.client();
-    login(&app, &client, ADMIN).await.assert_ok();
-    let setup = post(&app, &client, "/api/v1/mfa/totp/setup", json!({})).await;
+    login(app, &client, email).await.assert_ok();
+    let setup = post(app, &client, "/api/v1/mfa/totp/setup", json!({})).await;
     setup.assert_ok();
     let secret = setup.json["secret"].as_str().unwrap().to_owned();
-    let confirmed =
-        post(&app, &client, "/api/v1/mfa/totp/confirm", json!({ "code": app.oathtool_code(&secret) })).await;
+    let confirmed = post(app, &client, "/api/v1/mfa/totp/confirm", json!({ "code": app.oathtool_code(&secret) })).await;
     confirmed.assert_authenticated();
     let token = confirmed.session.clone().expect("the confirmation sets the session cookie");
+    (client, token)
+}
 
+/// These would end the session or lock the account of whoever runs them: signing out; ending a
+/// session by id (the stateful phase finds the current one in `GET /sessions`); and the code
+/// checks, whose wrong codes count towards the lock-out. They get a run, and a session, of
+/// their own, after the rest.
+const SESSION_ENDING: [&str; 5] = [
+    "/api/v1/logout",
+    "/api/v1/sessions/{id}",
+    "/api/v1/mfa/verify",
+    "/api/v1/mfa/totp/confirm",
+    "/api/v1/mfa/sms/confirm",
+];
+
+/// schemathesis on the served document with `token` as the session; `None` when it is not
+/// installed (outside CI).
+async fn schemathesis(app: &portal_testkit::TestApp, token: &str, paths: &[String]) -> Option<String> {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("schemathesis.toml");
     std::fs::write(&config, SCHEMATHESIS_CONFIG).unwrap();
@@ -52,15 +67,8 @@ async fn schemathesis_finds_every_answer_as_documented() {
         .arg(app.url("/api/v1/openapi.json"))
         .args(["--checks", "all", "--max-examples", "20", "--seed", "1", "--no-color"])
         .args(["--generation-database", "none", "--workers", "2"])
-        // These would end the test's session or lock its account, after which every other
-        // operation would only be tested signed out: signing out; ending a session by id (the
-        // stateful phase finds the current one in `GET /sessions`); and the code checks, whose
-        // wrong codes count towards the account's lock-out. Their refusals are covered by the
-        // sign-in and MFA tests.
-        .args(["--exclude-path", "/api/v1/logout", "--exclude-path", "/api/v1/sessions/{id}"])
-        .args(["--exclude-path", "/api/v1/mfa/verify", "--exclude-path", "/api/v1/mfa/totp/confirm"])
-        .args(["--exclude-path", "/api/v1/mfa/sms/confirm"])
-        .env("PORTAL_SESSION", &token)
+        .args(paths)
+        .env("PORTAL_SESSION", token)
         .current_dir(dir.path())
         .output()
         .await;
@@ -71,15 +79,32 @@ async fn schemathesis_finds_every_answer_as_documented() {
                            (python3 -m pip install schemathesis). !!!\n";
             assert!(!portal_testkit::in_ci(), "{message}(CI=true: this test must run in CI)");
             eprintln!("{message}");
-            return;
+            return None;
         }
         Err(e) => panic!("start schemathesis: {e}"),
     };
-    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stdout = String::from_utf8_lossy(&run.stdout).into_owned();
     assert!(run.status.success(), "schemathesis failed:\n{stdout}\n{}", String::from_utf8_lossy(&run.stderr));
-    assert!(stdout.contains("Tested: 42"), "every operation but the excluded five was tested:\n{stdout}");
+    Some(stdout)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn schemathesis_finds_every_answer_as_documented() {
+    let app = mfa_app(Backend::Sqlite).await;
+    let (client, token) = signed_in_admin(&app, ADMIN).await;
+    let excluded: Vec<String> =
+        SESSION_ENDING.iter().flat_map(|p| ["--exclude-path".to_owned(), (*p).to_owned()]).collect();
+    let Some(stdout) = schemathesis(&app, &token, &excluded).await else { return };
+    assert!(stdout.contains("Tested: 42"), "every operation but the session-ending five was tested:\n{stdout}");
     // The session lived through the run, so the operations were tested signed in.
     get(&app, &client, "/api/v1/me").await.assert_ok();
+
+    // Then the five, signed in as someone else, whose session may end or lock on the way.
+    let (_, other) = signed_in_admin(&app, "second.admin@example.com").await;
+    let included: Vec<String> =
+        SESSION_ENDING.iter().flat_map(|p| ["--include-path".to_owned(), (*p).to_owned()]).collect();
+    let stdout = schemathesis(&app, &other, &included).await.expect("schemathesis ran a moment ago");
+    assert!(stdout.contains("Tested: 5"), "the five session-ending operations were tested:\n{stdout}");
 }
 
 /// The session goes in as the document's `cookie` security scheme, so schemathesis also tries
