@@ -118,6 +118,8 @@ pub mod action {
     pub const MFA_SMS_SENT: &str = "mfa.sms.sent";
     pub const MFA_SMS_CONFIRMED: &str = "mfa.sms.confirmed";
     pub const MFA_VERIFY: &str = "mfa.verify";
+    /// A deadline reminder was claimed and emailed (`inventory-portal mfa remind`, or `serve` daily).
+    pub const MFA_REMINDER_SENT: &str = "mfa.reminder_sent";
     pub const MFA_THROTTLED: &str = "mfa.throttled";
     pub const MFA_POSTPONED: &str = "mfa.postponed";
     pub const MFA_METHOD_REMOVED: &str = "mfa.method_removed";

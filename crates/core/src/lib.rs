@@ -54,6 +54,11 @@ impl RequestContext {
     pub fn cli() -> Self {
         Self { ip: None, user_agent: Some("inventory-portal cli".to_owned()) }
     }
+
+    /// For work `serve` does on its own schedule (the daily deadline reminders).
+    pub fn scheduled() -> Self {
+        Self { ip: None, user_agent: Some("inventory-portal serve (daily)".to_owned()) }
+    }
 }
 
 /// Failures that are the portal's fault, not the user's; shown as a generic 500.

@@ -90,6 +90,21 @@ pub enum AttachmentsCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum MfaCommand {
+    #[command(flatten)]
+    User(MfaUserCommand),
+    /// Email the setup-deadline reminders due today (14, 7 and 1 days before, and the day after
+    /// support set a deadline) that were not sent yet; `serve` does this daily. Prints one line
+    /// per email.
+    Remind {
+        /// Send nothing: print what would be sent.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+/// What support does for one user.
+#[derive(Debug, Subcommand)]
+pub enum MfaUserCommand {
     /// Show a user's methods, setup deadline and lock state.
     Status {
         #[arg(long)]
@@ -313,7 +328,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 
 /// Sessions, codes and limits are checked on every use; this only keeps the tables small and
 /// drops expired personal data (texted-code rows hold phone numbers). Once at startup and then
-/// daily it also reclaims attachment files that no record names (left by a crash mid-upload).
+/// daily it also reclaims attachment files that no record names (left by a crash mid-upload)
+/// and sends the deadline reminders due (each once, whichever instance claims it first).
 async fn purge_expired(portal: Portal) {
     const TICKS_PER_FILE_SWEEP: u32 = 144; // ten-minute ticks in a day
     let mut every = tokio::time::interval(Duration::from_secs(600));
@@ -336,6 +352,11 @@ async fn purge_expired(portal: Portal) {
                 }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "could not sweep attachment files"),
+            }
+            match portal.send_deadline_reminders(false, &RequestContext::scheduled()).await {
+                Ok(sent) if !sent.is_empty() => tracing::info!(reminders = sent.len(), "sent deadline reminders"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not send deadline reminders"),
             }
         }
         tick = tick.wrapping_add(1);
@@ -377,11 +398,33 @@ fn support_refusal(e: ConsoleError, email: &Email) -> anyhow::Error {
 }
 
 async fn mfa(command: MfaCommand, config: Config) -> anyhow::Result<()> {
+    match command {
+        MfaCommand::User(command) => help_one_user(command, config).await,
+        MfaCommand::Remind { dry_run } => remind(dry_run, config).await,
+    }
+}
+
+async fn remind(dry_run: bool, config: Config) -> anyhow::Result<()> {
+    let portal = app::build(&config, &public_url(&config, config.listen)).await?;
+    let reminders = portal.send_deadline_reminders(dry_run, &RequestContext::cli()).await?;
+    for reminder in &reminders {
+        println!("{} {reminder}", if dry_run { "would remind" } else { "reminded" });
+    }
+    if reminders.is_empty() {
+        println!("no reminders due today ({})", portal.today());
+    }
+    if reminders.iter().any(|r| r.failed) {
+        bail!("some reminders could not be emailed (they count as sent; see the log)");
+    }
+    Ok(())
+}
+
+async fn help_one_user(command: MfaUserCommand, config: Config) -> anyhow::Result<()> {
     let email = match &command {
-        MfaCommand::Status { email }
-        | MfaCommand::Extend { email, .. }
-        | MfaCommand::Reset { email, .. }
-        | MfaCommand::Unlock { email, .. } => Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?,
+        MfaUserCommand::Status { email }
+        | MfaUserCommand::Extend { email, .. }
+        | MfaUserCommand::Reset { email, .. }
+        | MfaUserCommand::Unlock { email, .. } => Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?,
     };
     let portal = app::build(&config, &public_url(&config, config.listen)).await?;
     let Some(view) = portal.support_view(&email).await? else { bail!("no account with email {email}") };
@@ -400,21 +443,21 @@ async fn mfa(command: MfaCommand, config: Config) -> anyhow::Result<()> {
         }
     };
     match command {
-        MfaCommand::Status { .. } => {
+        MfaUserCommand::Status { .. } => {
             print_status(&portal, &view);
             Ok(())
         }
-        MfaCommand::Extend { days, reason, .. } => {
+        MfaUserCommand::Extend { days, reason, .. } => {
             let action = ConsoleAction::ExtendDeadline { days };
             let done = act(action, reason).await?;
             println!("{}", done.summary);
             Ok(())
         }
-        MfaCommand::Reset { reason, .. } => {
+        MfaUserCommand::Reset { reason, .. } => {
             println!("{}", act(ConsoleAction::ResetMfa, reason).await?.summary);
             Ok(())
         }
-        MfaCommand::Unlock { reason, .. } => {
+        MfaUserCommand::Unlock { reason, .. } => {
             println!("{}", act(ConsoleAction::Unlock, reason).await?.summary);
             Ok(())
         }

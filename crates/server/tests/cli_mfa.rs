@@ -252,3 +252,44 @@ fn an_unknown_email_fails_naming_it() {
 fn a_malformed_email_fails_naming_the_flag() {
     every_mfa_command_fails_naming("not-an-email", "--email");
 }
+
+#[test]
+fn remind_lists_then_sends_the_reminders_due_today_once() {
+    let sandbox = Sandbox::new();
+    sandbox.add_pat();
+    sandbox.add_user("staff@example.com", "support", "2022-05-01");
+    // Switched on 38 days ago: with 45 grace days, Pat's deadline is 7 days from today.
+    let before = today();
+    let switch_on = (before - Duration::days(38)).to_string();
+    let remind = |args: &[&str]| {
+        let mut cmd = sandbox.command(args);
+        cmd.env("PORTAL_MFA_ENFORCE_FROM", &switch_on);
+        common::run_to_end(cmd, args, None)
+    };
+    let outbox = sandbox.path().join("mail-outbox.jsonl");
+    let reminders = || {
+        std::fs::read_to_string(&outbox)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.contains("Set up sign-in verification"))
+            .count()
+    };
+
+    let dry = remind(&["mfa", "remind", "--dry-run"]);
+    dry.assert_success();
+    let after = today();
+    let deadline = days_ahead(7, before, after);
+    assert!(dry.stdout.starts_with("would remind pat@example.com: 7 days before the deadline of "), "{}", dry.stdout);
+    assert_mentions_one_of(&dry.stdout, &deadline);
+    assert_eq!(dry.stdout.lines().count(), 1, "staff get no reminders: {}", dry.stdout);
+    assert_eq!(reminders(), 0, "a dry run sends nothing");
+
+    let sent = remind(&["mfa", "remind"]);
+    sent.assert_success();
+    assert!(sent.stdout.starts_with("reminded pat@example.com: 7 days before"), "{}", sent.stdout);
+    assert_eq!(reminders(), 1);
+    let again = remind(&["mfa", "remind"]);
+    again.assert_success();
+    assert!(again.stdout.starts_with("no reminders due today"), "{}", again.stdout);
+    assert_eq!(reminders(), 1, "sent once");
+}

@@ -323,6 +323,22 @@ pub(crate) fn session_view(found: Vec<SessionViewRow>) -> Result<Option<SessionV
     }))
 }
 
+/// A policyholder without a second factor: id, email, name, created, support-set deadline and
+/// when it was set.
+pub(crate) fn reminder_candidate(
+    row: (String, String, String, i64, Option<String>, Option<i64>),
+) -> Result<portal_core::mfa::reminder::ReminderCandidate, StoreError> {
+    let (id, email, name, created_at, mfa_deadline, set_at) = row;
+    Ok(portal_core::mfa::reminder::ReminderCandidate {
+        user_id: UserId::from_stored(id),
+        email: Email::parse(&email).map_err(|e| StoreError::Corrupt(format!("email: {e}")))?,
+        name: DisplayName::from_stored(name),
+        created_at: from_ts(created_at)?,
+        mfa_deadline: mfa_deadline.as_deref().map(date).transpose()?,
+        mfa_deadline_set_at: set_at.map(from_ts).transpose()?,
+    })
+}
+
 /// The policyholder grouping buckets creation times by this many seconds: a quarter hour, the
 /// unit of every time zone's offset.
 pub(crate) const CREATION_BUCKET_SECONDS: i64 = 900;

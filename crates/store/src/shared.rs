@@ -1036,8 +1036,9 @@ macro_rules! sql_store {
 
             async fn set_mfa_deadline(&self, user: &UserId, deadline: Option<time::Date>, audit: &AuditEvent) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(backend_error)?;
-                sqlx::query("UPDATE users SET mfa_deadline = $1 WHERE id = $2")
+                sqlx::query("UPDATE users SET mfa_deadline = $1, mfa_deadline_set_at = $2 WHERE id = $3")
                     .bind(deadline.map(rows::date_text))
+                    .bind(deadline.map(|_| ts(audit.at)))
                     .bind(user.as_str())
                     .execute(&mut *tx)
                     .await
@@ -1045,10 +1046,62 @@ macro_rules! sql_store {
                 commit_audited(tx, audit).await
             }
 
+            async fn reminder_candidates(&self, after: Option<&UserId>, limit: u32) -> StoreResult<Vec<portal_core::mfa::reminder::ReminderCandidate>> {
+                let found: Vec<(String, String, String, i64, Option<String>, Option<i64>)> = sqlx::query_as(
+                    "SELECT u.id, u.email, u.name, u.created_at, u.mfa_deadline, u.mfa_deadline_set_at FROM users u \
+                     WHERE u.role = 'policyholder' AND u.id > $1 \
+                       AND NOT EXISTS (SELECT 1 FROM mfa_factors f WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL) \
+                       AND NOT EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = u.id) \
+                     ORDER BY u.id LIMIT $2",
+                )
+                .bind(after.map(UserId::as_str).unwrap_or(""))
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend_error)?;
+                found.into_iter().map(rows::reminder_candidate).collect()
+            }
+
+            async fn claim_reminder(&self, user: &UserId, kind: &str, deadline: time::Date, audit: &AuditEvent) -> StoreResult<bool> {
+                let mut tx = self.begin_write().await.map_err(backend_error)?;
+                let claimed = sqlx::query(
+                    "INSERT INTO mfa_reminders (user_id, kind, deadline, claimed_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (user_id, kind, deadline) DO NOTHING",
+                )
+                .bind(user.as_str())
+                .bind(kind)
+                .bind(rows::date_text(deadline))
+                .bind(ts(audit.at))
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_error)?
+                .rows_affected()
+                    == 1;
+                if !claimed {
+                    return Ok(false);
+                }
+                commit_audited(tx, audit).await?;
+                Ok(true)
+            }
+
+            async fn reminder_claimed(&self, user: &UserId, kind: &str, deadline: time::Date) -> StoreResult<bool> {
+                let found: Option<(i64,)> = sqlx::query_as(
+                    "SELECT CAST(1 AS BIGINT) FROM mfa_reminders WHERE user_id = $1 AND kind = $2 AND deadline = $3",
+                )
+                .bind(user.as_str())
+                .bind(kind)
+                .bind(rows::date_text(deadline))
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(backend_error)?;
+                Ok(found.is_some())
+            }
+
             async fn reset_mfa(&self, user: &UserId, deadline: time::Date, audit: &AuditEvent) -> StoreResult<u64> {
                 let mut tx = self.begin_write().await.map_err(backend_error)?;
-                sqlx::query("UPDATE users SET mfa_deadline = $1, mfa_preferred = NULL WHERE id = $2")
+                sqlx::query("UPDATE users SET mfa_deadline = $1, mfa_deadline_set_at = $2, mfa_preferred = NULL WHERE id = $3")
                     .bind(rows::date_text(deadline))
+                    .bind(ts(audit.at))
                     .bind(user.as_str())
                     .execute(&mut *tx)
                     .await

@@ -53,6 +53,7 @@ on_every_backend!(
     a_session_is_read_back_exactly_as_stored,
     a_session_is_read_back_with_its_user_and_second_factors_in_one_call,
     policyholders_are_grouped_by_what_their_mfa_state_depends_on,
+    reminders_go_to_policyholders_without_a_second_factor_and_are_claimed_once,
     a_replaced_session_whose_old_row_is_gone_is_still_stored,
     a_second_factor_rotates_the_session_and_an_ended_session_stays_ended,
     a_second_factor_is_refused_inside_the_transaction_when_the_account_is_paused,
@@ -343,6 +344,81 @@ mod checks {
         assert_eq!(f.recovery_codes_left, 2);
         assert_eq!(f.throttle, store.second_factor_throttle(&ann.id).await.unwrap());
         assert_eq!(f.throttle.consecutive_failures, 2);
+    }
+
+    pub async fn reminders_go_to_policyholders_without_a_second_factor_and_are_claimed_once(db: &TestDb) {
+        let store = db.store.as_ref();
+        let ann = stored_user(store, "ann@example.com").await;
+        let done = passkey_completion(
+            &ann,
+            &stored_session(store, &ann, T0).await,
+            SecondFactorProof::RegisterPasskey {
+                ceremony: "ceremony-r".into(),
+                ceremony_expires_at: T0 + Duration::minutes(5),
+                passkey: passkey_for(&ann, 9),
+            },
+        );
+        assert_eq!(store.complete_second_factor(&done).await.unwrap(), CompletionOutcome::Completed);
+        let mut waiting = Vec::new();
+        for n in 0..5 {
+            waiting.push(stored_user(store, &format!("p{n}@example.com")).await);
+        }
+        let sue = new_user("sue@example.com", Role::Support, T0);
+        store.insert_user(&sue, &created_event(&sue)).await.unwrap();
+        // Support gives p0 a date: when is kept for the reminder the day after.
+        let extended = T0.date() + Duration::days(10);
+        let later = T0 + Duration::hours(5);
+        let audit = AuditEvent::new(later, action::SUPPORT_EXTEND_DEADLINE, Outcome::Success, &ctx());
+        store.set_mfa_deadline(&waiting[0].id, Some(extended), &audit).await.unwrap();
+
+        // Paged by id: two pages of two and one of one, only those without a second factor.
+        let mut seen = Vec::new();
+        let mut after = None;
+        loop {
+            let page = store.reminder_candidates(after.as_ref(), 2).await.unwrap();
+            assert!(page.len() <= 2);
+            let Some(last) = page.last() else { break };
+            after = Some(last.user_id.clone());
+            seen.extend(page);
+        }
+        let mut expected: Vec<_> = waiting.iter().map(|u| u.id.clone()).collect();
+        expected.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        assert_eq!(
+            seen.iter().map(|c| c.user_id.clone()).collect::<Vec<_>>(),
+            expected,
+            "staff and ann are not candidates"
+        );
+        let p0 = seen.iter().find(|c| c.user_id == waiting[0].id).unwrap();
+        assert_eq!((p0.mfa_deadline, p0.mfa_deadline_set_at), (Some(extended), Some(later)));
+        assert_eq!(p0.email, waiting[0].email);
+        assert_eq!(p0.created_at, T0);
+
+        // Sixteen claims of one reminder at once: exactly one wins, with one audit row.
+        let deadline = T0.date() + Duration::days(7);
+        let user = waiting[1].id.clone();
+        let audit = AuditEvent::new(T0, action::MFA_REMINDER_SENT, Outcome::Success, &ctx())
+            .subject(Some(&user), waiting[1].email.as_str());
+        let claims = burst(16, |_| {
+            let (store, user, audit) = (db.store.clone(), user.clone(), audit.clone());
+            async move { store.claim_reminder(&user, "7_days", deadline, &audit).await.unwrap() }
+        })
+        .await;
+        assert_eq!(claims.iter().filter(|c| **c).count(), 1, "{claims:?}");
+        assert!(store.reminder_claimed(&user, "7_days", deadline).await.unwrap());
+        assert!(!store.reminder_claimed(&user, "1_day", deadline).await.unwrap(), "another reminder is another claim");
+        assert!(
+            !store.reminder_claimed(&user, "7_days", deadline + Duration::days(1)).await.unwrap(),
+            "and another deadline"
+        );
+        let rows = store
+            .audit_events(&AuditFilter {
+                action: Some(action::MFA_REMINDER_SENT.into()),
+                limit: 100,
+                ..AuditFilter::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 1);
     }
 
     pub async fn policyholders_are_grouped_by_what_their_mfa_state_depends_on(db: &TestDb) {

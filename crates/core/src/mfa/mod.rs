@@ -7,6 +7,8 @@ pub mod passkey;
 pub mod passkey_service;
 pub mod policy;
 pub mod recovery;
+pub mod reminder;
+pub mod reminder_service;
 pub mod service;
 pub mod sms_code;
 pub mod throttle;

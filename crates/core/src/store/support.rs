@@ -36,4 +36,25 @@ pub trait SupportStore: Send + Sync {
 
     /// Clears the failure count, any pause and the lock, with its audit row.
     async fn unlock_second_factor(&self, user: &UserId, audit: &AuditEvent) -> StoreResult<()>;
+
+    /// Policyholders with no second factor, ordered by id, after `after`, at most `limit`: the
+    /// people a deadline reminder may be for.
+    async fn reminder_candidates(
+        &self,
+        after: Option<&UserId>,
+        limit: u32,
+    ) -> StoreResult<Vec<crate::mfa::reminder::ReminderCandidate>>;
+
+    /// Claims the reminder `kind` about `deadline` for the user, with its audit row, in one
+    /// transaction: true when this call claimed it, false when someone had already.
+    async fn claim_reminder(
+        &self,
+        user: &UserId,
+        kind: &str,
+        deadline: time::Date,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
+
+    /// Whether that reminder was claimed (sent) already.
+    async fn reminder_claimed(&self, user: &UserId, kind: &str, deadline: time::Date) -> StoreResult<bool>;
 }

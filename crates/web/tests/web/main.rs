@@ -19,5 +19,6 @@ mod mfa_pages;
 mod openapi;
 mod passkeys_api;
 mod password_rules;
+mod reminders;
 mod safe_gets;
 mod sign_in;
