@@ -116,6 +116,8 @@ pub mod action {
     pub const MFA_TOTP_SETUP_STARTED: &str = "mfa.totp.setup_started";
     pub const MFA_TOTP_CONFIRMED: &str = "mfa.totp.confirmed";
     pub const MFA_SMS_SENT: &str = "mfa.sms.sent";
+    /// A code read out in a phone call ("Call me instead"); counted in the text-message limits.
+    pub const MFA_VOICE_CALLED: &str = "mfa.voice.called";
     pub const MFA_SMS_CONFIRMED: &str = "mfa.sms.confirmed";
     pub const MFA_VERIFY: &str = "mfa.verify";
     /// A deadline reminder was claimed and emailed (`inventory-portal mfa remind`, or `serve` daily).

@@ -25,6 +25,7 @@ pub trait Observer: Send + Sync + fmt::Debug {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Channel {
     Sms,
+    Voice,
     Email,
 }
 
@@ -32,6 +33,7 @@ impl Channel {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Sms => "sms",
+            Self::Voice => "voice",
             Self::Email => "email",
         }
     }
@@ -58,6 +60,10 @@ impl<P: ?Sized> Observed<P> {
 impl SmsSender for Observed<dyn SmsSender> {
     async fn send(&self, to: &PhoneE164, body: &str) -> Result<(), SmsError> {
         self.timed(Channel::Sms, self.inner.send(to, body)).await
+    }
+
+    async fn call(&self, to: &PhoneE164, spoken: &str) -> Result<(), SmsError> {
+        self.timed(Channel::Voice, self.inner.call(to, spoken)).await
     }
 }
 

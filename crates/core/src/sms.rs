@@ -127,10 +127,33 @@ impl fmt::Debug for PhoneE164 {
 #[error("could not send the text message: {0}")]
 pub struct SmsError(pub String);
 
-/// Where verification texts leave the portal. Adapters: `portal-sms` (outbox, twilio).
+/// How a verification code reaches a phone: a text message, or a call that reads it out (for a
+/// desk phone, which cannot receive texts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum DeliveryChannel {
+    #[default]
+    Sms,
+    Voice,
+}
+
+impl DeliveryChannel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryChannel::Sms => "sms",
+            DeliveryChannel::Voice => "voice",
+        }
+    }
+}
+
+/// Where verification codes leave the portal, by text or by a call. Adapters: `portal-sms`
+/// (outbox, twilio).
 #[async_trait]
 pub trait SmsSender: Send + Sync + fmt::Debug {
     async fn send(&self, to: &PhoneE164, body: &str) -> Result<(), SmsError>;
+    /// Calls `to` and reads `spoken` out.
+    async fn call(&self, to: &PhoneE164, spoken: &str) -> Result<(), SmsError>;
 }
 
 #[cfg(test)]

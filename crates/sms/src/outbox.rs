@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use async_trait::async_trait;
 use portal_core::clock::SharedClock;
-use portal_core::sms::{PhoneE164, SmsError, SmsSender};
+use portal_core::sms::{DeliveryChannel, PhoneE164, SmsError, SmsSender};
 use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 use tokio::io::AsyncWriteExt;
@@ -15,11 +15,14 @@ use tokio::sync::Mutex;
 #[derive(Debug, Serialize)]
 struct OutboxLine<'a> {
     to: &'a str,
+    /// The text, or what the call says.
     body: &'a str,
+    /// `sms` or `voice`.
+    channel: &'static str,
     sent_at: String,
 }
 
-/// Appends `{"to","body","sent_at"}` lines to a file (creating it and its directory).
+/// Appends `{"to","body","channel","sent_at"}` lines to a file (creating it and its directory).
 #[derive(Debug)]
 pub struct OutboxSms {
     path: PathBuf,
@@ -37,20 +40,29 @@ impl OutboxSms {
 #[async_trait]
 impl SmsSender for OutboxSms {
     async fn send(&self, to: &PhoneE164, body: &str) -> Result<(), SmsError> {
+        self.write(to, body, DeliveryChannel::Sms).await
+    }
+
+    async fn call(&self, to: &PhoneE164, spoken: &str) -> Result<(), SmsError> {
+        self.write(to, spoken, DeliveryChannel::Voice).await
+    }
+}
+
+impl OutboxSms {
+    async fn write(&self, to: &PhoneE164, body: &str, channel: DeliveryChannel) -> Result<(), SmsError> {
         let line = OutboxLine {
             to: to.as_str(),
             body,
+            channel: channel.as_str(),
             sent_at: self.clock.now().format(&Rfc3339).map_err(|e| SmsError(e.to_string()))?,
         };
         let mut text = serde_json::to_string(&line).map_err(|e| SmsError(e.to_string()))?;
         text.push('\n');
         self.append(&text).await.map_err(|e| SmsError(format!("outbox {}: {e}", self.path.display())))?;
-        tracing::debug!(to = %to.masked(), path = %self.path.display(), "text message written to the outbox");
+        tracing::debug!(to = %to.masked(), channel = channel.as_str(), path = %self.path.display(), "written to the outbox");
         Ok(())
     }
-}
 
-impl OutboxSms {
     async fn append(&self, line: &str) -> std::io::Result<()> {
         let _guard = self.lock.lock().await;
         if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {

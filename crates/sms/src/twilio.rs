@@ -1,5 +1,6 @@
 //! Production texts through Twilio's Messages API
-//! (`POST /2010-04-01/Accounts/{sid}/Messages.json`, basic auth, form fields `To`/`From`/`Body`).
+//! (`POST /2010-04-01/Accounts/{sid}/Messages.json`, basic auth, form fields `To`/`From`/`Body`)
+//! and calls through its Calls API (`…/Calls.json`, `To`/`From`/`Twiml`: a `<Say>` of the code).
 //!
 //! A failed send becomes an [`SmsError`] that ends up in logs and on an operator's screen, so it
 //! names the HTTP status and Twilio's error code and message, never the auth token, the body (it
@@ -61,6 +62,8 @@ pub struct TwilioSms {
     config: TwilioConfig,
     /// `{base_url}/2010-04-01/Accounts/{account_sid}/Messages.json`, built once.
     url: String,
+    /// `…/Calls.json`.
+    calls_url: String,
 }
 
 impl fmt::Debug for TwilioSms {
@@ -91,8 +94,8 @@ impl TwilioSms {
             .ok()
             .filter(|u| matches!(u.scheme(), "https" | "http") && u.has_host())
             .ok_or_else(|| invalid("the base URL must be an http(s) URL"))?;
-        let url =
-            format!("{}/2010-04-01/Accounts/{}/Messages.json", base.as_str().trim_end_matches('/'), config.account_sid);
+        let account = format!("{}/2010-04-01/Accounts/{}", base.as_str().trim_end_matches('/'), config.account_sid);
+        let (url, calls_url) = (format!("{account}/Messages.json"), format!("{account}/Calls.json"));
         let client = reqwest::Client::builder()
             .timeout(config.timeout)
             // A redirect from an API endpoint is a misconfiguration, not somewhere to resend.
@@ -100,7 +103,7 @@ impl TwilioSms {
             .user_agent(concat!("inventory-portal/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| SmsError(format!("could not set up the Twilio client: {e}")))?;
-        Ok(Self { client, config, url })
+        Ok(Self { client, config, url, calls_url })
     }
 }
 
@@ -115,13 +118,50 @@ struct TwilioAnswer {
 /// Enough for any Twilio answer; a larger body is not Twilio's and is not read further.
 const MAX_ANSWER_BYTES: usize = 64 * 1024;
 
+/// TwiML that reads `spoken` out. Escaped by hand: five characters, and no XML crate is worth it.
+fn say(spoken: &str) -> String {
+    let mut escaped = String::with_capacity(spoken.len());
+    for c in spoken.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&apos;"),
+            c => escaped.push(c),
+        }
+    }
+    format!("<Response><Say>{escaped}</Say></Response>")
+}
+
 #[async_trait]
 impl SmsSender for TwilioSms {
     async fn send(&self, to: &PhoneE164, body: &str) -> Result<(), SmsError> {
         let form = [("To", to.as_str()), ("From", self.config.from.as_str()), ("Body", body)];
+        self.post(&self.url, &form, to, body, "text message").await
+    }
+
+    async fn call(&self, to: &PhoneE164, spoken: &str) -> Result<(), SmsError> {
+        let twiml = say(spoken);
+        let form = [("To", to.as_str()), ("From", self.config.from.as_str()), ("Twiml", twiml.as_str())];
+        self.post(&self.calls_url, &form, to, spoken, "call").await
+    }
+}
+
+impl TwilioSms {
+    /// One request to Twilio; `secret` (what carries the code) never reaches a log or an error.
+    async fn post(
+        &self,
+        url: &str,
+        form: &[(&str, &str)],
+        to: &PhoneE164,
+        secret: &str,
+        what: &str,
+    ) -> Result<(), SmsError> {
+        let body = secret;
         let mut response = self
             .client
-            .post(&self.url)
+            .post(url)
             .basic_auth(&self.config.account_sid, Some(&self.config.auth_token))
             .form(&form)
             .send()
@@ -138,7 +178,7 @@ impl SmsSender for TwilioSms {
         }
         let answer: TwilioAnswer = serde_json::from_slice(&bytes).unwrap_or_default();
         if status.is_success() {
-            tracing::info!(to = %to.masked(), sid = answer.sid.as_deref().unwrap_or("?"), "text message sent via Twilio");
+            tracing::info!(to = %to.masked(), sid = answer.sid.as_deref().unwrap_or("?"), "{what} sent via Twilio");
             return Ok(());
         }
         let mut text = format!("Twilio answered {status}");
@@ -148,12 +188,10 @@ impl SmsSender for TwilioSms {
             (None, Some(message)) => text.push_str(&format!(" ({})", scrub(&message, body))),
             (None, None) => {}
         }
-        tracing::warn!(to = %to.masked(), error = %text, "Twilio refused a text message");
+        tracing::warn!(to = %to.masked(), error = %text, "Twilio refused a {what}");
         Err(SmsError(text))
     }
-}
 
-impl TwilioSms {
     fn transport_error(&self, to: &PhoneE164, error: reqwest::Error) -> SmsError {
         let text = if error.is_timeout() {
             format!("Twilio timed out after {:?}", self.config.timeout)

@@ -93,6 +93,47 @@ async fn a_text_is_posted_to_the_messages_api_with_basic_auth_and_form_fields() 
 }
 
 #[tokio::test]
+async fn a_call_is_posted_to_the_calls_api_with_twiml_that_says_the_code() {
+    let server =
+        fake_twilio(StatusCode::CREATED, r#"{"sid": "CA0123456789abcdef0123456789abcdef"}"#, Duration::ZERO).await;
+    let spoken = "This is Tom & Jerry's <Portal>. Your verification code is: 4, 9, 3. Again: 4, 9, 3.";
+    twilio(&server.base_url, Duration::from_secs(5)).call(&phone(), spoken).await.unwrap();
+
+    let requests = server.requests.lock().unwrap().clone();
+    assert_eq!(requests.len(), 1);
+    let request = &requests[0];
+    assert_eq!(
+        (request.method.clone(), request.path.as_str()),
+        (Method::POST, "/2010-04-01/Accounts/AC123/Calls.json")
+    );
+    assert_eq!(request.authorization.as_deref(), Some("Basic QUMxMjM6c2VjcmV0LXRva2Vu"));
+    let field = |name: &str| request.form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    assert_eq!(field("To"), Some(TO));
+    assert_eq!(field("From"), Some(FROM));
+    // The text is escaped for XML, so a portal name cannot break (or inject) TwiML.
+    assert_eq!(
+        field("Twiml"),
+        Some(
+            "<Response><Say>This is Tom &amp; Jerry&apos;s &lt;Portal&gt;. Your verification code is: 4, 9, 3. \
+             Again: 4, 9, 3.</Say></Response>"
+        )
+    );
+    assert_eq!(request.form.len(), 3);
+
+    // A refused call names the status, not the code.
+    let refusing =
+        fake_twilio(StatusCode::BAD_REQUEST, r#"{"code": 13224, "message": "Invalid phone number"}"#, Duration::ZERO)
+            .await;
+    let error = twilio(&refusing.base_url, Duration::from_secs(5))
+        .call(&phone(), "Your Inventory Portal code is 493817")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("400") && error.contains("13224"), "{error}");
+    assert_discreet(&error);
+}
+
+#[tokio::test]
 async fn a_refusal_names_the_status_and_twilio_code_but_not_the_number_or_body() {
     let server = fake_twilio(
         StatusCode::BAD_REQUEST,

@@ -22,7 +22,7 @@ use crate::email::Email;
 use crate::notice::SignInNotice;
 use crate::observe::CheckOutcome;
 use crate::session::{AuthLevel, OLD_ID_SIGNS_OUT_FOR, Session, SessionToken};
-use crate::sms::{PhoneE164, PhoneError};
+use crate::sms::{DeliveryChannel, PhoneE164, PhoneError};
 use crate::store::{CompletionOutcome, StoreError};
 use crate::throttle::LimitReached;
 use crate::user::{User, UserId, hex_id};
@@ -512,26 +512,28 @@ impl Portal {
 
     // ----- Text message --------------------------------------------------------------------
 
-    /// Parses the number, then texts a setup code to it.
+    /// Parses the number, then texts (or reads out, by `channel`) a setup code to it.
     pub async fn sms_setup_send(
         &self,
         session: &Session,
         user: &User,
         country: &str,
         number: &str,
+        channel: DeliveryChannel,
         ctx: &RequestContext,
     ) -> Result<SmsSent, MfaError> {
         self.ensure_may_set_up(session, user, ctx).await?;
         let phone = PhoneE164::parse(country, number, &self.settings.sms_allowed_countries)?;
-        self.send_code(session, user, ChallengePurpose::Setup, phone, ctx).await
+        self.send_code(session, user, ChallengePurpose::Setup, phone, channel, ctx).await
     }
 
-    /// Texts a new code to the number of the session's current setup or sign-in.
+    /// Sends a new code to the number of the session's current setup or sign-in.
     pub async fn sms_resend(
         &self,
         session: &Session,
         user: &User,
         purpose: ChallengePurpose,
+        channel: DeliveryChannel,
         ctx: &RequestContext,
     ) -> Result<SmsSent, MfaError> {
         match purpose {
@@ -542,9 +544,9 @@ impl Portal {
                     .latest_sms_challenge(&session.id, ChallengePurpose::Setup)
                     .await?
                     .ok_or(MfaError::NoCodeSent)?;
-                self.send_code(session, user, purpose, last.phone, ctx).await
+                self.send_code(session, user, purpose, last.phone, channel, ctx).await
             }
-            ChallengePurpose::Login => self.sms_login_send(session, user, ctx).await,
+            ChallengePurpose::Login => self.sms_login_send(session, user, channel, ctx).await,
         }
     }
 
@@ -554,6 +556,7 @@ impl Portal {
         &self,
         session: &Session,
         user: &User,
+        channel: DeliveryChannel,
         ctx: &RequestContext,
     ) -> Result<SmsSent, MfaError> {
         let status = self.mfa_session_status(session, user, ctx).await?;
@@ -565,7 +568,7 @@ impl Portal {
             }
         };
         let purpose = if setting_up { ChallengePurpose::Setup } else { ChallengePurpose::Login };
-        self.sms_resend(session, user, purpose, ctx).await
+        self.sms_resend(session, user, purpose, channel, ctx).await
     }
 
     /// The number a setup code was last sent to in this session, masked.
@@ -590,19 +593,25 @@ impl Portal {
         user: &User,
         purpose: ChallengePurpose,
         phone: PhoneE164,
+        channel: DeliveryChannel,
         ctx: &RequestContext,
     ) -> Result<SmsSent, MfaError> {
         // A paused or locked account gets no texts: it could not use the code anyway.
         self.ensure_not_throttled(user, ctx).await?;
         let now = self.clock.now();
         let phone_key = sms_code::phone_key(&self.secret_key, phone.as_str());
-        let audit = AuditEvent::new(now, action::MFA_SMS_SENT, Outcome::Success, ctx)
+        let sent_action = match channel {
+            DeliveryChannel::Sms => action::MFA_SMS_SENT,
+            DeliveryChannel::Voice => action::MFA_VOICE_CALLED,
+        };
+        let audit = AuditEvent::new(now, sent_action, Outcome::Success, ctx)
             .actor(user.email.as_str())
             .subject(Some(&user.id), user.email.as_str())
             .detail("purpose", purpose.as_str())
             .detail("phone", phone.masked());
         // The send is reserved (counted) before the provider is called, so parallel requests
-        // cannot all pass the limits; one that the provider refuses is given back.
+        // cannot all pass the limits; one that the provider refuses is given back. A call counts
+        // as a text: the limits are about what a number costs and how often it is disturbed.
         let reserved =
             self.store.reserve_sms_send(&user.id, &phone_key, ctx.ip.as_deref(), now, sms_code::may_send).await?;
         let send_id = match reserved {
@@ -619,8 +628,16 @@ impl Portal {
         };
         let id = hex_id(self.rng.as_ref());
         let code = sms_code::generate_code(self.rng.as_ref());
-        let body = sms_code::message(&self.settings.portal_name, self.settings.public_host(), &code);
-        if let Err(e) = self.sms.send(&phone, &body).await {
+        let delivered = match channel {
+            DeliveryChannel::Sms => {
+                let body = sms_code::message(&self.settings.portal_name, self.settings.public_host(), &code);
+                self.sms.send(&phone, &body).await
+            }
+            DeliveryChannel::Voice => {
+                self.sms.call(&phone, &sms_code::spoken_message(&self.settings.portal_name, &code)).await
+            }
+        };
+        if let Err(e) = delivered {
             // Nothing is stored and the reservation is given back: a failed send costs the user
             // nothing.
             warn!(error = %e, phone = %phone.masked(), "text message failed");
@@ -722,12 +739,13 @@ impl Portal {
         &self,
         session: &Session,
         user: &User,
+        channel: DeliveryChannel,
         ctx: &RequestContext,
     ) -> Result<SmsSent, MfaError> {
         let status = self.ensure_may_verify(session, user, ctx).await?;
         let phone =
             status.confirmed.iter().find_map(|f| f.phone.clone()).ok_or(MfaError::NoSuchMethod("text message"))?;
-        self.send_code(session, user, ChallengePurpose::Login, phone, ctx).await
+        self.send_code(session, user, ChallengePurpose::Login, phone, channel, ctx).await
     }
 
     /// A returning user's code, by the method they chose.

@@ -43,6 +43,14 @@ pub fn message(portal_name: &str, host: &str, code: &str) -> String {
     format!("Your {portal_name} verification code is {code}. It expires in 10 minutes.\n\n@{host} #{code}")
 }
 
+/// What a call says: the code twice, digit by digit with a pause after each (the commas and
+/// full stops are what a text-to-speech voice pauses at), so it can be written down.
+pub fn spoken_message(portal_name: &str, code: &str) -> String {
+    let digits: Vec<String> = code.chars().map(String::from).collect();
+    let slowly = digits.join(", ");
+    format!("This is {portal_name}. Your verification code is: {slowly}. Again: {slowly}. Goodbye.")
+}
+
 /// Sends already counted for the limits, with the oldest send each window still counts: the
 /// limit lifts when that one leaves its window, which is what `Retry-After` tells the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -146,6 +154,15 @@ mod tests {
     use time::macros::datetime;
 
     const T0: OffsetDateTime = datetime!(2026-01-01 9:00 UTC);
+
+    #[test]
+    fn a_call_reads_the_code_twice_digit_by_digit() {
+        let spoken = spoken_message("Inventory Portal", "042917");
+        assert_eq!(
+            spoken,
+            "This is Inventory Portal. Your verification code is: 0, 4, 2, 9, 1, 7. Again: 0, 4, 2, 9, 1, 7. Goodbye."
+        );
+    }
 
     #[test]
     fn codes_are_six_digits_and_vary() {

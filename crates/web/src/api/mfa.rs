@@ -9,6 +9,7 @@ use axum::routing::post;
 use portal_core::mfa::recovery::RecoveryCode;
 use portal_core::mfa::service::{MfaCompleted, SmsSent};
 use portal_core::mfa::{Method, OtpCode};
+use portal_core::sms::DeliveryChannel;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -100,6 +101,18 @@ pub(crate) struct PhoneBody {
     /// ISO 3166 country code, e.g. `US`.
     country: String,
     phone: String,
+    /// `voice` reads the code out in a call instead of texting it (for a desk phone).
+    #[serde(default)]
+    channel: DeliveryChannel,
+}
+
+/// Which way to send the next code.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SendBody {
+    /// `voice` reads the code out in a call instead of texting it.
+    #[serde(default)]
+    channel: DeliveryChannel,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -206,7 +219,7 @@ async fn totp_confirm(
         (status = 422, description = "A field is missing, unknown or invalid", body = ApiErrorBody),
         (status = 409, description = "Not possible at this step (`wrong_step`, `no_method`, `last_method`)", body = ApiErrorBody),
         (status = 429, description = "Too many attempts, locked, or the text-message limit", body = ApiErrorBody, headers(("Retry-After" = u64))),
-        (status = 502, description = "The text message could not be sent (`sms_failed`)", body = ApiErrorBody),
+        (status = 502, description = "The text message or call could not be made (`sms_failed`)", body = ApiErrorBody),
         (status = 503, description = "The portal is busy", body = ApiErrorBody, headers(("Retry-After" = u64))),
     ),
 )]
@@ -218,7 +231,7 @@ async fn sms_setup(
 ) -> Result<Json<CodeSent>, ApiError> {
     let sent = state
         .portal
-        .sms_setup_send(&s.session, &s.user, &body.country, &body.phone, &ctx)
+        .sms_setup_send(&s.session, &s.user, &body.country, &body.phone, body.channel, &ctx)
         .await
         .map_err(|e| ApiError::mfa(&state, e))?;
     Ok(code_sent(&sent))
@@ -261,7 +274,7 @@ async fn sms_confirm(
     post,
     path = "/api/v1/mfa/sms/send",
     tag = "mfa",
-    request_body = Empty,
+    request_body = SendBody,
     security(("cookie" = [])),
     responses(
         (status = 200, description = "A code was sent", body = CodeSent),
@@ -273,7 +286,7 @@ async fn sms_confirm(
         (status = 422, description = "A field is missing, unknown or invalid", body = ApiErrorBody),
         (status = 409, description = "Not possible at this step (`wrong_step`, `no_method`, `last_method`)", body = ApiErrorBody),
         (status = 429, description = "Too many attempts, locked, or the text-message limit", body = ApiErrorBody, headers(("Retry-After" = u64))),
-        (status = 502, description = "The text message could not be sent (`sms_failed`)", body = ApiErrorBody),
+        (status = 502, description = "The text message or call could not be made (`sms_failed`)", body = ApiErrorBody),
         (status = 503, description = "The portal is busy", body = ApiErrorBody, headers(("Retry-After" = u64))),
     ),
 )]
@@ -281,9 +294,13 @@ async fn sms_send(
     State(state): State<AppState>,
     Client(ctx): Client,
     ApiMfaSession(s): ApiMfaSession,
-    ApiJson(Empty {}): ApiJson<Empty>,
+    ApiJson(body): ApiJson<SendBody>,
 ) -> Result<Json<CodeSent>, ApiError> {
-    let sent = state.portal.sms_send_next(&s.session, &s.user, &ctx).await.map_err(|e| ApiError::mfa(&state, e))?;
+    let sent = state
+        .portal
+        .sms_send_next(&s.session, &s.user, body.channel, &ctx)
+        .await
+        .map_err(|e| ApiError::mfa(&state, e))?;
     Ok(code_sent(&sent))
 }
 

@@ -12,6 +12,7 @@ use portal_core::mfa::recovery::RecoveryCode;
 use portal_core::mfa::service::{MfaCompleted, MfaError, MfaStatus};
 use portal_core::mfa::{Method, MfaRequirement, OtpCode};
 use portal_core::session::AuthLevel;
+use portal_core::sms::DeliveryChannel;
 use portal_core::sms::{self, PhoneError};
 use serde::Deserialize;
 
@@ -233,7 +234,8 @@ async fn sms_send(
     PageMfaSession(s): PageMfaSession,
     CsrfForm(form): CsrfForm<PhoneForm>,
 ) -> Result<Response, PageError> {
-    match state.portal.sms_setup_send(&s.session, &s.user, &form.country, &form.phone, &ctx).await {
+    match state.portal.sms_setup_send(&s.session, &s.user, &form.country, &form.phone, DeliveryChannel::Sms, &ctx).await
+    {
         Ok(_) => Ok(Redirect::to("/mfa/setup/sms/verify").into_response()),
         Err(MfaError::Phone(p)) => {
             let message = Some(capitalised(&p.to_string()));
@@ -368,7 +370,7 @@ async fn sms_resend(
     PageMfaSession(s): PageMfaSession,
     _: CsrfForm<NoFields>,
 ) -> Result<Response, PageError> {
-    match state.portal.sms_resend(&s.session, &s.user, ChallengePurpose::Setup, &ctx).await {
+    match state.portal.sms_resend(&s.session, &s.user, ChallengePurpose::Setup, DeliveryChannel::Sms, &ctx).await {
         Ok(_) => Ok(Redirect::to("/mfa/setup/sms/verify?sent=again").into_response()),
         Err(MfaError::NoCodeSent) => Ok(Redirect::to("/mfa/setup/sms").into_response()),
         Err(e) => Ok(match mfa_failure(&state, e) {
@@ -608,7 +610,7 @@ async fn verify_send(
         "" => String::new(),
         target => format!("&next={target}"),
     };
-    match state.portal.sms_login_send(&s.session, &s.user, &ctx).await {
+    match state.portal.sms_login_send(&s.session, &s.user, DeliveryChannel::Sms, &ctx).await {
         Ok(_) => Ok(Redirect::to(&format!("/mfa/verify?method=sms&sent=1{next}")).into_response()),
         Err(e) => Ok(match mfa_failure(&state, e) {
             MfaFailure::Respond(r) => r,

@@ -4,7 +4,7 @@
 //! the audit trail — on SQLite and (when configured) PostgreSQL.
 
 use portal_core::RequestContext;
-use portal_core::audit::AuditFilter;
+use portal_core::audit::{AuditFilter, Outcome, action};
 use portal_core::clock::Clock;
 use portal_core::console::{ConsoleAction, SupportActor};
 use portal_core::user::Role;
@@ -232,6 +232,67 @@ async fn app_codes_one_step_either_side_are_accepted_and_two_steps_away_are_not(
 }
 
 // ----- 5. Text-message enrollment and sign-in ----------------------------------------------------
+
+/// The code a call read out: the digits after "is:", commas and spaces dropped.
+fn spoken_code(spoken: &str) -> String {
+    let start = spoken.find("code is: ").expect("a code in the call") + "code is: ".len();
+    spoken[start..].chars().take_while(|c| *c != '.').filter(char::is_ascii_digit).collect()
+}
+
+#[tokio::test]
+async fn a_desk_phone_gets_the_code_in_a_call_counted_in_the_text_limits() {
+    each_backend(|backend| async move {
+        let (app, client) = mfa_app_with_ann(backend).await;
+        login(&app, &client, ANN).await;
+        let body = json!({ "country": "US", "phone": "(201) 555-0188", "channel": "voice" });
+        let sent = post(&app, &client, "/api/v1/mfa/sms/setup", body).await;
+        assert_eq!(sent.status, StatusCode::OK, "{}", sent.text);
+        assert_eq!(sent.json["phone_hint"], "•••-•••-0188");
+        let calls = app.texts();
+        assert_eq!(calls.len(), 1);
+        assert_eq!((calls[0]["to"].as_str(), calls[0]["channel"].as_str()), (Some("+12015550188"), Some("voice")));
+        let spoken = calls[0]["body"].as_str().unwrap();
+        let code = spoken_code(spoken);
+        assert_eq!(code.len(), 6, "{spoken}");
+        let slowly = code.chars().map(String::from).collect::<Vec<_>>().join(", ");
+        assert_eq!(spoken.matches(&slowly).count(), 2, "read twice, digit by digit: {spoken}");
+
+        // A call right after counts like a text: the 30-second wait holds for both.
+        let again = post(&app, &client, "/api/v1/mfa/sms/send", json!({ "channel": "voice" })).await;
+        again.assert_error(StatusCode::TOO_MANY_REQUESTS, "sms_limit");
+        let fax = post(&app, &client, "/api/v1/mfa/sms/send", json!({ "channel": "fax" })).await;
+        assert_eq!(fax.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", fax.text);
+        assert!(fax.text.contains("channel"), "{}", fax.text);
+
+        post(&app, &client, "/api/v1/mfa/sms/confirm", json!({ "code": code })).await.assert_authenticated();
+        let events = app
+            .portal
+            .store()
+            .audit_events(&AuditFilter {
+                action: Some(action::MFA_VOICE_CALLED.into()),
+                limit: 10,
+                ..AuditFilter::default()
+            })
+            .await
+            .unwrap();
+        // A call has its own audit action: the one made, and the one the limit refused.
+        let outcomes: Vec<_> = events.iter().map(|e| e.event.outcome).collect();
+        assert_eq!(outcomes.len(), 2, "{events:?}");
+        assert!(outcomes.contains(&Outcome::Success) && outcomes.contains(&Outcome::Refused), "{outcomes:?}");
+        assert!(events.iter().all(|e| e.event.details["phone"] == "•••-•••-0188"));
+
+        // Signing in later, the code can come by call too; a text is the default.
+        app.clock.advance(Duration::seconds(31));
+        let client = app.client();
+        login(&app, &client, ANN).await;
+        post(&app, &client, "/api/v1/mfa/sms/send", json!({ "channel": "voice" })).await.assert_ok();
+        let last = app.texts().last().cloned().unwrap();
+        assert_eq!(last["channel"], "voice");
+        let code = spoken_code(last["body"].as_str().unwrap());
+        verify(&app, &client, "sms", &code).await.assert_authenticated();
+    })
+    .await;
+}
 
 #[tokio::test]
 async fn text_message_enrollment_and_sign_in_use_the_texted_code() {
