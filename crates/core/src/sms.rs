@@ -108,6 +108,14 @@ impl PhoneE164 {
         &self.0
     }
 
+    /// Whether the numbering plan says this is a fixed line (a desk phone), which cannot receive
+    /// texts. Many countries (the US and Canada among them) do not tell fixed lines from mobiles
+    /// by number; those are not landlines here.
+    pub fn is_landline(&self) -> bool {
+        phonenumber::parse(None, &self.0)
+            .is_ok_and(|parsed| parsed.number_type(&phonenumber::metadata::DATABASE) == phonenumber::Type::FixedLine)
+    }
+
     /// `•••-•••-0143`: enough for a person to recognise their phone, no more.
     pub fn masked(&self) -> String {
         let digits: String = self.0.chars().filter(char::is_ascii_digit).collect();
@@ -159,6 +167,16 @@ pub trait SmsSender: Send + Sync + fmt::Debug {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fixed_line_is_told_from_a_mobile_where_the_numbering_plan_says() {
+        let uk = vec!["GB".to_owned(), "US".to_owned()];
+        // A London number (from Ofcom's drama range) and a mobile.
+        assert!(PhoneE164::parse("GB", "020 7946 0018", &uk).unwrap().is_landline());
+        assert!(!PhoneE164::parse("GB", "07400 123456", &uk).unwrap().is_landline());
+        // North American numbers do not say.
+        assert!(!PhoneE164::parse("US", "201-555-0123", &uk).unwrap().is_landline());
+    }
 
     fn us_ca() -> Vec<String> {
         vec!["US".into(), "CA".into()]

@@ -127,6 +127,10 @@ pub struct TotpSetup {
 pub struct SmsSent {
     pub phone_hint: String,
     pub resend_after: Duration,
+    /// How the code went: a call also when a text was asked for but the number is a landline.
+    pub channel: DeliveryChannel,
+    /// The number is a landline (and so was called).
+    pub landline: bool,
 }
 
 /// A completed second factor: the new fully signed-in session.
@@ -598,6 +602,9 @@ impl Portal {
     ) -> Result<SmsSent, MfaError> {
         // A paused or locked account gets no texts: it could not use the code anyway.
         self.ensure_not_throttled(user, ctx).await?;
+        // A text to a desk phone never arrives; a call does.
+        let landline = phone.is_landline();
+        let channel = if landline { DeliveryChannel::Voice } else { channel };
         let now = self.clock.now();
         let phone_key = sms_code::phone_key(&self.secret_key, phone.as_str());
         let sent_action = match channel {
@@ -661,7 +668,7 @@ impl Portal {
         };
         self.store.insert_sms_challenge(&challenge, now + sms_code::CODE_LIFETIME).await?;
         self.audit(audit).await;
-        Ok(SmsSent { phone_hint: phone.masked(), resend_after: sms_code::RESEND_COOLDOWN })
+        Ok(SmsSent { phone_hint: phone.masked(), resend_after: sms_code::RESEND_COOLDOWN, channel, landline })
     }
 
     /// Confirms the number with the texted code; signs the session in fully.

@@ -46,6 +46,8 @@ pub(crate) struct CodeSent {
     phone_hint: String,
     /// Seconds before another code may be asked for.
     resend_after_s: i64,
+    /// How the code went: `voice` also when a text was asked for but the number is a landline.
+    channel: DeliveryChannel,
 }
 
 fn code_sent(sent: &SmsSent) -> Json<CodeSent> {
@@ -53,6 +55,7 @@ fn code_sent(sent: &SmsSent) -> Json<CodeSent> {
         state: "code_sent",
         phone_hint: sent.phone_hint.clone(),
         resend_after_s: sent.resend_after.whole_seconds(),
+        channel: sent.channel,
     })
 }
 

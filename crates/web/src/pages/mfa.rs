@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use portal_core::mfa::factor::ChallengePurpose;
 use portal_core::mfa::recovery::RecoveryCode;
-use portal_core::mfa::service::{MfaCompleted, MfaError, MfaStatus};
+use portal_core::mfa::service::{MfaCompleted, MfaError, MfaStatus, SmsSent};
 use portal_core::mfa::{Method, MfaRequirement, OtpCode};
 use portal_core::session::AuthLevel;
 use portal_core::sms::DeliveryChannel;
@@ -226,6 +226,13 @@ async fn sms_page(State(state): State<AppState>, PageMfaSession(s): PageMfaSessi
 struct PhoneForm {
     country: String,
     phone: String,
+    /// The button pressed: "voice" for "Call me instead", else a text.
+    channel: String,
+}
+
+/// "Call me instead" (`channel=voice`) or the usual text.
+fn channel_chosen(channel: &str) -> DeliveryChannel {
+    if channel == "voice" { DeliveryChannel::Voice } else { DeliveryChannel::Sms }
 }
 
 async fn sms_send(
@@ -234,9 +241,12 @@ async fn sms_send(
     PageMfaSession(s): PageMfaSession,
     CsrfForm(form): CsrfForm<PhoneForm>,
 ) -> Result<Response, PageError> {
-    match state.portal.sms_setup_send(&s.session, &s.user, &form.country, &form.phone, DeliveryChannel::Sms, &ctx).await
+    match state
+        .portal
+        .sms_setup_send(&s.session, &s.user, &form.country, &form.phone, channel_chosen(&form.channel), &ctx)
+        .await
     {
-        Ok(_) => Ok(Redirect::to("/mfa/setup/sms/verify").into_response()),
+        Ok(sent) => Ok(Redirect::to(&format!("/mfa/setup/sms/verify{}", called(&sent, "?"))).into_response()),
         Err(MfaError::Phone(p)) => {
             let message = Some(capitalised(&p.to_string()));
             let (country_error, phone_error) = match p {
@@ -296,6 +306,29 @@ async fn sms_verify_form(state: &AppState, s: &SignedIn, status: StatusCode, pag
 #[serde(default)]
 struct NoticeQuery {
     sent: String,
+    called: String,
+}
+
+/// The query that tells the next page a call was made, and why (`called=landline` when a text
+/// was asked for a desk phone); empty for a text.
+fn called(sent: &SmsSent, separator: &str) -> String {
+    match (sent.channel, sent.landline) {
+        (DeliveryChannel::Sms, _) => String::new(),
+        (DeliveryChannel::Voice, true) => format!("{separator}called=landline"),
+        (DeliveryChannel::Voice, false) => format!("{separator}called=1"),
+    }
+}
+
+/// What the page says after a call.
+fn call_notice(called: &str) -> Option<String> {
+    match called {
+        "landline" => Some(
+            "This number looks like a landline, which cannot receive texts, so we called it and read the code out twice."
+                .to_owned(),
+        ),
+        "1" => Some("We called the number and read the code out twice.".to_owned()),
+        _ => None,
+    }
 }
 
 async fn sms_verify_page(
@@ -306,7 +339,8 @@ async fn sms_verify_page(
     if let Err(r) = status_or_response(&state, &s).await {
         return r;
     }
-    let notice = (q.sent == "again").then(|| "We sent a new code. Only the newest code works.".to_owned());
+    let notice = call_notice(&q.called)
+        .or_else(|| (q.sent == "again").then(|| "We sent a new code. Only the newest code works.".to_owned()));
     sms_verify_form(&state, &s, StatusCode::OK, SmsVerifyPage { notice, ..SmsVerifyPage::default() }).await
 }
 
@@ -320,6 +354,8 @@ struct CodeForm {
     remember_device: String,
     /// A recovery code (its own field: it is not a 6-digit code and takes letters).
     recovery_code: String,
+    /// "voice" when "Call me instead" sent the form.
+    channel: String,
 }
 
 /// After MFA: back to adding a method when that is what the user was doing, else home.
@@ -528,6 +564,7 @@ struct VerifyQuery {
     method: String,
     next: String,
     sent: String,
+    called: String,
 }
 
 async fn verify_form(state: &AppState, s: &SignedIn, status: StatusCode, chosen: &str, page: VerifyPage) -> Response {
@@ -595,7 +632,8 @@ async fn verify_page(
     PageMfaSession(s): PageMfaSession,
     Query(q): Query<VerifyQuery>,
 ) -> Response {
-    let notice = (q.sent == "1").then(|| "We sent a code. Enter it below; only the newest code works.".to_owned());
+    let notice = call_notice(&q.called)
+        .or_else(|| (q.sent == "1").then(|| "We sent a code. Enter it below; only the newest code works.".to_owned()));
     let page = VerifyPage { next: next_target(&q.next), notice, ..VerifyPage::default() };
     verify_form(&state, &s, StatusCode::OK, &q.method, page).await
 }
@@ -610,8 +648,10 @@ async fn verify_send(
         "" => String::new(),
         target => format!("&next={target}"),
     };
-    match state.portal.sms_login_send(&s.session, &s.user, DeliveryChannel::Sms, &ctx).await {
-        Ok(_) => Ok(Redirect::to(&format!("/mfa/verify?method=sms&sent=1{next}")).into_response()),
+    match state.portal.sms_login_send(&s.session, &s.user, channel_chosen(&form.channel), &ctx).await {
+        Ok(sent) => {
+            Ok(Redirect::to(&format!("/mfa/verify?method=sms&sent=1{}{next}", called(&sent, "&"))).into_response())
+        }
         Err(e) => Ok(match mfa_failure(&state, e) {
             MfaFailure::Respond(r) => r,
             MfaFailure::Show { status, message, retry_after } => {

@@ -295,6 +295,29 @@ async fn a_desk_phone_gets_the_code_in_a_call_counted_in_the_text_limits() {
 }
 
 #[tokio::test]
+async fn a_text_asked_for_a_landline_becomes_a_call_and_the_answer_says_so() {
+    each_backend(|backend| async move {
+        let mut options = AppOptions::mfa_from(date!(2026 - 03 - 01));
+        options.settings.sms_allowed_countries = vec!["US".into(), "GB".into()];
+        let app = TestApp::spawn_with(backend, options).await;
+        app.create_user(ANN, Role::Policyholder).await;
+        let client = app.client();
+        login(&app, &client, ANN).await;
+        // A London number (Ofcom's drama range): a desk phone by its numbering plan.
+        let sent =
+            post(&app, &client, "/api/v1/mfa/sms/setup", json!({ "country": "GB", "phone": "020 7946 0018" })).await;
+        assert_eq!(sent.status, StatusCode::OK, "{}", sent.text);
+        assert_eq!(sent.json["channel"], "voice", "{}", sent.text);
+        let call = app.texts().last().cloned().unwrap();
+        assert_eq!((call["channel"].as_str(), call["to"].as_str()), (Some("voice"), Some("+442079460018")));
+        post(&app, &client, "/api/v1/mfa/sms/confirm", json!({ "code": spoken_code(call["body"].as_str().unwrap()) }))
+            .await
+            .assert_authenticated();
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn text_message_enrollment_and_sign_in_use_the_texted_code() {
     each_backend(|backend| async move {
         let (app, client) = mfa_app_with_ann(backend).await;
@@ -302,7 +325,10 @@ async fn text_message_enrollment_and_sign_in_use_the_texted_code() {
 
         let sent = post(&app, &client, "/api/v1/mfa/sms/setup", json!({ "country": "US", "phone": "(201) 555-0123" })).await;
         assert_eq!(sent.status, StatusCode::OK, "{}", sent.text);
-        assert_eq!(sent.json, json!({ "state": "code_sent", "phone_hint": "•••-•••-0123", "resend_after_s": 30 }));
+        assert_eq!(
+            sent.json,
+            json!({ "state": "code_sent", "phone_hint": "•••-•••-0123", "resend_after_s": 30, "channel": "sms" })
+        );
         let texts = app.texts();
         assert_eq!(texts.len(), 1);
         assert_eq!(texts[0]["to"], "+12015550123");

@@ -334,6 +334,58 @@ async fn text_message_setup_picks_a_country_sends_a_code_and_verifies_it() {
 }
 
 #[tokio::test]
+async fn call_me_instead_reads_the_code_out_at_setup_and_at_sign_in() {
+    each_backend(|backend| async move {
+        let app = switched_on_app(backend).await;
+        let client = app.client();
+        sign_in(&app, &client, ANN).await.assert_redirect("/mfa/setup");
+        let form = get(&app, &client, "/mfa/setup/sms").await;
+        assert!(
+            form.body.contains(
+                r#"<button type="submit" name="channel" value="voice" class="button">Call me instead</button>"#
+            ),
+            "{}",
+            form.body
+        );
+        let fields = [
+            ("csrf", form.csrf()),
+            ("country", "US".into()),
+            ("phone", "201-555-0177".into()),
+            ("channel", "voice".into()),
+        ];
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        post(&app, &client, "/mfa/setup/sms", &fields).await.assert_redirect("/mfa/setup/sms/verify?called=1");
+        let call = app.texts().last().cloned().unwrap();
+        assert_eq!((call["channel"].as_str(), call["to"].as_str()), (Some("voice"), Some("+12015550177")));
+        let spoken = call["body"].as_str().unwrap();
+        let code: String = spoken[spoken.find("code is: ").unwrap()..]
+            .chars()
+            .take_while(|c| *c != '.')
+            .filter(char::is_ascii_digit)
+            .collect();
+        let verify = get(&app, &client, "/mfa/setup/sms/verify?called=1").await;
+        assert!(verify.body.contains("We called the number and read the code out twice."), "{}", verify.body);
+        post(&app, &client, "/mfa/setup/sms/verify", &[("csrf", &verify.csrf()), ("code", &code)])
+            .await
+            .assert_redirect("/");
+
+        // Signing in again: the verify page offers the call too.
+        sign_out(&app, &client).await;
+        app.settle().await;
+        app.clock.advance(Duration::seconds(31));
+        sign_in(&app, &client, ANN).await;
+        let page = get(&app, &client, "/mfa/verify?method=sms").await;
+        assert!(page.body.contains("Call me instead"), "{}", page.body);
+        post(&app, &client, "/mfa/verify/send", &[("csrf", &page.csrf()), ("channel", "voice")])
+            .await
+            .assert_redirect("/mfa/verify?method=sms&sent=1&called=1");
+        assert_eq!(app.texts().last().unwrap()["channel"], "voice");
+        assert_eq!(app.texts().len(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_bad_phone_number_is_named_next_to_the_field_and_kept() {
     each_backend(|backend| async move {
         let app = switched_on_app(backend).await;
