@@ -8,8 +8,9 @@
 //!
 //! - A past day applies today's enrollment, lock and deadlines to the accounts that existed that
 //!   day. Someone who enrolled last week counts as enrolled on every earlier day too, so the
-//!   past undercounts "pending" and overcounts "enrolled"; "past the deadline" is exact for
-//!   whoever is still without a method today.
+//!   past undercounts "pending" and overcounts "enrolled"; "past the deadline" uses the
+//!   deadlines in force today, so an extension granted since also moves someone out of it on
+//!   the days before.
 //! - A future day is a projection: no new accounts, and pending policyholders fall past their
 //!   deadline unless the measured enrollment rate converts them first (see [`project`]).
 //!

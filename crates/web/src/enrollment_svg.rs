@@ -63,6 +63,8 @@ pub fn svg(chart: &EnrollmentChart, description: &str) -> Result<String, ChartDr
         root.fill(&WHITE).map_err(drawing_failed)?;
         let mut plot = ChartBuilder::on(&root)
             .margin(16)
+            // Room for the last date label, which is centred on the right edge.
+            .margin_right(36)
             .x_label_area_size(36)
             .y_label_area_size(56)
             .build_cartesian_2d(-reach..reach, 0..y_top)
