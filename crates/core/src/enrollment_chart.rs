@@ -281,6 +281,25 @@ mod tests {
     }
 
     #[test]
+    fn creation_dates_are_dates_in_the_portals_time_zone() {
+        // 01:00 UTC on April 2 is 21:00 on April 1 in New York: there the account exists on
+        // April 1, and its deadline is May 16 (it would be May 17 in UTC).
+        let policy = MfaPolicy { zone: crate::zone::PortalZone::parse("America/New_York").unwrap(), ..policy() };
+        let groups = [PolicyholderGroup {
+            created_around: time::macros::datetime!(2026-04-02 01:00 UTC),
+            mfa_deadline: None,
+            enrolled: false,
+            locked: false,
+            count: 4,
+        }];
+        let chart = enrollment_chart(&groups, &policy, TODAY);
+        assert_eq!(day(&chart, date!(2026 - 03 - 31)), (0, 0, 0, false));
+        assert_eq!(day(&chart, date!(2026 - 04 - 01)), (0, 4, 0, false));
+        assert_eq!(chart.deadlines, [DeadlineMark { date: date!(2026 - 05 - 16), policyholders: 4 }]);
+        assert_eq!(day(&chart, date!(2026 - 05 - 16)), (0, 0, 4, true));
+    }
+
+    #[test]
     fn deadlines_outside_the_window_are_not_marked() {
         let groups = [
             group(date!(2026 - 01 - 10), Some(date!(2026 - 03 - 01)), false, false, 1),
