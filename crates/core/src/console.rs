@@ -386,6 +386,17 @@ impl Portal {
         Ok(report(&rows, &self.settings.mfa, self.settings.mfa.today(self.clock.now())))
     }
 
+    /// The enrollment chart around today, from one aggregate read of the policyholders.
+    pub async fn enrollment_chart(
+        &self,
+        actor: &User,
+    ) -> Result<crate::enrollment_chart::EnrollmentChart, ConsoleError> {
+        ensure_console_user(actor)?;
+        let groups = self.store.policyholder_groups().await?;
+        let policy = &self.settings.mfa;
+        Ok(crate::enrollment_chart::enrollment_chart(&groups, policy, policy.today(self.clock.now())))
+    }
+
     /// The second factor's pause/lock for display.
     pub fn throttle_label(&self, view: &SupportView) -> String {
         match view.throttle.state(self.clock.now()) {

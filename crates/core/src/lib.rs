@@ -10,6 +10,7 @@ pub mod console;
 pub mod demo;
 pub mod device;
 pub mod email;
+pub mod enrollment_chart;
 pub mod files;
 #[doc(hidden)]
 pub mod fuzzing;

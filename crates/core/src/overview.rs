@@ -57,12 +57,18 @@ pub struct StateCounts {
     pub locked: u64,
 }
 
+impl PolicyholderGroup {
+    /// The state each policyholder of the group has on `today`, with the deadline in force.
+    pub fn state(&self, policy: &MfaPolicy, today: Date) -> (MfaState, Option<Date>) {
+        mfa_state(policy, Role::Policyholder, self.created_around, self.mfa_deadline, self.enrolled, self.locked, today)
+    }
+}
+
 impl StateCounts {
     pub fn of(groups: &[PolicyholderGroup], policy: &MfaPolicy, today: Date) -> Self {
         let mut counts = Self::default();
         for g in groups {
-            let (state, _) =
-                mfa_state(policy, Role::Policyholder, g.created_around, g.mfa_deadline, g.enrolled, g.locked, today);
+            let (state, _) = g.state(policy, today);
             *match state {
                 MfaState::Enrolled => &mut counts.enrolled,
                 MfaState::SetupPending => &mut counts.setup_pending,

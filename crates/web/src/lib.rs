@@ -5,8 +5,8 @@
 //! Modules depend only on those listed before them (within a line, on none of each other), so
 //! there is no cycle and pages and API never reach into each other:
 //!
-//! 1. `state`, `session`, `qr`, `downloads` — what a request can reach; the signed-in session;
-//!    files to hand out
+//! 1. `state`, `session`, `qr`, `enrollment_svg`, `downloads` — what a request can reach; the
+//!    signed-in session; pictures drawn on the server; files to hand out
 //! 2. `cookies`, `routing`, `console_input` — cookie names, route tables, console input parsing
 //! 3. `render` — the layout, templates, the error page
 //! 4. `error` — `ApiError`, `PageError`, and the one mapping of each core error per front end
@@ -23,6 +23,7 @@ mod console_input;
 mod cookies;
 mod csrf;
 mod downloads;
+mod enrollment_svg;
 mod error;
 mod extract;
 #[doc(hidden)]

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get};
 use portal_core::audit::{AuditFilter, AuditRecord};
 use portal_core::console::{ConsoleAction, ConsoleError, MfaOverview, OverviewFilter, StaffError, SupportActor};
+use portal_core::enrollment_chart::{EnrollmentChart, TREND_DAYS};
 use portal_core::mfa::policy::MfaPolicy;
 use portal_core::mfa::service::SupportView;
 use portal_core::user::{Role, UserId};
@@ -19,6 +20,7 @@ use time::format_description::well_known::Rfc3339;
 use crate::console_input::{AuditQuery, audit_filter, parse_staff};
 use crate::csrf::CsrfForm;
 use crate::downloads::{download, spreadsheet_csv};
+use crate::enrollment_svg;
 use crate::error::{PageError, capitalised, console_page_error};
 use crate::extract::{Client, ConsolePageUser, SignedIn};
 use crate::render::{Layout, long_date, render};
@@ -36,6 +38,7 @@ pub fn route_table() -> Vec<(&'static str, &'static [&'static str], MethodRouter
         ("/console/users/{id}/{action}", &["GET", "POST"], get(action_page).post(action_submit)),
         ("/console/report", &["GET"], get(report_page)),
         ("/console/report.csv", &["GET"], get(report_csv)),
+        ("/console/report/chart.csv", &["GET"], get(chart_csv)),
         ("/console/audit", &["GET"], get(audit_page)),
         ("/console/audit.csv", &["GET"], get(audit_csv)),
         ("/console/audit.jsonl", &["GET"], get(audit_jsonl)),
@@ -521,6 +524,49 @@ struct PastRow {
     deadline: String,
 }
 
+/// A row of the table under the chart.
+struct ChartRow {
+    date: String,
+    enrolled: u64,
+    setup_pending: u64,
+    setup_expired: u64,
+    projected: bool,
+    /// Policyholders without a method whose deadline is this day.
+    deadline_for: Option<u64>,
+}
+
+/// The table under the chart: every seventh day counted from today, the first and last day,
+/// and every deadline day; the CSV has every day.
+fn chart_rows(chart: &EnrollmentChart) -> Vec<ChartRow> {
+    let (first, last) = chart.window();
+    chart
+        .days
+        .iter()
+        .filter_map(|d| {
+            let deadline_for = chart.deadlines.iter().find(|m| m.date == d.date).map(|m| m.policyholders);
+            let weekly = (d.date - chart.today).whole_days() % 7 == 0;
+            (weekly || deadline_for.is_some() || d.date == first || d.date == last).then(|| ChartRow {
+                date: d.date.to_string(),
+                enrolled: d.enrolled,
+                setup_pending: d.setup_pending,
+                setup_expired: d.setup_expired,
+                projected: d.projected,
+                deadline_for,
+            })
+        })
+        .collect()
+}
+
+/// The chart's `<svg>`, or none (the table still has the numbers) if it could not be drawn.
+fn chart_svg(chart: &EnrollmentChart) -> Option<String> {
+    let (first, last) = chart.window();
+    let description = format!(
+        "Policyholders enrolled, with setup pending and past the deadline each day from {first} to {last}; \
+         dashed after today, where the numbers are a projection. The table below has the same numbers."
+    );
+    enrollment_svg::svg(chart, &description).map_err(|e| tracing::error!(error = %e, "enrollment chart")).ok()
+}
+
 #[derive(Template)]
 #[template(path = "console_report.html")]
 struct ReportPage {
@@ -530,6 +576,14 @@ struct ReportPage {
     today: String,
     c: portal_core::console::ReportCounts,
     past: Vec<PastRow>,
+    chart_svg: Option<String>,
+    chart_rows: Vec<ChartRow>,
+    chart_first: String,
+    chart_last: String,
+    /// Enrollments the projection is measured on, over `trend_days`.
+    recent_enrollments: u64,
+    trend_days: u16,
+    chart_locked: u64,
 }
 
 async fn report_page(State(state): State<AppState>, ConsolePageUser(s): ConsolePageUser) -> Response {
@@ -537,6 +591,11 @@ async fn report_page(State(state): State<AppState>, ConsolePageUser(s): ConsoleP
         Ok(r) => r,
         Err(e) => return console_page_error(e),
     };
+    let chart = match state.portal.enrollment_chart(&s.user).await {
+        Ok(c) => c,
+        Err(e) => return console_page_error(e),
+    };
+    let (first, last) = chart.window();
     render(
         StatusCode::OK,
         &ReportPage {
@@ -554,6 +613,13 @@ async fn report_page(State(state): State<AppState>, ConsolePageUser(s): ConsoleP
                     deadline: d.to_string(),
                 })
                 .collect(),
+            chart_svg: chart_svg(&chart),
+            chart_rows: chart_rows(&chart),
+            chart_first: long_date(first),
+            chart_last: long_date(last),
+            recent_enrollments: chart.recent_enrollments,
+            trend_days: TREND_DAYS,
+            chart_locked: chart.locked,
         },
     )
 }
@@ -584,6 +650,33 @@ async fn report_csv(State(state): State<AppState>, ConsolePageUser(s): ConsolePa
             StatusCode::INTERNAL_SERVER_ERROR,
             "Something went wrong",
             "The report could not be written.",
+        )
+        .into_response(),
+    }
+}
+
+/// The chart's numbers, every day of its window; `projected` is true after today.
+async fn chart_csv(State(state): State<AppState>, ConsolePageUser(s): ConsolePageUser) -> Response {
+    let chart = match state.portal.enrollment_chart(&s.user).await {
+        Ok(c) => c,
+        Err(e) => return console_page_error(e),
+    };
+    let header = ["date", "enrolled", "setup_pending", "setup_expired", "projected"].map(str::to_owned);
+    let records = chart.days.iter().map(|d| {
+        [
+            d.date.to_string(),
+            d.enrolled.to_string(),
+            d.setup_pending.to_string(),
+            d.setup_expired.to_string(),
+            d.projected.to_string(),
+        ]
+    });
+    match spreadsheet_csv(std::iter::once(header).chain(records)) {
+        Some(bytes) => download("text/csv; charset=utf-8", &format!("mfa-enrollment-chart-{}.csv", chart.today), bytes),
+        None => PageError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong",
+            "The chart's numbers could not be written.",
         )
         .into_response(),
     }

@@ -297,7 +297,12 @@ const CONSOLE_ROOT: &str = "/console";
 async fn every_console_route_refuses_everyone_but_fully_signed_in_support_and_admins() {
     let routes = portal_web::console_routes();
     let paths: BTreeSet<&str> = routes.iter().map(|(p, _)| p.as_str()).collect();
-    for expected in ["/console/users/{id}/{action}", "/api/v1/admin/users/{id}/{action}", "/api/v1/admin/audit"] {
+    for expected in [
+        "/console/users/{id}/{action}",
+        "/console/report/chart.csv",
+        "/api/v1/admin/users/{id}/{action}",
+        "/api/v1/admin/audit",
+    ] {
         assert!(paths.contains(expected), "{expected} in {paths:?}");
     }
     assert!(routes.iter().all(|(p, _)| p.starts_with("/console") || p.starts_with("/api/v1/admin/")), "{paths:?}");
@@ -1150,6 +1155,103 @@ async fn the_enrollment_report_counts_a_seeded_population_exactly() {
         }
         let totp1 = &rows["totp1@example.com"];
         assert!(totp1[5].starts_with("2026-03-02"), "last sign-in of an enrolled user: {totp1:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_enrollment_chart_draws_marks_tabulates_and_exports_every_day_of_its_window() {
+    each_backend(|backend| async move {
+        // Switched on March 1: accounts from before then have until April 15.
+        let app = mfa_app(backend).await;
+        let created = |day: time::Date| Some(day.with_hms(12, 0, 0).unwrap().assume_utc());
+        let ctx = RequestContext::cli();
+        let audit = AuditEvent::new(app.clock.now(), "test.seed", Outcome::Success, &ctx);
+        app.create_user_at("old-enrolled@example.com", Role::Policyholder, created(date!(2026 - 01 - 05))).await;
+        app.create_user_at("old-pending1@example.com", Role::Policyholder, created(date!(2026 - 01 - 05))).await;
+        app.create_user_at("old-pending2@example.com", Role::Policyholder, created(date!(2026 - 01 - 05))).await;
+        // Created on the first test day: until April 16.
+        app.create_user_at("new-pending@example.com", Role::Policyholder, created(date!(2026 - 03 - 02))).await;
+        let late = app.create_user_at("late@example.com", Role::Policyholder, created(date!(2026 - 01 - 05))).await;
+        app.portal.store().set_mfa_deadline(&late.id, Some(date!(2026 - 03 - 20)), &audit).await.unwrap();
+        app.create_user_at("recent@example.com", Role::Policyholder, created(date!(2026 - 03 - 25))).await;
+
+        // Today is April 1; the window runs from January 31 to May 31.
+        app.clock.advance(Duration::days(30));
+        for email in ["old-enrolled@example.com", "recent@example.com"] {
+            enroll_totp(&app, &app.client(), email).await;
+        }
+        let sue = signed_in_staff(&app, SUE, Role::Support).await; // staff are not counted
+
+        // Past days: who existed then, with today's enrollment and deadlines. Future days: the
+        // one enrollment of the last 14 days (recent@) is one every 14 days, and the first, on
+        // April 15, goes to the nearest deadline still open (new-pending@, April 16): the two
+        // old-pending@ fall past theirs that day.
+        let expected = |day: time::Date| -> [u64; 3] {
+            match day {
+                d if d < date!(2026 - 03 - 02) => [1, 3, 0],
+                d if d < date!(2026 - 03 - 20) => [1, 4, 0],
+                d if d < date!(2026 - 03 - 25) => [1, 3, 1],
+                d if d < date!(2026 - 04 - 15) => [2, 3, 1],
+                _ => [3, 0, 3],
+            }
+        };
+
+        let csv = sue.get(&app, "/console/report/chart.csv").await;
+        csv.assert_ok();
+        assert!(csv.content_type.starts_with("text/csv"), "{}", csv.content_type);
+        let rows = csv_rows(&csv.text);
+        assert_eq!(rows[0], ["date", "enrolled", "setup_pending", "setup_expired", "projected"]);
+        assert_eq!(rows.len(), 1 + 121, "a header and every day from -60 to +60");
+        let mut day = date!(2026 - 01 - 31);
+        for row in &rows[1..] {
+            let [enrolled, pending, expired] = expected(day);
+            let projected = day > date!(2026 - 04 - 01);
+            let want = [
+                day.to_string(),
+                enrolled.to_string(),
+                pending.to_string(),
+                expired.to_string(),
+                projected.to_string(),
+            ];
+            assert_eq!(row, &want, "{day}");
+            day = day.next_day().unwrap();
+        }
+        assert_eq!(day, date!(2026 - 06 - 01));
+
+        let page = sue.get(&app, "/console/report").await;
+        page.assert_ok();
+        let svg = &page.text[page.text.find("<svg").expect("an svg")..page.text.find("</svg>").expect("closed")];
+        assert!(svg.starts_with("<svg role=\"img\" aria-label=\"Policyholders enrolled,"), "{}", &svg[..100]);
+        assert!(svg.contains("<title>Policyholders enrolled"));
+        assert_eq!(svg.matches("class=\"deadline-marker\"").count(), 3, "March 20, April 15, April 16");
+        for title in [
+            "Setup deadline 2026-03-20: 1 policyholder without a method",
+            "Setup deadline 2026-04-15: 2 policyholders without a method",
+            "Setup deadline 2026-04-16: 1 policyholder without a method",
+        ] {
+            assert!(svg.contains(&format!("<title>{title}</title>")), "{title}");
+        }
+        assert!(page.text.contains("<caption>Policyholders by day"));
+        for (date, cells) in [
+            ("2026-01-31", "<td>1</td><td>3</td><td>0</td><td>as known today</td>"),
+            ("2026-03-20", "<td>1</td><td>3</td><td>1</td><td>as known today; deadline of 1 without a method</td>"),
+            ("2026-04-01", "<td>2</td><td>3</td><td>1</td><td>as known today</td>"),
+            ("2026-04-15", "<td>3</td><td>0</td><td>3</td><td>projected; deadline of 2 without a method</td>"),
+            ("2026-05-31", "<td>3</td><td>0</td><td>3</td><td>projected</td>"),
+        ] {
+            let row = format!("<th scope=\"row\">{date}</th>{cells}");
+            assert!(page.text.contains(&row), "{row} in the table");
+        }
+        assert!(!page.text.contains("<th scope=\"row\">2026-04-02</th>"), "neither weekly nor a deadline");
+        assert!(page.text.contains("1 in the last 14 days"), "the measured rate is stated");
+
+        // A policyholder gets what they get for the other console exports, and no numbers.
+        let (_, ann, _) = signed_in_policyholder(&app, ANN).await;
+        let theirs = get(&app, &ann, "/console/report/chart.csv").await;
+        assert_eq!(theirs.status, get(&app, &ann, "/console/report.csv").await.status);
+        assert!(theirs.status == StatusCode::FORBIDDEN || theirs.status == StatusCode::NOT_FOUND, "{}", theirs.status);
+        assert!(!theirs.text.contains("setup_pending"));
     })
     .await;
 }
