@@ -111,6 +111,11 @@ impl MfaStatus {
     pub fn phone_hint(&self) -> Option<String> {
         self.confirmed.iter().find_map(|f| f.phone.as_ref()).map(PhoneE164::masked)
     }
+
+    /// The text-message number is a desk phone: its codes come by call (see `send_code`).
+    pub fn phone_is_landline(&self) -> bool {
+        self.confirmed.iter().find_map(|f| f.phone.as_ref()).is_some_and(PhoneE164::is_landline)
+    }
 }
 
 /// A started authenticator-app setup: shown until confirmed, then never again.

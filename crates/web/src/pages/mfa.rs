@@ -544,6 +544,8 @@ struct VerifyPage {
     methods: Vec<MethodOption>,
     selected: String,
     phone_hint: String,
+    /// The number is a landline: the page offers the call first and says why.
+    landline: bool,
     sms_sent: bool,
     /// Where to go after verifying: "setup" (adding a method), "console" (staff step-up) or
     /// "security" (a change on the security page).
@@ -586,6 +588,7 @@ async fn verify_form(state: &AppState, s: &SignedIn, status: StatusCode, chosen:
         .or(mfa.preferred.filter(|m| methods.contains(m)))
         .unwrap_or(methods[0]);
     let phone_hint = mfa.phone_hint().unwrap_or_default();
+    let landline = mfa.phone_is_landline();
     let options = methods
         .iter()
         .map(|m| match m {
@@ -605,6 +608,7 @@ async fn verify_form(state: &AppState, s: &SignedIn, status: StatusCode, chosen:
     let sms_sent = selected == Method::Sms
         && state.portal.sms_resend_wait(&s.session, ChallengePurpose::Login).await.ok().flatten().is_some();
     let code_hint = match selected {
+        Method::Sms if landline => "The code the call read out.",
         Method::Sms => "The code from the text message.",
         Method::Totp => "Open your authenticator app and type the code it shows for this portal.",
         Method::Passkey => "",
@@ -620,6 +624,7 @@ async fn verify_form(state: &AppState, s: &SignedIn, status: StatusCode, chosen:
             remember_days,
             selected: selected.to_owned(),
             phone_hint,
+            landline,
             sms_sent,
             code_hint,
             ..page

@@ -386,6 +386,50 @@ async fn call_me_instead_reads_the_code_out_at_setup_and_at_sign_in() {
 }
 
 #[tokio::test]
+async fn a_landline_is_called_at_setup_and_offered_the_call_first_at_sign_in_saying_why() {
+    each_backend(|backend| async move {
+        let mut options = AppOptions::mfa_from(date!(2026 - 03 - 01));
+        options.settings.sms_allowed_countries = vec!["US".into(), "GB".into()];
+        let app = TestApp::spawn_with(backend, options).await;
+        app.create_user(ANN, Role::Policyholder).await;
+        let client = app.client();
+        sign_in(&app, &client, ANN).await.assert_redirect("/mfa/setup");
+        // "Send verification code" (a text) for a London desk phone: called instead, and told why.
+        let form = get(&app, &client, "/mfa/setup/sms").await;
+        post(&app, &client, "/mfa/setup/sms", &[("csrf", &form.csrf()), ("country", "GB"), ("phone", "020 7946 0018")])
+            .await
+            .assert_redirect("/mfa/setup/sms/verify?called=landline");
+        let verify = get(&app, &client, "/mfa/setup/sms/verify?called=landline").await;
+        assert!(verify.body.contains("looks like a landline, which cannot receive texts, so we called it"), "{}", verify.body);
+        let call = app.texts().last().cloned().unwrap();
+        assert_eq!(call["channel"], "voice");
+        let spoken = call["body"].as_str().unwrap();
+        let code: String = spoken[spoken.find("code is: ").unwrap()..]
+            .chars()
+            .take_while(|c| *c != '.')
+            .filter(char::is_ascii_digit)
+            .collect();
+        post(&app, &client, "/mfa/setup/sms/verify", &[("csrf", &verify.csrf()), ("code", &code)])
+            .await
+            .assert_redirect("/");
+
+        sign_out(&app, &client).await;
+        app.settle().await;
+        app.clock.advance(Duration::seconds(31));
+        sign_in(&app, &client, ANN).await;
+        let page = get(&app, &client, "/mfa/verify?method=sms").await;
+        assert!(page.body.contains("looks like a landline, which cannot receive texts, so we call it"), "{}", page.body);
+        assert!(
+            page.body.contains(r#"<button type="submit" name="channel" value="voice" class="button primary">Call me with a code</button>"#),
+            "{}",
+            page.body
+        );
+        assert!(!page.body.contains("Send verification code"), "no text offered to a desk phone: {}", page.body);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_bad_phone_number_is_named_next_to_the_field_and_kept() {
     each_backend(|backend| async move {
         let app = switched_on_app(backend).await;
