@@ -62,6 +62,18 @@ impl PortalZone {
         timestamp.to_zoned_datetime(self.rules.clone())
     }
 
+    /// The first moment of `date` here: its midnight, or the first minute after a clock change
+    /// that skips midnight.
+    pub fn start_of(&self, date: Date) -> OffsetDateTime {
+        let year = i16::try_from(date.year()).unwrap_or(i16::MAX);
+        jiff::civil::Date::new(year, u8::from(date.month()) as i8, date.day() as i8)
+            .and_then(|civil| civil.to_zoned_datetime(self.rules.clone()))
+            .and_then(|midnight| midnight.start_of_day())
+            .ok()
+            .and_then(|start| OffsetDateTime::from_unix_timestamp_nanos(start.timestamp().as_nanosecond()).ok())
+            .unwrap_or_else(|| date.midnight().assume_utc())
+    }
+
     /// The date it is here at `at`.
     pub fn date_of(&self, at: OffsetDateTime) -> Date {
         self.wall_time(at).date
@@ -110,6 +122,21 @@ mod tests {
         assert_eq!(eastern.date_of(datetime!(2027-11-07 03:59:59 UTC)), date!(2027 - 11 - 06));
         assert_eq!(eastern.date_of(datetime!(2027-11-07 04:00 UTC)), date!(2027 - 11 - 07));
         assert_eq!(eastern.date_of(datetime!(2027-11-08 04:59:59 UTC)), date!(2027 - 11 - 07));
+    }
+
+    #[test]
+    fn a_days_first_moment_is_its_midnight_there() {
+        let eastern = PortalZone::parse("America/New_York").unwrap();
+        assert_eq!(eastern.start_of(date!(2023 - 03 - 04)), datetime!(2023-03-04 05:00 UTC));
+        assert_eq!(eastern.start_of(date!(2027 - 03 - 14)), datetime!(2027-03-14 05:00 UTC));
+        assert_eq!(eastern.start_of(date!(2027 - 03 - 15)), datetime!(2027-03-15 04:00 UTC));
+        assert_eq!(eastern.start_of(date!(2027 - 11 - 08)), datetime!(2027-11-08 05:00 UTC));
+        assert_eq!(PortalZone::utc().start_of(date!(2027 - 11 - 08)), datetime!(2027-11-08 00:00 UTC));
+        // Where midnight itself is skipped (Santiago moves 00:00 to 01:00), the day starts at 01:00.
+        let santiago = PortalZone::parse("America/Santiago").unwrap();
+        let start = santiago.start_of(date!(2026 - 09 - 06));
+        assert_eq!(santiago.date_of(start), date!(2026 - 09 - 06));
+        assert_eq!(santiago.date_of(start - time::Duration::seconds(1)), date!(2026 - 09 - 05));
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub struct AuditQuery {
 
 /// Turns the filter form into a store filter; a bad value is named.
 pub async fn audit_filter(state: &AppState, actor: &User, q: &AuditQuery, limit: u32) -> Result<AuditFilter, String> {
+    // Days as the console shows them: in the portal's time zone.
+    let zone = &state.portal.settings().mfa.zone;
     let date = |name: &str, text: &str| -> Result<Option<time::Date>, String> {
         if text.trim().is_empty() {
             return Ok(None);
@@ -56,8 +58,8 @@ pub async fn audit_filter(state: &AppState, actor: &User, q: &AuditQuery, limit:
         actor: Some(q.actor.trim().to_owned()).filter(|a| !a.is_empty()),
         action: Some(q.action.trim().to_owned()).filter(|a| !a.is_empty()),
         outcome,
-        from: date("from", &q.from)?.map(|d| d.midnight().assume_utc()),
-        until: date("until", &q.until)?.map(|d| d.next_day().unwrap_or(d).midnight().assume_utc()),
+        from: date("from", &q.from)?.map(|d| zone.start_of(d)),
+        until: date("until", &q.until)?.map(|d| zone.start_of(d.next_day().unwrap_or(d))),
         limit,
     })
 }

@@ -1728,3 +1728,31 @@ async fn creating_a_staff_account_needs_a_fresh_second_factor_counts_in_the_hour
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_audit_filter_takes_days_in_the_portals_time_zone() {
+    each_backend(|backend| async move {
+        // New York: March 3 there runs from 05:00 UTC on March 3 to 05:00 UTC on March 4.
+        let mut options = AppOptions::mfa_from(date!(2026 - 03 - 01));
+        options.settings.mfa.zone = portal_core::zone::PortalZone::parse("America/New_York").unwrap();
+        options.start = datetime!(2026-03-04 04:30 UTC);
+        let app = TestApp::spawn_with(backend, options).await;
+        signed_in_staff(&app, SUE, Role::Support).await;
+        // Sue set her app up at 23:30 on March 3 in New York; the next one at 00:30 on March 4.
+        app.settle().await;
+        app.clock.set(datetime!(2026-03-04 05:30 UTC));
+        let late = signed_in_staff(&app, "late@example.com", Role::Support).await;
+        let set_up = |events: &[Value]| -> Vec<String> {
+            events
+                .iter()
+                .filter(|e| e["action"] == "mfa.totp.confirmed")
+                .map(|e| e["subject"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        };
+        let march_3 = late.audit(&app, "from=2026-03-03&until=2026-03-03").await;
+        assert_eq!(set_up(&march_3), [SUE], "{march_3:?}");
+        let march_4 = late.audit(&app, "from=2026-03-04&until=2026-03-04").await;
+        assert_eq!(set_up(&march_4), ["late@example.com"], "{march_4:?}");
+    })
+    .await;
+}
