@@ -225,6 +225,32 @@ async fn first_login_with_a_text_message_without_javascript() {
     text_message_journey(Js::Disabled, "201 555-0123").await;
 }
 
+/// A desk phone cannot receive texts: "Call me instead" on the same page has the code read out
+/// (the outbox records the call), with plain forms only.
+#[tokio::test]
+async fn first_login_with_a_desk_phone_gets_the_code_in_a_call() {
+    let (app, mut b) = first_sign_in(&journey_name("02-first-login-call", Js::Disabled), Js::Disabled).await;
+    b.choose("Text message (SMS)").await;
+    b.page("text-message", "Text message (SMS)").await;
+    b.fill("#phone", "201-555-0144").await;
+    b.choose("Call me instead").await;
+
+    b.page("verify-phone-called", "Verify your phone number").await;
+    assert!(b.text().await.contains("We called the number and read the code out twice."), "{}", b.text().await);
+    let call = app.texts().last().cloned().expect("a call in the outbox");
+    assert_eq!((call["channel"].as_str(), call["to"].as_str()), (Some("voice"), Some("+12015550144")));
+    let spoken = call["body"].as_str().unwrap();
+    let code: String = spoken[spoken.find("code is: ").expect("a code in the call")..]
+        .chars()
+        .take_while(|c| *c != '.')
+        .filter(char::is_ascii_digit)
+        .collect();
+    b.fill("#code", &code).await;
+    b.choose("Verify code").await;
+    b.page("home", "Welcome").await;
+    b.finish().await;
+}
+
 // ---------------------------------------------------------------------------------------------
 // 3. A returning user with both methods chooses TEXT, then the authenticator app.
 
