@@ -240,11 +240,7 @@ async fn first_login_with_a_desk_phone_gets_the_code_in_a_call() {
     let call = app.texts().last().cloned().expect("a call in the outbox");
     assert_eq!((call["channel"].as_str(), call["to"].as_str()), (Some("voice"), Some("+12015550144")));
     let spoken = call["body"].as_str().unwrap();
-    let code: String = spoken[spoken.find("code is: ").expect("a code in the call")..]
-        .chars()
-        .take_while(|c| *c != '.')
-        .filter(char::is_ascii_digit)
-        .collect();
+    let code = portal_testkit::code_in_call(spoken);
     b.fill("#code", &code).await;
     b.choose("Verify code").await;
     b.page("home", "Welcome").await;

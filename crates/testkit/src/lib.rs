@@ -511,6 +511,13 @@ pub fn code_in(body: &str) -> String {
     body[start..start + 6].to_owned()
 }
 
+/// The code a call read out ("… code is: 0, 4, 2, 9, 1, 7. Again: …"): the digits of its
+/// first reading.
+pub fn code_in_call(spoken: &str) -> String {
+    let start = spoken.find("code is: ").expect("a code in the call") + "code is: ".len();
+    spoken[start..].chars().take_while(|c| *c != '.').filter(char::is_ascii_digit).collect()
+}
+
 /// `oathtool --totp -b -N @<unix> SECRET`: the reference TOTP client.
 pub fn oathtool_at(secret_base32: &str, at: OffsetDateTime) -> String {
     let out = std::process::Command::new("oathtool")

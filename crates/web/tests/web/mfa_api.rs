@@ -9,7 +9,7 @@ use portal_core::clock::Clock;
 use portal_core::console::{ConsoleAction, SupportActor};
 use portal_core::user::Role;
 use portal_testkit::reqwest::{Client, StatusCode, header};
-use portal_testkit::{AppOptions, TEST_START, TestApp, oathtool_at};
+use portal_testkit::{AppOptions, TEST_START, TestApp, code_in_call, oathtool_at};
 use serde_json::{Value, json};
 use time::Duration;
 use time::macros::{date, datetime};
@@ -233,12 +233,6 @@ async fn app_codes_one_step_either_side_are_accepted_and_two_steps_away_are_not(
 
 // ----- 5. Text-message enrollment and sign-in ----------------------------------------------------
 
-/// The code a call read out: the digits after "is:", commas and spaces dropped.
-fn spoken_code(spoken: &str) -> String {
-    let start = spoken.find("code is: ").expect("a code in the call") + "code is: ".len();
-    spoken[start..].chars().take_while(|c| *c != '.').filter(char::is_ascii_digit).collect()
-}
-
 #[tokio::test]
 async fn a_desk_phone_gets_the_code_in_a_call_counted_in_the_text_limits() {
     each_backend(|backend| async move {
@@ -252,7 +246,7 @@ async fn a_desk_phone_gets_the_code_in_a_call_counted_in_the_text_limits() {
         assert_eq!(calls.len(), 1);
         assert_eq!((calls[0]["to"].as_str(), calls[0]["channel"].as_str()), (Some("+12015550188"), Some("voice")));
         let spoken = calls[0]["body"].as_str().unwrap();
-        let code = spoken_code(spoken);
+        let code = code_in_call(spoken);
         assert_eq!(code.len(), 6, "{spoken}");
         let slowly = code.chars().map(String::from).collect::<Vec<_>>().join(", ");
         assert_eq!(spoken.matches(&slowly).count(), 2, "read twice, digit by digit: {spoken}");
@@ -288,7 +282,7 @@ async fn a_desk_phone_gets_the_code_in_a_call_counted_in_the_text_limits() {
         post(&app, &client, "/api/v1/mfa/sms/send", json!({ "channel": "voice" })).await.assert_ok();
         let last = app.texts().last().cloned().unwrap();
         assert_eq!(last["channel"], "voice");
-        let code = spoken_code(last["body"].as_str().unwrap());
+        let code = code_in_call(last["body"].as_str().unwrap());
         verify(&app, &client, "sms", &code).await.assert_authenticated();
     })
     .await;
@@ -310,7 +304,7 @@ async fn a_text_asked_for_a_landline_becomes_a_call_and_the_answer_says_so() {
         assert_eq!(sent.json["channel"], "voice", "{}", sent.text);
         let call = app.texts().last().cloned().unwrap();
         assert_eq!((call["channel"].as_str(), call["to"].as_str()), (Some("voice"), Some("+442079460018")));
-        post(&app, &client, "/api/v1/mfa/sms/confirm", json!({ "code": spoken_code(call["body"].as_str().unwrap()) }))
+        post(&app, &client, "/api/v1/mfa/sms/confirm", json!({ "code": code_in_call(call["body"].as_str().unwrap()) }))
             .await
             .assert_authenticated();
     })

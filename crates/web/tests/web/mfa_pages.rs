@@ -358,11 +358,7 @@ async fn call_me_instead_reads_the_code_out_at_setup_and_at_sign_in() {
         let call = app.texts().last().cloned().unwrap();
         assert_eq!((call["channel"].as_str(), call["to"].as_str()), (Some("voice"), Some("+12015550177")));
         let spoken = call["body"].as_str().unwrap();
-        let code: String = spoken[spoken.find("code is: ").unwrap()..]
-            .chars()
-            .take_while(|c| *c != '.')
-            .filter(char::is_ascii_digit)
-            .collect();
+        let code = portal_testkit::code_in_call(spoken);
         let verify = get(&app, &client, "/mfa/setup/sms/verify?called=1").await;
         assert!(verify.body.contains("We called the number and read the code out twice."), "{}", verify.body);
         post(&app, &client, "/mfa/setup/sms/verify", &[("csrf", &verify.csrf()), ("code", &code)])
@@ -404,11 +400,7 @@ async fn a_landline_is_called_at_setup_and_offered_the_call_first_at_sign_in_say
         let call = app.texts().last().cloned().unwrap();
         assert_eq!(call["channel"], "voice");
         let spoken = call["body"].as_str().unwrap();
-        let code: String = spoken[spoken.find("code is: ").unwrap()..]
-            .chars()
-            .take_while(|c| *c != '.')
-            .filter(char::is_ascii_digit)
-            .collect();
+        let code = portal_testkit::code_in_call(spoken);
         post(&app, &client, "/mfa/setup/sms/verify", &[("csrf", &verify.csrf()), ("code", &code)])
             .await
             .assert_redirect("/");
