@@ -75,15 +75,12 @@ pub fn error_page(layout: Layout, status: StatusCode, title: &str, message: &str
     render(status, &ErrorPage { layout, title, message })
 }
 
-/// "March 4, 2023", as the guide writes dates.
 /// A time as pages show it, on the portal's clock: `2026-12-03 09:05 EST`.
 pub fn date_time(portal: &portal_core::Portal, t: time::OffsetDateTime) -> String {
     portal.wall_time(t).to_string()
 }
 
-pub fn long_date(d: Date) -> String {
-    format!("{} {}, {}", d.month(), d.day(), d.year())
-}
+pub use portal_core::zone::long_date;
 
 #[derive(Template)]
 #[template(path = "mfa_expired.html")]

@@ -9,6 +9,7 @@ use super::reminder::{ReminderCandidate, ReminderKind};
 use crate::audit::{AuditEvent, Outcome, action};
 use crate::mail::OutgoingEmail;
 use crate::user::UserId;
+use crate::zone::long_date;
 use crate::{InternalError, Portal, RequestContext};
 
 /// Candidates read per query: bounded memory whatever the number of policyholders.
@@ -30,10 +31,6 @@ impl std::fmt::Display for Reminder {
         write!(f, "{}: {} the deadline of {}", self.email, self.kind.describe(), self.deadline)?;
         if self.failed { write!(f, " (the email could not be sent)") } else { Ok(()) }
     }
-}
-
-fn long_date(d: Date) -> String {
-    format!("{} {}, {}", d.month(), d.day(), d.year())
 }
 
 impl Portal {
