@@ -22,6 +22,7 @@ use time::{Date, Duration};
 
 use crate::mfa::MfaPolicy;
 use crate::overview::{MfaState, PolicyholderGroup};
+use crate::user::Role;
 
 /// How far the chart reaches on each side of today.
 pub const DAYS_EACH_SIDE: u16 = 60;
@@ -74,21 +75,49 @@ fn window(today: Date) -> (Date, Date) {
     (today.saturating_sub(reach), today.saturating_add(reach))
 }
 
+/// A group with what the chart asks of it on every one of its days, worked out once: the date
+/// (in the portal's zone) its accounts were made, and the deadline in force.
+struct Dated<'a> {
+    group: &'a PolicyholderGroup,
+    created_on: Date,
+    deadline: Option<Date>,
+}
+
+impl Dated<'_> {
+    fn state(&self, date: Date) -> (MfaState, Option<Date>) {
+        (MfaState::on(self.deadline, self.group.enrolled, self.group.locked, date), self.deadline)
+    }
+}
+
+fn dated<'a>(groups: &'a [PolicyholderGroup], policy: &MfaPolicy) -> Vec<Dated<'a>> {
+    groups
+        .iter()
+        .map(|group| Dated {
+            group,
+            created_on: policy.zone.date_of(group.created_around),
+            deadline: policy
+                .setup_deadline(Role::Policyholder, group.created_around, group.mfa_deadline)
+                .map(|d| d.date),
+        })
+        .collect()
+}
+
 /// The chart for `today`.
 pub fn enrollment_chart(groups: &[PolicyholderGroup], policy: &MfaPolicy, today: Date) -> EnrollmentChart {
+    let groups = dated(groups, policy);
     let (first, last) = window(today);
     let trend_start = today.saturating_sub(Duration::days(i64::from(TREND_DAYS) - 1));
     let mut chart =
         EnrollmentChart { today, days: Vec::new(), deadlines: Vec::new(), recent_enrollments: 0, locked: 0 };
     let mut deadlines: BTreeMap<Date, u64> = BTreeMap::new();
-    for g in groups {
-        match g.state(policy, today) {
-            (MfaState::Locked, _) => chart.locked += g.count,
-            (MfaState::Enrolled, _) if policy.zone.date_of(g.created_around) >= trend_start => {
-                chart.recent_enrollments += g.count;
+    for g in &groups {
+        match g.state(today) {
+            (MfaState::Locked, _) => chart.locked += g.group.count,
+            (MfaState::Enrolled, _) if g.created_on >= trend_start => {
+                chart.recent_enrollments += g.group.count;
             }
             (MfaState::SetupPending | MfaState::SetupExpired, Some(d)) if (first..=last).contains(&d) => {
-                *deadlines.entry(d).or_default() += g.count;
+                *deadlines.entry(d).or_default() += g.group.count;
             }
             _ => {}
         }
@@ -97,21 +126,21 @@ pub fn enrollment_chart(groups: &[PolicyholderGroup], policy: &MfaPolicy, today:
 
     for before in (0..=DAYS_EACH_SIDE).rev() {
         let date = today.saturating_sub(Duration::days(i64::from(before)));
-        chart.days.push(as_known_today(groups, policy, date));
+        chart.days.push(as_known_today(&groups, date));
     }
-    chart.days.extend(project(groups, policy, today, chart.recent_enrollments));
+    chart.days.extend(project(&groups, today, chart.recent_enrollments));
     chart
 }
 
 /// A past day (or today): the accounts created by then, in the state today's facts give them
 /// on that day.
-fn as_known_today(groups: &[PolicyholderGroup], policy: &MfaPolicy, date: Date) -> ChartDay {
+fn as_known_today(groups: &[Dated], date: Date) -> ChartDay {
     let mut day = ChartDay { date, enrolled: 0, setup_pending: 0, setup_expired: 0, projected: false };
-    for g in groups.iter().filter(|g| policy.zone.date_of(g.created_around) <= date) {
-        match g.state(policy, date).0 {
-            MfaState::Enrolled => day.enrolled += g.count,
-            MfaState::SetupPending => day.setup_pending += g.count,
-            MfaState::SetupExpired => day.setup_expired += g.count,
+    for g in groups.iter().filter(|g| g.created_on <= date) {
+        match g.state(date).0 {
+            MfaState::Enrolled => day.enrolled += g.group.count,
+            MfaState::SetupPending => day.setup_pending += g.group.count,
+            MfaState::SetupExpired => day.setup_expired += g.group.count,
             MfaState::Locked => {}
         }
     }
@@ -125,18 +154,18 @@ fn as_known_today(groups: &[PolicyholderGroup], policy: &MfaPolicy, date: Date) 
 /// is refused from its first minute), and the nearest deadlines are the ones a reminder
 /// pushes. Since the rate counts only new accounts' enrollments, it is a floor, and the
 /// projected lockouts lean high rather than low.
-fn project(groups: &[PolicyholderGroup], policy: &MfaPolicy, today: Date, recent_enrollments: u64) -> Vec<ChartDay> {
+fn project(groups: &[Dated], today: Date, recent_enrollments: u64) -> Vec<ChartDay> {
     let mut enrolled = 0;
     let mut expired_today = 0;
     // Pending policyholders by deadline, the nearest first and those without one (none are
     // policyholders today, but the type allows it) last: they never fall past it.
     let mut pending: BTreeMap<(bool, Option<Date>), u64> = BTreeMap::new();
     for g in groups {
-        match g.state(policy, today) {
-            (MfaState::Enrolled, _) => enrolled += g.count,
-            (MfaState::SetupExpired, _) => expired_today += g.count,
+        match g.state(today) {
+            (MfaState::Enrolled, _) => enrolled += g.group.count,
+            (MfaState::SetupExpired, _) => expired_today += g.group.count,
             (MfaState::SetupPending, deadline) => {
-                *pending.entry((deadline.is_none(), deadline)).or_default() += g.count
+                *pending.entry((deadline.is_none(), deadline)).or_default() += g.group.count
             }
             (MfaState::Locked, _) => {}
         }

@@ -92,16 +92,7 @@ fn mfa_state(
     today: Date,
 ) -> (MfaState, Option<Date>) {
     let deadline = policy.setup_deadline(role, created_at, support_set).map(|d| d.date);
-    let state = if locked {
-        MfaState::Locked
-    } else if enrolled {
-        MfaState::Enrolled
-    } else if deadline.is_some_and(|d| today >= d) {
-        MfaState::SetupExpired
-    } else {
-        MfaState::SetupPending
-    };
-    (state, deadline)
+    (MfaState::on(deadline, enrolled, locked, today), deadline)
 }
 
 /// The state support sees: enrolled, setup pending, setup expired or locked.
@@ -113,6 +104,22 @@ pub enum MfaState {
     SetupPending,
     SetupExpired,
     Locked,
+}
+
+impl MfaState {
+    /// The rule itself, once the deadline in force is known: locked first, then enrolled, then
+    /// past or before the deadline.
+    pub fn on(deadline: Option<Date>, enrolled: bool, locked: bool, today: Date) -> MfaState {
+        if locked {
+            MfaState::Locked
+        } else if enrolled {
+            MfaState::Enrolled
+        } else if deadline.is_some_and(|d| today >= d) {
+            MfaState::SetupExpired
+        } else {
+            MfaState::SetupPending
+        }
+    }
 }
 
 impl MfaState {
