@@ -349,16 +349,7 @@ mod checks {
     pub async fn reminders_go_to_policyholders_without_a_second_factor_and_are_claimed_once(db: &TestDb) {
         let store = db.store.as_ref();
         let ann = stored_user(store, "ann@example.com").await;
-        let done = passkey_completion(
-            &ann,
-            &stored_session(store, &ann, T0).await,
-            SecondFactorProof::RegisterPasskey {
-                ceremony: "ceremony-r".into(),
-                ceremony_expires_at: T0 + Duration::minutes(5),
-                passkey: passkey_for(&ann, 9),
-            },
-        );
-        assert_eq!(store.complete_second_factor(&done).await.unwrap(), CompletionOutcome::Completed);
+        enrolled_with_a_passkey(store, &ann, "ceremony-r", 9).await;
         let mut waiting = Vec::new();
         for n in 0..5 {
             waiting.push(stored_user(store, &format!("p{n}@example.com")).await);
@@ -425,16 +416,7 @@ mod checks {
         use portal_core::overview::PolicyholderGroup;
         let store = db.store.as_ref();
         let ann = stored_user(store, "ann@example.com").await;
-        let done = passkey_completion(
-            &ann,
-            &stored_session(store, &ann, T0).await,
-            SecondFactorProof::RegisterPasskey {
-                ceremony: "ceremony-g".into(),
-                ceremony_expires_at: T0 + Duration::minutes(5),
-                passkey: passkey_for(&ann, 7),
-            },
-        );
-        assert_eq!(store.complete_second_factor(&done).await.unwrap(), CompletionOutcome::Completed);
+        enrolled_with_a_passkey(store, &ann, "ceremony-g", 7).await;
         for email in ["bob@example.com", "ben@example.com"] {
             stored_user(store, email).await;
         }
@@ -1385,6 +1367,20 @@ mod checks {
         assert_eq!(store.end_other_sessions(&ann.id, &here.id, &audit).await.unwrap(), 0);
         let ended = AuditFilter { action: Some(action::SESSION_ENDED_BY_USER.to_owned()), ..all_events() };
         assert_eq!(store.audit_events(&ended).await.unwrap().len(), 2, "one per change");
+    }
+
+    /// Registers a passkey for `user` (their second factor from then on).
+    async fn enrolled_with_a_passkey(store: &dyn Store, user: &User, ceremony: &str, n: u8) {
+        let done = passkey_completion(
+            user,
+            &stored_session(store, user, T0).await,
+            SecondFactorProof::RegisterPasskey {
+                ceremony: ceremony.into(),
+                ceremony_expires_at: T0 + Duration::minutes(5),
+                passkey: passkey_for(user, n),
+            },
+        );
+        assert_eq!(store.complete_second_factor(&done).await.unwrap(), CompletionOutcome::Completed);
     }
 
     fn passkey_for(user: &User, n: u8) -> StoredPasskey {
