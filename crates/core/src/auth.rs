@@ -106,6 +106,7 @@ impl Portal {
             created_at: new.created_at.unwrap_or(now),
             mfa_deadline: None,
             mfa_preferred: None,
+            language: None,
             demo: new.demo,
         };
         let audit = AuditEvent::new(now, action::USER_CREATED, Outcome::Success, ctx)
@@ -190,6 +191,7 @@ impl Portal {
         if let LoginMatch::MatchedRehashed(new_hash) = &matched {
             self.upgrade_password_hash(&user, new_hash).await;
         }
+        let user = self.keep_first_language(user, ctx.language).await?;
         let status = self.mfa_status(&user).await?;
         let remembered = match (&status.requirement, device) {
             (MfaRequirement::Verify { .. }, Some(token)) => self.device_skipping_code(&user, token, now).await?,

@@ -494,6 +494,7 @@ mod tests {
             created_at: datetime!(2022-01-01 0:00 UTC),
             mfa_deadline: None,
             mfa_preferred: None,
+            language: None,
             demo: false,
         }
     }

@@ -15,6 +15,7 @@ pub mod files;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod inventory;
+pub mod language;
 pub mod mail;
 pub mod mfa;
 pub mod notice;
@@ -24,6 +25,7 @@ pub mod password;
 pub mod password_policy;
 pub mod password_reset;
 pub mod portal;
+pub mod preferences;
 pub mod random;
 pub mod reservation;
 pub mod secret;
@@ -44,21 +46,36 @@ pub struct RequestContext {
     pub ip: Option<String>,
     /// Truncated to 256 characters.
     pub user_agent: Option<String>,
+    /// The language the person is reading in: texts, calls and emails sent during the request
+    /// speak it.
+    pub language: language::Language,
 }
 
 impl RequestContext {
     pub fn new(ip: Option<String>, user_agent: Option<&str>) -> Self {
-        Self { ip, user_agent: user_agent.map(|ua| ua.chars().take(256).collect()) }
+        Self {
+            ip,
+            user_agent: user_agent.map(|ua| ua.chars().take(256).collect()),
+            language: language::Language::default(),
+        }
+    }
+
+    pub fn with_language(self, language: language::Language) -> Self {
+        Self { language, ..self }
     }
 
     /// For commands run by an operator on the server itself.
     pub fn cli() -> Self {
-        Self { ip: None, user_agent: Some("inventory-portal cli".to_owned()) }
+        Self { ip: None, user_agent: Some("inventory-portal cli".to_owned()), language: language::Language::default() }
     }
 
     /// For work `serve` does on its own schedule (the daily deadline reminders).
     pub fn scheduled() -> Self {
-        Self { ip: None, user_agent: Some("inventory-portal serve (daily)".to_owned()) }
+        Self {
+            ip: None,
+            user_agent: Some("inventory-portal serve (daily)".to_owned()),
+            language: language::Language::default(),
+        }
     }
 }
 

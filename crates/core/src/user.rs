@@ -155,6 +155,10 @@ pub struct User {
     /// Created for a local trial (`serve` on an empty database), not for a real person: tagged
     /// "Demo" in the console and removed by `inventory-portal user remove-demo`.
     pub demo: bool,
+    /// The language the user chose (the footer's picker or the API); `None` until they choose or
+    /// first sign in, when the language they were reading in is kept. Emails sent without a
+    /// request (reminders) use it.
+    pub language: Option<crate::language::Language>,
 }
 
 /// One demo account that was removed.

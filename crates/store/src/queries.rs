@@ -92,7 +92,7 @@ macro_rules! session_view_part {
             "SELECT s.id_hash, s.user_id, s.auth_level, s.csrf_token, s.created_at, s.last_seen_at, \
                s.mfa_verified_at, s.ip, s.user_agent, \
                u.id, u.email, u.name, u.role, u.password_hash, u.created_at, u.mfa_deadline, u.mfa_preferred, \
-               u.is_demo, ",
+               u.is_demo, u.language, ",
             $factor,
             ", t.failures, t.paused_until, t.locked, t.refusal_audited_at, \
                (SELECT COUNT(*) FROM mfa_recovery_codes r WHERE r.user_id = s.user_id AND r.used_at IS NULL) \

@@ -8,6 +8,7 @@ use portal_core::inventory::{
     Attachment, AttachmentId, AttachmentKind, Claim, ClaimId, ClaimStatus, ClaimSummary, Condition, Item, ItemFields,
     ItemId, StatusChange,
 };
+use portal_core::language::Language;
 use portal_core::mfa::Method;
 use portal_core::mfa::factor::{ChallengePurpose, Factor, FactorId, SecondFactorState, SmsChallenge};
 use portal_core::mfa::passkey::StoredPasskey;
@@ -23,8 +24,9 @@ use portal_core::user::{DisplayName, Role, User, UserId};
 use time::{Date, OffsetDateTime};
 
 pub(crate) const USER_COLUMNS: &str =
-    "id, email, name, role, password_hash, created_at, mfa_deadline, mfa_preferred, is_demo";
-pub(crate) type UserRow = (String, String, String, String, String, i64, Option<String>, Option<String>, i64);
+    "id, email, name, role, password_hash, created_at, mfa_deadline, mfa_preferred, is_demo, language";
+pub(crate) type UserRow =
+    (String, String, String, String, String, i64, Option<String>, Option<String>, i64, Option<String>);
 
 pub(crate) type FactorRow =
     (String, String, String, Option<Vec<u8>>, Option<String>, i64, Option<i64>, Option<i64>, Option<i64>);
@@ -101,7 +103,7 @@ pub(crate) fn from_ts(secs: i64) -> Result<OffsetDateTime, StoreError> {
 }
 
 pub(crate) fn user(row: UserRow) -> Result<User, StoreError> {
-    let (id, email, name, role, password_hash, created_at, mfa_deadline, mfa_preferred, is_demo) = row;
+    let (id, email, name, role, password_hash, created_at, mfa_deadline, mfa_preferred, is_demo, language) = row;
     Ok(User {
         id: UserId::from_stored(id),
         email: Email::parse(&email).map_err(|e| StoreError::Corrupt(format!("email: {e}")))?,
@@ -112,6 +114,7 @@ pub(crate) fn user(row: UserRow) -> Result<User, StoreError> {
         mfa_deadline: mfa_deadline.as_deref().map(date).transpose()?,
         mfa_preferred: mfa_preferred.as_deref().and_then(Method::parse),
         demo: is_demo != 0,
+        language: language.as_deref().and_then(Language::from_code),
     })
 }
 
@@ -255,7 +258,7 @@ pub(crate) type SessionViewRow = (SessionRow, UserRow, FactorAndThrottleRow, i64
 
 /// Reads a `SessionViewRow` by column index from a row of either driver: `$get` is its
 /// by-index getter (`get` for rusqlite, `try_get` for sqlx), used where `?` returns its error.
-/// 32 columns: more than either decodes as one tuple.
+/// 33 columns: more than either decodes as one tuple.
 macro_rules! session_view_row {
     ($row:expr, $get:ident) => {
         (
@@ -280,9 +283,9 @@ macro_rules! session_view_row {
                 $row.$get(15)?,
                 $row.$get(16)?,
                 $row.$get(17)?,
+                $row.$get(18)?,
             ),
             (
-                $row.$get(18)?,
                 $row.$get(19)?,
                 $row.$get(20)?,
                 $row.$get(21)?,
@@ -295,8 +298,9 @@ macro_rules! session_view_row {
                 $row.$get(28)?,
                 $row.$get(29)?,
                 $row.$get(30)?,
+                $row.$get(31)?,
             ),
-            $row.$get(31)?,
+            $row.$get(32)?,
         )
     };
 }

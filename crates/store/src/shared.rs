@@ -20,6 +20,7 @@ macro_rules! sql_store {
         use async_trait::async_trait;
         use portal_core::audit::{AuditEvent, AuditFilter, AuditRecord};
         use portal_core::email::Email;
+        use portal_core::language::Language;
         use portal_core::mfa::factor::{ChallengePurpose, Factor, SecondFactorCompletion, SecondFactorProof, SmsChallenge};
         use portal_core::mfa::sms_code::{MAX_WRONG_TRIES, SendHistory};
         use portal_core::mfa::throttle::SecondFactorThrottle;
@@ -82,8 +83,8 @@ macro_rules! sql_store {
             async fn insert_user(&self, user: &User, audit: &AuditEvent) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(backend_error)?;
                 sqlx::query(
-                    "INSERT INTO users (id, email, name, role, password_hash, created_at, is_demo) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    "INSERT INTO users (id, email, name, role, password_hash, created_at, is_demo, language) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 )
                 .bind(user.id.as_str())
                 .bind(user.email.as_str())
@@ -92,6 +93,7 @@ macro_rules! sql_store {
                 .bind(user.password_hash.0.as_str())
                 .bind(ts(user.created_at))
                 .bind(i64::from(user.demo))
+                .bind(user.language.map(|l| l.code()))
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| conflict_or_backend(e, "email"))?;
@@ -278,6 +280,21 @@ macro_rules! sql_store {
                     .await
                     .map_err(backend_error)?;
                 Ok(())
+            }
+
+            async fn set_language(&self, user: &UserId, language: Language, keep_a_choice: bool) -> StoreResult<bool> {
+                let sql = if keep_a_choice {
+                    "UPDATE users SET language = $1 WHERE id = $2 AND language IS NULL"
+                } else {
+                    "UPDATE users SET language = $1 WHERE id = $2"
+                };
+                let done = sqlx::query(sql)
+                    .bind(language.code())
+                    .bind(user.as_str())
+                    .execute(&self.writer)
+                    .await
+                    .map_err(backend_error)?;
+                Ok(done.rows_affected() == 1)
             }
 
             async fn last_sign_in(&self, user: &UserId) -> StoreResult<Option<OffsetDateTime>> {

@@ -33,6 +33,7 @@ fn user(email: &str, role: Role) -> User {
         created_at: T0,
         mfa_deadline: None,
         mfa_preferred: None,
+        language: None,
         demo: false,
     }
 }

@@ -104,6 +104,7 @@ fn new_user(email: &str, role: Role, created_at: OffsetDateTime) -> User {
         created_at,
         mfa_deadline: None,
         mfa_preferred: None,
+        language: None,
         demo: false,
     }
 }

@@ -106,6 +106,19 @@ pub fn clear_session(web: &WebSettings) -> HeaderValue {
     build(session_name(web), String::new(), web, Some(time::Duration::ZERO))
 }
 
+/// The language a visitor chose (`lang`, as the contract names it): `en` or `es`. Anything else
+/// is ignored as if absent.
+pub fn language(headers: &HeaderMap) -> Option<portal_core::language::Language> {
+    find(headers, LANGUAGE).and_then(|v| portal_core::language::Language::from_code(&v))
+}
+
+/// Kept for a year: a language is chosen once.
+pub fn set_language(language: portal_core::language::Language, web: &WebSettings) -> HeaderValue {
+    build(LANGUAGE, language.code().to_owned(), web, Some(time::Duration::days(365)))
+}
+
+const LANGUAGE: &str = "lang";
+
 pub fn set_csrf(value: &str, web: &WebSettings) -> HeaderValue {
     build(csrf_name(web), value.to_owned(), web, None)
 }

@@ -258,15 +258,15 @@ impl IntoResponse for ApiError {
 #[derive(Debug, Clone)]
 pub struct PageError {
     pub status: StatusCode,
-    pub title: &'static str,
+    pub title: String,
     pub message: String,
     /// Seconds for `Retry-After` when a limit refused the request.
     pub retry_after: Option<u64>,
 }
 
 impl PageError {
-    pub fn new(status: StatusCode, title: &'static str, message: impl Into<String>) -> Self {
-        Self { status, title, message: message.into(), retry_after: None }
+    pub fn new(status: StatusCode, title: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { status, title: title.into(), message: message.into(), retry_after: None }
     }
 
     pub fn internal(e: &dyn std::error::Error) -> Self {
@@ -404,7 +404,7 @@ pub fn capitalised(s: &str) -> String {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let mut response = render::error_page(Layout::plain(), self.status, self.title, &self.message);
+        let mut response = render::error_page(Layout::plain(), self.status, &self.title, &self.message);
         if let Some(secs) = self.retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
@@ -418,7 +418,7 @@ impl IntoResponse for PageError {
 pub async fn error_pages_with_settings(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let Some(error) = response.extensions_mut().remove::<PageError>() else { return response };
-    let fresh = render::error_page(Layout::new(&state, None), error.status, error.title, &error.message);
+    let fresh = render::error_page(Layout::new(&state, None), error.status, &error.title, &error.message);
     if fresh.status() != error.status {
         // The template failed (and was logged); the first rendering stands.
         return response;

@@ -9,6 +9,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use portal_core::RequestContext;
+use portal_core::language::Language;
 use portal_core::session::AuthLevel;
 use serde::de::DeserializeOwned;
 
@@ -182,8 +183,8 @@ pub(crate) fn decode_form(bytes: &[u8]) -> Option<Vec<(String, String)>> {
         .collect()
 }
 
-/// Who is asking: the peer address (or, from a trusted proxy, the client it forwarded) and
-/// the user agent.
+/// Who is asking: the peer address (or, from a trusted proxy, the client it forwarded), the
+/// user agent and the language they read.
 pub struct Client(pub RequestContext);
 
 impl FromRequestParts<AppState> for Client {
@@ -193,7 +194,8 @@ impl FromRequestParts<AppState> for Client {
         let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
         let ip = peer.map(|peer| client_ip(peer, &parts.headers, &state.web.trusted_proxies));
         let ua = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
-        Ok(Client(RequestContext::new(ip.map(|ip| ip.to_string()), ua)))
+        let language = parts.extensions.get::<Language>().copied().unwrap_or_else(crate::language::current);
+        Ok(Client(RequestContext::new(ip.map(|ip| ip.to_string()), ua).with_language(language)))
     }
 }
 

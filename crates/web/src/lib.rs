@@ -29,6 +29,7 @@ mod extract;
 #[doc(hidden)]
 pub mod fuzzing;
 mod health;
+pub mod language;
 pub mod metrics;
 mod pages;
 mod qr;
@@ -81,6 +82,8 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::refuse_cross_site_writes))
         // Outside the cross-site wall, so its refusal page gets the portal's name too.
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::error_pages_with_settings))
+        // Outside the error pages, so they speak the request's language too.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), language::choose))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::security_headers))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {

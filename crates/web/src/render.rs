@@ -7,17 +7,36 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use time::Date;
 
+use portal_core::language::{Language, MessageArg};
+
 use crate::cookies;
+use crate::language;
 use crate::session::SignedIn;
 use crate::state::AppState;
 
-/// What the shared layout shows: the portal's name, the support address, and for a signed-in
-/// user their name and the sign-out form's token.
-#[derive(Debug, Clone, Default)]
+/// What the shared layout shows: the portal's name, the support address, for a signed-in user
+/// their name and the sign-out form's token, and the language every sentence of the page is in
+/// (templates ask the layout for them: `{{ layout.t("layout-sign-out") }}`).
+#[derive(Debug, Clone)]
 pub struct Layout {
     pub portal_name: String,
     pub support_email: String,
     pub signed_in: Option<LayoutUser>,
+    pub lang: Language,
+    /// Where the footer's language picker comes back to.
+    pub here: String,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Self {
+            portal_name: String::new(),
+            support_email: String::new(),
+            signed_in: None,
+            lang: language::current(),
+            here: language::here(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -40,6 +59,7 @@ impl Layout {
                 console: s.session.auth_level == portal_core::session::AuthLevel::Full
                     && portal_core::console::ensure_console_user(&s.user).is_ok(),
             }),
+            ..Self::default()
         }
     }
 
@@ -47,8 +67,70 @@ impl Layout {
     /// error-page layer (see `error::error_pages_with_settings`).
     pub fn plain() -> Self {
         let defaults = portal_core::PortalSettings::default();
-        Self { portal_name: defaults.portal_name, support_email: defaults.support_email, signed_in: None }
+        Self { portal_name: defaults.portal_name, support_email: defaults.support_email, ..Self::default() }
     }
+
+    /// The message `id` in the page's language.
+    pub fn t(&self, id: &str) -> String {
+        self.lang.text(id)
+    }
+
+    /// The message `id` with one argument (a name, a date, an address).
+    pub fn t1(&self, id: &str, name: &'static str, value: impl std::fmt::Display) -> String {
+        self.lang.text_with(id, &[(name, value.to_string().into())])
+    }
+
+    /// The message `id` with a count, which picks its plural form.
+    pub fn tn(&self, id: &str, name: &'static str, count: impl Into<i64>) -> String {
+        self.lang.text_with(id, &[(name, MessageArg::Number(count.into()))])
+    }
+
+    /// The message `id` with two arguments.
+    pub fn t2(
+        &self,
+        id: &str,
+        first: &'static str,
+        first_value: impl std::fmt::Display,
+        second: &'static str,
+        second_value: impl std::fmt::Display,
+    ) -> String {
+        self.lang.text_with(id, &[(first, first_value.to_string().into()), (second, second_value.to_string().into())])
+    }
+
+    /// A message that carries its own markup (its id ends in `-html`, e.g. a `<strong>` around
+    /// the date), with one argument, which is escaped. The template writes it with `|safe`: the
+    /// markup comes from our own message files, the argument never brings any.
+    pub fn t1_html(&self, id: &str, name: &'static str, value: impl std::fmt::Display) -> String {
+        debug_assert!(id.ends_with("-html"), "{id} is not a message with markup");
+        self.lang.text_with(id, &[(name, escape_html(&value.to_string()).into())])
+    }
+
+    /// A date as a sentence in the page's language writes it.
+    pub fn long_date(&self, d: Date) -> String {
+        self.lang.long_date(d)
+    }
+
+    /// The languages the footer's picker offers.
+    pub fn languages(&self) -> [Language; 2] {
+        Language::ALL
+    }
+}
+
+/// The five characters that matter in HTML text and attribute values. (askama escapes what
+/// templates print; this is for an argument placed inside a message's own markup.)
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Renders a template with a status; a template failure is logged and becomes a plain 500.
@@ -98,7 +180,7 @@ pub fn expired_page(state: &AppState, deadline: Date) -> Response {
         StatusCode::FORBIDDEN,
         &ExpiredPage {
             layout: Layout::new(state, None),
-            deadline: long_date(deadline),
+            deadline: language::current().long_date(deadline),
             support_email: settings.support_email.clone(),
             chat_url: settings.support_chat_url.clone(),
         },

@@ -239,6 +239,7 @@ impl Portal {
                     created_at: now,
                     mfa_deadline: None,
                     mfa_preferred: None,
+                    language: None,
                     demo: false,
                 };
                 let audit = AuditEvent::new(now, action::USER_CREATED, Outcome::Success, ctx)

@@ -372,6 +372,7 @@ impl Portal {
             return Err(MfaError::PasskeyExpired);
         }
         info!(user = %user.id, "signed in with a passkey");
+        let user = self.keep_first_language(user, ctx.language).await?;
         Ok(PasskeySignIn { user, token, session })
     }
 

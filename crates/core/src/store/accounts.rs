@@ -2,6 +2,7 @@
 
 use crate::audit::AuditEvent;
 use crate::email::Email;
+use crate::language::Language;
 use crate::password::PasswordHashString;
 use crate::password_reset::{PasswordReset, ResetTokenHash};
 use crate::user::{User, UserId};
@@ -80,6 +81,10 @@ pub trait AccountStore: Send + Sync {
 
     /// Notes that the user completed sign-in at `at` (shown to support).
     async fn record_sign_in(&self, user: &UserId, at: OffsetDateTime) -> StoreResult<()>;
+
+    /// Stores the user's language. With `keep_a_choice`, only when they have none yet (the
+    /// language they signed in with must not undo one they chose). Returns whether it was stored.
+    async fn set_language(&self, user: &UserId, language: Language, keep_a_choice: bool) -> StoreResult<bool>;
 
     /// When the user last completed sign-in; `None` if never (or no such user).
     async fn last_sign_in(&self, user: &UserId) -> StoreResult<Option<OffsetDateTime>>;

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use portal_core::auth::{LoginError, LoginNext, ResetError};
 use portal_core::email::Email;
+use portal_core::language::Language;
 use portal_core::mfa::Method;
 use portal_core::password::Password;
 use portal_core::user::{DisplayName, Role, UserId};
@@ -24,7 +25,7 @@ use crate::state::AppState;
 pub fn route_table() -> RouteTable {
     vec![
         ("/login", &["POST"], post(login)),
-        ("/me", &["GET"], get(me)),
+        ("/me", &["GET", "PATCH"], get(me).patch(update_me)),
         ("/logout", &["POST"], post(logout)),
         ("/password/reset", &["POST"], post(reset_password)),
     ]
@@ -105,7 +106,15 @@ async fn login(
                     can_postpone,
                 },
             };
-            Ok(([(header::SET_COOKIE, cookies::set_session(&success.token, &state.web))], Json(body)).into_response())
+            let mut response = Json(body).into_response();
+            let headers = response.headers_mut();
+            headers.append(header::SET_COOKIE, cookies::set_session(&success.token, &state.web));
+            // The pages that follow speak the language the user keeps with their account.
+            headers.append(
+                header::SET_COOKIE,
+                cookies::set_language(success.user.language.unwrap_or_default(), &state.web),
+            );
+            Ok(response)
         }
         Err(LoginError::MfaSetupExpired { deadline }) => {
             let mut response = ApiError::setup_expired(&state, deadline).into_response();
@@ -128,6 +137,8 @@ pub(crate) struct Me {
     name: DisplayName,
     role: Role,
     mfa: MyMfa,
+    /// The language the portal speaks to the user in (pages after sign-in, emails, texts).
+    language: Language,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -152,16 +163,62 @@ pub(crate) struct MyMfa {
     ),
 )]
 async fn me(State(state): State<AppState>, ApiUser(signed_in): ApiUser) -> Result<Json<Me>, ApiError> {
+    me_answer(&state, &signed_in).await.map(Json)
+}
+
+async fn me_answer(state: &AppState, signed_in: &crate::session::SignedIn) -> Result<Me, ApiError> {
     let user = &signed_in.user;
     let (status, recovery_codes_left) = state.portal.account_methods(user, &signed_in.second_factor);
     let passkeys = state.portal.passkeys(user).await?.iter().map(super::passkeys::PasskeyJson::from).collect();
-    Ok(Json(Me {
+    Ok(Me {
         id: user.id.clone(),
         email: user.email.clone(),
         name: user.name.clone(),
         role: user.role,
         mfa: MyMfa { methods: status.methods(), phone_hint: status.phone_hint(), passkeys, recovery_codes_left },
-    }))
+        language: user.language.unwrap_or_default(),
+    })
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MeChanges {
+    /// `en` or `es`.
+    #[schema(value_type = String, example = "es")]
+    language: String,
+}
+
+/// Changes the signed-in user's own settings: their language.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/me",
+    tag = "auth",
+    request_body = MeChanges,
+    security(("cookie" = [])),
+    responses(
+        (status = 200, description = "The user, changed; the `lang` cookie is set to match", body = Me,
+            headers(("Set-Cookie" = String, description = "The `lang` cookie"))),
+        (status = 400, description = "Not JSON (`malformed_json`)", body = ApiErrorBody),
+        (status = 401, description = "Not fully signed in (`not_signed_in`)", body = ApiErrorBody),
+        (status = 403, description = "A cross-site request (`cross_site_request`)", body = ApiErrorBody),
+        (status = 413, description = "The body is over 1 MiB", body = ApiErrorBody),
+        (status = 415, description = "The body is not `application/json`", body = ApiErrorBody),
+        (status = 422, description = "A field is missing, unknown or invalid", body = ApiErrorBody),
+        (status = 503, description = "The portal is busy", body = ApiErrorBody, headers(("Retry-After" = u64))),
+    ),
+)]
+async fn update_me(
+    State(state): State<AppState>,
+    ApiUser(mut signed_in): ApiUser,
+    ApiJson(changes): ApiJson<MeChanges>,
+) -> Result<Response, ApiError> {
+    let language = Language::from_code(&changes.language)
+        .filter(|l| l.code() == changes.language)
+        .ok_or_else(|| ApiError::field("language", "language: must be \"en\" or \"es\""))?;
+    state.portal.choose_language(&signed_in.user.id, language).await?;
+    signed_in.user.language = Some(language);
+    let me = me_answer(&state, &signed_in).await?;
+    Ok(([(header::SET_COOKIE, cookies::set_language(language, &state.web))], Json(me)).into_response())
 }
 
 /// Ends the session the cookie names (live or not) and clears the cookie.

@@ -32,6 +32,7 @@ pub fn route_table() -> RouteTable {
         document,
         auth::login,
         auth::me,
+        auth::update_me,
         auth::logout,
         auth::reset_password,
         mfa::totp_setup,

@@ -327,7 +327,11 @@ async fn login_finish(
         .passkey_login_finish(sealed.as_deref(), credential, previous, &ctx)
         .await
         .map_err(|e| ApiError::mfa(&state, e))?;
-    Ok(signed_in(&state, &done.token, Authenticated::new(None)))
+    let mut response = signed_in(&state, &done.token, Authenticated::new(None));
+    // The pages that follow speak the language the user keeps with their account.
+    let language = done.user.language.unwrap_or_default();
+    response.headers_mut().append(header::SET_COOKIE, cookies::set_language(language, &state.web));
+    Ok(response)
 }
 
 /// Renames one of the user's passkeys.

@@ -232,6 +232,9 @@ async fn login_submit(
             };
             let mut response = Redirect::to(next).into_response();
             response.headers_mut().append(header::SET_COOKIE, cookies::set_session(&success.token, &state.web));
+            // The pages that follow speak the language the user keeps with their account.
+            let language = success.user.language.unwrap_or_default();
+            response.headers_mut().append(header::SET_COOKIE, cookies::set_language(language, &state.web));
             response
         }
         Err(LoginError::MfaSetupExpired { deadline }) => render::expired_page(&state, deadline),

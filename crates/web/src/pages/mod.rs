@@ -7,6 +7,7 @@ pub(crate) mod auth;
 mod claim_import;
 pub(crate) mod claims;
 pub mod console;
+pub(crate) mod language;
 pub(crate) mod mfa;
 mod security;
 
@@ -21,6 +22,7 @@ pub fn route_tables() -> crate::routing::RouteTable {
         attachments::route_table(),
         claim_import::route_table(),
         assets::route_table(),
+        language::route_table(),
     ]
     .into_iter()
     .flatten()

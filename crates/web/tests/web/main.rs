@@ -12,6 +12,7 @@ mod claims_pages;
 mod console;
 mod error_pages;
 mod fuzz_corpus;
+mod language;
 mod limits;
 mod metrics;
 mod mfa_api;

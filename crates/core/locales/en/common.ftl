@@ -1,0 +1,36 @@
+# Words every page, email and message shares: the layout, the language picker, dates.
+
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+# "March 4, 2026"
+long-date = { $month } { $day }, { $year }
+
+layout-skip-link = Skip to main content
+layout-support-console = Support console
+layout-sign-out = Sign out
+layout-help = Help with signing in
+layout-support = Support:
+language-picker-label = Language
+language-picker-submit = Change language
+
+error-go-to-portal = Go to the portal
+language-unknown = Choose one of the languages offered: { $choices }.
+
+# The page shown instead of signing in once the setup deadline has passed.
+expired-title = Contact support to sign in
+expired-deadline-html = The deadline to set up a verification method for your account was <strong>{ $deadline }</strong>. For your security, the portal cannot let you in until support has helped you.
+expired-how-to-reach = How to reach support
+expired-email = Email:
+expired-chat = Chat with support
+expired-more-time = Support can give you more time, and then you can sign in and set up text messages or an authenticator app.
+expired-back = Back to sign in
