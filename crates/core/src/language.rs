@@ -206,6 +206,15 @@ mod tests {
     }
 
     #[test]
+    fn a_literal_brace_reaches_the_script_that_fills_it_in() {
+        assert_eq!(
+            Language::English.text("script-file-too-big"),
+            "This file is larger than {mib} MiB; choose a smaller one."
+        );
+        assert!(Language::Spanish.text("script-file-too-big").contains("{mib} MiB"));
+    }
+
+    #[test]
     fn arguments_carry_no_isolation_marks() {
         let text = Language::Spanish.long_date(time::macros::date!(2026 - 01 - 09));
         assert!(!text.contains('\u{2068}') && !text.contains('\u{2069}'), "{text:?}");

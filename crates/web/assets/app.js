@@ -1,5 +1,9 @@
 // Enhancements only: every flow works without this file (plain forms, POST → redirect → GET).
 "use strict";
+// The page's own sentences, in its language: the layout puts them on <body data-msg-…>.
+function message(name, fallback) {
+  return (document.body && document.body.dataset[name]) || fallback;
+}
 document.addEventListener("DOMContentLoaded", () => {
   // Copy buttons copy their target's data-copy value (the TOTP secret without spaces).
   for (const button of document.querySelectorAll("[data-copy-target]")) {
@@ -10,9 +14,9 @@ document.addEventListener("DOMContentLoaded", () => {
       const status = document.getElementById(button.dataset.copyStatus || "");
       try {
         await navigator.clipboard.writeText(target.dataset.copy || target.textContent.trim());
-        if (status) status.textContent = "Copied.";
+        if (status) status.textContent = message("msgCopied", "Copied.");
       } catch {
-        if (status) status.textContent = "Copy did not work here; select the text and copy it.";
+        if (status) status.textContent = message("msgCopyFailed", "Copy did not work here; select the text and copy it.");
       }
     });
   }
@@ -23,7 +27,8 @@ document.addEventListener("DOMContentLoaded", () => {
       const max = Number(input.dataset.maxBytes);
       const file = input.files && input.files[0];
       const tooBig = file && file.size > max;
-      input.setCustomValidity(tooBig ? `This file is larger than ${Math.floor(max / 1048576)} MiB; choose a smaller one.` : "");
+      const tooBigText = message("msgFileTooBig", "This file is larger than {mib} MiB; choose a smaller one.");
+      input.setCustomValidity(tooBig ? tooBigText.replace("{mib}", String(Math.floor(max / 1048576))) : "");
       if (tooBig) input.reportValidity();
     });
   }
@@ -81,7 +86,7 @@ document.addEventListener("DOMContentLoaded", () => {
       body: JSON.stringify(body),
     });
     const json = await res.json().catch(() => ({}));
-    if (!res.ok) throw new Error((json.error && json.error.message) || 'The passkey could not be used.');
+    if (!res.ok) throw new Error((json.error && json.error.message) || message('msgPasskeyFailed', 'The passkey could not be used.'));
     return json;
   }
 
@@ -123,8 +128,8 @@ document.addEventListener("DOMContentLoaded", () => {
       } catch (e) {
         if (status) {
           status.textContent = e && e.name === 'NotAllowedError'
-            ? 'The passkey was not used (cancelled or timed out). Try again, or choose another way.'
-            : (e && e.message) || 'The passkey could not be used.';
+            ? message('msgPasskeyCancelled', 'The passkey was not used (cancelled or timed out). Try again, or choose another way.')
+            : (e && e.message) || message('msgPasskeyFailed', 'The passkey could not be used.');
         }
         if (button) button.disabled = false;
       }

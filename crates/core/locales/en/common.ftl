@@ -34,3 +34,10 @@ expired-email = Email:
 expired-chat = Chat with support
 expired-more-time = Support can give you more time, and then you can sign in and set up text messages or an authenticator app.
 expired-back = Back to sign in
+
+# Said by the page's script (copy buttons, file size check, passkeys). { "{mib}" } is filled in by the script.
+script-copied = Copied.
+script-copy-failed = Copy did not work here; select the text and copy it.
+script-file-too-big = This file is larger than {"{"}mib{"}"} MiB; choose a smaller one.
+script-passkey-failed = The passkey could not be used.
+script-passkey-cancelled = The passkey was not used (cancelled or timed out). Try again, or choose another way.

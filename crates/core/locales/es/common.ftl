@@ -34,3 +34,10 @@ expired-email = Correo electrónico:
 expired-chat = Chatear con soporte
 expired-more-time = Soporte puede darle más tiempo; después podrá iniciar sesión y configurar los mensajes de texto o una aplicación de autenticación.
 expired-back = Volver a iniciar sesión
+
+# Frases del script de la página (botones de copiar, tamaño de archivo, llaves de acceso). El script completa { "{mib}" }.
+script-copied = Copiado.
+script-copy-failed = No se pudo copiar aquí; seleccione el texto y cópielo.
+script-file-too-big = Este archivo pesa más de {"{"}mib{"}"} MiB; elija uno más pequeño.
+script-passkey-failed = No se pudo usar la llave de acceso.
+script-passkey-cancelled = No se usó la llave de acceso (se canceló o se agotó el tiempo). Inténtelo de nuevo o elija otra forma.
