@@ -20,7 +20,7 @@ use crate::state::AppState;
 /// The refusal of a signed-in form whose token is not the session's: most often a page left
 /// open across a sign-out, so it says the page expired.
 pub fn expired() -> PageError {
-    PageError::new(StatusCode::FORBIDDEN, "Request refused", "This page had expired. Go back, reload it and try again.")
+    PageError::said(StatusCode::FORBIDDEN, "error-refused-title", "error-page-expired")
 }
 
 /// The session's token against the one a form sent (for forms `CsrfForm` cannot read:
@@ -43,10 +43,8 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, PageError> {
         let (mut parts, body) = req.into_parts();
-        let session = MaybeSession::from_request_parts(&mut parts, state)
-            .await
-            .map_err(|e| PageError::new(e.status, "Something went wrong", e.message))?
-            .0;
+        let session =
+            MaybeSession::from_request_parts(&mut parts, state).await.map_err(PageError::from_session_failure)?.0;
         let pairs = form_pairs(Request::from_parts(parts, body)).await?;
         let given = pairs.iter().find(|(name, _)| name == "csrf").map_or(String::new(), |(_, v)| v.clone());
         let form = form_value(pairs)?;

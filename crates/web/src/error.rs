@@ -269,13 +269,25 @@ impl PageError {
         Self { status, title: title.into(), message: message.into(), retry_after: None }
     }
 
+    /// An error page whose title and message are the messages `title` and `message` in the
+    /// request's language.
+    pub fn said(status: StatusCode, title: &str, message: &str) -> Self {
+        let language = crate::language::current();
+        Self::new(status, language.text(title), language.text(message))
+    }
+
     pub fn internal(e: &dyn std::error::Error) -> Self {
         tracing::error!(error = %e, "internal error");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Something went wrong",
-            "Something went wrong on our side. Please try again in a moment.",
-        )
+        Self::said(StatusCode::INTERNAL_SERVER_ERROR, "error-something-wrong-title", "error-something-wrong")
+    }
+
+    /// A session lookup that failed (the API's answer) as a page: busy, or our fault.
+    pub fn from_session_failure(e: ApiError) -> Self {
+        if e.status == StatusCode::SERVICE_UNAVAILABLE {
+            Self { retry_after: e.retry_after, ..Self::said(e.status, "error-busy-title", "error-busy") }
+        } else {
+            Self::said(e.status, "error-something-wrong-title", "error-something-wrong")
+        }
     }
 }
 
@@ -284,11 +296,7 @@ impl From<InternalError> for PageError {
         if is_busy(&e) {
             return Self {
                 retry_after: Some(BUSY_RETRY_AFTER_SECS),
-                ..Self::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "Busy",
-                    "The portal is very busy right now. Please try again in a moment.",
-                )
+                ..Self::said(StatusCode::SERVICE_UNAVAILABLE, "error-busy-title", "error-busy")
             };
         }
         Self::internal(&e)
@@ -297,26 +305,26 @@ impl From<InternalError> for PageError {
 
 /// A claim that does not exist or is not the user's: the same page either way.
 pub fn claim_not_found() -> PageError {
-    PageError::new(StatusCode::NOT_FOUND, "Claim not found", "There is no claim at this address, or it is not yours.")
+    PageError::said(StatusCode::NOT_FOUND, "error-claim-not-found-title", "error-claim-not-found")
 }
 
 impl From<InventoryError> for PageError {
     fn from(e: InventoryError) -> Self {
         match e {
             InventoryError::NotFound => claim_not_found(),
-            InventoryError::Forbidden(m) => Self::new(StatusCode::FORBIDDEN, "Not allowed", m),
+            InventoryError::Forbidden(m) => Self::new(StatusCode::FORBIDDEN, title("error-not-allowed-title"), m),
             InventoryError::Locked | InventoryError::WrongStatus(_) => {
-                Self::new(StatusCode::CONFLICT, "Not possible now", e.to_string())
+                Self::new(StatusCode::CONFLICT, title("error-not-possible-now-title"), e.to_string())
             }
             InventoryError::Invalid(f) => {
-                Self::new(StatusCode::UNPROCESSABLE_ENTITY, "Please check the form", f.to_string())
+                Self::new(StatusCode::UNPROCESSABLE_ENTITY, title("error-check-form-title"), f.to_string())
             }
             InventoryError::Import(_) => {
-                Self::new(StatusCode::UNPROCESSABLE_ENTITY, "The file has problems", e.to_string())
+                Self::new(StatusCode::UNPROCESSABLE_ENTITY, title("error-file-problems-title"), e.to_string())
             }
             InventoryError::RateLimited { retry_after } => Self {
                 retry_after: Some(portal_core::throttle::retry_after_secs(retry_after)),
-                ..Self::new(StatusCode::TOO_MANY_REQUESTS, "Please wait", e.to_string())
+                ..Self::new(StatusCode::TOO_MANY_REQUESTS, title("error-please-wait-title"), e.to_string())
             },
             InventoryError::Internal(e) => e.into(),
         }
@@ -333,14 +341,15 @@ pub fn console_page_error(e: ConsoleError) -> Response {
         ConsoleError::NotFound => StatusCode::NOT_FOUND,
         ConsoleError::RateLimited { retry_after } => {
             let secs = portal_core::throttle::retry_after_secs(retry_after);
-            let refused = PageError::new(StatusCode::TOO_MANY_REQUESTS, "Not possible", capitalised(&message));
+            let refused =
+                PageError::new(StatusCode::TOO_MANY_REQUESTS, title("error-not-possible-title"), capitalised(&message));
             return PageError { retry_after: Some(secs), ..refused }.into_response();
         }
         ConsoleError::Changed | ConsoleError::StaffHaveNoDeadline => StatusCode::CONFLICT,
         ConsoleError::InvalidDays | ConsoleError::InvalidReason => StatusCode::UNPROCESSABLE_ENTITY,
         ConsoleError::Internal(e) => return PageError::from(e).into_response(),
     };
-    PageError::new(status, "Not possible", capitalised(&message)).into_response()
+    PageError::new(status, title("error-not-possible-title"), capitalised(&message)).into_response()
 }
 
 /// What a page does with an MFA failure: some leave the form (the past-deadline page, a
@@ -360,12 +369,13 @@ pub fn mfa_failure(state: &AppState, e: MfaError) -> MfaFailure {
         MfaError::Internal(e) => MfaFailure::Respond(PageError::from(e).into_response()),
         MfaError::Throttled { retry_after } => MfaFailure::Show {
             status: StatusCode::TOO_MANY_REQUESTS,
-            message: format!("Too many wrong codes. Please wait {} and try again.", wait_text(retry_after)),
+            message: crate::language::current()
+                .text_with("error-too-many-codes", &[("wait", wait_text(retry_after).into())]),
             retry_after: Some(portal_core::throttle::retry_after_secs(retry_after)),
         },
         MfaError::Locked => MfaFailure::Show {
             status: StatusCode::TOO_MANY_REQUESTS,
-            message: "Too many wrong codes: sign-in is locked for this account. Contact support to unlock it.".into(),
+            message: crate::language::current().text("error-locked"),
             retry_after: Some(86_400),
         },
         MfaError::SendRefused(r) => MfaFailure::Show {
@@ -391,9 +401,20 @@ pub fn mfa_failure(state: &AppState, e: MfaError) -> MfaFailure {
     }
 }
 
-fn wait_text(d: time::Duration) -> String {
+/// "45 seconds", "3 minutes", in the request's language.
+pub fn wait_text(d: time::Duration) -> String {
     let secs = portal_core::throttle::retry_after_secs(d);
-    if secs < 90 { format!("{secs} seconds") } else { format!("{} minutes", secs.div_ceil(60)) }
+    let language = crate::language::current();
+    if secs < 90 {
+        language.text_with("wait-seconds", &[("count", secs.into())])
+    } else {
+        language.text_with("wait-minutes", &[("count", secs.div_ceil(60).into())])
+    }
+}
+
+/// An error page's title in the request's language.
+fn title(id: &str) -> String {
+    crate::language::current().text(id)
 }
 
 /// Core messages are sentence fragments ("the code is wrong"); pages show them as sentences.
@@ -436,6 +457,6 @@ pub async fn not_found(uri: Uri) -> Response {
     if uri.path().starts_with("/api/") {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint").into_response()
     } else {
-        PageError::new(StatusCode::NOT_FOUND, "Page not found", "There is no page at this address.").into_response()
+        PageError::said(StatusCode::NOT_FOUND, "error-not-found-title", "error-not-found").into_response()
     }
 }

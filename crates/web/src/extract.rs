@@ -136,33 +136,25 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
 /// shares, so both refuse the same bodies with the same pages.
 pub(crate) async fn form_pairs(req: Request) -> Result<Vec<(String, String)>, PageError> {
     if !content_type_is(req.headers(), "application/x-www-form-urlencoded") {
-        return Err(PageError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Form not understood",
-            "Please submit the form from the portal's page.",
-        ));
+        return Err(PageError::said(StatusCode::UNSUPPORTED_MEDIA_TYPE, "error-form-title", "error-form-from-page"));
     }
     let bytes = read_body(req).await.map_err(|BodyError::TooLarge| {
-        PageError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "Too much data",
-            "The form sent more data than the portal accepts.",
-        )
+        PageError::said(StatusCode::PAYLOAD_TOO_LARGE, "error-form-too-much-title", "error-form-too-much")
     })?;
-    decode_form(&bytes).ok_or_else(|| {
-        PageError::new(
-            StatusCode::BAD_REQUEST,
-            "Form not understood",
-            "The form contained text that is not valid UTF-8.",
-        )
-    })
+    decode_form(&bytes)
+        .ok_or_else(|| PageError::said(StatusCode::BAD_REQUEST, "error-form-title", "error-form-not-utf8"))
 }
 
 /// The form's pairs as the handler's type.
 pub(crate) fn form_value<T: DeserializeOwned>(pairs: Vec<(String, String)>) -> Result<T, PageError> {
     let de = serde::de::value::MapDeserializer::<_, serde::de::value::Error>::new(pairs.into_iter());
     T::deserialize(de).map_err(|e| {
-        PageError::new(StatusCode::BAD_REQUEST, "Form not understood", format!("The form could not be read: {e}."))
+        let language = crate::language::current();
+        PageError::new(
+            StatusCode::BAD_REQUEST,
+            language.text("error-form-title"),
+            language.text_with("error-form-unreadable", &[("reason", e.to_string().into())]),
+        )
     })
 }
 
@@ -273,7 +265,7 @@ impl FromRequestParts<AppState> for PageMfaSession {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageRejection> {
         let found = MaybeSession::from_request_parts(parts, state)
             .await
-            .map_err(|e| PageRejection::Error(PageError::new(e.status, "Something went wrong", e.message)))?;
+            .map_err(|e| PageRejection::Error(PageError::from_session_failure(e)))?;
         found.0.map(PageMfaSession).ok_or(PageRejection::SignIn)
     }
 }
@@ -304,7 +296,7 @@ impl FromRequestParts<AppState> for PageUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageRejection> {
         let found = MaybeSession::from_request_parts(parts, state)
             .await
-            .map_err(|e| PageRejection::Error(PageError::new(e.status, "Something went wrong", e.message)))?;
+            .map_err(|e| PageRejection::Error(PageError::from_session_failure(e)))?;
         match found.0 {
             Some(s) if s.session.auth_level == AuthLevel::Full => Ok(PageUser(s)),
             Some(_) => Err(PageRejection::FinishMfa),
@@ -323,10 +315,10 @@ impl FromRequestParts<AppState> for ConsolePageUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageRejection> {
         let PageUser(s) = PageUser::from_request_parts(parts, state).await?;
         if portal_core::console::ensure_console_user(&s.user).is_err() {
-            return Err(PageRejection::Error(PageError::new(
+            return Err(PageRejection::Error(PageError::said(
                 StatusCode::FORBIDDEN,
-                "Not available",
-                "The support console is for support agents and administrators.",
+                "error-console-only-title",
+                "error-console-only",
             )));
         }
         Ok(ConsolePageUser(s))

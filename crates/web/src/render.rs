@@ -139,7 +139,7 @@ pub fn render(status: StatusCode, template: &impl Template) -> Response {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "template failed to render");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.").into_response()
+            (StatusCode::INTERNAL_SERVER_ERROR, language::current().text("error-something-wrong")).into_response()
         }
     }
 }

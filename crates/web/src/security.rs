@@ -60,12 +60,7 @@ pub async fn refuse_cross_site_writes(State(state): State<AppState>, request: Re
         ApiError::new(StatusCode::FORBIDDEN, "cross_site_request", "requests from other sites are not accepted")
             .into_response()
     } else {
-        PageError::new(
-            StatusCode::FORBIDDEN,
-            "Request refused",
-            "This form was sent from another website, so the portal did not act on it. Open the portal directly and try again.",
-        )
-        .into_response()
+        PageError::said(StatusCode::FORBIDDEN, "error-refused-title", "error-cross-site").into_response()
     }
 }
 

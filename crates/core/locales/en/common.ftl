@@ -41,3 +41,43 @@ script-copy-failed = Copy did not work here; select the text and copy it.
 script-file-too-big = This file is larger than {"{"}mib{"}"} MiB; choose a smaller one.
 script-passkey-failed = The passkey could not be used.
 script-passkey-cancelled = The passkey was not used (cancelled or timed out). Try again, or choose another way.
+
+# Error pages any page can end on.
+error-something-wrong-title = Something went wrong
+error-something-wrong = Something went wrong on our side. Please try again in a moment.
+error-busy-title = Busy
+error-busy = The portal is very busy right now. Please try again in a moment.
+error-not-found-title = Page not found
+error-not-found = There is no page at this address.
+error-form-title = Form not understood
+error-form-from-page = Please submit the form from the portal's page.
+error-form-too-much-title = Too much data
+error-form-too-much = The form sent more data than the portal accepts.
+error-form-not-utf8 = The form contained text that is not valid UTF-8.
+# { $reason } is the technical reason, as the form reader gives it.
+error-form-unreadable = The form could not be read: { $reason }.
+error-refused-title = Request refused
+error-page-expired = This page had expired. Go back, reload it and try again.
+error-cross-site = This form was sent from another website, so the portal did not act on it. Open the portal directly and try again.
+error-console-only-title = Not available
+error-console-only = The support console is for support agents and administrators.
+error-claim-not-found-title = Claim not found
+error-claim-not-found = There is no claim at this address, or it is not yours.
+error-not-allowed-title = Not allowed
+error-not-possible-now-title = Not possible now
+error-check-form-title = Please check the form
+error-file-problems-title = The file has problems
+error-please-wait-title = Please wait
+error-not-possible-title = Not possible
+error-too-many-codes = Too many wrong codes. Please wait { $wait } and try again.
+error-locked = Too many wrong codes: sign-in is locked for this account. Contact support to unlock it.
+language-unknown-title = Choose a language
+# How long to wait, inside a sentence.
+wait-seconds = { $count ->
+    [one] 1 second
+   *[other] { $count } seconds
+}
+wait-minutes = { $count ->
+    [one] 1 minute
+   *[other] { $count } minutes
+}

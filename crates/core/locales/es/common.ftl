@@ -41,3 +41,43 @@ script-copy-failed = No se pudo copiar aquí; seleccione el texto y cópielo.
 script-file-too-big = Este archivo pesa más de {"{"}mib{"}"} MiB; elija uno más pequeño.
 script-passkey-failed = No se pudo usar la llave de acceso.
 script-passkey-cancelled = No se usó la llave de acceso (se canceló o se agotó el tiempo). Inténtelo de nuevo o elija otra forma.
+
+# Páginas de error en las que puede terminar cualquier página.
+error-something-wrong-title = Algo salió mal
+error-something-wrong = Algo salió mal de nuestro lado. Inténtelo de nuevo en un momento.
+error-busy-title = Portal ocupado
+error-busy = El portal está muy ocupado en este momento. Inténtelo de nuevo en un momento.
+error-not-found-title = Página no encontrada
+error-not-found = No hay ninguna página en esta dirección.
+error-form-title = No se pudo leer el formulario
+error-form-from-page = Envíe el formulario desde la página del portal.
+error-form-too-much-title = Demasiados datos
+error-form-too-much = El formulario envió más datos de los que el portal acepta.
+error-form-not-utf8 = El formulario contenía texto que no es UTF-8 válido.
+# { $reason } es el motivo técnico, tal como lo da el lector de formularios.
+error-form-unreadable = No se pudo leer el formulario: { $reason }.
+error-refused-title = Solicitud rechazada
+error-page-expired = Esta página había caducado. Vuelva atrás, recárguela e inténtelo de nuevo.
+error-cross-site = Este formulario se envió desde otro sitio web, así que el portal no hizo nada con él. Abra el portal directamente e inténtelo de nuevo.
+error-console-only-title = No disponible
+error-console-only = La consola de soporte es solo para agentes de soporte y administradores.
+error-claim-not-found-title = Reclamo no encontrado
+error-claim-not-found = No hay ningún reclamo en esta dirección, o no es suyo.
+error-not-allowed-title = No permitido
+error-not-possible-now-title = No es posible por ahora
+error-check-form-title = Revise el formulario
+error-file-problems-title = El archivo tiene problemas
+error-please-wait-title = Espere un momento
+error-not-possible-title = No es posible
+error-too-many-codes = Demasiados códigos incorrectos. Espere { $wait } e inténtelo de nuevo.
+error-locked = Demasiados códigos incorrectos: el inicio de sesión de esta cuenta está bloqueado. Comuníquese con soporte para desbloquearlo.
+language-unknown-title = Elija un idioma
+# Cuánto esperar, dentro de una frase.
+wait-seconds = { $count ->
+    [one] 1 segundo
+   *[other] { $count } segundos
+}
+wait-minutes = { $count ->
+    [one] 1 minuto
+   *[other] { $count } minutos
+}

@@ -43,7 +43,7 @@ async fn choose_language(
         let reading = crate::language::current();
         return Err(PageError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "Choose a language",
+            reading.text("language-unknown-title"),
             reading.text_with("language-unknown", &[("choices", "English, Español".into())]),
         ));
     };

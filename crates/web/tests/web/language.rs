@@ -72,6 +72,32 @@ async fn error_pages_speak_the_visitors_language() {
     let (status, html) = page(&Client::new(), app.url("/no/such/page"), Some("es")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains(r#"<html lang="es">"#) && html.contains("Ir al portal"), "{html}");
+    assert!(html.contains("Página no encontrada"), "{html}");
+
+    // Refusals made before any handler runs speak it too: a form from another site, a form
+    // that is not a form.
+    let client = Client::new();
+    let response = client
+        .post(app.url("/language"))
+        .header(header::ACCEPT_LANGUAGE, "es")
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("lang", "en")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Solicitud rechazada") && html.contains("desde otro sitio web"), "{html}");
+    let response = client
+        .post(app.url("/language"))
+        .header(header::ACCEPT_LANGUAGE, "es")
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body("lang=en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(response.text().await.unwrap().contains("Envíe el formulario desde la página del portal."));
 }
 
 #[tokio::test]
