@@ -48,6 +48,7 @@ macro_rules! on_every_backend {
 
 on_every_backend!(
     a_user_is_found_by_email_and_by_id,
+    a_users_language_is_kept_and_a_choice_is_not_undone_by_a_sign_in,
     a_duplicate_email_is_a_conflict_and_leaves_no_audit_row,
     users_are_listed_by_email_and_counted,
     a_session_is_read_back_exactly_as_stored,
@@ -220,6 +221,32 @@ mod checks {
             store.audit_events(&AuditFilter { subject_id: Some(ann.id.clone()), ..all_events() }).await.unwrap();
         assert_eq!(audit.len(), 1, "creating a user writes its audit row: {audit:?}");
         assert_eq!(audit[0].event, created_event(&ann));
+    }
+
+    pub async fn a_users_language_is_kept_and_a_choice_is_not_undone_by_a_sign_in(db: &TestDb) {
+        use portal_core::language::Language;
+        let store = db.store.as_ref();
+        let ann = stored_user(store, "ann@example.com").await;
+        let language_of = |id: UserId| async move { store.user_by_id(&id).await.unwrap().unwrap().language };
+        assert_eq!(language_of(ann.id.clone()).await, None, "nobody has chosen yet");
+
+        // A first sign-in keeps the language it was made in.
+        assert!(store.set_language(&ann.id, Language::Spanish, true).await.unwrap());
+        assert_eq!(language_of(ann.id.clone()).await, Some(Language::Spanish));
+        // A later sign-in in another language does not undo it...
+        assert!(!store.set_language(&ann.id, Language::English, true).await.unwrap());
+        assert_eq!(language_of(ann.id.clone()).await, Some(Language::Spanish));
+        // ...a choice does.
+        assert!(store.set_language(&ann.id, Language::English, false).await.unwrap());
+        assert_eq!(language_of(ann.id.clone()).await, Some(Language::English));
+        // It comes with the session too.
+        let session = stored_session(store, &ann, T0).await;
+        let view = store.session_view(&session.id).await.unwrap().unwrap();
+        assert_eq!(view.user.language, Some(Language::English));
+        // Nobody else is touched, and an unknown user is no error.
+        let bob = stored_user(store, "bob@example.com").await;
+        assert_eq!(language_of(bob.id.clone()).await, None);
+        assert!(!store.set_language(&UserId::generate(&OsRandom), Language::Spanish, false).await.unwrap());
     }
 
     pub async fn a_duplicate_email_is_a_conflict_and_leaves_no_audit_row(db: &TestDb) {
