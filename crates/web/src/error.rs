@@ -15,6 +15,7 @@ use portal_core::InternalError;
 use portal_core::console::ConsoleError;
 use portal_core::inventory::InventoryError;
 use portal_core::inventory::csv::ImportError;
+use portal_core::language::MessageArg;
 use portal_core::mfa::service::MfaError;
 use portal_core::sms::PhoneError;
 use serde::Serialize;
@@ -85,25 +86,40 @@ impl ApiError {
         Self { status, code, message: message.into(), field: None, retry_after: None, extra: None }
     }
 
+    /// An error whose message is the message `id` in the request's language.
+    pub fn said(status: StatusCode, code: &'static str, id: &str) -> Self {
+        Self::new(status, code, crate::language::current().text(id))
+    }
+
+    /// [`ApiError::said`] with arguments.
+    pub fn said_with(status: StatusCode, code: &'static str, id: &str, args: &[(&'static str, MessageArg)]) -> Self {
+        Self::new(status, code, crate::language::current().text_with(id, args))
+    }
+
     /// 422 naming the field that is wrong.
     pub fn field(field: &str, message: impl Into<String>) -> Self {
         Self { field: Some(field.to_owned()), ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", message) }
     }
 
+    /// [`ApiError::field`] with the message `id` in the request's language.
+    pub fn field_said(field: &str, id: &str, args: &[(&'static str, MessageArg)]) -> Self {
+        Self::field(field, crate::language::current().text_with(id, args))
+    }
+
     pub fn unauthorized() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "not_signed_in", "sign in first")
+        Self::said(StatusCode::UNAUTHORIZED, "not_signed_in", "api-not-signed-in")
     }
 
     pub fn throttled(retry_after: Duration) -> Self {
         Self {
             retry_after: Some(portal_core::throttle::retry_after_secs(retry_after)),
-            ..Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "too many attempts; wait and try again")
+            ..Self::said(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "api-too-many-attempts")
         }
     }
 
     pub fn internal(e: &dyn std::error::Error) -> Self {
         tracing::error!(error = %e, "internal error");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "something went wrong on our side; try again")
+        Self::said(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "api-internal")
     }
 }
 
@@ -112,7 +128,7 @@ impl From<InternalError> for ApiError {
         if is_busy(&e) {
             return Self {
                 retry_after: Some(BUSY_RETRY_AFTER_SECS),
-                ..Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "the portal is busy; try again in a moment")
+                ..Self::said(StatusCode::SERVICE_UNAVAILABLE, "busy", "api-busy")
             };
         }
         Self::internal(&e)
@@ -181,10 +197,11 @@ impl ApiError {
         };
         Self {
             extra: Some(Box::new(extra)),
-            ..Self::new(
+            ..Self::said_with(
                 StatusCode::FORBIDDEN,
                 "mfa_setup_expired",
-                format!("the deadline to set up a verification method was {deadline}; contact support to continue"),
+                "api-setup-expired",
+                &[("deadline", deadline.to_string().into())],
             )
         }
     }
@@ -455,7 +472,7 @@ pub async fn error_pages_with_settings(State(state): State<AppState>, request: R
 
 pub async fn not_found(uri: Uri) -> Response {
     if uri.path().starts_with("/api/") {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint").into_response()
+        ApiError::said(StatusCode::NOT_FOUND, "not_found", "api-no-such-endpoint").into_response()
     } else {
         PageError::said(StatusCode::NOT_FOUND, "error-not-found-title", "error-not-found").into_response()
     }

@@ -52,24 +52,21 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 
     async fn from_request(req: Request, _: &S) -> Result<Self, ApiError> {
         if !content_type_is(req.headers(), "application/json") {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "send the body as JSON with Content-Type: application/json",
-            ));
+            return Err(ApiError::said(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "api-send-json"));
         }
         let bytes = read_body(req).await.map_err(|BodyError::TooLarge| too_large())?;
         let text = std::str::from_utf8(&bytes)
-            .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "the body is not valid UTF-8"))?;
+            .map_err(|_| ApiError::said(StatusCode::BAD_REQUEST, "malformed_json", "api-body-not-utf8"))?;
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("the body is not valid JSON: {e}"))
+            ApiError::said_with(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                "api-body-not-json",
+                &[("reason", e.to_string().into())],
+            )
         })?;
         if !value.is_object() {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_body",
-                "the body must be a JSON object",
-            ));
+            return Err(ApiError::said(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", "api-body-not-object"));
         }
         serde_path_to_error::deserialize(value).map(ApiJson).map_err(|e| field_error(&e))
     }
@@ -84,20 +81,22 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
         axum::extract::Query::try_from_uri(&parts.uri).map(|q| ApiQuery(q.0)).map_err(|e| {
-            ApiError::new(
+            ApiError::said_with(
                 StatusCode::BAD_REQUEST,
                 "invalid_query",
-                format!("the query string is not valid: {}", e.body_text()),
+                "api-query-invalid",
+                &[("reason", e.body_text().into())],
             )
         })
     }
 }
 
 fn too_large() -> ApiError {
-    ApiError::new(
+    ApiError::said_with(
         StatusCode::PAYLOAD_TOO_LARGE,
         "body_too_large",
-        format!("the body is larger than {MAX_BODY_BYTES} bytes"),
+        "api-body-too-large",
+        &[("bytes", MAX_BODY_BYTES.to_string().into())],
     )
 }
 
@@ -107,17 +106,19 @@ fn field_error(e: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     let message = e.inner().to_string();
     let path = e.path().to_string();
     let quoted = message.split('`').nth(1).map(str::to_owned);
-    let (field, text) = if message.starts_with("missing field") {
-        (quoted.unwrap_or_else(|| path.clone()), "is required".to_owned())
+    if message.starts_with("missing field") {
+        let field = quoted.unwrap_or(path);
+        ApiError::field_said(&field, "api-field-required", &[("field", field.as_str().into())])
     } else if let Some(rest) = message.strip_prefix("unknown field `") {
         // The unknown key is the client's and may itself contain backticks, so it ends where
         // serde's list of expected fields (ours, without backticks) begins.
         let key = rest.rsplit_once("`, expected ").or_else(|| rest.rsplit_once("`, there are no fields"));
-        (key.map_or_else(|| path.clone(), |(key, _)| key.to_owned()), "is not a known field".to_owned())
+        let field = key.map_or(path, |(key, _)| key.to_owned());
+        ApiError::field_said(&field, "api-field-unknown", &[("field", field.as_str().into())])
     } else {
-        (path, message.split(" at line ").next().unwrap_or(&message).to_owned())
-    };
-    ApiError::field(&field, format!("{field}: {text}"))
+        let reason = message.split(" at line ").next().unwrap_or(&message).to_owned();
+        ApiError::field_said(&path, "api-field-invalid", &[("field", path.as_str().into()), ("reason", reason.into())])
+    }
 }
 
 /// A form body (`application/x-www-form-urlencoded`) with strict UTF-8: a browser never sends

@@ -57,8 +57,7 @@ pub async fn refuse_cross_site_writes(State(state): State<AppState>, request: Re
     }
     tracing::warn!(origin = ?origin, fetch_site = ?fetch_site, "refused a cross-site state-changing request");
     if request.uri().path().starts_with("/api/") {
-        ApiError::new(StatusCode::FORBIDDEN, "cross_site_request", "requests from other sites are not accepted")
-            .into_response()
+        ApiError::said(StatusCode::FORBIDDEN, "cross_site_request", "api-cross-site").into_response()
     } else {
         PageError::said(StatusCode::FORBIDDEN, "error-refused-title", "error-cross-site").into_response()
     }

@@ -109,7 +109,7 @@ async fn users(
     ApiQuery(q): ApiQuery<UsersQuery>,
 ) -> Result<Json<UserPage>, ApiError> {
     if q.q.chars().count() > 200 {
-        return Err(ApiError::field("q", "q: at most 200 characters"));
+        return Err(ApiError::field_said("q", "api-search-too-long", &[]));
     }
     let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
     let page = q.page.unwrap_or(1).max(1);
@@ -231,12 +231,12 @@ async fn act(
     let id = parse_id(&id)?;
     let action = match action.as_str() {
         "extend-deadline" => ConsoleAction::ExtendDeadline {
-            days: body.days.ok_or_else(|| ApiError::field("days", "days: required, 1–90"))?,
+            days: body.days.ok_or_else(|| ApiError::field_said("days", "api-days-required", &[]))?,
         },
         "reset-mfa" => ConsoleAction::ResetMfa,
         "unlock" => ConsoleAction::Unlock,
         "end-sessions" => ConsoleAction::EndSessions,
-        _ => return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such action")),
+        _ => return Err(ApiError::said(StatusCode::NOT_FOUND, "not_found", "api-no-such-action")),
     };
     let actor = SupportActor::Staff { user: &s.user, session: &s.session };
     state.portal.support_act(actor, &id, action, &body.reason, body.version.as_deref(), &ctx).await?;
@@ -408,19 +408,15 @@ async fn create_staff(
     ApiJson(body): ApiJson<StaffBody>,
 ) -> Result<(StatusCode, Json<StaffCreated>), ApiError> {
     if s.user.role != Role::Admin {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "only administrators create staff accounts"));
+        return Err(ApiError::said(StatusCode::FORBIDDEN, "forbidden", "api-admins-only"));
     }
     let (email, name, role) = parse_staff(&body.email, &body.name, &body.role)
         .map_err(|(field, m)| ApiError::field(field, format!("{field}: {m}")))?;
     match state.portal.create_staff_account(&s.session, &s.user, email, name, role, &ctx).await {
         Ok(user) => Ok((StatusCode::CREATED, Json(StaffCreated { id: user.id, email: user.email, role: user.role }))),
-        Err(StaffError::Duplicate) => {
-            Err(ApiError::new(StatusCode::CONFLICT, "duplicate", "an account with this email already exists"))
-        }
-        Err(StaffError::NotAStaffRole) => Err(ApiError::field("role", "role: choose adjuster, support or admin")),
-        Err(StaffError::AdminOnly) => {
-            Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "only administrators create staff accounts"))
-        }
+        Err(StaffError::Duplicate) => Err(ApiError::said(StatusCode::CONFLICT, "duplicate", "api-duplicate-account")),
+        Err(StaffError::NotAStaffRole) => Err(ApiError::field_said("role", "api-staff-role-invalid", &[])),
+        Err(StaffError::AdminOnly) => Err(ApiError::said(StatusCode::FORBIDDEN, "forbidden", "api-admins-only")),
         Err(StaffError::Console(e)) => Err(e.into()),
         Err(StaffError::Internal(e)) => Err(e.into()),
     }

@@ -124,17 +124,18 @@ async fn upload(
     if !ACCEPTED.contains(&declared.as_str()) {
         // Authorization first: a stranger learns nothing from the type check.
         state.portal.claim_view(&s.user, &id).await?;
-        return Err(ApiError::new(
+        return Err(ApiError::said(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
-            "send the file as the body with Content-Type image/jpeg, image/png or application/pdf",
+            "api-send-attachment",
         ));
     }
     let bytes: Bytes = axum::body::to_bytes(request.into_body(), MAX_ATTACHMENT_BYTES).await.map_err(|_| {
-        ApiError::new(
+        ApiError::said_with(
             StatusCode::PAYLOAD_TOO_LARGE,
             "body_too_large",
-            format!("a file can be at most {} MiB", MAX_ATTACHMENT_BYTES / (1024 * 1024)),
+            "api-attachment-too-large",
+            &[("mib", (MAX_ATTACHMENT_BYTES / (1024 * 1024)).to_string().into())],
         )
     })?;
     let saved = state.portal.add_attachment(&s.user, &id, &item, &q.file_name, bytes.to_vec(), &ctx).await?;

@@ -122,7 +122,7 @@ async fn login(
             Ok(response)
         }
         Err(LoginError::InvalidCredentials) => {
-            Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "the email or password is not right"))
+            Err(ApiError::said(StatusCode::UNAUTHORIZED, "invalid_credentials", "api-invalid-credentials"))
         }
         Err(LoginError::Throttled { retry_after }) => Err(ApiError::throttled(retry_after)),
         Err(LoginError::Internal(e)) => Err(e.into()),
@@ -214,7 +214,7 @@ async fn update_me(
 ) -> Result<Response, ApiError> {
     let language = Language::from_code(&changes.language)
         .filter(|l| l.code() == changes.language)
-        .ok_or_else(|| ApiError::field("language", "language: must be \"en\" or \"es\""))?;
+        .ok_or_else(|| ApiError::field_said("language", "api-language-invalid", &[]))?;
     state.portal.choose_language(&signed_in.user.id, language).await?;
     signed_in.user.language = Some(language);
     let me = me_answer(&state, &signed_in).await?;
@@ -284,11 +284,7 @@ async fn reset_password(
         Err(ResetError::Password(e)) => Err(ApiError::field("password", e.to_string())),
         Err(ResetError::InvalidLink) => Err(ApiError {
             field: Some("token".into()),
-            ..ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_link",
-                "this reset link is invalid, used or expired; ask for a new one",
-            )
+            ..ApiError::said(StatusCode::BAD_REQUEST, "invalid_link", "api-invalid-link")
         }),
         Err(ResetError::Internal(e)) => Err(e.into()),
     }

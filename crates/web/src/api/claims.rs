@@ -239,8 +239,7 @@ async fn list(
     let status = match q.status.as_str() {
         "" => None,
         other => Some(
-            ClaimStatus::parse(other)
-                .ok_or_else(|| ApiError::field("status", "status: one of draft, submitted, in_review, closed"))?,
+            ClaimStatus::parse(other).ok_or_else(|| ApiError::field_said("status", "api-claim-status-invalid", &[]))?,
         ),
     };
     let all = state.portal.claims_for(&s.user, None).await?;
@@ -423,7 +422,7 @@ async fn add_item(
         if missing {
             // Authorization first: a stranger learns nothing from the field check.
             state.portal.claim_view(&s.user, &id).await?;
-            return Err(ApiError::field(name, format!("{name}: is required")));
+            return Err(ApiError::field_said(name, "api-field-required", &[("field", name.into())]));
         }
     }
     let draft = body.apply(ItemDraft::default());
@@ -623,17 +622,14 @@ async fn import(
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("text/csv"));
     if !csv_type {
         state.portal.claim_view(&s.user, &id).await?;
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "send the file with Content-Type: text/csv",
-        ));
+        return Err(ApiError::said(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "api-send-csv"));
     }
     let bytes = axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES).await.map_err(|_| {
-        ApiError::new(
+        ApiError::said_with(
             StatusCode::PAYLOAD_TOO_LARGE,
             "body_too_large",
-            format!("the file is larger than {MAX_BODY_BYTES} bytes"),
+            "api-file-too-large",
+            &[("bytes", MAX_BODY_BYTES.to_string().into())],
         )
     })?;
     let dry_run = matches!(q.dry_run.as_str(), "true" | "1" | "yes");
@@ -700,7 +696,7 @@ async fn change_status(
         "submit" => state.portal.submit_claim(&s.user, &id, &ctx).await,
         "review" => state.portal.start_review(&s.user, &id, &ctx).await,
         "close" => state.portal.close_claim(&s.user, &id, &ctx).await,
-        _ => return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")),
+        _ => return Err(ApiError::said(StatusCode::NOT_FOUND, "not_found", "api-no-such-endpoint")),
     };
     result?;
     status_answer(&state, &s, &id).await

@@ -338,7 +338,7 @@ async fn verify(
         state.portal.mfa_verify_recovery(&s.session, &s.user, &s.second_factor, &code, &ctx).await
     } else {
         let method = Method::parse(&body.method)
-            .ok_or_else(|| ApiError::field("method", "method must be \"totp\", \"sms\" or \"recovery\""))?;
+            .ok_or_else(|| ApiError::field_said("method", "api-verify-method-invalid", &[]))?;
         let code = parse_code(&body.code)?;
         state.portal.mfa_verify(&s.session, &s.user, &s.second_factor, method, &code, &ctx).await
     }
@@ -451,7 +451,7 @@ async fn remove(
     ApiJson(body): ApiJson<MethodBody>,
 ) -> Result<StatusCode, ApiError> {
     let method =
-        Method::parse(&body.method).ok_or_else(|| ApiError::field("method", "method must be \"totp\" or \"sms\""))?;
+        Method::parse(&body.method).ok_or_else(|| ApiError::field_said("method", "api-method-invalid", &[]))?;
     state.portal.remove_method(&s.session, &s.user, method, &ctx).await.map_err(|e| ApiError::mfa(&state, e))?;
     Ok(StatusCode::NO_CONTENT)
 }

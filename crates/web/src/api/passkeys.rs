@@ -91,7 +91,7 @@ fn object(credential: Value) -> Result<Value, ApiError> {
     if credential.is_object() {
         Ok(credential)
     } else {
-        Err(ApiError::field("credential", "credential must be the browser's PublicKeyCredential as a JSON object"))
+        Err(ApiError::field_said("credential", "api-credential-invalid", &[]))
     }
 }
 

@@ -34,12 +34,12 @@ fn rfc3339(t: OffsetDateTime) -> String {
 }
 
 /// Ids are 32 (devices) or 24 (sessions) lower-case hex digits; anything else is 404 like an
-/// id that is not there.
-fn hex_id<'a>(id: &'a str, len: usize, what: &'static str) -> Result<&'a str, ApiError> {
+/// id that is not there (`not_found` is the message saying so).
+fn hex_id<'a>(id: &'a str, len: usize, not_found: &'static str) -> Result<&'a str, ApiError> {
     if id.len() == len && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
         Ok(id)
     } else {
-        Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found")))
+        Err(ApiError::said(StatusCode::NOT_FOUND, "not_found", not_found))
     }
 }
 
@@ -110,7 +110,7 @@ async fn forget_device(
     ApiUser(s): ApiUser,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let id = hex_id(&id, 32, "remembered device")?;
+    let id = hex_id(&id, 32, "api-device-not-found")?;
     state.portal.forget_devices(&s.session, &s.user, Some(id), &ctx).await.map_err(|e| ApiError::mfa(&state, e))?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -205,7 +205,7 @@ async fn end_session(
     ApiUser(s): ApiUser,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let id = hex_id(&id, 24, "session")?;
+    let id = hex_id(&id, 24, "api-session-not-found")?;
     state.portal.end_session(&s.session, &s.user, id, &ctx).await.map_err(|e| ApiError::mfa(&state, e))?;
     Ok(StatusCode::NO_CONTENT)
 }

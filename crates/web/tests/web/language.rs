@@ -243,3 +243,30 @@ async fn the_api_changes_the_language_and_names_the_field_when_it_is_wrong() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_api_explains_in_the_language_asked_for_and_keeps_its_codes() {
+    let app = TestApp::spawn(portal_testkit::Backend::Sqlite).await;
+    let client = Client::new();
+    let login = |accept: &'static str, body: Value| {
+        client.post(app.url("/api/v1/login")).header(header::ACCEPT_LANGUAGE, accept).json(&body).send()
+    };
+    let english = answer(login("en", json!({ "email": "ann@example.com" })).await.unwrap()).await;
+    let spanish = answer(login("es", json!({ "email": "ann@example.com" })).await.unwrap()).await;
+    assert_eq!(
+        (english.status, english.code(), english.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", "password")
+    );
+    assert_eq!((spanish.status, spanish.code(), spanish.field()), (english.status, english.code(), english.field()));
+    assert_eq!(english.json["error"]["message"], "password: is required");
+    assert_eq!(spanish.json["error"]["message"], "password: es obligatorio");
+
+    let wrong = json!({ "email": "nobody@example.com", "password": "not the password" });
+    let spanish = answer(login("es-MX", wrong).await.unwrap()).await;
+    assert_eq!(spanish.code(), "invalid_credentials");
+    assert_eq!(spanish.json["error"]["message"], "el correo electrónico o la contraseña no son correctos");
+
+    let not_signed_in = answer(client.get(app.url("/api/v1/me?lang=es")).send().await.unwrap()).await;
+    assert_eq!((not_signed_in.status, not_signed_in.code()), (StatusCode::UNAUTHORIZED, "not_signed_in"));
+    assert_eq!(not_signed_in.json["error"]["message"], "inicie sesión primero");
+}
