@@ -4,7 +4,8 @@
 //! requests and windows inside the portal; see `portal_e2e::Browser::page`):
 //!
 //! 1. a support agent finds a policyholder past the setup deadline in the support console and
-//!    extends it by 7 days; the policyholder then signs in and may set up a method again;
+//!    extends it by 7 days, and sees the deadline on the enrollment report's chart; the
+//!    policyholder then signs in and may set up a method again;
 //! 2. a policyholder whose adjuster opened a claim adds two items in two rooms, sees the room
 //!    and claim totals, submits the inventory and finds it read-only;
 //! 3. the inventory's whole story: with MFA in force, a policyholder signs in with her authenticator
@@ -88,6 +89,29 @@ async fn support_agent_extends_a_deadline_then_the_policyholder_signs_in() {
     let done = b.text().await;
     assert!(done.contains("The deadline was extended"), "{done}");
     assert!(done.contains("March 9, 2026"), "the new deadline is not shown:\n{done}");
+
+    // The enrollment report: the chart is drawn on the server and needs no script, with its
+    // numbers in a table under it; the extended deadline is marked on it.
+    b.choose("Enrollment report").await;
+    b.page("enrollment-report", "MFA enrollment report").await;
+    let drawn = b
+        .script(
+            "const svg = document.querySelector('.enrollment-chart svg'); \
+             return svg ? [svg.querySelectorAll('path, polyline, line').length, \
+                           svg.getBoundingClientRect().width, \
+                           document.querySelectorAll('table.enrollment-days tbody tr').length] : null;",
+        )
+        .await;
+    assert!(drawn.is_array(), "no chart on the report page");
+    assert!(drawn[0].as_u64().unwrap() > 3, "the chart has lines: {drawn}");
+    assert!(drawn[1].as_f64().unwrap() > 200.0, "the chart is visible: {drawn}");
+    assert!(drawn[2].as_u64().unwrap() >= 10, "the table under it has the days: {drawn}");
+    let report = b.text().await;
+    assert!(
+        report.contains("March 9, 2026") || report.contains("2026-03-09"),
+        "the new deadline is in the table:\n{report}"
+    );
+    b.same_page("enrollment-chart", ".enrollment-chart").await;
 
     // The policyholder signs in in the same browser after the agent signs out.
     b.choose("Sign out").await;
