@@ -5,6 +5,8 @@ use async_trait::async_trait;
 use std::fmt;
 use std::str::FromStr;
 
+use crate::language::{Language, Localized};
+
 /// A phone number in E.164 form (`+15555550143`), valid for its country.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct PhoneE164(String);
@@ -19,6 +21,17 @@ pub enum PhoneError {
     Empty,
     #[error("enter a valid phone number for the country you chose, with its area code")]
     Invalid,
+}
+
+impl Localized for PhoneError {
+    fn message_in(&self, language: Language) -> String {
+        language.text(match self {
+            PhoneError::UnknownCountry => "sms-error-unknown-country",
+            PhoneError::CountryNotAllowed => "sms-error-country-not-allowed",
+            PhoneError::Empty => "sms-error-empty",
+            PhoneError::Invalid => "sms-error-invalid",
+        })
+    }
 }
 
 /// A country the picker offers.
@@ -47,6 +60,30 @@ pub const COUNTRIES: &[Country] = &[
     Country { code: "PR", name: "Puerto Rico" },
 ];
 
+impl Country {
+    /// The country's name in `language` (`name` is the English one).
+    pub fn name_in(self, language: Language) -> String {
+        let id = match self.code {
+            "US" => "sms-country-us",
+            "CA" => "sms-country-ca",
+            "AU" => "sms-country-au",
+            "DE" => "sms-country-de",
+            "ES" => "sms-country-es",
+            "FR" => "sms-country-fr",
+            "GB" => "sms-country-gb",
+            "IE" => "sms-country-ie",
+            "IN" => "sms-country-in",
+            "IT" => "sms-country-it",
+            "MX" => "sms-country-mx",
+            "NL" => "sms-country-nl",
+            "NZ" => "sms-country-nz",
+            "PR" => "sms-country-pr",
+            _ => return self.name.to_owned(),
+        };
+        language.text(id)
+    }
+}
+
 pub fn country(code: &str) -> Option<Country> {
     COUNTRIES.iter().copied().find(|c| c.code.eq_ignore_ascii_case(code.trim()))
 }
@@ -63,6 +100,31 @@ pub fn picker_countries(allowed: &[String]) -> Vec<Country> {
         COUNTRIES.iter().copied().filter(|c| allowed.iter().any(|a| a.eq_ignore_ascii_case(c.code))).collect();
     list.sort_by_key(|c| (c.code != "US", c.name));
     list
+}
+
+/// The allow-list as a reader of `language` sees it: US first, then by the name in that
+/// language (accents sort with their letter: México after Irlanda), each with that name.
+pub fn picker_countries_in(allowed: &[String], language: Language) -> Vec<(Country, String)> {
+    let mut list: Vec<(Country, String)> =
+        picker_countries(allowed).into_iter().map(|c| (c, c.name_in(language))).collect();
+    list.sort_by_cached_key(|(c, name)| (c.code != "US", sort_key(name)));
+    list
+}
+
+/// A name with its accents taken off, lower case: the order a dictionary uses, near enough for
+/// a short list of country names.
+fn sort_key(name: &str) -> String {
+    name.chars()
+        .map(|c| match c {
+            'á' | 'à' | 'ä' | 'â' | 'Á' => 'a',
+            'é' | 'è' | 'ë' | 'ê' | 'É' => 'e',
+            'í' | 'ì' | 'ï' | 'î' | 'Í' => 'i',
+            'ó' | 'ò' | 'ö' | 'ô' | 'Ó' => 'o',
+            'ú' | 'ù' | 'ü' | 'û' | 'Ú' => 'u',
+            'ñ' | 'Ñ' => 'n',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
 }
 
 impl PhoneE164 {
@@ -155,6 +217,15 @@ impl DeliveryChannel {
     }
 }
 
+/// The language tag a text-to-speech voice is asked to speak `language` in (Twilio's
+/// `<Say language="…">`): the US forms, as the portal's callers are in the US.
+pub fn voice_language(language: Language) -> &'static str {
+    match language {
+        Language::English => "en-US",
+        Language::Spanish => "es-US",
+    }
+}
+
 /// Where verification codes leave the portal, by text or by a call. Adapters: `portal-sms`
 /// (outbox, twilio).
 #[async_trait]
@@ -162,6 +233,14 @@ pub trait SmsSender: Send + Sync + fmt::Debug {
     async fn send(&self, to: &PhoneE164, body: &str) -> Result<(), SmsError>;
     /// Calls `to` and reads `spoken` out.
     async fn call(&self, to: &PhoneE164, spoken: &str) -> Result<(), SmsError>;
+    /// Calls `to` and reads `spoken` out in `language`, the language it is written in: a
+    /// provider whose voice must be told the language overrides this (Twilio:
+    /// `<Say language="es-US">`, see [`voice_language`]). By default the call is made as
+    /// [`Self::call`] makes it, with the provider's default voice.
+    async fn call_in(&self, to: &PhoneE164, spoken: &str, language: Language) -> Result<(), SmsError> {
+        let _ = language;
+        self.call(to, spoken).await
+    }
 }
 
 #[cfg(test)]
@@ -221,5 +300,46 @@ mod tests {
         assert_eq!(list.iter().map(|c| c.code).collect::<Vec<_>>(), ["US", "CA", "GB"]);
         assert_eq!(calling_code(list[0]), Some(1));
         assert_eq!(calling_code(list[2]), Some(44));
+    }
+
+    #[test]
+    fn phone_errors_read_as_sentences_in_english_and_spanish() {
+        assert_eq!(
+            PhoneError::Invalid.message_in(Language::English),
+            "Enter a valid phone number for the country you chose, with its area code"
+        );
+        assert_eq!(
+            PhoneError::Empty.message_in(Language::Spanish),
+            "Escriba su número de teléfono con el código de área"
+        );
+        // English is what the pages showed before: the error as a sentence.
+        for e in [PhoneError::UnknownCountry, PhoneError::CountryNotAllowed, PhoneError::Empty, PhoneError::Invalid] {
+            let display = e.to_string();
+            let sentence = display[..1].to_uppercase() + &display[1..];
+            assert_eq!(e.message_in(Language::English), sentence);
+        }
+    }
+
+    #[test]
+    fn countries_are_named_and_ordered_in_the_readers_language() {
+        for c in COUNTRIES {
+            assert_eq!(c.name_in(Language::English), c.name, "{}", c.code);
+        }
+        let allowed: Vec<String> = ["MX", "US", "ES", "IE", "NL", "PR"].map(String::from).into();
+        let names = |language| picker_countries_in(&allowed, language).into_iter().map(|(_, n)| n).collect::<Vec<_>>();
+        assert_eq!(
+            names(Language::English),
+            ["United States", "Ireland", "Mexico", "Netherlands", "Puerto Rico", "Spain"]
+        );
+        assert_eq!(
+            names(Language::Spanish),
+            ["Estados Unidos", "España", "Irlanda", "México", "Países Bajos", "Puerto Rico"]
+        );
+    }
+
+    #[test]
+    fn a_call_in_spanish_asks_for_a_us_spanish_voice() {
+        assert_eq!(voice_language(Language::Spanish), "es-US");
+        assert_eq!(voice_language(Language::English), "en-US");
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod code;
 pub mod factor;
+pub mod messages;
 pub mod passkey;
 pub mod passkey_service;
 pub mod policy;

@@ -47,6 +47,15 @@ impl Method {
             Method::Passkey => "Passkey",
         }
     }
+
+    /// [`Self::label`] in `language`.
+    pub fn label_in(self, language: crate::language::Language) -> String {
+        language.text(match self {
+            Method::Totp => "mfa-method-label-totp",
+            Method::Sms => "mfa-method-label-sms",
+            Method::Passkey => "mfa-method-label-passkey",
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -640,13 +640,16 @@ impl Portal {
         };
         let id = hex_id(self.rng.as_ref());
         let code = sms_code::generate_code(self.rng.as_ref());
+        // Texts and calls speak the language of the person asking for the code.
+        let language = ctx.language;
         let delivered = match channel {
             DeliveryChannel::Sms => {
-                let body = sms_code::message(&self.settings.portal_name, self.settings.public_host(), &code);
+                let body = sms_code::message(language, &self.settings.portal_name, self.settings.public_host(), &code);
                 self.sms.send(&phone, &body).await
             }
             DeliveryChannel::Voice => {
-                self.sms.call(&phone, &sms_code::spoken_message(&self.settings.portal_name, &code)).await
+                let spoken = sms_code::spoken_message(language, &self.settings.portal_name, &code);
+                self.sms.call_in(&phone, &spoken, language).await
             }
         };
         if let Err(e) = delivered {
@@ -1031,6 +1034,7 @@ impl Portal {
 }
 
 impl SupportView {
+    /// Where the deadline comes from, in English (the CLI).
     pub fn deadline_source_label(&self) -> &'static str {
         match self.deadline.map(|d| d.source) {
             None => "none (staff set MFA up at first sign-in)",
@@ -1038,6 +1042,16 @@ impl SupportView {
             Some(DeadlineSource::AccountCreated) => "account creation + grace days",
             Some(DeadlineSource::Support) => "set by support",
         }
+    }
+
+    /// Where the deadline comes from, in `language` (support's console).
+    pub fn deadline_source_label_in(&self, language: crate::language::Language) -> String {
+        language.text(match self.deadline.map(|d| d.source) {
+            None => "mfa-deadline-source-none",
+            Some(DeadlineSource::SwitchOn) => "mfa-deadline-source-switch-on",
+            Some(DeadlineSource::AccountCreated) => "mfa-deadline-source-account-created",
+            Some(DeadlineSource::Support) => "mfa-deadline-source-support",
+        })
     }
 }
 

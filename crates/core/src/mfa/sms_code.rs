@@ -7,6 +7,7 @@ use subtle::ConstantTimeEq;
 use time::{Duration, OffsetDateTime};
 
 use super::code::OtpCode;
+use crate::language::Language;
 use crate::random::{self, SecureRandom};
 use crate::secret::SecretKey;
 
@@ -38,17 +39,27 @@ pub fn phone_key(key: &SecretKey, e164: &str) -> String {
     key.keyed_hash("sms-phone", e164.as_bytes())
 }
 
-/// The message, ending with the origin-bound line browsers use to autofill.
-pub fn message(portal_name: &str, host: &str, code: &str) -> String {
-    format!("Your {portal_name} verification code is {code}. It expires in 10 minutes.\n\n@{host} #{code}")
+/// The text, in `language`, ending with the origin-bound line browsers use to autofill (the
+/// same in every language: browsers read it, people do not).
+pub fn message(language: Language, portal_name: &str, host: &str, code: &str) -> String {
+    let sentence = language.text_with("mfa-text-code", &[("portal", portal_name.into()), ("code", code.into())]);
+    format!("{sentence}\n\n@{host} #{code}")
 }
 
-/// What a call says: the code twice, digit by digit with a pause after each (the commas and
-/// full stops are what a text-to-speech voice pauses at), so it can be written down.
-pub fn spoken_message(portal_name: &str, code: &str) -> String {
-    let digits: Vec<String> = code.chars().map(String::from).collect();
+/// What a call says, in `language`: the code twice, digit by digit with a pause after each (the
+/// commas and full stops are what a text-to-speech voice pauses at), so it can be written down.
+/// Each digit is written as that language's voice should say it ("cero, cuatro, dos" in
+/// Spanish), so a voice never reads the code as one number.
+pub fn spoken_message(language: Language, portal_name: &str, code: &str) -> String {
+    let digits: Vec<String> = code
+        .chars()
+        .map(|c| match c.to_digit(10) {
+            Some(d) => language.text_with("mfa-call-digit", &[("digit", d.into())]),
+            None => c.to_string(),
+        })
+        .collect();
     let slowly = digits.join(", ");
-    format!("This is {portal_name}. Your verification code is: {slowly}. Again: {slowly}. Goodbye.")
+    language.text_with("mfa-call-spoken", &[("portal", portal_name.into()), ("digits", slowly.into())])
 }
 
 /// Sends already counted for the limits, with the oldest send each window still counts: the
@@ -157,11 +168,23 @@ mod tests {
 
     #[test]
     fn a_call_reads_the_code_twice_digit_by_digit() {
-        let spoken = spoken_message("Inventory Portal", "042917");
+        let spoken = spoken_message(Language::English, "Inventory Portal", "042917");
         assert_eq!(
             spoken,
             "This is Inventory Portal. Your verification code is: 0, 4, 2, 9, 1, 7. Again: 0, 4, 2, 9, 1, 7. Goodbye."
         );
+    }
+
+    #[test]
+    fn a_spanish_call_reads_each_digit_as_a_spanish_word() {
+        let spoken = spoken_message(Language::Spanish, "Inventory Portal", "042917");
+        assert_eq!(
+            spoken,
+            "Esta es una llamada de Inventory Portal. Su código de verificación es: cero, cuatro, dos, nueve, uno, siete. \
+             Repito: cero, cuatro, dos, nueve, uno, siete. Adiós."
+        );
+        let all = spoken_message(Language::Spanish, "P", "135678");
+        assert!(all.contains("uno, tres, cinco, seis, siete, ocho."), "{all}");
     }
 
     #[test]
@@ -254,8 +277,12 @@ mod tests {
     #[test]
     fn the_message_carries_the_code_and_the_origin_bound_line() {
         assert_eq!(
-            message("Inventory Portal", "portal.example.com", "123456"),
+            message(Language::English, "Inventory Portal", "portal.example.com", "123456"),
             "Your Inventory Portal verification code is 123456. It expires in 10 minutes.\n\n@portal.example.com #123456"
+        );
+        assert_eq!(
+            message(Language::Spanish, "Inventory Portal", "portal.example.com", "123456"),
+            "Su código de verificación de Inventory Portal es 123456. Vence en 10 minutos.\n\n@portal.example.com #123456"
         );
     }
 }

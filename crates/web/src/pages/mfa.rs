@@ -7,6 +7,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use portal_core::language::Localized;
 use portal_core::mfa::factor::ChallengePurpose;
 use portal_core::mfa::recovery::RecoveryCode;
 use portal_core::mfa::service::{MfaCompleted, MfaError, MfaStatus, SmsSent};
@@ -18,10 +19,11 @@ use serde::Deserialize;
 
 use crate::cookies;
 use crate::csrf::{CsrfForm, NoFields};
-use crate::error::{MfaFailure, PageError, capitalised, mfa_failure};
+use crate::error::{MfaFailure, PageError, mfa_failure};
 use crate::extract::{Client, PageMfaSession, PageUser, SignedIn};
+use crate::language::current;
 use crate::qr;
-use crate::render::{Layout, long_date, render};
+use crate::render::{Layout, render};
 use crate::routing::RouteTable;
 use crate::state::AppState;
 
@@ -46,11 +48,23 @@ pub fn route_table() -> RouteTable {
     ]
 }
 
+/// `mfa_failure`, with the message in the page's language.
+// Once `mfa_failure` says its messages with `Localized`, this is `mfa_failure` itself.
+fn failure(state: &AppState, e: MfaError) -> MfaFailure {
+    let message = e.message_in(current());
+    match mfa_failure(state, e) {
+        MfaFailure::Show { status, retry_after, .. } => MfaFailure::Show { status, message, retry_after },
+        respond => respond,
+    }
+}
+
 /// A failure with no form to show it on: its own page.
 fn failure_page(state: &AppState, e: MfaError) -> Response {
-    match mfa_failure(state, e) {
+    match failure(state, e) {
         MfaFailure::Respond(r) => r,
-        MfaFailure::Show { status, message, .. } => PageError::new(status, "Not possible", message).into_response(),
+        MfaFailure::Show { status, message, .. } => {
+            PageError::new(status, current().text("mfa-page-not-possible"), message).into_response()
+        }
     }
 }
 
@@ -71,10 +85,10 @@ fn signed_in(state: &AppState, done: &MfaCompleted, next: &str) -> Response {
 /// The session's MFA status for a page: read only, as every GET must be (a passed deadline shows
 /// the past-deadline page, which clears the cookie).
 async fn status_or_response(state: &AppState, s: &SignedIn) -> Result<MfaStatus, Response> {
-    state.portal.mfa_session_view(&s.session, &s.user).await.map_err(|e| match mfa_failure(state, e) {
+    state.portal.mfa_session_view(&s.session, &s.user).await.map_err(|e| match failure(state, e) {
         MfaFailure::Respond(r) => r,
         MfaFailure::Show { status, message, .. } => {
-            PageError::new(status, "Something went wrong", message).into_response()
+            PageError::new(status, current().text("mfa-page-went-wrong"), message).into_response()
         }
     })
 }
@@ -100,8 +114,8 @@ struct ChoosePage {
     layout: Layout,
     csrf: String,
     adding: bool,
-    deadline: Option<String>,
-    days_left_text: String,
+    /// "Please set this up by <strong>April 16, 2026</strong> — 45 days left. …" (HTML).
+    deadline_notice: Option<String>,
     can_postpone: bool,
     /// Passkeys are offered (the portal's public URL has a host name).
     passkeys: bool,
@@ -119,19 +133,21 @@ async fn choose_page(State(state): State<AppState>, PageMfaSession(s): PageMfaSe
         }
         _ => (None, None, false),
     };
-    let days_left_text = match days_left {
-        Some(1) => "1 day left".to_owned(),
-        Some(n) => format!("{n} days left"),
-        None => String::new(),
-    };
+    let lang = current();
+    // The date is ours ("April 16, 2026"): nothing in it for HTML to read as markup.
+    let deadline_notice = deadline.map(|d| {
+        lang.text_with(
+            "mfa-choose-deadline-html",
+            &[("deadline", lang.long_date(d).into()), ("days", days_left.unwrap_or_default().into())],
+        )
+    });
     render(
         StatusCode::OK,
         &ChoosePage {
             layout: Layout::new(&state, Some(&s)),
             csrf: s.session.csrf_token.clone(),
             adding: s.session.auth_level == AuthLevel::Full,
-            deadline: deadline.map(long_date),
-            days_left_text,
+            deadline_notice,
             can_postpone,
             passkeys: state.portal.passkeys_offered(),
         },
@@ -191,13 +207,13 @@ struct SmsPage {
 }
 
 fn sms_form(state: &AppState, s: &SignedIn, status: StatusCode, page: SmsPage) -> Response {
-    let countries = sms::picker_countries(&state.portal.settings().sms_allowed_countries)
+    let countries = sms::picker_countries_in(&state.portal.settings().sms_allowed_countries, current())
         .into_iter()
-        .map(|c| CountryOption {
+        .map(|(c, name)| CountryOption {
             code: c.code,
             label: match sms::calling_code(c) {
-                Some(cc) => format!("{} (+{cc})", c.name),
-                None => c.name.to_owned(),
+                Some(cc) => format!("{name} (+{cc})"),
+                None => name,
             },
         })
         .collect();
@@ -248,7 +264,7 @@ async fn sms_send(
     {
         Ok(sent) => Ok(Redirect::to(&format!("/mfa/setup/sms/verify{}", called(&sent, "?"))).into_response()),
         Err(MfaError::Phone(p)) => {
-            let message = Some(capitalised(&p.to_string()));
+            let message = Some(p.message_in(current()));
             let (country_error, phone_error) = match p {
                 PhoneError::UnknownCountry | PhoneError::CountryNotAllowed => (message, None),
                 PhoneError::Empty | PhoneError::Invalid => (None, message),
@@ -257,7 +273,7 @@ async fn sms_send(
                 SmsPage { country: form.country, phone: form.phone, country_error, phone_error, ..SmsPage::default() };
             Ok(sms_form(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, page))
         }
-        Err(e) => Ok(match mfa_failure(&state, e) {
+        Err(e) => Ok(match failure(&state, e) {
             MfaFailure::Respond(r) => r,
             MfaFailure::Show { status, message, retry_after } => {
                 let page =
@@ -275,7 +291,7 @@ struct SmsVerifyPage {
     csrf: String,
     phone_hint: String,
     resend_wait: i64,
-    code_hint: &'static str,
+    code_hint: String,
     notice: Option<String>,
     error: Option<String>,
     code_error: Option<String>,
@@ -296,7 +312,7 @@ async fn sms_verify_form(state: &AppState, s: &SignedIn, status: StatusCode, pag
             csrf: s.session.csrf_token.clone(),
             phone_hint: hint,
             resend_wait,
-            code_hint: "The code from the text message, for example 123456.",
+            code_hint: current().text("mfa-code-hint-sms-setup"),
             ..page
         },
     )
@@ -322,11 +338,8 @@ fn called(sent: &SmsSent, separator: &str) -> String {
 /// What the page says after a call.
 fn call_notice(called: &str) -> Option<String> {
     match called {
-        "landline" => Some(
-            "This number looks like a landline, which cannot receive texts, so we called it and read the code out twice."
-                .to_owned(),
-        ),
-        "1" => Some("We called the number and read the code out twice.".to_owned()),
+        "landline" => Some(current().text("mfa-notice-called-landline")),
+        "1" => Some(current().text("mfa-notice-called")),
         _ => None,
     }
 }
@@ -339,8 +352,8 @@ async fn sms_verify_page(
     if let Err(r) = status_or_response(&state, &s).await {
         return r;
     }
-    let notice = call_notice(&q.called)
-        .or_else(|| (q.sent == "again").then(|| "We sent a new code. Only the newest code works.".to_owned()));
+    let notice =
+        call_notice(&q.called).or_else(|| (q.sent == "again").then(|| current().text("mfa-notice-sent-again")));
     sms_verify_form(&state, &s, StatusCode::OK, SmsVerifyPage { notice, ..SmsVerifyPage::default() }).await
 }
 
@@ -387,10 +400,10 @@ async fn sms_verify(
     CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, PageError> {
     let (status, message, retry_after) = match OtpCode::parse(&form.code) {
-        Err(e) => (StatusCode::UNPROCESSABLE_ENTITY, capitalised(&e.to_string()), None),
+        Err(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.message_in(current()), None),
         Ok(code) => match state.portal.sms_setup_confirm(&s.session, &s.user, &code, &ctx).await {
             Ok(done) => return Ok(signed_in(&state, &done, "/")),
-            Err(e) => match mfa_failure(&state, e) {
+            Err(e) => match failure(&state, e) {
                 MfaFailure::Respond(r) => return Ok(r),
                 MfaFailure::Show { status, message, retry_after } => (status, message, retry_after),
             },
@@ -409,7 +422,7 @@ async fn sms_resend(
     match state.portal.sms_resend(&s.session, &s.user, ChallengePurpose::Setup, DeliveryChannel::Sms, &ctx).await {
         Ok(_) => Ok(Redirect::to("/mfa/setup/sms/verify?sent=again").into_response()),
         Err(MfaError::NoCodeSent) => Ok(Redirect::to("/mfa/setup/sms").into_response()),
-        Err(e) => Ok(match mfa_failure(&state, e) {
+        Err(e) => Ok(match failure(&state, e) {
             MfaFailure::Respond(r) => r,
             MfaFailure::Show { status, message, retry_after } => {
                 let page = SmsVerifyPage { error: Some(message), ..SmsVerifyPage::default() };
@@ -427,7 +440,8 @@ struct ShownSetup {
     otpauth_uri: String,
     secret_display: String,
     secret_plain: String,
-    account: String,
+    /// "Account name to enter: <strong>ann@example.com</strong> (issuer: …). …" (HTML).
+    account_line: String,
 }
 
 #[derive(Template)]
@@ -437,7 +451,7 @@ struct AppPage {
     csrf: String,
     /// None: no setup pending (never started, or expired); the page offers to start one.
     setup: Option<ShownSetup>,
-    code_hint: &'static str,
+    code_hint: String,
     error: Option<String>,
     code_error: Option<String>,
 }
@@ -449,14 +463,21 @@ async fn app_form(state: &AppState, s: &SignedIn, status: StatusCode, code_error
         Ok(pending) => pending,
         Err(e) => return failure_page(state, e),
     };
+    let lang = current();
     let (setup, error) = match pending {
         Some(setup) => (
             Some(ShownSetup {
-                qr_svg: qr::svg(&setup.otpauth_uri, "QR code to scan with your authenticator app"),
+                qr_svg: qr::svg(&setup.otpauth_uri, &lang.text("mfa-app-qr-title")),
                 otpauth_uri: setup.otpauth_uri.clone(),
                 secret_display: setup.secret.for_display(),
                 secret_plain: setup.secret.base32().to_ascii_lowercase(),
-                account: setup.account,
+                account_line: lang.text_with(
+                    "mfa-app-account-html",
+                    &[
+                        ("account", escape_html(&setup.account).into()),
+                        ("issuer", escape_html(&state.portal.settings().portal_name).into()),
+                    ],
+                ),
             }),
             None,
         ),
@@ -470,7 +491,7 @@ async fn app_form(state: &AppState, s: &SignedIn, status: StatusCode, code_error
             csrf: s.session.csrf_token.clone(),
             code_error: if setup.is_some() { code_error } else { None },
             setup,
-            code_hint: "The 6-digit code your app shows for this account.",
+            code_hint: lang.text("mfa-code-hint-app-setup"),
             error,
         },
     )
@@ -516,12 +537,12 @@ async fn app_confirm(
     let code = match OtpCode::parse(&form.code) {
         Ok(code) => code,
         Err(e) => {
-            return Ok(app_form(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, Some(capitalised(&e.to_string()))).await);
+            return Ok(app_form(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, Some(e.message_in(current()))).await);
         }
     };
     match state.portal.totp_confirm(&s.session, &s.user, &code, &ctx).await {
         Ok(done) => Ok(signed_in(&state, &done, "/")),
-        Err(e) => Ok(match mfa_failure(&state, e) {
+        Err(e) => Ok(match failure(&state, e) {
             MfaFailure::Respond(r) => r,
             MfaFailure::Show { status, message, retry_after } => {
                 with_retry_after(app_form(&state, &s, status, Some(message)).await, retry_after)
@@ -532,7 +553,7 @@ async fn app_confirm(
 
 struct MethodOption {
     value: &'static str,
-    label: &'static str,
+    label: String,
     detail: String,
 }
 
@@ -554,7 +575,7 @@ struct VerifyPage {
     after: &'static str,
     /// Days "Don't ask for a code on this device" lasts; 0 when it is not offered.
     remember_days: u16,
-    code_hint: &'static str,
+    code_hint: String,
     notice: Option<String>,
     error: Option<String>,
     code_error: Option<String>,
@@ -589,29 +610,34 @@ async fn verify_form(state: &AppState, s: &SignedIn, status: StatusCode, chosen:
         .unwrap_or(methods[0]);
     let phone_hint = mfa.phone_hint().unwrap_or_default();
     let landline = mfa.phone_is_landline();
+    let lang = current();
     let options = methods
         .iter()
         .map(|m| match m {
-            Method::Sms => MethodOption { value: "sms", label: "TEXT", detail: format!(" — a code to {phone_hint}") },
-            Method::Totp => {
-                MethodOption {
-                    value: "totp", label: "Authenticator app", detail: " — the code in your app".to_owned()
-                }
-            }
+            Method::Sms => MethodOption {
+                value: "sms",
+                label: lang.text("mfa-verify-method-sms"),
+                detail: lang.text_with("mfa-verify-method-sms-detail", &[("phone", phone_hint.as_str().into())]),
+            },
+            Method::Totp => MethodOption {
+                value: "totp",
+                label: Method::Totp.label_in(lang),
+                detail: lang.text("mfa-verify-method-totp-detail"),
+            },
             Method::Passkey => MethodOption {
                 value: "passkey",
-                label: "Passkey",
-                detail: " — your device's screen lock, fingerprint or face".to_owned(),
+                label: Method::Passkey.label_in(lang),
+                detail: lang.text("mfa-verify-method-passkey-detail"),
             },
         })
         .collect();
     let sms_sent = selected == Method::Sms
         && state.portal.sms_resend_wait(&s.session, ChallengePurpose::Login).await.ok().flatten().is_some();
     let code_hint = match selected {
-        Method::Sms if landline => "The code the call read out.",
-        Method::Sms => "The code from the text message.",
-        Method::Totp => "Open your authenticator app and type the code it shows for this portal.",
-        Method::Passkey => "",
+        Method::Sms if landline => lang.text("mfa-code-hint-call"),
+        Method::Sms => lang.text("mfa-code-hint-sms"),
+        Method::Totp => lang.text("mfa-code-hint-app"),
+        Method::Passkey => String::new(),
     };
     let selected = if chosen == "recovery" { "recovery" } else { selected.as_str() };
     render(
@@ -637,8 +663,7 @@ async fn verify_page(
     PageMfaSession(s): PageMfaSession,
     Query(q): Query<VerifyQuery>,
 ) -> Response {
-    let notice = call_notice(&q.called)
-        .or_else(|| (q.sent == "1").then(|| "We sent a code. Enter it below; only the newest code works.".to_owned()));
+    let notice = call_notice(&q.called).or_else(|| (q.sent == "1").then(|| current().text("mfa-notice-sent")));
     let page = VerifyPage { next: next_target(&q.next), notice, ..VerifyPage::default() };
     verify_form(&state, &s, StatusCode::OK, &q.method, page).await
 }
@@ -657,7 +682,7 @@ async fn verify_send(
         Ok(sent) => {
             Ok(Redirect::to(&format!("/mfa/verify?method=sms&sent=1{}{next}", called(&sent, "&"))).into_response())
         }
-        Err(e) => Ok(match mfa_failure(&state, e) {
+        Err(e) => Ok(match failure(&state, e) {
             MfaFailure::Respond(r) => r,
             MfaFailure::Show { status, message, retry_after } => {
                 let page = VerifyPage { next: next_target(&form.next), error: Some(message), ..VerifyPage::default() };
@@ -680,20 +705,20 @@ async fn verify(
         let code = match RecoveryCode::parse(&form.recovery_code) {
             Ok(code) => code,
             Err(e) => {
-                let page = again(capitalised(&e.to_string()));
+                let page = again(e.message_in(current()));
                 return Ok(verify_form(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, chosen, page).await);
             }
         };
         state.portal.mfa_verify_recovery(&s.session, &s.user, &s.second_factor, &code, &ctx).await
     } else {
         let Some(method) = Method::parse(chosen) else {
-            let page = again("Choose a method".into());
+            let page = again(current().text("mfa-verify-choose-method-error"));
             return Ok(verify_form(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, "", page).await);
         };
         let code = match OtpCode::parse(&form.code) {
             Ok(code) => code,
             Err(e) => {
-                let page = again(capitalised(&e.to_string()));
+                let page = again(e.message_in(current()));
                 return Ok(verify_form(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, chosen, page).await);
             }
         };
@@ -716,7 +741,7 @@ async fn verify(
             }
             Ok(response)
         }
-        Err(e) => Ok(match mfa_failure(&state, e) {
+        Err(e) => Ok(match failure(&state, e) {
             MfaFailure::Respond(r) => r,
             MfaFailure::Show { status, message, retry_after } => {
                 with_retry_after(verify_form(&state, &s, status, chosen, again(message)).await, retry_after)
@@ -736,8 +761,11 @@ struct HelpPage {
 
 async fn help(State(state): State<AppState>) -> Response {
     let settings = &state.portal.settings();
-    let countries =
-        sms::picker_countries(&settings.sms_allowed_countries).iter().map(|c| c.name).collect::<Vec<_>>().join(", ");
+    let countries = sms::picker_countries_in(&settings.sms_allowed_countries, current())
+        .into_iter()
+        .map(|(_, name)| name)
+        .collect::<Vec<_>>()
+        .join(", ");
     render(
         StatusCode::OK,
         &HelpPage {
@@ -762,19 +790,37 @@ async fn remove_method(
     CsrfForm(form): CsrfForm<RemoveForm>,
 ) -> Result<Response, PageError> {
     let Some(method) = Method::parse(&form.method) else {
+        let lang = current();
         return Err(PageError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "Form not understood",
-            "Choose a method to remove.",
+            lang.text("mfa-form-not-understood"),
+            lang.text("mfa-choose-method-to-remove"),
         ));
     };
     Ok(match state.portal.remove_method(&s.session, &s.user, method, &ctx).await {
         Ok(()) => Redirect::to("/?done=removed").into_response(),
-        Err(e) => match mfa_failure(&state, e) {
+        Err(e) => match failure(&state, e) {
             MfaFailure::Respond(r) => r,
             MfaFailure::Show { status, message, .. } => {
                 super::auth::home_page(&state, &s, status, None, Some(message)).await
             }
         },
     })
+}
+
+/// The five characters that matter in HTML, for a value placed inside a message's own markup
+/// (askama escapes what templates print; this is for what a handler puts into an `-html` message).
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }

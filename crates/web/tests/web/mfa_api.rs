@@ -1020,3 +1020,61 @@ async fn stepping_up_keeps_the_sessions_start_so_it_still_ends_twelve_hours_afte
     })
     .await;
 }
+
+// ----- In Spanish --------------------------------------------------------------------------------
+
+/// A client whose requests ask for Spanish (`Accept-Language: es`).
+fn spanish_client() -> Client {
+    let mut headers = header::HeaderMap::new();
+    headers.insert(header::ACCEPT_LANGUAGE, header::HeaderValue::from_static("es"));
+    Client::builder()
+        .cookie_store(true)
+        .redirect(portal_testkit::reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_spanish_speaker_gets_the_text_and_the_call_in_spanish() {
+    each_backend(|backend| async move {
+        let (app, _) = mfa_app_with_ann(backend).await;
+        let client = spanish_client();
+        login(&app, &client, ANN).await;
+        let phone = json!({ "country": "US", "phone": "(201) 555-0123" });
+        post(&app, &client, "/api/v1/mfa/sms/setup", phone).await.assert_ok();
+        let text = app.texts().last().cloned().unwrap();
+        assert_eq!(text["channel"], "sms");
+        let body = text["body"].as_str().unwrap();
+        let texted = body.rsplit('#').next().unwrap();
+        assert!(body.starts_with("Su código de verificación de "), "{body}");
+        assert!(body.contains(&format!(" es {texted}. Vence en 10 minutos.\n\n@")), "{body}");
+
+        // The call: the code twice, each digit a Spanish word, nothing in English.
+        app.clock.advance(Duration::seconds(31));
+        post(&app, &client, "/api/v1/mfa/sms/send", json!({ "channel": "voice" })).await.assert_ok();
+        let call = app.texts().last().cloned().unwrap();
+        assert_eq!(call["channel"], "voice");
+        let spoken = call["body"].as_str().unwrap();
+        assert!(spoken.starts_with("Esta es una llamada de "), "{spoken}");
+        const WORDS: [&str; 10] = ["cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"];
+        let start = spoken.find("es: ").unwrap() + "es: ".len();
+        let slowly = &spoken[start..start + spoken[start..].find('.').unwrap()];
+        assert_eq!(spoken.matches(slowly).count(), 2, "read twice: {spoken}");
+        assert!(!spoken.contains("code") && !spoken.chars().any(|c| c.is_ascii_digit()), "{spoken}");
+        let code: String =
+            slowly.split(", ").map(|w| WORDS.iter().position(|x| *x == w).expect("a digit").to_string()).collect();
+        assert_eq!(code.len(), 6, "{spoken}");
+        post(&app, &client, "/api/v1/mfa/sms/confirm", json!({ "code": code })).await.assert_authenticated();
+
+        // A request in English (`?lang=en`) gets its text in English: a text speaks the
+        // language of the request that sends it.
+        app.clock.advance(Duration::seconds(31));
+        let client = spanish_client();
+        login(&app, &client, ANN).await;
+        let sent = client.post(app.url("/api/v1/mfa/sms/send?lang=en")).json(&json!({})).send().await.unwrap();
+        assert_eq!(sent.status(), StatusCode::OK);
+        assert!(app.texts().last().unwrap()["body"].as_str().unwrap().starts_with("Your "), "{:?}", app.texts());
+    })
+    .await;
+}

@@ -816,3 +816,301 @@ async fn posting_a_texted_code_before_sending_one_says_to_send_a_code_first() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     assert!(r.body.contains("Send a verification code first"), "the refusal is shown:\n{}", r.body);
 }
+
+// ----- In Spanish ------------------------------------------------------------------------------
+
+/// A browser whose reader asks for Spanish (`Accept-Language`), as a Spanish-speaking
+/// policyholder's does.
+fn spanish_client() -> Client {
+    let mut headers = header::HeaderMap::new();
+    headers.insert(header::ACCEPT_LANGUAGE, header::HeaderValue::from_static("es-US,es;q=0.9,en;q=0.5"));
+    Client::builder()
+        .cookie_store(true)
+        .redirect(portal_testkit::reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
+/// The code in a text: the last line ("@host #123456") carries it in every language.
+fn code_in_any_text(body: &str) -> String {
+    body.rsplit('#').next().unwrap().trim().to_owned()
+}
+
+/// The code a Spanish call read out ("… es: cero, cuatro, dos, nueve, uno, siete. Repito: …").
+fn code_in_spanish_call(spoken: &str) -> String {
+    const WORDS: [&str; 10] = ["cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"];
+    let start = spoken.find("es: ").unwrap_or_else(|| panic!("no code in the call: {spoken}")) + "es: ".len();
+    let first = &spoken[start..start + spoken[start..].find('.').unwrap()];
+    first
+        .split(", ")
+        .map(|word| WORDS.iter().position(|w| *w == word).unwrap_or_else(|| panic!("{word:?} in {spoken}")).to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_spanish_reader_sets_up_text_messages_in_spanish_and_the_text_and_the_call_speak_spanish() {
+    each_backend(|backend| async move {
+        let app = switched_on_app(backend).await;
+        let client = spanish_client();
+        sign_in(&app, &client, ANN).await.assert_redirect("/mfa/setup");
+
+        let choose = get(&app, &client, "/mfa/setup").await;
+        choose.assert_ok();
+        let html = &choose.body;
+        assert!(html.contains(r#"<html lang="es">"#), "{html}");
+        assert!(html.contains("<h1>Agregar un método de verificación</h1>"), "{html}");
+        assert!(
+            html.contains("Configúrelo a más tardar el <strong>16 de abril de 2026</strong> (le quedan 45 días)."),
+            "{html}"
+        );
+        assert!(html.contains("<strong>Mensaje de texto (SMS)</strong>"), "{html}");
+        assert!(html.contains("<strong>Aplicación de autenticación</strong>"), "{html}");
+        assert!(!html.contains("Add a verification method"), "{html}");
+
+        let form = get(&app, &client, "/mfa/setup/sms").await;
+        form.assert_ok();
+        let html = &form.body;
+        assert!(html.contains("<title>Configurar los mensajes de texto"), "{html}");
+        assert!(
+            html.contains(r#"<button type="submit" class="button primary">Enviar código de verificación</button>"#)
+        );
+        assert!(html.contains(r#"value="voice" class="button">Prefiero una llamada</button>"#), "{html}");
+        assert!(html.contains(">Estados Unidos (+1)</option>"), "{html}");
+
+        // A number that is no number, told in Spanish next to the field.
+        let bad =
+            post(&app, &client, "/mfa/setup/sms", &[("csrf", &form.csrf()), ("country", "US"), ("phone", "12")]).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+        assert!(
+            bad.body.contains("Escriba un número de teléfono válido para el país que eligió, con el código de área"),
+            "{}",
+            bad.body
+        );
+
+        // "Enviar código de verificación": the text is in Spanish, its autofill line as ever.
+        post(&app, &client, "/mfa/setup/sms", &[("csrf", &form.csrf()), ("country", "US"), ("phone", "201-555-0123")])
+            .await
+            .assert_redirect("/mfa/setup/sms/verify");
+        let text = app.texts().last().cloned().unwrap();
+        assert_eq!(text["channel"], "sms");
+        let body = text["body"].as_str().unwrap();
+        let texted = code_in_any_text(body);
+        let portal_name = app.portal.settings().portal_name.clone();
+        let expected_text =
+            format!("Su código de verificación de {portal_name} es {texted}. Vence en 10 minutos.\n\n@");
+        assert!(body.starts_with(&expected_text), "{body:?}");
+
+        let verify = get(&app, &client, "/mfa/setup/sms/verify").await;
+        verify.assert_ok();
+        let html = &verify.body;
+        assert!(html.contains("<h1>Verifique su número de teléfono</h1>"), "{html}");
+        assert!(
+            html.contains("Le enviamos un código de 6 dígitos por mensaje de texto al <strong>•••-•••-0123</strong>."),
+            "{html}"
+        );
+        assert!(html.contains(r#"<label for="code">Código de 6 dígitos</label>"#), "{html}");
+        assert!(html.contains("¿No le llegó el código? Puede pedir uno nuevo en 30 segundos."), "{html}");
+
+        // Asking again at once: the wait, in Spanish.
+        let resend = post(&app, &client, "/mfa/setup/sms/resend", &[("csrf", &verify.csrf())]).await;
+        assert_eq!(resend.status, StatusCode::TOO_MANY_REQUESTS, "{}", resend.body);
+        assert!(resend.body.contains("Espere 30 segundos antes de pedir otro código"), "{}", resend.body);
+        assert_eq!(resend.retry_after.as_deref(), Some("30"));
+
+        // Codes that are not codes, or not the right one.
+        let short = post(&app, &client, "/mfa/setup/sms/verify", &[("csrf", &verify.csrf()), ("code", "12345")]).await;
+        assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(short.body.contains("Un código tiene exactamente 6 dígitos (0–9)"), "{}", short.body);
+        let wrong = if texted == "000000" { "111111" } else { "000000" };
+        let wrong = post(&app, &client, "/mfa/setup/sms/verify", &[("csrf", &verify.csrf()), ("code", wrong)]).await;
+        assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+        assert!(wrong.body.contains("El código no es correcto"), "{}", wrong.body);
+
+        // "Prefiero una llamada": the call reads the code in Spanish, digit by digit, twice.
+        app.clock.advance(Duration::seconds(31));
+        let fields = [
+            ("csrf", form.csrf()),
+            ("country", "US".into()),
+            ("phone", "201-555-0123".into()),
+            ("channel", "voice".into()),
+        ];
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        post(&app, &client, "/mfa/setup/sms", &fields).await.assert_redirect("/mfa/setup/sms/verify?called=1");
+        let call = app.texts().last().cloned().unwrap();
+        assert_eq!((call["channel"].as_str(), call["to"].as_str()), (Some("voice"), Some("+12015550123")));
+        let spoken = call["body"].as_str().unwrap();
+        assert!(spoken.starts_with("Esta es una llamada de "), "{spoken}");
+        assert!(spoken.ends_with(". Adiós."), "{spoken}");
+        let called = code_in_spanish_call(spoken);
+        assert_eq!(called.len(), 6, "{spoken}");
+        assert!(spoken.contains("Repito: "), "{spoken}");
+        let verify = get(&app, &client, "/mfa/setup/sms/verify?called=1").await;
+        assert!(verify.body.contains("Llamamos al número y leímos el código dos veces."), "{}", verify.body);
+        post(&app, &client, "/mfa/setup/sms/verify", &[("csrf", &verify.csrf()), ("code", &called)])
+            .await
+            .assert_redirect("/");
+        assert_eq!(app.texts().len(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_returning_spanish_reader_verifies_in_spanish_and_is_told_how_long_to_wait() {
+    each_backend(|backend| async move {
+        let app = switched_on_app(backend).await;
+        let client = spanish_client();
+        sign_in(&app, &client, ANN).await.assert_redirect("/mfa/setup");
+
+        // The authenticator app's page, in Spanish.
+        let setup = start_app(&app, &client).await;
+        setup.assert_ok();
+        let html = &setup.body;
+        assert!(html.contains("<title>Configurar una aplicación de autenticación"), "{html}");
+        assert!(html.contains("<summary>¿Sigue teniendo problemas?</summary>"), "{html}");
+        assert!(html.contains(">Abrir en su aplicación de autenticación</a>"), "{html}");
+        assert!(html.contains("<title>Código QR para escanear con su aplicación de autenticación</title>"), "{html}");
+        assert!(html.contains(&format!("Nombre de la cuenta que debe escribir: <strong>{ANN}</strong>")), "{html}");
+        assert!(html.contains(r#"<button type="submit" class="button primary">Continuar</button>"#), "{html}");
+        let secret = shown_secret(html);
+        let wrong = wrong_code(&app, &secret);
+        let refused = post(&app, &client, "/mfa/setup/app", &[("csrf", &setup.csrf()), ("code", &wrong)]).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+        assert!(refused.body.contains("El código no es correcto"), "{}", refused.body);
+        let code = app_code(&app, &secret);
+        post(&app, &client, "/mfa/setup/app", &[("csrf", &setup.csrf()), ("code", &code)]).await.assert_redirect("/");
+
+        sign_out(&app, &client).await;
+        app.clock.advance(Duration::minutes(1));
+        sign_in(&app, &client, ANN).await.assert_redirect("/mfa/verify");
+        let verify = get(&app, &client, "/mfa/verify").await;
+        verify.assert_ok();
+        let html = &verify.body;
+        assert!(html.contains(r#"<html lang="es">"#), "{html}");
+        assert!(html.contains("<h1>Verifique que es usted</h1>"), "{html}");
+        assert!(html.contains("Abra su aplicación de autenticación y escriba el código que muestra para este portal."));
+        assert!(html.contains("No pedir un código en este dispositivo durante 30 días"), "{html}");
+        assert!(html.contains("¿Perdió su teléfono? Use un código de recuperación"), "{html}");
+        assert!(html.contains(r#"<button type="submit" class="button primary">Verificar código</button>"#), "{html}");
+
+        // Five wrong codes pause sign-in; the pause is said in Spanish, with its length.
+        let csrf = verify.csrf();
+        for _ in 0..5 {
+            let r = post(&app, &client, "/mfa/verify", &[("csrf", &csrf), ("method", "totp"), ("code", &wrong)]).await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+            assert!(r.body.contains("El código no es correcto"), "{}", r.body);
+        }
+        let right = app_code(&app, &secret);
+        let r = post(&app, &client, "/mfa/verify", &[("csrf", &csrf), ("method", "totp"), ("code", &right)]).await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+        let retry = r.retry_after.as_deref().expect("Retry-After");
+        assert!(
+            r.body.contains(&format!("Demasiados códigos incorrectos. Espere {retry} segundos y vuelva a intentarlo.")),
+            "{}",
+            r.body
+        );
+
+        // The recovery-code form, and a code that is not one.
+        let recovery = get(&app, &client, "/mfa/verify?method=recovery").await;
+        assert!(recovery.body.contains(r#"<label for="recovery-code">Código de recuperación</label>"#));
+        assert!(recovery.body.contains(">Usar código de recuperación</button>"), "{}", recovery.body);
+        let r = post(&app, &client, "/mfa/verify", &[("csrf", &csrf), ("method", "recovery"), ("recovery_code", "x")])
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Un código de recuperación tiene 10 letras y dígitos, como 7k2mq-x9c4d"), "{}", r.body);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_returning_spanish_reader_with_a_phone_is_offered_a_spanish_text_and_told_what_was_sent() {
+    each_backend(|backend| async move {
+        let app = switched_on_app(backend).await;
+        // The English setup: the language of each text is that of the request that sends it.
+        let english = app.client();
+        sign_in(&app, &english, ANN).await.assert_redirect("/mfa/setup");
+        enroll_sms(&app, &english).await;
+        assert!(app.texts()[0]["body"].as_str().unwrap().starts_with("Your "), "{:?}", app.texts());
+
+        // Signing in again, then switching to Spanish (`?lang=es`, as the footer's picker does
+        // without a form): the verify page and the text it sends are in Spanish.
+        sign_out(&app, &english).await;
+        app.clock.advance(Duration::seconds(31));
+        let client = english;
+        sign_in(&app, &client, ANN).await.assert_redirect("/mfa/verify");
+        let page = get(&app, &client, "/mfa/verify?method=sms&lang=es").await;
+        page.assert_ok();
+        assert!(page.body.contains(r#"<html lang="es">"#), "{}", page.body);
+        assert!(
+            page.body.contains(
+                r#"Le enviaremos un código por mensaje de texto al <strong class="nowrap">•••-•••-0123</strong>."#
+            ),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains(">Enviar código de verificación</button>"), "{}", page.body);
+        post(&app, &client, "/mfa/verify/send", &[("csrf", &page.csrf())])
+            .await
+            .assert_redirect("/mfa/verify?method=sms&sent=1");
+        let text = app.texts().last().unwrap()["body"].as_str().unwrap().to_owned();
+        assert!(text.starts_with("Su código de verificación de "), "{text}");
+        let sent = get(&app, &client, "/mfa/verify?method=sms&sent=1").await;
+        let html = &sent.body;
+        assert!(html.contains("Le enviamos un código. Escríbalo abajo; solo sirve el código más reciente."), "{html}");
+        assert!(html.contains(">Enviar un código nuevo</button>"), "{html}");
+        assert!(html.contains("El código del mensaje de texto."), "{html}");
+        post(
+            &app,
+            &client,
+            "/mfa/verify",
+            &[("csrf", &sent.csrf()), ("method", "sms"), ("code", &code_in_any_text(&text))],
+        )
+        .await
+        .assert_redirect("/");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_spanish_reader_with_a_desk_phone_is_told_why_in_spanish_and_called_in_spanish() {
+    each_backend(|backend| async move {
+        let mut options = AppOptions::mfa_from(date!(2026 - 03 - 01));
+        options.settings.sms_allowed_countries = vec!["US".into(), "GB".into()];
+        let app = TestApp::spawn_with(backend, options).await;
+        app.create_user(ANN, Role::Policyholder).await;
+        let client = spanish_client();
+        sign_in(&app, &client, ANN).await.assert_redirect("/mfa/setup");
+        let form = get(&app, &client, "/mfa/setup/sms").await;
+        // The countries by their Spanish names, the United States first.
+        assert!(form.body.contains(">Estados Unidos (+1)</option>") && form.body.contains(">Reino Unido (+44)</option>"));
+        post(&app, &client, "/mfa/setup/sms", &[("csrf", &form.csrf()), ("country", "GB"), ("phone", "020 7946 0018")])
+            .await
+            .assert_redirect("/mfa/setup/sms/verify?called=landline");
+        let verify = get(&app, &client, "/mfa/setup/sms/verify?called=landline").await;
+        assert!(
+            verify.body.contains(
+                "Este número parece ser de un teléfono fijo, que no puede recibir mensajes de texto, así que lo llamamos"
+            ),
+            "{}",
+            verify.body
+        );
+        let call = app.texts().last().cloned().unwrap();
+        assert_eq!(call["channel"], "voice");
+        let code = code_in_spanish_call(call["body"].as_str().unwrap());
+        post(&app, &client, "/mfa/setup/sms/verify", &[("csrf", &verify.csrf()), ("code", &code)])
+            .await
+            .assert_redirect("/");
+
+        sign_out(&app, &client).await;
+        app.clock.advance(Duration::seconds(31));
+        sign_in(&app, &client, ANN).await;
+        let page = get(&app, &client, "/mfa/verify?method=sms").await;
+        assert!(page.body.contains("parece ser de un teléfono fijo, que no puede recibir mensajes de texto"), "{}", page.body);
+        assert!(
+            page.body.contains(r#"value="voice" class="button primary">Llamarme con un código</button>"#),
+            "{}",
+            page.body
+        );
+    })
+    .await;
+}

@@ -195,3 +195,28 @@ async fn passkey_steps_need_the_right_session_and_method() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_passkey_setup_page_speaks_spanish_to_a_spanish_reader() {
+    each_backend(|backend| async move {
+        let app = localhost_app(backend).await;
+        let client = app.client();
+        // `?lang=es` on the first page keeps Spanish in a cookie for the rest of the visit.
+        let first = get(&app, &client, "/login?lang=es").await;
+        assert!(first.text.contains(r#"<html lang="es">"#), "{}", first.text);
+        login(&app, &client, ANN).await;
+        let choose = get(&app, &client, "/mfa/setup").await;
+        assert!(choose.text.contains("<strong>Llave de acceso</strong>"), "{}", choose.text);
+        assert!(choose.text.contains("sin escribir ningún código. Requiere JavaScript."), "{}", choose.text);
+        let page = get(&app, &client, "/mfa/setup/passkey").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        let html = &page.text;
+        assert!(html.contains(r#"<html lang="es">"#), "{html}");
+        assert!(html.contains("<h1>Llave de acceso</h1>"), "{html}");
+        assert!(html.contains(r#"<label for="passkey-name">Nombre de esta llave de acceso</label>"#), "{html}");
+        assert!(html.contains(r#"<button type="submit" class="button primary">Crear una llave de acceso</button>"#));
+        assert!(html.contains("Las llaves de acceso necesitan JavaScript, que está desactivado en este navegador."));
+        assert!(!html.contains("Create a passkey"), "{html}");
+    })
+    .await;
+}
