@@ -62,8 +62,8 @@ impl SmsSender for Observed<dyn SmsSender> {
         self.timed(Channel::Sms, self.inner.send(to, body)).await
     }
 
-    async fn call(&self, to: &PhoneE164, spoken: &str) -> Result<(), SmsError> {
-        self.timed(Channel::Voice, self.inner.call(to, spoken)).await
+    async fn call(&self, to: &PhoneE164, spoken: &str, language: crate::language::Language) -> Result<(), SmsError> {
+        self.timed(Channel::Voice, self.inner.call(to, spoken, language)).await
     }
 }
 

@@ -231,16 +231,9 @@ pub fn voice_language(language: Language) -> &'static str {
 #[async_trait]
 pub trait SmsSender: Send + Sync + fmt::Debug {
     async fn send(&self, to: &PhoneE164, body: &str) -> Result<(), SmsError>;
-    /// Calls `to` and reads `spoken` out.
-    async fn call(&self, to: &PhoneE164, spoken: &str) -> Result<(), SmsError>;
-    /// Calls `to` and reads `spoken` out in `language`, the language it is written in: a
-    /// provider whose voice must be told the language overrides this (Twilio:
-    /// `<Say language="es-US">`, see [`voice_language`]). By default the call is made as
-    /// [`Self::call`] makes it, with the provider's default voice.
-    async fn call_in(&self, to: &PhoneE164, spoken: &str, language: Language) -> Result<(), SmsError> {
-        let _ = language;
-        self.call(to, spoken).await
-    }
+    /// Calls `to` and reads `spoken` out in `language`, the language it is written in (a voice
+    /// must be told: Twilio's `<Say language="es-US">`, see [`voice_language`]).
+    async fn call(&self, to: &PhoneE164, spoken: &str, language: Language) -> Result<(), SmsError>;
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use async_trait::async_trait;
 use portal_core::clock::SharedClock;
+use portal_core::language::Language;
 use portal_core::sms::{DeliveryChannel, PhoneE164, SmsError, SmsSender};
 use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
@@ -19,6 +20,9 @@ struct OutboxLine<'a> {
     body: &'a str,
     /// `sms` or `voice`.
     channel: &'static str,
+    /// For a call, the language its voice speaks (`en-US`, `es-US`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    voice_language: Option<&'static str>,
     sent_at: String,
 }
 
@@ -40,20 +44,27 @@ impl OutboxSms {
 #[async_trait]
 impl SmsSender for OutboxSms {
     async fn send(&self, to: &PhoneE164, body: &str) -> Result<(), SmsError> {
-        self.write(to, body, DeliveryChannel::Sms).await
+        self.write(to, body, DeliveryChannel::Sms, None).await
     }
 
-    async fn call(&self, to: &PhoneE164, spoken: &str) -> Result<(), SmsError> {
-        self.write(to, spoken, DeliveryChannel::Voice).await
+    async fn call(&self, to: &PhoneE164, spoken: &str, language: Language) -> Result<(), SmsError> {
+        self.write(to, spoken, DeliveryChannel::Voice, Some(language)).await
     }
 }
 
 impl OutboxSms {
-    async fn write(&self, to: &PhoneE164, body: &str, channel: DeliveryChannel) -> Result<(), SmsError> {
+    async fn write(
+        &self,
+        to: &PhoneE164,
+        body: &str,
+        channel: DeliveryChannel,
+        language: Option<Language>,
+    ) -> Result<(), SmsError> {
         let line = OutboxLine {
             to: to.as_str(),
             body,
             channel: channel.as_str(),
+            voice_language: language.map(portal_core::sms::voice_language),
             sent_at: self.clock.now().format(&Rfc3339).map_err(|e| SmsError(e.to_string()))?,
         };
         let mut text = serde_json::to_string(&line).map_err(|e| SmsError(e.to_string()))?;

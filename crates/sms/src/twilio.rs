@@ -10,7 +10,8 @@ use std::fmt;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use portal_core::sms::{PhoneE164, SmsError, SmsSender};
+use portal_core::language::Language;
+use portal_core::sms::{PhoneE164, SmsError, SmsSender, voice_language};
 use serde::Deserialize;
 
 /// Where and as whom to call Twilio.
@@ -118,8 +119,18 @@ struct TwilioAnswer {
 /// Enough for any Twilio answer; a larger body is not Twilio's and is not read further.
 const MAX_ANSWER_BYTES: usize = 64 * 1024;
 
-/// TwiML that reads `spoken` out. Escaped by hand: five characters, and no XML crate is worth it.
-fn say(spoken: &str) -> String {
+/// The voice that reads a code in each language: one of Twilio's Amazon Polly voices for that
+/// language (a voice that does not speak the `<Say>`'s language makes the call fail).
+fn voice(language: Language) -> &'static str {
+    match language {
+        Language::English => "Polly.Joanna",
+        Language::Spanish => "Polly.Lupe",
+    }
+}
+
+/// TwiML that reads `spoken` out in `language`. Escaped by hand: five characters, and no XML
+/// crate is worth it.
+fn say(spoken: &str, language: Language) -> String {
     let mut escaped = String::with_capacity(spoken.len());
     for c in spoken.chars() {
         match c {
@@ -131,7 +142,11 @@ fn say(spoken: &str) -> String {
             c => escaped.push(c),
         }
     }
-    format!("<Response><Say>{escaped}</Say></Response>")
+    format!(
+        "<Response><Say language=\"{}\" voice=\"{}\">{escaped}</Say></Response>",
+        voice_language(language),
+        voice(language)
+    )
 }
 
 #[async_trait]
@@ -141,8 +156,8 @@ impl SmsSender for TwilioSms {
         self.post(&self.url, &form, to, body, "text message").await
     }
 
-    async fn call(&self, to: &PhoneE164, spoken: &str) -> Result<(), SmsError> {
-        let twiml = say(spoken);
+    async fn call(&self, to: &PhoneE164, spoken: &str, language: Language) -> Result<(), SmsError> {
+        let twiml = say(spoken, language);
         let form = [("To", to.as_str()), ("From", self.config.from.as_str()), ("Twiml", twiml.as_str())];
         self.post(&self.calls_url, &form, to, spoken, "call").await
     }

@@ -8,6 +8,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use portal_core::language::Language;
 use portal_core::sms::{PhoneE164, SmsSender};
 use portal_sms::{TwilioConfig, TwilioSms};
 
@@ -97,7 +98,7 @@ async fn a_call_is_posted_to_the_calls_api_with_twiml_that_says_the_code() {
     let server =
         fake_twilio(StatusCode::CREATED, r#"{"sid": "CA0123456789abcdef0123456789abcdef"}"#, Duration::ZERO).await;
     let spoken = "This is Tom & Jerry's <Portal>. Your verification code is: 4, 9, 3. Again: 4, 9, 3.";
-    twilio(&server.base_url, Duration::from_secs(5)).call(&phone(), spoken).await.unwrap();
+    twilio(&server.base_url, Duration::from_secs(5)).call(&phone(), spoken, Language::English).await.unwrap();
 
     let requests = server.requests.lock().unwrap().clone();
     assert_eq!(requests.len(), 1);
@@ -114,8 +115,8 @@ async fn a_call_is_posted_to_the_calls_api_with_twiml_that_says_the_code() {
     assert_eq!(
         field("Twiml"),
         Some(
-            "<Response><Say>This is Tom &amp; Jerry&apos;s &lt;Portal&gt;. Your verification code is: 4, 9, 3. \
-             Again: 4, 9, 3.</Say></Response>"
+            "<Response><Say language=\"en-US\" voice=\"Polly.Joanna\">This is Tom &amp; Jerry&apos;s &lt;Portal&gt;. \
+             Your verification code is: 4, 9, 3. Again: 4, 9, 3.</Say></Response>"
         )
     );
     assert_eq!(request.form.len(), 3);
@@ -125,12 +126,27 @@ async fn a_call_is_posted_to_the_calls_api_with_twiml_that_says_the_code() {
         fake_twilio(StatusCode::BAD_REQUEST, r#"{"code": 13224, "message": "Invalid phone number"}"#, Duration::ZERO)
             .await;
     let error = twilio(&refusing.base_url, Duration::from_secs(5))
-        .call(&phone(), "Your Inventory Portal code is 493817")
+        .call(&phone(), "Your Inventory Portal code is 493817", Language::English)
         .await
         .unwrap_err()
         .to_string();
     assert!(error.contains("400") && error.contains("13224"), "{error}");
     assert_discreet(&error);
+
+    // A Spanish call is read by a voice that speaks US Spanish.
+    let spanish =
+        fake_twilio(StatusCode::CREATED, r#"{"sid": "CA0123456789abcdef0123456789abcdef"}"#, Duration::ZERO).await;
+    twilio(&spanish.base_url, Duration::from_secs(5))
+        .call(&phone(), "Su código de verificación es: cuatro, nueve, tres.", Language::Spanish)
+        .await
+        .unwrap();
+    let requests = spanish.requests.lock().unwrap().clone();
+    let twiml = requests[0].form.iter().find(|(k, _)| k == "Twiml").map(|(_, v)| v.clone()).unwrap();
+    assert_eq!(
+        twiml,
+        "<Response><Say language=\"es-US\" voice=\"Polly.Lupe\">Su código de verificación es: cuatro, nueve, tres.\
+         </Say></Response>"
+    );
 }
 
 #[tokio::test]
@@ -146,6 +162,21 @@ async fn a_refusal_names_the_status_and_twilio_code_but_not_the_number_or_body()
     assert!(error.contains("21211"), "{error}");
     assert!(error.contains("is not a valid phone number"), "{error}");
     assert_discreet(&error);
+
+    // A Spanish call is read by a voice that speaks US Spanish.
+    let spanish =
+        fake_twilio(StatusCode::CREATED, r#"{"sid": "CA0123456789abcdef0123456789abcdef"}"#, Duration::ZERO).await;
+    twilio(&spanish.base_url, Duration::from_secs(5))
+        .call(&phone(), "Su código de verificación es: cuatro, nueve, tres.", Language::Spanish)
+        .await
+        .unwrap();
+    let requests = spanish.requests.lock().unwrap().clone();
+    let twiml = requests[0].form.iter().find(|(k, _)| k == "Twiml").map(|(_, v)| v.clone()).unwrap();
+    assert_eq!(
+        twiml,
+        "<Response><Say language=\"es-US\" voice=\"Polly.Lupe\">Su código de verificación es: cuatro, nueve, tres.\
+         </Say></Response>"
+    );
 }
 
 #[tokio::test]
@@ -159,6 +190,21 @@ async fn a_number_quoted_in_twilios_message_is_scrubbed() {
     let error = twilio(&server.base_url, Duration::from_secs(5)).send(&phone(), BODY).await.unwrap_err().to_string();
     assert!(error.contains("400") && error.contains("21211"), "{error}");
     assert_discreet(&error);
+
+    // A Spanish call is read by a voice that speaks US Spanish.
+    let spanish =
+        fake_twilio(StatusCode::CREATED, r#"{"sid": "CA0123456789abcdef0123456789abcdef"}"#, Duration::ZERO).await;
+    twilio(&spanish.base_url, Duration::from_secs(5))
+        .call(&phone(), "Su código de verificación es: cuatro, nueve, tres.", Language::Spanish)
+        .await
+        .unwrap();
+    let requests = spanish.requests.lock().unwrap().clone();
+    let twiml = requests[0].form.iter().find(|(k, _)| k == "Twiml").map(|(_, v)| v.clone()).unwrap();
+    assert_eq!(
+        twiml,
+        "<Response><Say language=\"es-US\" voice=\"Polly.Lupe\">Su código de verificación es: cuatro, nueve, tres.\
+         </Say></Response>"
+    );
 }
 
 #[tokio::test]
@@ -168,6 +214,21 @@ async fn a_server_error_is_an_error() {
     assert!(error.contains("500"), "{error}");
     assert!(!error.contains("oops"), "{error}");
     assert_discreet(&error);
+
+    // A Spanish call is read by a voice that speaks US Spanish.
+    let spanish =
+        fake_twilio(StatusCode::CREATED, r#"{"sid": "CA0123456789abcdef0123456789abcdef"}"#, Duration::ZERO).await;
+    twilio(&spanish.base_url, Duration::from_secs(5))
+        .call(&phone(), "Su código de verificación es: cuatro, nueve, tres.", Language::Spanish)
+        .await
+        .unwrap();
+    let requests = spanish.requests.lock().unwrap().clone();
+    let twiml = requests[0].form.iter().find(|(k, _)| k == "Twiml").map(|(_, v)| v.clone()).unwrap();
+    assert_eq!(
+        twiml,
+        "<Response><Say language=\"es-US\" voice=\"Polly.Lupe\">Su código de verificación es: cuatro, nueve, tres.\
+         </Say></Response>"
+    );
 }
 
 #[tokio::test]
@@ -179,6 +240,21 @@ async fn a_slow_twilio_times_out() {
     assert!(error.contains("timed out"), "{error}");
     assert!(started.elapsed() < Duration::from_millis(1500), "{:?}", started.elapsed());
     assert_discreet(&error);
+
+    // A Spanish call is read by a voice that speaks US Spanish.
+    let spanish =
+        fake_twilio(StatusCode::CREATED, r#"{"sid": "CA0123456789abcdef0123456789abcdef"}"#, Duration::ZERO).await;
+    twilio(&spanish.base_url, Duration::from_secs(5))
+        .call(&phone(), "Su código de verificación es: cuatro, nueve, tres.", Language::Spanish)
+        .await
+        .unwrap();
+    let requests = spanish.requests.lock().unwrap().clone();
+    let twiml = requests[0].form.iter().find(|(k, _)| k == "Twiml").map(|(_, v)| v.clone()).unwrap();
+    assert_eq!(
+        twiml,
+        "<Response><Say language=\"es-US\" voice=\"Polly.Lupe\">Su código de verificación es: cuatro, nueve, tres.\
+         </Say></Response>"
+    );
 }
 
 #[tokio::test]
@@ -189,4 +265,19 @@ async fn nothing_listening_is_reported_as_unreachable() {
     let error = twilio(&base_url, Duration::from_secs(5)).send(&phone(), BODY).await.unwrap_err().to_string();
     assert!(error.contains("could not reach"), "{error}");
     assert_discreet(&error);
+
+    // A Spanish call is read by a voice that speaks US Spanish.
+    let spanish =
+        fake_twilio(StatusCode::CREATED, r#"{"sid": "CA0123456789abcdef0123456789abcdef"}"#, Duration::ZERO).await;
+    twilio(&spanish.base_url, Duration::from_secs(5))
+        .call(&phone(), "Su código de verificación es: cuatro, nueve, tres.", Language::Spanish)
+        .await
+        .unwrap();
+    let requests = spanish.requests.lock().unwrap().clone();
+    let twiml = requests[0].form.iter().find(|(k, _)| k == "Twiml").map(|(_, v)| v.clone()).unwrap();
+    assert_eq!(
+        twiml,
+        "<Response><Say language=\"es-US\" voice=\"Polly.Lupe\">Su código de verificación es: cuatro, nueve, tres.\
+         </Say></Response>"
+    );
 }

@@ -505,17 +505,29 @@ impl TestApp {
     }
 }
 
-/// The first run of six digits after "code is " in a text.
+/// The code in a text: the six digits after the `#` of its last line.
 pub fn code_in(body: &str) -> String {
-    let start = body.find("code is ").expect("a code in the text") + "code is ".len();
+    // Every language's text ends with the `@host #code` line that browsers read the code from.
+    let start = body.rfind('#').expect("a code in the text") + 1;
     body[start..start + 6].to_owned()
 }
 
-/// The code a call read out ("… code is: 0, 4, 2, 9, 1, 7. Again: …"): the digits of its
-/// first reading.
+/// The code a call read out ("… code is: 0, 4, 2, 9, 1, 7. Again: …", or in Spanish "… es:
+/// cero, cuatro, dos, …. Repito: …"): the digits of its first reading.
 pub fn code_in_call(spoken: &str) -> String {
-    let start = spoken.find("code is: ").expect("a code in the call") + "code is: ".len();
-    spoken[start..].chars().take_while(|c| *c != '.').filter(char::is_ascii_digit).collect()
+    const SPANISH: [&str; 10] = ["cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"];
+    let start = spoken.find(": ").expect("a code in the call") + 2;
+    spoken[start..]
+        .split('.')
+        .next()
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .map(|said| match SPANISH.iter().position(|w| *w == said) {
+            Some(digit) => char::from(b'0' + u8::try_from(digit).expect("a digit")),
+            None => said.chars().next().filter(char::is_ascii_digit).expect("a digit, said as a numeral or a word"),
+        })
+        .collect()
 }
 
 /// `oathtool --totp -b -N @<unix> SECRET`: the reference TOTP client.

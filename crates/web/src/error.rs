@@ -15,7 +15,7 @@ use portal_core::InternalError;
 use portal_core::console::ConsoleError;
 use portal_core::inventory::InventoryError;
 use portal_core::inventory::csv::ImportError;
-use portal_core::language::MessageArg;
+use portal_core::language::{Localized, MessageArg};
 use portal_core::mfa::service::MfaError;
 use portal_core::sms::PhoneError;
 use serde::Serialize;
@@ -147,7 +147,7 @@ impl ApiError {
     /// `MfaError` → the API's error format (the past-deadline answer names the support
     /// contacts, hence the state).
     pub fn mfa(state: &AppState, e: MfaError) -> Self {
-        let message = e.to_string();
+        let message = e.message_in(crate::language::current());
         match e {
             MfaError::InvalidCode | MfaError::CodeReplayed | MfaError::RecoveryCodeUsed => {
                 Self::new(StatusCode::BAD_REQUEST, "invalid_code", message)
@@ -168,7 +168,7 @@ impl ApiError {
                     PhoneError::UnknownCountry | PhoneError::CountryNotAllowed => "country",
                     PhoneError::Empty | PhoneError::Invalid => "phone",
                 };
-                Self::field(field, p.to_string())
+                Self::field(field, message)
             }
             MfaError::SendRefused(r) => Self { code: "sms_limit", message, ..Self::throttled(r.retry_after()) },
             MfaError::SmsFailed => Self::new(StatusCode::BAD_GATEWAY, "sms_failed", message),
@@ -377,7 +377,7 @@ pub enum MfaFailure {
 }
 
 pub fn mfa_failure(state: &AppState, e: MfaError) -> MfaFailure {
-    let message = capitalised(&e.to_string());
+    let message = e.message_in(crate::language::current());
     match e {
         MfaError::SetupExpired { deadline } => MfaFailure::Respond(render::expired_page(state, deadline)),
         MfaError::StepUpRequired => MfaFailure::Respond(Redirect::to("/mfa/verify?next=setup").into_response()),
@@ -386,15 +386,12 @@ pub fn mfa_failure(state: &AppState, e: MfaError) -> MfaFailure {
         MfaError::Internal(e) => MfaFailure::Respond(PageError::from(e).into_response()),
         MfaError::Throttled { retry_after } => MfaFailure::Show {
             status: StatusCode::TOO_MANY_REQUESTS,
-            message: crate::language::current()
-                .text_with("error-too-many-codes", &[("wait", wait_text(retry_after).into())]),
+            message,
             retry_after: Some(portal_core::throttle::retry_after_secs(retry_after)),
         },
-        MfaError::Locked => MfaFailure::Show {
-            status: StatusCode::TOO_MANY_REQUESTS,
-            message: crate::language::current().text("error-locked"),
-            retry_after: Some(86_400),
-        },
+        MfaError::Locked => {
+            MfaFailure::Show { status: StatusCode::TOO_MANY_REQUESTS, message, retry_after: Some(86_400) }
+        }
         MfaError::SendRefused(r) => MfaFailure::Show {
             status: StatusCode::TOO_MANY_REQUESTS,
             message,
@@ -415,17 +412,6 @@ pub fn mfa_failure(state: &AppState, e: MfaError) -> MfaFailure {
         MfaError::NoPendingSetup | MfaError::NoSuchMethod(_) | MfaError::Phone(_) => {
             MfaFailure::Show { status: StatusCode::UNPROCESSABLE_ENTITY, message, retry_after: None }
         }
-    }
-}
-
-/// "45 seconds", "3 minutes", in the request's language.
-pub fn wait_text(d: time::Duration) -> String {
-    let secs = portal_core::throttle::retry_after_secs(d);
-    let language = crate::language::current();
-    if secs < 90 {
-        language.text_with("wait-seconds", &[("count", secs.into())])
-    } else {
-        language.text_with("wait-minutes", &[("count", secs.div_ceil(60).into())])
     }
 }
 

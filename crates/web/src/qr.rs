@@ -10,7 +10,10 @@ pub fn svg(data: &str, title: &str) -> String {
     // The renderer emits a standalone document; inline HTML needs only the element.
     let element = rendered.find("<svg").map_or(rendered.as_str(), |i| &rendered[i..]);
     let escaped_title = title.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
-    element.replacen("<svg", "<svg role=\"img\" aria-label=\"QR code\"", 1).replacen(
+    // The label is the (translated) title too: screen readers that skip an inline SVG's
+    // <title> still hear it.
+    let label = escaped_title.replace('"', "&quot;");
+    element.replacen("<svg", &format!("<svg role=\"img\" aria-label=\"{label}\""), 1).replacen(
         '>',
         &format!("><title>{escaped_title}</title>"),
         1,
@@ -24,6 +27,7 @@ mod tests {
         let s = super::svg("otpauth://totp/Portal:a@example.com?secret=ABC&issuer=Portal", "Scan <me>");
         assert!(s.starts_with("<svg role=\"img\""), "{}", &s[..60]);
         assert!(s.contains("<title>Scan &lt;me&gt;</title>"));
+        assert!(s.starts_with("<svg role=\"img\" aria-label=\"Scan &lt;me&gt;\""), "{}", &s[..60]);
         assert!(!s.contains("<?xml"));
         assert!(s.trim_end().ends_with("</svg>"));
     }

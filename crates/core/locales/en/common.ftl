@@ -69,15 +69,4 @@ error-check-form-title = Please check the form
 error-file-problems-title = The file has problems
 error-please-wait-title = Please wait
 error-not-possible-title = Not possible
-error-too-many-codes = Too many wrong codes. Please wait { $wait } and try again.
-error-locked = Too many wrong codes: sign-in is locked for this account. Contact support to unlock it.
 language-unknown-title = Choose a language
-# How long to wait, inside a sentence.
-wait-seconds = { $count ->
-    [one] 1 second
-   *[other] { $count } seconds
-}
-wait-minutes = { $count ->
-    [one] 1 minute
-   *[other] { $count } minutes
-}

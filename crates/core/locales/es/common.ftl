@@ -69,15 +69,4 @@ error-check-form-title = Revise el formulario
 error-file-problems-title = El archivo tiene problemas
 error-please-wait-title = Espere un momento
 error-not-possible-title = No es posible
-error-too-many-codes = Demasiados códigos incorrectos. Espere { $wait } e inténtelo de nuevo.
-error-locked = Demasiados códigos incorrectos: el inicio de sesión de esta cuenta está bloqueado. Comuníquese con soporte para desbloquearlo.
 language-unknown-title = Elija un idioma
-# Cuánto esperar, dentro de una frase.
-wait-seconds = { $count ->
-    [one] 1 segundo
-   *[other] { $count } segundos
-}
-wait-minutes = { $count ->
-    [one] 1 minuto
-   *[other] { $count } minutos
-}

@@ -649,7 +649,7 @@ impl Portal {
             }
             DeliveryChannel::Voice => {
                 let spoken = sms_code::spoken_message(language, &self.settings.portal_name, &code);
-                self.sms.call_in(&phone, &spoken, language).await
+                self.sms.call(&phone, &spoken, language).await
             }
         };
         if let Err(e) = delivered {

@@ -48,19 +48,9 @@ pub fn route_table() -> RouteTable {
     ]
 }
 
-/// `mfa_failure`, with the message in the page's language.
-// Once `mfa_failure` says its messages with `Localized`, this is `mfa_failure` itself.
-fn failure(state: &AppState, e: MfaError) -> MfaFailure {
-    let message = e.message_in(current());
-    match mfa_failure(state, e) {
-        MfaFailure::Show { status, retry_after, .. } => MfaFailure::Show { status, message, retry_after },
-        respond => respond,
-    }
-}
-
 /// A failure with no form to show it on: its own page.
 fn failure_page(state: &AppState, e: MfaError) -> Response {
-    match failure(state, e) {
+    match mfa_failure(state, e) {
         MfaFailure::Respond(r) => r,
         MfaFailure::Show { status, message, .. } => {
             PageError::new(status, current().text("mfa-page-not-possible"), message).into_response()
@@ -85,7 +75,7 @@ fn signed_in(state: &AppState, done: &MfaCompleted, next: &str) -> Response {
 /// The session's MFA status for a page: read only, as every GET must be (a passed deadline shows
 /// the past-deadline page, which clears the cookie).
 async fn status_or_response(state: &AppState, s: &SignedIn) -> Result<MfaStatus, Response> {
-    state.portal.mfa_session_view(&s.session, &s.user).await.map_err(|e| match failure(state, e) {
+    state.portal.mfa_session_view(&s.session, &s.user).await.map_err(|e| match mfa_failure(state, e) {
         MfaFailure::Respond(r) => r,
         MfaFailure::Show { status, message, .. } => {
             PageError::new(status, current().text("mfa-page-went-wrong"), message).into_response()
@@ -273,7 +263,7 @@ async fn sms_send(
                 SmsPage { country: form.country, phone: form.phone, country_error, phone_error, ..SmsPage::default() };
             Ok(sms_form(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, page))
         }
-        Err(e) => Ok(match failure(&state, e) {
+        Err(e) => Ok(match mfa_failure(&state, e) {
             MfaFailure::Respond(r) => r,
             MfaFailure::Show { status, message, retry_after } => {
                 let page =
@@ -403,7 +393,7 @@ async fn sms_verify(
         Err(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.message_in(current()), None),
         Ok(code) => match state.portal.sms_setup_confirm(&s.session, &s.user, &code, &ctx).await {
             Ok(done) => return Ok(signed_in(&state, &done, "/")),
-            Err(e) => match failure(&state, e) {
+            Err(e) => match mfa_failure(&state, e) {
                 MfaFailure::Respond(r) => return Ok(r),
                 MfaFailure::Show { status, message, retry_after } => (status, message, retry_after),
             },
@@ -422,7 +412,7 @@ async fn sms_resend(
     match state.portal.sms_resend(&s.session, &s.user, ChallengePurpose::Setup, DeliveryChannel::Sms, &ctx).await {
         Ok(_) => Ok(Redirect::to("/mfa/setup/sms/verify?sent=again").into_response()),
         Err(MfaError::NoCodeSent) => Ok(Redirect::to("/mfa/setup/sms").into_response()),
-        Err(e) => Ok(match failure(&state, e) {
+        Err(e) => Ok(match mfa_failure(&state, e) {
             MfaFailure::Respond(r) => r,
             MfaFailure::Show { status, message, retry_after } => {
                 let page = SmsVerifyPage { error: Some(message), ..SmsVerifyPage::default() };
@@ -542,7 +532,7 @@ async fn app_confirm(
     };
     match state.portal.totp_confirm(&s.session, &s.user, &code, &ctx).await {
         Ok(done) => Ok(signed_in(&state, &done, "/")),
-        Err(e) => Ok(match failure(&state, e) {
+        Err(e) => Ok(match mfa_failure(&state, e) {
             MfaFailure::Respond(r) => r,
             MfaFailure::Show { status, message, retry_after } => {
                 with_retry_after(app_form(&state, &s, status, Some(message)).await, retry_after)
@@ -682,7 +672,7 @@ async fn verify_send(
         Ok(sent) => {
             Ok(Redirect::to(&format!("/mfa/verify?method=sms&sent=1{}{next}", called(&sent, "&"))).into_response())
         }
-        Err(e) => Ok(match failure(&state, e) {
+        Err(e) => Ok(match mfa_failure(&state, e) {
             MfaFailure::Respond(r) => r,
             MfaFailure::Show { status, message, retry_after } => {
                 let page = VerifyPage { next: next_target(&form.next), error: Some(message), ..VerifyPage::default() };
@@ -741,7 +731,7 @@ async fn verify(
             }
             Ok(response)
         }
-        Err(e) => Ok(match failure(&state, e) {
+        Err(e) => Ok(match mfa_failure(&state, e) {
             MfaFailure::Respond(r) => r,
             MfaFailure::Show { status, message, retry_after } => {
                 with_retry_after(verify_form(&state, &s, status, chosen, again(message)).await, retry_after)
@@ -799,7 +789,7 @@ async fn remove_method(
     };
     Ok(match state.portal.remove_method(&s.session, &s.user, method, &ctx).await {
         Ok(()) => Redirect::to("/?done=removed").into_response(),
-        Err(e) => match failure(&state, e) {
+        Err(e) => match mfa_failure(&state, e) {
             MfaFailure::Respond(r) => r,
             MfaFailure::Show { status, message, .. } => {
                 super::auth::home_page(&state, &s, status, None, Some(message)).await
