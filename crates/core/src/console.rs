@@ -8,6 +8,7 @@ use time::{Date, Duration, OffsetDateTime};
 
 use crate::audit::{AuditEvent, AuditFilter, AuditRecord, Outcome};
 use crate::email::Email;
+use crate::language::{Language, Localized};
 use crate::mail::OutgoingEmail;
 use crate::mfa::MfaPolicy;
 use crate::mfa::service::{STEP_UP_WINDOW, SupportView};
@@ -144,6 +145,32 @@ impl From<StoreError> for ConsoleError {
     }
 }
 
+/// The refusal in the reader's language, lower-case and without a final stop like `Display`
+/// (which stays English for logs, the audit trail and the CLI): pages capitalise it.
+impl Localized for ConsoleError {
+    fn message_in(&self, language: Language) -> String {
+        match self {
+            ConsoleError::NotStaff => language.text("console-error-not-staff"),
+            ConsoleError::NotFound => language.text("console-error-not-found"),
+            ConsoleError::OwnAccount => language.text("console-error-own-account"),
+            ConsoleError::NotPermitted => language.text("console-error-not-permitted"),
+            ConsoleError::StepUpRequired => {
+                language.text_with("console-error-step-up", &[("minutes", STEP_UP_WINDOW.whole_minutes().into())])
+            }
+            ConsoleError::RateLimited { .. } => language.text("console-error-rate-limited"),
+            ConsoleError::Changed => language.text("console-error-changed"),
+            ConsoleError::InvalidDays => {
+                language.text_with("console-error-invalid-days", &[("max", u32::from(MAX_EXTENSION_DAYS).into())])
+            }
+            ConsoleError::InvalidReason => {
+                language.text_with("console-error-invalid-reason", &[("max", MAX_REASON_CHARS.into())])
+            }
+            ConsoleError::StaffHaveNoDeadline => language.text("console-error-staff-no-deadline"),
+            ConsoleError::Internal(_) => language.text("console-error-internal"),
+        }
+    }
+}
+
 /// Console actions need a second factor verified within [`STEP_UP_WINDOW`]: a session left open
 /// on a desk cannot be used to change someone's sign-in.
 pub fn require_step_up(actor_session: &Session, now: OffsetDateTime) -> Result<(), ConsoleError> {
@@ -237,7 +264,19 @@ pub enum StaffError {
     Internal(#[from] InternalError),
 }
 
-/// What an action did, for the page and the API.
+impl Localized for StaffError {
+    fn message_in(&self, language: Language) -> String {
+        match self {
+            StaffError::AdminOnly => language.text("console-error-admin-only"),
+            StaffError::NotAStaffRole => language.text("console-error-not-a-staff-role"),
+            StaffError::Duplicate => language.text("console-error-duplicate"),
+            StaffError::Console(e) => e.message_in(language),
+            StaffError::Internal(_) => language.text("console-error-internal"),
+        }
+    }
+}
+
+/// What an action did, for the command line (English, like its other lines).
 #[derive(Debug, Clone)]
 pub struct ActionDone {
     pub summary: String,
@@ -352,11 +391,22 @@ impl Portal {
     }
 
     /// Tells the user about a change to their sign-in; never a secret, code or full number.
+    /// `subject` and `text` are already in the user's language (the one they chose, else
+    /// English: the email is read later, not by the person making the request); the greeting is
+    /// written in it too.
     pub async fn notify(&self, user: &User, subject: &str, text: &str) {
+        self.notify_in(user, user.language.unwrap_or_default(), subject, text).await;
+    }
+
+    /// [`Portal::notify`] with the greeting in `language`: for a caller that wrote `subject` and
+    /// `text` in a language of its choosing (say the one of the request, for a user who never
+    /// chose one).
+    pub async fn notify_in(&self, user: &User, language: Language, subject: &str, text: &str) {
+        let greeting = language.text_with("console-email-greeting", &[("name", user.name.as_str().into())]);
         let message = OutgoingEmail {
             to: user.email.clone(),
             subject: format!("{subject} — {}", self.settings.portal_name),
-            body: format!("Hello {},\n\n{text}\n", user.name.as_str()),
+            body: format!("{greeting}\n\n{text}\n"),
         };
         if let Err(e) = self.mailer.send(&message).await {
             tracing::warn!(error = %e, user = %user.id, "notification email failed");
@@ -397,19 +447,15 @@ impl Portal {
         Ok(crate::enrollment_chart::enrollment_chart(&groups, policy, policy.today(self.clock.now())))
     }
 
-    /// The second factor's pause/lock for display.
-    pub fn throttle_label(&self, view: &SupportView) -> String {
+    /// The second factor's pause/lock for display, in `language`.
+    pub fn throttle_label(&self, view: &SupportView, language: Language) -> String {
+        let failures = ("count", view.throttle.consecutive_failures.into());
         match view.throttle.state(self.clock.now()) {
-            ThrottleState::Open if view.throttle.consecutive_failures == 0 => "no recent wrong codes".to_owned(),
-            ThrottleState::Open => format!("{} wrong code(s) in a row", view.throttle.consecutive_failures),
-            ThrottleState::Paused { retry_after } => {
-                format!(
-                    "paused for {} more seconds after {} wrong codes",
-                    retry_after.whole_seconds(),
-                    view.throttle.consecutive_failures
-                )
-            }
-            ThrottleState::Locked => "locked after 100 wrong codes".to_owned(),
+            ThrottleState::Open if view.throttle.consecutive_failures == 0 => language.text("console-throttle-none"),
+            ThrottleState::Open => language.text_with("console-throttle-failures", &[failures]),
+            ThrottleState::Paused { retry_after } => language
+                .text_with("console-throttle-paused", &[("seconds", retry_after.whole_seconds().into()), failures]),
+            ThrottleState::Locked => language.text("console-throttle-locked"),
         }
     }
 
@@ -447,18 +493,11 @@ impl Portal {
             Err(crate::auth::CreateUserError::Internal(e)) => return Err(StaffError::Internal(e)),
         };
         let link = self.password_link(&user, Duration::days(7)).await?;
-        self.notify(
-            &user,
-            "Your staff account",
-            &format!(
-                "{} created a {} account for you on {}.\n\nChoose your password within 7 days with this link (it works once):\n\n{link}\n\n\
-                 At your first sign-in you will set up a verification method (authenticator app or text message); staff always need one.",
-                actor.email,
-                role.label().to_lowercase(),
-                self.settings.portal_name
-            ),
-        )
-        .await;
+        // Someone else's email: the language they chose, else English.
+        let language = user.language.unwrap_or_default();
+        let (subject, text) =
+            staff_account_email(language, actor.email.as_str(), role, &self.settings.portal_name, &link);
+        self.notify_in(&user, language, &subject, &text).await;
         Ok(user)
     }
 
@@ -473,6 +512,15 @@ impl Portal {
         ensure_console_user(actor)?;
         Ok(self.store.user_by_email(email).await?)
     }
+}
+
+/// The email a new staff member gets: subject and text (the greeting is `notify`'s).
+fn staff_account_email(language: Language, actor: &str, role: Role, portal: &str, link: &str) -> (String, String) {
+    let text = language.text_with(
+        "console-staff-email-text",
+        &[("actor", actor.into()), ("role", role.as_str().into()), ("portal", portal.into()), ("link", link.into())],
+    );
+    (language.text("console-staff-email-subject"), text)
 }
 
 #[cfg(test)]
@@ -515,6 +563,71 @@ mod tests {
             may_act_on(&user(Role::Policyholder), &user(Role::Policyholder)),
             Err(ConsoleError::NotStaff)
         ));
+    }
+
+    #[test]
+    fn console_errors_read_in_english_as_their_display_and_in_spanish() {
+        let all = [
+            ConsoleError::NotStaff,
+            ConsoleError::NotFound,
+            ConsoleError::OwnAccount,
+            ConsoleError::NotPermitted,
+            ConsoleError::StepUpRequired,
+            ConsoleError::RateLimited { retry_after: Duration::minutes(5) },
+            ConsoleError::Changed,
+            ConsoleError::InvalidDays,
+            ConsoleError::InvalidReason,
+            ConsoleError::StaffHaveNoDeadline,
+        ];
+        for e in all {
+            assert_eq!(e.message_in(Language::English), e.to_string());
+            let spanish = e.message_in(Language::Spanish);
+            assert_ne!(spanish, e.to_string(), "{e:?} has a Spanish sentence");
+        }
+        assert_eq!(ConsoleError::InvalidDays.message_in(Language::English), "days must be between 1 and 90");
+        assert_eq!(ConsoleError::InvalidDays.message_in(Language::Spanish), "los días deben estar entre 1 y 90");
+        assert_eq!(
+            ConsoleError::StepUpRequired.message_in(Language::English),
+            "verify with your second factor first (needed every 10 minutes for console actions)"
+        );
+        assert!(
+            ConsoleError::StepUpRequired.message_in(Language::Spanish).contains("cada 10 minutos"),
+            "{}",
+            ConsoleError::StepUpRequired.message_in(Language::Spanish)
+        );
+        for e in [StaffError::AdminOnly, StaffError::NotAStaffRole, StaffError::Duplicate] {
+            assert_eq!(e.message_in(Language::English), e.to_string());
+        }
+        assert_eq!(
+            StaffError::Duplicate.message_in(Language::Spanish),
+            "ya existe una cuenta con este correo electrónico"
+        );
+        assert_eq!(
+            StaffError::Console(ConsoleError::Changed).message_in(Language::Spanish),
+            ConsoleError::Changed.message_in(Language::Spanish)
+        );
+    }
+
+    #[test]
+    fn the_staff_account_email_reads_as_before_in_english_and_in_spanish() {
+        let link = "https://portal.example/password?token=abc";
+        let (subject, text) = staff_account_email(Language::English, "root@example.com", Role::Support, "Portal", link);
+        assert_eq!(subject, "Your staff account");
+        assert_eq!(
+            text,
+            format!(
+                "root@example.com created a support agent account for you on Portal.\n\nChoose your password within 7 days \
+                 with this link (it works once):\n\n{link}\n\nAt your first sign-in you will set up a verification method \
+                 (authenticator app or text message); staff always need one."
+            )
+        );
+        let (subject, text) =
+            staff_account_email(Language::Spanish, "root@example.com", Role::Adjuster, "Portal", link);
+        assert_eq!(subject, "Su cuenta del personal");
+        assert!(text.starts_with("root@example.com creó para usted una cuenta de ajustador en Portal.\n\n"), "{text}");
+        assert!(text.contains(&format!("\n\n{link}\n\n")), "{text}");
+        assert_eq!(Language::Spanish.text_with("console-email-greeting", &[("name", "Ana".into())]), "Hola, Ana:");
+        assert_eq!(Language::English.text_with("console-email-greeting", &[("name", "Ann".into())]), "Hello Ann,");
     }
 
     #[test]

@@ -7,10 +7,10 @@ use time::{Date, Duration};
 
 use super::reminder::{ReminderCandidate, ReminderKind};
 use crate::audit::{AuditEvent, Outcome, action};
+use crate::language::Language;
 use crate::mail::OutgoingEmail;
 use crate::user::UserId;
-use crate::zone::long_date;
-use crate::{InternalError, Portal, RequestContext};
+use crate::{InternalError, Portal, PortalSettings, RequestContext};
 
 /// Candidates read per query: bounded memory whatever the number of policyholders.
 const PAGE: u32 = 500;
@@ -63,6 +63,10 @@ impl Portal {
                     }
                     continue;
                 }
+                // The email goes in the language the user chose (English if they never did),
+                // read before the claim so that a failed read does not lose the reminder.
+                let language =
+                    self.store.user_by_id(&candidate.user_id).await?.and_then(|u| u.language).unwrap_or_default();
                 let audit = AuditEvent::new(now, action::MFA_REMINDER_SENT, Outcome::Success, ctx)
                     .subject(Some(&candidate.user_id), candidate.email.as_str())
                     .detail("reminder", kind.clone())
@@ -70,7 +74,7 @@ impl Portal {
                 if !self.store.claim_reminder(&candidate.user_id, &kind, due.deadline, &audit).await? {
                     continue;
                 }
-                let message = self.reminder_email(candidate, due.kind, due.deadline);
+                let message = reminder_email(&self.settings, language, candidate, due.kind, due.deadline);
                 if let Err(e) = self.mailer.send(&message).await {
                     tracing::warn!(error = %e, user = %candidate.user_id, "deadline reminder email failed");
                     reminder.failed = true;
@@ -83,31 +87,117 @@ impl Portal {
         }
         Ok(done)
     }
+}
 
-    fn reminder_email(&self, candidate: &ReminderCandidate, kind: ReminderKind, deadline: Date) -> OutgoingEmail {
-        let portal = &self.settings.portal_name;
-        let last_day = long_date(deadline - Duration::days(1));
-        let zone = self.settings.mfa.zone.name();
-        let when = match kind {
-            ReminderKind::DaysBefore(1) => "Today is the last day".to_owned(),
-            ReminderKind::DaysBefore(n) => format!("You have {n} days left"),
-            ReminderKind::AfterSupport => "Support set this date for you".to_owned(),
-        };
-        let body = format!(
-            "Hello {},\n\n\
-             To keep your {portal} account safe, sign-in now asks for a second step: a code texted to your phone, or one \
-             from an authenticator app. Please set one up by the end of {last_day} ({zone} time). {when}.\n\n\
-             Sign in at {}/login and follow the steps; it takes a few minutes.\n\n\
-             From {} you can no longer sign in until support helps you: {}.\n",
-            candidate.name.as_str(),
-            self.settings.public_url,
-            long_date(deadline),
-            self.settings.support_email,
-        );
-        OutgoingEmail {
-            to: candidate.email.clone(),
-            subject: format!("Set up sign-in verification by {last_day} — {portal}"),
-            body,
+/// The reminder in `language`: the last day to set up and the deadline as that language writes
+/// dates, in the portal's time zone, with the sign-in link.
+fn reminder_email(
+    settings: &PortalSettings,
+    language: Language,
+    candidate: &ReminderCandidate,
+    kind: ReminderKind,
+    deadline: Date,
+) -> OutgoingEmail {
+    let last_day = language.long_date(deadline - Duration::days(1));
+    let (kind_name, days) = match kind {
+        ReminderKind::DaysBefore(1) => ("last-day", 1),
+        ReminderKind::DaysBefore(n) => ("days", n),
+        ReminderKind::AfterSupport => ("support", 0),
+    };
+    let body = language.text_with(
+        "reminder-email-body",
+        &[
+            ("name", candidate.name.as_str().into()),
+            ("portal", settings.portal_name.as_str().into()),
+            ("last-day", last_day.as_str().into()),
+            ("zone", settings.mfa.zone.name().into()),
+            ("kind", kind_name.into()),
+            ("days", days.into()),
+            ("url", settings.public_url.as_str().into()),
+            ("deadline", language.long_date(deadline).into()),
+            ("support", settings.support_email.as_str().into()),
+        ],
+    );
+    let subject = language.text_with("reminder-email-subject", &[("last-day", last_day.into())]);
+    OutgoingEmail {
+        to: candidate.email.clone(),
+        subject: format!("{subject} — {}", settings.portal_name),
+        body: format!("{body}\n"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::{date, datetime};
+
+    use super::*;
+    use crate::email::Email;
+    use crate::user::DisplayName;
+
+    fn ann() -> ReminderCandidate {
+        ReminderCandidate {
+            user_id: UserId::from_stored("u1".into()),
+            email: Email::parse("ann@example.com").unwrap(),
+            name: DisplayName::parse("Ann").unwrap(),
+            created_at: datetime!(2020-06-01 12:00 UTC),
+            mfa_deadline: None,
+            mfa_deadline_set_at: None,
         }
+    }
+
+    #[test]
+    fn the_english_reminder_reads_as_it_always_has() {
+        let settings = PortalSettings::default();
+        let mail =
+            reminder_email(&settings, Language::English, &ann(), ReminderKind::DaysBefore(14), date!(2026 - 03 - 04));
+        let portal = &settings.portal_name;
+        assert_eq!(mail.subject, format!("Set up sign-in verification by March 3, 2026 — {portal}"));
+        assert_eq!(
+            mail.body,
+            format!(
+                "Hello Ann,\n\n\
+                 To keep your {portal} account safe, sign-in now asks for a second step: a code texted to your phone, or one \
+                 from an authenticator app. Please set one up by the end of March 3, 2026 ({} time). You have 14 days left.\n\n\
+                 Sign in at {}/login and follow the steps; it takes a few minutes.\n\n\
+                 From March 4, 2026 you can no longer sign in until support helps you: {}.\n",
+                settings.mfa.zone.name(),
+                settings.public_url,
+                settings.support_email,
+            )
+        );
+        let last =
+            reminder_email(&settings, Language::English, &ann(), ReminderKind::DaysBefore(1), date!(2026 - 03 - 04));
+        assert!(last.body.contains("(UTC time). Today is the last day.\n"), "{}", last.body);
+        let support =
+            reminder_email(&settings, Language::English, &ann(), ReminderKind::AfterSupport, date!(2026 - 03 - 04));
+        assert!(support.body.contains(". Support set this date for you.\n"), "{}", support.body);
+    }
+
+    #[test]
+    fn the_spanish_reminder_writes_dates_and_days_in_spanish() {
+        let settings = PortalSettings::default();
+        let mail =
+            reminder_email(&settings, Language::Spanish, &ann(), ReminderKind::DaysBefore(7), date!(2026 - 03 - 04));
+        assert_eq!(
+            mail.subject,
+            format!(
+                "Configure la verificación de inicio de sesión a más tardar el 3 de marzo de 2026 — {}",
+                settings.portal_name
+            )
+        );
+        assert!(mail.body.starts_with("Hola, Ann:\n\n"), "{}", mail.body);
+        assert!(
+            mail.body.contains("al final del 3 de marzo de 2026 (hora de UTC). Le quedan 7 días."),
+            "{}",
+            mail.body
+        );
+        assert!(mail.body.contains(&format!("{}/login", settings.public_url)), "{}", mail.body);
+        assert!(mail.body.contains("A partir del 4 de marzo de 2026, ya no podrá iniciar sesión"), "{}", mail.body);
+        let last =
+            reminder_email(&settings, Language::Spanish, &ann(), ReminderKind::DaysBefore(1), date!(2026 - 03 - 04));
+        assert!(last.body.contains("Hoy es el último día."), "{}", last.body);
+        let support =
+            reminder_email(&settings, Language::Spanish, &ann(), ReminderKind::AfterSupport, date!(2026 - 03 - 04));
+        assert!(support.body.contains("Soporte fijó esta fecha para usted."), "{}", support.body);
     }
 }

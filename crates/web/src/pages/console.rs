@@ -8,22 +8,25 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get};
+use portal_core::audit::Outcome;
 use portal_core::audit::{AuditFilter, AuditRecord};
 use portal_core::console::{ConsoleAction, ConsoleError, MfaOverview, OverviewFilter, StaffError, SupportActor};
 use portal_core::enrollment_chart::{EnrollmentChart, TREND_DAYS};
-use portal_core::mfa::policy::MfaPolicy;
+use portal_core::language::{Language, Localized};
+use portal_core::mfa::Method;
+use portal_core::mfa::policy::{DeadlineSource, MfaPolicy};
 use portal_core::mfa::service::SupportView;
 use portal_core::user::{Role, UserId};
 use serde::Deserialize;
 use time::format_description::well_known::Rfc3339;
 
-use crate::console_input::{AuditQuery, audit_filter, parse_staff};
+use crate::console_input::{AuditQuery, audit_filter_checked, parse_staff_checked};
 use crate::csrf::CsrfForm;
 use crate::downloads::{download, spreadsheet_csv};
 use crate::enrollment_svg;
 use crate::error::{PageError, capitalised, console_page_error};
 use crate::extract::{Client, ConsolePageUser, SignedIn};
-use crate::render::{Layout, long_date, render};
+use crate::render::{Layout, render};
 use crate::state::AppState;
 
 const PAGE_SIZE: u32 = 25;
@@ -52,29 +55,75 @@ struct UserRow {
     id: String,
     name: String,
     email: String,
-    role: &'static str,
+    role: String,
     state: &'static str,
     state_label: String,
     last_login: String,
     demo: bool,
 }
 
-fn state_label(state: &AppState, o: &MfaOverview) -> (&'static str, String) {
+fn state_label(state: &AppState, o: &MfaOverview, lang: Language) -> (&'static str, String) {
     let today = state.portal.today();
     let (s, deadline) = o.state(&state.portal.settings().mfa, today);
     let label = match s {
         portal_core::console::MfaState::Enrolled => {
-            let names: Vec<&str> = o.methods().into_iter().map(|m| if m == "totp" { "app" } else { "SMS" }).collect();
-            format!("Enrolled ({})", names.join(" + "))
+            let names: Vec<String> = o
+                .methods()
+                .into_iter()
+                .map(|m| match m {
+                    "totp" => lang.text("console-state-method-app"),
+                    "passkey" => lang.text("console-state-method-passkey"),
+                    _ => lang.text("console-state-method-sms"),
+                })
+                .collect();
+            lang.text_with("console-state-enrolled", &[("methods", names.join(" + ").into())])
         }
         portal_core::console::MfaState::SetupPending => match deadline {
-            Some(d) => format!("Setup pending, {} days left", (d - today).whole_days()),
-            None => "Setup pending (at next sign-in)".to_owned(),
+            Some(d) => lang.text_with("console-state-pending-days", &[("days", (d - today).whole_days().into())]),
+            None => lang.text("console-state-pending-next-sign-in"),
         },
-        portal_core::console::MfaState::SetupExpired => "Past the deadline".to_owned(),
-        portal_core::console::MfaState::Locked => "Locked".to_owned(),
+        portal_core::console::MfaState::SetupExpired => lang.text("console-state-expired"),
+        portal_core::console::MfaState::Locked => lang.text("console-state-locked"),
     };
     (s.as_str(), label)
+}
+
+/// A role as the console names it.
+fn role_label(role: Role, lang: Language) -> String {
+    match role {
+        Role::Policyholder => lang.text("console-role-policyholder"),
+        Role::Adjuster => lang.text("console-role-adjuster"),
+        Role::Support => lang.text("console-role-support"),
+        Role::Admin => lang.text("console-role-admin"),
+    }
+}
+
+/// An audit outcome as the console shows it (exports keep the stored value).
+fn outcome_label(outcome: Outcome, lang: Language) -> String {
+    match outcome {
+        Outcome::Success => lang.text("console-outcome-success"),
+        Outcome::Failure => lang.text("console-outcome-failure"),
+        Outcome::Refused => lang.text("console-outcome-refused"),
+    }
+}
+
+/// A method as a user's page lists it.
+fn method_label(method: Method, lang: Language) -> String {
+    match method {
+        Method::Totp => lang.text("console-user-method-totp"),
+        Method::Sms => lang.text("console-user-method-sms"),
+        Method::Passkey => lang.text("console-user-method-passkey"),
+    }
+}
+
+/// Where the deadline in force comes from.
+fn deadline_source_label(view: &SupportView, lang: Language) -> String {
+    match view.deadline.map(|d| d.source) {
+        None => lang.text("console-user-source-staff"),
+        Some(DeadlineSource::SwitchOn) => lang.text("console-user-source-switch-on"),
+        Some(DeadlineSource::AccountCreated) => lang.text("console-user-source-account"),
+        Some(DeadlineSource::Support) => lang.text("console-user-source-support"),
+    }
 }
 
 #[derive(Template)]
@@ -85,7 +134,8 @@ struct UsersPage {
     is_admin: bool,
     q: String,
     q_encoded: String,
-    total: u64,
+    /// "3 users matching “ann”."
+    found: String,
     rows: Vec<UserRow>,
     page: u32,
     pages: u32,
@@ -117,22 +167,31 @@ async fn users(
         Ok(r) => r,
         Err(e) => return console_page_error(e),
     };
+    let lang = crate::language::current();
     let rows = found
         .iter()
         .map(|o| {
-            let (st, label) = state_label(&state, o);
+            let (st, label) = state_label(&state, o, lang);
             UserRow {
                 id: o.user_id.as_str().to_owned(),
                 name: o.name.clone(),
                 email: o.email.clone(),
-                role: o.role.label(),
+                role: role_label(o.role, lang),
                 state: st,
                 state_label: label,
-                last_login: o.last_login_at.map(|t| date_time(&state.portal, t)).unwrap_or_else(|| "never".into()),
+                last_login: o
+                    .last_login_at
+                    .map(|t| date_time(&state.portal, t))
+                    .unwrap_or_else(|| lang.text("console-never")),
                 demo: o.demo,
             }
         })
         .collect();
+    let found = if q.is_empty() {
+        lang.text_with("console-users-found", &[("count", total.into())])
+    } else {
+        lang.text_with("console-users-found-matching", &[("count", total.into()), ("query", q.as_str().into())])
+    };
     let pages = u32::try_from(total.div_ceil(u64::from(PAGE_SIZE))).unwrap_or(u32::MAX).max(1);
     render(
         StatusCode::OK,
@@ -142,7 +201,7 @@ async fn users(
             is_admin: s.user.role == Role::Admin,
             q_encoded: form_urlencoded::byte_serialize(q.as_bytes()).collect(),
             q,
-            total,
+            found,
             rows,
             page,
             pages,
@@ -155,7 +214,7 @@ async fn users(
 struct SessionRow {
     started: String,
     last_seen: String,
-    level: &'static str,
+    level: String,
     ip: String,
     user_agent: String,
 }
@@ -163,19 +222,19 @@ struct SessionRow {
 struct EventRow {
     at: String,
     action: String,
-    outcome: &'static str,
+    outcome: String,
     actor: String,
     subject: String,
     ip: String,
     details: String,
 }
 
-fn event_row(portal: &portal_core::Portal, r: &AuditRecord) -> EventRow {
+fn event_row(portal: &portal_core::Portal, r: &AuditRecord, lang: Language) -> EventRow {
     let e = &r.event;
     EventRow {
         at: date_time(portal, e.at),
         action: e.action.clone(),
-        outcome: e.outcome.as_str(),
+        outcome: outcome_label(e.outcome, lang),
         actor: e.actor.clone().unwrap_or_default(),
         subject: e.subject.clone().unwrap_or_default(),
         ip: e.ip.clone().unwrap_or_default(),
@@ -192,7 +251,7 @@ struct UserPage {
     id: String,
     name: String,
     email: String,
-    role: &'static str,
+    role: String,
     demo: bool,
     notice: Option<String>,
     state: &'static str,
@@ -202,7 +261,7 @@ struct UserPage {
     /// "user agent, until date" of each remembered device.
     devices: Vec<String>,
     deadline: String,
-    deadline_source: &'static str,
+    deadline_source: String,
     throttle: String,
     created: String,
     last_login: String,
@@ -237,9 +296,10 @@ async fn user_page(
         Ok(v) => v,
         Err(e) => return console_page_error(e),
     };
+    let lang = crate::language::current();
     let filter = AuditFilter { subject_id: Some(id.clone()), limit: 20, ..AuditFilter::default() };
     let events = match state.portal.audit_search(&s.user, &filter).await {
-        Ok(ev) => ev.iter().map(|r| event_row(&state.portal, r)).collect(),
+        Ok(ev) => ev.iter().map(|r| event_row(&state.portal, r, lang)).collect(),
         Err(e) => return console_page_error(e),
     };
     let overview = MfaOverview {
@@ -256,15 +316,13 @@ async fn user_page(
         last_login_at: view.last_sign_in,
         demo: view.user.demo,
     };
-    let (st, label) = state_label(&state, &overview);
+    let (st, label) = state_label(&state, &overview, lang);
     let permission = portal_core::console::may_act_on(&s.user, &view.user);
     let notice = match done.done.as_str() {
-        "extend-deadline" => Some("The deadline was extended and the user was told by email.".to_owned()),
-        "reset-mfa" => {
-            Some("MFA was reset: every method removed, every session ended, the user was told by email.".to_owned())
-        }
-        "unlock" => Some("The account was unlocked.".to_owned()),
-        "end-sessions" => Some("Every session of this user was ended.".to_owned()),
+        "extend-deadline" => Some(lang.text("console-user-done-extend")),
+        "reset-mfa" => Some(lang.text("console-user-done-reset")),
+        "unlock" => Some(lang.text("console-user-done-unlock")),
+        "end-sessions" => Some(lang.text("console-user-done-end-sessions")),
         _ => None,
     };
     render(
@@ -276,7 +334,7 @@ async fn user_page(
             id: view.user.id.as_str().to_owned(),
             name: view.user.name.as_str().to_owned(),
             email: view.user.email.as_str().to_owned(),
-            role: view.user.role.label(),
+            role: role_label(view.user.role, lang),
             demo: view.user.demo,
             notice,
             state: st,
@@ -285,8 +343,8 @@ async fn user_page(
                 .confirmed
                 .iter()
                 .map(|f| match &f.phone {
-                    Some(p) => format!("Text message to {}", p.masked()),
-                    None => f.method.label().to_owned(),
+                    Some(p) => lang.text_with("console-user-method-text", &[("phone", p.masked().into())]),
+                    None => method_label(f.method, lang),
                 })
                 .collect(),
             recovery_codes_left: view.recovery_codes_left,
@@ -294,30 +352,31 @@ async fn user_page(
                 .remembered_devices
                 .iter()
                 .map(|d| {
-                    format!(
-                        "{}, until {}",
-                        d.user_agent.as_deref().unwrap_or("unknown device"),
-                        date_time(&state.portal, d.expires_at)
-                    )
+                    let device = d.user_agent.clone().unwrap_or_else(|| lang.text("console-user-unknown-device"));
+                    let until = date_time(&state.portal, d.expires_at);
+                    lang.text_with("console-user-device", &[("device", device.into()), ("until", until.into())])
                 })
                 .collect(),
-            deadline: view.deadline.map_or_else(|| "none".to_owned(), |d| long_date(d.date)),
-            deadline_source: view.deadline_source_label(),
-            throttle: state.portal.throttle_label(&view),
+            deadline: view.deadline.map_or_else(|| lang.text("console-none"), |d| lang.long_date(d.date)),
+            deadline_source: deadline_source_label(&view, lang),
+            throttle: state.portal.throttle_label(&view, lang),
             created: date_time(&state.portal, view.user.created_at),
-            last_login: view.last_sign_in.map(|t| date_time(&state.portal, t)).unwrap_or_else(|| "never".into()),
+            last_login: view
+                .last_sign_in
+                .map(|t| date_time(&state.portal, t))
+                .unwrap_or_else(|| lang.text("console-never")),
             can_act: permission.is_ok(),
             can_extend: !view.user.role.is_staff(),
-            cannot_act_reason: permission.err().map(|e| capitalised(&e.to_string())).unwrap_or_default(),
+            cannot_act_reason: permission.err().map(|e| capitalised(&e.message_in(lang))).unwrap_or_default(),
             sessions: sessions
                 .iter()
                 .map(|x| SessionRow {
                     started: date_time(&state.portal, x.created_at),
                     last_seen: date_time(&state.portal, x.last_seen_at),
                     level: if x.auth_level == portal_core::session::AuthLevel::Full {
-                        "signed in"
+                        lang.text("console-user-level-full")
                     } else {
-                        "password only"
+                        lang.text("console-user-level-password")
                     },
                     ip: x.ip.clone().unwrap_or_default(),
                     user_agent: x.user_agent.clone().unwrap_or_default().chars().take(60).collect(),
@@ -347,9 +406,9 @@ struct ActionPage {
     id: String,
     email: String,
     action: String,
-    title: &'static str,
+    title: String,
     explanation: String,
-    confirm_label: &'static str,
+    confirm_label: String,
     csrf: String,
     version: String,
     days: String,
@@ -359,37 +418,42 @@ struct ActionPage {
     reason_error: Option<String>,
 }
 
-fn describe(action: &str, view: &SupportView, policy: &MfaPolicy) -> (&'static str, String, &'static str) {
-    let email = view.user.email.as_str();
+/// An action's title, what it will do, and its button, in `lang`.
+fn describe(action: &str, view: &SupportView, policy: &MfaPolicy, lang: Language) -> (String, String, String) {
+    let email = ("email", view.user.email.as_str().into());
     match action {
         "extend-deadline" => (
-            "Extend the setup deadline",
-            format!(
-                "{email} gets until the chosen number of days from today ({} time) to set up a verification method, and is told by email. Their current deadline is {}.",
-                policy.zone.name(),
-                view.deadline.map_or_else(|| "none".to_owned(), |d| long_date(d.date))
+            lang.text("console-action-extend-title"),
+            lang.text_with(
+                "console-action-extend-explanation",
+                &[
+                    email,
+                    ("zone", policy.zone.name().into()),
+                    (
+                        "deadline",
+                        view.deadline.map_or_else(|| lang.text("console-none"), |d| lang.long_date(d.date)).into(),
+                    ),
+                ],
             ),
-            "Extend deadline",
+            lang.text("console-action-extend-button"),
         ),
         "reset-mfa" => (
-            "Reset MFA",
-            format!(
-                "Every verification method of {email} is removed and every session ends. At the next sign-in they set up a new method within {} days. They are told by email. Use this when a phone is lost or replaced.",
-                policy.support_grace_days
+            lang.text("console-action-reset-title"),
+            lang.text_with(
+                "console-action-reset-explanation",
+                &[email, ("days", u32::from(policy.support_grace_days).into())],
             ),
-            "Reset MFA",
+            lang.text("console-action-reset-button"),
         ),
         "unlock" => (
-            "Unlock sign-in",
-            format!(
-                "The wrong-code count of {email}, any pause and the 100-failure lock are cleared, so they can try their codes again."
-            ),
-            "Unlock",
+            lang.text("console-action-unlock-title"),
+            lang.text_with("console-action-unlock-explanation", &[email]),
+            lang.text("console-action-unlock-button"),
         ),
         _ => (
-            "End all sessions",
-            format!("Every browser and device signed in as {email} is signed out at once."),
-            "End sessions",
+            lang.text("console-action-end-sessions-title"),
+            lang.text_with("console-action-end-sessions-explanation", &[email]),
+            lang.text("console-action-end-sessions-button"),
         ),
     }
 }
@@ -412,7 +476,8 @@ async fn action_form(
     if let Err(e) = portal_core::console::may_act_on(&s.user, &view.user) {
         return console_page_error(e);
     }
-    let (title, explanation, confirm_label) = describe(action, &view, &state.portal.settings().mfa);
+    let lang = crate::language::current();
+    let (title, explanation, confirm_label) = describe(action, &view, &state.portal.settings().mfa, lang);
     let version = if page.version.is_empty() { view.version(sessions.len()) } else { page.version.clone() };
     render(
         status,
@@ -464,6 +529,7 @@ async fn action_submit(
         Ok(id) => id,
         Err(r) => return *r,
     };
+    let lang = crate::language::current();
     let days = if action_name == "extend-deadline" {
         match form.days.trim().parse::<u16>() {
             Ok(d) => Some(d),
@@ -472,7 +538,7 @@ async fn action_submit(
                     days: form.days.clone(),
                     reason: form.reason.clone(),
                     version: form.version.clone(),
-                    days_error: Some("Enter a whole number of days from 1 to 90".into()),
+                    days_error: Some(lang.text("console-action-days-invalid")),
                     ..ActionPage::default()
                 };
                 return action_form(&state, &s, &id, &action_name, StatusCode::UNPROCESSABLE_ENTITY, page).await;
@@ -496,7 +562,7 @@ async fn action_submit(
                 ConsoleError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
-            let message = capitalised(&e.to_string());
+            let message = capitalised(&e.message_in(lang));
             let mut page = ActionPage { days: form.days.clone(), reason: form.reason.clone(), ..ActionPage::default() };
             match e {
                 ConsoleError::InvalidDays => page.days_error = Some(message),
@@ -558,13 +624,13 @@ fn chart_rows(chart: &EnrollmentChart) -> Vec<ChartRow> {
 }
 
 /// The chart's `<svg>`, or none (the table still has the numbers) if it could not be drawn.
-fn chart_svg(chart: &EnrollmentChart) -> Option<String> {
+fn chart_svg(chart: &EnrollmentChart, lang: Language) -> Option<String> {
     let (first, last) = chart.window();
-    let description = format!(
-        "Policyholders enrolled, with setup pending and past the deadline each day from {first} to {last}; \
-         dashed after today, where the numbers are a projection. The table below has the same numbers."
+    let description = lang.text_with(
+        "console-chart-description",
+        &[("first", first.to_string().into()), ("last", last.to_string().into())],
     );
-    enrollment_svg::svg(chart, &description).map_err(|e| tracing::error!(error = %e, "enrollment chart")).ok()
+    enrollment_svg::svg(chart, &description, lang).map_err(|e| tracing::error!(error = %e, "enrollment chart")).ok()
 }
 
 #[derive(Template)]
@@ -580,10 +646,9 @@ struct ReportPage {
     chart_rows: Vec<ChartRow>,
     chart_first: String,
     chart_last: String,
-    /// Enrollments the projection is measured on, over `trend_days`.
-    recent_enrollments: u64,
-    trend_days: u16,
-    chart_locked: u64,
+    /// What the days after today assume: the enrollments the projection is measured on, over
+    /// `TREND_DAYS`, and the locked accounts left out.
+    chart_future: String,
 }
 
 async fn report_page(State(state): State<AppState>, ConsolePageUser(s): ConsolePageUser) -> Response {
@@ -596,13 +661,22 @@ async fn report_page(State(state): State<AppState>, ConsolePageUser(s): ConsoleP
         Err(e) => return console_page_error(e),
     };
     let (first, last) = chart.window();
+    let lang = crate::language::current();
+    let chart_future = lang.text_with(
+        "console-chart-future",
+        &[
+            ("enrollments", chart.recent_enrollments.into()),
+            ("days", u32::from(TREND_DAYS).into()),
+            ("locked", chart.locked.into()),
+        ],
+    );
     render(
         StatusCode::OK,
         &ReportPage {
             layout: Layout::new(&state, Some(&s)),
             nav: "report",
             is_admin: s.user.role == Role::Admin,
-            today: long_date(state.portal.today()),
+            today: lang.long_date(state.portal.today()),
             c: report.counts,
             past: report
                 .past_deadline
@@ -613,13 +687,11 @@ async fn report_page(State(state): State<AppState>, ConsolePageUser(s): ConsoleP
                     deadline: d.to_string(),
                 })
                 .collect(),
-            chart_svg: chart_svg(&chart),
+            chart_svg: chart_svg(&chart, lang),
             chart_rows: chart_rows(&chart),
-            chart_first: long_date(first),
-            chart_last: long_date(last),
-            recent_enrollments: chart.recent_enrollments,
-            trend_days: TREND_DAYS,
-            chart_locked: chart.locked,
+            chart_first: lang.long_date(first),
+            chart_last: lang.long_date(last),
+            chart_future,
         },
     )
 }
@@ -646,12 +718,15 @@ async fn report_csv(State(state): State<AppState>, ConsolePageUser(s): ConsolePa
     });
     match spreadsheet_csv(std::iter::once(header).chain(records)) {
         Some(bytes) => download("text/csv; charset=utf-8", &format!("mfa-enrollment-{today}.csv"), bytes),
-        None => PageError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Something went wrong",
-            "The report could not be written.",
-        )
-        .into_response(),
+        None => {
+            let lang = crate::language::current();
+            PageError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                lang.text("console-report-error-title"),
+                lang.text("console-report-csv-failed"),
+            )
+            .into_response()
+        }
     }
 }
 
@@ -673,12 +748,15 @@ async fn chart_csv(State(state): State<AppState>, ConsolePageUser(s): ConsolePag
     });
     match spreadsheet_csv(std::iter::once(header).chain(records)) {
         Some(bytes) => download("text/csv; charset=utf-8", &format!("mfa-enrollment-chart-{}.csv", chart.today), bytes),
-        None => PageError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Something went wrong",
-            "The chart's numbers could not be written.",
-        )
-        .into_response(),
+        None => {
+            let lang = crate::language::current();
+            PageError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                lang.text("console-report-error-title"),
+                lang.text("console-chart-csv-failed"),
+            )
+            .into_response()
+        }
     }
 }
 
@@ -712,12 +790,13 @@ async fn audit_page(
     Query(q): Query<AuditQuery>,
 ) -> Response {
     let limit = 200;
-    let (status, error, events) = match audit_filter(&state, &s.user, &q, limit).await {
+    let lang = crate::language::current();
+    let (status, error, events) = match audit_filter_checked(&state, &s.user, &q, limit).await {
         Ok(filter) => match state.portal.audit_search(&s.user, &filter).await {
-            Ok(ev) => (StatusCode::OK, None, ev.iter().map(|r| event_row(&state.portal, r)).collect()),
+            Ok(ev) => (StatusCode::OK, None, ev.iter().map(|r| event_row(&state.portal, r, lang)).collect()),
             Err(e) => return console_page_error(e),
         },
-        Err(message) => (StatusCode::UNPROCESSABLE_ENTITY, Some(message), Vec::new()),
+        Err(refused) => (StatusCode::UNPROCESSABLE_ENTITY, Some(refused.message_in(lang)), Vec::new()),
     };
     render(
         status,
@@ -739,9 +818,15 @@ async fn audit_export(
     actor: &portal_core::user::User,
     q: &AuditQuery,
 ) -> Result<Vec<AuditRecord>, Response> {
-    let filter = audit_filter(state, actor, q, 10_000)
-        .await
-        .map_err(|m| PageError::new(StatusCode::UNPROCESSABLE_ENTITY, "Filter not understood", m).into_response())?;
+    let lang = crate::language::current();
+    let filter = audit_filter_checked(state, actor, q, 10_000).await.map_err(|refused| {
+        PageError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            lang.text("console-audit-filter-not-understood"),
+            refused.message_in(lang),
+        )
+        .into_response()
+    })?;
     state.portal.audit_search(actor, &filter).await.map_err(console_page_error)
 }
 
@@ -773,12 +858,15 @@ async fn audit_csv(
     });
     match spreadsheet_csv(std::iter::once(header).chain(records)) {
         Some(bytes) => download("text/csv; charset=utf-8", "audit.csv", bytes),
-        None => PageError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Something went wrong",
-            "The export could not be written.",
-        )
-        .into_response(),
+        None => {
+            let lang = crate::language::current();
+            PageError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                lang.text("console-report-error-title"),
+                lang.text("console-audit-export-failed"),
+            )
+            .into_response()
+        }
     }
 }
 
@@ -826,8 +914,13 @@ struct StaffPage {
 
 fn staff_form(state: &AppState, s: &SignedIn, status: StatusCode, page: StaffPage) -> Response {
     if s.user.role != Role::Admin {
-        return PageError::new(StatusCode::FORBIDDEN, "Not available", "Only administrators create staff accounts.")
-            .into_response();
+        let lang = crate::language::current();
+        return PageError::new(
+            StatusCode::FORBIDDEN,
+            lang.text("console-staff-not-available"),
+            lang.text("console-staff-admins-only"),
+        )
+        .into_response();
     }
     render(
         status,
@@ -872,11 +965,10 @@ async fn staff_submit(
             },
         )
     };
-    let (email, name, role) = match parse_staff(&form.email, &form.name, &form.role) {
+    let lang = crate::language::current();
+    let (email, name, role) = match parse_staff_checked(&form.email, &form.name, &form.role) {
         Ok(v) => v,
-        Err((field, message)) => {
-            return again(StatusCode::UNPROCESSABLE_ENTITY, format!("{}: {message}", capitalised(field)));
-        }
+        Err(wrong) => return again(StatusCode::UNPROCESSABLE_ENTITY, wrong.message_in(lang)),
     };
     match state.portal.create_staff_account(&s.session, &s.user, email, name, role, &ctx).await {
         Ok(user) => staff_form(
@@ -884,10 +976,9 @@ async fn staff_submit(
             &s,
             StatusCode::OK,
             StaffPage {
-                notice: Some(format!(
-                    "Created {} ({}); a link to choose a password was emailed.",
-                    user.email,
-                    user.role.label()
+                notice: Some(lang.text_with(
+                    "console-staff-created",
+                    &[("email", user.email.as_str().into()), ("role", role_label(user.role, lang).into())],
                 )),
                 ..StaffPage::default()
             },
@@ -896,7 +987,7 @@ async fn staff_submit(
         Err(StaffError::Console(e)) => console_page_error(e),
         Err(e) => again(
             if matches!(e, StaffError::AdminOnly) { StatusCode::FORBIDDEN } else { StatusCode::UNPROCESSABLE_ENTITY },
-            capitalised(&e.to_string()),
+            capitalised(&e.message_in(lang)),
         ),
     }
 }

@@ -1756,3 +1756,229 @@ async fn the_audit_filter_takes_days_in_the_portals_time_zone() {
     })
     .await;
 }
+
+// ----- 11. Spanish ---------------------------------------------------------------------------------
+
+/// Asserts `page` says each of `words`.
+#[track_caller]
+fn assert_says(page: &Answer, words: &[&str]) {
+    for word in words {
+        assert!(page.text.contains(word), "{word:?} in {}", page.text);
+    }
+}
+
+#[tokio::test]
+async fn the_console_speaks_spanish_to_an_agent_reading_spanish() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        let sue = signed_in_staff(&app, SUE, Role::Support).await;
+        let ann = app.create_user(ANN, Role::Policyholder).await;
+        let adj = app.create_user(ADJ, Role::Adjuster).await;
+        let id = ann.id.as_str();
+
+        // `?lang=es` once: the cookie keeps every console page after it in Spanish.
+        let users = sue.get(&app, "/console/users?lang=es").await;
+        users.assert_ok();
+        assert_says(
+            &users,
+            &[
+                r#"<html lang="es">"#,
+                "<title>Usuarios · Consola de soporte",
+                "<h1>Usuarios</h1>",
+                ">Buscar</button>",
+                ">Informe de inscripción</a>",
+                "<p role=\"status\">3 usuarios.</p>",
+                "<th scope=\"col\">Último inicio de sesión</th>",
+                "<td>Asegurado</td>",
+                "<td>Ajustador</td>",
+                "Configuración pendiente, quedan 45 días",
+                "<td>nunca</td>",
+                "Página 1 de 1",
+            ],
+        );
+        let found = sue.get(&app, "/console/users?q=adj").await;
+        assert_says(&found, &["1 usuario coincide con “adj”."]);
+
+        // A user's page, and why support cannot act on a colleague.
+        let page = sue.get(&app, &format!("/console/users/{id}")).await;
+        page.assert_ok();
+        assert_says(
+            &page,
+            &[
+                r#"<html lang="es">"#,
+                "<dt>Estado de la MFA</dt>",
+                "<dt>Métodos</dt><dd>ninguno</dd>",
+                "<dt>Fecha límite de configuración</dt><dd>16 de abril de 2026 <span class=\"muted\">(creación de la cuenta + días de gracia)</span>",
+                "<dt>Códigos incorrectos</dt><dd>ningún código incorrecto reciente</dd>",
+                "<dt>Último inicio de sesión</dt><dd>nunca</dd>",
+                ">Extender la fecha límite</a>",
+                ">Restablecer la MFA</a>",
+                "<h2>Sesiones abiertas (0)</h2>",
+            ],
+        );
+        let colleague = sue.get(&app, &format!("/console/users/{}", adj.id.as_str())).await;
+        assert_says(
+            &colleague,
+            &["Los agentes de soporte solo actúan sobre cuentas de asegurados; pídaselo a un administrador"],
+        );
+
+        // The report and its chart, before anything changes: Ann's deadline is April 16.
+        let report = sue.get(&app, "/console/report").await;
+        report.assert_ok();
+        assert_says(
+            &report,
+            &[
+                r#"<html lang="es">"#,
+                "<h1>Informe de inscripción en la MFA</h1>",
+                "Solo asegurados, al 2 de marzo de 2026.",
+                "<th scope=\"row\">Configuración pendiente</th><td>1</td>",
+                "Inscripción del 1 de enero de 2026 al 1 de mayo de 2026",
+                "0 en los últimos 14 días",
+                "<svg role=\"img\" aria-label=\"Asegurados inscritos, con configuración pendiente",
+                "<title>Fecha límite de configuración 2026-04-16: 1 asegurado sin método</title>",
+                ">\nhoy\n</text>",
+                "<caption>Asegurados por día",
+                "<td>0</td><td>1</td><td>0</td><td>según los datos de hoy</td>",
+                "<th scope=\"row\">2026-04-16</th><td>0</td><td>0</td><td>1</td><td>proyectado; fecha límite de 1 sin método</td>",
+                "<h2>Fecha límite vencida (0)</h2>",
+            ],
+        );
+        // The chart's CSV is a machine format: its header stays as it is.
+        let csv = sue.get(&app, "/console/report/chart.csv").await;
+        assert_eq!(csv_rows(&csv.text)[0], ["date", "enrolled", "setup_pending", "setup_expired", "projected"]);
+
+        // An action's page, its refusals, and the notice after it.
+        let (_, version, confirm) = sue.confirm_page(&app, id, "extend-deadline").await;
+        assert_says(
+            &confirm,
+            &[
+                "<h1>Extender la fecha límite de configuración</h1>",
+                "<strong>Qué va a pasar:</strong>",
+                "Su fecha límite actual es 16 de abril de 2026.",
+                "Días a partir de hoy (1–90)",
+                ">Motivo</label>",
+                ">Extender la fecha límite</button>",
+                ">Cancelar</a>",
+            ],
+        );
+        for (days, reason, refusal) in [
+            ("seven", REASON, "Escriba un número entero de días del 1 al 90"),
+            ("91", REASON, "Los días deben estar entre 1 y 90"),
+            ("7", "  ", "Indique un motivo (como máximo 500 caracteres)"),
+        ] {
+            let page = sue.submit(&app, id, "extend-deadline", &version, &[("days", days), ("reason", reason)]).await;
+            assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert_says(&page, &[r#"<html lang="es">"#, refusal]);
+        }
+        sue.submit(&app, id, "extend-deadline", &version, &[("days", "7"), ("reason", REASON)])
+            .await
+            .assert_redirect(&format!("/console/users/{id}?done=extend-deadline"));
+        let done = sue.get(&app, &format!("/console/users/{id}?done=extend-deadline")).await;
+        assert_says(
+            &done,
+            &[
+                "Se extendió la fecha límite y se le avisó al usuario por correo electrónico.",
+                "<dd>9 de marzo de 2026 <span class=\"muted\">(fijada por soporte)</span>",
+                // The audit action is machine data; its outcome is shown in words.
+                "<td>support.mfa.extend_deadline</td><td>éxito</td>",
+            ],
+        );
+
+        // The audit log: labels, the outcome filter's words, a filter it cannot use.
+        let audit = sue.get(&app, "/console/audit?from=yesterday").await;
+        assert_eq!(audit.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_says(
+            &audit,
+            &[
+                "<h1>Registro de auditoría</h1>",
+                "desde: use una fecha como 2026-03-01",
+                "<option value=\"refused\">rechazado</option>",
+                ">Exportar CSV</a>",
+            ],
+        );
+        let export = sue.get(&app, "/console/audit.csv?outcome=maybe").await;
+        assert_eq!(export.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_says(&export, &["No se entendió el filtro", "resultado: elija éxito, fallo o rechazado"]);
+        let jsonl = sue.get(&app, &format!("/console/audit.jsonl?user={id}")).await;
+        assert!(jsonl.text.contains(r#""outcome":"success""#), "the export keeps the stored values: {}", jsonl.text);
+
+        // Only administrators create staff accounts, in Spanish too.
+        let refused = sue.get(&app, "/console/staff/new").await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        assert_says(&refused, &["Solo los administradores crean cuentas del personal."]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_administrator_reading_spanish_creates_a_staff_account_whose_email_is_in_the_newcomers_language() {
+    each_backend(|backend| async move {
+        let app = mfa_app(backend).await;
+        let root = signed_in_staff(&app, ROOT, Role::Admin).await;
+        let page = root.get(&app, "/console/staff/new?lang=es").await;
+        page.assert_ok();
+        assert_says(
+            &page,
+            &[
+                r#"<html lang="es">"#,
+                "<h1>Nueva cuenta del personal</h1>",
+                "<option value=\"support\">Agente de soporte</option>",
+                ">Crear la cuenta</button>",
+                ">Nueva cuenta del personal</a>",
+            ],
+        );
+        let csrf = hidden_input(&page.text, "csrf").unwrap();
+        let form = |email: &'static str| {
+            [("csrf", csrf.clone()), ("email", email.to_owned()), ("name", "Dana".to_owned()), ("role", "support".to_owned())]
+        };
+        let wrong = post_form(
+            &app,
+            &root.client,
+            "/console/staff/new",
+            &form("not an email").iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>(),
+        )
+        .await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_says(&wrong, &["Correo electrónico: escriba una dirección de correo electrónico como nombre@example.com"]);
+
+        let before = app.mails().len();
+        let created = post_form(
+            &app,
+            &root.client,
+            "/console/staff/new",
+            &form("dana@example.com").iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>(),
+        )
+        .await;
+        created.assert_ok();
+        assert_says(
+            &created,
+            &["Se creó dana@example.com (Agente de soporte); se envió por correo electrónico un enlace para elegir una contraseña."],
+        );
+        // Dana chose no language yet: her email is in English, whatever the administrator reads.
+        let mails = app.wait_for_mails(before + 1).await;
+        let mail = mails.iter().find(|m| m["to"] == "dana@example.com").expect("an email to Dana");
+        assert_eq!(mail["subject"], format!("Your staff account — {}", app.portal.settings().portal_name));
+        let body = mail["body"].as_str().unwrap();
+        assert!(body.starts_with("Hello Dana,\n\n"), "{body}");
+        assert!(body.contains(&format!("{ROOT} created a support agent account for you")), "{body}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_email_a_user_gets_greets_them_in_the_language_they_chose() {
+    each_backend(|backend| async move {
+        let (app, sue, ann) = sue_and_ann(backend).await;
+        let bob = app.create_user(BOB, Role::Policyholder).await;
+        app.portal.store().set_language(&ann.id, portal_core::language::Language::Spanish, false).await.unwrap();
+        let before = app.mails().len();
+        for user in [&ann, &bob] {
+            sue.act(&app, user.id.as_str(), "unlock", json!({ "reason": REASON })).await.assert_ok();
+        }
+        let mails = app.wait_for_mails(before + 2).await;
+        let body_to = |to: &str| mails.iter().find(|m| m["to"] == to).unwrap()["body"].as_str().unwrap().to_owned();
+        assert!(body_to(ANN).starts_with("Hola, ann:\n\n"), "{}", body_to(ANN));
+        assert!(body_to(BOB).starts_with("Hello bob,\n\n"), "{}", body_to(BOB));
+    })
+    .await;
+}

@@ -5,6 +5,7 @@
 use portal_core::RequestContext;
 use portal_core::audit::{AuditFilter, action};
 use portal_core::console::{ConsoleAction, SupportActor};
+use portal_core::language::Language;
 use portal_core::user::Role;
 use portal_testkit::{AppOptions, TestApp, burst};
 use time::macros::{date, datetime};
@@ -127,6 +128,67 @@ async fn reminders_go_out_14_7_and_1_days_before_once_each_even_from_racing_inst
                 "Set up sign-in verification by March 13, 2026 — Inventory Portal".to_owned()
             ))
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn each_policyholder_is_reminded_in_the_language_they_chose() {
+    each_backend(|backend| async move {
+        // Switched on January 18: the deadline is March 4, 2026; February 25 is seven days before.
+        let mut options = AppOptions::mfa_from(date!(2026 - 01 - 18));
+        options.start = datetime!(2026-02-25 15:00 UTC);
+        let app = TestApp::spawn_with(backend, options).await;
+        let long_ago = Some(datetime!(2025-06-01 12:00 UTC));
+        let ann = app.create_user_at(ANN, Role::Policyholder, long_ago).await;
+        app.create_user_at(BO, Role::Policyholder, long_ago).await;
+        app.portal.store().set_language(&ann.id, Language::Spanish, false).await.unwrap();
+
+        let ctx = RequestContext::scheduled();
+        assert_eq!(app.portal.send_deadline_reminders(false, &ctx).await.unwrap().len(), 2);
+        let mail_to = |app: &TestApp, to: &str| {
+            app.mails().into_iter().rev().find(|m| m["to"] == to).unwrap_or_else(|| panic!("no mail to {to}"))
+        };
+        let portal = app.portal.settings().portal_name.clone();
+
+        let spanish = mail_to(&app, ANN);
+        assert_eq!(
+            spanish["subject"],
+            format!("Configure la verificación de inicio de sesión a más tardar el 3 de marzo de 2026 — {portal}")
+        );
+        let body = spanish["body"].as_str().unwrap();
+        assert!(body.starts_with("Hola, ann:\n\n"), "{body}");
+        assert!(body.contains("al final del 3 de marzo de 2026 (hora de UTC). Le quedan 7 días."), "{body}");
+        assert!(body.contains(&format!("Inicie sesión en {}/login", app.base_url)), "{body}");
+        assert!(body.contains("A partir del 4 de marzo de 2026, ya no podrá iniciar sesión"), "{body}");
+
+        let english = mail_to(&app, BO);
+        assert_eq!(english["subject"], format!("Set up sign-in verification by March 3, 2026 — {portal}"));
+        let body = english["body"].as_str().unwrap();
+        assert!(body.starts_with("Hello bo,\n\n"), "{body}");
+        assert!(body.contains("by the end of March 3, 2026 (UTC time). You have 7 days left."), "{body}");
+
+        // Support gives Ann ten more days: the reminder the day after is in Spanish too.
+        app.portal
+            .support_act(
+                SupportActor::Operator { login: "ops" },
+                &ann.id,
+                ConsoleAction::ExtendDeadline { days: 10 },
+                "",
+                None,
+                &RequestContext::cli(),
+            )
+            .await
+            .unwrap();
+        app.settle().await;
+        app.clock.set(datetime!(2026-02-26 08:00 UTC));
+        app.portal.send_deadline_reminders(false, &ctx).await.unwrap();
+        let after = mail_to(&app, ANN);
+        assert_eq!(
+            after["subject"],
+            format!("Configure la verificación de inicio de sesión a más tardar el 6 de marzo de 2026 — {portal}")
+        );
+        assert!(after["body"].as_str().unwrap().contains("Soporte fijó esta fecha para usted."), "{after}");
     })
     .await;
 }
