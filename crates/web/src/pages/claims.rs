@@ -343,8 +343,9 @@ struct RoomGroup {
 
 struct HistoryRow {
     at: String,
-    /// What changed and who changed it: "Draft → Submitted by ann@example.com".
+    /// "Draft → Submitted", "Opened as draft".
     change: String,
+    actor: String,
     message: String,
 }
 
@@ -447,15 +448,13 @@ fn claim_page(
                     &[("date", lang.long_date(wall.date).into()), ("time", time.into())],
                 )
             },
-            change: {
-                let change = match h.from {
-                    None => {
-                        lang.text_with("claim-history-opened", &[("status", h.to.label_in(lang).to_lowercase().into())])
-                    }
-                    Some(from) => format!("{} → {}", from.label_in(lang), h.to.label_in(lang)),
-                };
-                lang.text_with("claim-history-change", &[("change", change.into()), ("actor", h.actor.as_str().into())])
+            change: match h.from {
+                None => {
+                    lang.text_with("claim-history-opened", &[("status", h.to.label_in(lang).to_lowercase().into())])
+                }
+                Some(from) => format!("{} → {}", from.label_in(lang), h.to.label_in(lang)),
             },
+            actor: h.actor.clone(),
             message: h.message.clone(),
         })
         .collect();
