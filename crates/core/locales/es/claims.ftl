@@ -72,7 +72,7 @@ claim-file-item-full = un artículo puede tener como máximo { $max } archivos a
 claim-csv-unclosed-quote = un valor entre comillas nunca se cierra
 claim-csv-text-after-quote = hay texto inesperado después de unas comillas de cierre
 claim-csv-not-whole-number = { $value } no es un número entero
-claim-csv-not-yes-no = { $value } no es yes ni no
+claim-csv-not-yes-no = { $value } no es un valor válido; escriba yes o no
 claim-csv-empty-file = el archivo está vacío; necesita la fila de encabezado
 claim-csv-wrong-column = la columna { $number } debería ser { $expected }, pero es { $found }
 claim-csv-missing-column = falta la columna { $expected }
@@ -110,13 +110,13 @@ claim-forbidden-adjusters-open = solo los ajustadores abren reclamos
 claim-forbidden-policyholder-submits = solo el asegurado envía el inventario
 # "el reclamo está en estado borrador; para esto debe estar en estado enviado o en revisión"
 claim-wrong-status = el reclamo está en estado { $current }; para esto debe estar en estado { $needed }
-claim-wrong-status-comment = los artículos se comentan mientras el inventario está en revisión
+claim-wrong-status-comment = solo se pueden comentar los artículos mientras el inventario está en revisión
 claim-wrong-status-empty = agregue al menos un artículo antes de enviar
 
 # Correos: la invitación al reclamo (al asegurado), "enviado" (al ajustador), "reabierto" (al asegurado).
 claim-mail-invite-subject = Reclamo { $number }
 claim-mail-invite-new-account =
-    { $adjuster } abrió el reclamo { $number } a su nombre en { $portal }, donde usted anota lo que perdió.
+    { $adjuster } abrió el reclamo { $number } a su nombre en { $portal }, donde podrá anotar lo que perdió.
 
     Elija su contraseña en un plazo de 7 días con este enlace (funciona una sola vez):
 
@@ -127,7 +127,7 @@ claim-mail-invite-existing-account =
     { $adjuster } abrió el reclamo { $number } a su nombre en { $portal }. Inicie sesión y ábralo aquí para preparar su inventario:
 
     { $link }
-claim-mail-submitted-subject = Inventario enviado del reclamo { $number }
+claim-mail-submitted-subject = Se envió el inventario del reclamo { $number }
 claim-mail-submitted =
     { $policyholder } envió el inventario del reclamo { $number } ({ $count ->
         [one] { $count } artículo
@@ -271,7 +271,7 @@ claim-form-cost = Costo de reemplazo por unidad ($)
 claim-form-age-years = Antigüedad: años
 claim-form-age-months = Antigüedad: meses
 claim-form-condition = Estado
-claim-form-business-use = Se usa para un negocio
+claim-form-business-use = Se usa para negocios
 claim-form-notes = Notas
 
 # La página del artículo: editarlo, sus fotos y recibos.
@@ -310,7 +310,7 @@ claim-import-confirm =
 claim-import-another = Elegir otro archivo
 claim-import-preview-label = Artículos del archivo
 claim-import-preview-caption = Artículos de { $file }
-claim-import-explain = Guarde su hoja de cálculo como CSV (separado por comas, UTF-8) con esta primera fila y revísela aquí. Verá cada artículo —o cada problema, por línea y columna— antes de que se guarde nada, y un archivo con algún problema no guarda nada.
+claim-import-explain = Guarde su hoja de cálculo como CSV (delimitado por comas, UTF-8) con esta primera fila y revise el archivo aquí. Verá cada artículo —o cada problema, por línea y columna— antes de que se guarde nada, y un archivo con algún problema no guarda nada.
 # { $id } es el identificador del reclamo en el enlace a su descarga en CSV.
 claim-import-format-html = Los montos se escriben con punto decimal, como <code>1299.99</code>. En la columna condition escriba new, like new, good, fair o poor (nuevo, como nuevo, bueno, regular o malo), y en business_use, yes o no (sí o no). Lo más fácil es empezar con la <a href="/claims/{ $id }/export.csv">descarga en CSV</a> de su propio inventario.
 claim-import-file-label = Archivo CSV (de { $mib } MiB como máximo)
