@@ -8,6 +8,7 @@ use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use super::messages::Sentence;
 use super::model::{AttachmentId, ClaimId, FieldError, ItemId};
 use crate::user::UserId;
 
@@ -123,20 +124,19 @@ pub fn sniff(bytes: &[u8]) -> Option<AttachmentKind> {
 /// call it on a blocking thread.
 pub fn prepare(bytes: &[u8]) -> Result<PreparedFile, FieldError> {
     if bytes.is_empty() {
-        return Err(FieldError::new("file", "the file is empty"));
+        return Err(FieldError::new("file", Sentence::text("claim-file-empty")));
     }
     if bytes.len() > MAX_ATTACHMENT_BYTES {
         return Err(too_big());
     }
-    let kind = sniff(bytes)
-        .ok_or_else(|| FieldError::new("file", "only JPEG and PNG photos and PDF files can be attached"))?;
+    let kind = sniff(bytes).ok_or_else(|| FieldError::new("file", Sentence::text("claim-file-wrong-kind")))?;
     match kind {
         AttachmentKind::Pdf => {
             // A PDF's trailer ends with %%EOF (possibly followed by line breaks); a file cut off
             // in transfer lacks it.
             let tail = &bytes[bytes.len().saturating_sub(1024)..];
             if !tail.windows(5).any(|w| w == b"%%EOF") {
-                return Err(FieldError::new("file", "this PDF is incomplete or damaged"));
+                return Err(FieldError::new("file", Sentence::text("claim-file-pdf-damaged")));
             }
             Ok(PreparedFile { kind, thumbnail: None })
         }
@@ -149,11 +149,11 @@ pub fn prepare(bytes: &[u8]) -> Result<PreparedFile, FieldError> {
 }
 
 pub fn too_big() -> FieldError {
-    FieldError::new("file", format!("a file can be at most {} MiB", MAX_ATTACHMENT_BYTES / (1024 * 1024)))
+    FieldError::new("file", Sentence::text("claim-file-too-big").arg("mib", MAX_ATTACHMENT_BYTES / (1024 * 1024)))
 }
 
 fn damaged(kind: &str) -> FieldError {
-    FieldError::new("file", format!("this {kind} image is damaged or incomplete"))
+    FieldError::new("file", Sentence::text("claim-file-image-damaged").arg("kind", kind))
 }
 
 /// Decoded pixels may take at most this much memory. `ImageReader::into_decoder` does not apply
@@ -190,10 +190,9 @@ fn decode_to_thumbnail(bytes: &[u8], format: ImageFormat) -> Result<DynamicImage
 fn too_many_pixels() -> FieldError {
     FieldError::new(
         "file",
-        format!(
-            "the photo is too large (at most {} megapixels, {MAX_IMAGE_SIDE} pixels a side)",
-            MAX_IMAGE_PIXELS / 1_000_000
-        ),
+        Sentence::text("claim-file-too-many-pixels")
+            .arg("megapixels", MAX_IMAGE_PIXELS / 1_000_000)
+            .arg("side", MAX_IMAGE_SIDE),
     )
 }
 
@@ -209,7 +208,7 @@ fn encode_thumbnail(small: &DynamicImage) -> Result<Vec<u8>, FieldError> {
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80)
         .encode_image(&small)
-        .map_err(|_| FieldError::new("file", "could not make a thumbnail of this photo"))?;
+        .map_err(|_| FieldError::new("file", Sentence::text("claim-file-no-thumbnail")))?;
     Ok(out)
 }
 

@@ -13,6 +13,7 @@ use tokio::sync::Semaphore;
 use super::attachment::{
     self, Attachment, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_BYTES_PER_CLAIM, MAX_ATTACHMENTS_PER_ITEM,
 };
+use super::messages::Sentence;
 use super::model::{AttachmentId, ClaimId, FieldError, ItemId};
 use super::service::InventoryError;
 use crate::audit::action;
@@ -120,10 +121,8 @@ impl Portal {
         if used.saturating_add(size) > MAX_ATTACHMENT_BYTES_PER_CLAIM {
             return Err(FieldError::new(
                 "file",
-                format!(
-                    "this claim's files may take at most {} GiB together; remove some to add more",
-                    MAX_ATTACHMENT_BYTES_PER_CLAIM / (1024 * 1024 * 1024)
-                ),
+                Sentence::text("claim-file-claim-full")
+                    .arg("gib", MAX_ATTACHMENT_BYTES_PER_CLAIM / (1024 * 1024 * 1024)),
             )
             .into());
         }
@@ -236,7 +235,7 @@ fn attachment_of_key(key: &str) -> Option<(ClaimId, AttachmentId)> {
 }
 
 fn full() -> FieldError {
-    FieldError::new("file", format!("an item can have at most {MAX_ATTACHMENTS_PER_ITEM} attachments"))
+    FieldError::new("file", Sentence::text("claim-file-item-full").arg("max", MAX_ATTACHMENTS_PER_ITEM))
 }
 
 fn io_error(what: &str) -> InventoryError {

@@ -4,8 +4,10 @@
 //! opened in spreadsheets, so export marks formula-like cells as text and import removes exactly
 //! that mark ([`crate::spreadsheet`]).
 
+use super::messages::Sentence;
 use super::model::{FieldError, Item, ItemDraft, ItemFields, MAX_ITEMS_PER_CLAIM};
 use super::money;
+use crate::language::Language;
 use crate::spreadsheet;
 
 /// The columns, in order; export writes them and import requires them.
@@ -25,18 +27,26 @@ pub const COLUMNS: [&str; 12] = [
 ];
 
 /// One problem in an imported file. `line` is 1-based (the header is line 1); `column` is the
-/// header name (or "row" for problems with the whole row).
+/// header name (or "row" for problems with the whole row). `message` is the problem in English
+/// (the JSON API's); [`ImportError::reason_in`] says it in any language.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ImportError {
     pub line: usize,
     pub column: String,
     pub message: String,
+    #[serde(skip)]
+    reason: Sentence,
 }
 
 impl ImportError {
-    fn new(line: usize, column: &str, message: impl Into<String>) -> Self {
-        Self { line, column: column.to_owned(), message: message.into() }
+    pub fn new(line: usize, column: &str, reason: Sentence) -> Self {
+        Self { line, column: column.to_owned(), message: reason.to_string(), reason }
+    }
+
+    /// The problem, without its line and column, in `language`.
+    pub fn reason_in(&self, language: Language) -> String {
+        self.reason.in_language(language)
     }
 }
 
@@ -104,7 +114,11 @@ fn records(bytes: &[u8]) -> Result<Vec<Record>, ImportError> {
                     match bytes.get(i) {
                         None => {
                             let column = COLUMNS.get(fields.len()).copied().unwrap_or("row");
-                            return Err(ImportError::new(start_line, column, "a quoted value is never closed"));
+                            return Err(ImportError::new(
+                                start_line,
+                                column,
+                                Sentence::text("claim-csv-unclosed-quote"),
+                            ));
                         }
                         Some(b'"') if bytes.get(i + 1) == Some(&b'"') => {
                             field.push(b'"');
@@ -125,7 +139,7 @@ fn records(bytes: &[u8]) -> Result<Vec<Record>, ImportError> {
                 }
                 if !matches!(bytes.get(i), None | Some(b',' | b'\r' | b'\n')) {
                     let column = COLUMNS.get(fields.len()).copied().unwrap_or("row");
-                    return Err(ImportError::new(line, column, "unexpected text after a closing quote"));
+                    return Err(ImportError::new(line, column, Sentence::text("claim-csv-text-after-quote")));
                 }
             } else {
                 while let Some(&b) = bytes.get(i) {
@@ -160,19 +174,19 @@ fn records(bytes: &[u8]) -> Result<Vec<Record>, ImportError> {
     Ok(out)
 }
 
-fn whole_number(text: &str) -> Result<i64, String> {
+fn whole_number(text: &str) -> Result<i64, Sentence> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(0);
     }
-    t.parse::<i64>().map_err(|_| format!("{t:?} is not a whole number"))
+    t.parse::<i64>().map_err(|_| Sentence::text("claim-csv-not-whole-number").arg("value", format!("{t:?}")))
 }
 
-fn yes_no(text: &str) -> Result<bool, String> {
+fn yes_no(text: &str) -> Result<bool, Sentence> {
     match text.trim().to_ascii_lowercase().as_str() {
         "" | "no" | "n" | "false" | "0" => Ok(false),
         "yes" | "y" | "true" | "1" => Ok(true),
-        other => Err(format!("{other:?} is not yes or no")),
+        other => Err(Sentence::text("claim-csv-not-yes-no").arg("value", format!("{other:?}"))),
     }
 }
 
@@ -193,7 +207,7 @@ pub fn parse_with_lines(bytes: &[u8]) -> Result<Vec<(usize, ItemFields)>, Vec<Im
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let records = records(bytes).map_err(|e| vec![e])?;
     let Some((header, rows)) = records.split_first() else {
-        return Err(vec![ImportError::new(1, "row", "the file is empty; it needs the header row")]);
+        return Err(vec![ImportError::new(1, "row", Sentence::text("claim-csv-empty-file"))]);
     };
     let mut errors = Vec::new();
     let names: Vec<String> =
@@ -204,19 +218,34 @@ pub fn parse_with_lines(bytes: &[u8]) -> Result<Vec<(usize, ItemFields)>, Vec<Im
             Some(found) => errors.push(ImportError::new(
                 1,
                 expected,
-                format!("column {} should be {expected:?}, found {found:?}", i + 1),
+                Sentence::text("claim-csv-wrong-column")
+                    .arg("number", i + 1)
+                    .arg("expected", format!("{expected:?}"))
+                    .arg("found", format!("{found:?}")),
             )),
-            None => errors.push(ImportError::new(1, expected, format!("column {expected:?} is missing"))),
+            None => errors.push(ImportError::new(
+                1,
+                expected,
+                Sentence::text("claim-csv-missing-column").arg("expected", format!("{expected:?}")),
+            )),
         }
     }
     for extra in names.iter().skip(COLUMNS.len()) {
-        errors.push(ImportError::new(1, extra, format!("unknown column {extra:?}")));
+        errors.push(ImportError::new(
+            1,
+            extra,
+            Sentence::text("claim-csv-unknown-column").arg("name", format!("{extra:?}")),
+        ));
     }
     if !errors.is_empty() {
         return Err(errors);
     }
     if rows.len() > MAX_ITEMS_PER_CLAIM {
-        return Err(vec![ImportError::new(1, "row", format!("at most {MAX_ITEMS_PER_CLAIM} items per file"))]);
+        return Err(vec![ImportError::new(
+            1,
+            "row",
+            Sentence::text("claim-csv-too-many-rows").arg("max", MAX_ITEMS_PER_CLAIM),
+        )]);
     }
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
@@ -225,7 +254,7 @@ pub fn parse_with_lines(bytes: &[u8]) -> Result<Vec<(usize, ItemFields)>, Vec<Im
             errors.push(ImportError::new(
                 line,
                 COLUMNS.get(row.fields.len()).copied().unwrap_or("row"),
-                format!("expected {} values, found {}", COLUMNS.len(), row.fields.len()),
+                Sentence::text("claim-csv-value-count").arg("expected", COLUMNS.len()).arg("found", row.fields.len()),
             ));
             continue;
         }
@@ -235,13 +264,13 @@ pub fn parse_with_lines(bytes: &[u8]) -> Result<Vec<(usize, ItemFields)>, Vec<Im
                 // Undo the mark `export` puts before formula-like cells.
                 Ok(t) => texts.push(spreadsheet::unguard(t).to_owned()),
                 Err(_) => {
-                    errors.push(ImportError::new(line, column, "is not valid UTF-8 text (save the file as UTF-8)"));
+                    errors.push(ImportError::new(line, column, Sentence::text("claim-csv-not-utf8")));
                     texts.push(String::new());
                 }
             }
         }
         let before = errors.len();
-        let mut number = |column: &str, text: &str, parse: fn(&str) -> Result<i64, String>| {
+        let mut number = |column: &str, text: &str, parse: fn(&str) -> Result<i64, Sentence>| {
             parse(text).unwrap_or_else(|m| {
                 errors.push(ImportError::new(line, column, m));
                 -1
@@ -250,7 +279,7 @@ pub fn parse_with_lines(bytes: &[u8]) -> Result<Vec<(usize, ItemFields)>, Vec<Im
         let quantity = number("quantity", &texts[4], whole_number);
         let age_years = number("age_years", &texts[5], whole_number);
         let age_months = number("age_months", &texts[6], whole_number);
-        let cost = number("replacement_cost", &texts[8], money::parse_decimal);
+        let cost = number("replacement_cost", &texts[8], money::read_decimal);
         let business_use = yes_no(&texts[9]).unwrap_or_else(|m| {
             errors.push(ImportError::new(line, "business_use", m));
             false
@@ -297,7 +326,7 @@ fn draft_from(
 
 fn push_field_errors(errors: &mut Vec<ImportError>, line: usize, found: Option<Vec<FieldError>>) {
     for e in found.unwrap_or_default() {
-        errors.push(ImportError::new(line, column_of(e.field), e.message));
+        errors.push(ImportError::new(line, column_of(e.field), e.reason().clone()));
     }
 }
 

@@ -6,12 +6,14 @@
 pub mod attachment;
 mod attachment_service;
 pub mod csv;
+pub mod messages;
 pub mod model;
 pub mod money;
 pub mod service;
 
 pub use attachment::{Attachment, AttachmentKind};
 pub use attachment_service::{FileSweep, UNREFERENCED_FILE_AGE};
+pub use messages::Sentence;
 pub use model::{
     Access, AttachmentId, Claim, ClaimFilter, ClaimId, ClaimStatus, ClaimSummary, ClaimTransition, Condition,
     FieldError, Item, ItemDraft, ItemFields, ItemId, NewClaim, RoomTotal, StatusChange, Totals, WrongClaimStatus,

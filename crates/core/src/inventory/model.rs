@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use time::{Date, OffsetDateTime};
 
+use super::messages::Sentence;
+use crate::language::Language;
 use crate::user::{Role, User, UserId};
 
 macro_rules! random_id {
@@ -75,6 +77,24 @@ pub const ROOM_SUGGESTIONS: [&str; 10] = [
     "Outdoor",
 ];
 
+/// The room suggestions in `language` ("Kitchen", "Cocina"), in the order of
+/// [`ROOM_SUGGESTIONS`]. What a policyholder picks is stored as typed, like any other room name.
+pub fn room_suggestions_in(language: Language) -> Vec<String> {
+    const IDS: [&str; 10] = [
+        "claim-room-kitchen",
+        "claim-room-living-room",
+        "claim-room-dining-room",
+        "claim-room-bedroom",
+        "claim-room-bathroom",
+        "claim-room-office",
+        "claim-room-garage",
+        "claim-room-basement",
+        "claim-room-laundry",
+        "claim-room-outdoor",
+    ];
+    IDS.iter().map(|id| language.text(id)).collect()
+}
+
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -105,6 +125,16 @@ impl ClaimStatus {
             ClaimStatus::InReview => "In review",
             ClaimStatus::Closed => "Closed",
         }
+    }
+
+    /// The label in `language` ("In review", "En revisión"), as pages show it.
+    pub fn label_in(self, language: Language) -> String {
+        language.text(match self {
+            ClaimStatus::Draft => "claim-status-draft",
+            ClaimStatus::Submitted => "claim-status-submitted",
+            ClaimStatus::InReview => "claim-status-in-review",
+            ClaimStatus::Closed => "claim-status-closed",
+        })
     }
 
     pub fn parse(text: &str) -> Option<Self> {
@@ -191,6 +221,17 @@ impl Condition {
         }
     }
 
+    /// The label in `language` ("Like new", "Como nuevo"), as pages show it.
+    pub fn label_in(self, language: Language) -> String {
+        language.text(match self {
+            Condition::New => "claim-condition-new",
+            Condition::LikeNew => "claim-condition-like-new",
+            Condition::Good => "claim-condition-good",
+            Condition::Fair => "claim-condition-fair",
+            Condition::Poor => "claim-condition-poor",
+        })
+    }
+
     /// Any case; "like new", "like-new" and "like_new" are the same; empty means "good".
     pub fn parse(text: &str) -> Option<Self> {
         let t = text.trim().to_ascii_lowercase().replace([' ', '-'], "_");
@@ -201,16 +242,27 @@ impl Condition {
     }
 }
 
-/// A field that is wrong, named as the API names it, with a message for the user.
+/// A field that is wrong, named as the API names it, with what is wrong with it: in English in
+/// `message` (the JSON API, logs), in any language with [`FieldError::reason_in`] (forms).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub field: &'static str,
     pub message: String,
+    reason: Sentence,
 }
 
 impl FieldError {
-    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self { field, message: message.into() }
+    pub fn new(field: &'static str, reason: Sentence) -> Self {
+        Self { field, message: reason.to_string(), reason }
+    }
+
+    /// What is wrong, without the field's name, in `language`: what a form shows at the field.
+    pub fn reason_in(&self, language: Language) -> String {
+        self.reason.in_language(language)
+    }
+
+    pub fn reason(&self) -> &Sentence {
+        &self.reason
     }
 }
 
@@ -225,13 +277,13 @@ pub fn text(field: &'static str, input: &str, min: usize, max: usize, multiline:
     let t = input.trim();
     let n = t.chars().count();
     if n < min {
-        return Err(FieldError::new(field, "is required"));
+        return Err(FieldError::new(field, Sentence::text("claim-field-required")));
     }
     if n > max {
-        return Err(FieldError::new(field, format!("at most {max} characters (this has {n})")));
+        return Err(FieldError::new(field, Sentence::text("claim-field-too-long").arg("max", max).arg("count", n)));
     }
     if t.chars().any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t'))) {
-        return Err(FieldError::new(field, "cannot contain control characters"));
+        return Err(FieldError::new(field, Sentence::text("claim-field-control-characters")));
     }
     Ok(t.to_owned())
 }
@@ -306,22 +358,28 @@ impl ItemDraft {
         let category = keep(text("category", &self.category, 0, 60, false));
         let notes = keep(text("notes", &self.notes, 0, 2000, true));
         if !(1..=MAX_QUANTITY).contains(&self.quantity) {
-            errors.push(FieldError::new("quantity", format!("must be a whole number from 1 to {MAX_QUANTITY}")));
+            errors.push(FieldError::new(
+                "quantity",
+                Sentence::text("claim-field-quantity-range").arg("max", MAX_QUANTITY),
+            ));
         }
         if !(0..=MAX_AGE_YEARS).contains(&self.age_years) {
-            errors.push(FieldError::new("age_years", format!("must be from 0 to {MAX_AGE_YEARS} years")));
+            errors.push(FieldError::new(
+                "age_years",
+                Sentence::text("claim-field-age-years-range").arg("max", MAX_AGE_YEARS),
+            ));
         }
         if !(0..=11).contains(&self.age_months) {
-            errors.push(FieldError::new("age_months", "must be from 0 to 11 months"));
+            errors.push(FieldError::new("age_months", Sentence::text("claim-field-age-months-range")));
         }
         let condition = Condition::parse(&self.condition);
         if condition.is_none() {
-            errors.push(FieldError::new("condition", "must be one of new, like_new, good, fair, poor"));
+            errors.push(FieldError::new("condition", Sentence::text("claim-field-condition-unknown")));
         }
         if !(0..=MAX_COST_CENTS).contains(&self.replacement_cost_cents) {
             errors.push(FieldError::new(
                 "replacement_cost_cents",
-                format!("must be from 0 to {} cents ($10,000,000.00)", MAX_COST_CENTS),
+                Sentence::text("claim-field-cost-range").arg("max", MAX_COST_CENTS),
             ));
         }
         match condition {

@@ -1,4 +1,7 @@
 //! Money is integer cents (`i64`) everywhere; shown as "$1,234.56", written to CSV as "1234.56".
+//! (US Spanish writes amounts the same way, so the form is one for every language.)
+
+use super::messages::Sentence;
 
 /// "$1,234.56" (negative amounts, never stored, would read "-$5.00").
 pub fn format_money(cents: i64) -> String {
@@ -23,27 +26,33 @@ pub fn decimal(cents: i64) -> String {
 }
 
 /// Reads "1234.56", "1234.5" or "1234" (surrounding spaces allowed) as cents. Refuses signs,
-/// symbols, grouping, exponents and more than two decimals, with a message for the user.
+/// symbols, grouping, exponents and more than two decimals, with a message for the user (in
+/// English; [`read_decimal`] gives it in any language).
 pub fn parse_decimal(text: &str) -> Result<i64, String> {
+    read_decimal(text).map_err(|why| why.to_string())
+}
+
+/// [`parse_decimal`], saying why an amount is refused as a [`Sentence`].
+pub fn read_decimal(text: &str) -> Result<i64, Sentence> {
     let t = text.trim();
     if t.is_empty() {
-        return Err("enter an amount such as 1234.56".to_owned());
+        return Err(Sentence::text("claim-money-empty"));
     }
     if t.starts_with('-') {
-        return Err("cannot be negative".to_owned());
+        return Err(Sentence::text("claim-money-negative"));
     }
     let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     if whole.is_empty() || !digits(whole) || !digits(frac) || (t.contains('.') && frac.is_empty()) {
-        return Err(format!("{t:?} is not an amount; write it like 1234.56 (no $ or commas)"));
+        return Err(Sentence::text("claim-money-not-an-amount").arg("value", format!("{t:?}")));
     }
     if frac.len() > 2 {
-        return Err("at most two decimals (cents)".to_owned());
+        return Err(Sentence::text("claim-money-decimals"));
     }
     if whole.len() > 12 {
-        return Err("the amount is too large".to_owned());
+        return Err(Sentence::text("claim-money-too-large"));
     }
-    let whole: i64 = whole.parse().map_err(|_| "the amount is too large".to_owned())?;
+    let whole: i64 = whole.parse().map_err(|_| Sentence::text("claim-money-too-large"))?;
     let frac: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().unwrap_or(0) };
     Ok(whole * 100 + frac)
 }

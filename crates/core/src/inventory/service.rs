@@ -6,15 +6,17 @@ use time::{Date, Duration};
 
 use super::attachment::Attachment;
 use super::csv::{self, ImportError};
+use super::messages::Sentence;
 use super::model::{
     self, Access, Claim, ClaimFilter, ClaimId, ClaimStatus, ClaimSummary, ClaimTransition, FieldError, Item, ItemDraft,
     ItemFields, ItemId, MAX_ITEMS_PER_CLAIM, NewClaim, StatusChange, Totals, WrongClaimStatus,
 };
 use crate::audit::{AuditEvent, Outcome, action};
-use crate::email::Email;
+use crate::email::{Email, EmailError};
+use crate::language::Language;
 use crate::password::NewPassword;
 use crate::store::StoreError;
-use crate::user::{DisplayName, Role, User, UserId};
+use crate::user::{DisplayName, DisplayNameError, Role, User, UserId};
 use crate::{InternalError, Portal, RequestContext};
 
 /// How long an invitation's set-password link works.
@@ -28,11 +30,11 @@ pub enum InventoryError {
     NotFound,
     /// The caller may see the claim but not do this.
     #[error("{0}")]
-    Forbidden(&'static str),
+    Forbidden(Sentence),
     #[error("this inventory has been submitted; it is read-only until your adjuster reopens it")]
     Locked,
     #[error("{0}")]
-    WrongStatus(String),
+    WrongStatus(Sentence),
     #[error("{0}")]
     Invalid(FieldError),
     #[error("the file has {} problem(s); nothing was saved", .0.len())]
@@ -52,6 +54,18 @@ impl From<StoreError> for InventoryError {
 impl From<FieldError> for InventoryError {
     fn from(e: FieldError) -> Self {
         Self::Invalid(e)
+    }
+}
+
+impl InventoryError {
+    /// Only the policyholder changes the inventory (the adjuster and staff only look).
+    pub fn only_policyholder_changes() -> Self {
+        Self::Forbidden(Sentence::text("claim-forbidden-policyholder-changes"))
+    }
+
+    /// Opening claims is the adjusters' job.
+    pub fn only_adjusters_open_claims() -> Self {
+        Self::Forbidden(Sentence::text("claim-forbidden-adjusters-open"))
     }
 }
 
@@ -109,12 +123,12 @@ const DATE_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
 
 pub fn parse_loss_date(text: &str, today: Date) -> Result<Date, FieldError> {
     let date = Date::parse(text.trim(), DATE_FORMAT)
-        .map_err(|_| FieldError::new("loss_date", "enter the date as YYYY-MM-DD"))?;
+        .map_err(|_| FieldError::new("loss_date", Sentence::text("claim-field-loss-date-format")))?;
     if date > today {
-        return Err(FieldError::new("loss_date", "the loss date cannot be in the future"));
+        return Err(FieldError::new("loss_date", Sentence::text("claim-field-loss-date-future")));
     }
     if date.year() < 1900 {
-        return Err(FieldError::new("loss_date", "the loss date is too far in the past"));
+        return Err(FieldError::new("loss_date", Sentence::text("claim-field-loss-date-too-old")));
     }
     Ok(date)
 }
@@ -122,13 +136,98 @@ pub fn parse_loss_date(text: &str, today: Date) -> Result<Date, FieldError> {
 pub fn parse_claim_number(text: &str) -> Result<String, FieldError> {
     let t = model::text("claim_number", text, 1, 40, false)?;
     if !t.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/' | '.' | ' ')) {
-        return Err(FieldError::new("claim_number", "use letters, digits, spaces and - _ / . only"));
+        return Err(FieldError::new("claim_number", Sentence::text("claim-field-claim-number-characters")));
     }
     Ok(t)
 }
 
 pub fn date_text(d: Date) -> String {
     d.format(DATE_FORMAT).unwrap_or_default()
+}
+
+/// Why an address is refused, said in the inventory's words (the same sentences as the
+/// error's English).
+fn email_problem(e: &EmailError) -> Sentence {
+    Sentence::text(match e {
+        EmailError::Empty => "claim-field-email-empty",
+        EmailError::TooLong => "claim-field-email-too-long",
+        EmailError::Malformed => "claim-field-email-invalid",
+    })
+}
+
+fn name_problem(e: &DisplayNameError) -> Sentence {
+    Sentence::text(match e {
+        DisplayNameError::Empty => "claim-field-name-empty",
+        DisplayNameError::TooLong => "claim-field-name-too-long",
+        DisplayNameError::ControlCharacters => "claim-field-name-control-characters",
+    })
+}
+
+/// An email of this area, in the recipient's language: its subject and text (the greeting and
+/// the portal's name are `Portal::notify`'s).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub subject: String,
+    pub text: String,
+}
+
+/// The invitation to a claim: for a new account with the set-password `link`, else with the
+/// claim's address.
+pub fn invitation(
+    language: Language,
+    adjuster: &str,
+    number: &str,
+    portal: &str,
+    link: &str,
+    new_account: bool,
+) -> Notice {
+    let id = if new_account { "claim-mail-invite-new-account" } else { "claim-mail-invite-existing-account" };
+    Notice {
+        subject: language.text_with("claim-mail-invite-subject", &[("number", number.into())]),
+        text: language.text_with(
+            id,
+            &[
+                ("adjuster", adjuster.into()),
+                ("number", number.into()),
+                ("portal", portal.into()),
+                ("link", link.into()),
+            ],
+        ),
+    }
+}
+
+/// To the adjuster: the policyholder handed the inventory over.
+pub fn submitted_notice(language: Language, summary: &ClaimSummary, link: &str) -> Notice {
+    let number = summary.claim.claim_number.as_str();
+    Notice {
+        subject: language.text_with("claim-mail-submitted-subject", &[("number", number.into())]),
+        text: language.text_with(
+            "claim-mail-submitted",
+            &[
+                ("policyholder", summary.policyholder_name.as_str().into()),
+                ("number", number.into()),
+                ("count", summary.item_count.into()),
+                ("total", super::money::format_money(summary.total_cents).into()),
+                ("link", link.into()),
+            ],
+        ),
+    }
+}
+
+/// To the policyholder: the adjuster gave the inventory back, with their `message`.
+pub fn reopened_notice(language: Language, adjuster: &str, number: &str, message: &str, link: &str) -> Notice {
+    Notice {
+        subject: language.text_with("claim-mail-reopened-subject", &[("number", number.into())]),
+        text: language.text_with(
+            "claim-mail-reopened",
+            &[
+                ("adjuster", adjuster.into()),
+                ("number", number.into()),
+                ("message", message.into()),
+                ("link", link.into()),
+            ],
+        ),
+    }
 }
 
 impl Portal {
@@ -157,7 +256,7 @@ impl Portal {
     pub(super) async fn reach_editable(&self, actor: &User, id: &ClaimId) -> Result<ClaimSummary, InventoryError> {
         let (summary, how) = self.reach(actor, id).await?;
         if how != Access::Policyholder {
-            return Err(InventoryError::Forbidden("only the policyholder changes the inventory"));
+            return Err(InventoryError::only_policyholder_changes());
         }
         if summary.claim.status != ClaimStatus::Draft {
             return Err(InventoryError::Locked);
@@ -168,7 +267,7 @@ impl Portal {
     async fn reach_as_adjuster(&self, actor: &User, id: &ClaimId) -> Result<ClaimSummary, InventoryError> {
         let (summary, how) = self.reach(actor, id).await?;
         if how != Access::Adjuster {
-            return Err(InventoryError::Forbidden("only the claim's adjuster can do this"));
+            return Err(InventoryError::Forbidden(Sentence::text("claim-forbidden-adjuster-only")));
         }
         Ok(summary)
     }
@@ -182,20 +281,20 @@ impl Portal {
         ctx: &RequestContext,
     ) -> Result<Invite, InventoryError> {
         if actor.role != Role::Adjuster {
-            return Err(InventoryError::Forbidden("only adjusters open claims"));
+            return Err(InventoryError::only_adjusters_open_claims());
         }
         let now = self.clock.now();
         let claim_number = parse_claim_number(&new.claim_number)?;
         let loss_date = parse_loss_date(&new.loss_date, self.settings.mfa.today(now))?;
         let loss_address = model::text("loss_address", &new.loss_address, 0, 300, false)?;
-        let email =
-            Email::parse(&new.policyholder_email).map_err(|e| FieldError::new("policyholder_email", e.to_string()))?;
+        let email = Email::parse(&new.policyholder_email)
+            .map_err(|e| FieldError::new("policyholder_email", email_problem(&e)))?;
         let name = DisplayName::parse(&new.policyholder_name)
-            .map_err(|e| FieldError::new("policyholder_name", e.to_string()))?;
+            .map_err(|e| FieldError::new("policyholder_name", name_problem(&e)))?;
 
         let existing = self.store.user_by_email(&email).await?;
         if existing.as_ref().is_some_and(|u| u.role != Role::Policyholder) {
-            return Err(FieldError::new("policyholder_email", "this email belongs to a staff account").into());
+            return Err(FieldError::new("policyholder_email", Sentence::text("claim-field-staff-email")).into());
         }
         // A new account gets a link to choose a password by email: each one takes a slot under
         // the adjuster's hourly invitation limit first, given back if the claim is not stored.
@@ -278,34 +377,31 @@ impl Portal {
         match stored {
             Ok(()) => {}
             Err(StoreError::Conflict("claim_number")) => {
-                return Err(FieldError::new("claim_number", "a claim with this number already exists").into());
+                return Err(FieldError::new("claim_number", Sentence::text("claim-field-claim-number-taken")).into());
             }
             Err(StoreError::Conflict(_)) => {
-                return Err(FieldError::new("policyholder_email", "this account was just created; try again").into());
+                return Err(
+                    FieldError::new("policyholder_email", Sentence::text("claim-field-account-just-created")).into()
+                );
             }
             Err(e) => return Err(e.into()),
         }
-        let portal = &self.settings.portal_name;
-        let (invite_url, text) = if fresh.is_some() {
-            let link = self.password_link(&policyholder, INVITE_LINK_LIFETIME).await?;
-            let text = format!(
-                "{adjuster} opened claim {number} for you on {portal}, where you list what was lost.\n\n\
-                 Choose your password within 7 days with this link (it works once):\n\n{link}\n\n\
-                 Then sign in and open the claim to build your inventory.",
-                adjuster = actor.name.as_str(),
-                number = claim.claim_number,
-            );
-            (link, text)
+        let invite_url = if fresh.is_some() {
+            self.password_link(&policyholder, INVITE_LINK_LIFETIME).await?
         } else {
-            let link = format!("{}/claims/{}", self.settings.public_url, claim.id);
-            let text = format!(
-                "{adjuster} opened claim {number} for you on {portal}. Sign in and open it here to build your inventory:\n\n{link}",
-                adjuster = actor.name.as_str(),
-                number = claim.claim_number,
-            );
-            (link, text)
+            format!("{}/claims/{}", self.settings.public_url, claim.id)
         };
-        self.notify(&policyholder, &format!("Claim {}", claim.claim_number), &text).await;
+        // The policyholder is someone else than the adjuster sending it: their own language,
+        // English for an account made just now.
+        let mail = invitation(
+            policyholder.language.unwrap_or_default(),
+            actor.name.as_str(),
+            &claim.claim_number,
+            &self.settings.portal_name,
+            &invite_url,
+            fresh.is_some(),
+        );
+        self.notify(&policyholder, &mail.subject, &mail.text).await;
         Ok(Invite { claim, invite_url, new_account: fresh.is_some() })
     }
 
@@ -345,9 +441,11 @@ impl Portal {
         let summary = self.reach_editable(actor, id).await?;
         let fields = draft.validate()?;
         if usize::try_from(summary.item_count).unwrap_or(usize::MAX) >= MAX_ITEMS_PER_CLAIM {
-            return Err(
-                FieldError::new("description", format!("a claim holds at most {MAX_ITEMS_PER_CLAIM} items")).into()
-            );
+            return Err(FieldError::new(
+                "description",
+                Sentence::text("claim-field-too-many-items").arg("max", MAX_ITEMS_PER_CLAIM),
+            )
+            .into());
         }
         let item_id = ItemId::generate(self.rng.as_ref());
         let audit = self
@@ -435,7 +533,7 @@ impl Portal {
         self.item(id, item_id).await?;
         let comment = model::text("comment", comment, 0, MAX_MESSAGE_CHARS, true)?;
         if !matches!(summary.claim.status, ClaimStatus::Submitted | ClaimStatus::InReview) {
-            return Err(InventoryError::WrongStatus("comment on items while the inventory is under review".into()));
+            return Err(InventoryError::WrongStatus(Sentence::text("claim-wrong-status-comment")));
         }
         let audit = self
             .claim_event(action::CLAIM_ITEM_COMMENTED, actor, &summary, ctx)
@@ -469,11 +567,11 @@ impl Portal {
             csv::parse_with_lines(bytes).map_err(InventoryError::Import)?.into_iter().unzip();
         let room = MAX_ITEMS_PER_CLAIM.saturating_sub(usize::try_from(summary.item_count).unwrap_or(usize::MAX));
         if items.len() > room {
-            return Err(InventoryError::Import(vec![ImportError {
-                line: 1,
-                column: "row".into(),
-                message: format!("a claim holds at most {MAX_ITEMS_PER_CLAIM} items; this file would exceed that"),
-            }]));
+            return Err(InventoryError::Import(vec![ImportError::new(
+                1,
+                "row",
+                Sentence::text("claim-csv-claim-full").arg("max", MAX_ITEMS_PER_CLAIM),
+            )]));
         }
         if dry_run {
             return Ok(ImportOutcome { items, lines, saved: false });
@@ -495,7 +593,7 @@ impl Portal {
         message: &str,
         ctx: &RequestContext,
     ) -> Result<(), InventoryError> {
-        let to = step.apply(summary.claim.status).map_err(|e| InventoryError::WrongStatus(e.to_string()))?;
+        let to = step.apply(summary.claim.status).map_err(|e| InventoryError::WrongStatus(e.sentence()))?;
         let (from, _) = step.rule();
         let change = StatusChange {
             at: self.clock.now(),
@@ -513,7 +611,7 @@ impl Portal {
         // only while the status is still one it starts from.
         if !self.store.change_status(&summary.claim.id, from, &change, &audit).await? {
             let moved = WrongClaimStatus { current: summary.claim.status, needed: from };
-            return Err(InventoryError::WrongStatus(moved.to_string()));
+            return Err(InventoryError::WrongStatus(moved.sentence()));
         }
         Ok(())
     }
@@ -522,24 +620,16 @@ impl Portal {
     pub async fn submit_claim(&self, actor: &User, id: &ClaimId, ctx: &RequestContext) -> Result<(), InventoryError> {
         let (summary, how) = self.reach(actor, id).await?;
         if how != Access::Policyholder {
-            return Err(InventoryError::Forbidden("only the policyholder submits the inventory"));
+            return Err(InventoryError::Forbidden(Sentence::text("claim-forbidden-policyholder-submits")));
         }
         if summary.claim.status == ClaimStatus::Draft && summary.item_count == 0 {
-            return Err(InventoryError::WrongStatus("add at least one item before submitting".into()));
+            return Err(InventoryError::WrongStatus(Sentence::text("claim-wrong-status-empty")));
         }
         self.move_claim(actor, &summary, ClaimTransition::Submit, "", ctx).await?;
         if let Ok(Some(adjuster)) = self.store.user_by_id(&summary.claim.adjuster_id).await {
-            let text = format!(
-                "{} submitted the inventory of claim {} ({} items, {}). Open it to review:\n\n{}/claims/{}",
-                summary.policyholder_name,
-                summary.claim.claim_number,
-                summary.item_count,
-                super::money::format_money(summary.total_cents),
-                self.settings.public_url,
-                summary.claim.id
-            );
-            self.notify(&adjuster, &format!("Inventory submitted for claim {}", summary.claim.claim_number), &text)
-                .await;
+            let link = format!("{}/claims/{}", self.settings.public_url, summary.claim.id);
+            let mail = submitted_notice(adjuster.language.unwrap_or_default(), &summary, &link);
+            self.notify(&adjuster, &mail.subject, &mail.text).await;
         }
         Ok(())
     }
@@ -567,15 +657,15 @@ impl Portal {
         let message = model::text("message", message, 1, MAX_MESSAGE_CHARS, true)?;
         self.move_claim(actor, &summary, ClaimTransition::Reopen, &message, ctx).await?;
         if let Ok(Some(policyholder)) = self.store.user_by_id(&summary.claim.policyholder_id).await {
-            let text = format!(
-                "{} reopened the inventory of claim {} so you can change it. Their message:\n\n{message}\n\n\
-                 Open the claim: {}/claims/{}",
+            let link = format!("{}/claims/{}", self.settings.public_url, summary.claim.id);
+            let mail = reopened_notice(
+                policyholder.language.unwrap_or_default(),
                 actor.name.as_str(),
-                summary.claim.claim_number,
-                self.settings.public_url,
-                summary.claim.id
+                &summary.claim.claim_number,
+                &message,
+                &link,
             );
-            self.notify(&policyholder, &format!("Claim {} reopened", summary.claim.claim_number), &text).await;
+            self.notify(&policyholder, &mail.subject, &mail.text).await;
         }
         Ok(())
     }

@@ -95,8 +95,13 @@ pub(super) async fn read_multipart(
 }
 
 pub(super) fn unreadable() -> Response {
-    PageError::new(StatusCode::BAD_REQUEST, "Form not understood", "Please send the form from the portal's page.")
-        .into_response()
+    let lang = crate::language::current();
+    PageError::new(
+        StatusCode::BAD_REQUEST,
+        lang.text("claim-form-not-understood-title"),
+        lang.text("claim-form-not-understood"),
+    )
+    .into_response()
 }
 
 fn attachment_ids(id: &str, attachment: &str) -> Option<(ClaimId, AttachmentId)> {
@@ -111,6 +116,7 @@ async fn upload(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let Some((id, item)) = ids(&id, &item) else { return claim_not_found().into_response() };
+    let lang = crate::language::current();
     let again = |upload_error: String, status: StatusCode| ItemPageExtras {
         upload_error: Some(upload_error),
         status: Some(status),
@@ -119,7 +125,7 @@ async fn upload(
     let form = match read_multipart(multipart, "file").await {
         Ok(form) => form,
         Err(MultipartError::TooLarge) => {
-            let extras = again(too_big().message, StatusCode::PAYLOAD_TOO_LARGE);
+            let extras = again(too_big().reason_in(lang), StatusCode::PAYLOAD_TOO_LARGE);
             return item_page(&state, &s, &id, &item, None, None, extras).await;
         }
         Err(MultipartError::Unreadable) => return unreadable(),
@@ -128,13 +134,14 @@ async fn upload(
         return refused.into_response();
     }
     let Some(file) = form.file else {
-        let extras = again("Choose a photo or PDF to attach.".into(), StatusCode::UNPROCESSABLE_ENTITY);
+        let extras = again(lang.text("claim-attach-choose"), StatusCode::UNPROCESSABLE_ENTITY);
         return item_page(&state, &s, &id, &item, None, None, extras).await;
     };
     match state.portal.add_attachment(&s.user, &id, &item, &file.name, file.bytes, &ctx).await {
         Ok(_) => Redirect::to(&format!("/claims/{id}/items/{item}?done=attached#attachments")).into_response(),
         Err(InventoryError::Invalid(f)) => {
-            item_page(&state, &s, &id, &item, None, None, again(f.message, StatusCode::UNPROCESSABLE_ENTITY)).await
+            let extras = again(f.reason_in(lang), StatusCode::UNPROCESSABLE_ENTITY);
+            item_page(&state, &s, &id, &item, None, None, extras).await
         }
         Err(e) => PageError::from(e).into_response(),
     }

@@ -13,6 +13,7 @@ use base64::Engine as _;
 use portal_core::inventory::csv::{COLUMNS, ImportError};
 use portal_core::inventory::money::format_money;
 use portal_core::inventory::{ClaimId, ImportOutcome, InventoryError, ItemFields};
+use portal_core::language::Language;
 
 use super::attachments::{MultipartError, read_multipart, unreadable};
 use crate::csrf;
@@ -34,6 +35,13 @@ pub fn route_table() -> RouteTable {
         &["GET", "POST"],
         get(page).post(submit).layer(DefaultBodyLimit::max(MAX_IMPORT_BODY)),
     )]
+}
+
+/// A problem in the file, in the page's language; the line and column are the file's.
+struct ProblemRow {
+    line: usize,
+    column: String,
+    problem: String,
 }
 
 struct PreviewRow {
@@ -59,7 +67,11 @@ struct ImportPage {
     total: String,
     file_b64: String,
     file_name: String,
-    errors: Vec<ImportError>,
+    /// "mine.csv is ready: 30 items, $465.00 in all. …"
+    ready: String,
+    /// "Import 30 items"
+    confirm: String,
+    errors: Vec<ProblemRow>,
     problem: Option<String>,
 }
 
@@ -75,6 +87,8 @@ fn blank(state: &AppState, s: &SignedIn, id: &ClaimId, number: String) -> Import
         total: String::new(),
         file_b64: String::new(),
         file_name: String::new(),
+        ready: String::new(),
+        confirm: String::new(),
         errors: Vec::new(),
         problem: None,
     }
@@ -87,7 +101,7 @@ async fn editable_claim(state: &AppState, s: &SignedIn, id: &ClaimId) -> Result<
         return Err(PageError::from(if view.access == portal_core::inventory::Access::Policyholder {
             InventoryError::Locked
         } else {
-            InventoryError::Forbidden("only the policyholder changes the inventory")
+            InventoryError::only_policyholder_changes()
         })
         .into_response());
     }
@@ -118,6 +132,10 @@ fn preview_rows(outcome: &ImportOutcome) -> Vec<PreviewRow> {
         .collect()
 }
 
+fn problem_row(e: &ImportError, lang: Language) -> ProblemRow {
+    ProblemRow { line: e.line, column: e.column.clone(), problem: e.reason_in(lang) }
+}
+
 async fn submit(
     State(state): State<AppState>,
     Client(ctx): Client,
@@ -130,11 +148,13 @@ async fn submit(
         Ok(number) => number,
         Err(r) => return r,
     };
+    let lang = crate::language::current();
     let mut page = blank(&state, &s, &id, number);
+    let too_large = lang.text_with("claim-import-too-large", &[("mib", page.max_mib.into())]);
     let form = match read_multipart(multipart, "file").await {
         Ok(form) => form,
         Err(MultipartError::TooLarge) => {
-            page.problem = Some(format!("The file is larger than {} MiB.", page.max_mib));
+            page.problem = Some(too_large);
             return render(StatusCode::PAYLOAD_TOO_LARGE, &page);
         }
         Err(MultipartError::Unreadable) => return unreadable(),
@@ -152,13 +172,13 @@ async fn submit(
         match form.file {
             Some(file) => (file.bytes, file.name),
             None => {
-                page.problem = Some("Choose a CSV file to check.".into());
+                page.problem = Some(lang.text("claim-import-choose"));
                 return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
             }
         }
     };
     if bytes.len() > MAX_BODY_BYTES {
-        page.problem = Some(format!("The file is larger than {} MiB.", page.max_mib));
+        page.problem = Some(too_large);
         return render(StatusCode::PAYLOAD_TOO_LARGE, &page);
     }
     page.file_name = file_name.chars().filter(|c| !c.is_control()).take(120).collect();
@@ -167,16 +187,22 @@ async fn submit(
         Ok(outcome) => {
             page.total = format_money(outcome.items.iter().map(ItemFields::total_cents).sum());
             page.rows = preview_rows(&outcome);
+            let count = page.rows.len();
+            page.ready = lang.text_with(
+                "claim-import-ready",
+                &[
+                    ("file", page.file_name.as_str().into()),
+                    ("count", count.into()),
+                    ("total", page.total.as_str().into()),
+                ],
+            );
+            page.confirm = lang.text_with("claim-import-confirm", &[("count", count.into())]);
             page.file_b64 = base64::engine::general_purpose::STANDARD.encode(&bytes);
             render(StatusCode::OK, &page)
         }
         Err(InventoryError::Import(errors)) => {
-            page.problem = Some(format!(
-                "The file has {} problem{}; nothing was saved. Fix them and check the file again.",
-                errors.len(),
-                if errors.len() == 1 { "" } else { "s" }
-            ));
-            page.errors = errors;
+            page.problem = Some(lang.text_with("claim-import-has-problems", &[("count", errors.len().into())]));
+            page.errors = errors.iter().map(|e| problem_row(e, lang)).collect();
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(e) => PageError::from(e).into_response(),

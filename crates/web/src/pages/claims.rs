@@ -10,15 +10,16 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use portal_core::inventory::attachment::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_ITEM};
-use portal_core::inventory::model::ROOM_SUGGESTIONS;
-use portal_core::inventory::money::{format_money, parse_decimal};
-use portal_core::inventory::service::date_text;
+use portal_core::inventory::model::room_suggestions_in;
+use portal_core::inventory::money::{format_money, read_decimal};
 use portal_core::inventory::{
     Access, Attachment, AttachmentKind, ClaimId, ClaimStatus, ClaimView, Condition, FieldError, InventoryError,
-    ItemDraft, ItemId, NewClaim,
+    ItemDraft, ItemId, NewClaim, Sentence,
 };
+use portal_core::language::Language;
 use portal_core::user::Role;
 use serde::Deserialize;
+use time::Date;
 
 use crate::csrf::{CsrfForm, NoFields};
 use crate::downloads::csv_response;
@@ -50,8 +51,8 @@ struct ClaimRow {
     id: String,
     number: String,
     status: &'static str,
-    status_label: &'static str,
-    loss_date: String,
+    status_label: String,
+    loss_date: Date,
     policyholder: String,
     items: i64,
     total: String,
@@ -59,7 +60,7 @@ struct ClaimRow {
 
 struct StatusCount {
     value: &'static str,
-    label: &'static str,
+    label: String,
     count: usize,
     selected: bool,
 }
@@ -83,6 +84,7 @@ struct ListQuery {
 }
 
 async fn list(State(state): State<AppState>, PageUser(s): PageUser, Query(q): Query<ListQuery>) -> Response {
+    let lang = crate::language::current();
     let status = ClaimStatus::parse(&q.status);
     let all = match state.portal.claims_for(&s.user, None).await {
         Ok(all) => all,
@@ -92,7 +94,7 @@ async fn list(State(state): State<AppState>, PageUser(s): PageUser, Query(q): Qu
         .into_iter()
         .map(|st| StatusCount {
             value: st.as_str(),
-            label: st.label(),
+            label: st.label_in(lang),
             count: all.iter().filter(|c| c.claim.status == st).count(),
             selected: status == Some(st),
         })
@@ -104,8 +106,8 @@ async fn list(State(state): State<AppState>, PageUser(s): PageUser, Query(q): Qu
             id: c.claim.id.to_string(),
             number: c.claim.claim_number.clone(),
             status: c.claim.status.as_str(),
-            status_label: c.claim.status.label(),
-            loss_date: date_text(c.claim.loss_date),
+            status_label: c.claim.status.label_in(lang),
+            loss_date: c.claim.loss_date,
             policyholder: c.policyholder_name.clone(),
             items: c.item_count,
             total: format_money(c.total_cents),
@@ -153,7 +155,7 @@ struct NewClaimPage {
 
 async fn new_claim_page(State(state): State<AppState>, PageUser(s): PageUser) -> Response {
     if s.user.role != Role::Adjuster {
-        return PageError::from(InventoryError::Forbidden("only adjusters open claims")).into_response();
+        return PageError::from(InventoryError::only_adjusters_open_claims()).into_response();
     }
     render(
         StatusCode::OK,
@@ -193,7 +195,7 @@ async fn create(
         }
         Err(InventoryError::Invalid(f)) => {
             page.error_field = f.field.to_owned();
-            page.error = Some(f.message);
+            page.error = Some(f.reason_in(crate::language::current()));
             page.form = form;
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
@@ -249,7 +251,7 @@ impl ItemForm {
             if t.is_empty() && field != "quantity" {
                 return Ok(0);
             }
-            t.parse().map_err(|_| FieldError::new(field, "enter a whole number"))
+            t.parse().map_err(|_| FieldError::new(field, Sentence::text("claim-field-whole-number")))
         };
         Ok(ItemDraft {
             description: self.description.clone(),
@@ -259,8 +261,8 @@ impl ItemForm {
             age_years: whole("age_years", &self.age_years)?,
             age_months: whole("age_months", &self.age_months)?,
             condition: self.condition.clone(),
-            replacement_cost_cents: parse_decimal(&self.replacement_cost)
-                .map_err(|m| FieldError::new("replacement_cost_cents", m))?,
+            replacement_cost_cents: read_decimal(&self.replacement_cost)
+                .map_err(|why| FieldError::new("replacement_cost_cents", why))?,
             business_use: !self.business_use.is_empty(),
             room: self.room.clone(),
             category: self.category.clone(),
@@ -271,11 +273,11 @@ impl ItemForm {
 
 struct ConditionOption {
     value: &'static str,
-    label: &'static str,
+    label: String,
 }
 
-fn condition_options() -> Vec<ConditionOption> {
-    Condition::ALL.into_iter().map(|c| ConditionOption { value: c.as_str(), label: c.label() }).collect()
+fn condition_options(lang: Language) -> Vec<ConditionOption> {
+    Condition::ALL.into_iter().map(|c| ConditionOption { value: c.as_str(), label: c.label_in(lang) }).collect()
 }
 
 struct ItemRow {
@@ -285,7 +287,7 @@ struct ItemRow {
     quantity: i64,
     cost: String,
     total: String,
-    condition: &'static str,
+    condition: String,
     age: String,
     business_use: bool,
     category: String,
@@ -300,11 +302,11 @@ pub(super) struct AttachmentLink {
     pub url: String,
     pub thumbnail_url: String,
     pub file_name: String,
-    pub kind_label: &'static str,
+    pub kind_label: String,
     pub size: String,
 }
 
-pub(super) fn attachment_links(claim: &ClaimId, attachments: &[&Attachment]) -> Vec<AttachmentLink> {
+pub(super) fn attachment_links(claim: &ClaimId, attachments: &[&Attachment], lang: Language) -> Vec<AttachmentLink> {
     attachments
         .iter()
         .map(|a| {
@@ -314,11 +316,11 @@ pub(super) fn attachment_links(claim: &ClaimId, attachments: &[&Attachment]) -> 
                 thumbnail_url: if a.has_thumbnail { format!("{url}/thumbnail") } else { String::new() },
                 url,
                 file_name: a.file_name.clone(),
-                kind_label: match a.kind {
-                    AttachmentKind::Jpeg => "JPEG photo",
-                    AttachmentKind::Png => "PNG image",
-                    AttachmentKind::Pdf => "PDF",
-                },
+                kind_label: lang.text(match a.kind {
+                    AttachmentKind::Jpeg => "claim-kind-jpeg",
+                    AttachmentKind::Png => "claim-kind-png",
+                    AttachmentKind::Pdf => "claim-kind-pdf",
+                }),
                 size: size_text(a.size_bytes),
             }
         })
@@ -341,6 +343,7 @@ struct RoomGroup {
 
 struct HistoryRow {
     at: String,
+    /// "Draft → Submitted", "Opened as draft".
     change: String,
     actor: String,
     message: String,
@@ -354,8 +357,8 @@ struct ClaimPage {
     id: String,
     number: String,
     status: &'static str,
-    status_label: &'static str,
-    loss_date: String,
+    status_label: String,
+    loss_date: Date,
     loss_address: String,
     policyholder: String,
     adjuster: String,
@@ -372,18 +375,19 @@ struct ClaimPage {
     can_comment: bool,
     form: ItemForm,
     conditions: Vec<ConditionOption>,
-    rooms: Vec<&'static str>,
+    rooms: Vec<String>,
     error_field: String,
     error: Option<String>,
     notice: Option<String>,
 }
 
-fn age_text(years: i64, months: i64) -> String {
+/// An item's age, shortened: "2 yr 3 mo", "2 años y 3 meses".
+fn age_text(years: i64, months: i64, lang: Language) -> String {
     match (years, months) {
         (0, 0) => String::new(),
-        (y, 0) => format!("{y} yr"),
-        (0, m) => format!("{m} mo"),
-        (y, m) => format!("{y} yr {m} mo"),
+        (y, 0) => lang.text_with("claim-age-years", &[("years", y.into())]),
+        (0, m) => lang.text_with("claim-age-months", &[("months", m.into())]),
+        (y, m) => lang.text_with("claim-age-years-months", &[("years", y.into()), ("months", m.into())]),
     }
 }
 
@@ -395,6 +399,7 @@ fn claim_page(
     error: Option<FieldError>,
     notice: Option<String>,
 ) -> ClaimPage {
+    let lang = crate::language::current();
     let c = &v.summary.claim;
     let by_item = v.attachments_by_item();
     let groups = v
@@ -420,13 +425,13 @@ fn claim_page(
                     quantity: i.fields.quantity,
                     cost: format_money(i.fields.replacement_cost_cents),
                     total: format_money(i.fields.total_cents()),
-                    condition: i.fields.condition.label(),
-                    age: age_text(i.fields.age_years, i.fields.age_months),
+                    condition: i.fields.condition.label_in(lang),
+                    age: age_text(i.fields.age_years, i.fields.age_months, lang),
                     business_use: i.fields.business_use,
                     category: i.fields.category.clone(),
                     notes: i.fields.notes.clone(),
                     comment: i.adjuster_comment.clone(),
-                    attachments: attachment_links(&c.id, by_item.get(&i.id).map_or(&[], Vec::as_slice)),
+                    attachments: attachment_links(&c.id, by_item.get(&i.id).map_or(&[], Vec::as_slice), lang),
                 })
                 .collect(),
         })
@@ -437,11 +442,17 @@ fn claim_page(
         .map(|h| HistoryRow {
             at: {
                 let wall = state.portal.wall_time(h.at);
-                format!("{} {:02}:{:02} {}", date_text(wall.date), wall.hour, wall.minute, wall.abbreviation)
+                let time = format!("{:02}:{:02} {}", wall.hour, wall.minute, wall.abbreviation);
+                lang.text_with(
+                    "claim-history-when",
+                    &[("date", lang.long_date(wall.date).into()), ("time", time.into())],
+                )
             },
             change: match h.from {
-                None => format!("Opened as {}", h.to.label().to_lowercase()),
-                Some(from) => format!("{} → {}", from.label(), h.to.label()),
+                None => {
+                    lang.text_with("claim-history-opened", &[("status", h.to.label_in(lang).to_lowercase().into())])
+                }
+                Some(from) => format!("{} → {}", from.label_in(lang), h.to.label_in(lang)),
             },
             actor: h.actor.clone(),
             message: h.message.clone(),
@@ -455,8 +466,8 @@ fn claim_page(
         id: c.id.to_string(),
         number: c.claim_number.clone(),
         status: status.as_str(),
-        status_label: status.label(),
-        loss_date: date_text(c.loss_date),
+        status_label: status.label_in(lang),
+        loss_date: c.loss_date,
         loss_address: c.loss_address.clone(),
         policyholder: format!("{} ({})", v.summary.policyholder_name, v.summary.policyholder_email),
         adjuster: v.summary.adjuster_name.clone(),
@@ -472,10 +483,10 @@ fn claim_page(
         can_reopen: is_adjuster && matches!(status, ClaimStatus::Submitted | ClaimStatus::InReview),
         can_comment: is_adjuster && matches!(status, ClaimStatus::Submitted | ClaimStatus::InReview),
         form,
-        conditions: condition_options(),
-        rooms: ROOM_SUGGESTIONS.to_vec(),
+        conditions: condition_options(lang),
+        rooms: room_suggestions_in(lang),
         error_field: error.as_ref().map(|e| e.field.to_owned()).unwrap_or_default(),
-        error: error.map(|e| e.message),
+        error: error.map(|e| e.reason_in(lang)),
         notice,
     }
 }
@@ -498,18 +509,19 @@ async fn show(
         Err(e) => return PageError::from(e).into_response(),
     };
     let notice = match q.done.as_str() {
-        "added" => Some("The item was added."),
-        "saved" => Some("The item was saved."),
-        "deleted" => Some("The item was deleted."),
-        "submitted" => Some("The inventory was submitted to your adjuster. It is read-only until they reopen it."),
-        "review" => Some("Review started."),
-        "closed" => Some("The claim was closed."),
-        "reopened" => Some("The inventory was reopened; the policyholder can change it again."),
-        "commented" => Some("Comment saved."),
-        "imported" => Some("The items from your file were added."),
+        "added" => Some("claim-done-added"),
+        "saved" => Some("claim-done-saved"),
+        "deleted" => Some("claim-done-deleted"),
+        "submitted" => Some("claim-done-submitted"),
+        "review" => Some("claim-done-review"),
+        "closed" => Some("claim-done-closed"),
+        "reopened" => Some("claim-done-reopened"),
+        "commented" => Some("claim-done-commented"),
+        "imported" => Some("claim-done-imported"),
         _ => None,
     };
-    render(StatusCode::OK, &claim_page(&state, &s, &view, ItemForm::empty(), None, notice.map(str::to_owned)))
+    let notice = notice.map(|id| crate::language::current().text(id));
+    render(StatusCode::OK, &claim_page(&state, &s, &view, ItemForm::empty(), None, notice))
 }
 
 async fn add_item(
@@ -544,7 +556,7 @@ struct ItemPage {
     item_id: String,
     form: ItemForm,
     conditions: Vec<ConditionOption>,
-    rooms: Vec<&'static str>,
+    rooms: Vec<String>,
     error_field: String,
     error: Option<String>,
     attachments: Vec<AttachmentLink>,
@@ -559,7 +571,9 @@ struct ItemPage {
 /// What the item page shows besides the form.
 #[derive(Default)]
 pub(super) struct ItemPageExtras {
+    /// Already in the page's language.
     pub upload_error: Option<String>,
+    /// The id of the notice's message.
     pub notice: Option<&'static str>,
     pub status: Option<StatusCode>,
 }
@@ -582,10 +596,11 @@ pub(super) async fn item_page(
         return PageError::from(if view.access == Access::Policyholder {
             InventoryError::Locked
         } else {
-            InventoryError::Forbidden("only the policyholder changes the inventory")
+            InventoryError::only_policyholder_changes()
         })
         .into_response();
     }
+    let lang = crate::language::current();
     let status = extras.status.unwrap_or(if error.is_some() || extras.upload_error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -601,17 +616,17 @@ pub(super) async fn item_page(
             number: view.summary.claim.claim_number.clone(),
             item_id: item.to_string(),
             form: form.unwrap_or_else(|| ItemForm::from_fields(&current.fields)),
-            conditions: condition_options(),
-            rooms: ROOM_SUGGESTIONS.to_vec(),
+            conditions: condition_options(lang),
+            rooms: room_suggestions_in(lang),
             error_field: error.as_ref().map(|e| e.field.to_owned()).unwrap_or_default(),
-            error: error.map(|e| e.message),
+            error: error.map(|e| e.reason_in(lang)),
             can_attach: attached.len() < MAX_ATTACHMENTS_PER_ITEM,
-            attachments: attachment_links(id, &attached),
+            attachments: attachment_links(id, &attached, lang),
             max_attachments: MAX_ATTACHMENTS_PER_ITEM,
             max_attachment_bytes: MAX_ATTACHMENT_BYTES,
             max_attachment_mib: MAX_ATTACHMENT_BYTES / (1024 * 1024),
             upload_error: extras.upload_error,
-            notice: extras.notice.map(str::to_owned),
+            notice: extras.notice.map(|id| lang.text(id)),
         },
     )
 }
@@ -628,8 +643,8 @@ async fn edit_item_page(
 ) -> Response {
     let Some((id, item)) = ids(&id, &item) else { return claim_not_found().into_response() };
     let notice = match q.done.as_str() {
-        "attached" => Some("The file was attached."),
-        "removed" => Some("The attachment was removed."),
+        "attached" => Some("claim-done-attached"),
+        "removed" => Some("claim-done-removed"),
         _ => None,
     };
     item_page(&state, &s, &id, &item, None, None, ItemPageExtras { notice, ..ItemPageExtras::default() }).await

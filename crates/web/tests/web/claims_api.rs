@@ -509,3 +509,72 @@ async fn a_fifty_item_inventory_across_rooms_adds_up() {
     })
     .await;
 }
+
+/// The mail to `to` whose subject starts with `subject`.
+fn mail_to(app: &TestApp, to: &str, subject: &str) -> Value {
+    app.mails()
+        .into_iter()
+        .find(|m| m["to"] == to && m["subject"].as_str().unwrap_or("").starts_with(subject))
+        .unwrap_or_else(|| panic!("no mail to {to} about {subject:?}: {:?}", app.mails()))
+}
+
+#[tokio::test]
+async fn each_claim_email_is_in_its_recipients_language_whoever_sends_it() {
+    each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let ann = policyholder(&app, ANN).await;
+        let chosen = ann.patch(app.url("/api/v1/me")).json(&json!({ "language": "es" })).send().await.unwrap();
+        assert_eq!(chosen.status(), StatusCode::OK);
+        let ada = adjuster(&app, ADA).await;
+
+        // Ada (English) opens a claim for Ann (Spanish): Ann's invitation is Spanish.
+        let claim = open_claim(&app, &ada, "CLM-1001", ANN).await;
+        app.wait_for_mails(1).await;
+        let invite = mail_to(&app, ANN, "Reclamo CLM-1001");
+        let body = invite["body"].as_str().unwrap();
+        assert!(body.contains("abrió el reclamo CLM-1001 a su nombre en"), "{body}");
+        assert!(body.contains(&format!("/claims/{claim}")), "{body}");
+
+        // Ann, reading Spanish, submits: Ada's mail is English, with the money as always.
+        add(&app, &ann, &claim, item("Tostadora", "Cocina", 2, 4_999)).await;
+        call(&app, &ann, "POST", &format!("/api/v1/claims/{claim}/submit"), None).await.ok(StatusCode::OK);
+        app.wait_for_mails(2).await;
+        let submitted = mail_to(&app, ADA, "Inventory submitted for claim CLM-1001");
+        let body = submitted["body"].as_str().unwrap();
+        assert!(
+            body.contains("submitted the inventory of claim CLM-1001 (1 items, $99.98). Open it to review:"),
+            "{body}"
+        );
+
+        // Ada reopens, reading Spanish this time: Ann's mail is Spanish because Ann reads it.
+        let reopened = ada
+            .post(app.url(&format!("/api/v1/claims/{claim}/reopen")))
+            .header("accept-language", "es")
+            .json(&json!({ "message": "Falta el recibo de la tostadora" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reopened.status(), StatusCode::OK);
+        app.wait_for_mails(3).await;
+        let mail = mail_to(&app, ANN, "Se reabrió el reclamo CLM-1001");
+        let body = mail["body"].as_str().unwrap();
+        assert!(
+            body.contains("volvió a abrir el inventario del reclamo CLM-1001 para que usted pueda modificarlo"),
+            "{body}"
+        );
+        assert!(body.contains("Su mensaje:\n\nFalta el recibo de la tostadora\n\nAbra el reclamo: "), "{body}");
+
+        // A new policyholder has chosen nothing: English, even when the adjuster reads Spanish.
+        let body = json!({
+            "claim_number": "CLM-1002", "loss_date": "2026-03-01", "policyholder_email": "new.person@example.com",
+            "policyholder_name": "New Person",
+        });
+        let r = ada.post(app.url("/api/v1/claims")).header("accept-language", "es").json(&body).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        app.wait_for_mails(4).await;
+        let invite = mail_to(&app, "new.person@example.com", "Claim CLM-1002");
+        let body = invite["body"].as_str().unwrap();
+        assert!(body.contains("Choose your password within 7 days with this link (it works once):"), "{body}");
+    })
+    .await;
+}

@@ -531,3 +531,117 @@ async fn the_import_page_shows_every_problem_or_every_row_before_anything_is_sav
     })
     .await;
 }
+
+/// From now on this client reads Spanish (`?lang=es` keeps the choice in a cookie).
+async fn in_spanish(app: &TestApp, c: &Client) {
+    let (_, html) = page(app, c, "/claims?lang=es").await;
+    assert!(html.contains(r#"<html lang="es">"#), "{html}");
+}
+
+#[tokio::test]
+async fn the_item_page_says_in_spanish_why_a_file_is_refused_and_what_was_attached() {
+    each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (ann, _ada, claim) = setup(&app).await;
+        in_spanish(&app, &ann).await;
+        let tv = first_item(&app, &ann, &claim).await;
+        let item_page = format!("/claims/{claim}/items/{tv}");
+        let (status, html) = page(&app, &ann, &item_page).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains("<h1>Editar artículo</h1>") && html.contains("<title>Editar artículo · Reclamo CLM-1001 ·")
+        );
+        assert!(html.contains("Fotos y recibos") && html.contains("Todavía no hay fotos ni recibos."), "{html}");
+        assert!(html.contains("Agregue una foto (JPEG o PNG) o un recibo (PDF), de 10 MiB como máximo"), "{html}");
+        assert!(html.contains(">Adjuntar archivo</button>") && html.contains("← Reclamo CLM-1001"), "{html}");
+        let csrf = csrf_from(&html);
+        let target = format!("{item_page}/attachments");
+
+        let (status, _, html) = multipart(&app, &ann, &target, file_form(&csrf, "notes.txt", b"hello".to_vec())).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("solo se pueden adjuntar fotos JPEG y PNG y archivos PDF"), "{html}");
+        let (status, _, html) = multipart(&app, &ann, &target, Form::new().text("csrf", csrf.clone())).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("Elija una foto o un PDF para adjuntar."), "{html}");
+        let mut big = PDF.to_vec();
+        big.resize(11 * 1024 * 1024, b' ');
+        let (status, _, html) = multipart(&app, &ann, &target, file_form(&csrf, "big.pdf", big)).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(html.contains("un archivo puede pesar como máximo 10 MiB"), "{html}");
+
+        let (status, location, _) = multipart(&app, &ann, &target, file_form(&csrf, "sala.jpg", jpeg(320, 240))).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, html) = page(&app, &ann, &location).await;
+        assert!(html.contains("Se adjuntó el archivo.") && html.contains("Foto JPEG, "), "{html}");
+        assert!(html.contains(">Quitar<span class=\"visually-hidden\"> sala.jpg</span>"), "{html}");
+
+        // A body that is no form of ours: the page the handler builds is Spanish too.
+        let r = ann
+            .post(app.url(&target))
+            .header(header::CONTENT_TYPE, "multipart/form-data; boundary=x")
+            .body("not multipart at all")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        let html = r.text().await.unwrap();
+        assert!(html.contains(r#"<html lang="es">"#) && html.contains("No se entendió el formulario"), "{html}");
+        assert!(html.contains("Envíe el formulario desde la página del portal."), "{html}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_import_page_names_each_problem_in_spanish_by_the_files_line_and_column() {
+    each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (ann, _ada, claim) = setup(&app).await;
+        in_spanish(&app, &ann).await;
+        let import = format!("/claims/{claim}/import");
+        let (status, html) = page(&app, &ann, &import).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("<h1>Importar artículos desde una hoja de cálculo</h1>"), "{html}");
+        assert!(html.contains("room,description,brand,model,quantity"), "the columns keep their names");
+        assert!(html.contains(&format!(r#"<a href="/claims/{claim}/export.csv">descarga en CSV</a>"#)), "{html}");
+        assert!(html.contains(">Revisar el archivo</button>") && html.contains("Archivo CSV (de 1 MiB como máximo)"));
+        let csrf = csrf_from(&html);
+        let header_row = "room,description,brand,model,quantity,age_years,age_months,condition,replacement_cost,business_use,category,notes";
+
+        let form = Form::new().text("csrf", csrf.clone()).text("step", "check");
+        let (status, _, html) = multipart(&app, &ann, &import, form).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("Elija un archivo CSV para revisar."), "{html}");
+
+        let bad = format!("{header_row}\nKitchen,Toaster,,,two,0,0,good,49.99,no,,\nGarage,,,,1,0,0,shiny,10.00,no,,\n");
+        let form = file_form(&csrf, "malo.csv", bad.into_bytes()).text("step", "check");
+        let (status, _, html) = multipart(&app, &ann, &import, form).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("El archivo tiene 3 problemas; no se guardó nada."), "{html}");
+        assert!(html.contains("<caption>Problemas en malo.csv</caption>"), "{html}");
+        for (line, column, problem) in [
+            ("2", "quantity", "&#34;two&#34; no es un número entero"),
+            ("3", "description", "este campo es obligatorio"),
+            ("3", "condition", "debe ser uno de estos valores: new, like_new, good, fair, poor"),
+        ] {
+            let row = format!("<td class=\"num\">{line}</td><td><code>{column}</code></td><td>{problem}</td>");
+            assert!(html.contains(&row), "{row}: {html}");
+        }
+
+        let good = format!("{header_row}\nKitchen,Toaster,,,2,0,0,good,49.99,no,,\nGarage,Drill,,,1,0,0,good,10.00,no,,\n");
+        let form = file_form(&csrf, "mio.csv", good.into_bytes()).text("step", "check");
+        let (status, _, html) = multipart(&app, &ann, &import, form).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("mio.csv está listo: 2 artículos, $109.98 en total."), "{html}");
+        assert!(html.contains(">Importar 2 artículos</button>") && html.contains("Elegir otro archivo"), "{html}");
+        let confirm = Form::new()
+            .text("csrf", csrf.clone())
+            .text("step", "import")
+            .text("file_name", "mio.csv")
+            .text("file_b64", portal_testkit::hidden_input(&html, "file_b64").unwrap());
+        let (status, location, _) = multipart(&app, &ann, &import, confirm).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, html) = page(&app, &ann, &location).await;
+        assert!(html.contains("Se agregaron los artículos de su archivo.") && html.contains("(2 artículos)"), "{html}");
+    })
+    .await;
+}

@@ -214,3 +214,115 @@ async fn a_policyholder_builds_and_submits_an_inventory_and_the_adjuster_reviews
         }
     }
 }
+
+/// The same client reading Spanish from now on: `?lang=es` keeps the choice in a cookie.
+async fn in_spanish(app: &TestApp, c: &Client) {
+    let (status, html) = page(app, c, "/claims?lang=es").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"<html lang="es">"#), "{html}");
+}
+
+#[tokio::test]
+async fn the_claim_pages_speak_spanish_to_whoever_reads_it_and_keep_the_data_as_typed() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let ann = signed_in(&app, "ann@example.com", Role::Policyholder).await;
+        let ada = signed_in(&app, "ada@example.com", Role::Adjuster).await;
+        in_spanish(&app, &ada).await;
+        in_spanish(&app, &ann).await;
+
+        // The adjuster opens the claim with the Spanish form; its errors are Spanish too.
+        let (_, html) = page(&app, &ada, "/claims").await;
+        assert!(html.contains("<h1>Reclamos</h1>") && html.contains("Abrir un reclamo"), "{html}");
+        assert!(html.contains(r#"aria-label="Filtrar por estado""#) && html.contains("Borrador"), "{html}");
+        let (_, html) = page(&app, &ada, "/claims/new").await;
+        assert!(html.contains("<h1>Abrir un reclamo</h1>") && html.contains("Número de reclamo"), "{html}");
+        assert!(html.contains(">Abrir el reclamo e invitar</button>"), "{html}");
+        let csrf = csrf_from(&html);
+        let mut fields = vec![
+            ("csrf", csrf.as_str()),
+            ("claim_number", "CLM-77"),
+            ("loss_date", "2030-01-01"),
+            ("loss_address", "1 Oak Rd"),
+            ("policyholder_name", "Ann"),
+            ("policyholder_email", "ann@example.com"),
+        ];
+        let (status, _, html) = form(&app, &ada, "/claims", &fields).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("la fecha de la pérdida no puede ser futura"), "{html}");
+        fields[2].1 = "2026-02-20";
+        let (status, _, html) = form(&app, &ada, "/claims", &fields).await;
+        assert_eq!(status, StatusCode::CREATED, "{html}");
+        assert!(html.contains("<h1>El reclamo CLM-77 está abierto</h1>") && html.contains("Ir al reclamo"), "{html}");
+
+        // Ann's list and claim: statuses, dates, labels and suggestions in Spanish.
+        let (_, list) = page(&app, &ann, "/claims").await;
+        assert!(list.contains("<h1>Sus reclamos</h1>"), "{list}");
+        assert!(list.contains("claim-status-draft\">Borrador</span>"), "the class keeps the stored value: {list}");
+        assert!(list.contains("<td>20 de febrero de 2026</td>"), "{list}");
+        let start = list.find("href=\"/claims/").unwrap() + "href=\"/claims/".len();
+        let claim = format!("/claims/{}", &list[start..start + 32]);
+        let (_, html) = page(&app, &ann, &claim).await;
+        assert!(html.contains("<h1>Reclamo CLM-77</h1>") && html.contains("<title>Reclamo CLM-77 ·"), "{html}");
+        assert!(
+            html.contains("<dd>20 de febrero de 2026</dd>") && html.contains("Todavía no hay artículos."),
+            "{html}"
+        );
+        assert!(html.contains("Agregar un artículo") && html.contains(">Agregar artículo</button>"), "{html}");
+        assert!(html.contains(r#"<option value="Cocina">"#), "room suggestions in Spanish: {html}");
+        assert!(html.contains(r#"<option value="like_new">Como nuevo</option>"#), "{html}");
+        assert!(html.contains("Costo de reemplazo por unidad ($)"), "{html}");
+        let csrf = csrf_from(&html);
+
+        // A wrong field is explained in Spanish; what was typed stays as typed.
+        let (status, _, html) =
+            form(&app, &ann, &format!("{claim}/items"), &item_fields(&csrf, "Alfombra", "Sala", "-4", "10")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("debe ser un número entero del 1 al 10000"), "{html}");
+        assert!(html.contains(r#"value="Alfombra""#), "{html}");
+        let (status, _, html) =
+            form(&app, &ann, &format!("{claim}/items"), &item_fields(&csrf, "Alfombra", "Sala", "1", "12,00")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("&#34;12,00&#34; no es una cantidad; escríbala así: 1234.56 (sin $ ni comas)"), "{html}");
+        let (status, _, html) =
+            form(&app, &ann, &format!("{claim}/items"), &item_fields(&csrf, "Alfombra", "Sala", "dos", "10")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("escriba un número entero"), "{html}");
+
+        let mut toaster = item_fields(&csrf, "Tostadora", "Cocina", "2", "1234.50");
+        toaster.retain(|(k, _)| !k.starts_with("age_"));
+        toaster.extend([("age_years", "2"), ("age_months", "3")]);
+        let (status, location, _) = form(&app, &ann, &format!("{claim}/items"), &toaster).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, html) = page(&app, &ann, &location).await;
+        assert!(html.contains("Se agregó el artículo."), "{html}");
+        assert!(html.contains("<strong>$2,469.00</strong> (1 artículo)"), "money stays $1,234.56: {html}");
+        assert!(html.contains("2 años y 3 meses") && html.contains(">Bueno<"), "{html}");
+        assert!(html.contains(r#"aria-label="Artículos en Cocina""#) && html.contains("Total del reclamo:"), "{html}");
+
+        // Submitted: the notice, the read-only note and the history in Spanish.
+        let (status, location, _) = form(&app, &ann, &format!("{claim}/submit"), &[("csrf", &csrf)]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, html) = page(&app, &ann, &location).await;
+        assert!(html.contains("El inventario se envió a su ajustador."), "{html}");
+        assert!(html.contains("Este inventario se envió y no se puede modificar"), "{html}");
+        assert!(html.contains("Abierto como borrador por ada@example.com"), "{html}");
+        assert!(html.contains("Borrador → Enviado por ann@example.com"), "{html}");
+        assert!(html.contains("de 2026, "), "history times carry long dates: {html}");
+        assert!(!html.contains("Agregar un artículo"));
+
+        // The adjuster's review in Spanish; the filter keeps the stored value in its link.
+        let (_, list) = page(&app, &ada, "/claims?status=submitted").await;
+        assert!(list.contains(r#"href="/claims?status=submitted" aria-current="page">Enviado"#), "{list}");
+        let (_, html) = page(&app, &ada, &claim).await;
+        assert!(html.contains(">Comenzar la revisión</button>") && html.contains("Reabrir el inventario"), "{html}");
+        assert!(html.contains("Reabrir para el asegurado: el mensaje que le enviará"), "{html}");
+
+        // The same claim read in English by someone who asks for it.
+        let english = ann.get(app.url(&format!("{claim}?lang=en"))).send().await.unwrap().text().await.unwrap();
+        assert!(english.contains(r#"<html lang="en">"#) && english.contains("<h1>Claim CLM-77</h1>"), "{english}");
+        assert!(english.contains("<dd>February 20, 2026</dd>"), "{english}");
+        assert!(english.contains("<strong>$2,469.00</strong> (1 item)") && english.contains("2 yr 3 mo"), "{english}");
+        assert!(english.contains("Draft → Submitted by ann@example.com"), "{english}");
+    }
+}
