@@ -80,3 +80,36 @@ reset-email-body =
 
     The link works once. If you did not ask for this, ignore this email: your password stays as it is.
     Your verification methods (text message, authenticator app) are not changed by a reset.
+
+# The help page (/help): the guide's help with signing in. Words in <strong> are the buttons and
+# choices the pages show.
+help-title = Help with signing in
+help-lede = { $portal } protects your claim with two steps: your password, then a 6-digit code from your phone or computer (multi-factor authentication, MFA). Someone who learns your password still cannot get in without the code.
+help-grace = Once MFA is switched on, the first time you sign in you are asked to add a verification method. You have { $days ->
+        [one] 1 day
+       *[other] { $days } days
+    } to do it; after that you will need support's help to sign in. Nothing here opens a pop-up window, so there is nothing to allow in your browser.
+help-sms-heading = Text message (SMS)
+help-sms-step-choose-html = Choose <strong>Text message (SMS)</strong>.
+help-sms-step-number-html = Select your country and enter your phone number with its area code, then choose <strong>Send verification code</strong>.
+help-sms-step-code-html = Type the 6-digit code from the text and choose <strong>Verify code</strong>. Codes work for 10 minutes; <strong>Resend</strong> sends a new one.
+help-sms-phones-html = Any phone that receives texts works: work or personal. A desk phone cannot receive texts: choose <strong>Call me instead</strong>, and we call the number and read the code out twice, slowly (a number that is plainly a landline is called even when you ask for a text). Texts and calls can go to: { $countries }.
+help-app-heading = Authenticator app on your phone
+help-app-recommended = We recommend an authenticator app if you do not have access to text messages.
+help-app-step-install = Install an app that supports TOTP (time-based one-time passwords) from your app store, for example Microsoft Authenticator or Google Authenticator.
+help-app-step-scan-html = Choose <strong>Authenticator app</strong> in the portal. In the app, choose add (usually a <strong>+</strong>) and scan the QR code.
+help-app-step-code-html = Type the 6-digit code the app shows and choose <strong>Continue</strong>.
+help-desktop-heading = Authenticator app on your computer
+help-desktop-step-install = Without a mobile device, install a desktop app that supports TOTP, such as Authy, and set up its account.
+help-desktop-step-add-html = In the app, add an account. In the portal, choose <strong>Still having trouble?</strong> below the QR code.
+help-desktop-step-secret-html = Copy the secret the portal shows (for example <code>deuk 3yiq suz3 p3cr …</code>) and paste it where the app asks for the code given by the website. Name the account with your email.
+help-desktop-step-code-html = Copy the 6-digit code the app shows, paste or type it in the portal and choose <strong>Continue</strong>.
+help-returning-heading = Signing in after setup
+help-returning-choose-html = After your password, choose <strong>TEXT</strong> or <strong>Authenticator app</strong> (the one you used last is already selected).
+help-returning-text-html = Text: choose <strong>Send verification code</strong>, then enter the code from the text and choose <strong>Verify code</strong>.
+help-returning-app-html = Authenticator app: open the app, enter the code it shows for { $portal } and choose <strong>Verify code</strong>.
+help-returning-once = Each code works once. Too many wrong codes pause sign-in for a short while; wait and try again.
+help-support-heading = Stuck? Contact support
+help-support-intro = If you have passed the setup deadline, lost your phone, or cannot complete the verification, support can give you more time or reset your verification methods.
+help-support-email-html = Email <a href="mailto:{ $email }">{ $email }</a>
+help-support-chat = Chat with support

@@ -80,3 +80,36 @@ reset-email-body =
 
     El enlace funciona una sola vez. Si usted no lo pidió, ignore este correo: su contraseña seguirá siendo la misma.
     Restablecer la contraseña no cambia sus métodos de verificación (mensaje de texto, aplicación de autenticación).
+
+# La página de ayuda (/help): la ayuda de la guía para iniciar sesión. Las palabras en <strong> son
+# los botones y opciones que muestran las páginas.
+help-title = Ayuda para iniciar sesión
+help-lede = { $portal } protege su reclamo con dos pasos: su contraseña y, después, un código de 6 dígitos de su teléfono o computadora (autenticación de múltiples factores, MFA). Aunque alguien averigüe su contraseña, no podrá entrar sin el código.
+help-grace = Cuando se active la MFA, la primera vez que inicie sesión se le pedirá que agregue un método de verificación. Tiene { $days ->
+        [one] 1 día
+       *[other] { $days } días
+    } para hacerlo; después necesitará la ayuda de soporte para iniciar sesión. Nada de lo que hay aquí abre ventanas emergentes, así que no tiene que permitir nada en su navegador.
+help-sms-heading = Mensaje de texto (SMS)
+help-sms-step-choose-html = Elija <strong>Mensaje de texto (SMS)</strong>.
+help-sms-step-number-html = Seleccione su país, ingrese su número de teléfono con el código de área y elija <strong>Enviar código de verificación</strong>.
+help-sms-step-code-html = Escriba el código de 6 dígitos que recibió por mensaje de texto y elija <strong>Verificar código</strong>. Los códigos sirven durante 10 minutos; con <strong>Reenviar</strong> se le envía uno nuevo.
+help-sms-phones-html = Sirve cualquier teléfono que reciba mensajes de texto, del trabajo o personal. Un teléfono fijo no puede recibir mensajes de texto: elija <strong>Llamarme en su lugar</strong> y llamaremos a ese número para leerle el código dos veces, despacio (si el número es claramente fijo, lo llamamos aunque usted pida un mensaje de texto). Los mensajes de texto y las llamadas pueden enviarse a: { $countries }.
+help-app-heading = Aplicación de autenticación en su teléfono
+help-app-recommended = Le recomendamos una aplicación de autenticación si no tiene acceso a mensajes de texto.
+help-app-step-install = Instale desde su tienda de aplicaciones una aplicación compatible con TOTP (contraseñas de un solo uso basadas en el tiempo), por ejemplo, Microsoft Authenticator o Google Authenticator.
+help-app-step-scan-html = En el portal, elija <strong>Aplicación de autenticación</strong>. En la aplicación, elija agregar (normalmente un <strong>+</strong>) y escanee el código QR.
+help-app-step-code-html = Escriba el código de 6 dígitos que muestra la aplicación y elija <strong>Continuar</strong>.
+help-desktop-heading = Aplicación de autenticación en su computadora
+help-desktop-step-install = Si no tiene un dispositivo móvil, instale una aplicación de escritorio compatible con TOTP, como Authy, y configure su cuenta.
+help-desktop-step-add-html = En la aplicación, agregue una cuenta. En el portal, elija <strong>¿Sigue teniendo problemas?</strong>, debajo del código QR.
+help-desktop-step-secret-html = Copie la clave secreta que muestra el portal (por ejemplo, <code>deuk 3yiq suz3 p3cr …</code>) y péguela donde la aplicación le pida el código que le dio el sitio web. Ponga a la cuenta el nombre de su correo electrónico.
+help-desktop-step-code-html = Copie el código de 6 dígitos que muestra la aplicación, péguelo o escríbalo en el portal y elija <strong>Continuar</strong>.
+help-returning-heading = Cómo iniciar sesión después de configurarlo
+help-returning-choose-html = Después de su contraseña, elija <strong>Mensaje de texto (SMS)</strong> o <strong>Aplicación de autenticación</strong> (ya está seleccionado el que usó la última vez).
+help-returning-text-html = Mensaje de texto: elija <strong>Enviar código de verificación</strong>, ingrese el código que recibió y elija <strong>Verificar código</strong>.
+help-returning-app-html = Aplicación de autenticación: abra la aplicación, ingrese el código que muestra para { $portal } y elija <strong>Verificar código</strong>.
+help-returning-once = Cada código funciona una sola vez. Si se ingresan demasiados códigos incorrectos, el inicio de sesión se pausa por un rato; espere e inténtelo de nuevo.
+help-support-heading = ¿No puede continuar? Comuníquese con soporte
+help-support-intro = Si ya pasó la fecha límite para configurarlo, perdió su teléfono o no puede completar la verificación, soporte puede darle más tiempo o restablecer sus métodos de verificación.
+help-support-email-html = Escríbanos a <a href="mailto:{ $email }">{ $email }</a>
+help-support-chat = Chatear con soporte
