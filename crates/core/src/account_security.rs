@@ -70,7 +70,7 @@ impl Portal {
         let set = RecoveryCodeSet::generate(&self.secret_key, &user.id, self.clock.now(), self.rng.as_ref());
         let audit = self.security_audit(action::MFA_RECOVERY_CODES_CREATED, user, ctx).detail("codes", set.codes.len());
         self.store.replace_recovery_codes(&user.id, &set.stored, &audit).await?;
-        self.tell(user, SignInNotice::RecoveryCodesCreated).await;
+        self.tell_reader(user, SignInNotice::RecoveryCodesCreated, ctx).await;
         Ok(set.codes)
     }
 
@@ -90,7 +90,7 @@ impl Portal {
             RememberedDevice::start(&user.id, ctx.user_agent.clone(), now, lifetime, self.rng.as_ref());
         let audit = self.security_audit(action::DEVICE_REMEMBERED, user, ctx).detail("days", days);
         self.store.remember_device(&device, &audit).await?;
-        self.tell(user, SignInNotice::DeviceRemembered { days }).await;
+        self.tell_reader(user, SignInNotice::DeviceRemembered { days }, ctx).await;
         Ok(Some(token))
     }
 
@@ -134,7 +134,7 @@ impl Portal {
             return Err(MfaError::NotFound("remembered device"));
         }
         if count > 0 {
-            self.tell(user, SignInNotice::DevicesForgotten { count }).await;
+            self.tell_reader(user, SignInNotice::DevicesForgotten { count }, ctx).await;
         }
         Ok(count)
     }
@@ -179,7 +179,7 @@ impl Portal {
         if !self.store.end_session_of(&user.id, &target.id, &audit).await? {
             return Err(MfaError::NotFound("session"));
         }
-        self.tell(user, SignInNotice::SessionsEndedByYou { count: 1 }).await;
+        self.tell_reader(user, SignInNotice::SessionsEndedByYou { count: 1 }, ctx).await;
         Ok(())
     }
 
@@ -194,7 +194,7 @@ impl Portal {
         let audit = self.security_audit(action::SESSION_ENDED_BY_USER, user, ctx).detail("which", "others");
         let count = self.store.end_other_sessions(&user.id, &session.id, &audit).await?;
         if count > 0 {
-            self.tell(user, SignInNotice::SessionsEndedByYou { count }).await;
+            self.tell_reader(user, SignInNotice::SessionsEndedByYou { count }, ctx).await;
         }
         Ok(count)
     }

@@ -7,6 +7,7 @@ use tracing::{info, warn};
 use crate::audit::{AuditEvent, Outcome, action};
 use crate::device::DeviceToken;
 use crate::email::Email;
+use crate::language::{Language, Localized, MessageArg};
 use crate::mail::OutgoingEmail;
 use crate::mfa::{Method, MfaRequirement};
 use crate::observe::SignInOutcome;
@@ -75,6 +76,43 @@ pub enum ResetError {
     Password(#[from] PasswordError),
     #[error(transparent)]
     Internal(#[from] InternalError),
+}
+
+impl Localized for LoginError {
+    /// The sentence the sign-in page shows. `Display` stays the short English the JSON API and
+    /// the logs use.
+    fn message_in(&self, language: Language) -> String {
+        match self {
+            LoginError::InvalidCredentials => language.text("login-error-invalid"),
+            LoginError::Throttled { retry_after } => {
+                let minutes = throttle::retry_after_secs(*retry_after).div_ceil(60);
+                language.text_with("login-error-throttled", &[("minutes", MessageArg::from(minutes))])
+            }
+            LoginError::MfaSetupExpired { .. } => language.text("login-error-setup-expired"),
+            LoginError::Internal(_) => language.text("auth-error-internal"),
+        }
+    }
+}
+
+impl Localized for ResetError {
+    /// The sentence the reset page shows: under the password field for a password the rules
+    /// refuse, as the error page's message for a link that cannot be used.
+    fn message_in(&self, language: Language) -> String {
+        match self {
+            ResetError::InvalidLink => language.text("reset-error-invalid-link"),
+            ResetError::Password(e) => e.message_in(language),
+            ResetError::Internal(_) => language.text("auth-error-internal"),
+        }
+    }
+}
+
+/// The reset-link email in `language`: its subject and body.
+pub fn reset_email(language: Language, name: &str, portal: &str, link: &str) -> (String, String) {
+    let subject = language.text_with("reset-email-subject", &[("portal", portal.into())]);
+    let body = language
+        .text_with("reset-email-body", &[("name", name.into()), ("portal", portal.into()), ("link", link.into())]);
+    // Fluent trims a message's last line break; an email body ends with one.
+    (subject, format!("{body}\n"))
 }
 
 pub struct NewAccount {
@@ -336,18 +374,11 @@ impl Portal {
             return Ok(());
         };
         let link = self.password_link(&user, RESET_LINK_LIFETIME).await?;
-        let message = OutgoingEmail {
-            to: user.email.clone(),
-            subject: format!("Reset your {} password", self.settings.portal_name),
-            body: format!(
-                "Hello {name},\n\nSomeone (hopefully you) asked to reset the password of your {portal} account.\n\
-                 Open this link within 30 minutes to choose a new password:\n\n{link}\n\n\
-                 The link works once. If you did not ask for this, ignore this email: your password stays as it is.\n\
-                 Your verification methods (text message, authenticator app) are not changed by a reset.\n",
-                name = user.name.as_str(),
-                portal = self.settings.portal_name,
-            ),
-        };
+        // The owner asked (or so the request says): their language, else the one the form was
+        // read in.
+        let language = user.language.unwrap_or(ctx.language);
+        let (subject, body) = reset_email(language, user.name.as_str(), &self.settings.portal_name, &link);
+        let message = OutgoingEmail { to: user.email.clone(), subject, body };
         if let Err(e) = self.mailer.send(&message).await {
             warn!(error = %e, user = %user.id, "password reset email failed");
             self.audit(AuditEvent { outcome: Outcome::Failure, ..event }.detail("error", "mail delivery failed")).await;
@@ -394,7 +425,9 @@ impl Portal {
             .await
             .map_err(InternalError::from)?
             .ok_or(ResetError::InvalidLink)?;
-        self.tell(&user, crate::notice::SignInNotice::PasswordReset).await;
+        // The person who used the link is told, in the language they read the page in unless the
+        // account keeps its own.
+        self.tell_reader(&user, crate::notice::SignInNotice::PasswordReset, ctx).await;
         Ok(user)
     }
 
@@ -421,5 +454,68 @@ fn sign_in_outcome(result: &Result<LoginSuccess, LoginError>) -> SignInOutcome {
         Err(LoginError::Throttled { .. }) => SignInOutcome::Throttled,
         Err(LoginError::MfaSetupExpired { .. }) => SignInOutcome::PastDeadline,
         Err(LoginError::Internal(_)) => SignInOutcome::Error,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reset_email_reads_as_before_in_english_and_in_spanish_for_a_spanish_reader() {
+        let link = "https://portal.example/reset-password?token=abc";
+        let (subject, body) = reset_email(Language::English, "Ann Lee", "Inventory Portal", link);
+        assert_eq!(subject, "Reset your Inventory Portal password");
+        let before = format!(
+            "Hello {name},\n\nSomeone (hopefully you) asked to reset the password of your {portal} account.\n\
+             Open this link within 30 minutes to choose a new password:\n\n{link}\n\n\
+             The link works once. If you did not ask for this, ignore this email: your password stays as it is.\n\
+             Your verification methods (text message, authenticator app) are not changed by a reset.\n",
+            name = "Ann Lee",
+            portal = "Inventory Portal",
+        );
+        assert_eq!(body, before);
+
+        let (subject, body) = reset_email(Language::Spanish, "Ann Lee", "Inventory Portal", link);
+        assert_eq!(subject, "Restablezca su contraseña de Inventory Portal");
+        assert!(body.starts_with("Hola, Ann Lee:\n\n"), "{body}");
+        assert!(body.contains(&format!(":\n\n{link}\n\n")), "the link alone on its line: {body}");
+        assert!(body.contains("30 minutos") && body.ends_with(".\n"), "{body}");
+    }
+
+    #[test]
+    fn sign_in_errors_read_as_the_page_shows_them() {
+        assert_eq!(
+            LoginError::InvalidCredentials.message_in(Language::English),
+            "The email or password is not right. Check them and try again."
+        );
+        assert_eq!(
+            LoginError::InvalidCredentials.message_in(Language::Spanish),
+            "El correo electrónico o la contraseña no son correctos. Revíselos e inténtelo de nuevo."
+        );
+        let wait = |secs| LoginError::Throttled { retry_after: Duration::seconds(secs) };
+        assert_eq!(
+            wait(840).message_in(Language::English),
+            "Too many sign-in attempts. Please wait 14 minutes and try again."
+        );
+        assert_eq!(
+            wait(30).message_in(Language::English),
+            "Too many sign-in attempts. Please wait 1 minute and try again."
+        );
+        assert_eq!(
+            wait(30).message_in(Language::Spanish),
+            "Demasiados intentos de inicio de sesión. Espere 1 minuto e inténtelo de nuevo."
+        );
+        assert_eq!(
+            wait(900).message_in(Language::Spanish),
+            "Demasiados intentos de inicio de sesión. Espere 15 minutos e inténtelo de nuevo."
+        );
+        assert!(
+            ResetError::InvalidLink.message_in(Language::English).starts_with("This password reset link is invalid")
+        );
+        assert_eq!(
+            ResetError::Password(PasswordError::TooShort).message_in(Language::Spanish),
+            "La contraseña debe tener al menos 12 caracteres"
+        );
     }
 }

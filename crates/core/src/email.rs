@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+use crate::language::{Language, Localized, MessageArg};
+
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -16,6 +18,17 @@ pub enum EmailError {
     TooLong,
     #[error("enter an email address like name@example.com")]
     Malformed,
+}
+
+impl Localized for EmailError {
+    /// The sentence a form shows next to the field (`Display` keeps the English fragment).
+    fn message_in(&self, language: Language) -> String {
+        match self {
+            EmailError::Empty => language.text("email-error-empty"),
+            EmailError::TooLong => language.text_with("email-error-too-long", &[("max", MessageArg::from(254_i64))]),
+            EmailError::Malformed => language.text("email-error-malformed"),
+        }
+    }
 }
 
 impl Email {
@@ -135,6 +148,24 @@ mod tests {
         let email = Email::parse("\u{130}lke@example.com").unwrap();
         assert_eq!(email.as_str(), "i\u{307}lke@example.com");
         assert_eq!(Email::parse(email.as_str()), Ok(email));
+    }
+
+    #[test]
+    fn errors_read_as_sentences_in_each_language() {
+        for e in [EmailError::Empty, EmailError::TooLong, EmailError::Malformed] {
+            let fragment = e.to_string();
+            let english = e.message_in(Language::English);
+            assert_eq!(english.to_lowercase(), fragment, "the page shows the English it showed before");
+            assert!(english.starts_with(char::is_uppercase), "{english}");
+        }
+        assert_eq!(
+            EmailError::Malformed.message_in(Language::Spanish),
+            "Ingrese una dirección de correo electrónico como nombre@ejemplo.com"
+        );
+        assert_eq!(
+            EmailError::TooLong.message_in(Language::Spanish),
+            "Una dirección de correo electrónico puede tener como máximo 254 caracteres"
+        );
     }
 
     #[test]

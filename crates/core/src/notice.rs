@@ -9,10 +9,12 @@
 
 use time::Date;
 
+use crate::language::{Language, MessageArg};
+use crate::mail::OutgoingEmail;
 use crate::mfa::Method;
 use crate::sms::PhoneE164;
 use crate::user::User;
-use crate::{Portal, PortalSettings};
+use crate::{Portal, PortalSettings, RequestContext};
 
 /// A change to a user's sign-in that they are told about by email.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,125 +54,132 @@ pub enum SignInNotice {
 }
 
 /// How a method is named in a sentence: "an authenticator app", "text messages to •••-•••-0143".
-fn method_phrase(method: Method, phone: Option<&PhoneE164>) -> String {
+fn method_phrase(method: Method, phone: Option<&PhoneE164>, language: Language) -> String {
     match (method, phone) {
-        (Method::Totp, _) => "an authenticator app".to_owned(),
-        (Method::Sms, Some(p)) => format!("text messages to {}", p.masked()),
-        (Method::Sms, None) => "text messages".to_owned(),
-        (Method::Passkey, _) => "a passkey".to_owned(),
+        (Method::Totp, _) => language.text("notice-method-totp"),
+        (Method::Sms, Some(p)) => language.text_with("notice-method-sms-to", &[("phone", p.masked().into())]),
+        (Method::Sms, None) => language.text("notice-method-sms"),
+        (Method::Passkey, _) => language.text("notice-method-passkey"),
     }
 }
 
 impl SignInNotice {
-    pub fn subject(&self) -> &'static str {
+    /// The email's subject in `language` (the portal's name is added after it).
+    pub fn subject(&self, language: Language) -> String {
         match self {
-            SignInNotice::MethodAdded { .. } => "A verification method was added",
-            SignInNotice::MethodRemoved { .. } => "A verification method was removed",
-            SignInNotice::DeadlineExtended { .. } => "More time to set up sign-in verification",
-            SignInNotice::MfaReset { .. } => "Your sign-in verification was reset",
-            SignInNotice::Unlocked => "Sign-in verification unlocked",
-            SignInNotice::SessionsEnded => "You were signed out everywhere",
-            SignInNotice::PasswordReset => "Your password was changed",
-            SignInNotice::Locked => "Sign-in locked after too many wrong codes",
-            SignInNotice::RecoveryCodeUsed { .. } => "A recovery code was used to sign in",
-            SignInNotice::RecoveryCodesCreated => "New recovery codes were created",
-            SignInNotice::DeviceRemembered { .. } => "A device will not be asked for a code",
-            SignInNotice::DevicesForgotten { .. } => "Remembered devices were forgotten",
-            SignInNotice::SessionsEndedByYou { .. } => "Devices were signed out of your account",
-            SignInNotice::PasskeyAdded { .. } => "A passkey was added",
-            SignInNotice::PasskeyRemoved { .. } => "A passkey was removed",
-            SignInNotice::PasskeyRenamed { .. } => "A passkey was renamed",
+            SignInNotice::MethodAdded { .. } => language.text("notice-method-added-subject"),
+            SignInNotice::MethodRemoved { .. } => language.text("notice-method-removed-subject"),
+            SignInNotice::DeadlineExtended { .. } => language.text("notice-deadline-extended-subject"),
+            SignInNotice::MfaReset { .. } => language.text("notice-mfa-reset-subject"),
+            SignInNotice::Unlocked => language.text("notice-unlocked-subject"),
+            SignInNotice::SessionsEnded => language.text("notice-sessions-ended-subject"),
+            SignInNotice::PasswordReset => language.text("notice-password-reset-subject"),
+            SignInNotice::Locked => language.text("notice-locked-subject"),
+            SignInNotice::RecoveryCodeUsed { .. } => language.text("notice-recovery-code-used-subject"),
+            SignInNotice::RecoveryCodesCreated => language.text("notice-recovery-codes-created-subject"),
+            SignInNotice::DeviceRemembered { .. } => language.text("notice-device-remembered-subject"),
+            SignInNotice::DevicesForgotten { .. } => language.text("notice-devices-forgotten-subject"),
+            SignInNotice::SessionsEndedByYou { .. } => language.text("notice-sessions-ended-by-you-subject"),
+            SignInNotice::PasskeyAdded { .. } => language.text("notice-passkey-added-subject"),
+            SignInNotice::PasskeyRemoved { .. } => language.text("notice-passkey-removed-subject"),
+            SignInNotice::PasskeyRenamed { .. } => language.text("notice-passkey-renamed-subject"),
         }
     }
 
-    /// The message, before the greeting.
-    pub fn text(&self, settings: &PortalSettings) -> String {
-        let portal = &settings.portal_name;
-        let support = &settings.support_email;
-        let zone = settings.mfa.zone.name();
-        let not_you = format!("If this was not you, contact support at {support} right away.");
+    /// The message in `language`, before the greeting.
+    pub fn text(&self, settings: &PortalSettings, language: Language) -> String {
+        let portal = || ("portal", MessageArg::from(settings.portal_name.as_str()));
+        let support = || ("support", MessageArg::from(settings.support_email.as_str()));
+        let zone = || ("zone", MessageArg::from(settings.mfa.zone.name()));
+        // English has always written the date as 2026-04-01; Spanish writes it as a sentence does.
+        let deadline = |d: &Date| {
+            let text = match language {
+                Language::English => d.to_string(),
+                Language::Spanish => language.long_date(*d),
+            };
+            ("deadline", MessageArg::from(text))
+        };
+        let not_you = language.text_with("notice-not-you", &[support()]);
+        let with_not_you = |text: String| format!("{text}\n\n{not_you}");
         match self {
-            SignInNotice::MethodAdded { method, phone } => format!(
-                "Your {portal} account now accepts codes from {} at sign-in.\n\n{not_you}",
-                method_phrase(*method, phone.as_ref())
-            ),
-            SignInNotice::MethodRemoved { method, phone } => format!(
-                "Your {portal} account no longer accepts codes from {} at sign-in.\n\n{not_you}",
-                method_phrase(*method, phone.as_ref())
-            ),
-            SignInNotice::DeadlineExtended { deadline } => format!(
-                "Support gave you until {deadline} ({zone} time) to set up a verification method (text message or authenticator app) \
-                 for your {portal} account. Sign in and follow the steps before then.\n\n\
-                 If you did not ask for this, contact support at {support}."
-            ),
-            SignInNotice::MfaReset { deadline } => format!(
-                "Support removed the verification methods (text message, authenticator app) of your {portal} account and signed \
-                 you out everywhere. At your next sign-in you will be asked to set one up again; please do so by {deadline} ({zone} time).\n\n\
-                 If you did not ask for this, contact support at {support} right away."
-            ),
-            SignInNotice::Unlocked => format!(
-                "Support unlocked sign-in verification for your {portal} account: the count of wrong codes is cleared and you can \
-                 sign in with your verification method again.\n\n\
-                 If you did not ask for this, contact support at {support} right away."
-            ),
-            SignInNotice::SessionsEnded => format!(
-                "Support signed your {portal} account out on every device. Sign in again to continue.\n\n\
-                 If you did not ask for this, contact support at {support} right away."
-            ),
-            SignInNotice::PasswordReset => format!(
-                "The password of your {portal} account was changed with a reset link, and every device signed in to the account \
-                 was signed out. Your verification methods did not change.\n\n{not_you}"
-            ),
-            SignInNotice::Locked => format!(
-                "Sign-in to your {portal} account is locked: the verification code was typed wrong too many times in a row. \
-                 Someone who knows your password may be trying to sign in.\n\n\
-                 Contact support at {support} to unlock it, and choose a new password (\"Forgot your password?\" on the \
-                 sign-in page)."
-            ),
-            SignInNotice::RecoveryCodeUsed { left } => {
-                let left = match left {
-                    0 => "You have no recovery codes left: create a new set on your security page now.".to_owned(),
-                    1 => "You have 1 recovery code left.".to_owned(),
-                    n => format!("You have {n} recovery codes left."),
-                };
-                format!(
-                    "A recovery code was used to sign in to your {portal} account. Each code works once. {left}\n\n\
-                     If you lost your phone, add a new verification method on your security page.\n\n{not_you}"
-                )
+            SignInNotice::MethodAdded { method, phone } => with_not_you(language.text_with(
+                "notice-method-added",
+                &[portal(), ("method", method_phrase(*method, phone.as_ref(), language).into())],
+            )),
+            SignInNotice::MethodRemoved { method, phone } => with_not_you(language.text_with(
+                "notice-method-removed",
+                &[portal(), ("method", method_phrase(*method, phone.as_ref(), language).into())],
+            )),
+            SignInNotice::DeadlineExtended { deadline: d } => {
+                language.text_with("notice-deadline-extended", &[portal(), support(), zone(), deadline(d)])
             }
-            SignInNotice::RecoveryCodesCreated => format!(
-                "A new set of recovery codes was created for your {portal} account. The codes you had before no longer \
-                 work.\n\n{not_you}"
+            SignInNotice::MfaReset { deadline: d } => {
+                language.text_with("notice-mfa-reset", &[portal(), support(), zone(), deadline(d)])
+            }
+            SignInNotice::Unlocked => language.text_with("notice-unlocked", &[portal(), support()]),
+            SignInNotice::SessionsEnded => language.text_with("notice-sessions-ended", &[portal(), support()]),
+            SignInNotice::PasswordReset => with_not_you(language.text_with("notice-password-reset", &[portal()])),
+            SignInNotice::Locked => language.text_with("notice-locked", &[portal(), support()]),
+            SignInNotice::RecoveryCodeUsed { left } => with_not_you(
+                language.text_with("notice-recovery-code-used", &[portal(), ("left", MessageArg::from(*left))]),
             ),
-            SignInNotice::DeviceRemembered { days } => format!(
-                "A device (browser) signed in to your {portal} account and will not be asked for a verification code for \
-                 {days} days. You can make the portal forget it on your security page.\n\n{not_you}"
+            SignInNotice::RecoveryCodesCreated => {
+                with_not_you(language.text_with("notice-recovery-codes-created", &[portal()]))
+            }
+            SignInNotice::DeviceRemembered { days } => with_not_you(
+                language
+                    .text_with("notice-device-remembered", &[portal(), ("days", MessageArg::from(u32::from(*days)))]),
             ),
-            SignInNotice::DevicesForgotten { count } => format!(
-                "Your {portal} account forgot {count} remembered device(s): they will be asked for a verification code at \
-                 the next sign-in.\n\n{not_you}"
+            SignInNotice::DevicesForgotten { count } => with_not_you(
+                language.text_with("notice-devices-forgotten", &[portal(), ("count", MessageArg::from(*count))]),
             ),
-            SignInNotice::SessionsEndedByYou { count } => format!(
-                "{count} device(s) signed in to your {portal} account were signed out from your security page.\n\n{not_you}"
+            SignInNotice::SessionsEndedByYou { count } => with_not_you(
+                language.text_with("notice-sessions-ended-by-you", &[portal(), ("count", MessageArg::from(*count))]),
             ),
-            SignInNotice::PasskeyAdded { name } => format!(
-                "A passkey named \"{name}\" was added to your {portal} account. It signs you in on its own device, with \
-                 its screen lock or fingerprint.\n\n{not_you}"
-            ),
+            SignInNotice::PasskeyAdded { name } => {
+                with_not_you(language.text_with("notice-passkey-added", &[portal(), ("name", name.into())]))
+            }
             SignInNotice::PasskeyRemoved { name } => {
-                format!("The passkey named \"{name}\" no longer signs in to your {portal} account.\n\n{not_you}")
+                with_not_you(language.text_with("notice-passkey-removed", &[portal(), ("name", name.into())]))
             }
             SignInNotice::PasskeyRenamed { name } => {
-                format!("A passkey of your {portal} account is now named \"{name}\".\n\n{not_you}")
+                with_not_you(language.text_with("notice-passkey-renamed", &[portal(), ("name", name.into())]))
             }
+        }
+    }
+
+    /// The whole email to `user` in `language`: the subject with the portal's name after it, and
+    /// the message after a greeting.
+    pub fn email(&self, user: &User, settings: &PortalSettings, language: Language) -> OutgoingEmail {
+        let greeting = language.text_with("notice-greeting", &[("name", user.name.as_str().into())]);
+        OutgoingEmail {
+            to: user.email.clone(),
+            subject: format!("{} — {}", self.subject(language), settings.portal_name),
+            body: format!("{greeting}\n\n{}\n", self.text(settings, language)),
         }
     }
 }
 
 impl Portal {
-    /// Emails `user` about a change to their sign-in; a failed send is logged, never fatal.
+    /// Emails `user` about a change to their sign-in, in the language they keep with their
+    /// account (English if they never chose): for a change someone else made, such as support.
+    /// A failed send is logged, never fatal.
     pub async fn tell(&self, user: &User, notice: SignInNotice) {
-        self.notify(user, notice.subject(), &notice.text(&self.settings)).await;
+        self.tell_in(user, notice, user.language.unwrap_or_default()).await;
+    }
+
+    /// Emails `user` about a change they made themselves in this request: in the language they
+    /// keep with their account, else the one they are reading (`ctx.language`).
+    pub async fn tell_reader(&self, user: &User, notice: SignInNotice, ctx: &RequestContext) {
+        self.tell_in(user, notice, user.language.unwrap_or(ctx.language)).await;
+    }
+
+    /// Emails `user` about a change to their sign-in in `language`. A failed send is logged.
+    pub async fn tell_in(&self, user: &User, notice: SignInNotice, language: Language) {
+        let message = notice.email(user, &self.settings, language);
+        if let Err(e) = self.mailer.send(&message).await {
+            tracing::warn!(error = %e, user = %user.id, "notification email failed");
+        }
     }
 }
 
@@ -179,12 +188,72 @@ mod tests {
     use super::*;
     use time::macros::date;
 
+    fn english(notice: SignInNotice) -> String {
+        notice.text(&PortalSettings::default(), Language::English)
+    }
+
+    fn spanish(notice: SignInNotice) -> String {
+        notice.text(&PortalSettings::default(), Language::Spanish)
+    }
+
     #[test]
     fn a_used_recovery_code_tells_how_many_are_left() {
+        assert!(english(SignInNotice::RecoveryCodeUsed { left: 7 }).contains("You have 7 recovery codes left."));
+        assert!(english(SignInNotice::RecoveryCodeUsed { left: 1 }).contains("You have 1 recovery code left."));
+        assert!(english(SignInNotice::RecoveryCodeUsed { left: 0 }).contains("no recovery codes left"));
+        assert!(spanish(SignInNotice::RecoveryCodeUsed { left: 7 }).contains("Le quedan 7 códigos de recuperación."));
+        assert!(spanish(SignInNotice::RecoveryCodeUsed { left: 1 }).contains("Le queda 1 código de recuperación."));
+        assert!(spanish(SignInNotice::RecoveryCodeUsed { left: 0 }).contains("Ya no le quedan códigos"));
+    }
+
+    #[test]
+    fn a_notice_reads_as_before_in_english_and_as_a_sentence_in_spanish() {
+        assert_eq!(
+            english(SignInNotice::RecoveryCodeUsed { left: 7 }),
+            "A recovery code was used to sign in to your Inventory Portal account. Each code works once. You have 7 \
+             recovery codes left.\n\nIf you lost your phone, add a new verification method on your security page.\n\n\
+             If this was not you, contact support at support@example.com right away."
+        );
+        assert_eq!(
+            english(SignInNotice::DeadlineExtended { deadline: date!(2026 - 04 - 01) }),
+            "Support gave you until 2026-04-01 (UTC time) to set up a verification method (text message or \
+             authenticator app) for your Inventory Portal account. Sign in and follow the steps before then.\n\n\
+             If you did not ask for this, contact support at support@example.com."
+        );
+        assert_eq!(
+            spanish(SignInNotice::PasswordReset),
+            "La contraseña de su cuenta de Inventory Portal se cambió con un enlace para restablecerla, y se cerró la \
+             sesión en todos los dispositivos conectados a la cuenta. Sus métodos de verificación no cambiaron.\n\n\
+             Si no fue usted, comuníquese de inmediato con soporte en support@example.com."
+        );
+        let extended = spanish(SignInNotice::MfaReset { deadline: date!(2026 - 04 - 01) });
+        assert!(extended.contains("a más tardar el 1 de abril de 2026 (zona horaria UTC)"), "{extended}");
+        assert!(spanish(SignInNotice::DevicesForgotten { count: 1 }).contains("olvidó 1 dispositivo recordado:"));
+        assert!(spanish(SignInNotice::DevicesForgotten { count: 3 }).contains("olvidó 3 dispositivos recordados:"));
+    }
+
+    #[test]
+    fn the_email_greets_the_user_in_the_notices_language() {
+        let user = User {
+            id: crate::user::UserId::from_stored("0".repeat(32)),
+            email: crate::email::Email::parse("ann@example.com").unwrap(),
+            name: crate::user::DisplayName::parse("Ann Lee").unwrap(),
+            role: crate::user::Role::Policyholder,
+            password_hash: crate::password::PasswordHashString(String::new()),
+            created_at: time::OffsetDateTime::UNIX_EPOCH,
+            mfa_deadline: None,
+            mfa_preferred: None,
+            demo: false,
+            language: Some(Language::Spanish),
+        };
         let settings = PortalSettings::default();
-        assert!(SignInNotice::RecoveryCodeUsed { left: 7 }.text(&settings).contains("You have 7 recovery codes left."));
-        assert!(SignInNotice::RecoveryCodeUsed { left: 1 }.text(&settings).contains("You have 1 recovery code left."));
-        assert!(SignInNotice::RecoveryCodeUsed { left: 0 }.text(&settings).contains("no recovery codes left"));
+        let english = SignInNotice::Unlocked.email(&user, &settings, Language::English);
+        assert_eq!(english.subject, "Sign-in verification unlocked — Inventory Portal");
+        assert!(english.body.starts_with("Hello Ann Lee,\n\nSupport unlocked"), "{}", english.body);
+        assert!(english.body.ends_with("right away.\n"), "{}", english.body);
+        let spanish = SignInNotice::Unlocked.email(&user, &settings, Language::Spanish);
+        assert_eq!(spanish.subject, "Se desbloqueó la verificación del inicio de sesión — Inventory Portal");
+        assert!(spanish.body.starts_with("Hola, Ann Lee:\n\nSoporte desbloqueó"), "{}", spanish.body);
     }
 
     #[test]
@@ -195,7 +264,7 @@ mod tests {
             SignInNotice::MethodAdded { method: Method::Sms, phone: Some(phone.clone()) },
             SignInNotice::MethodRemoved { method: Method::Sms, phone: Some(phone.clone()) },
         ] {
-            let text = notice.text(&settings);
+            let text = notice.text(&settings, Language::English);
             assert!(text.contains(&phone.masked()), "{text}");
             assert!(!text.contains("555") && !text.contains("2015550143"), "{text}");
         }
@@ -217,7 +286,7 @@ mod tests {
             SignInNotice::PasskeyRenamed { name: "Phone".into() },
         ];
         for notice in all {
-            let text = notice.text(&settings);
+            let text = notice.text(&settings, Language::English);
             assert!(text.contains(&settings.support_email), "{text}");
             assert!(!text.contains("http"), "no link in a notice: {text}");
         }

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use subtle::ConstantTimeEq as _;
 use tokio::sync::Semaphore;
 
+use crate::language::{Language, Localized, MessageArg};
 use crate::password_policy::{self, PasswordContext};
 use crate::random::{self, SecureRandom};
 
@@ -33,6 +34,23 @@ pub enum PasswordError {
     Common,
     #[error("a password must not be made of your email address, your name or the portal's name")]
     ContextWords,
+}
+
+impl Localized for PasswordError {
+    /// The sentence the reset and sign-in pages show under the password field (`Display` keeps
+    /// the English fragment the JSON API and logs use).
+    fn message_in(&self, language: Language) -> String {
+        match self {
+            PasswordError::TooShort => {
+                language.text_with("password-error-too-short", &[("min", MessageArg::from(MIN_CHARS))])
+            }
+            PasswordError::TooLong => {
+                language.text_with("password-error-too-long", &[("max", MessageArg::from(MAX_CHARS))])
+            }
+            PasswordError::Common => language.text("password-error-common"),
+            PasswordError::ContextWords => language.text("password-error-context-words"),
+        }
+    }
 }
 
 impl Password {
@@ -492,6 +510,23 @@ mod tests {
         let other = PasswordHashString(bigger.hash_password(pw.expose().as_bytes(), &salt).unwrap().to_string());
         assert!(verify_blocking(&typed, &other));
         assert!(!verify_blocking(&login("wrong horse battery"), &other));
+    }
+
+    #[test]
+    fn password_errors_read_as_sentences_in_each_language() {
+        for e in [PasswordError::TooShort, PasswordError::TooLong, PasswordError::Common, PasswordError::ContextWords] {
+            let english = e.message_in(Language::English);
+            let fragment = e.to_string();
+            let mut first = fragment.chars();
+            let capitalised: String = first.next().into_iter().flat_map(char::to_uppercase).chain(first).collect();
+            assert_eq!(english, capitalised, "the page shows the English it showed before");
+        }
+        assert_eq!(PasswordError::TooShort.message_in(Language::English), "A password needs at least 12 characters");
+        assert_eq!(
+            PasswordError::TooShort.message_in(Language::Spanish),
+            "La contraseña debe tener al menos 12 caracteres"
+        );
+        assert!(PasswordError::Common.message_in(Language::Spanish).contains("contraseñas comunes o filtradas"));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use time::OffsetDateTime;
 
 use crate::email::Email;
+use crate::language::{Language, Localized};
 use crate::password::PasswordHashString;
 use crate::random::{self, SecureRandom};
 
@@ -117,6 +118,16 @@ pub enum DisplayNameError {
     ControlCharacters,
 }
 
+impl Localized for DisplayNameError {
+    fn message_in(&self, language: Language) -> String {
+        match self {
+            DisplayNameError::Empty => language.text("name-error-empty"),
+            DisplayNameError::TooLong => language.text("name-error-too-long"),
+            DisplayNameError::ControlCharacters => language.text("name-error-control-characters"),
+        }
+    }
+}
+
 impl DisplayName {
     pub fn parse(input: &str) -> Result<Self, DisplayNameError> {
         let t = input.trim();
@@ -212,5 +223,17 @@ mod tests {
         assert_eq!(DisplayName::parse(" ").unwrap_err(), DisplayNameError::Empty);
         assert_eq!(DisplayName::parse(&"a".repeat(101)).unwrap_err(), DisplayNameError::TooLong);
         assert_eq!(DisplayName::parse("Ann\u{7}").unwrap_err(), DisplayNameError::ControlCharacters);
+    }
+
+    #[test]
+    fn name_errors_read_as_sentences_in_each_language() {
+        for e in [DisplayNameError::Empty, DisplayNameError::TooLong, DisplayNameError::ControlCharacters] {
+            assert_eq!(e.message_in(Language::English).to_lowercase(), e.to_string());
+        }
+        assert_eq!(DisplayNameError::Empty.message_in(Language::English), "Enter a name");
+        assert_eq!(
+            DisplayNameError::TooLong.message_in(Language::Spanish),
+            "Un nombre puede tener como máximo 100 caracteres"
+        );
     }
 }

@@ -7,14 +7,16 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use portal_core::auth::{LoginError, LoginNext, ResetError};
 use portal_core::email::Email;
+use portal_core::language::{Language, Localized};
 use portal_core::mfa::{Method, MfaRequirement};
 use portal_core::password::Password;
 use portal_core::session::AuthLevel;
+use portal_core::user::Role;
 use serde::Deserialize;
 
 use crate::cookies;
 use crate::csrf;
-use crate::error::{PageError, capitalised};
+use crate::error::PageError;
 use crate::extract::{Client, MaybeSession, PageForm, PageUser};
 use crate::render::{self, Layout, render};
 use crate::routing::RouteTable;
@@ -34,7 +36,7 @@ pub fn route_table() -> RouteTable {
 
 pub(crate) struct MethodRow {
     pub value: &'static str,
-    pub label: &'static str,
+    pub label: String,
     pub detail: String,
 }
 
@@ -44,8 +46,9 @@ pub(crate) struct HomePage {
     pub layout: Layout,
     pub csrf: String,
     pub name: String,
-    pub email: String,
-    pub role: &'static str,
+    /// "You are signed in as <strong>ann@example.com</strong> (Policyholder).", its address
+    /// escaped.
+    pub signed_in_as_html: String,
     pub methods: Vec<MethodRow>,
     pub has_sms: bool,
     pub has_totp: bool,
@@ -65,7 +68,7 @@ struct HomeQuery {
 
 async fn home(State(state): State<AppState>, PageUser(signed_in): PageUser, Query(q): Query<HomeQuery>) -> Response {
     let notice = match q.done.as_str() {
-        "removed" => Some("The method was removed.".to_owned()),
+        "removed" => Some(crate::language::current().text("home-method-removed")),
         _ => None,
     };
     home_page(&state, &signed_in, StatusCode::OK, notice, None).await
@@ -79,6 +82,7 @@ pub(crate) async fn home_page(
     error: Option<String>,
 ) -> Response {
     let user = &signed_in.user;
+    let lang = crate::language::current();
     let (mfa, recovery_left) = state.portal.account_methods(user, &signed_in.second_factor);
     let passkeys = mfa.confirmed.iter().filter(|f| f.method == Method::Passkey).count();
     let mut methods: Vec<MethodRow> = mfa
@@ -87,17 +91,23 @@ pub(crate) async fn home_page(
         .filter_map(|f| match f.method {
             Method::Sms => Some(MethodRow {
                 value: "sms",
-                label: "Text message (SMS)",
-                detail: f.phone.as_ref().map(|p| format!("to {}", p.masked())).unwrap_or_default(),
+                label: lang.text("account-method-sms"),
+                detail: f
+                    .phone
+                    .as_ref()
+                    .map(|p| lang.text_with("home-sms-to", &[("phone", p.masked().into())]))
+                    .unwrap_or_default(),
             }),
-            Method::Totp => Some(MethodRow { value: "totp", label: "Authenticator app", detail: String::new() }),
+            Method::Totp => {
+                Some(MethodRow { value: "totp", label: lang.text("account-method-totp"), detail: String::new() })
+            }
             // Listed once below, however many; each is managed on the security page.
             Method::Passkey => None,
         })
         .collect();
     if passkeys > 0 {
-        let detail = if passkeys == 1 { "1 passkey".to_owned() } else { format!("{passkeys} passkeys") };
-        methods.push(MethodRow { value: "passkey", label: "Passkey", detail });
+        let detail = lang.text_with("home-passkeys", &[("count", passkeys.into())]);
+        methods.push(MethodRow { value: "passkey", label: lang.text("account-method-passkey"), detail });
     }
     let in_force = !matches!(
         state.portal.settings().mfa.requirement(user.role, user.created_at, user.mfa_deadline, &[], state.portal.now()),
@@ -109,8 +119,10 @@ pub(crate) async fn home_page(
             layout: Layout::new(state, Some(signed_in)),
             csrf: signed_in.session.csrf_token.clone(),
             name: user.name.as_str().to_owned(),
-            email: user.email.as_str().to_owned(),
-            role: user.role.label(),
+            signed_in_as_html: lang.text_with(
+                "home-signed-in-as-html",
+                &[("email", escape_html(user.email.as_str()).into()), ("role", role_label(user.role, lang).into())],
+            ),
             has_sms: methods.iter().any(|m| m.value == "sms"),
             has_totp: methods.iter().any(|m| m.value == "totp"),
             can_remove: methods.len() > 1 || !in_force,
@@ -122,13 +134,40 @@ pub(crate) async fn home_page(
     )
 }
 
+/// A role as the home page names it.
+fn role_label(role: Role, lang: Language) -> String {
+    match role {
+        Role::Policyholder => lang.text("account-role-policyholder"),
+        Role::Adjuster => lang.text("account-role-adjuster"),
+        Role::Support => lang.text("account-role-support"),
+        Role::Admin => lang.text("account-role-admin"),
+    }
+}
+
+/// Escapes text placed inside a message's own markup (the layout's `t1_html` does this for one
+/// argument; the home page's sentence has two).
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[derive(Template, Default)]
 #[template(path = "login.html")]
 struct LoginPage {
     layout: Layout,
     csrf: String,
     email: String,
-    notice: Option<&'static str>,
+    notice: Option<String>,
     error: Option<String>,
     email_error: Option<String>,
     password_error: Option<String>,
@@ -166,10 +205,11 @@ async fn login_page(
     if current.is_some_and(|s| s.session.auth_level == AuthLevel::Full) {
         return Redirect::to("/").into_response();
     }
+    let lang = crate::language::current();
     let notice = match notice.done.as_str() {
-        "signed-out" => Some("You have signed out."),
-        "password-changed" => Some("Your password was changed. Sign in with your new password."),
-        "expired" => Some("Your session ended. Please sign in again."),
+        "signed-out" => Some(lang.text("login-signed-out")),
+        "password-changed" => Some(lang.text("login-password-changed")),
+        "expired" => Some(lang.text("login-session-ended")),
         _ => None,
     };
     login_form(&state, &headers, StatusCode::OK, LoginPage { notice, ..LoginPage::default() })
@@ -190,12 +230,13 @@ async fn login_submit(
     MaybeSession(current): MaybeSession,
     PageForm(form): PageForm<LoginForm>,
 ) -> Response {
+    let lang = crate::language::current();
     let retry =
         |status, page: LoginPage| login_form(&state, &headers, status, LoginPage { email: form.email.clone(), ..page });
     if !csrf::anonymous_token_valid(&headers, &state, &form.csrf) {
         return retry(
             StatusCode::FORBIDDEN,
-            LoginPage { error: Some("This page had expired. Please sign in again.".into()), ..LoginPage::default() },
+            LoginPage { error: Some(lang.text("login-page-expired")), ..LoginPage::default() },
         );
     }
     let email = match Email::parse(&form.email) {
@@ -203,14 +244,14 @@ async fn login_submit(
         Err(e) => {
             return retry(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                LoginPage { email_error: Some(capitalised(&e.to_string())), ..LoginPage::default() },
+                LoginPage { email_error: Some(e.message_in(lang)), ..LoginPage::default() },
             );
         }
     };
     if form.password.is_empty() {
         return retry(
             StatusCode::UNPROCESSABLE_ENTITY,
-            LoginPage { password_error: Some("Enter your password".into()), ..LoginPage::default() },
+            LoginPage { password_error: Some(lang.text("login-enter-password")), ..LoginPage::default() },
         );
     }
     let password = match Password::for_login(form.password) {
@@ -218,7 +259,7 @@ async fn login_submit(
         Err(e) => {
             return retry(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                LoginPage { password_error: Some(capitalised(&e.to_string())), ..LoginPage::default() },
+                LoginPage { password_error: Some(e.message_in(lang)), ..LoginPage::default() },
             );
         }
     };
@@ -238,25 +279,14 @@ async fn login_submit(
             response
         }
         Err(LoginError::MfaSetupExpired { deadline }) => render::expired_page(&state, deadline),
-        Err(LoginError::InvalidCredentials) => retry(
-            StatusCode::UNAUTHORIZED,
-            LoginPage {
-                error: Some("The email or password is not right. Check them and try again.".into()),
-                ..LoginPage::default()
-            },
-        ),
-        Err(LoginError::Throttled { retry_after }) => {
+        Err(e @ LoginError::InvalidCredentials) => {
+            retry(StatusCode::UNAUTHORIZED, LoginPage { error: Some(e.message_in(lang)), ..LoginPage::default() })
+        }
+        Err(e @ LoginError::Throttled { retry_after }) => {
             let secs = portal_core::throttle::retry_after_secs(retry_after);
-            let minutes = secs.div_ceil(60);
             let mut response = retry(
                 StatusCode::TOO_MANY_REQUESTS,
-                LoginPage {
-                    error: Some(format!(
-                        "Too many sign-in attempts. Please wait {minutes} minute{} and try again.",
-                        if minutes == 1 { "" } else { "s" }
-                    )),
-                    ..LoginPage::default()
-                },
+                LoginPage { error: Some(e.message_in(lang)), ..LoginPage::default() },
             );
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
             response
@@ -329,10 +359,11 @@ async fn forgot_submit(
     Client(ctx): Client,
     PageForm(form): PageForm<ForgotForm>,
 ) -> Response {
+    let lang = crate::language::current();
     if !csrf::anonymous_token_valid(&headers, &state, &form.csrf) {
         let page = ForgotPage {
             email: form.email,
-            error: Some("This page had expired. Please try again.".into()),
+            error: Some(lang.text("auth-page-expired-retry")),
             ..ForgotPage::default()
         };
         return forgot_form(&state, &headers, StatusCode::FORBIDDEN, page);
@@ -340,11 +371,7 @@ async fn forgot_submit(
     let email = match Email::parse(&form.email) {
         Ok(e) => e,
         Err(e) => {
-            let page = ForgotPage {
-                email: form.email,
-                email_error: Some(capitalised(&e.to_string())),
-                ..ForgotPage::default()
-            };
+            let page = ForgotPage { email: form.email, email_error: Some(e.message_in(lang)), ..ForgotPage::default() };
             return forgot_form(&state, &headers, StatusCode::UNPROCESSABLE_ENTITY, page);
         }
     };
@@ -355,10 +382,7 @@ async fn forgot_submit(
         Ok(Err(retry_after)) => {
             let page = ForgotPage {
                 email: form.email,
-                error: Some(format!(
-                    "Too many reset requests; try again in {}.",
-                    portal_core::throttle::wait_in_words(retry_after)
-                )),
+                error: Some(too_many_resets(lang, retry_after)),
                 ..ForgotPage::default()
             };
             let mut response = forgot_form(&state, &headers, StatusCode::TOO_MANY_REQUESTS, page);
@@ -377,6 +401,17 @@ async fn forgot_submit(
         }
     });
     forgot_form(&state, &headers, StatusCode::OK, ForgotPage { sent: true, ..ForgotPage::default() })
+}
+
+/// "Too many reset requests; try again in 58 minutes.": the wait rounded up as
+/// `throttle::wait_in_words` rounds it ("a minute", minutes below two hours, then hours).
+fn too_many_resets(lang: Language, retry_after: time::Duration) -> String {
+    let secs = portal_core::throttle::retry_after_secs(retry_after);
+    if secs < 7_200 {
+        lang.text_with("forgot-too-many-minutes", &[("minutes", secs.div_ceil(60).into())])
+    } else {
+        lang.text_with("forgot-too-many-hours", &[("hours", secs.div_ceil(3_600).into())])
+    }
 }
 
 #[derive(Template, Default)]
@@ -420,18 +455,19 @@ async fn reset_submit(
     Client(ctx): Client,
     PageForm(form): PageForm<ResetForm>,
 ) -> Response {
+    let lang = crate::language::current();
     let again =
         |status, page: ResetPage| reset_form(&state, &headers, status, ResetPage { token: form.token.clone(), ..page });
     if !csrf::anonymous_token_valid(&headers, &state, &form.csrf) {
         return again(
             StatusCode::FORBIDDEN,
-            ResetPage { error: Some("This page had expired. Please try again.".into()), ..ResetPage::default() },
+            ResetPage { error: Some(lang.text("auth-page-expired-retry")), ..ResetPage::default() },
         );
     }
     if form.password != form.confirm {
         return again(
             StatusCode::UNPROCESSABLE_ENTITY,
-            ResetPage { confirm_error: Some("The two passwords are not the same".into()), ..ResetPage::default() },
+            ResetPage { confirm_error: Some(lang.text("reset-mismatch")), ..ResetPage::default() },
         );
     }
     match state.portal.reset_password(&form.token, form.password.clone(), &ctx).await {
@@ -441,15 +477,14 @@ async fn reset_submit(
             response.headers_mut().append(header::SET_COOKIE, cookies::clear_session(&state.web));
             response
         }
-        Err(ResetError::Password(e)) => {
-            again(StatusCode::UNPROCESSABLE_ENTITY, ResetPage { password_error: Some(capitalised(&e.to_string())), ..ResetPage::default() })
+        Err(ResetError::Password(e)) => again(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ResetPage { password_error: Some(e.message_in(lang)), ..ResetPage::default() },
+        ),
+        Err(e @ ResetError::InvalidLink) => {
+            PageError::new(StatusCode::BAD_REQUEST, lang.text("reset-link-unusable"), e.message_in(lang))
+                .into_response()
         }
-        Err(ResetError::InvalidLink) => PageError::new(
-            StatusCode::BAD_REQUEST,
-            "This link cannot be used",
-            "This password reset link is invalid, was already used, or has expired. Ask for a new one from the sign-in page.",
-        )
-        .into_response(),
         Err(ResetError::Internal(e)) => PageError::from(e).into_response(),
     }
 }

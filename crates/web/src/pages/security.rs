@@ -8,6 +8,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use portal_core::audit::{Outcome, action};
+use portal_core::language::Language;
 use portal_core::mfa::Method;
 use portal_core::mfa::recovery::RecoveryCode;
 use portal_core::mfa::service::MfaError;
@@ -42,14 +43,35 @@ fn failure(state: &AppState, e: MfaError) -> Response {
     }
     match mfa_failure(state, e) {
         MfaFailure::Respond(r) => r,
-        MfaFailure::Show { status, message, .. } => PageError::new(status, "Not possible", message).into_response(),
+        MfaFailure::Show { status, message, .. } => {
+            PageError::new(status, crate::language::current().text("security-not-possible"), message).into_response()
+        }
     }
 }
 
 struct MethodRow {
     value: &'static str,
-    label: &'static str,
+    label: String,
     detail: String,
+    /// The remove button: "Remove Authenticator app".
+    remove: String,
+}
+
+/// A method's name, and its add and remove buttons, as this page says them.
+fn method_texts(method: Method, lang: Language) -> (String, String, String) {
+    match method {
+        Method::Sms => {
+            (lang.text("account-method-sms"), lang.text("security-add-sms"), lang.text("security-remove-sms"))
+        }
+        Method::Totp => {
+            (lang.text("account-method-totp"), lang.text("security-add-totp"), lang.text("security-remove-totp"))
+        }
+        Method::Passkey => (
+            lang.text("account-method-passkey"),
+            lang.text("security-add-passkey"),
+            lang.text("security-remove-passkey-method"),
+        ),
+    }
 }
 
 struct PasskeyRow {
@@ -79,7 +101,7 @@ struct SessionRow {
 struct EventRow {
     at: String,
     what: String,
-    outcome: &'static str,
+    outcome: String,
     ip: String,
     device: String,
 }
@@ -91,11 +113,14 @@ struct SecurityPage {
     csrf: String,
     notice: Option<String>,
     methods: Vec<MethodRow>,
-    can_add: Vec<(&'static str, &'static str)>,
+    /// The add buttons: their text and where they go.
+    can_add: Vec<(String, &'static str)>,
     passkeys: Vec<PasskeyRow>,
     /// Whether this portal offers passkeys at all.
     passkeys_offered: bool,
     recovery_left: usize,
+    /// "You have <strong>9</strong> unused codes." (a number is all it carries).
+    recovery_left_html: String,
     devices: Vec<DeviceRow>,
     sessions: Vec<SessionRow>,
     events: Vec<EventRow>,
@@ -109,33 +134,36 @@ struct SecurityQuery {
     done: String,
 }
 
-fn describe_event(action: &str, details: &serde_json::Value) -> String {
+fn describe_event(action: &str, details: &serde_json::Value, lang: Language) -> String {
     let method = details.get("method").and_then(|m| m.as_str()).unwrap_or("");
     let method = match method {
-        "totp" => "authenticator app",
-        "sms" => "text message",
-        "recovery" => "recovery code",
-        "passkey" => "passkey",
-        other => other,
+        "totp" => lang.text("security-event-method-totp"),
+        "sms" => lang.text("security-event-method-sms"),
+        "recovery" => lang.text("security-event-method-recovery"),
+        "passkey" => lang.text("security-event-method-passkey"),
+        other => other.to_owned(),
     };
     match action {
-        action::LOGIN_PASSWORD => "Password".to_owned(),
-        action::LOGIN_REMEMBERED_DEVICE => "Remembered device (no code asked)".to_owned(),
-        action::LOGIN_PASSKEY => "Passkey, without a password".to_owned(),
-        action::MFA_PASSKEY_ADDED => "Passkey added".to_owned(),
-        action::MFA_PASSKEY_CLONE_SUSPECTED => "Refused: a passkey's counter went back (a copied passkey?)".to_owned(),
-        action::LOGIN_MFA_SETUP_EXPIRED => "Refused: setup deadline passed".to_owned(),
-        action::MFA_VERIFY => format!("Code ({method})"),
-        action::MFA_TOTP_CONFIRMED => "Authenticator app set up".to_owned(),
-        action::MFA_SMS_CONFIRMED => "Text messages set up".to_owned(),
-        action::MFA_THROTTLED => "Refused: too many wrong codes".to_owned(),
-        action::LOGOUT => "Signed out".to_owned(),
+        action::LOGIN_PASSWORD => lang.text("security-event-password"),
+        action::LOGIN_REMEMBERED_DEVICE => lang.text("security-event-remembered-device"),
+        action::LOGIN_PASSKEY => lang.text("security-event-passkey-sign-in"),
+        action::MFA_PASSKEY_ADDED => lang.text("security-event-passkey-added"),
+        action::MFA_PASSKEY_CLONE_SUSPECTED => lang.text("security-event-passkey-cloned"),
+        action::LOGIN_MFA_SETUP_EXPIRED => lang.text("security-event-setup-expired"),
+        action::MFA_VERIFY => lang.text_with("security-event-code", &[("method", method.into())]),
+        action::MFA_TOTP_CONFIRMED => lang.text("security-event-totp-set-up"),
+        action::MFA_SMS_CONFIRMED => lang.text("security-event-sms-set-up"),
+        action::MFA_THROTTLED => lang.text("security-event-throttled"),
+        action::LOGOUT => lang.text("security-event-signed-out"),
         other => other.to_owned(),
     }
 }
 
-fn device_label(user_agent: Option<&str>) -> String {
-    user_agent.filter(|ua| !ua.is_empty()).unwrap_or("Unknown device").to_owned()
+fn device_label(user_agent: Option<&str>, lang: Language) -> String {
+    match user_agent.filter(|ua| !ua.is_empty()) {
+        Some(ua) => ua.to_owned(),
+        None => lang.text("security-unknown-device"),
+    }
 }
 
 async fn security_page(
@@ -144,21 +172,26 @@ async fn security_page(
     Query(q): Query<SecurityQuery>,
 ) -> Result<Response, PageError> {
     let portal = &state.portal;
+    let lang = crate::language::current();
     let status = portal.mfa_status(&s.user).await?;
     let methods: Vec<MethodRow> = status
         .confirmed
         .iter()
         .filter(|f| f.method != Method::Passkey)
-        .map(|f| MethodRow {
-            value: f.method.as_str(),
-            label: f.method.label(),
-            detail: f.phone.as_ref().map(|p| p.masked()).unwrap_or_default(),
+        .map(|f| {
+            let (label, _, remove) = method_texts(f.method, lang);
+            MethodRow {
+                value: f.method.as_str(),
+                label,
+                detail: f.phone.as_ref().map(|p| p.masked()).unwrap_or_default(),
+                remove,
+            }
         })
         .collect();
     let can_add = [(Method::Sms, "/mfa/setup/sms"), (Method::Totp, "/mfa/setup/app")]
         .into_iter()
         .filter(|(m, _)| !status.confirmed.iter().any(|f| f.method == *m))
-        .map(|(m, href)| (m.label(), href))
+        .map(|(m, href)| (method_texts(m, lang).1, href))
         .collect();
     let passkeys = portal
         .passkeys(&s.user)
@@ -166,7 +199,7 @@ async fn security_page(
         .into_iter()
         .map(|p| PasskeyRow {
             created_at: date_time(portal, p.created_at),
-            last_used_at: p.last_used_at.map(|t| date_time(portal, t)).unwrap_or_else(|| "never".to_owned()),
+            last_used_at: p.last_used_at.map(|t| date_time(portal, t)).unwrap_or_else(|| lang.text("security-never")),
             id: p.id,
             name: p.name,
         })
@@ -176,7 +209,7 @@ async fn security_page(
         .await?
         .into_iter()
         .map(|d| DeviceRow {
-            user_agent: device_label(d.user_agent.as_deref()),
+            user_agent: device_label(d.user_agent.as_deref(), lang),
             created_at: date_time(portal, d.created_at),
             last_used_at: date_time(portal, d.last_used_at),
             expires_at: date_time(portal, d.expires_at),
@@ -188,7 +221,7 @@ async fn security_page(
         .await?
         .into_iter()
         .map(|o| SessionRow {
-            device: device_label(o.user_agent.as_deref()),
+            device: device_label(o.user_agent.as_deref(), lang),
             ip: o.ip.unwrap_or_default(),
             created_at: date_time(portal, o.created_at),
             last_seen_at: date_time(portal, o.last_seen_at),
@@ -202,26 +235,26 @@ async fn security_page(
         .into_iter()
         .map(|r| EventRow {
             at: date_time(portal, r.event.at),
-            what: describe_event(&r.event.action, &r.event.details),
+            what: describe_event(&r.event.action, &r.event.details, lang),
             outcome: match r.event.outcome {
-                Outcome::Success => "Succeeded",
-                Outcome::Failure => "Failed",
-                Outcome::Refused => "Refused",
+                Outcome::Success => lang.text("security-outcome-succeeded"),
+                Outcome::Failure => lang.text("security-outcome-failed"),
+                Outcome::Refused => lang.text("security-outcome-refused"),
             },
             ip: r.event.ip.clone().unwrap_or_default(),
-            device: device_label(r.event.user_agent.as_deref()),
+            device: device_label(r.event.user_agent.as_deref(), lang),
         })
         .collect();
     let notice = match q.done.as_str() {
-        "forgotten" => Some("Done: those devices will be asked for a code at their next sign-in."),
-        "ended" => Some("Done: those devices were signed out."),
-        "renamed" => Some("The passkey was renamed."),
-        "removed" => Some("The passkey was removed: it no longer signs in."),
-        "recovery" => Some("You signed in with a recovery code. Add a new verification method if you lost your phone."),
+        "forgotten" => Some(lang.text("security-done-forgotten")),
+        "ended" => Some(lang.text("security-done-ended")),
+        "renamed" => Some(lang.text("security-done-renamed")),
+        "removed" => Some(lang.text("security-done-removed")),
+        "recovery" => Some(lang.text("security-done-recovery")),
         _ => None,
-    }
-    .map(str::to_owned);
+    };
     let fresh = portal.has_recent_second_factor(&s.session);
+    let recovery_left = portal.recovery_codes_left(&s.user).await?;
     Ok(render(
         StatusCode::OK,
         &SecurityPage {
@@ -232,7 +265,8 @@ async fn security_page(
             can_add,
             passkeys,
             passkeys_offered: portal.passkeys_offered(),
-            recovery_left: portal.recovery_codes_left(&s.user).await?,
+            recovery_left,
+            recovery_left_html: lang.text_with("security-recovery-left-html", &[("count", recovery_left.into())]),
             devices,
             sessions,
             events,
@@ -248,7 +282,7 @@ struct RecoveryPage {
     csrf: String,
     /// The codes, shown this once; empty on the offer.
     codes: Vec<String>,
-    left: usize,
+    left: i64,
 }
 
 async fn recovery_offer(State(state): State<AppState>, PageUser(s): PageUser) -> Result<Response, PageError> {
@@ -259,7 +293,7 @@ async fn recovery_offer(State(state): State<AppState>, PageUser(s): PageUser) ->
             layout: Layout::new(&state, Some(&s)),
             csrf: s.session.csrf_token.clone(),
             codes: Vec::new(),
-            left,
+            left: i64::try_from(left).unwrap_or(i64::MAX),
         },
     ))
 }
@@ -278,7 +312,7 @@ async fn recovery_create(
                     layout: Layout::new(&state, Some(&s)),
                     csrf: s.session.csrf_token.clone(),
                     codes: codes.iter().map(RecoveryCode::grouped).collect(),
-                    left: codes.len(),
+                    left: i64::try_from(codes.len()).unwrap_or(i64::MAX),
                 },
             );
             // Shown once: no cache, no back button, keeps a copy.
@@ -303,20 +337,29 @@ async fn recovery_download(
     PageUser(_s): PageUser,
     CsrfForm(form): CsrfForm<DownloadForm>,
 ) -> Result<Response, PageError> {
+    let lang = crate::language::current();
     let codes: Vec<String> = form
         .codes
         .split_whitespace()
         .take(portal_core::mfa::recovery::SET_SIZE)
         .map(|c| RecoveryCode::parse(c).map(|c| c.grouped()))
         .collect::<Result<_, _>>()
-        .map_err(|e| PageError::new(StatusCode::UNPROCESSABLE_ENTITY, "Form not understood", e.to_string()))?;
+        .map_err(|e| {
+            PageError::new(StatusCode::UNPROCESSABLE_ENTITY, lang.text("security-form-not-understood"), e.to_string())
+        })?;
     if codes.is_empty() {
-        return Err(PageError::new(StatusCode::UNPROCESSABLE_ENTITY, "Form not understood", "No codes to download."));
+        return Err(PageError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            lang.text("security-form-not-understood"),
+            lang.text("recovery-codes-none-to-download"),
+        ));
     }
     let portal = &state.portal.settings().portal_name;
     let body = format!(
-        "{portal} recovery codes\r\n\r\nEach code works once, in place of a verification code, if you cannot get one.\r\n\
-         Keep them somewhere safe, apart from your phone.\r\n\r\n{}\r\n",
+        "{}\r\n\r\n{}\r\n{}\r\n\r\n{}\r\n",
+        lang.text_with("recovery-codes-file-title", &[("portal", portal.into())]),
+        lang.text("recovery-codes-file-each-once"),
+        lang.text("recovery-codes-file-keep-safe"),
         codes.join("\r\n")
     );
     Ok((
@@ -391,7 +434,8 @@ async fn rename_passkey(
         Ok(name) => name,
         Err(e) => {
             let message = crate::error::capitalised(&e.to_string());
-            return PageError::new(StatusCode::UNPROCESSABLE_ENTITY, "Name not changed", message).into_response();
+            let title = crate::language::current().text("security-name-not-changed");
+            return PageError::new(StatusCode::UNPROCESSABLE_ENTITY, title, message).into_response();
         }
     };
     match state.portal.rename_passkey(&s.session, &s.user, &form.id, &name, &ctx).await {

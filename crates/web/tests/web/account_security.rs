@@ -467,3 +467,100 @@ async fn the_security_page_shows_everything_and_its_forms_change_it() {
     })
     .await;
 }
+
+// ----- In Spanish --------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn home_the_security_page_and_recovery_codes_speak_spanish_and_so_do_the_notices() {
+    each_backend(|backend| async move {
+        let (app, client) = mfa_app_with_ann(backend).await;
+        enroll_totp(&app, &client, ANN).await;
+        // Ann chooses Spanish in the footer: kept with her account, so her notices follow.
+        let csrf = csrf_from(&get(&app, &client, "/").await.text);
+        post_form(&app, &client, "/language", &[("lang", "es"), ("next", "/"), ("csrf", &csrf)])
+            .await
+            .assert_redirect("/");
+
+        let home = get(&app, &client, "/").await;
+        home.assert_ok();
+        for text in [
+            r#"<html lang="es">"#,
+            "<h1>Le damos la bienvenida, ann</h1>",
+            "Inició sesión como <strong>ann@example.com</strong> (Asegurado).",
+            "<strong>Aplicación de autenticación</strong>",
+            "Guarde códigos de recuperación",
+            ">Crear mis códigos de recuperación</button>",
+            ">Agregar mensajes de texto (SMS)</a>",
+        ] {
+            assert!(home.text.contains(text), "{text} in {}", home.text);
+        }
+
+        let page = get(&app, &client, "/account/security").await;
+        page.assert_ok();
+        for text in [
+            "<title>Seguridad del inicio de sesión · ",
+            "<h2 id=\"methods-heading\">Métodos de verificación</h2>",
+            ">Quitar la aplicación de autenticación</button>",
+            ">Agregar mensajes de texto (SMS)</a>",
+            "Tiene <strong>0</strong> códigos sin usar.",
+            "Ningún dispositivo está exento del código de verificación.",
+            "Dónde tiene la sesión iniciada",
+            "<strong>(este dispositivo)</strong>",
+            r#"aria-label="Sesiones abiertas""#,
+            "Actividad reciente de inicio de sesión",
+            "<td>Aplicación de autenticación configurada</td><td>Correcto</td>",
+        ] {
+            assert!(page.text.contains(text), "{text} in {}", page.text);
+        }
+        let csrf = csrf_from(&page.text);
+
+        // The codes, shown once, and the file they download as.
+        let shown = post_form(&app, &client, "/account/recovery-codes", &[("csrf", &csrf)]).await;
+        shown.assert_ok();
+        assert!(shown.text.contains("Guarde estos códigos ahora: es la única vez que se muestran."), "{}", shown.text);
+        assert!(shown.text.contains(r#"aria-label="Sus códigos de recuperación""#), "{}", shown.text);
+        let codes: Vec<String> =
+            shown.text.split("<code>").skip(1).map(|s| s.split("</code>").next().unwrap().to_owned()).collect();
+        let file = post_form(
+            &app,
+            &client,
+            "/account/recovery-codes/download",
+            &[("csrf", &csrf), ("codes", &codes.join(" "))],
+        )
+        .await;
+        assert!(file.text.starts_with("Códigos de recuperación de Inventory Portal\r\n\r\n"), "{}", file.text);
+        let none =
+            post_form(&app, &client, "/account/recovery-codes/download", &[("csrf", &csrf), ("codes", "")]).await;
+        assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            none.text.contains("No se entendió el formulario") && none.text.contains("No hay códigos para descargar.")
+        );
+
+        // The notice of the new set, in Ann's language.
+        let mails = app.wait_for_mails(2).await;
+        let told = mails
+            .iter()
+            .find(|m| m["subject"] == "Se crearon códigos de recuperación nuevos — Inventory Portal")
+            .unwrap_or_else(|| panic!("a Spanish notice in {mails:#?}"));
+        let body = told["body"].as_str().unwrap();
+        assert!(body.starts_with("Hola, ann:\n\nSe creó un juego nuevo de códigos de recuperación"), "{body}");
+        assert!(body.contains("Si no fue usted, comuníquese de inmediato con soporte"), "{body}");
+
+        let offer = get(&app, &client, "/account/recovery-codes").await;
+        assert!(offer.text.contains("Tiene 10 códigos sin usar. Los códigos nuevos los reemplazan"), "{}", offer.text);
+        let page = get(&app, &client, "/account/security").await;
+        assert!(page.text.contains("Tiene <strong>10</strong> códigos sin usar."), "{}", page.text);
+        assert!(page.text.contains(">Crear códigos nuevos (los anteriores dejarán de funcionar)</button>"));
+
+        // A change with a stale second factor: the page says so before; a refused step in Spanish.
+        app.clock.advance(Duration::minutes(11));
+        let page = get(&app, &client, "/account/security").await;
+        assert!(page.text.contains("primero se le pedirá un código de verificación"), "{}", page.text);
+        let csrf = csrf_from(&page.text);
+        let wrong =
+            post_form(&app, &client, "/account/passkeys/rename", &[("csrf", &csrf), ("id", "x"), ("name", "")]).await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(wrong.text.contains("No se cambió el nombre"), "{}", wrong.text);
+    })
+    .await;
+}

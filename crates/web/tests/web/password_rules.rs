@@ -139,3 +139,34 @@ async fn a_hash_made_before_normalisation_still_signs_in_and_is_upgraded_on_succ
         assert_eq!(again, stored, "an up-to-date hash is left alone");
     }
 }
+
+#[tokio::test]
+async fn the_rules_are_explained_in_spanish_to_a_spanish_reader() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        app.create_user("dana.demo@example.com", Role::Policyholder).await;
+        let token = reset_token(&app, "dana.demo@example.com", 0).await;
+        let spanish = portal_testkit::browser_client();
+        // `?lang=es` once; the cookie it leaves keeps the next pages Spanish.
+        let page = spanish.get(app.url("/reset-password?lang=es")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains(r#"<html lang="es">"#) && page.contains("Use al menos 12 caracteres."), "{page}");
+
+        for (password, reason) in [
+            ("Password1234", "Esta contraseña figura en una lista de contraseñas comunes o filtradas; elija otra"),
+            (
+                "Dana.Demo@example.com!",
+                "La contraseña no puede estar formada por su dirección de correo electrónico, su nombre ni el nombre del portal",
+            ),
+            ("corta", "La contraseña debe tener al menos 12 caracteres"),
+        ] {
+            let r = submit_reset(&app, &spanish, &token, password).await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            let error = password_field_error(&r.text().await.unwrap()).expect("an error under the password field");
+            assert_eq!(error, reason);
+        }
+        // The JSON API keeps its English messages (machine-facing).
+        let (status, body) = api_reset(&app, &token, "qwertyuiop123").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body["error"]["message"].as_str().unwrap().contains("common or breached"), "{body}");
+    }
+}

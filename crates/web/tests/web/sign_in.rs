@@ -682,3 +682,212 @@ async fn sign_in_steps_are_audited_without_the_password() {
     let all = serde_json::to_string(&events).unwrap();
     assert!(!all.contains(TEST_PASSWORD) && !all.contains("wrong password"));
 }
+
+// ----- In Spanish --------------------------------------------------------------------------------
+
+/// A browser that asks for Spanish (`Accept-Language: es`), with a cookie store and no redirects.
+fn spanish_browser() -> Client {
+    let mut headers = portal_testkit::reqwest::header::HeaderMap::new();
+    headers.insert(header::ACCEPT_LANGUAGE, header::HeaderValue::from_static("es-US,es;q=0.9"));
+    Client::builder()
+        .cookie_store(true)
+        .redirect(portal_testkit::reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
+async fn sign_in_form(app: &TestApp, client: &Client, email: &str, password: &str) -> (StatusCode, String) {
+    let csrf = csrf_from(&client.get(app.url("/login")).send().await.unwrap().text().await.unwrap());
+    let r = client
+        .post(app.url("/login"))
+        .form(&[("csrf", csrf.as_str()), ("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_sign_in_page_and_its_errors_speak_spanish_to_a_spanish_reader() {
+    each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        app.create_user("ann@example.com", Role::Policyholder).await;
+        let client = spanish_browser();
+        let page = client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains(r#"<html lang="es">"#), "{page}");
+        assert!(page.contains("<title>Iniciar sesión · ") && page.contains("<h1>Iniciar sesión</h1>"), "{page}");
+        assert!(page.contains(r#"<label for="email">Correo electrónico</label>"#), "{page}");
+        assert!(page.contains(r#"<label for="password">Contraseña</label>"#), "{page}");
+        assert!(page.contains(">¿Olvidó su contraseña?</a>"), "{page}");
+
+        let (status, page) = sign_in_form(&app, &client, "ann@example.com", "not the password at all").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(
+            page.contains("El correo electrónico o la contraseña no son correctos. Revíselos e inténtelo de nuevo."),
+            "{page}"
+        );
+        let (status, page) = sign_in_form(&app, &client, "ann-at-example", TEST_PASSWORD).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("Ingrese una dirección de correo electrónico como nombre@ejemplo.com"), "{page}");
+        let (status, page) = sign_in_form(&app, &client, "ann@example.com", "").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains(">Ingrese su contraseña</p>"), "{page}");
+
+        // Signed in, then out: the notice on the sign-in page is Spanish too.
+        let (status, _) = sign_in_form(&app, &client, "ann@example.com", TEST_PASSWORD).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let home = client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        assert!(home.contains("Le damos la bienvenida, ann"), "{home}");
+        let csrf = csrf_from(&home);
+        client.post(app.url("/logout")).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+        let page = client.get(app.url("/login?done=signed-out")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains(r#"<p class="notice" role="status">Cerró sesión.</p>"#), "{page}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn too_many_sign_in_attempts_are_explained_in_spanish() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    app.create_user("ann@example.com", Role::Policyholder).await;
+    let client = spanish_browser();
+    for _ in 0..5 {
+        api_login(&app, &client, "ann@example.com", "wrong password!!").await;
+    }
+    let (status, page) = sign_in_form(&app, &client, "ann@example.com", TEST_PASSWORD).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        page.contains("Demasiados intentos de inicio de sesión. Espere 15 minutos e inténtelo de nuevo."),
+        "{page}"
+    );
+}
+
+async fn ask_for_reset_with(app: &TestApp, client: &Client, email: &str) -> (StatusCode, String) {
+    let csrf = csrf_from(&client.get(app.url("/forgot-password")).send().await.unwrap().text().await.unwrap());
+    let r = client
+        .post(app.url("/forgot-password"))
+        .form(&[("csrf", csrf.as_str()), ("email", email)])
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_spanish_reader_resets_their_password_in_spanish_and_the_link_comes_in_spanish() {
+    each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        app.create_user("ann@example.com", Role::Policyholder).await;
+        let client = spanish_browser();
+        let page = client.get(app.url("/forgot-password")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains(r#"<html lang="es">"#) && page.contains("<h1>¿Olvidó su contraseña?</h1>"), "{page}");
+        assert!(page.contains(">Enviar el enlace</button>"), "{page}");
+        let (status, page) = ask_for_reset_with(&app, &client, "not an address").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("Ingrese una dirección de correo electrónico como nombre@ejemplo.com"), "{page}");
+        let (status, page) = ask_for_reset_with(&app, &client, "ann@example.com").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("<h1>Revise su correo electrónico</h1>"), "{page}");
+
+        // Ann never chose a language: the email is in the one she asked in.
+        let mail = &app.wait_for_mails(1).await[0];
+        assert_eq!(mail["to"], "ann@example.com");
+        assert_eq!(mail["subject"], "Restablezca su contraseña de Inventory Portal");
+        let body = mail["body"].as_str().unwrap();
+        assert!(body.starts_with("Hola, ann:\n\n"), "{body}");
+        assert!(body.contains("Abra este enlace en los próximos 30 minutos"), "{body}");
+        assert!(body.contains(&format!("\n\n{}/reset-password?token=", app.base_url)), "{body}");
+        let token = reset_token_in(mail);
+
+        // The reset page and its errors.
+        let page =
+            client.get(app.url(&format!("/reset-password?token={token}"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("<h1>Elija una contraseña nueva</h1>") && page.contains("Escríbala otra vez"), "{page}");
+        let r = submit_reset(&app, &client, &token, "too short").await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("La contraseña debe tener al menos 12 caracteres"));
+        let csrf = csrf_from(&page);
+        let r = client
+            .post(app.url("/reset-password"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("token", token.as_str()),
+                ("password", "long enough password"),
+                ("confirm", "different password!"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("Las dos contraseñas no coinciden"));
+
+        let r = submit_reset(&app, &client, &token, "una contraseña nueva y larga").await;
+        assert_eq!(r.headers()[header::LOCATION], "/login?done=password-changed");
+        let page = client.get(app.url("/login?done=password-changed")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Se cambió su contraseña. Inicie sesión con la contraseña nueva."), "{page}");
+        let notice = &app.wait_for_mails(2).await[1];
+        assert_eq!(notice["subject"], "Se cambió su contraseña — Inventory Portal");
+        assert!(notice["body"].as_str().unwrap().contains("se cambió con un enlace para restablecerla"), "{notice}");
+
+        // A used link: the error page in Spanish.
+        let r = submit_reset(&app, &client, &token, "otra contraseña nueva y larga").await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        let page = r.text().await.unwrap();
+        assert!(page.contains(r#"<html lang="es">"#) && page.contains("Este enlace no se puede usar"), "{page}");
+        assert!(page.contains("no es válido, ya se usó o venció"), "{page}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_reset_link_comes_in_the_language_the_account_keeps_whatever_the_browser_asks() {
+    each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        app.create_user("ann@example.com", Role::Policyholder).await;
+        // Ann first signed in reading English, so English is kept with her account.
+        assert_eq!(api_login(&app, &app.client(), "ann@example.com", TEST_PASSWORD).await.status(), StatusCode::OK);
+        let (_, page) = ask_for_reset_with(&app, &spanish_browser(), "ann@example.com").await;
+        assert!(page.contains("Revise su correo electrónico"), "the page is in the reader's language");
+        let mail = &app.wait_for_mails(1).await[0];
+        assert_eq!(mail["subject"], "Reset your Inventory Portal password");
+        assert!(mail["body"].as_str().unwrap().starts_with("Hello ann,"), "{mail}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn too_many_reset_requests_are_explained_in_spanish() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let client = spanish_browser();
+    for _ in 0..3 {
+        assert_eq!(ask_for_reset_with(&app, &client, "nobody@example.com").await.0, StatusCode::OK);
+    }
+    let (status, page) = ask_for_reset_with(&app, &client, "nobody@example.com").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        page.contains("Demasiadas solicitudes para restablecer la contraseña; inténtelo de nuevo en 60 minutos."),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn the_help_page_is_the_guides_help_in_spanish() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let client = spanish_browser();
+    let r = client.get(app.url("/help")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(page.contains(r#"<html lang="es">"#), "{page}");
+    assert!(page.contains("<h1>Ayuda para iniciar sesión</h1>"), "{page}");
+    assert!(page.contains("Inventory Portal protege su reclamo con dos pasos"), "{page}");
+    assert!(page.contains("Tiene 45 días para hacerlo"), "{page}");
+    assert!(page.contains("elija <strong>Llamarme en su lugar</strong>"), "{page}");
+    assert!(page.contains("<h2>Aplicación de autenticación en su computadora</h2>"), "{page}");
+    assert!(page.contains(r#"Escríbanos a <a href="mailto:support@example.com">support@example.com</a>"#), "{page}");
+    assert!(page.contains(">Chatear con soporte</a>"), "{page}");
+    // Nothing English is left of the guide's text.
+    for english in ["Help with signing in", "Call me instead", "Still having trouble?", "Contact support"] {
+        assert!(!page.contains(english), "{english} in {page}");
+    }
+}
