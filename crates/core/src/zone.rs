@@ -23,11 +23,6 @@ impl Default for PortalZone {
     }
 }
 
-/// "March 4, 2023", as the guide writes dates (pages and emails alike).
-pub fn long_date(d: Date) -> String {
-    format!("{} {}, {}", d.month(), d.day(), d.year())
-}
-
 /// A moment as a clock on the wall in the portal's zone shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WallTime {

@@ -1,3 +1,5 @@
+#![allow(clippy::expect_used, clippy::panic)] // a test fails loudly
+
 //! The message files of every language hold the same messages: a sentence added in English and
 //! forgotten in Spanish (or the other way round) fails here, naming the file and the id.
 

@@ -209,13 +209,13 @@ impl ApiError {
 
 impl From<InventoryError> for ApiError {
     fn from(e: InventoryError) -> Self {
-        let message = e.to_string();
+        let message = e.message_in(crate::language::current());
         match e {
             InventoryError::NotFound => Self::new(StatusCode::NOT_FOUND, "not_found", message),
             InventoryError::Forbidden(_) => Self::new(StatusCode::FORBIDDEN, "forbidden", message),
             InventoryError::Locked => Self::new(StatusCode::CONFLICT, "claim_locked", message),
             InventoryError::WrongStatus(_) => Self::new(StatusCode::CONFLICT, "wrong_status", message),
-            InventoryError::Invalid(f) => Self::field(f.field, f.to_string()),
+            InventoryError::Invalid(f) => Self::field(f.field, message),
             InventoryError::Import(errors) => {
                 let extra = ErrorExtras { errors: Some(errors), ..ErrorExtras::default() };
                 Self {
@@ -233,7 +233,7 @@ impl From<InventoryError> for ApiError {
 
 impl From<ConsoleError> for ApiError {
     fn from(e: ConsoleError) -> Self {
-        let message = e.to_string();
+        let message = e.message_in(crate::language::current());
         match e {
             ConsoleError::NotStaff | ConsoleError::OwnAccount | ConsoleError::NotPermitted => {
                 Self::new(StatusCode::FORBIDDEN, "forbidden", message)
@@ -327,21 +327,26 @@ pub fn claim_not_found() -> PageError {
 
 impl From<InventoryError> for PageError {
     fn from(e: InventoryError) -> Self {
+        let language = crate::language::current();
+        let message = capitalised(&e.message_in(language));
         match e {
             InventoryError::NotFound => claim_not_found(),
-            InventoryError::Forbidden(m) => Self::new(StatusCode::FORBIDDEN, title("error-not-allowed-title"), m),
+            InventoryError::Forbidden(_) => Self::new(StatusCode::FORBIDDEN, title("error-not-allowed-title"), message),
             InventoryError::Locked | InventoryError::WrongStatus(_) => {
-                Self::new(StatusCode::CONFLICT, title("error-not-possible-now-title"), e.to_string())
+                Self::new(StatusCode::CONFLICT, title("error-not-possible-now-title"), message)
             }
-            InventoryError::Invalid(f) => {
-                Self::new(StatusCode::UNPROCESSABLE_ENTITY, title("error-check-form-title"), f.to_string())
-            }
+            // A form names its fields on the page, so the sentence leaves the field's API name out.
+            InventoryError::Invalid(f) => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                title("error-check-form-title"),
+                capitalised(&f.reason_in(language)),
+            ),
             InventoryError::Import(_) => {
-                Self::new(StatusCode::UNPROCESSABLE_ENTITY, title("error-file-problems-title"), e.to_string())
+                Self::new(StatusCode::UNPROCESSABLE_ENTITY, title("error-file-problems-title"), message)
             }
             InventoryError::RateLimited { retry_after } => Self {
                 retry_after: Some(portal_core::throttle::retry_after_secs(retry_after)),
-                ..Self::new(StatusCode::TOO_MANY_REQUESTS, title("error-please-wait-title"), e.to_string())
+                ..Self::new(StatusCode::TOO_MANY_REQUESTS, title("error-please-wait-title"), message)
             },
             InventoryError::Internal(e) => e.into(),
         }
@@ -351,7 +356,7 @@ impl From<InventoryError> for PageError {
 /// Console failures as pages: a missing fresh second factor sends the agent to verify first;
 /// the rest are an error page (actions re-render their form for the fixable ones first).
 pub fn console_page_error(e: ConsoleError) -> Response {
-    let message = e.to_string();
+    let message = e.message_in(crate::language::current());
     let status = match e {
         ConsoleError::StepUpRequired => return Redirect::to("/mfa/verify?next=console").into_response(),
         ConsoleError::NotStaff | ConsoleError::OwnAccount | ConsoleError::NotPermitted => StatusCode::FORBIDDEN,

@@ -162,8 +162,6 @@ pub fn date_time(portal: &portal_core::Portal, t: time::OffsetDateTime) -> Strin
     portal.wall_time(t).to_string()
 }
 
-pub use portal_core::zone::long_date;
-
 #[derive(Template)]
 #[template(path = "mfa_expired.html")]
 struct ExpiredPage {

@@ -187,7 +187,7 @@ impl Portal {
                 }
                 Err(e) => return Err(e),
             };
-        self.tell(user, SignInNotice::PasskeyAdded { name: summary.name.clone() }).await;
+        self.tell_reader(user, SignInNotice::PasskeyAdded { name: summary.name.clone() }, ctx).await;
         Ok(PasskeyAdded { completed, passkey: summary, was_setup })
     }
 
@@ -393,7 +393,7 @@ impl Portal {
             .detail("passkey", id)
             .detail("name", name.as_str());
         if self.store.rename_passkey(&user.id, id, name.as_str(), &audit).await? {
-            self.tell(user, SignInNotice::PasskeyRenamed { name: name.as_str().to_owned() }).await;
+            self.tell_reader(user, SignInNotice::PasskeyRenamed { name: name.as_str().to_owned() }, ctx).await;
             Ok(())
         } else {
             Err(MfaError::NotFound("passkey"))
@@ -418,7 +418,7 @@ impl Portal {
             .detail("method", "passkey")
             .detail("passkey", id);
         if self.store.delete_passkey(&user.id, id, in_force, &audit).await? {
-            self.tell(user, SignInNotice::PasskeyRemoved { name: target.name.clone() }).await;
+            self.tell_reader(user, SignInNotice::PasskeyRemoved { name: target.name.clone() }, ctx).await;
             Ok(())
         } else {
             Err(MfaError::LastMethod)

@@ -404,7 +404,7 @@ impl Portal {
         {
             info!(user = %user.id, method = method.map_or("recovery", Method::as_str), "second factor completed");
             if let Some(notice) = added {
-                self.tell(user, notice).await;
+                self.tell_reader(user, notice, ctx).await;
             }
             Ok(Some(MfaCompleted { token, session: new_session, recovery_codes_left: None }))
         }
@@ -855,7 +855,7 @@ impl Portal {
                 .ok_or(MfaError::RecoveryCodeUsed)?;
             // Read again rather than counted down: another code may have been used at the same time.
             let left = self.recovery_codes_left(user).await?;
-            self.tell(user, SignInNotice::RecoveryCodeUsed { left }).await;
+            self.tell_reader(user, SignInNotice::RecoveryCodeUsed { left }, ctx).await;
             Ok(MfaCompleted { recovery_codes_left: Some(left), ..done })
         }
         .await;
@@ -923,7 +923,7 @@ impl Portal {
         let phone = confirmed.iter().filter(|f| f.method == method).find_map(|f| f.phone.clone());
         // The store re-checks under a lock: a concurrent removal of the other method loses.
         if self.store.delete_factor(&user.id, method, in_force, &audit).await? {
-            self.tell(user, SignInNotice::MethodRemoved { method, phone }).await;
+            self.tell_reader(user, SignInNotice::MethodRemoved { method, phone }, ctx).await;
             Ok(())
         } else {
             Err(MfaError::LastMethod)
