@@ -502,3 +502,82 @@ async fn on_a_phone_the_app_link_comes_first_and_holds_what_the_qr_code_shows() 
     assert_eq!(decoded, href, "the link opens what the QR code shows");
     b.finish().await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// In Spanish: a policyholder switches the sign-in page to Spanish with the footer's picker, and
+// the whole first sign-in (authenticator app, found through "Still having trouble?") and the
+// next one are in Spanish, with and without JavaScript. The words are read from the Spanish
+// message files, so the journey follows the translation wherever it is worded.
+
+fn es(id: &str) -> String {
+    portal_core::language::Language::Spanish.text(id)
+}
+
+async fn page_language(b: &Browser) -> String {
+    b.script("return document.documentElement.lang;").await.as_str().unwrap_or_default().to_owned()
+}
+
+async fn spanish_journey(js: Js) {
+    let app = switched_on_app().await;
+    let mut b = Browser::start(&app.base_url, &journey_name("08-spanish-first-login-app", js), js).await;
+    b.goto("/login").await;
+    b.page("sign-in-english", "Sign in").await;
+
+    // The footer's picker: a plain form, so it works with the script switched off too.
+    b.find("#footer-language option[value=es]").await.click().await.unwrap();
+    b.choose("Change language").await;
+    b.page("sign-in", &es("login-title")).await;
+    assert_eq!(page_language(&b).await, "es");
+    assert_eq!(b.path().await, "/login", "the picker came back to the page it was on");
+
+    b.fill("#email", ANN).await;
+    b.fill("#password", TEST_PASSWORD).await;
+    b.choose(&es("login-submit")).await;
+    b.page("add-a-method", &es("mfa-choose-title")).await;
+    let text = b.text().await;
+    assert!(text.contains("16 de abril de 2026"), "the deadline, as Spanish writes a date:\n{text}");
+
+    b.choose(&es("mfa-method-label-totp")).await;
+    b.page("authenticator-app", &es("mfa-method-label-totp")).await;
+    b.find(".qr svg").await;
+    let secret = b.find("#totp-secret").await;
+    b.choose(&es("mfa-app-trouble")).await;
+    assert!(secret.is_displayed().await.unwrap(), "the secret shows under '¿Sigue teniendo problemas?'");
+    b.same_page("authenticator-app-secret", "#totp-secret").await;
+    let plain = secret.attr("data-copy").await.unwrap().expect("data-copy on #totp-secret").to_ascii_uppercase();
+    b.fill("#code", &wrong_code(&app, &plain)).await;
+    b.choose(&es("mfa-app-continue")).await;
+    b.page("authenticator-app-wrong-code", &es("mfa-method-label-totp")).await;
+    let wrong = b.text().await;
+    assert!(wrong.contains(&es("mfa-error-invalid-code")), "the wrong code is explained in Spanish:\n{wrong}");
+    b.fill("#code", &app.oathtool_code(&plain)).await;
+    b.choose(&es("mfa-app-continue")).await;
+    let welcome = portal_core::language::Language::Spanish.text_with("home-welcome", &[("name", "ann".into())]);
+    b.page("home", &welcome).await;
+    assert_eq!(page_language(&b).await, "es");
+
+    // The next sign-in, on the same browser, is in Spanish from the first page: the choice is
+    // kept with the account and in the cookie.
+    b.choose(&es("layout-sign-out")).await;
+    b.page("signed-out", &es("login-title")).await;
+    assert!(b.text().await.contains(&es("login-signed-out")), "{}", b.text().await);
+    b.fill("#email", ANN).await;
+    b.fill("#password", TEST_PASSWORD).await;
+    b.choose(&es("login-submit")).await;
+    b.page("verify", &es("mfa-verify-title")).await;
+    app.clock.advance(Duration::seconds(30));
+    b.fill("#code", &app.oathtool_code(&plain)).await;
+    b.choose(&es("mfa-verify-code")).await;
+    b.page("home-again", &welcome).await;
+    b.finish().await;
+}
+
+#[tokio::test]
+async fn a_spanish_reader_chooses_spanish_and_sets_up_an_authenticator_app() {
+    spanish_journey(Js::Enabled).await;
+}
+
+#[tokio::test]
+async fn a_spanish_reader_sets_up_an_authenticator_app_without_javascript() {
+    spanish_journey(Js::Disabled).await;
+}

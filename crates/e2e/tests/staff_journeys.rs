@@ -419,3 +419,97 @@ async fn a_fifty_item_inventory_with_photos_is_built_exported_submitted_reviewed
     assert!(text.contains("Add an item"), "editable again:\n{text}");
     b.finish().await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// 4. In Spanish: a policyholder who opens the portal from a Spanish link builds and submits her
+//    inventory, and a support agent reading Spanish opens the enrollment report and its chart.
+//    The words come from the Spanish message files, so the journey follows the translation.
+
+fn es(id: &str) -> String {
+    portal_core::language::Language::Spanish.text(id)
+}
+
+fn es_with(id: &str, name: &'static str, value: &str) -> String {
+    portal_core::language::Language::Spanish.text_with(id, &[(name, value.into())])
+}
+
+async fn page_language(b: &Browser) -> String {
+    b.script("return document.documentElement.lang;").await.as_str().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn in_spanish_a_policyholder_submits_her_inventory_and_support_reads_the_enrollment_chart() {
+    let app = TestApp::spawn_with(Backend::Sqlite, AppOptions::default()).await;
+    app.create_user(ANN, Role::Policyholder).await;
+    adjuster_opens_a_claim(&app, "CL-2026-0077").await;
+    let mut b = Browser::start(&app.base_url, "14-spanish-inventory-and-report", Js::Enabled).await;
+
+    // A link with ?lang=es, as a Spanish email would carry.
+    b.goto("/login?lang=es").await;
+    b.page("sign-in", &es("login-title")).await;
+    assert_eq!(page_language(&b).await, "es");
+    b.fill("#email", ANN).await;
+    b.fill("#password", TEST_PASSWORD).await;
+    b.choose(&es("login-submit")).await;
+    b.page("home", &es_with("home-welcome", "name", "ann")).await;
+
+    b.goto("/claims").await;
+    b.page("claims", &es("claim-list-your-title")).await;
+    b.choose("CL-2026-0077").await;
+    let heading = es_with("claim-title", "number", "CL-2026-0077");
+    b.page("claim", &heading).await;
+    assert!(b.text().await.contains("14 de febrero de 2026"), "the loss date in Spanish:\n{}", b.text().await);
+
+    for (n, (description, room, quantity, cost)) in
+        [("Televisor", "Sala", "1", "899.99"), ("Silla de comedor", "Cocina", "4", "75.50")].into_iter().enumerate()
+    {
+        b.fill("#description", description).await;
+        b.fill("#room", room).await;
+        b.fill("#quantity", quantity).await;
+        b.fill("#replacement_cost", cost).await;
+        b.choose(&es("claim-add-item")).await;
+        b.page(&format!("item-{}", n + 1), &heading).await;
+        let text = b.text().await;
+        assert!(text.contains(&es("claim-done-added")) && text.contains(description), "{text}");
+    }
+    let total = b.find(".claim-total").await.text().await.unwrap();
+    assert!(total.contains("$1,201.99"), "money as US Spanish writes it: {total}");
+
+    b.choose(&es("claim-submit")).await;
+    b.page("submitted", &heading).await;
+    let text = b.text().await;
+    assert!(text.contains(&es("claim-done-submitted")), "{text}");
+    b.choose(&es("layout-sign-out")).await;
+    b.page("signed-out", &es("login-title")).await;
+
+    // A support agent on the same browser: the page stays Spanish; staff set up a method first.
+    app.create_user(SAM, Role::Support).await;
+    b.fill("#email", SAM).await;
+    b.fill("#password", TEST_PASSWORD).await;
+    b.choose(&es("login-submit")).await;
+    b.page("agent-add-a-method", &es("mfa-choose-title")).await;
+    b.choose(&es("mfa-method-label-totp")).await;
+    b.page("agent-authenticator-app", &es("mfa-method-label-totp")).await;
+    b.choose(&es("mfa-app-trouble")).await;
+    let secret = b.find("#totp-secret").await.attr("data-copy").await.unwrap().expect("data-copy on #totp-secret");
+    b.fill("#code", &app.oathtool_code(&secret.to_ascii_uppercase())).await;
+    b.choose(&es("mfa-app-continue")).await;
+    b.page("agent-home", &es_with("home-welcome", "name", "sam.support")).await;
+
+    b.choose(&es("layout-support-console")).await;
+    b.page("console-users", &es("console-users-title")).await;
+    b.choose(&es("console-nav-report")).await;
+    b.page("enrollment-report", &es("console-report-heading")).await;
+    let drawn = b
+        .script(
+            "const svg = document.querySelector('.enrollment-chart svg'); \
+             return svg ? [svg.querySelectorAll('path, polyline, line').length, svg.textContent] : null;",
+        )
+        .await;
+    assert!(drawn.is_array(), "no chart on the report page");
+    assert!(drawn[0].as_u64().unwrap() > 3, "the chart has lines: {drawn}");
+    let labels = drawn[1].as_str().unwrap();
+    assert!(!labels.contains("Enrolled") && !labels.contains("today"), "the chart's words are Spanish: {labels}");
+    b.same_page("enrollment-chart", ".enrollment-chart").await;
+    b.finish().await;
+}

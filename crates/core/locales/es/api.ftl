@@ -9,7 +9,7 @@ api-busy = el portal está ocupado; inténtelo de nuevo en un momento
 api-no-such-endpoint = esta dirección de la API no existe
 api-device-not-found = no se encontró el dispositivo recordado
 api-session-not-found = no se encontró la sesión
-api-setup-expired = el plazo para configurar un método de verificación venció el { $deadline }; comuníquese con soporte para continuar
+api-setup-expired = la fecha límite para configurar un método de verificación era el { $deadline }; comuníquese con soporte para continuar
 api-send-json = envíe el cuerpo como JSON con Content-Type: application/json
 api-body-not-utf8 = el cuerpo no es UTF-8 válido
 # { $reason } es la explicación técnica del propio lector de JSON.

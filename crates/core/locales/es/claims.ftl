@@ -137,7 +137,7 @@ claim-mail-submitted =
     { $link }
 claim-mail-reopened-subject = Se reabrió el reclamo { $number }
 claim-mail-reopened =
-    { $adjuster } volvió a abrir el inventario del reclamo { $number } para que usted pueda modificarlo. Su mensaje:
+    { $adjuster } volvió a abrir el inventario del reclamo { $number } para que usted pueda modificarlo. Mensaje del ajustador:
 
     { $message }
 
@@ -163,7 +163,7 @@ claim-col-total = Total
 claim-back-to-claims = ← Reclamos
 claim-new-title = Abrir un reclamo
 claim-new-opened = El reclamo { $number } está abierto
-claim-new-invited-new-account = Se creó la cuenta del asegurado y se le envió una invitación por correo electrónico. Si no la encuentra, léale este enlace de un solo uso (válido por 7 días) para que elija su contraseña:
+claim-new-invited-new-account = Se creó la cuenta del asegurado y se le envió una invitación por correo electrónico. Si el asegurado no la encuentra, léale este enlace de un solo uso (válido por 7 días) para que elija su contraseña:
 claim-new-invited-existing-account = El asegurado ya tiene una cuenta; se le envió por correo electrónico un enlace al reclamo:
 claim-new-go = Ir al reclamo
 claim-new-number = Número de reclamo

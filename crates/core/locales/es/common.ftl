@@ -28,7 +28,7 @@ language-unknown = Elija uno de los idiomas disponibles: { $choices }.
 
 # La página que se muestra en lugar de iniciar sesión cuando ya venció el plazo de configuración.
 expired-title = Comuníquese con soporte para iniciar sesión
-expired-deadline-html = El plazo para configurar un método de verificación en su cuenta venció el <strong>{ $deadline }</strong>. Por su seguridad, el portal no puede dejarle entrar hasta que soporte le haya ayudado.
+expired-deadline-html = La fecha límite para configurar un método de verificación en su cuenta era el <strong>{ $deadline }</strong>. Por su seguridad, el portal no puede dejarle entrar hasta que soporte le haya ayudado.
 expired-how-to-reach = Cómo comunicarse con soporte
 expired-email = Correo electrónico:
 expired-chat = Chatear con soporte
@@ -49,7 +49,7 @@ error-busy-title = Portal ocupado
 error-busy = El portal está muy ocupado en este momento. Inténtelo de nuevo en un momento.
 error-not-found-title = Página no encontrada
 error-not-found = No hay ninguna página en esta dirección.
-error-form-title = No se pudo leer el formulario
+error-form-title = No se entendió el formulario
 error-form-from-page = Envíe el formulario desde la página del portal.
 error-form-too-much-title = Demasiados datos
 error-form-too-much = El formulario envió más datos de los que el portal acepta.

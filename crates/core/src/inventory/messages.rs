@@ -383,7 +383,7 @@ mod tests {
         let mail = reopened_notice(Language::Spanish, "Ada", "CLM-7", "Falta el recibo", "https://x/claims/1");
         assert_eq!(mail.subject, "Se reabrió el reclamo CLM-7");
         assert!(
-            mail.text.contains("Su mensaje:\n\nFalta el recibo\n\nAbra el reclamo: https://x/claims/1"),
+            mail.text.contains("Mensaje del ajustador:\n\nFalta el recibo\n\nAbra el reclamo: https://x/claims/1"),
             "{}",
             mail.text
         );

@@ -562,7 +562,10 @@ async fn each_claim_email_is_in_its_recipients_language_whoever_sends_it() {
             body.contains("volvió a abrir el inventario del reclamo CLM-1001 para que usted pueda modificarlo"),
             "{body}"
         );
-        assert!(body.contains("Su mensaje:\n\nFalta el recibo de la tostadora\n\nAbra el reclamo: "), "{body}");
+        assert!(
+            body.contains("Mensaje del ajustador:\n\nFalta el recibo de la tostadora\n\nAbra el reclamo: "),
+            "{body}"
+        );
 
         // A new policyholder has chosen nothing: English, even when the adjuster reads Spanish.
         let body = json!({

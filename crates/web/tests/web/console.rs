@@ -1939,7 +1939,7 @@ async fn an_administrator_reading_spanish_creates_a_staff_account_whose_email_is
         )
         .await;
         assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert_says(&wrong, &["Correo electrónico: escriba una dirección de correo electrónico como nombre@example.com"]);
+        assert_says(&wrong, &["Correo electrónico: escriba una dirección de correo electrónico como nombre@ejemplo.com"]);
 
         let before = app.mails().len();
         let created = post_form(

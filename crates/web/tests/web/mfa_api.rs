@@ -484,7 +484,7 @@ async fn a_number_gets_at_most_five_texts_an_hour() {
         assert_eq!(refused.assert_throttled("sms_limit"), 3600 - 150, "{}", refused.text);
         assert_eq!(
             refused.json["error"]["message"],
-            "too many codes were sent; try again in 58 minutes or use the authenticator app"
+            "Too many codes were sent; try again in 58 minutes or use the authenticator app"
         );
         assert_eq!(app.texts().len(), 5);
 

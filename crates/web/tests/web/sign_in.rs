@@ -882,7 +882,7 @@ async fn the_help_page_is_the_guides_help_in_spanish() {
     assert!(page.contains("<h1>Ayuda para iniciar sesión</h1>"), "{page}");
     assert!(page.contains("Inventory Portal protege su reclamo con dos pasos"), "{page}");
     assert!(page.contains("Tiene 45 días para hacerlo"), "{page}");
-    assert!(page.contains("elija <strong>Llamarme en su lugar</strong>"), "{page}");
+    assert!(page.contains("elija <strong>Prefiero una llamada</strong>"), "{page}");
     assert!(page.contains("<h2>Aplicación de autenticación en su computadora</h2>"), "{page}");
     assert!(page.contains(r#"Escríbanos a <a href="mailto:support@example.com">support@example.com</a>"#), "{page}");
     assert!(page.contains(">Chatear con soporte</a>"), "{page}");
