@@ -519,7 +519,7 @@ async fn page_language(b: &Browser) -> String {
 
 async fn spanish_journey(js: Js) {
     let app = switched_on_app().await;
-    let mut b = Browser::start(&app.base_url, &journey_name("08-spanish-first-login-app", js), js).await;
+    let mut b = Browser::start(&app.base_url, &journey_name("07-spanish-first-login-app", js), js).await;
     b.goto("/login").await;
     b.page("sign-in-english", "Sign in").await;
 

@@ -8,8 +8,8 @@ use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::messages::Sentence;
 use super::model::{AttachmentId, ClaimId, FieldError, ItemId};
+use super::sentence::Sentence;
 use crate::user::UserId;
 
 /// The most one file may hold (a phone photo is 2–6 MiB).

@@ -13,8 +13,8 @@ use tokio::sync::Semaphore;
 use super::attachment::{
     self, Attachment, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_BYTES_PER_CLAIM, MAX_ATTACHMENTS_PER_ITEM,
 };
-use super::messages::Sentence;
 use super::model::{AttachmentId, ClaimId, FieldError, ItemId};
+use super::sentence::Sentence;
 use super::service::InventoryError;
 use crate::audit::action;
 use crate::user::User;

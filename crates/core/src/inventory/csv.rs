@@ -4,9 +4,9 @@
 //! opened in spreadsheets, so export marks formula-like cells as text and import removes exactly
 //! that mark ([`crate::spreadsheet`]).
 
-use super::messages::Sentence;
 use super::model::{FieldError, Item, ItemDraft, ItemFields, MAX_ITEMS_PER_CLAIM};
 use super::money;
+use super::sentence::Sentence;
 use crate::language::Language;
 use crate::spreadsheet;
 

@@ -1,123 +1,11 @@
-//! The inventory's sentences in every language. A rule that refuses something (a field, a line
-//! of an imported file, a step of the review) says why with a [`Sentence`]: a message id of
-//! `locales/*/claims.ftl` and its arguments, read in whichever language the person reads. Its
-//! `Display` is the English sentence, which logs, the audit trail and the JSON API keep.
-
-use std::fmt;
+//! The inventory's errors in every language (`Localized`), said with the [`Sentence`]s the
+//! rules build.
 
 use super::csv::ImportError;
-use super::model::{ClaimStatus, FieldError, WrongClaimStatus};
+use super::model::{FieldError, WrongClaimStatus};
+use super::sentence::{Arg, Sentence};
 use super::service::InventoryError;
-use crate::language::{Language, Localized, MessageArg};
-
-/// One argument of a [`Sentence`]: text (a value as typed, a name), a number (which picks a
-/// plural form), or claim statuses, named in lower case in the sentence's language ("in
-/// review", "en revisión"; several are joined with "or").
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Arg {
-    Text(String),
-    Number(i64),
-    Statuses(Vec<ClaimStatus>),
-}
-
-impl From<&str> for Arg {
-    fn from(text: &str) -> Self {
-        Self::Text(text.to_owned())
-    }
-}
-
-impl From<String> for Arg {
-    fn from(text: String) -> Self {
-        Self::Text(text)
-    }
-}
-
-impl From<i64> for Arg {
-    fn from(n: i64) -> Self {
-        Self::Number(n)
-    }
-}
-
-impl From<u32> for Arg {
-    fn from(n: u32) -> Self {
-        Self::Number(i64::from(n))
-    }
-}
-
-impl From<usize> for Arg {
-    fn from(n: usize) -> Self {
-        Self::Number(i64::try_from(n).unwrap_or(i64::MAX))
-    }
-}
-
-impl From<u64> for Arg {
-    fn from(n: u64) -> Self {
-        Self::Number(i64::try_from(n).unwrap_or(i64::MAX))
-    }
-}
-
-/// A sentence of the inventory, in no language yet: a message id and its arguments.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sentence {
-    id: &'static str,
-    args: Vec<(&'static str, Arg)>,
-}
-
-impl Sentence {
-    /// The message `id` (from `claims.ftl`); add its arguments with [`Sentence::arg`]. (Named
-    /// like `Language::text` so that the test finding every id the code asks for finds these.)
-    pub fn text(id: &'static str) -> Self {
-        Self { id, args: Vec::new() }
-    }
-
-    pub fn arg(mut self, name: &'static str, value: impl Into<Arg>) -> Self {
-        self.args.push((name, value.into()));
-        self
-    }
-
-    pub fn id(&self) -> &'static str {
-        self.id
-    }
-
-    /// The sentence in `language`.
-    pub fn in_language(&self, language: Language) -> String {
-        if self.args.is_empty() {
-            return language.text(self.id);
-        }
-        let args: Vec<(&'static str, MessageArg)> = self
-            .args
-            .iter()
-            .map(|(name, value)| {
-                let value = match value {
-                    Arg::Text(text) => MessageArg::Text(text.clone()),
-                    Arg::Number(n) => MessageArg::Number(*n),
-                    Arg::Statuses(statuses) => MessageArg::Text(statuses_in(statuses, language)),
-                };
-                (*name, value)
-            })
-            .collect();
-        language.text_with(self.id, &args)
-    }
-}
-
-impl fmt::Display for Sentence {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.in_language(Language::English))
-    }
-}
-
-impl Localized for Sentence {
-    fn message_in(&self, language: Language) -> String {
-        self.in_language(language)
-    }
-}
-
-/// The English sentence, for code that wants a `String` (an error page's message).
-impl From<Sentence> for String {
-    fn from(sentence: Sentence) -> Self {
-        sentence.to_string()
-    }
-}
+use crate::language::{Language, Localized};
 
 /// "field: reason", as `Display` writes it (the field is the API's name for it).
 impl Localized for FieldError {
@@ -147,16 +35,9 @@ impl WrongClaimStatus {
     /// "the claim is draft; this needs it to be submitted or in review".
     pub fn sentence(&self) -> Sentence {
         Sentence::text("claim-wrong-status")
-            .arg("current", Arg::Statuses(vec![self.current]))
-            .arg("needed", Arg::Statuses(self.needed.to_vec()))
+            .arg("current", Arg::Statuses(vec![self.current.label_id()]))
+            .arg("needed", Arg::Statuses(self.needed.iter().map(|s| s.label_id()).collect()))
     }
-}
-
-/// The statuses in a sentence, lower case, in `language`: "submitted or in review",
-/// "enviado o en revisión".
-pub fn statuses_in(needed: &[ClaimStatus], language: Language) -> String {
-    let or = format!(" {} ", language.text("claim-status-or"));
-    needed.iter().map(|s| s.label_in(language).to_lowercase()).collect::<Vec<_>>().join(&or)
 }
 
 /// A wait as a person reads it, rounded up as `throttle::wait_in_words` does: "a minute",
@@ -193,7 +74,7 @@ impl Localized for InventoryError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inventory::model::{ClaimTransition, Condition, ItemDraft, room_suggestions_in};
+    use crate::inventory::model::{ClaimStatus, ClaimTransition, Condition, ItemDraft, room_suggestions_in};
     use crate::inventory::money;
     use crate::inventory::service::{invitation, reopened_notice, submitted_notice};
 

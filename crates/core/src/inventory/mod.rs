@@ -9,14 +9,15 @@ pub mod csv;
 pub mod messages;
 pub mod model;
 pub mod money;
+pub mod sentence;
 pub mod service;
 
 pub use attachment::{Attachment, AttachmentKind};
 pub use attachment_service::{FileSweep, UNREFERENCED_FILE_AGE};
-pub use messages::Sentence;
 pub use model::{
     Access, AttachmentId, Claim, ClaimFilter, ClaimId, ClaimStatus, ClaimSummary, ClaimTransition, Condition,
     FieldError, Item, ItemDraft, ItemFields, ItemId, NewClaim, RoomTotal, StatusChange, Totals, WrongClaimStatus,
     access, totals,
 };
+pub use sentence::Sentence;
 pub use service::{ClaimView, ImportOutcome, InventoryError, Invite};

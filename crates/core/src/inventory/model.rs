@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use time::{Date, OffsetDateTime};
 
-use super::messages::Sentence;
+use super::sentence::Sentence;
 use crate::language::Language;
 use crate::user::{Role, User, UserId};
 
@@ -129,12 +129,17 @@ impl ClaimStatus {
 
     /// The label in `language` ("In review", "En revisión"), as pages show it.
     pub fn label_in(self, language: Language) -> String {
-        language.text(match self {
+        language.text(self.label_id())
+    }
+
+    /// The message id of [`ClaimStatus::label_in`].
+    pub fn label_id(self) -> &'static str {
+        match self {
             ClaimStatus::Draft => "claim-status-draft",
             ClaimStatus::Submitted => "claim-status-submitted",
             ClaimStatus::InReview => "claim-status-in-review",
             ClaimStatus::Closed => "claim-status-closed",
-        })
+        }
     }
 
     pub fn parse(text: &str) -> Option<Self> {

@@ -1,7 +1,7 @@
 //! Money is integer cents (`i64`) everywhere; shown as "$1,234.56", written to CSV as "1234.56".
 //! (US Spanish writes amounts the same way, so the form is one for every language.)
 
-use super::messages::Sentence;
+use super::sentence::Sentence;
 
 /// "$1,234.56" (negative amounts, never stored, would read "-$5.00").
 pub fn format_money(cents: i64) -> String {

@@ -6,11 +6,11 @@ use time::{Date, Duration};
 
 use super::attachment::Attachment;
 use super::csv::{self, ImportError};
-use super::messages::Sentence;
 use super::model::{
     self, Access, Claim, ClaimFilter, ClaimId, ClaimStatus, ClaimSummary, ClaimTransition, FieldError, Item, ItemDraft,
     ItemFields, ItemId, MAX_ITEMS_PER_CLAIM, NewClaim, StatusChange, Totals, WrongClaimStatus,
 };
+use super::sentence::Sentence;
 use crate::audit::{AuditEvent, Outcome, action};
 use crate::email::{Email, EmailError};
 use crate::language::Language;
