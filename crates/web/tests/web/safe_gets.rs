@@ -3,7 +3,8 @@
 //! and every GET route of the router (walked from its own route tables) leaves the audit log as
 //! it was, for every kind of visitor — on SQLite and (when configured) PostgreSQL. The one write
 //! a GET may cause is session bookkeeping (`last_seen_at`, an expired session removed), which is
-//! not the user's state and is not audited.
+//! not the user's state and is not audited. The walk also asks for every page in Spanish: each
+//! one comes in Spanish, and no message is missing.
 
 use portal_core::RequestContext;
 use portal_core::audit::{AuditEvent, AuditFilter, Outcome};
@@ -256,6 +257,18 @@ async fn no_get_route_writes_an_audit_row_for_anyone() {
                 assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{who} GET {path}: the table says GET");
                 assert_eq!(audit_rows(&app).await, before, "{who} GET {path} ({status}) wrote an audit row");
                 answered += usize::from(status.is_success());
+                // The same page for a Spanish reader: Spanish, with no message missing.
+                // (`?lang=`: a signed-in visitor's cookie says the account's language, which
+                // beats the browser's.)
+                let in_spanish = format!("{path}{}lang=es", if path.contains('?') { '&' } else { '?' });
+                let spanish = client.get(app.url(&in_spanish)).send().await.unwrap();
+                let html =
+                    spanish.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+                let body = spanish.text().await.unwrap();
+                assert!(!body.contains("Unknown localization"), "{who} GET {path} in Spanish lacks a message:\n{body}");
+                if html {
+                    assert!(body.contains(r#"<html lang="es">"#), "{who} GET {path} is not in Spanish:\n{body}");
+                }
             }
         }
         assert!(answered > paths.len(), "the walk reached real pages, not only refusals ({answered})");
