@@ -117,8 +117,9 @@ impl Layout {
 }
 
 /// The five characters that matter in HTML text and attribute values. (askama escapes what
-/// templates print; this is for an argument placed inside a message's own markup.)
-fn escape_html(text: &str) -> String {
+/// templates print; this is for an argument placed inside a message's own markup, by
+/// [`Layout::t1_html`] or by a handler that fills an `-html` message with several.)
+pub(crate) fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

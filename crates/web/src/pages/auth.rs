@@ -121,7 +121,10 @@ pub(crate) async fn home_page(
             name: user.name.as_str().to_owned(),
             signed_in_as_html: lang.text_with(
                 "home-signed-in-as-html",
-                &[("email", escape_html(user.email.as_str()).into()), ("role", role_label(user.role, lang).into())],
+                &[
+                    ("email", crate::render::escape_html(user.email.as_str()).into()),
+                    ("role", role_label(user.role, lang).into()),
+                ],
             ),
             has_sms: methods.iter().any(|m| m.value == "sms"),
             has_totp: methods.iter().any(|m| m.value == "totp"),
@@ -142,23 +145,6 @@ fn role_label(role: Role, lang: Language) -> String {
         Role::Support => lang.text("account-role-support"),
         Role::Admin => lang.text("account-role-admin"),
     }
-}
-
-/// Escapes text placed inside a message's own markup (the layout's `t1_html` does this for one
-/// argument; the home page's sentence has two).
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[derive(Template, Default)]

@@ -464,8 +464,8 @@ async fn app_form(state: &AppState, s: &SignedIn, status: StatusCode, code_error
                 account_line: lang.text_with(
                     "mfa-app-account-html",
                     &[
-                        ("account", escape_html(&setup.account).into()),
-                        ("issuer", escape_html(&state.portal.settings().portal_name).into()),
+                        ("account", crate::render::escape_html(&setup.account).into()),
+                        ("issuer", crate::render::escape_html(&state.portal.settings().portal_name).into()),
                     ],
                 ),
             }),
@@ -796,21 +796,4 @@ async fn remove_method(
             }
         },
     })
-}
-
-/// The five characters that matter in HTML, for a value placed inside a message's own markup
-/// (askama escapes what templates print; this is for what a handler puts into an `-html` message).
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
