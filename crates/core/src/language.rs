@@ -42,7 +42,7 @@ pub enum Language {
 
 /// One argument of a message: text (a name, a date already formatted) or a number, which
 /// Fluent uses to pick a plural form.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MessageArg {
     Text(String),
     Number(i64),

@@ -13,44 +13,13 @@ use crate::language::{Language, Localized, MessageArg};
 /// joined with "or").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Arg {
-    Text(String),
-    Number(i64),
+    Plain(MessageArg),
     Statuses(Vec<&'static str>),
 }
 
-impl From<&str> for Arg {
-    fn from(text: &str) -> Self {
-        Self::Text(text.to_owned())
-    }
-}
-
-impl From<String> for Arg {
-    fn from(text: String) -> Self {
-        Self::Text(text)
-    }
-}
-
-impl From<i64> for Arg {
-    fn from(n: i64) -> Self {
-        Self::Number(n)
-    }
-}
-
-impl From<u32> for Arg {
-    fn from(n: u32) -> Self {
-        Self::Number(i64::from(n))
-    }
-}
-
-impl From<usize> for Arg {
-    fn from(n: usize) -> Self {
-        Self::Number(i64::try_from(n).unwrap_or(i64::MAX))
-    }
-}
-
-impl From<u64> for Arg {
-    fn from(n: u64) -> Self {
-        Self::Number(i64::try_from(n).unwrap_or(i64::MAX))
+impl<T: Into<MessageArg>> From<T> for Arg {
+    fn from(value: T) -> Self {
+        Self::Plain(value.into())
     }
 }
 
@@ -87,8 +56,7 @@ impl Sentence {
             .iter()
             .map(|(name, value)| {
                 let value = match value {
-                    Arg::Text(text) => MessageArg::Text(text.clone()),
-                    Arg::Number(n) => MessageArg::Number(*n),
+                    Arg::Plain(value) => value.clone(),
                     Arg::Statuses(statuses) => MessageArg::Text(statuses_in(statuses, language)),
                 };
                 (*name, value)
