@@ -329,10 +329,12 @@ pub(crate) fn session_view(found: Vec<SessionViewRow>) -> Result<Option<SessionV
 
 /// A policyholder without a second factor: id, email, name, created, support-set deadline and
 /// when it was set.
+pub(crate) type ReminderCandidateRow = (String, String, String, i64, Option<String>, Option<i64>, Option<String>);
+
 pub(crate) fn reminder_candidate(
-    row: (String, String, String, i64, Option<String>, Option<i64>),
+    row: ReminderCandidateRow,
 ) -> Result<portal_core::mfa::reminder::ReminderCandidate, StoreError> {
-    let (id, email, name, created_at, mfa_deadline, set_at) = row;
+    let (id, email, name, created_at, mfa_deadline, set_at, language) = row;
     Ok(portal_core::mfa::reminder::ReminderCandidate {
         user_id: UserId::from_stored(id),
         email: Email::parse(&email).map_err(|e| StoreError::Corrupt(format!("email: {e}")))?,
@@ -340,6 +342,7 @@ pub(crate) fn reminder_candidate(
         created_at: from_ts(created_at)?,
         mfa_deadline: mfa_deadline.as_deref().map(date).transpose()?,
         mfa_deadline_set_at: set_at.map(from_ts).transpose()?,
+        language: language.as_deref().and_then(Language::from_code),
     })
 }
 

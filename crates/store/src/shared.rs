@@ -1064,8 +1064,8 @@ macro_rules! sql_store {
             }
 
             async fn reminder_candidates(&self, after: Option<&UserId>, limit: u32) -> StoreResult<Vec<portal_core::mfa::reminder::ReminderCandidate>> {
-                let found: Vec<(String, String, String, i64, Option<String>, Option<i64>)> = sqlx::query_as(
-                    "SELECT u.id, u.email, u.name, u.created_at, u.mfa_deadline, u.mfa_deadline_set_at FROM users u \
+                let found: Vec<rows::ReminderCandidateRow> = sqlx::query_as(
+                    "SELECT u.id, u.email, u.name, u.created_at, u.mfa_deadline, u.mfa_deadline_set_at, u.language FROM users u \
                      WHERE u.role = 'policyholder' AND u.id > $1 \
                        AND NOT EXISTS (SELECT 1 FROM mfa_factors f WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL) \
                        AND NOT EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = u.id) \

@@ -51,6 +51,8 @@ pub struct ReminderCandidate {
     pub mfa_deadline: Option<Date>,
     /// When support set it.
     pub mfa_deadline_set_at: Option<time::OffsetDateTime>,
+    /// The language they chose; their reminder is written in it (English if none).
+    pub language: Option<crate::language::Language>,
 }
 
 /// A reminder due today.
@@ -97,6 +99,7 @@ mod tests {
 
     fn candidate(created_at: time::OffsetDateTime) -> ReminderCandidate {
         ReminderCandidate {
+            language: None,
             user_id: UserId::from_stored("u1".into()),
             email: Email::parse("ann@example.com").unwrap(),
             name: DisplayName::parse("Ann").unwrap(),
@@ -137,6 +140,7 @@ mod tests {
         // Past the deadline, support gives until March 20 on March 10 (at 23:30 in New York).
         let policy = MfaPolicy { zone: PortalZone::parse("America/New_York").unwrap(), ..policy };
         let bob = ReminderCandidate {
+            language: None,
             mfa_deadline: Some(date!(2023 - 03 - 20)),
             mfa_deadline_set_at: Some(datetime!(2023-03-11 04:30 UTC)),
             ..candidate(datetime!(2020-06-01 12:00 UTC))

@@ -63,10 +63,8 @@ impl Portal {
                     }
                     continue;
                 }
-                // The email goes in the language the user chose (English if they never did),
-                // read before the claim so that a failed read does not lose the reminder.
-                let language =
-                    self.store.user_by_id(&candidate.user_id).await?.and_then(|u| u.language).unwrap_or_default();
+                // The email goes in the language the user chose (English if they never did).
+                let language = candidate.language.unwrap_or_default();
                 let audit = AuditEvent::new(now, action::MFA_REMINDER_SENT, Outcome::Success, ctx)
                     .subject(Some(&candidate.user_id), candidate.email.as_str())
                     .detail("reminder", kind.clone())
@@ -136,6 +134,7 @@ mod tests {
 
     fn ann() -> ReminderCandidate {
         ReminderCandidate {
+            language: None,
             user_id: UserId::from_stored("u1".into()),
             email: Email::parse("ann@example.com").unwrap(),
             name: DisplayName::parse("Ann").unwrap(),
