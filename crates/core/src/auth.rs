@@ -229,7 +229,7 @@ impl Portal {
         if let LoginMatch::MatchedRehashed(new_hash) = &matched {
             self.upgrade_password_hash(&user, new_hash).await;
         }
-        let user = self.keep_first_language(user, ctx.language).await?;
+        let user = self.settle_language(user, ctx).await?;
         let status = self.mfa_status(&user).await?;
         let remembered = match (&status.requirement, device) {
             (MfaRequirement::Verify { .. }, Some(token)) => self.device_skipping_code(&user, token, now).await?,

@@ -49,6 +49,9 @@ pub struct RequestContext {
     /// The language the person is reading in: texts, calls and emails sent during the request
     /// speak it.
     pub language: language::Language,
+    /// Whether they chose it in this browser (the picker, a `?lang=` link), rather than the
+    /// browser's own preference or the default: a sign-in keeps a choice with the account.
+    pub language_chosen: bool,
 }
 
 impl RequestContext {
@@ -57,16 +60,22 @@ impl RequestContext {
             ip,
             user_agent: user_agent.map(|ua| ua.chars().take(256).collect()),
             language: language::Language::default(),
+            language_chosen: false,
         }
     }
 
-    pub fn with_language(self, language: language::Language) -> Self {
-        Self { language, ..self }
+    pub fn with_language(self, language: language::Language, chosen: bool) -> Self {
+        Self { language, language_chosen: chosen, ..self }
     }
 
     /// For commands run by an operator on the server itself.
     pub fn cli() -> Self {
-        Self { ip: None, user_agent: Some("inventory-portal cli".to_owned()), language: language::Language::default() }
+        Self {
+            ip: None,
+            user_agent: Some("inventory-portal cli".to_owned()),
+            language: language::Language::default(),
+            language_chosen: false,
+        }
     }
 
     /// For work `serve` does on its own schedule (the daily deadline reminders).
@@ -75,6 +84,7 @@ impl RequestContext {
             ip: None,
             user_agent: Some("inventory-portal serve (daily)".to_owned()),
             language: language::Language::default(),
+            language_chosen: false,
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::language::Language;
 use crate::user::{User, UserId};
-use crate::{InternalError, Portal};
+use crate::{InternalError, Portal, RequestContext};
 
 impl Portal {
     /// Stores the language a user chose (the footer's picker, `PATCH /api/v1/me`).
@@ -12,10 +12,17 @@ impl Portal {
         Ok(())
     }
 
-    /// At sign-in: a user who never chose keeps the language they signed in with, so their
-    /// reminder emails speak it. A stored choice is left alone. Returns the user as stored.
-    pub(crate) async fn keep_first_language(&self, mut user: User, reading: Language) -> Result<User, InternalError> {
-        if user.language.is_none() {
+    /// At sign-in, the language the account keeps: one chosen in this browser (the picker on the
+    /// sign-in page, a `?lang=` link) becomes the account's, as the page they signed in on spoke
+    /// it; otherwise a stored choice stands, and an account with none keeps the browser's
+    /// language, so its reminder emails speak it. Writes only when something changes. Returns the
+    /// user as stored.
+    pub(crate) async fn settle_language(&self, mut user: User, ctx: &RequestContext) -> Result<User, InternalError> {
+        let reading = ctx.language;
+        if ctx.language_chosen && user.language != Some(reading) {
+            self.store.set_language(&user.id, reading, false).await?;
+            user.language = Some(reading);
+        } else if user.language.is_none() {
             self.store.set_language(&user.id, reading, true).await?;
             user.language = Some(reading);
         }

@@ -9,7 +9,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use portal_core::RequestContext;
-use portal_core::language::Language;
 use portal_core::session::AuthLevel;
 use serde::de::DeserializeOwned;
 
@@ -187,8 +186,12 @@ impl FromRequestParts<AppState> for Client {
         let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
         let ip = peer.map(|peer| client_ip(peer, &parts.headers, &state.web.trusted_proxies));
         let ua = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
-        let language = parts.extensions.get::<Language>().copied().unwrap_or_else(crate::language::current);
-        Ok(Client(RequestContext::new(ip.map(|ip| ip.to_string()), ua).with_language(language)))
+        let asked = parts
+            .extensions
+            .get::<crate::language::RequestLanguage>()
+            .copied()
+            .unwrap_or(crate::language::RequestLanguage { language: crate::language::current(), chosen: false });
+        Ok(Client(RequestContext::new(ip.map(|ip| ip.to_string()), ua).with_language(asked.language, asked.chosen)))
     }
 }
 

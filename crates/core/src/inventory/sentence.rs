@@ -42,10 +42,6 @@ impl Sentence {
         self
     }
 
-    pub fn id(&self) -> &'static str {
-        self.id
-    }
-
     /// The sentence in `language`.
     pub fn in_language(&self, language: Language) -> String {
         if self.args.is_empty() {

@@ -1,6 +1,6 @@
-//! MFA's errors as sentences people read, in their language (`Localized`). `Display` stays the
-//! English fragment that logs, the audit trail and the JSON API use; a message here is the
-//! sentence a page shows (in English, exactly what the pages showed before: the fragment with a
+//! MFA's errors as sentences people read, in their language (`Localized`): the pages and the JSON
+//! API's `message` both say these. `Display` stays the English fragment that logs and the audit
+//! trail keep; a message here is the sentence a page shows (in English, exactly what the pages showed before: the fragment with a
 //! capital letter, and the wait spelled out when too many wrong codes pause sign-in).
 
 use super::code::OtpCodeError;

@@ -372,7 +372,7 @@ impl Portal {
             return Err(MfaError::PasskeyExpired);
         }
         info!(user = %user.id, "signed in with a passkey");
-        let user = self.keep_first_language(user, ctx.language).await?;
+        let user = self.settle_language(user, ctx).await?;
         Ok(PasskeySignIn { user, token, session })
     }
 

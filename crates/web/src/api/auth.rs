@@ -8,6 +8,7 @@ use axum::routing::{get, post};
 use portal_core::auth::{LoginError, LoginNext, ResetError};
 use portal_core::email::Email;
 use portal_core::language::Language;
+use portal_core::language::Localized;
 use portal_core::mfa::Method;
 use portal_core::password::Password;
 use portal_core::user::{DisplayName, Role, UserId};
@@ -88,8 +89,10 @@ async fn login(
     headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> Result<Response, ApiError> {
-    let email = Email::parse(&body.email).map_err(|e| ApiError::field("email", e.to_string()))?;
-    let password = Password::for_login(body.password).map_err(|e| ApiError::field("password", e.to_string()))?;
+    let email =
+        Email::parse(&body.email).map_err(|e| ApiError::field("email", e.message_in(crate::language::current())))?;
+    let password = Password::for_login(body.password)
+        .map_err(|e| ApiError::field("password", e.message_in(crate::language::current())))?;
     let previous = current.as_ref().map(|s| &s.token);
     let device = cookies::device_token(&headers, &state.web);
     match state.portal.login(&email, password, previous, device.as_ref(), &ctx).await {
@@ -281,7 +284,7 @@ async fn reset_password(
         Ok(_) => {
             Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookies::clear_session(&state.web))]).into_response())
         }
-        Err(ResetError::Password(e)) => Err(ApiError::field("password", e.to_string())),
+        Err(ResetError::Password(e)) => Err(ApiError::field("password", e.message_in(crate::language::current()))),
         Err(ResetError::InvalidLink) => Err(ApiError {
             field: Some("token".into()),
             ..ApiError::said(StatusCode::BAD_REQUEST, "invalid_link", "api-invalid-link")

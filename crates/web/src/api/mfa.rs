@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+use portal_core::language::Localized;
 use portal_core::mfa::recovery::RecoveryCode;
 use portal_core::mfa::service::{MfaCompleted, SmsSent};
 use portal_core::mfa::{Method, OtpCode};
@@ -83,7 +84,7 @@ fn authenticated(state: &AppState, done: &MfaCompleted) -> Response {
 }
 
 fn parse_code(text: &str) -> Result<OtpCode, ApiError> {
-    OtpCode::parse(text).map_err(|e| ApiError::field("code", e.to_string()))
+    OtpCode::parse(text).map_err(|e| ApiError::field("code", e.message_in(crate::language::current())))
 }
 
 /// An empty JSON object: the body of actions that take no input.
@@ -334,7 +335,8 @@ async fn verify(
     ApiJson(body): ApiJson<VerifyBody>,
 ) -> Result<Response, ApiError> {
     let done = if body.method == "recovery" {
-        let code = RecoveryCode::parse(&body.code).map_err(|e| ApiError::field("code", e.to_string()))?;
+        let code = RecoveryCode::parse(&body.code)
+            .map_err(|e| ApiError::field("code", e.message_in(crate::language::current())))?;
         state.portal.mfa_verify_recovery(&s.session, &s.user, &s.second_factor, &code, &ctx).await
     } else {
         let method = Method::parse(&body.method)

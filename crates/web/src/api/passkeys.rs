@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{patch, post};
+use portal_core::language::Localized;
 use portal_core::mfa::passkey::PasskeyName;
 use portal_core::mfa::passkey_service::{PasskeyChallenge, PasskeySummary};
 use serde::{Deserialize, Serialize};
@@ -83,7 +84,7 @@ fn signed_in(state: &AppState, token: &portal_core::session::SessionToken, body:
 }
 
 fn parse_name(name: &str) -> Result<PasskeyName, ApiError> {
-    PasskeyName::parse(name).map_err(|e| ApiError::field("name", e.to_string()))
+    PasskeyName::parse(name).map_err(|e| ApiError::field("name", e.message_in(crate::language::current())))
 }
 
 /// The credential must be a JSON object; what is inside is webauthn-rs's to judge.

@@ -123,7 +123,7 @@ pub(crate) async fn home_page(
                 "home-signed-in-as-html",
                 &[
                     ("email", crate::render::escape_html(user.email.as_str()).into()),
-                    ("role", role_label(user.role, lang).into()),
+                    ("role", crate::render::escape_html(&role_label(user.role, lang)).into()),
                 ],
             ),
             has_sms: methods.iter().any(|m| m.value == "sms"),

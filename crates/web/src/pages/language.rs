@@ -1,9 +1,10 @@
 //! The footer's language picker: a plain form that works without JavaScript.
 //!
 //! For a signed-in user the choice is stored with their account (their emails speak it too),
-//! and the form carries the session's token like every signed-in form. Before sign-in it only
-//! sets the visitor's own `lang` cookie, which a `?lang=` link sets just the same, so it carries
-//! no token; cross-site posts are refused before it runs all the same.
+//! and the form carries the session's token like every signed-in form. Without a token (before
+//! sign-in, or on a page not drawn for the session, such as help or an error page) it only sets
+//! the visitor's own `lang` cookie, as a `?lang=` link does, and the next sign-in keeps that
+//! choice with the account; cross-site posts are refused before it runs all the same.
 
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -41,13 +42,17 @@ async fn choose_language(
 ) -> Result<Response, PageError> {
     let Some(language) = Language::from_code(&form.lang) else {
         let reading = crate::language::current();
+        let choices = Language::ALL.map(Language::own_name).join(", ");
         return Err(PageError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             reading.text("language-unknown-title"),
-            reading.text_with("language-unknown", &[("choices", "English, Español".into())]),
+            reading.text_with("language-unknown", &[("choices", choices.into())]),
         ));
     };
-    if let Some(signed_in) = &signed_in {
+    // A form with the session's token stores the choice with the account. Pages that are not
+    // drawn for a session (help, error pages) send none: like a `?lang=` link, that changes the
+    // cookie only, and the next sign-in keeps the choice. A wrong token is refused.
+    if let Some(signed_in) = signed_in.as_ref().filter(|_| !form.csrf.is_empty()) {
         csrf::check(signed_in, &form.csrf)?;
         state.portal.choose_language(&signed_in.user.id, language).await?;
     }

@@ -124,11 +124,14 @@ async fn choose_page(State(state): State<AppState>, PageMfaSession(s): PageMfaSe
         _ => (None, None, false),
     };
     let lang = current();
-    // The date is ours ("April 16, 2026"): nothing in it for HTML to read as markup.
+    // Every text argument of a sentence with markup is escaped, ours included.
     let deadline_notice = deadline.map(|d| {
         lang.text_with(
             "mfa-choose-deadline-html",
-            &[("deadline", lang.long_date(d).into()), ("days", days_left.unwrap_or_default().into())],
+            &[
+                ("deadline", crate::render::escape_html(&lang.long_date(d)).into()),
+                ("days", days_left.unwrap_or_default().into()),
+            ],
         )
     });
     render(

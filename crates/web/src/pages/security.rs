@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use portal_core::audit::{Outcome, action};
 use portal_core::language::Language;
+use portal_core::language::Localized;
 use portal_core::mfa::Method;
 use portal_core::mfa::recovery::RecoveryCode;
 use portal_core::mfa::service::MfaError;
@@ -345,7 +346,11 @@ async fn recovery_download(
         .map(|c| RecoveryCode::parse(c).map(|c| c.grouped()))
         .collect::<Result<_, _>>()
         .map_err(|e| {
-            PageError::new(StatusCode::UNPROCESSABLE_ENTITY, lang.text("security-form-not-understood"), e.to_string())
+            PageError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                lang.text("security-form-not-understood"),
+                e.message_in(lang),
+            )
         })?;
     if codes.is_empty() {
         return Err(PageError::new(
@@ -433,7 +438,7 @@ async fn rename_passkey(
     let name = match portal_core::mfa::passkey::PasskeyName::parse(&form.name) {
         Ok(name) => name,
         Err(e) => {
-            let message = crate::error::capitalised(&e.to_string());
+            let message = e.message_in(crate::language::current());
             let title = crate::language::current().text("security-name-not-changed");
             return PageError::new(StatusCode::UNPROCESSABLE_ENTITY, title, message).into_response();
         }

@@ -151,13 +151,28 @@ async fn a_signed_in_users_choice_is_kept_with_their_account_and_follows_them_to
         assert_eq!(app.api_login(&client, "ann@example.com", TEST_PASSWORD).await.status(), StatusCode::OK);
         assert_eq!(my_language(&app, &client).await, json!("en"), "signed in reading English");
 
-        // The picker's form carries the session's token; without it nothing changes.
+        // The picker's form carries the session's token; a wrong one changes nothing.
         let (_, html) = page(&client, app.url("/"), None).await;
         let csrf = csrf_from(&html);
-        let refused = client.post(app.url("/language")).form(&[("lang", "es"), ("next", "/")]).send().await.unwrap();
+        let refused = client
+            .post(app.url("/language"))
+            .form(&[("lang", "es"), ("next", "/"), ("csrf", "not-the-token")])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(refused.status(), StatusCode::FORBIDDEN);
         assert!(lang_cookie(&refused).is_none());
         assert_eq!(my_language(&app, &client).await, json!("en"));
+        // The help page is not drawn for the session, so its picker sends no token: that changes
+        // this browser's cookie only, not the account.
+        let (_, help) = page(&client, app.url("/help"), None).await;
+        assert!(!help.contains(r#"name="csrf""#), "{help}");
+        let from_help =
+            client.post(app.url("/language")).form(&[("lang", "es"), ("next", "/help")]).send().await.unwrap();
+        assert_eq!(from_help.status(), StatusCode::SEE_OTHER);
+        assert!(lang_cookie(&from_help).unwrap().starts_with("lang=es;"));
+        assert_eq!(my_language(&app, &client).await, json!("en"));
+        client.post(app.url("/language")).form(&[("lang", "en"), ("next", "/")]).send().await.unwrap();
 
         let chosen = client
             .post(app.url("/language"))
@@ -210,6 +225,48 @@ async fn a_user_who_never_chose_keeps_the_language_they_first_signed_in_with() {
             .await
             .unwrap();
         assert_eq!(my_language(&app, &english).await, json!("es"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_language_chosen_on_the_sign_in_page_becomes_the_accounts() {
+    each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        app.create_user("ann@example.com", Role::Policyholder).await;
+        // Ann reads English; her account says so.
+        let english = app.client();
+        app.api_login(&english, "ann@example.com", TEST_PASSWORD).await;
+        assert_eq!(my_language(&app, &english).await, json!("en"));
+
+        // On another browser she picks Español on the sign-in page, then signs in there.
+        let client = app.client();
+        let (_, login) = page(&client, app.url("/login"), Some("en")).await;
+        assert!(login.contains(r#"<html lang="en">"#));
+        client.post(app.url("/language")).form(&[("lang", "es"), ("next", "/login")]).send().await.unwrap();
+        let (_, login) = page(&client, app.url("/login"), Some("en")).await;
+        let csrf = csrf_from(&login);
+        let signed_in = client
+            .post(app.url("/login"))
+            .form(&[("csrf", csrf.as_str()), ("email", "ann@example.com"), ("password", TEST_PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+        assert!(lang_cookie(&signed_in).unwrap().starts_with("lang=es;"), "the pages after sign-in stay Spanish");
+        assert_eq!(my_language(&app, &client).await, json!("es"), "the choice is kept with the account");
+
+        // A browser that only prefers English (no choice made in it) does not undo it.
+        let fresh = app.client();
+        let response = fresh
+            .post(app.url("/api/v1/login"))
+            .header(header::ACCEPT_LANGUAGE, "en")
+            .json(&json!({ "email": "ann@example.com", "password": TEST_PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        assert!(lang_cookie(&response).unwrap().starts_with("lang=es;"));
+        assert_eq!(my_language(&app, &fresh).await, json!("es"));
     })
     .await;
 }
