@@ -59,6 +59,16 @@ pub enum Role {
 }
 
 impl Role {
+    /// The role as pages name it, in `language` ("Support agent", "Agente de soporte").
+    pub fn label_in(self, language: crate::language::Language) -> String {
+        language.text(match self {
+            Role::Policyholder => "account-role-policyholder",
+            Role::Adjuster => "account-role-adjuster",
+            Role::Support => "account-role-support",
+            Role::Admin => "account-role-admin",
+        })
+    }
+
     pub const ALL: [Role; 4] = [Role::Policyholder, Role::Adjuster, Role::Support, Role::Admin];
 
     pub fn as_str(self) -> &'static str {

@@ -1,9 +1,6 @@
 # The user's own account: the home page, the sign-in security page and the recovery-codes pages.
 
-# Methods and roles as these pages name them.
-account-method-sms = Text message (SMS)
-account-method-totp = Authenticator app
-account-method-passkey = Passkey
+# Roles as every page names them (`Role::label_in`; methods are `Method::label_in`, in mfa.ftl).
 account-role-policyholder = Policyholder
 account-role-adjuster = Adjuster
 account-role-support = Support agent

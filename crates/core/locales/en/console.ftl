@@ -47,10 +47,6 @@ console-nav-audit = Audit log
 console-nav-staff = New staff account
 
 # Roles, states and methods as the console names them.
-console-role-policyholder = Policyholder
-console-role-adjuster = Adjuster
-console-role-support = Support agent
-console-role-admin = Administrator
 console-state-enrolled = Enrolled ({ $methods })
 console-state-method-app = app
 console-state-method-sms = SMS
@@ -115,15 +111,8 @@ console-user-col-outcome = Outcome
 console-user-col-by = By
 console-user-all-events = All events of this user
 console-user-method-text = Text message to { $phone }
-console-user-method-totp = Authenticator app
-console-user-method-sms = Text message (SMS)
-console-user-method-passkey = Passkey
 console-user-device = { $device }, until { $until }
 console-user-unknown-device = unknown device
-console-user-source-staff = none (staff set MFA up at first sign-in)
-console-user-source-switch-on = switch-on date + grace days
-console-user-source-account = account creation + grace days
-console-user-source-support = set by support
 console-user-done-extend = The deadline was extended and the user was told by email.
 console-user-done-reset = MFA was reset: every method removed, every session ended, the user was told by email.
 console-user-done-unlock = The account was unlocked.

@@ -1,10 +1,7 @@
 # La cuenta del propio usuario: la página de inicio, la página de seguridad del inicio de sesión y
 # las páginas de códigos de recuperación.
 
-# Métodos y funciones tal como los nombran estas páginas.
-account-method-sms = Mensaje de texto (SMS)
-account-method-totp = Aplicación de autenticación
-account-method-passkey = Llave de acceso
+# Las funciones tal como las nombran todas las páginas (`Role::label_in`; los métodos están en mfa.ftl).
 account-role-policyholder = Asegurado
 account-role-adjuster = Ajustador
 account-role-support = Agente de soporte

@@ -59,10 +59,6 @@ console-nav-audit = Registro de auditoría
 console-nav-staff = Nueva cuenta del personal
 
 # Roles, estados y métodos como los nombra la consola.
-console-role-policyholder = Asegurado
-console-role-adjuster = Ajustador
-console-role-support = Agente de soporte
-console-role-admin = Administrador
 console-state-enrolled = Inscrito ({ $methods })
 console-state-method-app = aplicación
 console-state-method-sms = SMS
@@ -131,15 +127,8 @@ console-user-col-outcome = Resultado
 console-user-col-by = Por
 console-user-all-events = Todos los eventos de este usuario
 console-user-method-text = Mensaje de texto al { $phone }
-console-user-method-totp = Aplicación de autenticación
-console-user-method-sms = Mensaje de texto (SMS)
-console-user-method-passkey = Llave de acceso
 console-user-device = { $device }, hasta { $until }
 console-user-unknown-device = dispositivo desconocido
-console-user-source-staff = ninguna (el personal configura la MFA al iniciar sesión por primera vez)
-console-user-source-switch-on = fecha de activación + días de gracia
-console-user-source-account = creación de la cuenta + días de gracia
-console-user-source-support = fijada por soporte
 console-user-done-extend = Se extendió la fecha límite y se le avisó al usuario por correo electrónico.
 console-user-done-reset = Se restableció la MFA: se quitaron todos los métodos, se cerraron todas las sesiones y se le avisó al usuario por correo electrónico.
 console-user-done-unlock = Se desbloqueó la cuenta.

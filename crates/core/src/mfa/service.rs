@@ -1044,7 +1044,7 @@ impl SupportView {
         }
     }
 
-    /// Where the deadline comes from, in `language` (support's console).
+    /// Where the deadline comes from, in `language` (the console's user page).
     pub fn deadline_source_label_in(&self, language: crate::language::Language) -> String {
         language.text(match self.deadline.map(|d| d.source) {
             None => "mfa-deadline-source-none",

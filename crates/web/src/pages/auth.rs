@@ -11,7 +11,6 @@ use portal_core::language::{Language, Localized};
 use portal_core::mfa::{Method, MfaRequirement};
 use portal_core::password::Password;
 use portal_core::session::AuthLevel;
-use portal_core::user::Role;
 use serde::Deserialize;
 
 use crate::cookies;
@@ -91,7 +90,7 @@ pub(crate) async fn home_page(
         .filter_map(|f| match f.method {
             Method::Sms => Some(MethodRow {
                 value: "sms",
-                label: lang.text("account-method-sms"),
+                label: Method::Sms.label_in(lang),
                 detail: f
                     .phone
                     .as_ref()
@@ -99,7 +98,7 @@ pub(crate) async fn home_page(
                     .unwrap_or_default(),
             }),
             Method::Totp => {
-                Some(MethodRow { value: "totp", label: lang.text("account-method-totp"), detail: String::new() })
+                Some(MethodRow { value: "totp", label: Method::Totp.label_in(lang), detail: String::new() })
             }
             // Listed once below, however many; each is managed on the security page.
             Method::Passkey => None,
@@ -107,7 +106,7 @@ pub(crate) async fn home_page(
         .collect();
     if passkeys > 0 {
         let detail = lang.text_with("home-passkeys", &[("count", passkeys.into())]);
-        methods.push(MethodRow { value: "passkey", label: lang.text("account-method-passkey"), detail });
+        methods.push(MethodRow { value: "passkey", label: Method::Passkey.label_in(lang), detail });
     }
     let in_force = !matches!(
         state.portal.settings().mfa.requirement(user.role, user.created_at, user.mfa_deadline, &[], state.portal.now()),
@@ -123,7 +122,7 @@ pub(crate) async fn home_page(
                 "home-signed-in-as-html",
                 &[
                     ("email", crate::render::escape_html(user.email.as_str()).into()),
-                    ("role", crate::render::escape_html(&role_label(user.role, lang)).into()),
+                    ("role", crate::render::escape_html(&user.role.label_in(lang)).into()),
                 ],
             ),
             has_sms: methods.iter().any(|m| m.value == "sms"),
@@ -135,16 +134,6 @@ pub(crate) async fn home_page(
             error,
         },
     )
-}
-
-/// A role as the home page names it.
-fn role_label(role: Role, lang: Language) -> String {
-    match role {
-        Role::Policyholder => lang.text("account-role-policyholder"),
-        Role::Adjuster => lang.text("account-role-adjuster"),
-        Role::Support => lang.text("account-role-support"),
-        Role::Admin => lang.text("account-role-admin"),
-    }
 }
 
 #[derive(Template, Default)]

@@ -13,8 +13,7 @@ use portal_core::audit::{AuditFilter, AuditRecord};
 use portal_core::console::{ConsoleAction, ConsoleError, MfaOverview, OverviewFilter, StaffError, SupportActor};
 use portal_core::enrollment_chart::{EnrollmentChart, TREND_DAYS};
 use portal_core::language::{Language, Localized};
-use portal_core::mfa::Method;
-use portal_core::mfa::policy::{DeadlineSource, MfaPolicy};
+use portal_core::mfa::policy::MfaPolicy;
 use portal_core::mfa::service::SupportView;
 use portal_core::user::{Role, UserId};
 use serde::Deserialize;
@@ -88,41 +87,12 @@ fn state_label(state: &AppState, o: &MfaOverview, lang: Language) -> (&'static s
     (s.as_str(), label)
 }
 
-/// A role as the console names it.
-fn role_label(role: Role, lang: Language) -> String {
-    match role {
-        Role::Policyholder => lang.text("console-role-policyholder"),
-        Role::Adjuster => lang.text("console-role-adjuster"),
-        Role::Support => lang.text("console-role-support"),
-        Role::Admin => lang.text("console-role-admin"),
-    }
-}
-
 /// An audit outcome as the console shows it (exports keep the stored value).
 fn outcome_label(outcome: Outcome, lang: Language) -> String {
     match outcome {
         Outcome::Success => lang.text("console-outcome-success"),
         Outcome::Failure => lang.text("console-outcome-failure"),
         Outcome::Refused => lang.text("console-outcome-refused"),
-    }
-}
-
-/// A method as a user's page lists it.
-fn method_label(method: Method, lang: Language) -> String {
-    match method {
-        Method::Totp => lang.text("console-user-method-totp"),
-        Method::Sms => lang.text("console-user-method-sms"),
-        Method::Passkey => lang.text("console-user-method-passkey"),
-    }
-}
-
-/// Where the deadline in force comes from.
-fn deadline_source_label(view: &SupportView, lang: Language) -> String {
-    match view.deadline.map(|d| d.source) {
-        None => lang.text("console-user-source-staff"),
-        Some(DeadlineSource::SwitchOn) => lang.text("console-user-source-switch-on"),
-        Some(DeadlineSource::AccountCreated) => lang.text("console-user-source-account"),
-        Some(DeadlineSource::Support) => lang.text("console-user-source-support"),
     }
 }
 
@@ -176,7 +146,7 @@ async fn users(
                 id: o.user_id.as_str().to_owned(),
                 name: o.name.clone(),
                 email: o.email.clone(),
-                role: role_label(o.role, lang),
+                role: o.role.label_in(lang),
                 state: st,
                 state_label: label,
                 last_login: o
@@ -334,7 +304,7 @@ async fn user_page(
             id: view.user.id.as_str().to_owned(),
             name: view.user.name.as_str().to_owned(),
             email: view.user.email.as_str().to_owned(),
-            role: role_label(view.user.role, lang),
+            role: view.user.role.label_in(lang),
             demo: view.user.demo,
             notice,
             state: st,
@@ -344,7 +314,7 @@ async fn user_page(
                 .iter()
                 .map(|f| match &f.phone {
                     Some(p) => lang.text_with("console-user-method-text", &[("phone", p.masked().into())]),
-                    None => method_label(f.method, lang),
+                    None => f.method.label_in(lang),
                 })
                 .collect(),
             recovery_codes_left: view.recovery_codes_left,
@@ -358,7 +328,7 @@ async fn user_page(
                 })
                 .collect(),
             deadline: view.deadline.map_or_else(|| lang.text("console-none"), |d| lang.long_date(d.date)),
-            deadline_source: deadline_source_label(&view, lang),
+            deadline_source: view.deadline_source_label_in(lang),
             throttle: state.portal.throttle_label(&view, lang),
             created: date_time(&state.portal, view.user.created_at),
             last_login: view
@@ -978,7 +948,7 @@ async fn staff_submit(
             StaffPage {
                 notice: Some(lang.text_with(
                     "console-staff-created",
-                    &[("email", user.email.as_str().into()), ("role", role_label(user.role, lang).into())],
+                    &[("email", user.email.as_str().into()), ("role", user.role.label_in(lang).into())],
                 )),
                 ..StaffPage::default()
             },

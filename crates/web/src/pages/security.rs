@@ -61,14 +61,12 @@ struct MethodRow {
 /// A method's name, and its add and remove buttons, as this page says them.
 fn method_texts(method: Method, lang: Language) -> (String, String, String) {
     match method {
-        Method::Sms => {
-            (lang.text("account-method-sms"), lang.text("security-add-sms"), lang.text("security-remove-sms"))
-        }
+        Method::Sms => (Method::Sms.label_in(lang), lang.text("security-add-sms"), lang.text("security-remove-sms")),
         Method::Totp => {
-            (lang.text("account-method-totp"), lang.text("security-add-totp"), lang.text("security-remove-totp"))
+            (Method::Totp.label_in(lang), lang.text("security-add-totp"), lang.text("security-remove-totp"))
         }
         Method::Passkey => (
-            lang.text("account-method-passkey"),
+            Method::Passkey.label_in(lang),
             lang.text("security-add-passkey"),
             lang.text("security-remove-passkey-method"),
         ),
