@@ -402,12 +402,7 @@ impl Portal {
     /// `text` in a language of its choosing (say the one of the request, for a user who never
     /// chose one).
     pub async fn notify_in(&self, user: &User, language: Language, subject: &str, text: &str) {
-        let greeting = language.text_with("console-email-greeting", &[("name", user.name.as_str().into())]);
-        let message = OutgoingEmail {
-            to: user.email.clone(),
-            subject: format!("{subject} — {}", self.settings.portal_name),
-            body: format!("{greeting}\n\n{text}\n"),
-        };
+        let message = OutgoingEmail::greeted(user, &self.settings.portal_name, language, subject, text);
         if let Err(e) = self.mailer.send(&message).await {
             tracing::warn!(error = %e, user = %user.id, "notification email failed");
         }
@@ -626,8 +621,8 @@ mod tests {
         assert_eq!(subject, "Su cuenta del personal");
         assert!(text.starts_with("root@example.com creó para usted una cuenta de ajustador en Portal.\n\n"), "{text}");
         assert!(text.contains(&format!("\n\n{link}\n\n")), "{text}");
-        assert_eq!(Language::Spanish.text_with("console-email-greeting", &[("name", "Ana".into())]), "Hola, Ana:");
-        assert_eq!(Language::English.text_with("console-email-greeting", &[("name", "Ann".into())]), "Hello Ann,");
+        assert_eq!(Language::Spanish.text_with("email-greeting", &[("name", "Ana".into())]), "Hola, Ana:");
+        assert_eq!(Language::English.text_with("email-greeting", &[("name", "Ann".into())]), "Hello Ann,");
     }
 
     #[test]

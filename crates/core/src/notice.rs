@@ -151,12 +151,13 @@ impl SignInNotice {
     /// The whole email to `user` in `language`: the subject with the portal's name after it, and
     /// the message after a greeting.
     pub fn email(&self, user: &User, settings: &PortalSettings, language: Language) -> OutgoingEmail {
-        let greeting = language.text_with("notice-greeting", &[("name", user.name.as_str().into())]);
-        OutgoingEmail {
-            to: user.email.clone(),
-            subject: format!("{} — {}", self.subject(language), settings.portal_name),
-            body: format!("{greeting}\n\n{}\n", self.text(settings, language)),
-        }
+        OutgoingEmail::greeted(
+            user,
+            &settings.portal_name,
+            language,
+            &self.subject(language),
+            &self.text(settings, language),
+        )
     }
 }
 

@@ -15,6 +15,9 @@ month-12 = December
 # "March 4, 2026"
 long-date = { $month } { $day }, { $year }
 
+# The first line of every notice email (OutgoingEmail::greeted).
+email-greeting = Hello { $name },
+
 layout-skip-link = Skip to main content
 layout-support-console = Support console
 layout-sign-out = Sign out

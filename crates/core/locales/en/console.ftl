@@ -16,9 +16,6 @@ console-error-admin-only = only administrators create staff accounts
 console-error-not-a-staff-role = choose adjuster, support or admin
 console-error-duplicate = an account with this email already exists
 
-# Every email the portal sends through Portal::notify starts with this line.
-console-email-greeting = Hello { $name },
-
 # The email a new staff member gets. $role is adjuster, support or admin.
 console-staff-email-subject = Your staff account
 console-staff-email-text =

@@ -1,7 +1,6 @@
 # The emails that tell a user their sign-in changed (core's notice.rs): the greeting, then the
 # message, then (for most) the "if this was not you" line. They never carry a code or a link.
 
-notice-greeting = Hello { $name },
 notice-not-you = If this was not you, contact support at { $support } right away.
 
 # How a method is named inside a sentence.

@@ -15,6 +15,9 @@ month-12 = diciembre
 # "4 de marzo de 2026"
 long-date = { $day } de { $month } de { $year }
 
+# La primera línea de todo correo de aviso (OutgoingEmail::greeted).
+email-greeting = Hola, { $name }:
+
 layout-skip-link = Ir al contenido principal
 layout-support-console = Consola de soporte
 layout-sign-out = Cerrar sesión

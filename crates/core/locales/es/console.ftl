@@ -20,9 +20,6 @@ console-error-admin-only = solo los administradores crean cuentas del personal
 console-error-not-a-staff-role = elija ajustador, agente de soporte o administrador
 console-error-duplicate = ya existe una cuenta con este correo electrónico
 
-# Todos los correos que el portal envía con Portal::notify empiezan con esta línea.
-console-email-greeting = Hola, { $name }:
-
 # El correo que recibe un nuevo miembro del personal. $role es adjuster, support o admin.
 console-staff-email-subject = Su cuenta del personal
 console-staff-email-text =

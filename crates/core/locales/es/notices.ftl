@@ -1,7 +1,6 @@
 # Los correos que avisan al usuario de un cambio en su inicio de sesión (notice.rs en core): el
 # saludo, el mensaje y (en la mayoría) la línea "si no fue usted". Nunca llevan un código ni un enlace.
 
-notice-greeting = Hola, { $name }:
 notice-not-you = Si no fue usted, comuníquese de inmediato con soporte en { $support }.
 
 # Cómo se nombra un método dentro de una oración.
