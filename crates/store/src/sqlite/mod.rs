@@ -13,7 +13,8 @@
 //! The hot paths (a second factor checked, a session started, read or touched) bypass sqlx:
 //! their writes are jobs of the group-commit writer (`writer.rs`), which borrows the one writer
 //! connection while jobs keep coming, and their reads run on read-only connections of our own (`hot.rs`).
-//! WAL checkpoints run on a thread of their own (`checkpoint.rs`), never inside a commit.
+//! WAL checkpoints run on a thread of their own (`checkpoint.rs`), never inside a commit; the
+//! writer only finishes one between two batches when the WAL has grown long, so that it starts over.
 
 mod checkpoint;
 pub(crate) mod hot;
@@ -106,9 +107,10 @@ impl SqliteStore {
             (None, None)
         } else {
             let path = base.get_filename().to_path_buf();
-            let group_commit = writer::Writer::start(writer.clone(), options.write_queue_capacity)
-                .map_err(|source| ConnectError::DataDir { path: path.display().to_string(), source })?;
-            let checkpointer = checkpoint::Checkpointer::start(path.clone())
+            let (checkpointer, signals) =
+                checkpoint::Checkpointer::start(path.clone(), checkpoint::RESTART_AT_PAGES)
+                    .map_err(|source| ConnectError::DataDir { path: path.display().to_string(), source })?;
+            let group_commit = writer::Writer::start(writer.clone(), options.write_queue_capacity, Some(signals))
                 .map_err(|source| ConnectError::DataDir { path: path.display().to_string(), source })?;
             (Some(hot::HotPaths::new(group_commit, path)), Some(Arc::new(checkpointer)))
         };

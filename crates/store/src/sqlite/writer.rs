@@ -34,6 +34,8 @@ use sqlx::SqlitePool;
 use tokio::sync::{mpsc, oneshot};
 use tracing::{debug, error, warn};
 
+use super::checkpoint::{self, CheckpointSignals};
+
 /// Jobs per transaction at most: bounds the time one commit holds the answers of its batch.
 pub(crate) const MAX_BATCH: usize = 64;
 /// How long the writer keeps the connection while jobs keep coming, before it lets the writes
@@ -59,7 +61,13 @@ pub(crate) struct Writer {
 impl Writer {
     /// Starts the writer thread over `pool`, sqlx's pool of the one writer connection, with room
     /// for `capacity` waiting jobs.
-    pub(crate) fn start(pool: SqlitePool, capacity: usize) -> std::io::Result<Self> {
+    /// With `checkpoints`, it tells the checkpoint thread when it has written and finishes the
+    /// checkpoints that thread asks for between two batches (`checkpoint.rs`).
+    pub(crate) fn start(
+        pool: SqlitePool,
+        capacity: usize,
+        checkpoints: Option<CheckpointSignals>,
+    ) -> std::io::Result<Self> {
         let (jobs, queue) = mpsc::channel(capacity.max(1));
         // A thread of its own with a single-threaded runtime: the batch itself is blocking
         // SQLite work that must not stall the server's async workers, and the runtime only
@@ -67,7 +75,7 @@ impl Writer {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         std::thread::Builder::new()
             .name("portal-sqlite-writer".into())
-            .spawn(move || runtime.block_on(serve(pool, queue)))?;
+            .spawn(move || runtime.block_on(serve(pool, queue, checkpoints)))?;
         Ok(Self { jobs })
     }
 
@@ -143,7 +151,7 @@ impl Writer {
     }
 }
 
-async fn serve(pool: SqlitePool, mut queue: mpsc::Receiver<Job>) {
+async fn serve(pool: SqlitePool, mut queue: mpsc::Receiver<Job>, checkpoints: Option<CheckpointSignals>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let mut conn = match pool.acquire().await {
@@ -178,6 +186,12 @@ async fn serve(pool: SqlitePool, mut queue: mpsc::Receiver<Job>) {
             run_batch(&sqlite, &mut batch);
             // Whatever was not answered is dropped, and its caller told the write failed.
             batch.clear();
+            if let Some(checkpoints) = &checkpoints {
+                if checkpoints.restart_wanted() {
+                    checkpoint::finish(&sqlite);
+                }
+                checkpoints.wrote();
+            }
             if held_since.elapsed() >= HOLD_AT_MOST {
                 break;
             }
@@ -289,7 +303,7 @@ mod tests {
             .await
             .unwrap();
         sqlx::query("INSERT INTO codes VALUES ('f', 0), ('g', 0), ('h', 0)").execute(&pool).await.unwrap();
-        (Writer::start(pool.clone(), QUEUE_CAPACITY).unwrap(), pool)
+        (Writer::start(pool.clone(), QUEUE_CAPACITY, None).unwrap(), pool)
     }
 
     /// The compare-and-set a verification makes: claims `step` of `factor` if it is newer.
