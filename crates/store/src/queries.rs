@@ -139,6 +139,13 @@ pub(crate) const ROTATE_SESSION: &str = "UPDATE sessions SET id_hash = $1, user_
      replaced_at = CASE WHEN user_id = $2 THEN $6 ELSE NULL END \
      WHERE id_hash = $10";
 
+/// `ROTATE_SESSION` for a session that stays its user's (a second factor checked), on condition
+/// that it is: with `user_id` left out of the `SET`, SQLite does not rewrite the session's entry
+/// in the index by user, one page fewer written per check. Same parameters.
+pub(crate) const ROTATE_OWN_SESSION: &str = "UPDATE sessions SET id_hash = $1, auth_level = $3, csrf_token = $4, created_at = $5, \
+     last_seen_at = $6, mfa_verified_at = $7, ip = $8, user_agent = $9, replaced_id_hash = $10, replaced_at = $6 \
+     WHERE id_hash = $10 AND user_id = $2";
+
 /// The audit row written in the same transaction as the change it records.
 pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log (at, actor, subject_id, subject, action, outcome, ip, user_agent, details) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";

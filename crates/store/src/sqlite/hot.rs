@@ -225,7 +225,7 @@ fn complete(conn: &Connection, c: &SecondFactorCompletion) -> StoreResult<Comple
     }
     let new = SessionValues::of(&c.new_session);
     let old = c.old_session.as_str();
-    let rotated = execute(conn, q::ROTATE_SESSION, &[new.params().as_slice(), &[&old]].concat())
+    let rotated = execute(conn, q::ROTATE_OWN_SESSION, &[new.params().as_slice(), &[&old]].concat())
         .map_err(|e| conflict_or_backend(e, "session"))?
         == 1;
     if !rotated {
