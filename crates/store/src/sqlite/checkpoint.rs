@@ -31,12 +31,14 @@ use tracing::warn;
 
 /// The longest the thread sleeps between two checkpoints when nothing wakes it.
 const WHEN_IDLE: Duration = Duration::from_millis(250);
-/// The shortest: the writer wakes it after each batch, and it copies at most this often.
-const AT_MOST_EVERY: Duration = Duration::from_millis(10);
-/// A WAL longer than this (48 MiB of 4-KiB pages, under `journal_size_limit`, so the file is
-/// never truncated and grown again) is started over (see the module comment). At the writer's
-/// peak that is a restart, and a pause of a few milliseconds for the writer, every quarter second.
-pub(crate) const RESTART_AT_PAGES: i64 = 12 * 1024;
+/// The shortest: the writer wakes it after each batch, and it copies at most this often (every
+/// 10 ms doubled its work, as pages changed by every batch were copied each time).
+pub(crate) const AT_MOST_EVERY: Duration = Duration::from_millis(50);
+/// A WAL longer than this (40 MiB of 4-KiB pages) is started over (see the module comment). With
+/// what the writer appends before the next checkpoint notices, the file stays under
+/// `journal_size_limit`, so it is never truncated and grown again. At the writer's peak that is
+/// a restart, and a pause of one to three milliseconds for the writer, every quarter second.
+pub(crate) const RESTART_AT_PAGES: i64 = 10 * 1024;
 /// A WAL this many pages long after a checkpoint means readers keep it from being copied back;
 /// said once in the log per growth past it.
 const WARN_AT_PAGES: i64 = 16 * 1024; // 64 MiB of 4-KiB pages
@@ -69,9 +71,14 @@ pub(crate) struct Checkpointer {
 }
 
 impl Checkpointer {
-    /// Checkpoints the database at `path` and, once the WAL is longer than `restart_at_pages`,
-    /// asks the writer holding the returned signals to finish a checkpoint.
-    pub(crate) fn start(path: PathBuf, restart_at_pages: i64) -> std::io::Result<(Self, CheckpointSignals)> {
+    /// Checkpoints the database at `path`, at most once per `at_most_every`, and once the WAL is
+    /// longer than `restart_at_pages`, asks the writer holding the returned signals to finish a
+    /// checkpoint.
+    pub(crate) fn start(
+        path: PathBuf,
+        restart_at_pages: i64,
+        at_most_every: Duration,
+    ) -> std::io::Result<(Self, CheckpointSignals)> {
         let (wrote, woken) = mpsc::sync_channel::<()>(1);
         let (stop, stopped) = mpsc::channel::<()>();
         let restart = Arc::new(AtomicBool::new(false));
@@ -101,6 +108,9 @@ impl Checkpointer {
                             {
                                 warn!(error = %e, "could not sync the database file after a checkpoint");
                             }
+                            // What arrived during the sync, copied at once: the writer pauses
+                            // for whatever is left, so the less the better.
+                            let _ = checkpoint(&conn);
                             restart.store(true, Ordering::Relaxed);
                         }
                         let left = now.pages - now.copied;
@@ -116,9 +126,9 @@ impl Checkpointer {
                     }
                     Err(e) => warn!(error = %e, "WAL checkpoint failed"),
                 }
-                // Nothing is sent on `stopped`: this waits `AT_MOST_EVERY`, or ends the thread when
+                // Nothing is sent on `stopped`: this waits `at_most_every`, or ends the thread when
                 // the store is dropped.
-                if let Err(RecvTimeoutError::Disconnected) = stopped.recv_timeout(AT_MOST_EVERY) {
+                if let Err(RecvTimeoutError::Disconnected) = stopped.recv_timeout(at_most_every) {
                     break;
                 }
             }
@@ -171,7 +181,7 @@ mod tests {
             .pragma("wal_autocheckpoint", "0");
         let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.unwrap();
         sqlx::query("CREATE TABLE notes (id INTEGER PRIMARY KEY, body BLOB NOT NULL)").execute(&pool).await.unwrap();
-        let (_checkpointer, signals) = Checkpointer::start(path.clone(), RESTART_AT).unwrap();
+        let (_checkpointer, signals) = Checkpointer::start(path.clone(), RESTART_AT, Duration::from_millis(5)).unwrap();
         let writer = Writer::start(pool.clone(), QUEUE_CAPACITY, Some(signals)).unwrap();
 
         // Eight writers that never pause, each job rewriting a row of four pages: without
@@ -202,7 +212,8 @@ mod tests {
         let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notes").fetch_one(&pool).await.unwrap();
         assert_eq!(rows, 800, "every write was kept");
         // The file keeps the length it reached at its longest: the restart length plus what
-        // the writer appended before the checkpoint thread next looked, a few hundred pages here.
+        // the writer appended before the checkpoint thread next looked (5 ms here), a few hundred
+        // pages.
         let wal = std::fs::metadata(dir.path().join("c.db-wal")).unwrap().len();
         assert!(wal < 8 * 1024 * 1024, "the WAL grew to {wal} bytes");
     }

@@ -108,7 +108,7 @@ impl SqliteStore {
         } else {
             let path = base.get_filename().to_path_buf();
             let (checkpointer, signals) =
-                checkpoint::Checkpointer::start(path.clone(), checkpoint::RESTART_AT_PAGES)
+                checkpoint::Checkpointer::start(path.clone(), checkpoint::RESTART_AT_PAGES, checkpoint::AT_MOST_EVERY)
                     .map_err(|source| ConnectError::DataDir { path: path.display().to_string(), source })?;
             let group_commit = writer::Writer::start(writer.clone(), options.write_queue_capacity, Some(signals))
                 .map_err(|source| ConnectError::DataDir { path: path.display().to_string(), source })?;
