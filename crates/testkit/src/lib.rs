@@ -541,11 +541,17 @@ pub fn oathtool_at(secret_base32: &str, at: OffsetDateTime) -> String {
 }
 
 pub fn browser_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("HTTP client")
+    browser().build().expect("HTTP client")
+}
+
+/// `browser_client` whose reader asks for `accept_language` (`Accept-Language`) on every request.
+pub fn browser_client_reading(accept_language: &'static str) -> reqwest::Client {
+    let headers = [(reqwest::header::ACCEPT_LANGUAGE, reqwest::header::HeaderValue::from_static(accept_language))];
+    browser().default_headers(headers.into_iter().collect()).build().expect("HTTP client")
+}
+
+fn browser() -> reqwest::ClientBuilder {
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none())
 }
 
 fn spawn_server(listener: tokio::net::TcpListener, portal: Portal, trusted_proxies: Vec<std::net::IpAddr>) {

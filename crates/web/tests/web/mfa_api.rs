@@ -1025,14 +1025,7 @@ async fn stepping_up_keeps_the_sessions_start_so_it_still_ends_twelve_hours_afte
 
 /// A client whose requests ask for Spanish (`Accept-Language: es`).
 fn spanish_client() -> Client {
-    let mut headers = header::HeaderMap::new();
-    headers.insert(header::ACCEPT_LANGUAGE, header::HeaderValue::from_static("es"));
-    Client::builder()
-        .cookie_store(true)
-        .redirect(portal_testkit::reqwest::redirect::Policy::none())
-        .default_headers(headers)
-        .build()
-        .unwrap()
+    portal_testkit::browser_client_reading("es")
 }
 
 #[tokio::test]

@@ -822,14 +822,7 @@ async fn posting_a_texted_code_before_sending_one_says_to_send_a_code_first() {
 /// A browser whose reader asks for Spanish (`Accept-Language`), as a Spanish-speaking
 /// policyholder's does.
 fn spanish_client() -> Client {
-    let mut headers = header::HeaderMap::new();
-    headers.insert(header::ACCEPT_LANGUAGE, header::HeaderValue::from_static("es-US,es;q=0.9,en;q=0.5"));
-    Client::builder()
-        .cookie_store(true)
-        .redirect(portal_testkit::reqwest::redirect::Policy::none())
-        .default_headers(headers)
-        .build()
-        .unwrap()
+    portal_testkit::browser_client_reading("es-US,es;q=0.9,en;q=0.5")
 }
 
 /// The code in a text: the last line ("@host #123456") carries it in every language.

@@ -687,25 +687,18 @@ async fn sign_in_steps_are_audited_without_the_password() {
 
 /// A browser that asks for Spanish (`Accept-Language: es`), with a cookie store and no redirects.
 fn spanish_browser() -> Client {
-    let mut headers = portal_testkit::reqwest::header::HeaderMap::new();
-    headers.insert(header::ACCEPT_LANGUAGE, header::HeaderValue::from_static("es-US,es;q=0.9"));
-    Client::builder()
-        .cookie_store(true)
-        .redirect(portal_testkit::reqwest::redirect::Policy::none())
-        .default_headers(headers)
-        .build()
-        .unwrap()
+    portal_testkit::browser_client_reading("es-US,es;q=0.9")
+}
+
+/// Opens the page at `path` and submits its form with `fields` and the page's CSRF token.
+async fn submit_page_form(app: &TestApp, client: &Client, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+    let csrf = csrf_from(&client.get(app.url(path)).send().await.unwrap().text().await.unwrap());
+    let r = client.post(app.url(path)).form(&[&[("csrf", csrf.as_str())], fields].concat()).send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
 }
 
 async fn sign_in_form(app: &TestApp, client: &Client, email: &str, password: &str) -> (StatusCode, String) {
-    let csrf = csrf_from(&client.get(app.url("/login")).send().await.unwrap().text().await.unwrap());
-    let r = client
-        .post(app.url("/login"))
-        .form(&[("csrf", csrf.as_str()), ("email", email), ("password", password)])
-        .send()
-        .await
-        .unwrap();
-    (r.status(), r.text().await.unwrap())
+    submit_page_form(app, client, "/login", &[("email", email), ("password", password)]).await
 }
 
 #[tokio::test]
@@ -764,14 +757,7 @@ async fn too_many_sign_in_attempts_are_explained_in_spanish() {
 }
 
 async fn ask_for_reset_with(app: &TestApp, client: &Client, email: &str) -> (StatusCode, String) {
-    let csrf = csrf_from(&client.get(app.url("/forgot-password")).send().await.unwrap().text().await.unwrap());
-    let r = client
-        .post(app.url("/forgot-password"))
-        .form(&[("csrf", csrf.as_str()), ("email", email)])
-        .send()
-        .await
-        .unwrap();
-    (r.status(), r.text().await.unwrap())
+    submit_page_form(app, client, "/forgot-password", &[("email", email)]).await
 }
 
 #[tokio::test]
