@@ -16,7 +16,7 @@ use crate::password_policy::PasswordContext;
 use crate::password_reset::{PasswordReset, RESET_LINK_LIFETIME, ResetToken};
 use crate::session::{AuthLevel, OLD_ID_SIGNS_OUT_FOR, Session, SessionState, SessionToken};
 use crate::session_view::SessionView;
-use crate::store::StoreError;
+use crate::store::{PasswordSignIn, StoreError};
 use crate::throttle;
 use crate::user::{DisplayName, Role, User, UserId};
 use crate::{InternalError, Portal, RequestContext};
@@ -221,11 +221,8 @@ impl Portal {
         };
 
         // The right password: the account's failures are forgiven, and the address's slot was
-        // no failure.
-        self.store.throttle_clear(&account_key).await?;
-        for slot in slots.iter().filter(|s| s.key != account_key) {
-            self.release(slot).await;
-        }
+        // no failure. Both are written with the new session below.
+        let released: Vec<_> = slots.into_iter().filter(|s| s.key != account_key).collect();
         if let LoginMatch::MatchedRehashed(new_hash) = &matched {
             self.upgrade_password_hash(&user, new_hash).await;
         }
@@ -246,6 +243,10 @@ impl Portal {
                 (AuthLevel::PasswordVerified, LoginNext::MfaSetupRequired { deadline, days_left, can_postpone })
             }
             MfaRequirement::SetupExpired { deadline } => {
+                self.store.throttle_clear(&account_key).await?;
+                for slot in &released {
+                    self.release(slot).await;
+                }
                 // No session is left behind, not even the one the browser came with.
                 if let Some(old) = previous {
                     self.store.delete_session(&old.hash(), now - OLD_ID_SIGNS_OUT_FOR).await?;
@@ -261,20 +262,19 @@ impl Portal {
             }
         };
         let (token, session) = Session::start(user.id.clone(), level, now, ctx, self.rng.as_ref());
-        if level == AuthLevel::Full {
-            self.store.record_sign_in(&user.id, now).await?;
-        }
-        match previous {
-            Some(old) => self.store.replace_session(&old.hash(), &session).await?,
-            None => self.store.insert_session(&session).await?,
-        }
-        self.audit(
-            AuditEvent::new(now, action::LOGIN_PASSWORD, Outcome::Success, ctx)
-                .actor(user.email.as_str())
-                .subject(Some(&user.id), user.email.as_str())
-                .detail("next", level.as_str()),
-        )
-        .await;
+        self.store
+            .start_password_session(&PasswordSignIn {
+                forgiven: account_key,
+                released,
+                signed_in_at: (level == AuthLevel::Full).then_some(now),
+                replaces: previous.map(SessionToken::hash),
+                session: session.clone(),
+                audit: AuditEvent::new(now, action::LOGIN_PASSWORD, Outcome::Success, ctx)
+                    .actor(user.email.as_str())
+                    .subject(Some(&user.id), user.email.as_str())
+                    .detail("next", level.as_str()),
+            })
+            .await?;
         if let Some(device) = remembered {
             if let Err(e) = self.store.device_used(&device.id, now).await {
                 warn!(error = %e, "could not note a remembered device's use");

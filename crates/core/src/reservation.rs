@@ -14,36 +14,26 @@ use crate::throttle::{LimitReached, Slot, ThrottleLimit};
 pub const REFUSAL_AUDIT_INTERVAL: Duration = Duration::minutes(1);
 
 impl Portal {
-    /// Takes one slot under each `(key, limit)` in order, all or none: when one is full, the
-    /// slots already taken are given back and the full one is reported.
+    /// Takes one slot under each `(key, limit)`, all or none (one transaction): when one is
+    /// full, nothing is taken and the first full one is reported.
     pub async fn reserve_all(
         &self,
         limits: &[(&str, ThrottleLimit)],
     ) -> Result<Result<Vec<Slot>, LimitReached>, StoreError> {
         let now = self.clock.now();
-        let mut taken = Vec::with_capacity(limits.len());
-        for (key, limit) in limits {
-            let reserved = match self.store.throttle_reserve(key, now, *limit).await {
-                Ok(reserved) => reserved,
-                Err(e) => {
-                    for slot in &taken {
-                        self.release(slot).await;
-                    }
-                    return Err(e);
-                }
-            };
-            match reserved {
-                Ok(window) => taken.push(Slot { key: (*key).to_owned(), window_started: window.started_at }),
-                Err(full) => {
-                    for slot in &taken {
-                        self.release(slot).await;
-                    }
-                    let retry_after = limit.wait_for(&full, now);
-                    return Ok(Err(LimitReached { key: (*key).to_owned(), retry_after }));
-                }
+        Ok(match self.store.throttle_reserve_all(limits, now).await? {
+            Ok(windows) => Ok(limits
+                .iter()
+                .zip(windows)
+                .map(|((key, _), window)| Slot { key: (*key).to_owned(), window_started: window.started_at })
+                .collect()),
+            Err((index, full)) => {
+                let (key, limit) = limits.get(index).ok_or_else(|| {
+                    StoreError::Corrupt(format!("a reservation refused limit {index} of {}", limits.len()))
+                })?;
+                Err(LimitReached { key: (*key).to_owned(), retry_after: limit.wait_for(&full, now) })
             }
-        }
-        Ok(Ok(taken))
+        })
     }
 
     /// Gives a slot back. Best effort: a slot that cannot be given back only makes the limit

@@ -167,3 +167,31 @@ pub(crate) const INSERT_PASSKEY: &str = "INSERT INTO passkeys (id, user_id, cred
 /// `$5` its id, `$6` the user. No row: it was removed meanwhile.
 pub(crate) const PASSKEY_USED: &str = "UPDATE passkeys SET credential = $1, counter = $2, backup_state = $3, \
      last_used_at = $4 WHERE id = $5 AND user_id = $6";
+
+// ----- the password's limits (a login's writes) ----------------------------------------------
+
+/// Takes a slot under a limit in one statement: the count is tested and raised under the row's
+/// lock (PostgreSQL) or the write lock (SQLite), so racing requests on any instance take at most
+/// the limit. A window that has ended starts over with this slot; a full one matches no row,
+/// writes nothing and returns nothing. `$1` the key, `$2` now, `$3` when a window that started
+/// then or before has ended, `$4` the limit.
+pub(crate) const RESERVE_THROTTLE_SLOT: &str = "INSERT INTO throttles (key, started_at, failures) VALUES ($1, $2, 1) \
+     ON CONFLICT (key) DO UPDATE SET \
+       failures = CASE WHEN throttles.started_at <= $3 THEN 1 ELSE throttles.failures + 1 END, \
+       started_at = CASE WHEN throttles.started_at <= $3 THEN $2 ELSE throttles.started_at END \
+     WHERE throttles.started_at <= $3 OR throttles.failures < $4 \
+     RETURNING started_at, failures";
+
+/// A limit's window: `$1` the key.
+pub(crate) const THROTTLE_WINDOW: &str = "SELECT started_at, failures FROM throttles WHERE key = $1";
+
+/// Gives a slot back to the window it was taken from (`$1` the key, `$2` that window's start),
+/// never below zero and never to a window that started over since.
+pub(crate) const RELEASE_THROTTLE_SLOT: &str =
+    "UPDATE throttles SET failures = failures - 1 WHERE key = $1 AND started_at = $2 AND failures > 0";
+
+/// Forgets a limit's window (a right password forgives the account's failures): `$1` the key.
+pub(crate) const CLEAR_THROTTLE: &str = "DELETE FROM throttles WHERE key = $1";
+
+/// Notes a sign-in on the account: `$1` when, `$2` the user.
+pub(crate) const RECORD_SIGN_IN: &str = "UPDATE users SET last_login_at = $1 WHERE id = $2";

@@ -29,8 +29,8 @@ macro_rules! sql_store {
         use portal_core::session::{Session, SessionIdHash};
         use portal_core::session_view::SessionView;
         use portal_core::store::{
-            AccountStore, AuditStore, CompletionOutcome, LimitStore, MfaStore, SessionStore, StoreError, StoreResult,
-            SupportStore,
+            AccountStore, AuditStore, CompletionOutcome, LimitStore, MfaStore, PasswordSignIn, SessionStore, StoreError,
+            StoreResult, SupportStore,
         };
         use portal_core::throttle::ThrottleWindow;
         use portal_core::user::{User, UserId};
@@ -273,7 +273,7 @@ macro_rules! sql_store {
             }
 
             async fn record_sign_in(&self, user: &UserId, at: OffsetDateTime) -> StoreResult<()> {
-                sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
+                sqlx::query(crate::queries::RECORD_SIGN_IN)
                     .bind(ts(at))
                     .bind(user.as_str())
                     .execute(&self.writer)
@@ -316,14 +316,42 @@ macro_rules! sql_store {
                 insert_session(&self.writer, s).await
             }
 
-            async fn replace_session(&self, old: &SessionIdHash, new: &Session) -> StoreResult<()> {
-                let mut tx = self.begin_write().await.map_err(backend_error)?;
-                // A password sign-in replaces whatever session the browser came with; if that
-                // one is gone already, the new one simply starts.
-                if !rotate_session(&mut tx, old, new).await? {
-                    insert_session(&mut *tx, new).await?;
+            async fn start_password_session(&self, s: &PasswordSignIn) -> StoreResult<()> {
+                if let Some(hot) = self.hot_paths() {
+                    return hot.start_password_session(s).await;
                 }
-                tx.commit().await.map_err(backend_error)
+                let mut tx = self.begin_write().await.map_err(backend_error)?;
+                sqlx::query(crate::queries::CLEAR_THROTTLE)
+                    .bind(s.forgiven.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                for slot in &s.released {
+                    sqlx::query(crate::queries::RELEASE_THROTTLE_SLOT)
+                        .bind(slot.key.as_str())
+                        .bind(ts(slot.window_started))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend_error)?;
+                }
+                if let Some(at) = s.signed_in_at {
+                    sqlx::query(crate::queries::RECORD_SIGN_IN)
+                        .bind(ts(at))
+                        .bind(s.session.user_id.as_str())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend_error)?;
+                }
+                // The browser's old session is replaced; if it is gone already, the new one
+                // simply starts.
+                let rotated = match &s.replaces {
+                    Some(old) => rotate_session(&mut tx, old, &s.session).await?,
+                    None => false,
+                };
+                if !rotated {
+                    insert_session(&mut *tx, &s.session).await?;
+                }
+                commit_audited(tx, &s.audit).await
             }
 
             async fn rotate_session(&self, old: &SessionIdHash, new: &Session) -> StoreResult<bool> {
@@ -438,7 +466,7 @@ macro_rules! sql_store {
         #[async_trait]
         impl LimitStore for $store {
             async fn throttle(&self, key: &str) -> StoreResult<Option<ThrottleWindow>> {
-                let row: Option<(i64, i64)> = sqlx::query_as("SELECT started_at, failures FROM throttles WHERE key = $1")
+                let row: Option<(i64, i64)> = sqlx::query_as(crate::queries::THROTTLE_WINDOW)
                     .bind(key)
                     .fetch_optional(&self.pool)
                     .await
@@ -446,55 +474,49 @@ macro_rules! sql_store {
                 row.map(rows::throttle).transpose()
             }
 
-            async fn throttle_reserve(
+            async fn throttle_reserve_all(
                 &self,
-                key: &str,
+                limits: &[(&str, portal_core::throttle::ThrottleLimit)],
                 now: OffsetDateTime,
-                limit: portal_core::throttle::ThrottleLimit,
-            ) -> StoreResult<Result<ThrottleWindow, ThrottleWindow>> {
-                // One statement: the count is tested and raised under the row's lock (PostgreSQL)
-                // or the write lock (SQLite), so racing requests on any instance take at most
-                // `max_failures` slots. A full window matches no row and writes nothing. The
-                // window is then read to say when it ends; if it was cleared in between (a right
-                // password), the slot is simply tried again.
-                for _ in 0..3 {
-                    let taken: Option<(i64, i64)> = sqlx::query_as(
-                        "INSERT INTO throttles (key, started_at, failures) VALUES ($1, $2, 1) \
-                         ON CONFLICT (key) DO UPDATE SET \
-                           failures = CASE WHEN throttles.started_at <= $3 THEN 1 ELSE throttles.failures + 1 END, \
-                           started_at = CASE WHEN throttles.started_at <= $3 THEN $2 ELSE throttles.started_at END \
-                         WHERE throttles.started_at <= $3 OR throttles.failures < $4 \
-                         RETURNING started_at, failures",
-                    )
-                    .bind(key)
-                    .bind(ts(now))
-                    .bind(ts(now - limit.window))
-                    .bind(i64::from(limit.max_failures))
-                    .fetch_optional(&self.writer)
-                    .await
-                    .map_err(backend_error)?;
-                    if let Some(row) = taken {
-                        return Ok(Ok(rows::throttle(row)?));
-                    }
-                    // Read from the writer: a reader could lag behind the statement just refused.
-                    let full: Option<(i64, i64)> =
-                        sqlx::query_as("SELECT started_at, failures FROM throttles WHERE key = $1")
-                            .bind(key)
-                            .fetch_optional(&self.writer)
-                            .await
-                            .map_err(backend_error)?;
-                    if let Some(full) = full {
-                        return Ok(Err(rows::throttle(full)?));
-                    }
+            ) -> StoreResult<Result<Vec<ThrottleWindow>, (usize, ThrottleWindow)>> {
+                if let Some(hot) = self.hot_paths() {
+                    return hot.throttle_reserve_all(limits, now).await;
                 }
-                // Cleared and refilled by others three times over: refuse, to be tried again in a
-                // second (a window that ends a second from now).
-                let ending = now - limit.window + time::Duration::seconds(1);
-                Ok(Err(ThrottleWindow { started_at: ending, failures: limit.max_failures }))
+                // Each slot is taken in one statement (`RESERVE_THROTTLE_SLOT`), which on
+                // PostgreSQL locks the window's row even when it refuses: the full window read
+                // next in the same transaction is the one that refused.
+                let mut tx = self.begin_write().await.map_err(backend_error)?;
+                let mut taken = Vec::with_capacity(limits.len());
+                for (index, (key, limit)) in limits.iter().enumerate() {
+                    let row: Option<(i64, i64)> = sqlx::query_as(crate::queries::RESERVE_THROTTLE_SLOT)
+                        .bind(*key)
+                        .bind(ts(now))
+                        .bind(ts(now - limit.window))
+                        .bind(i64::from(limit.max_failures))
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(backend_error)?;
+                    if let Some(row) = row {
+                        taken.push(rows::throttle(row)?);
+                        continue;
+                    }
+                    let full: Option<(i64, i64)> = sqlx::query_as(crate::queries::THROTTLE_WINDOW)
+                        .bind(*key)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(backend_error)?;
+                    let full = full.ok_or_else(|| StoreError::Corrupt(format!("the full window of {key} is gone")))?;
+                    return roll_back(tx, Err((index, rows::throttle(full)?))).await;
+                }
+                tx.commit().await.map_err(backend_error)?;
+                Ok(Ok(taken))
             }
 
             async fn throttle_release(&self, key: &str, window_started: OffsetDateTime) -> StoreResult<()> {
-                sqlx::query("UPDATE throttles SET failures = failures - 1 WHERE key = $1 AND started_at = $2 AND failures > 0")
+                if let Some(hot) = self.hot_paths() {
+                    return hot.throttle_release(key, window_started).await;
+                }
+                sqlx::query(crate::queries::RELEASE_THROTTLE_SLOT)
                     .bind(key)
                     .bind(ts(window_started))
                     .execute(&self.writer)
@@ -515,7 +537,10 @@ macro_rules! sql_store {
             }
 
             async fn throttle_clear(&self, key: &str) -> StoreResult<()> {
-                sqlx::query("DELETE FROM throttles WHERE key = $1").bind(key).execute(&self.writer).await.map_err(backend_error)?;
+                if let Some(hot) = self.hot_paths() {
+                    return hot.throttle_clear(key).await;
+                }
+                sqlx::query(crate::queries::CLEAR_THROTTLE).bind(key).execute(&self.writer).await.map_err(backend_error)?;
                 Ok(())
             }
         }
@@ -1146,6 +1171,9 @@ macro_rules! sql_store {
         #[async_trait]
         impl AuditStore for $store {
             async fn append_audit(&self, event: &AuditEvent) -> StoreResult<()> {
+                if let Some(hot) = self.hot_paths() {
+                    return hot.append_audit(event).await;
+                }
                 insert_audit(&self.writer, event).await?;
                 Ok(())
             }

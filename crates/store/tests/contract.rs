@@ -21,8 +21,8 @@ use portal_core::password_reset::{PasswordReset, RESET_LINK_LIFETIME, ResetToken
 use portal_core::random::OsRandom;
 use portal_core::session::{AuthLevel, Session};
 use portal_core::session_view::SessionView;
-use portal_core::store::{CompletionOutcome, Store, StoreError};
-use portal_core::throttle::{ThrottleLimit, ThrottleWindow};
+use portal_core::store::{CompletionOutcome, PasswordSignIn, Store, StoreError};
+use portal_core::throttle::{Slot, ThrottleLimit, ThrottleWindow};
 use portal_core::user::{DisplayName, Role, User, UserId};
 use portal_testkit::{Backend, TestDb, backends, burst};
 use time::{Duration, OffsetDateTime};
@@ -62,11 +62,14 @@ on_every_backend!(
     of_wrong_codes_sent_at_once_only_those_up_to_the_pause_are_counted,
     a_throttled_refusal_is_audited_once_per_window_even_when_racing,
     touching_a_session_moves_only_its_last_seen_time,
-    replacing_a_session_removes_the_old_id_and_stores_the_new_one,
+    a_password_sign_in_replaces_the_session_forgives_failures_and_is_audited_in_one_go,
+    a_password_sign_in_that_cannot_start_its_session_writes_nothing,
     sessions_are_ended_one_at_a_time_or_all_of_a_user_at_once,
     purging_removes_idle_and_too_old_sessions_and_keeps_the_rest,
     throttle_reservations_count_up_and_a_cleared_key_starts_over,
     twenty_racing_reservations_take_exactly_the_limit,
+    several_limits_are_reserved_all_or_none,
+    racing_reservations_of_two_limits_take_both_slots_or_neither,
     a_throttle_window_restarts_once_it_has_passed,
     a_released_slot_is_given_back_only_in_its_own_window,
     racing_sms_reservations_send_exactly_what_the_limits_allow,
@@ -131,6 +134,42 @@ async fn stored_session(store: &dyn Store, user: &User, started: OffsetDateTime)
     let session = session_for(user, started);
     store.insert_session(&session).await.expect("insert session");
     session
+}
+
+/// The two limits a password sign-in counts against (the account's and the address's).
+const SIGN_IN_ACCOUNT: &str = "pw:acct:ann@example.com";
+const SIGN_IN_ADDRESS: &str = "pw:ip:203.0.113.7";
+
+/// `attempts` slots taken under both sign-in limits; the slots of the last attempt.
+async fn reserved_sign_in_slots(store: &dyn Store, limit: ThrottleLimit, attempts: usize) -> Vec<Slot> {
+    let mut windows = Vec::new();
+    for _ in 0..attempts {
+        windows = store
+            .throttle_reserve_all(&[(SIGN_IN_ACCOUNT, limit), (SIGN_IN_ADDRESS, limit)], T0)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    [SIGN_IN_ACCOUNT, SIGN_IN_ADDRESS]
+        .into_iter()
+        .zip(windows)
+        .map(|(key, w)| Slot { key: key.to_owned(), window_started: w.started_at })
+        .collect()
+}
+
+/// A right password for `user`: `new` in place of `old`, the account's failures forgiven and the
+/// address's slot among `slots` given back, as the portal writes it.
+fn password_sign_in(user: &User, old: Option<&Session>, new: &Session, slots: &[Slot]) -> PasswordSignIn {
+    PasswordSignIn {
+        forgiven: SIGN_IN_ACCOUNT.to_owned(),
+        released: slots.iter().filter(|s| s.key != SIGN_IN_ACCOUNT).cloned().collect(),
+        signed_in_at: (new.auth_level == AuthLevel::Full).then_some(new.created_at),
+        replaces: old.map(|s| s.id.clone()),
+        session: new.clone(),
+        audit: AuditEvent::new(new.created_at, action::LOGIN_PASSWORD, Outcome::Success, &ctx())
+            .actor(user.email.as_str())
+            .subject(Some(&user.id), user.email.as_str()),
+    }
 }
 
 async fn stored_reset(store: &dyn Store, user: &User, created_at: OffsetDateTime) -> ResetToken {
@@ -486,7 +525,7 @@ mod checks {
         let old = stored_session(store, &ann, T0).await;
         store.delete_session(&old.id, T0).await.unwrap();
         let new = session_for(&ann, T0 + Duration::minutes(1));
-        store.replace_session(&old.id, &new).await.unwrap();
+        store.start_password_session(&password_sign_in(&ann, Some(&old), &new, &[])).await.unwrap();
         assert_eq!(store.session(&new.id).await.unwrap(), Some(new.clone()));
         assert_eq!(store.session(&old.id).await.unwrap(), None);
     }
@@ -809,18 +848,60 @@ mod checks {
         assert_eq!(store.session(&touched.id).await.unwrap().unwrap().last_seen_at, T0 + Duration::minutes(9));
     }
 
-    pub async fn replacing_a_session_removes_the_old_id_and_stores_the_new_one(db: &TestDb) {
+    pub async fn a_password_sign_in_replaces_the_session_forgives_failures_and_is_audited_in_one_go(db: &TestDb) {
         let store = db.store.as_ref();
         let ann = stored_user(store, "ann@example.com").await;
         let old = stored_session(store, &ann, T0).await;
         let mut new = session_for(&ann, T0 + Duration::minutes(1));
         new.auth_level = AuthLevel::Full;
+        let limit = ThrottleLimit { max_failures: 5, window: Duration::minutes(15) };
+        let slots = reserved_sign_in_slots(store, limit, 3).await;
 
-        store.replace_session(&old.id, &new).await.unwrap();
+        store.start_password_session(&password_sign_in(&ann, Some(&old), &new, &slots)).await.unwrap();
 
         assert_eq!(store.session(&old.id).await.unwrap(), None, "the old id no longer signs anyone in");
         assert_eq!(store.session(&new.id).await.unwrap(), Some(new.clone()));
         assert_eq!(store.sessions_of(&ann.id).await.unwrap(), vec![new]);
+        assert_eq!(store.throttle(SIGN_IN_ACCOUNT).await.unwrap(), None, "the account's failures are forgiven");
+        assert_eq!(
+            store.throttle(SIGN_IN_ADDRESS).await.unwrap().map(|w| w.failures),
+            Some(2),
+            "the address's slot of this attempt is given back, its earlier ones kept"
+        );
+        assert_eq!(store.last_sign_in(&ann.id).await.unwrap(), Some(T0 + Duration::minutes(1)));
+        let audited = store
+            .audit_events(&AuditFilter { action: Some(action::LOGIN_PASSWORD.to_owned()), ..all_events() })
+            .await
+            .unwrap();
+        assert_eq!(audited.len(), 1, "{audited:?}");
+    }
+
+    pub async fn a_password_sign_in_that_cannot_start_its_session_writes_nothing(db: &TestDb) {
+        // A session id already taken (by anyone) fails the sign-in; the failures it would have
+        // forgiven and the slot it would have given back stay, and nothing is audited.
+        let store = db.store.as_ref();
+        let ann = stored_user(store, "ann@example.com").await;
+        let bob = stored_user(store, "bob@example.com").await;
+        let bobs = stored_session(store, &bob, T0).await;
+        let clash = Session { user_id: ann.id.clone(), ..bobs.clone() };
+        let limit = ThrottleLimit { max_failures: 5, window: Duration::minutes(15) };
+        let slots = reserved_sign_in_slots(store, limit, 2).await;
+        let mut sign_in = password_sign_in(&ann, None, &clash, &slots);
+        sign_in.signed_in_at = Some(T0 + Duration::minutes(1));
+
+        let refused = store.start_password_session(&sign_in).await;
+
+        assert!(matches!(refused, Err(StoreError::Conflict(_))), "{refused:?}");
+        assert_eq!(store.throttle(SIGN_IN_ACCOUNT).await.unwrap().map(|w| w.failures), Some(2));
+        assert_eq!(store.throttle(SIGN_IN_ADDRESS).await.unwrap().map(|w| w.failures), Some(2));
+        assert_eq!(store.last_sign_in(&ann.id).await.unwrap(), None);
+        assert_eq!(store.sessions_of(&ann.id).await.unwrap(), vec![]);
+        assert_eq!(store.session(&bobs.id).await.unwrap(), Some(bobs));
+        let audited = store
+            .audit_events(&AuditFilter { action: Some(action::LOGIN_PASSWORD.to_owned()), ..all_events() })
+            .await
+            .unwrap();
+        assert!(audited.is_empty(), "{audited:?}");
     }
 
     pub async fn sessions_are_ended_one_at_a_time_or_all_of_a_user_at_once(db: &TestDb) {
@@ -925,6 +1006,59 @@ mod checks {
         let stored = store_window(db, key).await;
         assert_eq!(stored.failures, 5, "refusals write nothing");
         assert!(stored.started_at >= T0 && stored.started_at < T0 + Duration::seconds(20), "one window: {stored:?}");
+    }
+
+    pub async fn several_limits_are_reserved_all_or_none(db: &TestDb) {
+        let store = db.store.as_ref();
+        let roomy = ThrottleLimit { max_failures: 5, window: Duration::minutes(15) };
+        let tight = ThrottleLimit { max_failures: 1, window: Duration::minutes(15) };
+        let both = [(SIGN_IN_ACCOUNT, roomy), (SIGN_IN_ADDRESS, tight)];
+
+        let taken = store.throttle_reserve_all(&both, T0).await.unwrap().unwrap();
+        assert_eq!(taken, vec![ThrottleWindow { started_at: T0, failures: 1 }; 2]);
+
+        let at = T0 + Duration::minutes(1);
+        let refused = store.throttle_reserve_all(&both, at).await.unwrap();
+        assert_eq!(refused, Err((1, ThrottleWindow { started_at: T0, failures: 1 })), "the second limit is full");
+        assert_eq!(
+            store.throttle(SIGN_IN_ACCOUNT).await.unwrap().map(|w| w.failures),
+            Some(1),
+            "the first limit's slot was not kept"
+        );
+    }
+
+    pub async fn racing_reservations_of_two_limits_take_both_slots_or_neither(db: &TestDb) {
+        // Twenty accounts signing in from one address at once: the address's limit of five lets
+        // exactly five through, and the fifteen refused take no slot under their account.
+        let address = ThrottleLimit { max_failures: 5, window: Duration::minutes(15) };
+        let account = ThrottleLimit { max_failures: 5, window: Duration::minutes(15) };
+        let outcomes = burst(20, |i| {
+            let store: Arc<dyn Store> = db.store.clone();
+            async move {
+                let key = format!("pw:acct:user{i}@example.com");
+                let reserved =
+                    store.throttle_reserve_all(&[(key.as_str(), account), (SIGN_IN_ADDRESS, address)], T0).await;
+                (key, reserved.expect("throttle_reserve_all"))
+            }
+        })
+        .await;
+        let mut granted = 0;
+        for (key, outcome) in outcomes {
+            let held = db.store.throttle(&key).await.unwrap().map(|w| w.failures);
+            match outcome {
+                Ok(windows) => {
+                    granted += 1;
+                    assert_eq!(held, Some(1), "{key} holds its slot");
+                    assert_eq!(windows.len(), 2);
+                }
+                Err((index, full)) => {
+                    assert_eq!((index, full.failures), (1, 5), "refused by the full address");
+                    assert_eq!(held, None, "{key} was refused and holds nothing");
+                }
+            }
+        }
+        assert_eq!(granted, 5);
+        assert_eq!(store_window(db, SIGN_IN_ADDRESS).await.failures, 5);
     }
 
     pub async fn a_released_slot_is_given_back_only_in_its_own_window(db: &TestDb) {

@@ -5,21 +5,39 @@ use crate::throttle::{ThrottleLimit, ThrottleWindow};
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use super::StoreResult;
+use super::{StoreError, StoreResult};
 
 #[async_trait]
 pub trait LimitStore: Send + Sync {
     async fn throttle(&self, key: &str) -> StoreResult<Option<ThrottleWindow>>;
 
-    /// Takes one slot under `key` in one atomic statement, if its window holds fewer than
-    /// `limit.max_failures`; a window older than `limit.window` restarts at `now`. `Ok` with the
-    /// window after taking the slot, or `Err` with the full window as it stands (nothing written).
+    /// Takes one slot under each `(key, limit)`, all or none, in one transaction: a slot is
+    /// taken when its window holds fewer than `limit.max_failures`, and a window older than
+    /// `limit.window` restarts at `now`. `Ok` with each window after taking its slot, in order;
+    /// or `Err` with the index of the first full one and that window as it stands, and nothing
+    /// written.
+    async fn throttle_reserve_all(
+        &self,
+        limits: &[(&str, ThrottleLimit)],
+        now: OffsetDateTime,
+    ) -> StoreResult<Result<Vec<ThrottleWindow>, (usize, ThrottleWindow)>>;
+
+    /// [`LimitStore::throttle_reserve_all`] for one limit.
     async fn throttle_reserve(
         &self,
         key: &str,
         now: OffsetDateTime,
         limit: ThrottleLimit,
-    ) -> StoreResult<Result<ThrottleWindow, ThrottleWindow>>;
+    ) -> StoreResult<Result<ThrottleWindow, ThrottleWindow>> {
+        let reserved = self.throttle_reserve_all(&[(key, limit)], now).await?;
+        Ok(match reserved {
+            Ok(windows) => Ok(windows
+                .into_iter()
+                .next()
+                .ok_or_else(|| StoreError::Corrupt("a reservation of one limit returned no window".into()))?),
+            Err((_, full)) => Err(full),
+        })
+    }
 
     /// Gives back one slot taken in the window that started at `window_started` (never one of a
     /// later window).

@@ -18,7 +18,7 @@ pub use claims::ClaimStore;
 pub use devices::DeviceStore;
 pub use limits::LimitStore;
 pub use mfa::{CompletionOutcome, MfaStore};
-pub use sessions::SessionStore;
+pub use sessions::{PasswordSignIn, SessionStore};
 pub use support::SupportStore;
 
 #[derive(Debug, thiserror::Error)]

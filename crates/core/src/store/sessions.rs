@@ -3,18 +3,34 @@
 use crate::audit::AuditEvent;
 use crate::session::{Session, SessionIdHash};
 use crate::session_view::SessionView;
+use crate::throttle::Slot;
 use crate::user::UserId;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use super::StoreResult;
 
+/// What a right password changes, written together: the account's failed attempts forgiven
+/// (its limit's window cleared), the other slots the attempt took given back (it was no
+/// failure), the sign-in noted on the account when no second factor follows, the new session
+/// started in place of the one the browser came with (or as a new one when that one is gone),
+/// and the audit row. One transaction instead of five: a sign-in either did all of it or none.
+#[derive(Debug, Clone)]
+pub struct PasswordSignIn {
+    pub forgiven: String,
+    pub released: Vec<Slot>,
+    pub signed_in_at: Option<OffsetDateTime>,
+    pub replaces: Option<SessionIdHash>,
+    pub session: Session,
+    pub audit: AuditEvent,
+}
+
 #[async_trait]
 pub trait SessionStore: Send + Sync {
     async fn insert_session(&self, session: &Session) -> StoreResult<()>;
 
-    /// Deletes `old` and inserts `new` atomically (session rotation).
-    async fn replace_session(&self, old: &SessionIdHash, new: &Session) -> StoreResult<()>;
+    /// Writes what a right password changes, in one transaction (see [`PasswordSignIn`]).
+    async fn start_password_session(&self, sign_in: &PasswordSignIn) -> StoreResult<()>;
 
     /// Gives the session `old` the new id and contents of `new`, only if it still exists: a
     /// session ended meanwhile (sign-out, "end sessions", a reset) stays ended. Returns whether

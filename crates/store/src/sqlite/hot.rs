@@ -3,6 +3,9 @@
 //! our own (`Readers`). The statements are the ones PostgreSQL runs (`queries.rs`); what
 //! differs is only how they reach SQLite.
 //!
+//! A sign-in's writes are here too: the slots it takes under the password limits (one job for
+//! all of them) and what a right password changes (one job); through sqlx each was a transaction
+//! and an fsync of its own, and the sign-in's wake-ups between threads left a core idle.
 //! The other methods of the store still go through sqlx; they are not on any per-request path.
 //!
 //! The jobs do not take the user's row first as the PostgreSQL transactions do
@@ -20,7 +23,8 @@ use portal_core::mfa::sms_code::MAX_WRONG_TRIES;
 use portal_core::mfa::throttle::SecondFactorThrottle;
 use portal_core::session::{Session, SessionIdHash};
 use portal_core::session_view::SessionView;
-use portal_core::store::{CompletionOutcome, StoreError, StoreResult};
+use portal_core::store::{CompletionOutcome, PasswordSignIn, StoreError, StoreResult};
+use portal_core::throttle::{ThrottleLimit, ThrottleWindow};
 use portal_core::user::UserId;
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, OpenFlags, Statement};
@@ -103,6 +107,80 @@ impl HotPaths {
         self.writer.run(|_| Ok(())).await
     }
 
+    /// Takes a slot under each limit, all or none, in one job: a refusal rolls the job back to
+    /// its savepoint, and the full window it reports is read under the same write lock.
+    pub(crate) async fn throttle_reserve_all(
+        &self,
+        limits: &[(&str, ThrottleLimit)],
+        now: OffsetDateTime,
+    ) -> StoreResult<Result<Vec<ThrottleWindow>, (usize, ThrottleWindow)>> {
+        let limits: Vec<(String, ThrottleLimit)> =
+            limits.iter().map(|(key, limit)| ((*key).to_owned(), *limit)).collect();
+        self.writer
+            .run_deciding(move |conn| {
+                let reserved = reserve_all(conn, &limits, now);
+                (matches!(reserved, Ok(Ok(_))), reserved)
+            })
+            .await
+    }
+
+    /// What a right password writes, as one job (`PasswordSignIn`).
+    pub(crate) async fn start_password_session(&self, s: &PasswordSignIn) -> StoreResult<()> {
+        let s = s.clone();
+        self.writer
+            .run(move |conn| {
+                execute(conn, q::CLEAR_THROTTLE, &[&s.forgiven]).map_err(backend_error)?;
+                for slot in &s.released {
+                    execute(conn, q::RELEASE_THROTTLE_SLOT, &[&slot.key, &ts(slot.window_started)])
+                        .map_err(backend_error)?;
+                }
+                if let Some(at) = s.signed_in_at {
+                    execute(conn, q::RECORD_SIGN_IN, &[&ts(at), &s.session.user_id.as_str()]).map_err(backend_error)?;
+                }
+                let new = SessionValues::of(&s.session);
+                // The browser's old session is replaced; if it is gone already, the new one
+                // simply starts.
+                let rotated = match &s.replaces {
+                    Some(old) => {
+                        execute(conn, q::ROTATE_SESSION, &[new.params().as_slice(), &[&old.as_str()]].concat())
+                            .map_err(|e| conflict_or_backend(e, "session"))?
+                            == 1
+                    }
+                    None => false,
+                };
+                if !rotated {
+                    execute(conn, q::INSERT_SESSION, &new.params()).map_err(|e| conflict_or_backend(e, "session"))?;
+                }
+                insert_audit(conn, &s.audit)
+            })
+            .await
+    }
+
+    pub(crate) async fn throttle_release(&self, key: &str, window_started: OffsetDateTime) -> StoreResult<()> {
+        let key = key.to_owned();
+        self.writer
+            .run(move |conn| {
+                execute(conn, q::RELEASE_THROTTLE_SLOT, &[&key, &ts(window_started)]).map_err(backend_error)?;
+                Ok(())
+            })
+            .await
+    }
+
+    pub(crate) async fn throttle_clear(&self, key: &str) -> StoreResult<()> {
+        let key = key.to_owned();
+        self.writer
+            .run(move |conn| {
+                execute(conn, q::CLEAR_THROTTLE, &[&key]).map_err(backend_error)?;
+                Ok(())
+            })
+            .await
+    }
+
+    pub(crate) async fn append_audit(&self, event: &AuditEvent) -> StoreResult<()> {
+        let event = event.clone();
+        self.writer.run(move |conn| insert_audit(conn, &event)).await
+    }
+
     pub(crate) async fn record_second_factor_failure(
         &self,
         user: &UserId,
@@ -146,6 +224,28 @@ impl HotPaths {
             })
             .await
     }
+}
+
+/// `throttle_reserve_all` inside its savepoint; the caller rolls back unless every slot was taken.
+fn reserve_all(
+    conn: &Connection,
+    limits: &[(String, ThrottleLimit)],
+    now: OffsetDateTime,
+) -> StoreResult<Result<Vec<ThrottleWindow>, (usize, ThrottleWindow)>> {
+    let mut taken = Vec::with_capacity(limits.len());
+    for (index, (key, limit)) in limits.iter().enumerate() {
+        let params: [&dyn ToSql; 4] = [key, &ts(now), &ts(now - limit.window), &i64::from(limit.max_failures)];
+        let row: Vec<(i64, i64)> = all(conn, q::RESERVE_THROTTLE_SLOT, &params).map_err(backend_error)?;
+        if let Some(row) = row.into_iter().next() {
+            taken.push(rows::throttle(row)?);
+            continue;
+        }
+        let full: Vec<(i64, i64)> = all(conn, q::THROTTLE_WINDOW, &[key]).map_err(backend_error)?;
+        let full =
+            full.into_iter().next().ok_or_else(|| StoreError::Corrupt(format!("the full window of {key} is gone")))?;
+        return Ok(Err((index, rows::throttle(full)?)));
+    }
+    Ok(Ok(taken))
 }
 
 /// `complete_second_factor` inside its savepoint; the caller rolls back any outcome but

@@ -10,7 +10,8 @@
 //! silently competing for the lock. Another process (the CLI) writing the same file still waits
 //! on `busy_timeout`.
 //!
-//! The hot paths (a second factor checked, a session started, read or touched) bypass sqlx:
+//! The hot paths (a password or second factor checked, a session started, read or touched, an
+//! audit row, a limit's slot taken or given back) bypass sqlx:
 //! their writes are jobs of the group-commit writer (`writer.rs`), which borrows the one writer
 //! connection while jobs keep coming, and their reads run on read-only connections of our own (`hot.rs`).
 //! WAL checkpoints run on a thread of their own (`checkpoint.rs`), never inside a commit; the
