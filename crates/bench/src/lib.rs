@@ -3,7 +3,7 @@
 //! into its database, and driven over real HTTP/1.1 keep-alive connections.
 //!
 //! Two tokio runtimes keep the halves apart: the server runs on threads named `portal-server`
-//! (plus sqlx's SQLite worker threads and argon2's blocking threads), the load generator on
+//! (plus the SQLite writer's, sqlx's SQLite worker threads and the `portal-argon2` threads), the load generator on
 //! threads named `bench-client`. Server CPU is the process's CPU (`/proc/self/stat`) minus the
 //! CPU of the `bench-client` threads (`/proc/self/task/*/stat`), measured around each scenario.
 //! Peak RSS (`VmHWM`) is reset before each scenario by writing 5 to `/proc/self/clear_refs`; it is
