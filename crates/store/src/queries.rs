@@ -195,3 +195,7 @@ pub(crate) const CLEAR_THROTTLE: &str = "DELETE FROM throttles WHERE key = $1";
 
 /// Notes a sign-in on the account: `$1` when, `$2` the user.
 pub(crate) const RECORD_SIGN_IN: &str = "UPDATE users SET last_login_at = $1 WHERE id = $2";
+
+/// A user by their email address: `$1` the address.
+pub(crate) static USER_BY_EMAIL: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| format!("SELECT {} FROM users WHERE email = $1", crate::rows::USER_COLUMNS));

@@ -101,9 +101,14 @@ macro_rules! sql_store {
             }
 
             async fn user_by_email(&self, email: &Email) -> StoreResult<Option<User>> {
-                let sql = format!("SELECT {} FROM users WHERE email = $1", rows::USER_COLUMNS);
-                let row: Option<rows::UserRow> =
-                    sqlx::query_as(&sql).bind(email.as_str()).fetch_optional(&self.pool).await.map_err(backend_error)?;
+                if let Some(hot) = self.hot_paths() {
+                    return hot.user_by_email(email);
+                }
+                let row: Option<rows::UserRow> = sqlx::query_as(crate::queries::USER_BY_EMAIL.as_str())
+                    .bind(email.as_str())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(backend_error)?;
                 row.map(rows::user).transpose()
             }
 

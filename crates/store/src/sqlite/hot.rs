@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use portal_core::audit::AuditEvent;
+use portal_core::email::Email;
 use portal_core::mfa::Method;
 use portal_core::mfa::factor::{Factor, SecondFactorCompletion, SecondFactorProof};
 use portal_core::mfa::sms_code::MAX_WRONG_TRIES;
@@ -25,7 +26,7 @@ use portal_core::session::{Session, SessionIdHash};
 use portal_core::session_view::SessionView;
 use portal_core::store::{CompletionOutcome, PasswordSignIn, StoreError, StoreResult};
 use portal_core::throttle::{ThrottleLimit, ThrottleWindow};
-use portal_core::user::UserId;
+use portal_core::user::{User, UserId};
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, OpenFlags, Statement};
 use time::OffsetDateTime;
@@ -68,6 +69,13 @@ impl HotPaths {
             Ok(found)
         })?;
         rows::session_view(found)
+    }
+
+    /// A sign-in's one read before the password is checked.
+    pub(crate) fn user_by_email(&self, email: &Email) -> StoreResult<Option<User>> {
+        let found: Vec<rows::UserRow> =
+            self.readers.read(|conn| all(conn, q::USER_BY_EMAIL.as_str(), &[&email.as_str()]))?;
+        found.into_iter().next().map(rows::user).transpose()
     }
 
     pub(crate) fn methods_of(&self, user: &UserId) -> StoreResult<(Vec<Factor>, usize)> {
