@@ -370,8 +370,10 @@ impl PasswordHasher {
                 return;
             }
             load.running.fetch_add(1, Ordering::Relaxed);
-            let result = work();
-            load.running.fetch_sub(1, Ordering::Relaxed);
+            let result = {
+                let _counted = Running(&load.running);
+                work()
+            };
             // The caller may have gone meanwhile; nothing is left to do for it.
             let _ = tell.send(result);
         });
@@ -380,8 +382,8 @@ impl PasswordHasher {
             self.load.waiting.fetch_sub(1, Ordering::Relaxed);
             return Err(HashingError::PoolClosed);
         }
-        // A job dropped unrun (its thread panicked) drops `tell`.
-        answer.await.map_err(|_| HashingError::PoolClosed)
+        // A job whose run panicked has dropped `tell`.
+        answer.await.map_err(|_| HashingError::Argon2("the hashing run did not finish".to_owned()))
     }
 
     pub async fn hash(&self, password: NewPassword) -> Result<PasswordHashString, HashingError> {
@@ -402,6 +404,15 @@ impl PasswordHasher {
         let rng = self.rng.clone();
         let outcome = self.run(move || verify_login_blocking(&password, &hash, rng.as_ref())).await??;
         Ok(if known { outcome } else { LoginMatch::NoMatch })
+    }
+}
+
+/// Counts one argon2 run until dropped, also when the run panics.
+struct Running<'a>(&'a AtomicUsize);
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -596,6 +607,16 @@ mod tests {
             assert_eq!(outcome.matched(), i % 2 == 0, "verification {i}");
         }
         assert_eq!(hasher.load(), (0, 0), "nothing runs or waits afterwards");
+    }
+
+    #[tokio::test]
+    async fn a_run_that_panics_fails_its_caller_only_and_the_thread_goes_on() {
+        let hasher = PasswordHasher::new(1, Arc::new(OsRandom)).unwrap();
+        let failed = hasher.run(|| -> u8 { std::panic::panic_any("argon2 broke") }).await;
+        assert!(matches!(failed, Err(HashingError::Argon2(_))), "{failed:?}");
+        assert_eq!(hasher.load(), (0, 0), "the run is no longer counted");
+        let after = hasher.verify(login("anything at all"), None).await.unwrap();
+        assert_eq!(after, LoginMatch::NoMatch, "the one hashing thread still answers");
     }
 
     #[tokio::test]
