@@ -14,6 +14,7 @@ use crate::observe::SignInOutcome;
 use crate::password::{LoginMatch, NewPassword, Password, PasswordError};
 use crate::password_policy::PasswordContext;
 use crate::password_reset::{PasswordReset, RESET_LINK_LIFETIME, ResetToken};
+use crate::preferences::language_at_sign_in;
 use crate::session::{AuthLevel, OLD_ID_SIGNS_OUT_FOR, Session, SessionState, SessionToken};
 use crate::session_view::SessionView;
 use crate::store::{PasswordSignIn, StoreError};
@@ -226,7 +227,8 @@ impl Portal {
         if let LoginMatch::MatchedRehashed(new_hash) = &matched {
             self.upgrade_password_hash(&user, new_hash).await;
         }
-        let user = self.settle_language(user, ctx).await?;
+        let mut user = user;
+        let language = language_at_sign_in(&mut user, ctx);
         let status = self.mfa_status(&user).await?;
         let remembered = match (&status.requirement, device) {
             (MfaRequirement::Verify { .. }, Some(token)) => self.device_skipping_code(&user, token, now).await?,
@@ -243,6 +245,9 @@ impl Portal {
                 (AuthLevel::PasswordVerified, LoginNext::MfaSetupRequired { deadline, days_left, can_postpone })
             }
             MfaRequirement::SetupExpired { deadline } => {
+                if let Some(update) = language {
+                    self.store.set_language(&user.id, update.language, update.keep_a_choice).await?;
+                }
                 self.store.throttle_clear(&account_key).await?;
                 for slot in &released {
                     self.release(slot).await;
@@ -266,6 +271,7 @@ impl Portal {
             .start_password_session(&PasswordSignIn {
                 forgiven: account_key,
                 released,
+                language,
                 signed_in_at: (level == AuthLevel::Full).then_some(now),
                 replaces: previous.map(SessionToken::hash),
                 session: session.clone(),

@@ -172,6 +172,14 @@ impl std::fmt::Display for Language {
     }
 }
 
+/// A language to store on an account: `keep_a_choice` stores it only where the account has none
+/// yet (a choice made meanwhile elsewhere stands).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LanguageUpdate {
+    pub language: Language,
+    pub keep_a_choice: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -199,3 +199,13 @@ pub(crate) const RECORD_SIGN_IN: &str = "UPDATE users SET last_login_at = $1 WHE
 /// A user by their email address: `$1` the address.
 pub(crate) static USER_BY_EMAIL: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| format!("SELECT {} FROM users WHERE email = $1", crate::rows::USER_COLUMNS));
+
+/// Stores a user's language: `$1` its code, `$2` the user. `SET_LANGUAGE_IF_UNSET` only where
+/// the account has none yet.
+pub(crate) const SET_LANGUAGE: &str = "UPDATE users SET language = $1 WHERE id = $2";
+pub(crate) const SET_LANGUAGE_IF_UNSET: &str = "UPDATE users SET language = $1 WHERE id = $2 AND language IS NULL";
+
+/// The statement that stores `update`.
+pub(crate) fn set_language(update: portal_core::language::LanguageUpdate) -> &'static str {
+    if update.keep_a_choice { SET_LANGUAGE_IF_UNSET } else { SET_LANGUAGE }
+}

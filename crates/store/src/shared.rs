@@ -288,11 +288,7 @@ macro_rules! sql_store {
             }
 
             async fn set_language(&self, user: &UserId, language: Language, keep_a_choice: bool) -> StoreResult<bool> {
-                let sql = if keep_a_choice {
-                    "UPDATE users SET language = $1 WHERE id = $2 AND language IS NULL"
-                } else {
-                    "UPDATE users SET language = $1 WHERE id = $2"
-                };
+                let sql = crate::queries::set_language(portal_core::language::LanguageUpdate { language, keep_a_choice });
                 let done = sqlx::query(sql)
                     .bind(language.code())
                     .bind(user.as_str())
@@ -335,6 +331,14 @@ macro_rules! sql_store {
                     sqlx::query(crate::queries::RELEASE_THROTTLE_SLOT)
                         .bind(slot.key.as_str())
                         .bind(ts(slot.window_started))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend_error)?;
+                }
+                if let Some(update) = s.language {
+                    sqlx::query(crate::queries::set_language(update))
+                        .bind(update.language.code())
+                        .bind(s.session.user_id.as_str())
                         .execute(&mut *tx)
                         .await
                         .map_err(backend_error)?;

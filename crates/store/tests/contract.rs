@@ -11,6 +11,7 @@ use portal_core::RequestContext;
 use portal_core::audit::{AuditEvent, AuditFilter, Outcome, action};
 use portal_core::device::RememberedDevice;
 use portal_core::email::Email;
+use portal_core::language::{Language, LanguageUpdate};
 use portal_core::mfa::Method;
 use portal_core::mfa::factor::PasskeyUse;
 use portal_core::mfa::factor::{Factor, FactorId, SecondFactorCompletion, SecondFactorProof, SecondFactorState};
@@ -163,6 +164,7 @@ fn password_sign_in(user: &User, old: Option<&Session>, new: &Session, slots: &[
     PasswordSignIn {
         forgiven: SIGN_IN_ACCOUNT.to_owned(),
         released: slots.iter().filter(|s| s.key != SIGN_IN_ACCOUNT).cloned().collect(),
+        language: Some(LanguageUpdate { language: Language::Spanish, keep_a_choice: true }),
         signed_in_at: (new.auth_level == AuthLevel::Full).then_some(new.created_at),
         replaces: old.map(|s| s.id.clone()),
         session: new.clone(),
@@ -263,7 +265,6 @@ mod checks {
     }
 
     pub async fn a_users_language_is_kept_and_a_choice_is_not_undone_by_a_sign_in(db: &TestDb) {
-        use portal_core::language::Language;
         let store = db.store.as_ref();
         let ann = stored_user(store, "ann@example.com").await;
         let language_of = |id: UserId| async move { store.user_by_id(&id).await.unwrap().unwrap().language };
@@ -869,6 +870,8 @@ mod checks {
             "the address's slot of this attempt is given back, its earlier ones kept"
         );
         assert_eq!(store.last_sign_in(&ann.id).await.unwrap(), Some(T0 + Duration::minutes(1)));
+        let ann_now = store.user_by_id(&ann.id).await.unwrap().unwrap();
+        assert_eq!(ann_now.language, Some(Language::Spanish), "an account with no language keeps the browser's");
         let audited = store
             .audit_events(&AuditFilter { action: Some(action::LOGIN_PASSWORD.to_owned()), ..all_events() })
             .await
@@ -895,6 +898,7 @@ mod checks {
         assert_eq!(store.throttle(SIGN_IN_ACCOUNT).await.unwrap().map(|w| w.failures), Some(2));
         assert_eq!(store.throttle(SIGN_IN_ADDRESS).await.unwrap().map(|w| w.failures), Some(2));
         assert_eq!(store.last_sign_in(&ann.id).await.unwrap(), None);
+        assert_eq!(store.user_by_id(&ann.id).await.unwrap().unwrap().language, None);
         assert_eq!(store.sessions_of(&ann.id).await.unwrap(), vec![]);
         assert_eq!(store.session(&bobs.id).await.unwrap(), Some(bobs));
         let audited = store

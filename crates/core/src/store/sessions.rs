@@ -1,6 +1,7 @@
 //! Sessions: the rows behind session cookies, their rotation and their end.
 
 use crate::audit::AuditEvent;
+use crate::language::LanguageUpdate;
 use crate::session::{Session, SessionIdHash};
 use crate::session_view::SessionView;
 use crate::throttle::Slot;
@@ -12,13 +13,15 @@ use super::StoreResult;
 
 /// What a right password changes, written together: the account's failed attempts forgiven
 /// (its limit's window cleared), the other slots the attempt took given back (it was no
-/// failure), the sign-in noted on the account when no second factor follows, the new session
+/// failure), the account's language settled (`crate::preferences::language_at_sign_in`), the
+/// sign-in noted on the account when no second factor follows, the new session
 /// started in place of the one the browser came with (or as a new one when that one is gone),
 /// and the audit row. One transaction instead of five: a sign-in either did all of it or none.
 #[derive(Debug, Clone)]
 pub struct PasswordSignIn {
     pub forgiven: String,
     pub released: Vec<Slot>,
+    pub language: Option<LanguageUpdate>,
     pub signed_in_at: Option<OffsetDateTime>,
     pub replaces: Option<SessionIdHash>,
     pub session: Session,

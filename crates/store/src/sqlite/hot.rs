@@ -142,6 +142,10 @@ impl HotPaths {
                     execute(conn, q::RELEASE_THROTTLE_SLOT, &[&slot.key, &ts(slot.window_started)])
                         .map_err(backend_error)?;
                 }
+                if let Some(update) = s.language {
+                    execute(conn, q::set_language(update), &[&update.language.code(), &s.session.user_id.as_str()])
+                        .map_err(backend_error)?;
+                }
                 if let Some(at) = s.signed_in_at {
                     execute(conn, q::RECORD_SIGN_IN, &[&ts(at), &s.session.user_id.as_str()]).map_err(backend_error)?;
                 }
