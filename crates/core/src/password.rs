@@ -320,7 +320,6 @@ pub fn verify_login_blocking(
 #[derive(Debug, Clone)]
 pub struct PasswordHasher {
     jobs: mpsc::Sender<HashJob>,
-    size: usize,
     load: Arc<HashingLoad>,
     rng: random::SharedRandom,
     /// Verified against for unknown emails so both paths cost the same argon2id runs.
@@ -341,22 +340,21 @@ impl PasswordHasher {
     /// Starts `permits` hashing threads (at least one); they end when the last clone is dropped.
     pub fn new(permits: usize, rng: random::SharedRandom) -> Result<Self, HashingError> {
         let dummy = hash_blocking(&NewPassword::unusable(rng.as_ref()), rng.as_ref())?;
-        let size = permits.max(1);
         let (jobs, queue) = mpsc::channel::<HashJob>();
         let queue = Arc::new(Mutex::new(queue));
-        for _ in 0..size {
+        for _ in 0..permits.max(1) {
             let queue = queue.clone();
             std::thread::Builder::new()
                 .name("portal-argon2".into())
                 .spawn(move || hash_jobs(&queue))
                 .map_err(|e| HashingError::Argon2(format!("starting a hashing thread: {e}")))?;
         }
-        Ok(Self { jobs, size, load: Arc::default(), rng, dummy })
+        Ok(Self { jobs, load: Arc::default(), rng, dummy })
     }
 
     /// Argon2id runs under way now, and callers waiting for one to finish.
     pub fn load(&self) -> (usize, usize) {
-        (self.load.running.load(Ordering::Relaxed).min(self.size), self.load.waiting.load(Ordering::Relaxed))
+        (self.load.running.load(Ordering::Relaxed), self.load.waiting.load(Ordering::Relaxed))
     }
 
     /// Runs `work` on a hashing thread once one is free; a caller that has gone by then (a

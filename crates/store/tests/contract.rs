@@ -137,6 +137,19 @@ async fn stored_session(store: &dyn Store, user: &User, started: OffsetDateTime)
     session
 }
 
+/// One slot under one limit (`throttle_reserve_all` of a single limit).
+async fn reserve_one(
+    store: &dyn Store,
+    key: &str,
+    now: OffsetDateTime,
+    limit: ThrottleLimit,
+) -> Result<Result<ThrottleWindow, ThrottleWindow>, StoreError> {
+    Ok(match store.throttle_reserve_all(&[(key, limit)], now).await? {
+        Ok(windows) => Ok(windows.into_iter().next().expect("one window for one limit")),
+        Err((_, full)) => Err(full),
+    })
+}
+
 /// The two limits a password sign-in counts against (the account's and the address's).
 const SIGN_IN_ACCOUNT: &str = "pw:acct:ann@example.com";
 const SIGN_IN_ADDRESS: &str = "pw:ip:203.0.113.7";
@@ -970,17 +983,17 @@ mod checks {
         assert_eq!(store.throttle(key).await.unwrap(), None);
 
         assert_eq!(
-            store.throttle_reserve(key, T0, limit).await.unwrap(),
+            reserve_one(store, key, T0, limit).await.unwrap(),
             Ok(ThrottleWindow { started_at: T0, failures: 1 })
         );
-        let second = store.throttle_reserve(key, T0 + Duration::minutes(3), limit).await.unwrap().unwrap();
+        let second = reserve_one(store, key, T0 + Duration::minutes(3), limit).await.unwrap().unwrap();
         assert_eq!(second, ThrottleWindow { started_at: T0, failures: 2 }, "the window keeps its first failure's time");
         assert_eq!(store.throttle(key).await.unwrap(), Some(second));
         assert_eq!(store.throttle("pw:ip:203.0.113.7").await.unwrap(), None, "keys are counted apart");
 
         store.throttle_clear(key).await.unwrap();
         assert_eq!(store.throttle(key).await.unwrap(), None);
-        let restarted = store.throttle_reserve(key, T0 + Duration::minutes(4), limit).await.unwrap();
+        let restarted = reserve_one(store, key, T0 + Duration::minutes(4), limit).await.unwrap();
         assert_eq!(restarted, Ok(ThrottleWindow { started_at: T0 + Duration::minutes(4), failures: 1 }));
     }
 
@@ -990,13 +1003,13 @@ mod checks {
         let outcomes = burst(20, |i| {
             let store: Arc<dyn Store> = db.store.clone();
             let at = T0 + Duration::seconds(i64::try_from(i).unwrap());
-            async move { store.throttle_reserve(key, at, limit).await }
+            async move { reserve_one(store.as_ref(), key, at, limit).await }
         })
         .await;
         let mut counts = Vec::new();
         let mut refused = 0;
         for outcome in outcomes {
-            match outcome.expect("throttle_reserve") {
+            match outcome.expect("reserve_one") {
                 Ok(w) => counts.push(w.failures),
                 Err(full) => {
                     assert_eq!(full.failures, 5, "a refusal sees the full window");
@@ -1069,18 +1082,14 @@ mod checks {
         let store = db.store.as_ref();
         let key = "reset:ann@example.com";
         let limit = ThrottleLimit { max_failures: 2, window: Duration::hours(1) };
-        let first = store.throttle_reserve(key, T0, limit).await.unwrap().unwrap();
-        store.throttle_reserve(key, T0, limit).await.unwrap().unwrap();
-        assert!(store.throttle_reserve(key, T0, limit).await.unwrap().is_err(), "full");
+        let first = reserve_one(store, key, T0, limit).await.unwrap().unwrap();
+        reserve_one(store, key, T0, limit).await.unwrap().unwrap();
+        assert!(reserve_one(store, key, T0, limit).await.unwrap().is_err(), "full");
         store.throttle_release(key, first.started_at).await.unwrap();
-        assert_eq!(
-            store.throttle_reserve(key, T0, limit).await.unwrap().map(|w| w.failures),
-            Ok(2),
-            "the slot came back"
-        );
+        assert_eq!(reserve_one(store, key, T0, limit).await.unwrap().map(|w| w.failures), Ok(2), "the slot came back");
         // A slot of an earlier window never frees one in the current window.
         let later = T0 + Duration::hours(1);
-        assert_eq!(store.throttle_reserve(key, later, limit).await.unwrap().map(|w| w.failures), Ok(1));
+        assert_eq!(reserve_one(store, key, later, limit).await.unwrap().map(|w| w.failures), Ok(1));
         store.throttle_release(key, first.started_at).await.unwrap();
         assert_eq!(store.throttle(key).await.unwrap().map(|w| w.failures), Some(1));
     }
@@ -1112,16 +1121,16 @@ mod checks {
         let window = Duration::minutes(15);
         let limit = ThrottleLimit { max_failures: 5, window };
         for _ in 0..3 {
-            store.throttle_reserve(key, T0, limit).await.unwrap().unwrap();
+            reserve_one(store, key, T0, limit).await.unwrap().unwrap();
         }
-        let late_in_window = store.throttle_reserve(key, T0 + Duration::minutes(14), limit).await.unwrap();
+        let late_in_window = reserve_one(store, key, T0 + Duration::minutes(14), limit).await.unwrap();
         assert_eq!(late_in_window, Ok(ThrottleWindow { started_at: T0, failures: 4 }));
 
         let next = T0 + window;
-        let restarted = store.throttle_reserve(key, next, limit).await.unwrap().unwrap();
+        let restarted = reserve_one(store, key, next, limit).await.unwrap().unwrap();
         assert_eq!(restarted, ThrottleWindow { started_at: next, failures: 1 }, "a passed window starts afresh");
         assert_eq!(store.throttle(key).await.unwrap(), Some(restarted));
-        let counted = store.throttle_reserve(key, next + Duration::minutes(1), limit).await.unwrap();
+        let counted = reserve_one(store, key, next + Duration::minutes(1), limit).await.unwrap();
         assert_eq!(counted, Ok(ThrottleWindow { started_at: next, failures: 2 }));
     }
 

@@ -5,7 +5,7 @@ use crate::throttle::{ThrottleLimit, ThrottleWindow};
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use super::{StoreError, StoreResult};
+use super::StoreResult;
 
 #[async_trait]
 pub trait LimitStore: Send + Sync {
@@ -21,23 +21,6 @@ pub trait LimitStore: Send + Sync {
         limits: &[(&str, ThrottleLimit)],
         now: OffsetDateTime,
     ) -> StoreResult<Result<Vec<ThrottleWindow>, (usize, ThrottleWindow)>>;
-
-    /// [`LimitStore::throttle_reserve_all`] for one limit.
-    async fn throttle_reserve(
-        &self,
-        key: &str,
-        now: OffsetDateTime,
-        limit: ThrottleLimit,
-    ) -> StoreResult<Result<ThrottleWindow, ThrottleWindow>> {
-        let reserved = self.throttle_reserve_all(&[(key, limit)], now).await?;
-        Ok(match reserved {
-            Ok(windows) => Ok(windows
-                .into_iter()
-                .next()
-                .ok_or_else(|| StoreError::Corrupt("a reservation of one limit returned no window".into()))?),
-            Err((_, full)) => Err(full),
-        })
-    }
 
     /// Gives back one slot taken in the window that started at `window_started` (never one of a
     /// later window).

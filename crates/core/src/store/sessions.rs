@@ -16,7 +16,7 @@ use super::StoreResult;
 /// failure), the account's language settled (`crate::preferences::language_at_sign_in`), the
 /// sign-in noted on the account when no second factor follows, the new session
 /// started in place of the one the browser came with (or as a new one when that one is gone),
-/// and the audit row. One transaction instead of five: a sign-in either did all of it or none.
+/// and the audit row. One transaction instead of up to six: a sign-in did all of it or none.
 #[derive(Debug, Clone)]
 pub struct PasswordSignIn {
     pub forgiven: String,

@@ -4,8 +4,8 @@
 //! differs is only how they reach SQLite.
 //!
 //! A sign-in's writes are here too: the slots it takes under the password limits (one job for
-//! all of them) and what a right password changes (one job); through sqlx each was a transaction
-//! and an fsync of its own, and the sign-in's wake-ups between threads left a core idle.
+//! all of them) and what a right password changes (one job); through sqlx each write was a
+//! transaction and an fsync of its own, and two hand-offs to sqlx's worker thread per statement.
 //! The other methods of the store still go through sqlx; they are not on any per-request path.
 //!
 //! The jobs do not take the user's row first as the PostgreSQL transactions do
