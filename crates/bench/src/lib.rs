@@ -786,8 +786,9 @@ impl Bench {
                 let (token, s) = Session::start(user_id(i), level, now, &ctx, rng);
                 let verified = if level == AuthLevel::Full { now_s.to_string() } else { "NULL".to_owned() };
                 rows.push(format!(
-                    "('{}','{}','{}','{}',{now_s},{now_s},{verified},'127.0.0.1','{SEEDED_AGENT}')",
-                    s.id.as_str(),
+                    "('{}','{}','{}','{}','{}',{now_s},{now_s},{verified},'127.0.0.1','{SEEDED_AGENT}')",
+                    s.id.key(),
+                    &s.id.as_str()[s.id.key().len() + 1..],
                     s.user_id.as_str(),
                     level.as_str(),
                     s.csrf_token
@@ -806,8 +807,8 @@ impl Bench {
             let mut sql = String::new();
             for part in chunk.chunks(ROWS as usize) {
                 sql.push_str(
-                    "INSERT INTO sessions (id_hash, user_id, auth_level, csrf_token, created_at, last_seen_at, \
-                     mfa_verified_at, ip, user_agent) VALUES ",
+                    "INSERT INTO sessions (session_key, secret_hash, user_id, auth_level, csrf_token, created_at, \
+                     last_seen_at, mfa_verified_at, ip, user_agent) VALUES ",
                 );
                 sql.push_str(&part.join(","));
                 sql.push_str(";\n");

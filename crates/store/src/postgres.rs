@@ -56,7 +56,8 @@ impl PostgresStore {
                 sqlx::query(
                     "UPDATE sessions s SET last_seen_at = t.at \
                      FROM (SELECT id, MAX(at) AS at FROM UNNEST($1::text[], $2::bigint[]) AS n(id, at) GROUP BY id) t \
-                     WHERE s.id_hash = t.id AND s.last_seen_at < t.at",
+                     WHERE s.session_key = substr(t.id, 1, 16) AND s.secret_hash = substr(t.id, 18) \
+                       AND s.last_seen_at < t.at",
                 )
                 .bind(ids)
                 .bind(ats)
@@ -110,6 +111,9 @@ impl PostgresStore {
             | SecondFactorProof::RegisterPasskey { .. }
             | SecondFactorProof::VerifyPasskey { .. } => return None,
         };
+        if let Err(e) = crate::rows::check_successor(&c.old_session, &c.new_session, &c.user_id) {
+            return Some(Err(e));
+        }
         let call = sqlx::query(
             "SELECT portal_complete_verification($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
              $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)",

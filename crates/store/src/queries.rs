@@ -89,7 +89,7 @@ pub(crate) const SECOND_FACTOR_THROTTLE: &str =
 macro_rules! session_view_part {
     ($factor:literal, $from:literal) => {
         concat!(
-            "SELECT s.id_hash, s.user_id, s.auth_level, s.csrf_token, s.created_at, s.last_seen_at, \
+            "SELECT s.session_key || '.' || s.secret_hash, s.user_id, s.auth_level, s.csrf_token, s.created_at, s.last_seen_at, \
                s.mfa_verified_at, s.ip, s.user_agent, \
                u.id, u.email, u.name, u.role, u.password_hash, u.created_at, u.mfa_deadline, u.mfa_preferred, \
                u.is_demo, u.language, ",
@@ -99,7 +99,7 @@ macro_rules! session_view_part {
              FROM sessions s JOIN users u ON u.id = s.user_id \
              LEFT JOIN mfa_throttles t ON t.user_id = s.user_id ",
             $from,
-            " WHERE s.id_hash = $1"
+            " WHERE s.session_key = substr($1, 1, 16) AND s.secret_hash = substr($1, 18)"
         )
     };
 }
@@ -120,31 +120,59 @@ pub(crate) const SESSION_VIEW: &str = concat!(
     )
 );
 
+// ----- sessions ------------------------------------------------------------------------------
+//
+// A session's id (`portal_core::session::SessionIdHash`) is `<key>.<hash of the secret>`, and
+// `sessions` keeps it as its two halves: `session_key`, the primary key, which a second factor's
+// rotation keeps, and `secret_hash`, which it replaces. A rotation then rewrites the one row
+// where it is, instead of moving the session to its new id's place in the index (and the old id
+// into an index of its own): on SQLite three of the seven pages a verification wrote. Every
+// statement binds whole ids and splits them here, at the key's length
+// (`portal_core::session::SESSION_KEY_CHARS`, 16): `substr(id, 1, 16)` is the key and
+// `substr(id, 18)` the hash.
+
 /// `$1` now, `$2` the session.
-pub(crate) const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2 AND last_seen_at < $1";
+pub(crate) const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen_at = $1 \
+     WHERE session_key = substr($2, 1, 16) AND secret_hash = substr($2, 18) AND last_seen_at < $1";
 
 /// `$1` to `$9` in `rows::SESSION_COLUMNS` order.
 pub(crate) const INSERT_SESSION: &str = "INSERT INTO sessions \
-     (id_hash, user_id, auth_level, csrf_token, created_at, last_seen_at, mfa_verified_at, ip, user_agent) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+     (session_key, secret_hash, user_id, auth_level, csrf_token, created_at, last_seen_at, mfa_verified_at, ip, user_agent) \
+     VALUES (substr($1, 1, 16), substr($1, 18), $2, $3, $4, $5, $6, $7, $8, $9)";
 
-/// Session rotation as one UPDATE of the row, primary key included, instead of a DELETE and an
-/// INSERT: one statement and one index update fewer in the hot write transaction. The old id
-/// stops resolving all the same, but a sign-out sent with it still reaches the row
-/// (`replaced_id_hash`), unless the row now belongs to someone else (a different user signed in
-/// on the same browser). `$1`–`$9` the new session as in `INSERT_SESSION`, `$10` the old id.
-pub(crate) const ROTATE_SESSION: &str = "UPDATE sessions SET id_hash = $1, user_id = $2, auth_level = $3, csrf_token = $4, created_at = $5, \
-     last_seen_at = $6, mfa_verified_at = $7, ip = $8, user_agent = $9, \
-     replaced_id_hash = CASE WHEN user_id = $2 THEN $10 ELSE NULL END, \
-     replaced_at = CASE WHEN user_id = $2 THEN $6 ELSE NULL END \
-     WHERE id_hash = $10";
+/// A session by its id, `$1`.
+pub(crate) static SESSION_BY_ID: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT {} FROM sessions WHERE session_key = substr($1, 1, 16) AND secret_hash = substr($1, 18)",
+        crate::rows::SESSION_COLUMNS
+    )
+});
 
-/// `ROTATE_SESSION` for a session that stays its user's (a second factor checked), on condition
-/// that it is: with `user_id` left out of the `SET`, SQLite does not rewrite the session's entry
-/// in the index by user, one page fewer written per check. Same parameters.
-pub(crate) const ROTATE_OWN_SESSION: &str = "UPDATE sessions SET id_hash = $1, auth_level = $3, csrf_token = $4, created_at = $5, \
-     last_seen_at = $6, mfa_verified_at = $7, ip = $8, user_agent = $9, replaced_id_hash = $10, replaced_at = $6 \
-     WHERE id_hash = $10 AND user_id = $2";
+/// Gives the session `$10` (if it is still there, and `$2`'s) the new secret and contents of its
+/// successor, `$1`–`$9` as in `INSERT_SESSION`, under the same key (the caller checks
+/// `rows::check_successor`). The old secret is kept beside the new one for a sign-out sent with
+/// the old cookie (`SIGN_OUT`). No column of an index changes, so the row is rewritten in place.
+pub(crate) const ROTATE_SESSION: &str = "UPDATE sessions SET secret_hash = substr($1, 18), auth_level = $3, \
+     csrf_token = $4, created_at = $5, last_seen_at = $6, mfa_verified_at = $7, ip = $8, user_agent = $9, \
+     replaced_secret_hash = substr($10, 18), replaced_at = $6 \
+     WHERE session_key = substr($10, 1, 16) AND secret_hash = substr($10, 18) AND user_id = $2";
+
+/// A sign-out with the cookie `$1`: its session, or the session it was rotated into after `$2`.
+pub(crate) const SIGN_OUT: &str = "DELETE FROM sessions WHERE session_key = substr($1, 1, 16) \
+     AND (secret_hash = substr($1, 18) OR (replaced_secret_hash = substr($1, 18) AND replaced_at > $2)) \
+     RETURNING user_id";
+
+/// The session `$1`, exactly (a sign-in or a passkey ending the browser's previous session).
+pub(crate) const DELETE_SESSION: &str =
+    "DELETE FROM sessions WHERE session_key = substr($1, 1, 16) AND secret_hash = substr($1, 18)";
+
+/// The session `$1` of the user `$2` (the user ending one of their own sessions).
+pub(crate) const END_SESSION_OF: &str =
+    "DELETE FROM sessions WHERE session_key = substr($1, 1, 16) AND secret_hash = substr($1, 18) AND user_id = $2";
+
+/// Every session of the user `$1` but the one under the key of `$2`.
+pub(crate) const END_OTHER_SESSIONS: &str =
+    "DELETE FROM sessions WHERE user_id = $1 AND session_key <> substr($2, 1, 16)";
 
 /// The audit row written in the same transaction as the change it records.
 pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log (at, actor, subject_id, subject, action, outcome, ip, user_agent, details) \

@@ -35,8 +35,9 @@ pub(crate) const CHALLENGE_COLUMNS: &str =
     "id, user_id, session_id, purpose, phone, code_hash, created_at, wrong_tries, used_at, voided";
 pub(crate) type ChallengeRow = (String, String, String, String, String, String, i64, i64, Option<i64>, i64);
 
-pub(crate) const SESSION_COLUMNS: &str =
-    "id_hash, user_id, auth_level, csrf_token, created_at, last_seen_at, mfa_verified_at, ip, user_agent";
+/// The first column is the session's id, put together from its halves (`queries.rs`, "sessions").
+pub(crate) const SESSION_COLUMNS: &str = "session_key || '.' || secret_hash, user_id, auth_level, csrf_token, \
+     created_at, last_seen_at, mfa_verified_at, ip, user_agent";
 pub(crate) type SessionRow = (String, String, String, String, i64, i64, Option<i64>, Option<String>, Option<String>);
 
 pub(crate) const AUDIT_COLUMNS: &str = "seq, at, actor, subject_id, subject, action, outcome, ip, user_agent, details";
@@ -92,6 +93,17 @@ pub(crate) fn recovery_code(row: RecoveryCodeRow) -> Result<StoredRecoveryCode, 
         created_at: from_ts(created_at)?,
         used_at: used_at.map(from_ts).transpose()?,
     })
+}
+
+/// A rotation rewrites the old session's row in place, so the new session must be its
+/// successor (`Session::succeed`): the same key and the same user. Anything else is a caller's
+/// mistake, refused before anything is written.
+pub(crate) fn check_successor(old: &SessionIdHash, new: &Session, user: &UserId) -> Result<(), StoreError> {
+    if new.id.key() == old.key() && new.id != *old && new.user_id == *user {
+        Ok(())
+    } else {
+        Err(StoreError::Corrupt("a rotated session must keep its key and its user, with a new secret".into()))
+    }
 }
 
 pub(crate) fn ts(t: OffsetDateTime) -> i64 {

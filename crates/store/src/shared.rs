@@ -351,15 +351,16 @@ macro_rules! sql_store {
                         .await
                         .map_err(backend_error)?;
                 }
-                // The browser's old session is replaced; if it is gone already, the new one
-                // simply starts.
-                let rotated = match &s.replaces {
-                    Some(old) => rotate_session(&mut tx, old, &s.session).await?,
-                    None => false,
-                };
-                if !rotated {
-                    insert_session(&mut *tx, &s.session).await?;
+                // The browser's old session ends (if it has not already); the new one has a key
+                // of its own.
+                if let Some(old) = &s.replaces {
+                    sqlx::query(crate::queries::DELETE_SESSION)
+                        .bind(old.as_str())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend_error)?;
                 }
+                insert_session(&mut *tx, &s.session).await?;
                 commit_audited(tx, &s.audit).await
             }
 
@@ -373,9 +374,8 @@ macro_rules! sql_store {
             }
 
             async fn session(&self, id: &SessionIdHash) -> StoreResult<Option<Session>> {
-                let sql = format!("SELECT {} FROM sessions WHERE id_hash = $1", rows::SESSION_COLUMNS);
                 let row: Option<rows::SessionRow> =
-                    sqlx::query_as(&sql).bind(id.as_str()).fetch_optional(&self.pool).await.map_err(backend_error)?;
+                    sqlx::query_as(crate::queries::SESSION_BY_ID.as_str()).bind(id.as_str()).fetch_optional(&self.pool).await.map_err(backend_error)?;
                 row.map(rows::session).transpose()
             }
 
@@ -412,9 +412,7 @@ macro_rules! sql_store {
             async fn delete_session(&self, id: &SessionIdHash, replaced_after: OffsetDateTime) -> StoreResult<Option<UserId>> {
                 // The old id of a session rotated since `replaced_after` reaches it too: a sign-out
                 // racing the second-factor check that rotated its session ends the session either way.
-                let ended: Vec<String> = sqlx::query_scalar(
-                    "DELETE FROM sessions WHERE id_hash = $1 OR (replaced_id_hash = $1 AND replaced_at > $2) RETURNING user_id",
-                )
+                let ended: Vec<String> = sqlx::query_scalar(crate::queries::SIGN_OUT)
                 .bind(id.as_str())
                 .bind(ts(replaced_after))
                 .fetch_all(&self.writer)
@@ -446,7 +444,7 @@ macro_rules! sql_store {
 
             async fn end_session_of(&self, user: &UserId, id: &SessionIdHash, audit: &AuditEvent) -> StoreResult<bool> {
                 let mut tx = self.begin_write().await.map_err(backend_error)?;
-                let done = sqlx::query("DELETE FROM sessions WHERE id_hash = $1 AND user_id = $2")
+                let done = sqlx::query(crate::queries::END_SESSION_OF)
                     .bind(id.as_str())
                     .bind(user.as_str())
                     .execute(&mut *tx)
@@ -457,7 +455,7 @@ macro_rules! sql_store {
 
             async fn end_other_sessions(&self, user: &UserId, keep: &SessionIdHash, audit: &AuditEvent) -> StoreResult<u64> {
                 let mut tx = self.begin_write().await.map_err(backend_error)?;
-                let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+                let ended = sqlx::query(crate::queries::END_OTHER_SESSIONS)
                     .bind(user.as_str())
                     .bind(keep.as_str())
                     .execute(&mut *tx)
@@ -972,7 +970,7 @@ macro_rules! sql_store {
                     return roll_back(tx, false).await;
                 }
                 if let Some(old) = replaced {
-                    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                    sqlx::query(crate::queries::DELETE_SESSION)
                         .bind(old.as_str())
                         .execute(&mut *tx)
                         .await

@@ -122,6 +122,7 @@ macro_rules! statements {
                 old: &SessionIdHash,
                 s: &Session,
             ) -> StoreResult<bool> {
+                crate::rows::check_successor(old, s, &s.user_id)?;
                 let rotate = sqlx::query(crate::queries::ROTATE_SESSION);
                 let updated = bind_session(rotate, s)
                     .bind(old.as_str())

@@ -131,6 +131,13 @@ fn session_for(user: &User, started: OffsetDateTime) -> Session {
     Session::start(user.id.clone(), AuthLevel::Full, started, &ctx(), &OsRandom).1
 }
 
+/// The session that takes `old`'s place after a second factor: the same key and user.
+fn successor_of(old: &Session, started: OffsetDateTime) -> Session {
+    let mut new = Session::succeed(old, AuthLevel::Full, started, &ctx(), &OsRandom).1;
+    new.created_at = started;
+    new
+}
+
 async fn stored_session(store: &dyn Store, user: &User, started: OffsetDateTime) -> Session {
     let session = session_for(user, started);
     store.insert_session(&session).await.expect("insert session");
@@ -559,7 +566,7 @@ mod checks {
             last_used_at: None,
         };
         let completion = |factor: &FactorId, old: &Session, step: i64| {
-            let mut new = session_for(&ann, T0 + Duration::minutes(1));
+            let mut new = successor_of(old, T0 + Duration::minutes(1));
             new.mfa_verified_at = Some(T0 + Duration::minutes(1));
             SecondFactorCompletion {
                 user_id: ann.id.clone(),
@@ -628,6 +635,24 @@ mod checks {
         assert_eq!(store.delete_session(&before.id, T0).await.unwrap(), Some(ann.id.clone()));
         assert_eq!(store.session(&done.new_session.id).await.unwrap(), None, "the sign-out reached the new id");
         assert_eq!(store.delete_session(&before.id, T0).await.unwrap(), None, "nothing left to end");
+
+        // The new session must be the old one's successor (its key and user): the row is
+        // rewritten in place, so a session under another key would answer to an id nobody holds.
+        let fifth = FactorId::generate(&OsRandom);
+        store.insert_pending_factor(&pending(fifth.clone())).await.unwrap();
+        let old = stored_session(store, &ann, T0).await;
+        let mut stranger = completion(&fifth, &old, 500);
+        stranger.new_session = session_for(&ann, T0 + Duration::minutes(1));
+        assert!(matches!(store.complete_second_factor(&stranger).await, Err(StoreError::Corrupt(_))));
+        assert_eq!(store.session(&old.id).await.unwrap(), Some(old.clone()), "nothing was written");
+        assert!(store.factors_of(&ann.id).await.unwrap().iter().any(|f| f.id == fifth && f.confirmed_at.is_none()));
+        let done = completion(&fifth, &old, 500);
+        assert_eq!(store.complete_second_factor(&done).await.unwrap(), CompletionOutcome::Completed);
+        assert_eq!(done.new_session.id.key(), old.id.key(), "rotated in place, under the same key");
+        assert!(matches!(
+            store.rotate_session(&done.new_session.id, &stranger.new_session).await,
+            Err(StoreError::Corrupt(_))
+        ));
     }
 
     pub async fn a_second_factor_is_refused_inside_the_transaction_when_the_account_is_paused(db: &TestDb) {
@@ -655,7 +680,7 @@ mod checks {
         for _ in 0..5 {
             store.record_second_factor_failure(&ann.id, T0, schedule, None, &failure).await.unwrap().unwrap();
         }
-        let mut new = session_for(&ann, T0);
+        let mut new = successor_of(&old, T0);
         new.mfa_verified_at = Some(T0);
         let done = SecondFactorCompletion {
             user_id: ann.id.clone(),
@@ -698,7 +723,7 @@ mod checks {
         };
         store.insert_pending_factor(&app).await.unwrap();
         let verify = |old: &Session, step: i64, now: OffsetDateTime| {
-            let mut new = session_for(&ann, old.created_at);
+            let mut new = successor_of(old, old.created_at);
             new.mfa_verified_at = Some(now);
             SecondFactorCompletion {
                 user_id: ann.id.clone(),
@@ -1431,7 +1456,7 @@ mod checks {
             sessions.push(s);
         }
         let completion = |old: &Session| {
-            let mut new = session_for(&ann, T0);
+            let mut new = successor_of(old, T0);
             new.mfa_verified_at = Some(T0);
             SecondFactorCompletion {
                 user_id: ann.id.clone(),
@@ -1574,7 +1599,7 @@ mod checks {
     }
 
     fn passkey_completion(user: &User, old: &Session, proof: SecondFactorProof) -> SecondFactorCompletion {
-        let mut new = session_for(user, old.created_at);
+        let mut new = successor_of(old, old.created_at);
         new.mfa_verified_at = Some(T0);
         SecondFactorCompletion {
             user_id: user.id.clone(),

@@ -63,13 +63,17 @@ pub fn cookies(data: &[u8]) {
         }
     }
     let base64url = |b: &u8| b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[usize::from(*b % 64)];
-    let candidate: Option<String> =
-        data.get(..43).map(|bytes| bytes.iter().map(|b| char::from(base64url(b))).collect());
+    let encode = |bytes: &[u8]| -> String { bytes.iter().map(|b| char::from(base64url(b))).collect() };
+    let is_base64url = |part: &str| part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    // A session token is `<16 characters>.<43 characters>`; a CSRF token is 43 characters.
+    let token_candidate: Option<String> =
+        data.get(..59).map(|bytes| format!("{}.{}", encode(&bytes[..16]), encode(&bytes[16..])));
+    let candidate: Option<String> = data.get(..43).map(encode);
     for https in [false, true] {
         let web = settings(https);
         if let Some(token) = cookies::session_token(&headers, &web) {
-            let value = token.expose();
-            assert!(value.len() == 43 && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+            let (key, secret) = token.expose().split_once('.').unwrap_or_default();
+            assert!(key.len() == 16 && secret.len() == 43 && is_base64url(key) && is_base64url(secret));
         }
         if let Some(csrf) = cookies::csrf_cookie(&headers, &web) {
             assert_eq!(csrf.len(), 43);
@@ -83,10 +87,12 @@ pub fn cookies(data: &[u8]) {
             back
         };
         assert!(cookies::session_token(&returned(cookies::clear_session(&web)), &web).is_none());
-        if let Some(candidate) = &candidate {
+        if let Some(candidate) = &token_candidate {
             let token = portal_core::session::SessionToken::from_cookie(candidate).unwrap();
             let back = returned(cookies::set_session(&token, &web));
             assert_eq!(cookies::session_token(&back, &web).as_ref().map(|t| t.expose()), Some(candidate.as_str()));
+        }
+        if let Some(candidate) = &candidate {
             let back = returned(cookies::set_csrf(candidate, &web));
             assert_eq!(cookies::csrf_cookie(&back, &web).as_deref(), Some(candidate.as_str()));
         }

@@ -182,7 +182,8 @@ pub struct SecondFactorCompletion {
     pub method: Option<Method>,
     pub now: OffsetDateTime,
     pub old_session: SessionIdHash,
-    /// The fully signed-in session that replaces `old_session`.
+    /// The fully signed-in session that replaces `old_session` in place: its successor
+    /// (`Session::succeed`), under the same key.
     pub new_session: Session,
     pub audit: AuditEvent,
 }

@@ -363,7 +363,7 @@ impl Portal {
         ctx: &RequestContext,
     ) -> Result<Option<MfaCompleted>, MfaError> {
         let now = self.clock.now();
-        let (token, mut new_session) = Session::start(user.id.clone(), AuthLevel::Full, now, ctx, self.rng.as_ref());
+        let (token, mut new_session) = Session::succeed(session, AuthLevel::Full, now, ctx, self.rng.as_ref());
         new_session.mfa_verified_at = Some(now);
         // A new id, the same age: the absolute session limit runs from the password, so verifying
         // again (step-up) can never extend a session without it.
@@ -877,7 +877,7 @@ impl Portal {
             return Err(MfaError::WrongStep);
         };
         let now = self.clock.now();
-        let (token, new_session) = Session::start(user.id.clone(), AuthLevel::Full, now, ctx, self.rng.as_ref());
+        let (token, new_session) = Session::succeed(session, AuthLevel::Full, now, ctx, self.rng.as_ref());
         // Only while the session still exists: a sign-out or reset racing "Remind me later"
         // must not leave a full session behind.
         if !self.store.rotate_session(&session.id, &new_session).await? {

@@ -15,8 +15,7 @@ use super::StoreResult;
 /// (its limit's window cleared), the other slots the attempt took given back (it was no
 /// failure), the account's language settled (`crate::preferences::language_at_sign_in`), the
 /// sign-in noted on the account when no second factor follows, the new session
-/// started in place of the one the browser came with (or as a new one when that one is gone),
-/// and the audit row. One transaction instead of up to six: a sign-in did all of it or none.
+/// started (with a key of its own) and the one the browser came with ended, and the audit row. One transaction instead of up to six: a sign-in did all of it or none.
 #[derive(Debug, Clone)]
 pub struct PasswordSignIn {
     pub forgiven: String,
@@ -35,9 +34,10 @@ pub trait SessionStore: Send + Sync {
     /// Writes what a right password changes, in one transaction (see [`PasswordSignIn`]).
     async fn start_password_session(&self, sign_in: &PasswordSignIn) -> StoreResult<()>;
 
-    /// Gives the session `old` the new id and contents of `new`, only if it still exists: a
-    /// session ended meanwhile (sign-out, "end sessions", a reset) stays ended. Returns whether
-    /// it did.
+    /// Gives the session `old` the new id and contents of `new`, its successor
+    /// (`Session::succeed`: the same key and user), only if it still exists: a session ended
+    /// meanwhile (sign-out, "end sessions", a reset) stays ended. Returns whether it did. A
+    /// successor under another key or user is refused as `StoreError::Corrupt`.
     async fn rotate_session(&self, old: &SessionIdHash, new: &Session) -> StoreResult<bool>;
 
     async fn session(&self, id: &SessionIdHash) -> StoreResult<Option<Session>>;

@@ -149,20 +149,13 @@ impl HotPaths {
                 if let Some(at) = s.signed_in_at {
                     execute(conn, q::RECORD_SIGN_IN, &[&ts(at), &s.session.user_id.as_str()]).map_err(backend_error)?;
                 }
-                let new = SessionValues::of(&s.session);
-                // The browser's old session is replaced; if it is gone already, the new one
-                // simply starts.
-                let rotated = match &s.replaces {
-                    Some(old) => {
-                        execute(conn, q::ROTATE_SESSION, &[new.params().as_slice(), &[&old.as_str()]].concat())
-                            .map_err(|e| conflict_or_backend(e, "session"))?
-                            == 1
-                    }
-                    None => false,
-                };
-                if !rotated {
-                    execute(conn, q::INSERT_SESSION, &new.params()).map_err(|e| conflict_or_backend(e, "session"))?;
+                // The browser's old session ends (if it has not already); the new one has a key
+                // of its own.
+                if let Some(old) = &s.replaces {
+                    execute(conn, q::DELETE_SESSION, &[&old.as_str()]).map_err(backend_error)?;
                 }
+                execute(conn, q::INSERT_SESSION, &SessionValues::of(&s.session).params())
+                    .map_err(|e| conflict_or_backend(e, "session"))?;
                 insert_audit(conn, &s.audit)
             })
             .await
@@ -227,6 +220,7 @@ impl HotPaths {
     }
 
     pub(crate) async fn complete_second_factor(&self, c: &SecondFactorCompletion) -> StoreResult<CompletionOutcome> {
+        rows::check_successor(&c.old_session, &c.new_session, &c.user_id)?;
         let c = c.clone();
         // Any outcome but `Completed` keeps nothing (a lost compare-and-set may follow a delete).
         self.writer
@@ -337,7 +331,7 @@ fn complete(conn: &Connection, c: &SecondFactorCompletion) -> StoreResult<Comple
     }
     let new = SessionValues::of(&c.new_session);
     let old = c.old_session.as_str();
-    let rotated = execute(conn, q::ROTATE_OWN_SESSION, &[new.params().as_slice(), &[&old]].concat())
+    let rotated = execute(conn, q::ROTATE_SESSION, &[new.params().as_slice(), &[&old]].concat())
         .map_err(|e| conflict_or_backend(e, "session"))?
         == 1;
     if !rotated {

@@ -1035,8 +1035,8 @@ async fn the_enrollment_report_counts_a_seeded_population_exactly() {
             &OsRandom,
         );
         app.portal.store().insert_session(&half).await.unwrap();
-        let (_, full) = portal_core::session::Session::start(
-            pk.id.clone(),
+        let (_, full) = portal_core::session::Session::succeed(
+            &half,
             portal_core::session::AuthLevel::Full,
             app.clock.now(),
             &ctx,
