@@ -126,7 +126,7 @@ pub(crate) const SESSION_VIEW: &str = concat!(
 // `sessions` keeps it as its two halves: `session_key`, the primary key, which a second factor's
 // rotation keeps, and `secret_hash`, which it replaces. A rotation then rewrites the one row
 // where it is, instead of moving the session to its new id's place in the index (and the old id
-// into an index of its own): on SQLite three of the seven pages a verification wrote. Every
+// into an index of its own): on SQLite one page written instead of about five. Every
 // statement binds whole ids and splits them here, at the key's length
 // (`portal_core::session::SESSION_KEY_CHARS`, 16): `substr(id, 1, 16)` is the key and
 // `substr(id, 18)` the hash.
