@@ -131,6 +131,9 @@ pub(crate) const SESSION_VIEW: &str = concat!(
 // (`portal_core::session::SESSION_KEY_CHARS`, 16): `substr(id, 1, 16)` is the key and
 // `substr(id, 18)` the hash.
 
+// The statements below are written for keys of this length.
+const _: () = assert!(portal_core::session::SESSION_KEY_CHARS == 16);
+
 /// `$1` now, `$2` the session.
 pub(crate) const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen_at = $1 \
      WHERE session_key = substr($2, 1, 16) AND secret_hash = substr($2, 18) AND last_seen_at < $1";
