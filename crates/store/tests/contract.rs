@@ -57,6 +57,7 @@ on_every_backend!(
     policyholders_are_grouped_by_what_their_mfa_state_depends_on,
     reminders_go_to_policyholders_without_a_second_factor_and_are_claimed_once,
     a_replaced_session_whose_old_row_is_gone_is_still_stored,
+    an_old_cookie_never_signs_out_the_next_sign_in_on_its_browser,
     a_second_factor_rotates_the_session_and_an_ended_session_stays_ended,
     a_second_factor_is_refused_inside_the_transaction_when_the_account_is_paused,
     a_returning_users_code_works_once_and_never_while_paused_or_after_the_session_ended,
@@ -540,7 +541,8 @@ mod checks {
     }
 
     pub async fn a_replaced_session_whose_old_row_is_gone_is_still_stored(db: &TestDb) {
-        // Rotation is an UPDATE of the old row; signing out meanwhile must not lose the new one.
+        // The sign-in ends the browser's old session; a sign-out that ended it first must not
+        // lose the new one.
         let store = db.store.as_ref();
         let ann = stored_user(store, "ann@example.com").await;
         let old = stored_session(store, &ann, T0).await;
@@ -549,6 +551,21 @@ mod checks {
         store.start_password_session(&password_sign_in(&ann, Some(&old), &new, &[])).await.unwrap();
         assert_eq!(store.session(&new.id).await.unwrap(), Some(new.clone()));
         assert_eq!(store.session(&old.id).await.unwrap(), None);
+    }
+
+    pub async fn an_old_cookie_never_signs_out_the_next_sign_in_on_its_browser(db: &TestDb) {
+        // Ann's session, then Bob signs in on the same browser: his session has a key of its own,
+        // so a sign-out sent with Ann's cookie, however soon, reaches nothing of his.
+        let store = db.store.as_ref();
+        let ann = stored_user(store, "ann@example.com").await;
+        let bob = stored_user(store, "bob@example.com").await;
+        let anns = stored_session(store, &ann, T0).await;
+        let bobs = session_for(&bob, T0 + Duration::minutes(1));
+        store.start_password_session(&password_sign_in(&bob, Some(&anns), &bobs, &[])).await.unwrap();
+        assert_ne!(bobs.id.key(), anns.id.key());
+        assert_eq!(store.delete_session(&anns.id, T0 - Duration::hours(1)).await.unwrap(), None);
+        assert_eq!(store.session(&bobs.id).await.unwrap(), Some(bobs.clone()), "Bob stays signed in");
+        assert_eq!(store.sessions_of(&ann.id).await.unwrap(), vec![], "Ann's session ended with the sign-in");
     }
 
     pub async fn a_second_factor_rotates_the_session_and_an_ended_session_stays_ended(db: &TestDb) {
