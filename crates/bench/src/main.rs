@@ -5,6 +5,11 @@ use anyhow::Context as _;
 use clap::Parser;
 use portal_bench::{Options, default_out_dir, run, run_scaling, scaling_table, serve_only};
 
+/// The allocator the portal's binary uses, so the server measured in this process allocates as
+/// the shipped one does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(name = "portal-bench", about = "Load benchmark of Inventory Portal on loopback")]
 struct Args {
