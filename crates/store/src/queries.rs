@@ -83,41 +83,88 @@ pub(crate) const METHODS_OF: &str = "SELECT id, user_id, method, secret_enc, pho
 pub(crate) const SECOND_FACTOR_THROTTLE: &str =
     "SELECT failures, paused_until, locked, refusal_audited_at FROM mfa_throttles WHERE user_id = $1";
 
-/// The columns of each part of `SESSION_VIEW`: the session's (`rows::SESSION_COLUMNS`), the
-/// user's (`rows::USER_COLUMNS`), the factor's, the throttle's (NULL without a row) and the count
-/// of unused recovery codes.
-macro_rules! session_view_part {
-    ($factor:literal, $from:literal) => {
+// ----- the session view --------------------------------------------------------------------
+//
+// A signed-in request's one read: its session, the user, the user's second factors (passkeys
+// among them, as factors of method `passkey`), the second-factor throttle and the count of
+// unused recovery codes. Every part is a lookup by primary key or by user; the order of the
+// factors is made by the reader. PostgreSQL answers it as one statement (`SESSION_VIEW`), one
+// round trip; SQLite, in process, as two in one read transaction (`SESSION_HEAD` and then
+// `SECOND_FACTORS_OF` for its user): the one statement repeats the session's, the user's, the
+// throttle's and the codes' lookups for its passkey part, which was most of the read's page
+// visits.
+
+/// The session's columns (`rows::SESSION_COLUMNS`), the user's (`rows::USER_COLUMNS`), then
+/// what follows them in `rows::SessionHeadRow`, with `$from` (joins) between the two.
+macro_rules! session_head_columns {
+    () => {
+        "s.session_key || '.' || s.secret_hash, s.user_id, s.auth_level, s.csrf_token, s.created_at, s.last_seen_at, \
+           s.mfa_verified_at, s.ip, s.user_agent, \
+           u.id, u.email, u.name, u.role, u.password_hash, u.created_at, u.mfa_deadline, u.mfa_preferred, \
+           u.is_demo, u.language, "
+    };
+}
+
+/// The throttle's columns (NULL without a row) and the count of unused recovery codes.
+macro_rules! session_tail_columns {
+    () => {
+        "t.failures, t.paused_until, t.locked, t.refusal_audited_at, \
+           (SELECT COUNT(*) FROM mfa_recovery_codes r WHERE r.user_id = s.user_id AND r.used_at IS NULL) "
+    };
+}
+
+/// The session by its id, `$1`, joined to its user and the user's throttle.
+macro_rules! session_head_from {
+    ($more:literal) => {
         concat!(
-            "SELECT s.session_key || '.' || s.secret_hash, s.user_id, s.auth_level, s.csrf_token, s.created_at, s.last_seen_at, \
-               s.mfa_verified_at, s.ip, s.user_agent, \
-               u.id, u.email, u.name, u.role, u.password_hash, u.created_at, u.mfa_deadline, u.mfa_preferred, \
-               u.is_demo, u.language, ",
-            $factor,
-            ", t.failures, t.paused_until, t.locked, t.refusal_audited_at, \
-               (SELECT COUNT(*) FROM mfa_recovery_codes r WHERE r.user_id = s.user_id AND r.used_at IS NULL) \
-             FROM sessions s JOIN users u ON u.id = s.user_id \
+            "FROM sessions s JOIN users u ON u.id = s.user_id \
              LEFT JOIN mfa_throttles t ON t.user_id = s.user_id ",
-            $from,
+            $more,
             " WHERE s.session_key = substr($1, 1, 16) AND s.secret_hash = substr($1, 18)"
         )
     };
 }
 
-/// A session, its user and the user's second factors in one read (`rows::SessionViewRow`): one
-/// row per factor (NULL factor columns when there is none) and one per passkey, as a confirmed
-/// factor of method `passkey`. Every part is a lookup by primary key or by user; the order of
-/// the factors is made by the reader.
+/// A factor's columns (`rows::FactorRow`), and a passkey's in the same places.
+macro_rules! factor_columns {
+    () => {
+        "f.id, f.user_id, f.method, f.secret_enc, f.phone, f.created_at, f.confirmed_at, f.last_step, f.last_used_at"
+    };
+}
+macro_rules! passkey_as_factor_columns {
+    () => {
+        "p.id, p.user_id, 'passkey', NULL, NULL, p.created_at, p.created_at, NULL, p.last_used_at"
+    };
+}
+
+/// The session view in one statement (`rows::SessionViewRow`): one row per factor (NULL factor
+/// columns when there is none) and one per passkey.
 pub(crate) const SESSION_VIEW: &str = concat!(
-    session_view_part!(
-        "f.id, f.user_id, f.method, f.secret_enc, f.phone, f.created_at, f.confirmed_at, f.last_step, f.last_used_at",
-        "LEFT JOIN mfa_factors f ON f.user_id = s.user_id"
-    ),
-    " UNION ALL ",
-    session_view_part!(
-        "p.id, p.user_id, 'passkey', NULL, NULL, p.created_at, p.created_at, NULL, p.last_used_at",
-        "JOIN passkeys p ON p.user_id = s.user_id"
-    )
+    "SELECT ",
+    session_head_columns!(),
+    factor_columns!(),
+    ", ",
+    session_tail_columns!(),
+    session_head_from!("LEFT JOIN mfa_factors f ON f.user_id = s.user_id"),
+    " UNION ALL SELECT ",
+    session_head_columns!(),
+    passkey_as_factor_columns!(),
+    ", ",
+    session_tail_columns!(),
+    session_head_from!("JOIN passkeys p ON p.user_id = s.user_id"),
+);
+
+/// The session view's first part (`rows::SessionHeadRow`): no row when there is no such session.
+pub(crate) const SESSION_HEAD: &str =
+    concat!("SELECT ", session_head_columns!(), session_tail_columns!(), session_head_from!(""));
+
+/// The session view's second part: the factors and passkeys of the user `$1` (`rows::FactorRow`).
+pub(crate) const SECOND_FACTORS_OF: &str = concat!(
+    "SELECT ",
+    factor_columns!(),
+    " FROM mfa_factors f WHERE f.user_id = $1 UNION ALL SELECT ",
+    passkey_as_factor_columns!(),
+    " FROM passkeys p WHERE p.user_id = $1"
 );
 
 // ----- sessions ------------------------------------------------------------------------------

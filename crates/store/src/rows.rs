@@ -324,11 +324,68 @@ pub(crate) fn session_view(found: Vec<SessionViewRow>) -> Result<Option<SessionV
     let Some((session_row, user_row, first, recovery_codes_left)) = found.next() else {
         return Ok(None);
     };
-    let factor_rows = std::iter::once(first).chain(found.map(|(_, _, f, _)| f)).collect();
-    let (mut factors, throttle) = factors_and_throttle(factor_rows)?;
-    // Oldest first, whichever part of the query a row came from.
+    let factor_rows: Vec<FactorAndThrottleRow> = std::iter::once(first).chain(found.map(|(_, _, f, _)| f)).collect();
+    let (factors, throttle) = factors_and_throttle(factor_rows)?;
+    assemble_session_view(session_row, user_row, factors, throttle, recovery_codes_left).map(Some)
+}
+
+/// `queries::SESSION_HEAD`'s row: the session, the user, the throttle's columns (NULL without a
+/// row) and the count of unused recovery codes.
+pub(crate) type SessionHeadRow = (SessionRow, UserRow, (Option<i64>, Option<i64>, Option<i64>, Option<i64>), i64);
+
+/// Reads a `SessionHeadRow` by column index from a rusqlite row; used where `?` returns its error.
+macro_rules! session_head_row {
+    ($row:expr) => {
+        (
+            (
+                $row.get(0)?,
+                $row.get(1)?,
+                $row.get(2)?,
+                $row.get(3)?,
+                $row.get(4)?,
+                $row.get(5)?,
+                $row.get(6)?,
+                $row.get(7)?,
+                $row.get(8)?,
+            ),
+            (
+                $row.get(9)?,
+                $row.get(10)?,
+                $row.get(11)?,
+                $row.get(12)?,
+                $row.get(13)?,
+                $row.get(14)?,
+                $row.get(15)?,
+                $row.get(16)?,
+                $row.get(17)?,
+                $row.get(18)?,
+            ),
+            ($row.get(19)?, $row.get(20)?, $row.get(21)?, $row.get(22)?),
+            $row.get(23)?,
+        )
+    };
+}
+pub(crate) use session_head_row;
+
+/// The session view read in two parts: `queries::SESSION_HEAD`'s row and the user's factors
+/// (`queries::SECOND_FACTORS_OF`).
+pub(crate) fn session_view_of(head: SessionHeadRow, factor_rows: Vec<FactorRow>) -> Result<SessionView, StoreError> {
+    let (session_row, user_row, (failures, paused, locked, audited), recovery_codes_left) = head;
+    let factors = factor_rows.into_iter().map(factor).collect::<Result<Vec<_>, _>>()?;
+    let throttle = second_factor_throttle(failures.map(|f| (f, paused, locked.unwrap_or(0), audited)))?;
+    assemble_session_view(session_row, user_row, factors, throttle, recovery_codes_left)
+}
+
+fn assemble_session_view(
+    session_row: SessionRow,
+    user_row: UserRow,
+    mut factors: Vec<Factor>,
+    throttle: SecondFactorThrottle,
+    recovery_codes_left: i64,
+) -> Result<SessionView, StoreError> {
+    // Oldest first, whichever table a factor came from.
     factors.sort_by(|a, b| (a.created_at, a.id.as_str()).cmp(&(b.created_at, b.id.as_str())));
-    Ok(Some(SessionView {
+    Ok(SessionView {
         session: session(session_row)?,
         user: user(user_row)?,
         second_factor: SecondFactorState {
@@ -336,7 +393,7 @@ pub(crate) fn session_view(found: Vec<SessionViewRow>) -> Result<Option<SessionV
             throttle,
             recovery_codes_left: usize::try_from(recovery_codes_left).unwrap_or(0),
         },
-    }))
+    })
 }
 
 /// A policyholder without a second factor: id, email, name, created, support-set deadline and

@@ -58,17 +58,21 @@ impl HotPaths {
 
     // ----- reads ---------------------------------------------------------------------------
 
+    /// The session view in two statements of one read transaction, so both see the same
+    /// moment (`queries`, "the session view").
     pub(crate) fn session_view(&self, id: &SessionIdHash) -> StoreResult<Option<SessionView>> {
-        let found: Vec<rows::SessionViewRow> = self.readers.read(|conn| {
-            let mut stmt = prepare(conn, q::SESSION_VIEW, &[&id.as_str()])?;
+        let found = self.readers.read_in_transaction(|conn| {
+            let mut stmt = prepare(conn, q::SESSION_HEAD, &[&id.as_str()])?;
             let mut rows = stmt.raw_query();
-            let mut found = Vec::new();
-            while let Some(row) = rows.next()? {
-                found.push(rows::session_view_row!(row, get));
-            }
-            Ok(found)
+            let Some(row) = rows.next()? else {
+                return Ok(None);
+            };
+            let head: rows::SessionHeadRow = rows::session_head_row!(row);
+            drop(rows);
+            let factors: Vec<rows::FactorRow> = all(conn, q::SECOND_FACTORS_OF, &[&head.0.1.as_str()])?;
+            Ok(Some((head, factors)))
         })?;
-        rows::session_view(found)
+        found.map(|(head, factors)| rows::session_view_of(head, factors)).transpose()
     }
 
     /// A sign-in's one read before the password is checked.
@@ -522,11 +526,26 @@ impl Readers {
             None => self.open().map_err(backend_error)?,
         };
         let result = f(&conn).map_err(backend_error);
+        // A connection left inside a transaction would keep reading the moment it began (and
+        // hold back checkpoints): it is closed instead of kept, if it cannot be ended.
+        if !conn.is_autocommit() && conn.execute_batch("ROLLBACK").is_err() {
+            return result;
+        }
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         if idle.len() < IDLE_READERS {
             idle.push(conn);
         }
         result
+    }
+
+    /// `read` with `f`'s statements in one read transaction: they all see the same moment.
+    fn read_in_transaction<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> StoreResult<T> {
+        self.read(|conn| {
+            conn.prepare_cached("BEGIN")?.raw_execute()?;
+            let result = f(conn)?;
+            conn.prepare_cached("COMMIT")?.raw_execute()?;
+            Ok(result)
+        })
     }
 
     fn open(&self) -> rusqlite::Result<Connection> {
@@ -537,5 +556,45 @@ impl Readers {
         conn.busy_timeout(Duration::from_secs(10))?;
         conn.pragma_update(None, "cache_size", -READER_CACHE_KIB)?;
         Ok(conn)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::panic)]
+    use super::*;
+
+    fn count(readers: &Readers) -> i64 {
+        readers.read(|conn| conn.query_row("SELECT COUNT(*) FROM t", [], |row| row.get(0))).unwrap()
+    }
+
+    /// A read that fails inside its transaction leaves no reader behind on the moment it began:
+    /// the next read through the same pool sees what was written since.
+    #[test]
+    fn a_failed_read_in_a_transaction_leaves_no_reader_on_an_old_moment() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.db");
+        let writer = Connection::open(&path).unwrap();
+        writer.pragma_update(None, "journal_mode", "wal").unwrap();
+        writer.execute_batch("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);").unwrap();
+        let readers = Readers { path, idle: Mutex::new(Vec::new()) };
+
+        let failed = readers.read_in_transaction(|conn| {
+            let _: i64 = conn.query_row("SELECT COUNT(*) FROM t", [], |row| row.get(0))?;
+            conn.query_row("SELECT no_such_column FROM t", [], |row| row.get::<_, i64>(0))
+        });
+        assert!(failed.is_err());
+        assert_eq!(readers.idle.lock().unwrap().len(), 1, "the reader is kept, out of its transaction");
+
+        writer.execute("INSERT INTO t VALUES (2)", []).unwrap();
+        assert_eq!(count(&readers), 2, "the next read sees the row written after the failed one");
+        let both = readers
+            .read_in_transaction(|conn| {
+                let a: i64 = conn.query_row("SELECT COUNT(*) FROM t", [], |row| row.get(0))?;
+                let b: i64 = conn.query_row("SELECT MAX(x) FROM t", [], |row| row.get(0))?;
+                Ok((a, b))
+            })
+            .unwrap();
+        assert_eq!(both, (2, 2));
     }
 }
