@@ -91,11 +91,11 @@ pub(crate) const SECOND_FACTOR_THROTTLE: &str =
 // factors is made by the reader. PostgreSQL answers it as one statement (`SESSION_VIEW`), one
 // round trip; SQLite, in process, as two in one read transaction (`SESSION_HEAD` and then
 // `SECOND_FACTORS_OF` for its user): the one statement repeats the session's, the user's, the
-// throttle's and the codes' lookups for its passkey part, which was most of the read's page
-// visits.
+// throttle's and the codes' lookups for its passkey part, and the two cost 16 % fewer
+// instructions (docs/performance.md).
 
-/// The session's columns (`rows::SESSION_COLUMNS`), the user's (`rows::USER_COLUMNS`), then
-/// what follows them in `rows::SessionHeadRow`, with `$from` (joins) between the two.
+/// The session's columns (`rows::SESSION_COLUMNS`), then the user's (`rows::USER_COLUMNS`): the
+/// first 19 of both `rows::SessionViewRow` and `rows::SessionHeadRow`.
 macro_rules! session_head_columns {
     () => {
         "s.session_key || '.' || s.secret_hash, s.user_id, s.auth_level, s.csrf_token, s.created_at, s.last_seen_at, \
