@@ -11,6 +11,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::{LazyLock, PoisonError, RwLock};
 
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{Loader, static_loader};
@@ -27,6 +28,17 @@ static_loader! {
         customise: |bundle| bundle.set_use_isolating(false),
     };
 }
+
+/// Each language's messages without arguments, as `Language::text` first made them. The loader
+/// negotiates the language and formats the message again on every call, and a page asks for
+/// dozens: messages took about a twelfth of a worker's CPU on the signed-in page, three
+/// quarters of it for these. Only ids the message files define are kept, so the maps stay as
+/// small as those files.
+static PLAIN_TEXTS: LazyLock<[RwLock<TextsById>; 2]> =
+    LazyLock::new(|| [RwLock::new(HashMap::new()), RwLock::new(HashMap::new())]);
+
+/// Formatted messages by id.
+type TextsById = HashMap<Box<str>, Box<str>>;
 
 /// A language the portal speaks. English is the default: for a visitor whose browser asks for
 /// neither, and for a user who never chose.
@@ -132,7 +144,26 @@ impl Language {
     /// The message `id` in this language. A message this language lacks falls back to English
     /// (a test keeps both files in step, so that only happens during development).
     pub fn text(self, id: &str) -> String {
-        MESSAGES.lookup(&self.id(), id)
+        let texts = &PLAIN_TEXTS[self.index()];
+        if let Some(text) = texts.read().unwrap_or_else(PoisonError::into_inner).get(id) {
+            return String::from(&**text);
+        }
+        match MESSAGES.try_lookup(&self.id(), id) {
+            Some(text) => {
+                texts.write().unwrap_or_else(PoisonError::into_inner).insert(id.into(), text.as_str().into());
+                text
+            }
+            // Not kept: an unknown id must not grow the map.
+            None => MESSAGES.lookup(&self.id(), id),
+        }
+    }
+
+    /// This language's place in `PLAIN_TEXTS`.
+    fn index(self) -> usize {
+        match self {
+            Language::English => 0,
+            Language::Spanish => 1,
+        }
     }
 
     /// The message `id` with its arguments.
@@ -202,6 +233,30 @@ mod tests {
         assert_eq!(Language::from_accept_language("en;q=0.2, es;q=0.9"), Some(Language::Spanish));
         assert_eq!(Language::from_accept_language("de, fr"), None);
         assert_eq!(Language::from_accept_language(""), None);
+    }
+
+    #[test]
+    fn a_message_kept_after_its_first_use_reads_as_the_loader_writes_it() {
+        for language in Language::ALL {
+            for id in ["account-role-policyholder", "claim-col-items", "auth-page-expired-retry"] {
+                let fresh = MESSAGES.lookup(&language.id(), id);
+                assert_eq!(language.text(id), fresh, "{language:?} {id}, first use");
+                assert_eq!(language.text(id), fresh, "{language:?} {id}, kept");
+            }
+        }
+        assert_eq!(Language::English.text("claim-col-items"), "Items");
+        assert_ne!(Language::Spanish.text("claim-col-items"), "Items", "each language keeps its own");
+    }
+
+    #[test]
+    fn an_unknown_id_is_answered_but_not_kept() {
+        let id = "no-such-message-anywhere";
+        let answer = Language::Spanish.text(id);
+        assert_eq!(answer, MESSAGES.lookup(&Language::Spanish.id(), id));
+        for language in Language::ALL {
+            let texts = PLAIN_TEXTS[language.index()].read().unwrap_or_else(PoisonError::into_inner);
+            assert!(!texts.contains_key(id), "{language:?} kept an id no message file defines");
+        }
     }
 
     #[test]
