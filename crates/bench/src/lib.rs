@@ -788,7 +788,7 @@ impl Bench {
                 rows.push(format!(
                     "('{}','{}','{}','{}','{}',{now_s},{now_s},{verified},'127.0.0.1','{SEEDED_AGENT}')",
                     s.id.key(),
-                    &s.id.as_str()[s.id.key().len() + 1..],
+                    s.id.secret_hash(),
                     s.user_id.as_str(),
                     level.as_str(),
                     s.csrf_token

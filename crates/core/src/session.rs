@@ -91,6 +91,11 @@ impl SessionIdHash {
         self.0.get(..SESSION_KEY_CHARS).unwrap_or(&self.0)
     }
 
+    /// The hash of the secret: what follows the key and its `.`.
+    pub fn secret_hash(&self) -> &str {
+        self.0.get(SESSION_KEY_CHARS + 1..).unwrap_or_default()
+    }
+
     /// How the session is named to its owner (the security page, `GET /api/v1/sessions`): a
     /// hash of the stored hash, so the name the browser sees is never the database's key.
     pub fn public_id(&self) -> String {
@@ -256,6 +261,7 @@ mod tests {
         assert_eq!(token.expose().len(), 16 + 1 + 43);
         let (key, secret) = token.expose().split_once('.').unwrap();
         assert_eq!(session.id.key(), key);
+        assert_eq!(session.id.as_str(), format!("{key}.{}", session.id.secret_hash()));
         assert!(!session.id.as_str().contains(secret), "the database keeps only the secret's hash");
         assert_eq!(SessionToken::from_cookie(token.expose()).unwrap().hash(), session.id);
         assert!(SessionToken::from_cookie("short").is_none());

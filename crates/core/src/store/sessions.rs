@@ -15,7 +15,8 @@ use super::StoreResult;
 /// (its limit's window cleared), the other slots the attempt took given back (it was no
 /// failure), the account's language settled (`crate::preferences::language_at_sign_in`), the
 /// sign-in noted on the account when no second factor follows, the new session
-/// started (with a key of its own) and the one the browser came with ended, and the audit row. One transaction instead of up to six: a sign-in did all of it or none.
+/// started (with a key of its own) and the one the browser came with ended, and the audit row.
+/// One transaction instead of up to six: a sign-in did all of it or none.
 #[derive(Debug, Clone)]
 pub struct PasswordSignIn {
     pub forgiven: String,
