@@ -17,9 +17,11 @@
 //! sees every earlier job of the batch.
 //!
 //! The connection is sqlx's writer connection (a pool of exactly one), borrowed through
-//! `SqliteConnection::lock_handle` while jobs keep coming (at most `HOLD_AT_MOST`): the cold writes that still go through sqlx take their turn on
-//! the same connection in the pool's fair queue, so there is still one writer, and migrations,
-//! pragmas and the busy timeout stay in one place.
+//! `SqliteConnection::lock_handle` for `HOLD_AT_MOST` at a time, or until no job has come for
+//! the rest of it: the cold writes that still go through sqlx take their turn on the same
+//! connection in the pool's fair queue, so there is still one writer, and migrations, pragmas
+//! and the busy timeout stay in one place. A cold write waits at most that long for a hold to
+//! end, also when the portal is otherwise idle.
 //!
 //! The queue is bounded: when it is full the caller gets `StoreError::Busy` (503 with
 //! `Retry-After`) at once instead of waiting behind thousands of jobs.
@@ -178,9 +180,10 @@ async fn serve(pool: SqlitePool, mut queue: mpsc::Receiver<Job>, checkpoints: Op
                 continue;
             }
         };
-        // While jobs keep arriving the connection stays borrowed, with its prepared statements:
-        // taking it from the pool and locking it costs several thread wake-ups per batch. Cold
-        // writes waiting for it in the pool get their turn after `HOLD_AT_MOST`.
+        // The connection stays borrowed for a while, with its prepared statements: taking it
+        // from the pool and locking it costs several thread wake-ups, and each borrow prepares
+        // every statement again. Cold writes waiting for it in the pool get their turn after
+        // `HOLD_AT_MOST`.
         let held_since = Instant::now();
         loop {
             run_batch(&sqlite, &mut batch);
@@ -192,17 +195,16 @@ async fn serve(pool: SqlitePool, mut queue: mpsc::Receiver<Job>, checkpoints: Op
                 }
                 checkpoints.wrote();
             }
-            if held_since.elapsed() >= HOLD_AT_MOST {
+            // The next jobs, waited for while the hold lasts: given back whenever the queue ran
+            // dry for a moment, the connection was borrowed again so often that a profile found
+            // the writer preparing a statement per verification.
+            let Some(left) = HOLD_AT_MOST.checked_sub(held_since.elapsed()) else {
                 break;
-            }
-            while batch.len() < MAX_BATCH {
-                match queue.try_recv() {
-                    Ok(job) => batch.push(job),
-                    Err(_) => break,
-                }
-            }
-            if batch.is_empty() {
-                break;
+            };
+            match tokio::time::timeout(left, queue.recv_many(&mut batch, MAX_BATCH)).await {
+                Ok(n) if n > 0 => {}
+                // The queue closed, or nothing came while the hold lasted.
+                _ => break,
             }
         }
         // The borrowed connection goes before the lock that makes borrowing it sound.
@@ -213,7 +215,7 @@ async fn serve(pool: SqlitePool, mut queue: mpsc::Receiver<Job>, checkpoints: Op
 
 /// Runs `jobs` in one transaction on `conn`, then answers them.
 fn run_batch(conn: &Connection, jobs: &mut Vec<Job>) {
-    if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+    if let Err(e) = conn.prepare_cached("BEGIN IMMEDIATE").and_then(|mut begin| begin.raw_execute()) {
         error!(error = %e, jobs = jobs.len(), "the database writer could not begin a transaction");
         return;
     }
@@ -235,7 +237,7 @@ fn run_batch(conn: &Connection, jobs: &mut Vec<Job>) {
             }
         }
     }
-    let committed = conn.execute_batch("COMMIT").map_err(|e| {
+    let committed = conn.prepare_cached("COMMIT").and_then(|mut commit| commit.raw_execute()).map(drop).map_err(|e| {
         error!(error = %e, jobs = answers.len(), "a write batch did not commit; none of it is kept");
         if !conn.is_autocommit() {
             let _ = conn.execute_batch("ROLLBACK");
@@ -428,6 +430,42 @@ mod tests {
         assert_eq!(step_of(&pool, "f").await, 0, "nothing of the batch is kept");
         let uses: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM uses").fetch_one(&pool).await.unwrap();
         assert_eq!(uses, 0);
+    }
+
+    /// The writer keeps the connection between batches while jobs keep coming, but not for
+    /// good: a write through sqlx (the cold paths) gets its turn under a steady stream of jobs.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_cold_write_gets_its_turn_while_jobs_keep_coming() {
+        let dir = tempfile::tempdir().unwrap();
+        let (writer, pool) = writer(&dir).await;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let streams: Vec<_> = (0..4)
+            .map(|_| {
+                let (writer, stop) = (writer.clone(), stop.clone());
+                tokio::spawn(async move {
+                    let mut step = 0;
+                    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        step += 1;
+                        writer.run(claim_of("g", step)).await.unwrap();
+                    }
+                })
+            })
+            .collect();
+        // The streams are under way: the writer holds the connection.
+        while step_of(&pool, "g").await < 50 {
+            tokio::task::yield_now().await;
+        }
+        let cold = tokio::time::timeout(
+            Duration::from_secs(30),
+            sqlx::query("UPDATE codes SET last_step = 42 WHERE factor = 'h'").execute(&pool),
+        )
+        .await;
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        for stream in streams {
+            stream.await.unwrap();
+        }
+        assert!(matches!(cold, Ok(Ok(_))), "the cold write was carried out while the jobs kept coming");
+        assert_eq!(step_of(&pool, "h").await, 42);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
