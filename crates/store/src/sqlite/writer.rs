@@ -40,8 +40,8 @@ use super::checkpoint::{self, CheckpointSignals};
 
 /// Jobs per transaction at most: bounds the time one commit holds the answers of its batch.
 pub(crate) const MAX_BATCH: usize = 64;
-/// How long the writer keeps the connection while jobs keep coming, before it lets the writes
-/// that still go through sqlx have it.
+/// How long the writer keeps the connection at a time, waiting for jobs meanwhile, before it
+/// lets the writes that still go through sqlx have it: the longest such a write waits.
 const HOLD_AT_MOST: Duration = Duration::from_millis(5);
 /// Jobs waiting at most, unless the store is opened with another bound; more are refused with
 /// `StoreError::Busy`. At a few microseconds per job a full queue drains in a few milliseconds,
