@@ -268,10 +268,11 @@ pub(crate) fn factors_and_throttle(
 /// `FactorAndThrottleRow`), and the count of unused recovery codes.
 pub(crate) type SessionViewRow = (SessionRow, UserRow, FactorAndThrottleRow, i64);
 
-/// Reads a `SessionViewRow` by column index from a row of either driver: `$get` is its
-/// by-index getter (`get` for rusqlite, `try_get` for sqlx), used where `?` returns its error.
-/// 33 columns: more than either decodes as one tuple.
-macro_rules! session_view_row {
+/// Reads the session's and the user's columns, the first 19 of a `SessionViewRow` and of a
+/// `SessionHeadRow` (`queries`, `session_head_columns!`), as their two tuples, by column index
+/// from a row of either driver: `$get` is its by-index getter (`get` for rusqlite, `try_get` for
+/// sqlx), used where `?` returns its error.
+macro_rules! session_and_user_row {
     ($row:expr, $get:ident) => {
         (
             (
@@ -297,6 +298,19 @@ macro_rules! session_view_row {
                 $row.$get(17)?,
                 $row.$get(18)?,
             ),
+        )
+    };
+}
+pub(crate) use session_and_user_row;
+
+/// Reads a `SessionViewRow`, its first columns by `session_and_user_row!`. 33 columns:
+/// more than either driver decodes as one tuple.
+macro_rules! session_view_row {
+    ($row:expr, $get:ident) => {{
+        let (session, user) = $crate::rows::session_and_user_row!($row, $get);
+        (
+            session,
+            user,
             (
                 $row.$get(19)?,
                 $row.$get(20)?,
@@ -314,7 +328,7 @@ macro_rules! session_view_row {
             ),
             $row.$get(32)?,
         )
-    };
+    }};
 }
 pub(crate) use session_view_row;
 
@@ -333,37 +347,12 @@ pub(crate) fn session_view(found: Vec<SessionViewRow>) -> Result<Option<SessionV
 /// row) and the count of unused recovery codes.
 pub(crate) type SessionHeadRow = (SessionRow, UserRow, (Option<i64>, Option<i64>, Option<i64>, Option<i64>), i64);
 
-/// Reads a `SessionHeadRow` by column index from a rusqlite row; used where `?` returns its error.
+/// Reads a `SessionHeadRow` as `session_view_row!` does: its first columns by `session_and_user_row!`.
 macro_rules! session_head_row {
-    ($row:expr) => {
-        (
-            (
-                $row.get(0)?,
-                $row.get(1)?,
-                $row.get(2)?,
-                $row.get(3)?,
-                $row.get(4)?,
-                $row.get(5)?,
-                $row.get(6)?,
-                $row.get(7)?,
-                $row.get(8)?,
-            ),
-            (
-                $row.get(9)?,
-                $row.get(10)?,
-                $row.get(11)?,
-                $row.get(12)?,
-                $row.get(13)?,
-                $row.get(14)?,
-                $row.get(15)?,
-                $row.get(16)?,
-                $row.get(17)?,
-                $row.get(18)?,
-            ),
-            ($row.get(19)?, $row.get(20)?, $row.get(21)?, $row.get(22)?),
-            $row.get(23)?,
-        )
-    };
+    ($row:expr, $get:ident) => {{
+        let (session, user) = $crate::rows::session_and_user_row!($row, $get);
+        (session, user, ($row.$get(19)?, $row.$get(20)?, $row.$get(21)?, $row.$get(22)?), $row.$get(23)?)
+    }};
 }
 pub(crate) use session_head_row;
 

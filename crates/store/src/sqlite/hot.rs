@@ -67,7 +67,7 @@ impl HotPaths {
             let Some(row) = rows.next()? else {
                 return Ok(None);
             };
-            let head: rows::SessionHeadRow = rows::session_head_row!(row);
+            let head: rows::SessionHeadRow = rows::session_head_row!(row, get);
             drop(rows);
             let factors: Vec<rows::FactorRow> = all(conn, q::SECOND_FACTORS_OF, &[&head.0.1.as_str()])?;
             Ok(Some((head, factors)))
